@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Install the system tools xxgk's formats need: LibreOffice headless (DOCX -> PDF), poppler's
+# pdftoppm (PDF -> PNG checks) and CJK fonts with 仿宋/宋体/黑体-like faces.
+# Idempotent: installs only what is missing. Never fails the build: without apt (or without
+# root) it says so in one line and exits 0; the PDF tests then skip with a visible reason.
+set -u
+
+say() { printf 'setup-system: %s\n' "$*"; }
+
+missing=()
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui libreoffice-core-nogui)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+if ! fc-list :lang=zh 2>/dev/null | grep -qi 'noto'; then
+    missing+=(fonts-noto-cjk)
+fi
+if ! fc-list 2>/dev/null | grep -qi 'ukai\|uming'; then
+    missing+=(fonts-arphic-ukai fonts-arphic-uming)
+fi
+if ! fc-list 2>/dev/null | grep -qi 'zenhei'; then
+    missing+=(fonts-wqy-zenhei)
+fi
+command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
+
+if [ ${#missing[@]} -eq 0 ]; then
+    say "LibreOffice, pdftoppm and CJK fonts are present"
+    exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+    say "apt-get is not available; cannot install ${missing[*]} (PDF rendering and PDF tests will be skipped)"
+    exit 0
+fi
+SUDO=""
+if [ "$(id -u)" != "0" ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        SUDO="sudo -n"
+    else
+        say "not root and no password-less sudo; cannot install ${missing[*]} (PDF tests will be skipped)"
+        exit 0
+    fi
+fi
+say "installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+if ! $SUDO apt-get update -qq >/dev/null 2>&1; then
+    say "apt-get update failed; PDF rendering and PDF tests will be skipped"
+    exit 0
+fi
+# The -nogui variants exist on Debian 12+; fall back to the classic package names.
+if ! $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
+    fallback=()
+    for p in "${missing[@]}"; do
+        case "$p" in
+            libreoffice-writer-nogui) fallback+=(libreoffice-writer) ;;
+            libreoffice-core-nogui) ;;
+            *) fallback+=("$p") ;;
+        esac
+    done
+    if ! $SUDO apt-get install -y -qq --no-install-recommends "${fallback[@]}" >/dev/null 2>&1; then
+        say "apt-get install failed for ${fallback[*]}; PDF rendering and PDF tests will be skipped"
+        exit 0
+    fi
+fi
+command -v fc-cache >/dev/null 2>&1 && fc-cache -f >/dev/null 2>&1
+say "done"
+exit 0

@@ -1,0 +1,183 @@
+"""The three tables of the 30号 template as grids of spanning cells, built from ``model.cells``.
+
+Every graphical renderer (DOCX, HTML, XLSX) draws the same grid, so the merged header cells,
+the row order and the 勾稽 note are declared once here, in the shape of
+``shared/spec/official-tables.html``: a table is a list of rows, a row lists the cells that
+*start* in it (like ``<td>`` elements), each with its row and column span.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from xxgk.model.cells import (
+    ACTIVE_BLOCKS,
+    APPLICANT_HEADER,
+    ITEM_CONTENT_HEADER,
+    LEGAL_PERSON_COLUMNS,
+    LEGAL_PERSON_GROUP,
+    LITIGATION_HEADER,
+    OUTCOME_ROWS,
+    REQUEST_COLUMNS,
+    REQUEST_ROWS,
+    REQUESTS_NOTE,
+    RESULTS_GROUP,
+    REVIEW_COLUMNS,
+    REVIEW_GROUPS,
+    SECTION_BY_KEY,
+    request_key,
+    review_key,
+)
+from xxgk.model.report import Report, Value
+
+Role = Literal["corner", "block", "header", "label", "group", "value"]
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One printed cell: its text (empty for value cells), span, role and, for values, key."""
+
+    text: str = ""
+    rowspan: int = 1
+    colspan: int = 1
+    role: Role = "value"
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """One official table: which section it belongs to, its width and its rows of cells."""
+
+    key: str
+    heading: str
+    columns: int
+    rows: tuple[tuple[GridCell, ...], ...]
+    header_rows: int
+
+    def positions(self) -> list[tuple[int, int, GridCell]]:
+        """Return ``(row, column, cell)`` for every cell, resolving spans like a browser does."""
+        taken: set[tuple[int, int]] = set()
+        out = []
+        for r, row in enumerate(self.rows):
+            c = 0
+            for cell in row:
+                while (r, c) in taken:
+                    c += 1
+                out.append((r, c, cell))
+                for dr in range(cell.rowspan):
+                    for dc in range(cell.colspan):
+                        taken.add((r + dr, c + dc))
+                c += cell.colspan
+        return out
+
+
+def _h(text: str, colspan: int = 1, rowspan: int = 1, role: Role = "header") -> GridCell:
+    return GridCell(text, rowspan, colspan, role)
+
+
+def _v(key: str, colspan: int = 1) -> GridCell:
+    return GridCell("", 1, colspan, "value", key)
+
+
+def _active_table() -> TableLayout:
+    rows: list[tuple[GridCell, ...]] = []
+    for block in ACTIVE_BLOCKS:
+        rows.append((_h(block.header, 4, role="block"),))
+        if block.key == "documents":
+            rows.append((_h(ITEM_CONTENT_HEADER), *(_h(c.label) for c in block.columns)))
+            for row in block.rows:
+                keys = [f"active.{row.key}.{c.key}" for c in block.columns]
+                rows.append((_h(row.label, role="label"), *(_v(k) for k in keys)))
+        else:
+            rows.append((_h(ITEM_CONTENT_HEADER), _h(block.columns[0].label, 3)))
+            for row in block.rows:
+                rows.append((_h(row.label, role="label"), _v(f"active.{row.key}", 3)))
+    return TableLayout("active", SECTION_BY_KEY["active"].heading, 4, tuple(rows), 0)
+
+
+def _request_label_cells(index: int) -> tuple[GridCell, ...]:
+    row = REQUEST_ROWS[index]
+    if not row.group:
+        return (_h(row.printed, 3, role="label"),)
+    cells: list[GridCell] = []
+    if index == REQUEST_ROWS.index(OUTCOME_ROWS[0]):
+        cells.append(_h(RESULTS_GROUP, 1, len(OUTCOME_ROWS) + 1, "group"))
+    if row.group == RESULTS_GROUP:
+        return (*cells, _h(row.printed, 2, role="label"))
+    group_rows = [r for r in REQUEST_ROWS if r.group == row.group]
+    if group_rows[0] is row:
+        cells.append(_h(row.group, 1, len(group_rows), "group"))
+    return (*cells, _h(row.printed, role="label"))
+
+
+def _requests_table() -> TableLayout:
+    rows: list[tuple[GridCell, ...]] = [
+        (_h(REQUESTS_NOTE, 3, 3, "corner"), _h(APPLICANT_HEADER, 7)),
+        (
+            _h(REQUEST_COLUMNS[0].label, 1, 2),
+            _h(LEGAL_PERSON_GROUP, 5),
+            _h(REQUEST_COLUMNS[-1].label, 1, 2),
+        ),
+        tuple(_h(c.label) for c in LEGAL_PERSON_COLUMNS),
+    ]
+    for i, row in enumerate(REQUEST_ROWS):
+        values = tuple(_v(request_key(row.key, c.key)) for c in REQUEST_COLUMNS)
+        rows.append((*_request_label_cells(i), *values))
+    return TableLayout("requests", SECTION_BY_KEY["requests"].heading, 10, tuple(rows), 3)
+
+
+def _review_table() -> TableLayout:
+    review, *litigation = REVIEW_GROUPS
+    rows: tuple[tuple[GridCell, ...], ...] = (
+        (_h(review.label, 5, 2), _h(LITIGATION_HEADER, 10)),
+        tuple(_h(g.label, 5) for g in litigation),
+        tuple(_h(c.label) for _ in REVIEW_GROUPS for c in REVIEW_COLUMNS),
+        tuple(_v(review_key(g.key, c.key)) for g in REVIEW_GROUPS for c in REVIEW_COLUMNS),
+    )
+    heading = SECTION_BY_KEY["review_litigation"].heading
+    return TableLayout("review_litigation", heading, 15, rows, 3)
+
+
+TABLES: tuple[TableLayout, ...] = (_active_table(), _requests_table(), _review_table())
+"""Table 二, 三 and 四 in the official layout."""
+TABLE_BY_SECTION = {t.key: t for t in TABLES}
+
+MISSING_TITLE = "缺少数据"
+"""Tooltip / comment of a cell whose value is missing; the cell itself stays empty."""
+
+
+def format_value(value: Value) -> str:
+    """Return a value as printed: counts as integers, amounts without trailing zeros."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return str(value)
+
+
+def report_title(report: Report) -> str:
+    """Return the title to print: the report's own, or one built from unit and year."""
+    if report.title:
+        return report.title
+    unit = report.organization or ""
+    year = f"{report.year}年" if report.year else ""
+    return f"{unit}{year}政府信息公开工作年度报告"
+
+
+def chinese_date(report: Report) -> str:
+    """Return the 落款 date as 2025年1月20日, or ``""`` when the report has none."""
+    d = report.published
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+def signature_name(report: Report) -> str:
+    """Return the 落款 name: the organization unless the report printed another signature."""
+    return report.signature or report.organization or ""
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split a section text into its paragraphs, dropping blank lines."""
+    return [p.strip() for p in text.splitlines() if p.strip()]

@@ -1,0 +1,104 @@
+"""The report as an Excel workbook: the text on a first sheet, then one sheet per table.
+
+Numbers are written as numbers (counts as integers, the fee as a decimal), header cells are
+merged as in the 30号 template, and a missing value stays an empty cell with a hatched fill and
+a comment, so a sum over the sheet never counts an invented zero.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from xxgk.model.cells import SECTIONS
+from xxgk.model.report import Report
+from xxgk.render.layout import (
+    MISSING_TITLE,
+    TABLES,
+    TableLayout,
+    chinese_date,
+    paragraphs,
+    report_title,
+    signature_name,
+)
+
+TEXT_SHEET = "报告正文"
+SHEET_NAMES = {"active": "表二 主动公开", "requests": "表三 依申请公开",
+               "review_litigation": "表四 复议诉讼"}
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_MISSING = PatternFill(fill_type="lightUp", fgColor="A6A6A6")
+_WIDTHS = {"active": (26, 16, 16, 16), "requests": (8, 10, 30) + (10,) * 7,
+           "review_litigation": (9,) * 15}
+
+
+def _text_sheet(sheet: Worksheet, report: Report) -> None:
+    """Write title, the six headings with their text, and the 落款, one paragraph per row."""
+    sheet.column_dimensions["A"].width = 100
+    lines = [report_title(report)]
+    preamble = report.sections.get("preamble")
+    if preamble:
+        lines += paragraphs(preamble.text)
+    for section in SECTIONS:
+        lines.append(section.heading)
+        lines += paragraphs(report.section_text(section.key))
+    lines += [t for t in (signature_name(report), chinese_date(report)) if t]
+    for line in lines:
+        sheet.append([line])
+    sheet["A1"].font = Font(bold=True, size=14)
+    for row in sheet.iter_rows(min_row=2):
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _number(value: int | Decimal | None) -> int | float | None:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _table_sheet(sheet: Worksheet, layout: TableLayout, report: Report) -> None:
+    """Write ``layout`` under its heading (row 1), merging spans as the template does."""
+    sheet.cell(1, 1, layout.heading).font = Font(bold=True, size=12)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=layout.columns)
+    for index, width in enumerate(_WIDTHS[layout.key], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for r, c, cell in layout.positions():
+        row, col = r + 2, c + 1
+        target = sheet.cell(row, col)
+        if cell.key is None:
+            target.value = cell.text
+        else:
+            value = _number(report.values.get(cell.key))
+            target.value = value
+            target.number_format = "0.00" if isinstance(value, float) else "0"
+            if value is None:
+                target.fill = _MISSING
+                target.comment = Comment(MISSING_TITLE, "xxgk")
+        for dr in range(cell.rowspan):
+            for dc in range(cell.colspan):
+                edge = sheet.cell(row + dr, col + dc)
+                edge.border, edge.alignment = _BORDER, _CENTER
+        if cell.rowspan > 1 or cell.colspan > 1:
+            sheet.merge_cells(start_row=row, start_column=col,
+                              end_row=row + cell.rowspan - 1, end_column=col + cell.colspan - 1)
+
+
+def render_xlsx(report: Report) -> bytes:
+    """Return the report as XLSX bytes: 报告正文, then 表二, 表三 and 表四."""
+    book = Workbook()
+    text = book.active
+    assert text is not None
+    text.title = TEXT_SHEET
+    _text_sheet(text, report)
+    for layout in TABLES:
+        _table_sheet(book.create_sheet(SHEET_NAMES[layout.key]), layout, report)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
