@@ -1,0 +1,263 @@
+"""Parse and check many report files, in order, on every core.
+
+The command line, the benchmark and (later) the web application all check batches of files;
+this module is the one place that expands directories, runs the parser and the validator in
+worker processes and turns an unusable file into a one-line reason instead of an exception,
+so one bad file never stops the rest of a batch.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from xxgk.errors import InputError, XxgkError
+from xxgk.findings import Finding, Severity
+from xxgk.model.cells import CELL_KEYS
+from xxgk.model.report import Report
+
+REPORT_SUFFIXES: frozenset[str] = frozenset(
+    {".txt", ".text", ".md", ".markdown", ".json", ".html", ".htm", ".docx", ".xlsx", ".pdf"}
+)
+"""File suffixes read when a directory is expanded (files named explicitly are always read)."""
+PROCESS_THRESHOLD = 20
+"""Batches larger than this use worker processes unless ``jobs`` says otherwise."""
+
+Progress = Callable[[], None]
+
+
+@dataclass
+class Outcome:
+    """What became of one input file: a report (and its validation), or why it was unusable."""
+
+    path: str
+    report: Report | None = None
+    validation: Any = None
+    error: str | None = None
+
+    @property
+    def usable(self) -> bool:
+        return self.error is None
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Return the validation findings, or the parser's findings when not validated."""
+        if self.validation is not None:
+            return list(self.validation.findings)
+        return list(self.report.findings) if self.report is not None else []
+
+    @property
+    def valid(self) -> bool:
+        """Return True when the file was usable and no finding is an error."""
+        return self.usable and not self.counts()[Severity.ERROR.value]
+
+    def counts(self) -> dict[str, int]:
+        """Return the number of findings per severity (``error``, ``warning``, ``info``)."""
+        counts = dict.fromkeys((s.value for s in Severity), 0)
+        for finding in self.findings:
+            counts[finding.severity.value] += 1
+        return counts
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """The validator arguments shared by every report of a batch."""
+
+    previous: Report | None = None
+    settings: Any = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
+def iter_report_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    """Yield the files to read: named files as given, directories recursed in sorted order.
+
+    Hidden files and folders (``.name``) and files without a report suffix are skipped inside
+    directories; a named path that does not exist is yielded anyway so that it is reported.
+    """
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from _walk(path)
+        else:
+            yield path
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for child in sorted(folder.iterdir(), key=lambda p: p.name):
+        if child.name.startswith("."):
+            continue
+        if child.is_dir():
+            yield from _walk(child)
+        elif child.suffix.lower() in REPORT_SUFFIXES:
+            yield child
+
+
+def load_report(path: str | os.PathLike[str]) -> Report:
+    """Return the parsed report at ``path``; raise ``InputError`` when it is unusable."""
+    from xxgk.parse import parse_path
+
+    file = Path(path)
+    if not file.exists():
+        raise InputError("文件不存在", "file not found", path=str(path))
+    if file.is_dir():
+        raise InputError("这是目录，不是报告文件", "a directory, not a report", path=str(path))
+    try:
+        return parse_path(file)
+    except XxgkError:
+        raise
+    except OSError as exc:
+        raise InputError(
+            f"无法读取文件（{exc.strerror or exc}）", f"cannot read: {exc}", path=str(path)
+        ) from exc
+
+
+def parse_one(path: str | os.PathLike[str]) -> Outcome:
+    """Return the outcome of parsing one file; never raises for a bad file."""
+    return _guarded(path, lambda: Outcome(str(path), report=load_report(path)))
+
+
+def check_one(path: str | os.PathLike[str], options: CheckOptions | None = None) -> Outcome:
+    """Return the outcome of parsing and validating one file; never raises for a bad file."""
+    options = options or CheckOptions()
+
+    def run() -> Outcome:
+        report = load_report(path)
+        return Outcome(str(path), report=report, validation=validate_report(report, options))
+
+    return _guarded(path, run)
+
+
+def validate_report(report: Report, options: CheckOptions) -> Any:
+    """Return ``xxgk.rules.validate`` of ``report`` with the batch options."""
+    from xxgk.rules import validate
+
+    return validate(
+        report,
+        previous=options.previous,
+        settings=options.settings,
+        select=options.select,
+        ignore=options.ignore,
+    )
+
+
+def _guarded(path: str | os.PathLike[str], run: Callable[[], Outcome]) -> Outcome:
+    try:
+        return run()
+    except XxgkError as exc:
+        if exc.path is None:
+            exc.path = str(path)
+        return Outcome(str(path), error=exc.describe() if exc.path else str(exc))
+    except Exception as exc:  # a bug must not stop the batch or print a traceback
+        reason = f"处理时发生内部错误：{type(exc).__name__}: {exc}（internal error, please report）"
+        return Outcome(str(path), error=f"{path}: {reason}")
+
+
+def parse_many(
+    paths: Sequence[str | os.PathLike[str]],
+    jobs: int | None = None,
+    *,
+    progress: Progress | None = None,
+) -> list[Outcome]:
+    """Return the parse outcome of every path, in input order."""
+    return run_batch(parse_one, paths, jobs, progress=progress)
+
+
+def check_many(
+    paths: Sequence[str | os.PathLike[str]],
+    jobs: int | None = None,
+    *,
+    options: CheckOptions | None = None,
+    progress: Progress | None = None,
+) -> list[Outcome]:
+    """Return the check outcome (parse + validate) of every path, in input order."""
+    work = partial(check_one, options=options or CheckOptions())
+    return run_batch(work, paths, jobs, progress=progress)
+
+
+def effective_jobs(count: int, jobs: int | None) -> int:
+    """Return how many processes to use: ``jobs`` if given, else every core for big batches."""
+    if jobs is not None:
+        return max(1, jobs)
+    if count <= PROCESS_THRESHOLD:
+        return 1
+    return os.cpu_count() or 1
+
+
+def run_batch(
+    work: Callable[[Any], Outcome],
+    paths: Sequence[str | os.PathLike[str]],
+    jobs: int | None = None,
+    *,
+    progress: Progress | None = None,
+) -> list[Outcome]:
+    """Apply ``work`` to every path, in worker processes when worth it; keep input order."""
+    workers = min(effective_jobs(len(paths), jobs), max(1, len(paths)))
+    results: list[Outcome] = []
+    if workers == 1:
+        for path in paths:
+            results.append(work(path))
+            if progress:
+                progress()
+        return results
+    chunk = max(1, min(64, len(paths) // (workers * 8)))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for outcome in pool.map(work, paths, chunksize=chunk):
+            results.append(outcome)
+            if progress:
+                progress()
+    return results
+
+
+def outcome_to_dict(outcome: Outcome) -> dict[str, Any]:
+    """Return the JSON form of a checked file, as ``xxgk check --format json`` prints it."""
+    if not outcome.usable:
+        return {"source": outcome.path, "valid": False, "error": outcome.error}
+    report = outcome.report
+    assert report is not None
+    stats = outcome.validation.stats() if outcome.validation is not None else outcome.counts()
+    return {
+        "source": outcome.path,
+        "organization": report.organization,
+        "year": report.year,
+        "valid": outcome.valid,
+        "stats": stats,
+        "findings": [f.to_dict() for f in outcome.findings],
+    }
+
+
+def batch_status(outcomes: Iterable[Outcome]) -> int:
+    """Return the exit status of a check: 2 unusable input, 1 errors found, 0 clean."""
+    outcomes = list(outcomes)
+    if any(not o.usable for o in outcomes):
+        return 2
+    return 1 if any(not o.valid for o in outcomes) else 0
+
+
+CSV_COLUMNS: tuple[str, ...] = ("organization", "year", "published", "format", "source", *CELL_KEYS)
+"""The columns of ``xxgk parse --format csv``: metadata, then every canonical cell key."""
+
+
+def csv_row(report: Report) -> list[str]:
+    """Return one CSV row of ``report`` in ``CSV_COLUMNS`` order; a missing value is empty."""
+    from xxgk.render.text import format_value
+
+    published = report.published.isoformat() if report.published else ""
+    meta = [report.organization or "", str(report.year or ""), published, report.format]
+    return meta + [report.source or ""] + [format_value(report[k]) for k in CELL_KEYS]
+
+
+def reports_to_csv(reports: Iterable[Report]) -> str:
+    """Return a CSV document (header + one row per report)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(csv_row(r) for r in reports)
+    return buffer.getvalue()

@@ -1,0 +1,103 @@
+"""``xxgk check``: validate reports and print the findings."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from xxgk.batch import (
+    CheckOptions,
+    batch_status,
+    check_many,
+    iter_report_paths,
+    load_report,
+    outcome_to_dict,
+)
+from xxgk.cli.app import app
+from xxgk.cli.common import (
+    JobsOption,
+    PathsArgument,
+    fail,
+    print_error,
+    progress_bar,
+    split_codes,
+    stdout_console,
+)
+from xxgk.cli.show import print_outcomes
+from xxgk.errors import InputError, XxgkError
+
+PREVIOUS_HELP = "上一年度的报告，用于跨年度比对。"
+SELECT_HELP = "只检查这些代码、前缀（parse-*）或标签（#balance），逗号分隔。"
+IGNORE_HELP = "忽略这些代码、前缀或标签，逗号分隔。"
+KIND_HELP = "报告主体类型（默认由名称推测）。"
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command("check")
+def check_command(
+    paths: PathsArgument,
+    output_format: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="输出格式。")
+    ] = CheckFormat.text,
+    previous: Annotated[
+        Path | None, typer.Option("--previous", "-p", metavar="PATH", help=PREVIOUS_HELP)
+    ] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option("--select", "-s", metavar="CODES", help=SELECT_HELP),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option("--ignore", "-i", metavar="CODES", help=IGNORE_HELP)
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", "-k", metavar="UNIT_KIND", help=KIND_HELP)
+    ] = None,
+    jobs: JobsOption = None,
+) -> None:
+    """校验年度报告：勾稽关系、发布期限、六个部分、收费说明等，按报告分组列出问题。
+
+    退出码：0 没有错误；1 发现错误；
+    2 有无法使用的输入（文件不是报告、无法读取、编码错误），这时其余文件照常检查并输出。
+
+    \b
+    Example:
+        xxgk check 报告.txt
+        xxgk check 报告目录/ --format json
+        xxgk check 2024年报告.txt --previous 2023年报告.txt
+        xxgk check 报告.txt --select requests-balance,review-group-total
+        xxgk check 报告.txt --ignore '#narrative' --kind township
+    """
+    files = list(iter_report_paths(paths))
+    if not files:
+        raise fail(InputError("没有找到报告文件", "no report files found", path=str(paths[0])))
+    options = _options(previous, select, ignore, kind)
+    with progress_bar(len(files), "校验") as tick:
+        outcomes = check_many(files, jobs, options=options, progress=tick)
+    for outcome in outcomes:
+        if not outcome.usable:
+            print_error(outcome.error or outcome.path)
+    if output_format is CheckFormat.json:
+        data = [outcome_to_dict(o) for o in outcomes]
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        print_outcomes(stdout_console(), outcomes)
+    raise typer.Exit(batch_status(outcomes))
+
+
+def _options(
+    previous: Path | None, select: list[str] | None, ignore: list[str] | None, kind: str | None
+) -> CheckOptions:
+    try:
+        last_year = load_report(previous) if previous is not None else None
+    except XxgkError as exc:
+        raise fail(exc) from exc
+    settings = {"unit_kind": kind} if kind else None
+    return CheckOptions(last_year, settings, split_codes(select), split_codes(ignore))

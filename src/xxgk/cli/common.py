@@ -1,0 +1,80 @@
+"""Shared pieces of the commands: consoles, the one-line error, code lists, progress."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from xxgk.batch import PROCESS_THRESHOLD
+from xxgk.batch import Progress as Tick
+from xxgk.errors import XxgkError
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def stdout_console() -> Console:
+    """Return a console on stdout that never wraps lines (output is often piped)."""
+    return Console(highlight=False, soft_wrap=True)
+
+
+def print_error(exc: XxgkError | str) -> None:
+    """Print one line ``xxgk: 错误：…`` on stderr, without rich wrapping."""
+    text = exc.describe() if isinstance(exc, XxgkError) else exc
+    print(f"xxgk: 错误：{text}", file=sys.stderr)
+
+
+def fail(exc: XxgkError | str, code: int = 2) -> typer.Exit:
+    """Print ``exc`` as one line and return the ``typer.Exit`` to raise."""
+    print_error(exc)
+    return typer.Exit(code)
+
+
+def split_codes(values: Sequence[str] | None) -> tuple[str, ...]:
+    """Return codes from repeated and comma-separated options: ``-s a,b -s c`` → a, b, c."""
+    codes: list[str] = []
+    for value in values or ():
+        codes += [c.strip() for c in value.replace("，", ",").split(",") if c.strip()]
+    return tuple(codes)
+
+
+@contextmanager
+def progress_bar(total: int, label: str) -> Iterator[Tick | None]:
+    """Yield a tick function drawing a progress bar on stderr for long batches, else None."""
+    if total <= PROCESS_THRESHOLD:
+        yield None
+        return
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda: progress.advance(task)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Write ``text`` to ``output`` (UTF-8) or to stdout."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise XxgkError(
+            f"无法写入输出文件（{exc.strerror or exc}）", f"cannot write output: {exc}",
+            path=str(output),
+        ) from exc
+
+
+PATHS_HELP = "报告文件或目录（目录递归读取，跳过隐藏文件）。"
+JOBS_HELP = "并行进程数；默认大批量时用全部核心，1 为单进程。"
+PathsArgument = Annotated[list[Path], typer.Argument(metavar="PATH", help=PATHS_HELP)]
+JobsOption = Annotated[int | None, typer.Option("--jobs", "-j", metavar="N", help=JOBS_HELP)]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", metavar="OUT", help="写入此文件，而不是标准输出。")
+]
