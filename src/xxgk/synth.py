@@ -147,8 +147,8 @@ def _fill_requests(
 ) -> None:
     """Draw outcomes per applicant column, then derive every total so all relations hold."""
     for col in APPLICANT_COLUMNS:
-        scale = 30 if col.key == "natural_person" else 4
-        share = zero_share if col.key == "natural_person" else max(zero_share, 0.75)
+        scale = 12 if col.key == "natural_person" else 3
+        share = zero_share if col.key == "natural_person" else max(zero_share, 0.9)
         outcomes = [_outcome(rng, share, scale) for _ in OUTCOME_ROWS]
         handled = sum(outcomes)
         forward = _count(rng, max(share, 0.7), 3)
@@ -166,7 +166,7 @@ def _fill_requests(
 
 
 def _outcome(rng: random.Random, zero_share: float, scale: int) -> int:
-    if rng.random() < max(zero_share, 0.6):
+    if rng.random() < max(zero_share, 0.75):
         return 0
     high = 2 if rng.random() < _LOW_COUNT else scale
     return rng.randint(1, high)
