@@ -1,0 +1,87 @@
+"""What every rule may read besides the report: the previous year, settings, derived facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+from xxgk.model.report import Report
+from xxgk.model.units import UnitKind, guess_unit_kind
+from xxgk.rules.settings import RuleSettings
+
+
+@dataclass
+class RuleContext:
+    """Facts derived once per validation and shared by the rules."""
+
+    report: Report
+    settings: RuleSettings
+    previous: Report | None = None
+
+    @cached_property
+    def unit_kind(self) -> UnitKind | None:
+        """The kind of the 报告主体: the setting, else a guess from the organization name."""
+        return self.settings.unit_kind or guess_unit_kind(self.report.organization)
+
+    @property
+    def kind_guessed(self) -> bool:
+        return self.settings.unit_kind is None and self.unit_kind is not None
+
+    @cached_property
+    def kind_note(self) -> str:
+        """A sentence for messages saying where the kind came from."""
+        kind = self.unit_kind
+        if kind is None:
+            return "（未能确定报告主体类别，可在设置中指定）"
+        if self.kind_guessed:
+            name = self.report.organization
+            return f"（报告主体类别“{kind.label}”系根据名称“{name}”推测，可在设置中指定）"
+        return f"（报告主体类别：{kind.label}）"
+
+    @cached_property
+    def has_text(self) -> bool:
+        """True when the report carries section text (a parsed report; not a bare table JSON)."""
+        return any(s.text.strip() for s in self.report.sections.values())
+
+    def text(self, *keys: str) -> str:
+        """Return the text of the named sections joined by newlines (missing ones skipped)."""
+        return "\n".join(self.report.section_text(k) for k in keys if k in self.report.sections)
+
+    @cached_property
+    def front_text(self) -> str:
+        """Title, preamble and section 一: where the year and statistics period are stated."""
+        return "\n".join([self.report.title or "", self.text("preamble", "overview")])
+
+    def deadline(self, year: int) -> dt.date:
+        """The publication deadline of a report on ``year`` for this body."""
+        month, day = self.deadline_month_day
+        date = dt.date(year + 1, month, day)
+        return next_workday(date) if self.settings.roll_to_workday else date
+
+    @cached_property
+    def deadline_month_day(self) -> tuple[int, int]:
+        if self.settings.deadline is not None:
+            return self.settings.deadline
+        kind = self.unit_kind
+        if kind is None:
+            return (3, 31)
+        if kind.township_level:
+            return self.settings.township_deadline
+        return kind.deadline
+
+
+def next_workday(date: dt.date) -> dt.date:
+    """Return ``date`` or the first working day after it (national calendar).
+
+    Outside the years chinesecalendar knows, the date is returned unchanged: the statutory
+    calendar date is the safe reading.
+    """
+    import chinese_calendar
+
+    try:
+        while not chinese_calendar.is_workday(date):
+            date += dt.timedelta(days=1)
+    except NotImplementedError:
+        pass
+    return date

@@ -1,0 +1,144 @@
+"""What the text says against what the tables say (D11), and the fee statement in 六 (D15)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from xxgk.findings import Finding, Severity
+from xxgk.model.cells import LEGAL_PERSON_COLUMNS, LEGAL_PERSON_GROUP, REQUEST_COLUMNS, request_key
+from xxgk.model.report import Report
+from xxgk.rules import text as tx
+from xxgk.rules.context import RuleContext
+from xxgk.rules.registry import rule
+
+_NATURAL = REQUEST_COLUMNS[0]
+_STOP = r"[^。；;，,\d]"
+_NONE_RECEIVED = re.compile(r"(?:未|没有)(?:收到|受理|接到|接收)[^。；;]{0,24}?申请")
+_RECEIVED = re.compile(
+    rf"(?<![未没])(?:收到|受理|接收|新收)[^。；;，,\d]{{0,24}}?申请{_STOP}{{0,6}}?(\d+)\s*件"
+)
+_SPLIT = {
+    _NATURAL.key: re.compile(rf"{_NATURAL.label}{_STOP}{{0,6}}?(\d+)\s*件"),
+    "legal": re.compile(rf"{LEGAL_PERSON_GROUP}{_STOP}{{0,6}}?(\d+)\s*件"),
+}
+_ALL_CLOSED = re.compile(r"(?:均|全部|均已|已全部|全部予以)(?:已)?(?:办结|答复完毕)")
+_FEE_STATEMENT = re.compile(r"处理费|109\s*号")
+_NEW, _CARRIED = "new", "carried_over"
+
+
+def _narrative(ctx: RuleContext) -> str:
+    return tx.normalize(ctx.text("preamble", "overview", "requests"))
+
+
+@rule(
+    code="narrative-requests-none",
+    severity=Severity.WARNING,
+    title="正文称未收到申请，表三却有新收申请",
+    template="正文称“{quote}”，但{name}为{actual}",
+    description="正文对依申请公开的叙述应与表三一致；两处说法矛盾，至少有一处错误。",
+    tags=("#narrative", "#text", "#requests"),
+    basis="D11",
+)
+def narrative_requests_none(report: Report, ctx: RuleContext) -> Iterator[Finding]:
+    key = request_key(_NEW, "total")
+    new = report.values.get(key)
+    if not new or not ctx.has_text:
+        return
+    match = _NONE_RECEIVED.search(_narrative(ctx))
+    if match:
+        yield Finding(
+            "narrative-requests-none",
+            (key,),
+            expected=0,
+            actual=new,
+            params={"quote": match.group(0), "name": "表三“本年新收”总计"},
+        )
+
+
+@rule(
+    code="narrative-requests-count",
+    severity=Severity.WARNING,
+    title="正文所述申请件数与表三不符",
+    template="正文称{who}申请{actual}件，而表三本年新收为{new}件、加上年结转为{both}件，均不相符",
+    description=(
+        "正文所说“收到申请N件”可以指本年新收，也可以指新收加上年结转（办理总数），"
+        "两者之一相符即可；自然人、法人或其他组织的分项同样核对。都不相符说明正文或表格有误。"
+    ),
+    tags=("#narrative", "#text", "#requests"),
+    basis="D11",
+)
+def narrative_requests_count(report: Report, ctx: RuleContext) -> Iterator[Finding]:
+    if not ctx.has_text:
+        return
+    text = _narrative(ctx)
+    match = _RECEIVED.search(text)
+    if match:
+        yield from _compare_count(report, match, ("total",), "")
+    for who, pattern in _SPLIT.items():
+        match = pattern.search(text)
+        if match:
+            columns = (who,) if who == _NATURAL.key else tuple(c.key for c in LEGAL_PERSON_COLUMNS)
+            label = _NATURAL.label if who == _NATURAL.key else LEGAL_PERSON_GROUP
+            yield from _compare_count(report, match, columns, label)
+
+
+def _compare_count(
+    report: Report, match: re.Match[str], columns: tuple[str, ...], who: str
+) -> Iterator[Finding]:
+    new_keys = tuple(request_key(_NEW, c) for c in columns)
+    carried_keys = tuple(request_key(_CARRIED, c) for c in columns)
+    values = [report.values.get(k) for k in new_keys + carried_keys]
+    if any(v is None for v in values):
+        return
+    new = sum(values[: len(columns)])
+    both = new + sum(values[len(columns) :])
+    stated = int(match.group(1))
+    if stated not in (new, both):
+        yield Finding(
+            "narrative-requests-count",
+            new_keys + carried_keys,
+            expected=new,
+            actual=stated,
+            params={"who": who, "new": str(new), "both": str(both)},
+        )
+
+
+@rule(
+    code="narrative-all-closed",
+    severity=Severity.WARNING,
+    title="正文称全部办结，表三却有结转",
+    template="正文称“{quote}”，但表三“结转下年度继续办理”总计为{actual}",
+    description="若申请已全部办结，结转下年度继续办理应为0；两处不一致。",
+    tags=("#narrative", "#text", "#requests"),
+    basis="D11",
+)
+def narrative_all_closed(report: Report, ctx: RuleContext) -> Iterator[Finding]:
+    key = request_key("carried_forward", "total")
+    carried = report.values.get(key)
+    if not carried or not ctx.has_text:
+        return
+    match = _ALL_CLOSED.search(_narrative(ctx))
+    if match:
+        yield Finding(
+            "narrative-all-closed", (key,), 0, carried, params={"quote": match.group(0)}
+        )
+
+
+@rule(
+    code="fee-statement-missing",
+    severity=Severity.WARNING,
+    title="第六部分未说明信息处理费",
+    template="第六部分“其他需要报告的事项”没有说明信息处理费的收取情况（按国办函〔2020〕109号收取的金额，或本年度没有产生信息处理费）",
+    description=(
+        "30号格式要求在第六部分报告依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）"
+        "收取信息处理费的情况；没有收费也应写明。"
+    ),
+    tags=("#narrative", "#text", "#fees"),
+    basis="D15；国办函〔2020〕109号；国办公开办函〔2021〕30号",
+)
+def fee_statement_missing(report: Report, ctx: RuleContext) -> Iterator[Finding]:
+    if not ctx.has_text or "other" not in report.sections:
+        return
+    if not _FEE_STATEMENT.search(tx.normalize(ctx.text("other"))):
+        yield Finding("fee-statement-missing", location=report.sections["other"].location)

@@ -1,0 +1,92 @@
+"""Run the rules over a report and gather their findings with the parser's."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import importlib
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from xxgk.findings import KINDS, Finding, FindingKind, Severity, register_kind
+from xxgk.model.report import Report
+from xxgk.rules.context import RuleContext
+from xxgk.rules.registry import RULES, Rule, matches, normalize_selectors
+from xxgk.rules.settings import RuleSettings
+from xxgk.rules.validation import ValidationReport
+
+UNKNOWN = register_kind(
+    FindingKind(
+        "finding-unknown",
+        Severity.WARNING,
+        "未知的发现代码",
+        "报告中带有未知代码“{code}”的发现：{note}",
+        "报告（例如从 JSON 读入的）带有本程序不认识的发现代码；保留它，以免丢失信息。",
+        ("#meta",),
+    )
+)
+
+
+def validate(
+    report: Report,
+    *,
+    previous: Report | None = None,
+    settings: RuleSettings | dict[str, Any] | None = None,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+) -> ValidationReport:
+    """Return the report's parse findings and every rule finding, filtered and sorted.
+
+    ``select`` and ``ignore`` take codes (``requests-balance``), code prefixes ending in ``*``
+    (``parse-*``) or tags (``#balance``); a comma-separated string works too. With ``select``
+    only matching findings are kept; ``ignore`` then drops its matches. Rules whose findings
+    would all be dropped are not run.
+    """
+    chosen = normalize_selectors(select)
+    dropped = normalize_selectors(ignore)
+    ctx = RuleContext(report, RuleSettings.resolve(settings), previous)
+    findings = [f for f in _known(report.findings) if _wanted(f.kind, chosen, dropped)]
+    for rule in RULES.values():
+        if _wanted(rule.kind, chosen, dropped):
+            findings += _run(rule, report, ctx)
+    return ValidationReport(findings, report)
+
+
+def _wanted(kind: FindingKind, chosen: tuple[str, ...], dropped: tuple[str, ...]) -> bool:
+    if chosen and not any(matches(kind, s) for s in chosen):
+        return False
+    return not any(matches(kind, s) for s in dropped)
+
+
+def _run(rule: Rule, report: Report, ctx: RuleContext) -> Iterator[Finding]:
+    provenance = report.provenance
+    for finding in rule.check(report, ctx):
+        if finding.location is None and finding.cells and finding.cells[0] in provenance:
+            finding = dataclasses.replace(finding, location=provenance[finding.cells[0]])
+        yield finding
+
+
+def _known(findings: list[Finding]) -> Iterator[Finding]:
+    """Yield the findings, loading the parser's kinds if needed; unknown codes are wrapped."""
+    for finding in findings:
+        if finding.code not in KINDS:
+            _load_parser_kinds()
+        if finding.code in KINDS:
+            yield finding
+        else:
+            yield _wrap_unknown(finding)
+
+
+def _load_parser_kinds() -> None:
+    with contextlib.suppress(ImportError):
+        importlib.import_module("xxgk.parse")
+
+
+def _wrap_unknown(finding: Finding) -> Finding:
+    note = finding.params.get("message") or "（无说明）"
+    return dataclasses.replace(
+        finding,
+        code=UNKNOWN.code,
+        params={**finding.params, "code": finding.code, "note": note},
+        severity_override=None,
+    )

@@ -1,0 +1,96 @@
+"""Cell values: every count a non-negative integer, no cell silently empty (D10)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from xxgk.findings import Finding, Severity
+from xxgk.model.cells import CELL_BY_KEY, CELL_KEYS, FORMAT_2019, cell_title
+from xxgk.model.report import Report
+from xxgk.rules.context import RuleContext
+from xxgk.rules.registry import rule
+from xxgk.rules.relations import ABSENT_IN_FORMAT
+
+_COUNT_KEYS = tuple(k for k in CELL_KEYS if CELL_BY_KEY[k].kind == "count")
+_RULE_CELLS = frozenset(k for k in CELL_KEYS if k.startswith("active.rules."))
+_LEGACY_ABSENT = frozenset(
+    k
+    for k in CELL_KEYS
+    if CELL_BY_KEY[k].table == "active"
+    and CELL_BY_KEY[k].row not in ("licensing", "punishment", "enforcement")
+)
+"""Table 二 cells the 2019 trial format has no equivalent for."""
+
+
+def expected_missing(report: Report, ctx: RuleContext) -> frozenset[str]:
+    """Cells that may legitimately be empty: not printed by the format, or 规章 of a body
+    that cannot make 规章 (printed as “/”)."""
+    absent = set(ABSENT_IN_FORMAT.get(report.format, ()))
+    if report.format == FORMAT_2019:
+        absent |= _LEGACY_ABSENT
+    if ctx.unit_kind is not None and not ctx.unit_kind.may_make_rules:
+        absent |= _RULE_CELLS
+    return frozenset(absent)
+
+
+@rule(
+    code="value-missing",
+    severity=Severity.ERROR,
+    title="表格单元格没有数值",
+    template="{count}个单元格没有数值（{names}），相关勾稽关系无法核对，报告不完整",
+    description=(
+        "三张表的每个单元格都应填写数字（没有发生的填0）。空格、“/”或“—”使报告不完整，"
+        "也使勾稽关系无法核对。表三、表四有空格为错误；只有表二有空格为警告。"
+    ),
+    tags=("#values", "#table"),
+    basis="D10；国办公开办函〔2021〕30号",
+)
+def value_missing(report: Report, ctx: RuleContext) -> Iterator[Finding]:
+    allowed = expected_missing(report, ctx)
+    missing = [k for k in CELL_KEYS if report.values.get(k) is None and k not in allowed]
+    if not missing:
+        return
+    names = "、".join(cell_title(k) for k in missing[:3]) + ("等" if len(missing) > 3 else "")
+    only_active = all(CELL_BY_KEY[k].table == "active" for k in missing)
+    yield Finding(
+        "value-missing",
+        tuple(missing),
+        params={"count": str(len(missing)), "names": names},
+        severity_override=Severity.WARNING if only_active else None,
+    )
+
+
+@rule(
+    code="value-negative",
+    severity=Severity.ERROR,
+    title="数值为负数",
+    template="{name}的数值为负数（{actual}）",
+    description="件数、决定数量和收费金额都不可能小于0，负数必是填报或转换错误。",
+    tags=("#values", "#table"),
+    basis="D10",
+)
+def value_negative(report: Report, ctx: RuleContext) -> Iterator[Finding]:
+    for key, value in report.values.items():
+        if value is not None and value < 0:
+            yield Finding("value-negative", (key,), actual=value, params={"name": cell_title(key)})
+
+
+@rule(
+    code="value-not-integer",
+    severity=Severity.ERROR,
+    title="件数不是整数",
+    template="{name}应为整数件数，实为{actual}",
+    description="表二的件数、决定数量和表三、表四的申请件数都是整数；小数说明填错了栏目或单位。",
+    tags=("#values", "#table"),
+    basis="D10",
+)
+def value_not_integer(report: Report, ctx: RuleContext) -> Iterator[Finding]:
+    values = report.values
+    for key in _COUNT_KEYS:
+        value = values.get(key)
+        if value is None or (type(value) is int):
+            continue
+        if isinstance(value, Decimal | float) and value == int(value):
+            continue
+        yield Finding("value-not-integer", (key,), actual=value, params={"name": cell_title(key)})
