@@ -1,0 +1,114 @@
+"""Tables shared by every part of xxgk: the unit tree, users with roles, the audit log.
+
+The register and the corpus both hang their data on ``Unit``; every change anywhere is one
+``AuditEntry`` (who, when, what, before, after). Rows are never deleted: units and users are
+deactivated instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from xxgk.db.base import Base, utcnow
+
+
+class Role(StrEnum):
+    """What a user may do; the Chinese label is what people see."""
+
+    CLERK = "clerk"
+    REVIEWER = "reviewer"
+    UNIT_ADMIN = "unit_admin"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.CLERK: "录入员",
+    Role.REVIEWER: "审核人",
+    Role.UNIT_ADMIN: "单位管理员",
+    Role.SUPERVISOR: "督查",
+    Role.ADMIN: "系统管理员",
+}
+
+
+class Unit(Base):
+    """A 报告主体 (government or department) in the unit tree."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True)
+    division_code: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    calendar_region: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id])
+
+    def snapshot(self) -> dict[str, Any]:
+        """Return the audited fields as plain data."""
+        return {
+            "code": self.code,
+            "name": self.name,
+            "kind": self.kind,
+            "parent_id": self.parent_id,
+            "division_code": self.division_code,
+            "calendar_region": self.calendar_region,
+            "active": self.active,
+        }
+
+
+class User(Base):
+    """A person who works with xxgk; ``unit`` is where their register rights apply."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True)
+    password_hash: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    unit: Mapped[Unit | None] = relationship()
+
+    def snapshot(self) -> dict[str, Any]:
+        """Return the audited fields (never the password hash)."""
+        return {
+            "username": self.username,
+            "display_name": self.display_name,
+            "role": self.role,
+            "unit_id": self.unit_id,
+            "active": self.active,
+        }
+
+
+class AuditEntry(Base):
+    """One change: who made it, when, to what, and the data before and after."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    actor_name: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")

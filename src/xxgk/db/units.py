@@ -1,0 +1,166 @@
+"""The unit tree: every 报告主体 with its kind, parent and 行政区划代码.
+
+A unit's kind is explicit (never guessed silently); when the validator's ``UnitKind`` exists its
+values are the allowed kinds. ``calendar_region`` selects the regional working-day overlay; it is
+derived from the 行政区划代码 when not given (65… → Xinjiang).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xxgk.db import audit
+from xxgk.db.access import UNIT_MANAGERS, require
+from xxgk.db.models import Unit, User
+from xxgk.errors import RegisterError
+
+FALLBACK_KINDS = (
+    "province",
+    "prefecture",
+    "county",
+    "township",
+    "prefecture_office",
+    "subdistrict",
+    "department",
+    "dispatched",
+    "authorized",
+)
+REGION_BY_DIVISION_PREFIX = {"65": "XJ"}
+
+
+def unit_kinds() -> dict[str, str]:
+    """Return the allowed unit kinds: value → Chinese label (or the value itself)."""
+    try:
+        from xxgk.model.units import UnitKind  # type: ignore[import-not-found]
+    except ImportError:
+        return {k: k for k in FALLBACK_KINDS}
+    return {k.value: str(getattr(k, "label", k.value)) for k in UnitKind}
+
+
+def normalize_kind(value: str | None, name: str) -> str:
+    """Return the kind value for ``value`` (value, member name or Chinese label)."""
+    kinds = unit_kinds()
+    if not value:
+        raise RegisterError(
+            f"单位“{name}”缺少类型，可选：{'、'.join(kinds.values())}",
+            f"unit {name!r} has no kind",
+        )
+    for key, label in kinds.items():
+        if value.strip() in (key, label) or value.strip().lower() == key.lower():
+            return key
+    raise RegisterError(
+        f"单位“{name}”的类型“{value}”无法识别，可选：{'、'.join(kinds.values())}",
+        f"unknown unit kind {value!r} for {name!r}",
+    )
+
+
+def region_for(division_code: str | None) -> str | None:
+    """Return the calendar region implied by a 行政区划代码, if any."""
+    if not division_code:
+        return None
+    return REGION_BY_DIVISION_PREFIX.get(division_code[:2])
+
+
+def add_unit(
+    *,
+    session: Session,
+    actor: User | None,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Unit | None = None,
+    division_code: str | None = None,
+    calendar_region: str | None = None,
+) -> Unit:
+    """Create a unit below ``parent``; only administrators (or unit admins of the parent) may."""
+    require(actor, UNIT_MANAGERS, parent)
+    _check_division_code(division_code, name)
+    for column, value in (("code", code), ("name", name)):
+        if session.scalar(select(Unit).where(getattr(Unit, column) == value)):
+            raise RegisterError(f"单位“{value}”已存在", f"unit {value!r} already exists")
+    unit = Unit(
+        code=code,
+        name=name,
+        kind=normalize_kind(kind, name),
+        parent_id=parent.id if parent else None,
+        division_code=division_code or None,
+        calendar_region=calendar_region or region_for(division_code),
+    )
+    session.add(unit)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=actor,
+        action="create",
+        entity="unit",
+        entity_id=unit.id,
+        after=unit.snapshot(),
+    )
+    return unit
+
+
+def update_unit(
+    *, session: Session, actor: User, unit: Unit, reason: str = "", **changes: Any
+) -> Unit:
+    """Change fields of ``unit`` (name, kind, parent_id, division_code, calendar_region)."""
+    require(actor, UNIT_MANAGERS, unit)
+    allowed = {"name", "kind", "parent_id", "division_code", "calendar_region", "active"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise RegisterError(f"不能修改单位字段：{sorted(unknown)}", f"cannot change {unknown}")
+    before = unit.snapshot()
+    if "kind" in changes:
+        changes["kind"] = normalize_kind(changes["kind"], unit.name)
+    for key, value in changes.items():
+        setattr(unit, key, value)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="update",
+        entity="unit",
+        entity_id=unit.id,
+        before=before,
+        after=unit.snapshot(),
+        reason=reason,
+    )
+    return unit
+
+
+def get_unit(session: Session, ref: str | int) -> Unit:
+    """Return the unit whose code, name or id is ``ref``, or raise a RegisterError."""
+    text = str(ref).strip()
+    query = select(Unit).where((Unit.code == text) | (Unit.name == text))
+    unit = session.scalar(query)
+    if unit is None and text.isdigit():
+        unit = session.get(Unit, int(text))
+    if unit is None:
+        raise RegisterError(f"找不到单位“{text}”", f"no unit {text!r}")
+    return unit
+
+
+def list_units(session: Session) -> list[tuple[int, Unit]]:
+    """Return ``(depth, unit)`` pairs in tree order (parents before their children)."""
+    units = list(session.scalars(select(Unit).order_by(Unit.code)))
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    out: list[tuple[int, Unit]] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for child in children.get(parent_id, []):
+            out.append((depth, child))
+            walk(child.id, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def _check_division_code(code: str | None, name: str) -> None:
+    if code and not (code.isdigit() and len(code) in (6, 9, 12)):
+        raise RegisterError(
+            f"单位“{name}”的行政区划代码“{code}”应为6、9或12位数字",
+            f"division code {code!r} of {name!r} must have 6, 9 or 12 digits",
+        )

@@ -1,0 +1,115 @@
+"""Users with roles; passwords are kept only as argon2 hashes."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from xxgk.db import audit
+from xxgk.db.access import UNIT_MANAGERS, require
+from xxgk.db.models import Role, Unit, User
+from xxgk.errors import RegisterError
+
+_HASHER = PasswordHasher()
+
+
+def add_user(
+    *,
+    session: Session,
+    actor: User | None,
+    username: str,
+    role: Role | str,
+    unit: Unit | None = None,
+    password: str | None = None,
+    display_name: str = "",
+) -> User:
+    """Create a user; the very first user may be created without an actor (bootstrap)."""
+    role = _role(role)
+    if actor is not None or session.scalar(select(func.count(User.id))):
+        require(actor, UNIT_MANAGERS, unit)
+    if session.scalar(select(User).where(User.username == username)):
+        raise RegisterError(f"用户名“{username}”已存在", f"username {username!r} already exists")
+    if role in {Role.CLERK, Role.REVIEWER, Role.UNIT_ADMIN} and unit is None:
+        raise RegisterError(
+            f"{role.label}必须属于一个单位", f"a {role.value} must belong to a unit"
+        )
+    user = User(
+        username=username,
+        role=role.value,
+        unit_id=unit.id if unit else None,
+        display_name=display_name or username,
+        password_hash=_HASHER.hash(password) if password else "",
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=actor,
+        action="create",
+        entity="user",
+        entity_id=user.id,
+        after=user.snapshot(),
+    )
+    return user
+
+
+def verify_password(user: User, password: str) -> bool:
+    """Return True when ``password`` matches the user's stored hash (never for no password)."""
+    if not user.password_hash or not user.active:
+        return False
+    try:
+        return _HASHER.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def set_password(*, session: Session, actor: User, user: User, password: str) -> None:
+    """Replace ``user``'s password; users may change their own, managers anyone's in reach."""
+    if actor.id != user.id:
+        require(actor, UNIT_MANAGERS, user.unit)
+    user.password_hash = _HASHER.hash(password)
+    audit.record(
+        session=session, actor=actor, action="set-password", entity="user", entity_id=user.id
+    )
+
+
+def deactivate_user(*, session: Session, actor: User, user: User, reason: str) -> None:
+    """Deactivate ``user`` (users are never deleted: the audit log names them)."""
+    require(actor, UNIT_MANAGERS, user.unit)
+    before = user.snapshot()
+    user.active = False
+    audit.record(
+        session=session,
+        actor=actor,
+        action="deactivate",
+        entity="user",
+        entity_id=user.id,
+        before=before,
+        after=user.snapshot(),
+        reason=reason,
+    )
+
+
+def get_user(session: Session, username: str) -> User:
+    """Return the active user called ``username``, or raise a RegisterError."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active:
+        raise RegisterError(f"用户“{username}”不存在或已停用", f"no active user {username!r}")
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    """Return every user, in order of creation."""
+    return list(session.scalars(select(User).order_by(User.id)))
+
+
+def _role(value: Role | str) -> Role:
+    if isinstance(value, Role):
+        return value
+    for role in Role:
+        if value in (role.value, role.label):
+            return role
+    choices = "、".join(f"{r.label}({r.value})" for r in Role)
+    raise RegisterError(f"未知角色“{value}”，可选：{choices}", f"unknown role {value!r}")
