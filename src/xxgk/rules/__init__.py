@@ -27,9 +27,8 @@ from xxgk.rules import (  # noqa: F401
 )
 
 # isort: on
-from xxgk.rules.catalogue import catalogue
 from xxgk.rules.context import RuleContext
-from xxgk.rules.registry import RULES, Rule, rule
+from xxgk.rules.registry import RULES, Rule, catalogue, rule
 from xxgk.rules.settings import RuleSettings, RuleSettingsError
 from xxgk.rules.validate import validate
 from xxgk.rules.validation import ValidationReport

@@ -76,7 +76,7 @@ def fees_precision(report: Report, ctx: RuleContext) -> Iterator[Finding]:
         "超出该类机关合理上限的金额应当复核。上限可在设置中调整。"
     ),
     tags=("#active", "#values", "#fees", "#unit"),
-    basis="D10；武威市2025年年报编制指引",
+    basis="D10",
 )
 def fees_implausible(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     fee = report.values.get(_FEES)

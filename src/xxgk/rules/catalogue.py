@@ -5,25 +5,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import importlib
 import sys
 from pathlib import Path
 
-from xxgk.findings import KINDS, FindingKind, Severity
+from xxgk.findings import Severity
 from xxgk.rules.registry import RULES, Rule
 
 DOC_PATH = Path("docs") / "rules.md"
-
-
-def catalogue() -> list[FindingKind]:
-    """Return every finding kind: the rules in documentation order, then the others
-    (the parser's ``parse-*`` kinds and the rest) by code."""
-    with contextlib.suppress(ImportError):
-        importlib.import_module("xxgk.parse")
-    rule_kinds = [r.kind for r in RULES.values()]
-    others = sorted((k for k in KINDS.values() if k.code not in RULES), key=lambda k: k.code)
-    return rule_kinds + others
 
 
 def render_markdown() -> str:
