@@ -88,7 +88,7 @@ def random_report(
     report.published = dt.date(year + 1, 1, rng.randint(5, 28))
     report.title = f"{organization}{year}年政府信息公开工作年度报告"
     report.signature = organization
-    _fill_sections(report, rng)
+    _fill_sections(report, rng, previous)
     return report
 
 
@@ -149,10 +149,11 @@ def _fill_requests(
     for col in APPLICANT_COLUMNS:
         scale = 12 if col.key == "natural_person" else 3
         share = zero_share if col.key == "natural_person" else max(zero_share, 0.9)
+        carried = _carried_over(rng, share, previous, col.key)
         outcomes = [_outcome(rng, share, scale) for _ in OUTCOME_ROWS]
-        handled = sum(outcomes)
         forward = _count(rng, max(share, 0.7), 3)
-        carried = _carried_over(rng, share, previous, col.key, handled + forward)
+        outcomes[0] += max(0, carried - sum(outcomes) - forward)
+        handled = sum(outcomes)
         for row, value in zip(OUTCOME_ROWS, outcomes, strict=True):
             report[request_key(row.key, col.key)] = value
         report[request_key("total_handled", col.key)] = handled
@@ -172,14 +173,12 @@ def _outcome(rng: random.Random, zero_share: float, scale: int) -> int:
     return rng.randint(1, high)
 
 
-def _carried_over(
-    rng: random.Random, share: float, previous: Report | None, column: str, limit: int
-) -> int:
+def _carried_over(rng: random.Random, share: float, previous: Report | None, column: str) -> int:
     if previous is not None:
         value = previous[request_key("carried_forward", column)]
         if isinstance(value, int):
-            return min(value, limit)
-    return min(limit, _count(rng, max(share, 0.7), 3))
+            return value
+    return _count(rng, max(share, 0.7), 3)
 
 
 def _fill_review(report: Report, rng: random.Random, zero_share: float) -> None:
@@ -191,10 +190,14 @@ def _fill_review(report: Report, rng: random.Random, zero_share: float) -> None:
         report[review_key(group.key, "total")] = sum(parts)
 
 
-def _fill_sections(report: Report, rng: random.Random) -> None:
+def _fill_sections(report: Report, rng: random.Random, previous: Report | None) -> None:
+    last_problems = previous.section_text("problems") if previous is not None else None
+    problems = _problems(rng)
+    while problems == last_problems:
+        problems = _problems(rng)
     texts = {
         "overview": _overview(report, rng),
-        "problems": _problems(rng),
+        "problems": problems,
         "other": _other(rng),
     }
     for section in SECTIONS:
@@ -279,11 +282,11 @@ def _requests_sentence(report: Report) -> str:
 
 
 def _problems(rng: random.Random) -> str:
-    problems = rng.sample(range(len(_PROBLEMS)), 2)
+    problems = rng.sample(range(len(_PROBLEMS)), 3)
     lines = ["（一）存在的主要问题"]
-    lines += [f"{n}是{_PROBLEMS[i]}" for n, i in zip("一二", problems, strict=True)]
+    lines += [f"{n}是{_PROBLEMS[i]}" for n, i in zip("一二三", problems, strict=True)]
     lines.append("（二）改进情况")
-    lines += [f"{n}是{_MEASURES[i]}" for n, i in zip("一二", problems, strict=True)]
+    lines += [f"{n}是{_MEASURES[i]}" for n, i in zip("一二三", problems, strict=True)]
     lines.append("上年度报告所列问题已逐项整改到位。")
     return "\n".join(lines)
 

@@ -29,11 +29,12 @@ from xxgk.cli.common import (
 )
 from xxgk.cli.show import print_outcomes
 from xxgk.errors import InputError, XxgkError
+from xxgk.model.units import UnitKind
 
 PREVIOUS_HELP = "上一年度的报告，用于跨年度比对。"
 SELECT_HELP = "只检查这些代码、前缀（parse-*）或标签（#balance），逗号分隔。"
 IGNORE_HELP = "忽略这些代码、前缀或标签，逗号分隔。"
-KIND_HELP = "报告主体类型（默认由名称推测）。"
+KIND_HELP = "报告主体类别（默认由名称推测）：" + ", ".join(k.value for k in UnitKind) + "。"
 
 
 class CheckFormat(StrEnum):
@@ -99,5 +100,16 @@ def _options(
         last_year = load_report(previous) if previous is not None else None
     except XxgkError as exc:
         raise fail(exc) from exc
-    settings = {"unit_kind": kind} if kind else None
-    return CheckOptions(last_year, settings, split_codes(select), split_codes(ignore))
+    return CheckOptions(last_year, _settings(kind), split_codes(select), split_codes(ignore))
+
+
+def _settings(kind: str | None) -> object:
+    """Return validator settings for ``--kind``, refusing an unknown kind before any work."""
+    if not kind:
+        return None
+    from xxgk.rules import RuleSettings
+
+    try:
+        return RuleSettings.resolve({"unit_kind": kind})
+    except (XxgkError, ValueError) as exc:
+        raise fail(str(exc) if not isinstance(exc, XxgkError) else exc) from exc

@@ -1,0 +1,46 @@
+"""Helpers of the CLI tests: run the app, find the bundled examples, write bad inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from xxgk.cli import app
+from xxgk.cli.demo_cmd import example_paths
+
+ERRORS_EXAMPLE = "education-bureau-2024-errors.txt"
+
+
+def run(*args: str):
+    """Invoke ``xxgk args`` in process; stdout and stderr are kept apart."""
+    return CliRunner().invoke(app, [str(a) for a in args], prog_name="xxgk")
+
+
+def example(name: str) -> Path:
+    return next(p for p in example_paths() if p.name == name)
+
+
+def good_examples() -> list[Path]:
+    return [p for p in example_paths() if p.name != ERRORS_EXAMPLE]
+
+
+def write_bad_inputs(folder: Path) -> dict[str, Path]:
+    """Write an empty file, binary junk and a text that is no report; return them by kind."""
+    folder.mkdir(parents=True, exist_ok=True)
+    empty = folder / "empty.txt"
+    empty.write_bytes(b"")
+    junk = folder / "junk.txt"
+    junk.write_bytes(bytes(range(256)) * 8)
+    prose = folder / "prose.txt"
+    prose.write_text("今天天气很好，我们去公园散步。\n这不是一份年度报告。\n", encoding="utf-8")
+    return {"empty": empty, "junk": junk, "prose": prose}
+
+
+def assert_one_clean_error_line(stderr: str, path: Path) -> None:
+    """The reason is one line naming the file, bilingual, without a traceback."""
+    assert "Traceback" not in stderr
+    lines = [line for line in stderr.splitlines() if str(path) in line]
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("xxgk: 错误：")
+    assert "(" in lines[0]  # the English half
