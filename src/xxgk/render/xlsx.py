@@ -64,9 +64,9 @@ def _number(value: int | Decimal | None) -> int | float | None:
 
 
 def _table_sheet(sheet: Worksheet, layout: TableLayout, report: Report) -> None:
-    """Write ``layout`` under its heading (row 1), merging spans as the template does."""
+    """Write ``layout`` under its heading (row 1, one unmerged cell: a paragraph when read
+    back), merging spans as the template does."""
     sheet.cell(1, 1, layout.heading).font = Font(bold=True, size=12)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=layout.columns)
     for index, width in enumerate(_WIDTHS[layout.key], start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     for r, c, cell in layout.positions():

@@ -1,0 +1,162 @@
+"""Reading reports written in Word: DOCX → ``SourceDocument``.
+
+``word/document.xml`` is walked once with lxml, in body order: paragraphs become lines, table
+rows become rows of cells. A cell merged across columns (``gridSpan``) is one ``w:tc`` and so
+appears once; a cell merged down (``vMerge`` continuation) is dropped, as a browser drops the
+cells under a ``rowspan``. Text boxes, deleted text and field codes are not report text and are
+skipped; content controls and tracked insertions are read through.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from lxml import etree
+
+from xxgk.errors import InputError
+from xxgk.findings import Location
+from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
+from xxgk.parse.html import clean_text
+from xxgk.parse.readers import register_reader
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_P, _TBL, _TR, _TC, _T = f"{W}p", f"{W}tbl", f"{W}tr", f"{W}tc", f"{W}t"
+_TEXT_TAGS = (_T, f"{W}br", f"{W}cr", f"{W}tab", _P)
+_NOT_TEXT = (
+    f"{W}txbxContent", f"{W}del", f"{W}instrText", f"{W}delText", f"{MC}Fallback", f"{W}pict",
+    f"{W}drawing", f"{W}object", f"{W}footnoteReference", f"{W}commentReference",
+)
+"""Elements whose text is not report text: text boxes, deletions, field codes, pictures."""
+_SKIP = frozenset({f"{W}pPr", f"{W}rPr", f"{W}tcPr", f"{W}trPr", f"{W}tblPr", f"{W}tblGrid",
+                   f"{W}sectPr", *_NOT_TEXT})
+_VMERGE = f"{W}tcPr/{W}vMerge"
+_PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True, remove_comments=True)
+
+
+def sniff_docx(data: bytes, name: str | None = None) -> bool:
+    """Return True for a ZIP package that holds ``word/document.xml``."""
+    return data.startswith(b"PK\x03\x04") and zip_has_part(data, "word/document.xml")
+
+
+def zip_has_part(data: bytes, part: str) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            return part in package.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
+def _prune(root: etree._Element) -> None:
+    """Remove everything that is not report text, so text can be collected in one C loop."""
+    doomed = list(root.iter(*_NOT_TEXT))
+    for element in doomed:
+        parent = element.getparent()
+        if parent is not None:
+            parent.remove(element)
+
+
+def _text(element: etree._Element, *, breaks: bool) -> str:
+    """Return the text under ``element``; with ``breaks``, line breaks and paragraphs as
+    ``"\n"`` (a paragraph's own lines), without them joined (a table cell's label)."""
+    parts = []
+    for node in element.iter(*_TEXT_TAGS):
+        tag = node.tag
+        if tag == _T:
+            parts.append(node.text or "")
+        elif tag == f"{W}tab":
+            parts.append(" ")
+        elif breaks and node is not element:
+            parts.append("\n")
+    return "".join(parts)
+
+
+class _Reader:
+    """Walks the body: paragraphs and tables in order, with their indexes."""
+
+    def __init__(self) -> None:
+        self.lines: list[SourceLine] = []
+        self.tables = 0
+
+    def body(self, element: etree._Element) -> None:
+        for child in element:
+            tag = child.tag
+            if tag == _P:
+                self.paragraph(child)
+            elif tag == _TBL:
+                self.table(child)
+            elif tag not in _SKIP and isinstance(tag, str):
+                self.body(child)  # w:sdt/w:sdtContent, w:customXml, w:ins …
+
+    def paragraph(self, element: etree._Element) -> None:
+        for piece in _text(element, breaks=True).split("\n"):
+            text = clean_text(piece)
+            if text:
+                location = Location(line=len(self.lines) + 1, text=text)
+                self.lines.append(SourceLine([SourceCell(text, location)]))
+
+    def table(self, element: etree._Element) -> None:
+        index = self.tables
+        self.tables += 1
+        for r, tr in enumerate(_rows(element)):
+            cells = []
+            for tc in _cells(tr):
+                if _continues_merge(tc):
+                    continue
+                text = clean_text(_text(tc, breaks=False))
+                c = len(cells)
+                cells.append(SourceCell(text, Location(table=index, row=r, cell=c, text=text)))
+            if any(cell.text for cell in cells):
+                self.lines.append(SourceLine(cells, in_table=True))
+
+
+def _rows(table: etree._Element) -> list[etree._Element]:
+    rows: list[etree._Element] = []
+    for child in table:
+        if child.tag == _TR:
+            rows.append(child)
+        elif child.tag not in _SKIP and isinstance(child.tag, str):
+            rows.extend(_rows(child))  # rows inside content controls
+    return rows
+
+
+def _cells(tr: etree._Element) -> list[etree._Element]:
+    cells: list[etree._Element] = []
+    for child in tr:
+        if child.tag == _TC:
+            cells.append(child)
+        elif child.tag not in _SKIP and isinstance(child.tag, str):
+            cells.extend(_cells(child))
+    return cells
+
+
+def _continues_merge(tc: etree._Element) -> bool:
+    merge = tc.find(_VMERGE)
+    return merge is not None and merge.get(f"{W}val", "continue") == "continue"
+
+
+def read_docx(data: bytes, name: str | None = None) -> SourceDocument:
+    """Read a DOCX into lines; table cells keep their table, row and cell index."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            xml = package.read("word/document.xml")
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputError("不是可读的 Word（DOCX）文件", "not a readable DOCX package",
+                         path=name) from exc
+    try:
+        root = etree.fromstring(xml, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise InputError("Word 文件的正文 XML 已损坏", f"broken word/document.xml: {exc}",
+                         path=name) from exc
+    _prune(root)
+    body = root.find(f"{W}body")
+    reader = _Reader()
+    if body is not None:
+        reader.body(body)
+    if not reader.lines:
+        raise InputError("Word 文件中没有文字", "the DOCX contains no text", path=name)
+    return SourceDocument(reader.lines, source=name, format_name="docx")
+
+
+register_reader("docx", read_docx, sniff=sniff_docx)

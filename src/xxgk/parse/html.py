@@ -1,0 +1,264 @@
+"""Reading reports published as web pages: HTML → ``SourceDocument``.
+
+Pages come as a browser or crawler saved them: the report inside site chrome (navigation,
+breadcrumbs, footers), layout tables around the report tables, Word-exported markup (``<o:p>``,
+``mso-`` styles, a hidden row of column widths), ``&nbsp;`` cells, ``<br>`` inside labels,
+GB2312/GBK charsets, and sometimes the whole report as an escaped string inside a script.
+The page is parsed with lexbor (selectolax); only the walk over the tree is ours.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from xxgk.errors import InputError
+from xxgk.findings import Finding, Location
+from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
+from xxgk.parse.readers import register_reader
+
+_SKIP = frozenset({
+    "script", "style", "noscript", "template", "nav", "footer", "header", "iframe", "select",
+    "option", "button", "input", "textarea", "head", "title", "svg", "canvas", "object",
+    "-comment", "aside",
+})
+_BLOCK = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article",
+    "blockquote", "pre", "center", "dd", "dt", "dl", "address", "main", "hr", "caption",
+    "figure", "form", "fieldset",
+})
+_CHROME = re.compile(
+    r"(?:^|[-_\s])(?:nav|navbar|menu|breadcrumbs?|crumbs?|footer|copyright|sidebar|share|"
+    r"toolbar|topbar|position|location|dqwz)(?:[-_\s\d]|$)",
+    re.I,
+)
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_MARKUP_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html"
+                           rb"|head|body|meta|table|div|p[\s>]|title)", re.I | re.S)
+_JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'|`((?:[^`\\]|\\.)*)`',
+                        re.S)
+_JS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
+_JS_SIMPLE = {"n": "\n", "t": "\t", "r": "", "b": "", "f": "", "v": "", "0": ""}
+
+
+_META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
+_SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff]+")
+_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
+            "gb_2312-80": "gb18030", "utf8": "utf-8", "unicode": "utf-16"}
+
+
+def clean_text(text: str) -> str:
+    """Return text with ``&nbsp;``, full-width and zero-width spaces folded and trimmed."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def _declared_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:8192])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii", "ignore").lower()
+    return _ALIASES.get(name, name)
+
+
+def decode_markup(data: bytes) -> tuple[str, str, bool]:
+    """Return ``(text, encoding, guessed)``: BOM, then ``<meta charset>``, then UTF-8 and
+    GB18030 tried strictly, then charset-normalizer; ``guessed`` when nothing declared it."""
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"),
+                          (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom):].decode(encoding, "replace"), encoding, False
+    declared = _declared_charset(data)
+    if declared:
+        try:
+            return data.decode(declared), declared, False
+        except (LookupError, UnicodeDecodeError):
+            pass
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding), encoding, declared is not None or encoding != "utf-8"
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        return data.decode("utf-8", "replace"), "utf-8", True
+    return str(best), best.encoding, True
+
+
+def encoding_finding(encoding: str) -> Finding:
+    """Return the info finding that says the page's encoding was guessed."""
+    from xxgk.parse.finding_kinds import ENCODING_GUESSED
+
+    return Finding(ENCODING_GUESSED, params={"encoding": encoding})
+
+
+def sniff_html(data: bytes, name: str | None = None) -> bool:
+    """Return True when ``data`` starts like an HTML page or fragment (any ASCII charset)."""
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", "ignore").encode("utf-8")
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    return bool(_MARKUP_START.match(head))
+
+
+class _Walker:
+    """Turns the element tree into lines: paragraphs, and table rows of cells."""
+
+    def __init__(self) -> None:
+        self.lines: list[SourceLine] = []
+        self.buffer: list[str] = []
+        self.tables = 0
+
+    def flush(self) -> None:
+        text = clean_text("".join(self.buffer))
+        self.buffer = []
+        if text:
+            location = Location(line=len(self.lines) + 1, text=text)
+            self.lines.append(SourceLine([SourceCell(text, location)]))
+
+    def walk(self, node: LexborNode) -> None:
+        for child in node.iter(include_text=True):
+            tag = child.tag
+            if tag == "-text":
+                self.buffer.append(child.text_content or "")
+            elif tag == "br":
+                self.flush()
+            elif tag in _SKIP or _is_hidden(child) or _is_chrome(child):
+                continue
+            elif tag == "table":
+                self.flush()
+                self.table(child)
+            elif tag in _BLOCK or tag == "tr" or tag in ("td", "th"):
+                self.flush()
+                self.walk(child)
+                self.flush()
+            else:
+                self.walk(child)
+
+    def table(self, table: LexborNode) -> None:
+        """Emit a data table's rows; a table holding tables is layout, walked as blocks."""
+        if _has_nested_table(table):
+            self.walk(table)
+            return
+        index = self.tables
+        self.tables += 1
+        for r, tr in enumerate(_rows(table)):
+            cells = []
+            for c, td in enumerate(_cells(tr)):
+                text = clean_text(_cell_text(td))
+                cells.append(SourceCell(text, Location(table=index, row=r, cell=c, text=text)))
+            if any(cell.text for cell in cells):
+                self.lines.append(SourceLine(cells, in_table=True))
+
+
+def _has_nested_table(table: LexborNode) -> bool:
+    return any(n.tag == "table" for child in table.iter() for n in child.traverse())
+
+
+def _rows(table: LexborNode) -> list[LexborNode]:
+    rows = []
+    for child in table.iter():
+        if child.tag == "tr":
+            rows.append(child)
+        elif child.tag in ("thead", "tbody", "tfoot"):
+            rows.extend(c for c in child.iter() if c.tag == "tr")
+    return [r for r in rows if not _is_hidden(r)]
+
+
+def _cells(tr: LexborNode) -> list[LexborNode]:
+    return [c for c in tr.iter() if c.tag in ("td", "th") and not _is_hidden(c)]
+
+
+def _cell_text(td: LexborNode) -> str:
+    """Return a cell's text; ``<br>`` and paragraphs inside a label join without a gap."""
+    parts = []
+    for node in td.traverse(include_text=True):
+        if node.tag == "-text" and not _inside_skipped(node, td):
+            parts.append(node.text_content or "")
+    return "".join(parts)
+
+
+def _inside_skipped(node: LexborNode, stop: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None and parent != stop:
+        if parent.tag in _SKIP or _is_hidden(parent):
+            return True
+        parent = parent.parent
+    return False
+
+
+def _is_hidden(node: LexborNode) -> bool:
+    style = node.attributes.get("style") if node.attributes else None
+    return bool(style and _HIDDEN.search(style))
+
+
+def _is_chrome(node: LexborNode) -> bool:
+    attrs = node.attributes
+    if not attrs:
+        return False
+    marks = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+    if not _CHROME.search(marks):
+        return False
+    return "年度报告" not in (node.text(deep=True) or "")
+
+
+def _unescape_js(literal: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        esc = match.group(1)
+        if esc.startswith("u{"):
+            return chr(int(esc[2:-1], 16))
+        if esc[0] in "ux" and len(esc) > 1:
+            return chr(int(esc[1:], 16))
+        return _JS_SIMPLE.get(esc, esc)
+
+    return _JS_ESCAPE.sub(replace, literal)
+
+
+def _script_markup(tree: LexborHTMLParser) -> str:
+    """Return the HTML hidden in script string literals (``document.write``, JSON, …)."""
+    chunks = []
+    for script in tree.css("script"):
+        code = script.text(deep=True) or ""
+        if "table" not in code.lower():
+            continue
+        literals = [_unescape_js(next(g for g in m.groups() if g is not None))
+                    for m in _JS_STRING.finditer(code)]
+        joined = "".join(literals)
+        if "&lt;" in joined and "<table" not in joined.lower():
+            joined = html_lib.unescape(joined)
+        if "<table" in joined.lower():
+            chunks.append(joined)
+    return "\n".join(chunks)
+
+
+def _lines_of(markup: str) -> list[SourceLine]:
+    tree = LexborHTMLParser(markup)
+    walker = _Walker()
+    root = tree.body or tree.root
+    if root is not None:
+        walker.walk(root)
+    walker.flush()
+    return walker.lines
+
+
+def read_html(data: bytes, name: str | None = None) -> SourceDocument:
+    """Read an HTML page into lines; table cells keep their table, row and cell index."""
+    text, encoding, guessed = decode_markup(data)
+    lines = _lines_of(text)
+    table_rows = sum(line.in_table for line in lines)
+    hidden = _script_markup(LexborHTMLParser(text)) if table_rows < 3 else ""
+    if hidden:
+        script_lines = _lines_of(hidden)
+        if sum(line.in_table for line in script_lines) > table_rows:
+            lines = lines + script_lines
+    if not lines:
+        raise InputError("网页中没有可读的文字", "the HTML page contains no readable text",
+                         path=name)
+    findings = [encoding_finding(encoding)] if guessed else []
+    return SourceDocument(lines, source=name, format_name="html", findings=findings)
+
+
+register_reader("html", read_html, sniff=sniff_html)

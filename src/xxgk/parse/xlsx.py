@@ -1,0 +1,144 @@
+"""Reading reports kept in Excel: XLSX → ``SourceDocument``.
+
+Officers keep the three tables on sheets, one per table or all on one, often with the section
+heading in the first row; the workbook ``render.xlsx`` writes adds a first sheet with the
+report's text. Each sheet's rows become lines: a row with one cell that is not merged across
+columns is a paragraph, any other row a table row (cells under a merge are skipped, so a merged
+cell appears once). When a text sheet carries the section headings, each table sheet is put
+back after the text of the section it belongs to, so the lines read like the printed report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from decimal import Decimal
+
+from openpyxl import load_workbook
+from openpyxl.cell.cell import MergedCell
+from openpyxl.worksheet.worksheet import Worksheet
+
+from xxgk.errors import InputError
+from xxgk.findings import Location
+from xxgk.model.cells import SECTIONS
+from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
+from xxgk.parse.docx import zip_has_part
+from xxgk.parse.html import clean_text
+from xxgk.parse.readers import register_reader
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_HEADINGS = {
+    h.replace(" ", ""): s.key
+    for s in SECTIONS
+    for h in (s.heading, *(f"{s.number}、{a}" for a in s.aliases))
+}
+
+
+def sniff_xlsx(data: bytes, name: str | None = None) -> bool:
+    """Return True for a ZIP package that holds ``xl/workbook.xml``."""
+    return data.startswith(b"PK\x03\x04") and zip_has_part(data, "xl/workbook.xml")
+
+
+def sniff_ole2(data: bytes, name: str | None = None) -> bool:
+    """Return True for a legacy binary Office file (.doc, .xls: OLE2 compound document)."""
+    return data.startswith(OLE2_MAGIC)
+
+
+def read_ole2(data: bytes, name: str | None = None) -> SourceDocument:
+    """Refuse legacy .doc/.xls files with a message that says how to convert them."""
+    raise InputError(
+        "这是旧版 Office 二进制文件（.doc 或 .xls），无法直接读取；请在 Word 或 Excel 中"
+        "另存为 .docx 或 .xlsx 后再试",
+        "legacy binary Office file (.doc/.xls); save it as .docx/.xlsx first",
+        path=name,
+    )
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
+    if isinstance(value, dt.datetime | dt.date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return clean_text(str(value))
+
+
+def _wide_anchors(sheet: Worksheet) -> set[tuple[int, int]]:
+    """Return the (row, column) of merged cells that span more than one column."""
+    return {(m.min_row, m.min_col) for m in sheet.merged_cells.ranges if m.max_col > m.min_col}
+
+
+def _sheet_lines(sheet: Worksheet) -> list[SourceLine]:
+    wide = _wide_anchors(sheet)
+    rows = [list(row) for row in sheet.iter_rows()]
+    width = max((c.column for row in rows for c in row if _text(c.value)), default=0)
+    lines = []
+    for row in rows:
+        cells = [c for c in row[:width] if not isinstance(c, MergedCell)]
+        texts = [_text(c.value) for c in cells]
+        filled = [i for i, t in enumerate(texts) if t]
+        if not filled:
+            continue
+        first = cells[filled[0]]
+        if len(filled) == 1 and (first.row, first.column) not in wide:
+            location = Location(sheet=sheet.title, row=first.row - 1, cell=first.column - 1,
+                                text=texts[filled[0]])
+            lines.append(SourceLine([SourceCell(texts[filled[0]], location)]))
+            continue
+        line = [
+            SourceCell(t, Location(sheet=sheet.title, row=c.row - 1, cell=c.column - 1, text=t))
+            for c, t in zip(cells, texts, strict=True)
+        ]
+        lines.append(SourceLine(line, in_table=True))
+    return lines
+
+
+def _heading_key(line: SourceLine) -> str | None:
+    if line.in_table or len(line.cells) != 1:
+        return None
+    return _HEADINGS.get(line.cells[0].text.replace(" ", ""))
+
+
+def _splice(sheets: list[list[SourceLine]]) -> list[SourceLine]:
+    """Put each table sheet after its section's text on a text sheet, when there is one."""
+    text_index = next((i for i, lines in enumerate(sheets)
+                       if not any(ln.in_table for ln in lines)
+                       and sum(_heading_key(ln) is not None for ln in lines) >= 2), None)
+    if text_index is None:
+        return [line for lines in sheets for line in lines]
+    text = list(sheets[text_index])
+    rest: list[SourceLine] = []
+    for i, lines in enumerate(sheets):
+        if i == text_index:
+            continue
+        key = _heading_key(lines[0]) if lines else None
+        heads = [j for j, ln in enumerate(text) if _heading_key(ln) == key] if key else []
+        if not heads:
+            rest += lines
+            continue
+        end = next((j for j in range(heads[0] + 1, len(text)) if _heading_key(text[j])),
+                   len(text))
+        text[end:end] = lines[1:]
+    return text + rest
+
+
+def read_xlsx(data: bytes, name: str | None = None) -> SourceDocument:
+    """Read every sheet of an XLSX workbook into lines, sheets in reading order."""
+    try:
+        book = load_workbook(io.BytesIO(data), data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise InputError("不是可读的 Excel（XLSX）文件", f"not a readable XLSX workbook: {exc}",
+                         path=name) from exc
+    sheets = [_sheet_lines(sheet) for sheet in book.worksheets if sheet.sheet_state == "visible"]
+    lines = _splice([s for s in sheets if s])
+    if not lines:
+        raise InputError("Excel 文件中没有数据", "the workbook contains no data", path=name)
+    return SourceDocument(lines, source=name, format_name="xlsx")
+
+
+register_reader("xlsx", read_xlsx, sniff=sniff_xlsx)
+register_reader("ole2", read_ole2, sniff=sniff_ole2)
