@@ -134,7 +134,7 @@ class World:
             role=Role.REVIEWER,
             unit=self.town,
         )
-        session.flush()
+        session.commit()
 
 
 def _kind(wanted: str) -> str:

@@ -61,6 +61,12 @@ def add_event(
     what = event_kind(kind)
     _refuse_impossible(app, what, on)
     ensure_unlocked(session, app.unit, [on])
+    ref = _reference(app, what, ref_id)
+    result = outcome(outcome_name) if what is EventKind.REPLY and outcome_name else None
+    _refuse_incomplete(what, result, days, due_on)
+    how = pick(delivery, DELIVERIES, "送达方式") if delivery else None
+    if what is EventKind.VOIDED:
+        _refuse_locked_target(session, app, ref)
     event = Event(
         application=app,
         kind=what.value,
@@ -74,13 +80,10 @@ def add_event(
         due_on=due_on,
         amount=amount,
         party=party,
-        ref_id=_reference(app, what, ref_id),
-        outcome=outcome(outcome_name) if what is EventKind.REPLY else None,
-        delivery=pick(delivery, DELIVERIES, "送达方式") if delivery else None,
+        ref_id=ref,
+        outcome=result,
+        delivery=how,
     )
-    _refuse_incomplete(event, what)
-    if what is EventKind.VOIDED:
-        _refuse_locked_target(session, app, event.ref_id)
     session.add(event)
     session.flush()
     refresh_deadline(session, app)
@@ -155,13 +158,16 @@ def _reference(app: Application, what: EventKind, ref_id: int | None) -> int | N
     return pending[-1]
 
 
-def _refuse_incomplete(event: Event, what: EventKind) -> None:
+def _refuse_incomplete(
+    what: EventKind, result: str | None, days: int | None, due_on: dt.date | None
+) -> None:
+    """Refuse an event missing what defines it (before it is attached to the application)."""
     missing = None
-    if what is EventKind.REPLY and not event.outcome:
+    if what is EventKind.REPLY and not result:
         missing = "办理结果"
-    elif what is EventKind.EXTENSION and not event.days:
+    elif what is EventKind.EXTENSION and not days:
         missing = "延长的工作日数"
-    elif what is EventKind.ART35_DEADLINE and not event.due_on:
+    elif what is EventKind.ART35_DEADLINE and not due_on:
         missing = "另行确定的答复期限"
     if missing:
         raise RegisterError(f"{what.label}必须填写{missing}", f"{what.value} needs {missing}")
