@@ -23,6 +23,7 @@ _CITATION = re.compile(
     r"([\u4e00-\u9fff]{1,6}?(?:函|发|字|文|令))\s*"
     rf"([{_OPENING}])\s*((?:19|20)\d{{2}})\s*([{_CLOSING}])\s*第?\s*(\d{{1,4}})\s*号"
 )
+_LEAD_WORDS = re.compile(r"^(?:按照|依照|依据|根据|参照|执行|落实|贯彻|对照|关于|和|及|与|的)+")
 _INNER_TITLE = re.compile(r"《[^》]*?([<＜][^》<>＜＞]+[>＞])[^》]*》")
 
 
@@ -116,14 +117,14 @@ def citation_number_format(report: Report, ctx: RuleContext) -> Iterator[Finding
     for key, section in report.sections.items():
         for match in _CITATION.finditer(section.text):
             prefix, opening, year, closing, number = match.groups()
-            if (opening, closing) == ("〔", "〕") or match.group(0) in seen:
+            cited = _LEAD_WORDS.sub("", match.group(0))
+            if (opening, closing) == ("〔", "〕") or cited in seen:
                 continue
-            seen.add(match.group(0))
-            expected = f"{prefix}〔{year}〕{number}号"
+            seen.add(cited)
             yield Finding(
                 "citation-number-format",
-                expected=expected,
-                actual=match.group(0),
+                expected=f"{_LEAD_WORDS.sub('', prefix)}〔{year}〕{number}号",
+                actual=cited,
                 location=section.location,
                 params={"section": key},
             )

@@ -38,7 +38,7 @@ def expected_missing(report: Report, ctx: RuleContext) -> frozenset[str]:
     code="value-missing",
     severity=Severity.ERROR,
     title="表格单元格没有数值",
-    template="{count}个单元格没有数值（{names}），相关勾稽关系无法核对，报告不完整",
+    template="{count}个单元格没有数值（{names}），报告不完整{consequence}",
     description=(
         "三张表的每个单元格都应填写数字（没有发生的填0）。空格、“/”或“—”使报告不完整，"
         "也使勾稽关系无法核对。表三、表四有空格为错误；只有表二有空格为警告。"
@@ -53,10 +53,11 @@ def value_missing(report: Report, ctx: RuleContext) -> Iterator[Finding]:
         return
     names = "、".join(cell_title(k) for k in missing[:3]) + ("等" if len(missing) > 3 else "")
     only_active = all(CELL_BY_KEY[k].table == "active" for k in missing)
+    consequence = "" if only_active else "，相关勾稽关系无法核对"
     yield Finding(
         "value-missing",
         tuple(missing),
-        params={"count": str(len(missing)), "names": names},
+        params={"count": str(len(missing)), "names": names, "consequence": consequence},
         severity_override=Severity.WARNING if only_active else None,
     )
 
