@@ -1,0 +1,92 @@
+"""Reading published annual reports into the canonical ``Report``.
+
+``parse_path`` / ``parse_bytes`` detect the format by content, read it into a
+``SourceDocument`` with the registered reader, and ``interpret`` it; a canonical JSON file
+is read back with ``Report.from_dict``. Unusable input raises ``InputError``; everything
+uncertain inside a usable report is a ``parse-*`` finding.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from xxgk.errors import InputError
+from xxgk.model.report import Report
+from xxgk.parse import finding_kinds as finding_kinds  # registers the parse-* kinds
+from xxgk.parse.debug import debug_parse
+from xxgk.parse.interpret import interpret
+from xxgk.parse.readers import READERS, detect_format, register_reader
+from xxgk.parse.text import text_to_document
+
+__all__ = [
+    "READERS",
+    "debug_parse",
+    "detect_format",
+    "interpret",
+    "parse_bytes",
+    "parse_path",
+    "parse_text",
+    "register_reader",
+]
+
+
+def parse_path(path: str | os.PathLike) -> Report:
+    """Read the report file at ``path``; raise ``InputError`` when it is unusable."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            f"无法读取文件：{exc.strerror or exc}", f"cannot read the file: {exc}", path=str(p)
+        ) from None
+    return parse_bytes(data, source=str(p), name=p.name)
+
+
+def parse_bytes(data: bytes, *, source: str | None = None, name: str | None = None) -> Report:
+    """Read a report from ``data`` in any registered format (detected by content)."""
+    fmt = detect_format(data, name)
+    if fmt == "json":
+        return report_from_json(data, source)
+    reader = READERS.get(fmt)
+    if reader is None:
+        raise InputError(
+            f"暂不支持读取{fmt}格式的文件", f"reading {fmt} files is not supported yet", path=source
+        )
+    report = interpret(reader(data, source))
+    report.source = source
+    return report
+
+
+def parse_text(text: str, *, source: str | None = None) -> Report:
+    """Read a report from already decoded text."""
+    if not text.strip():
+        raise InputError("文件为空", "the file is empty", path=source)
+    report = interpret(text_to_document(text, source))
+    report.source = source
+    return report
+
+
+def report_from_json(data: bytes, source: str | None = None) -> Report:
+    """Read a canonical JSON report (the ``Report.to_dict()`` shape)."""
+    try:
+        obj = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(
+            f"JSON格式错误：{exc}", f"invalid JSON: {exc}", path=source
+        ) from None
+    if not isinstance(obj, dict) or not {"requests", "active"} & obj.keys():
+        raise InputError(
+            "JSON文件不是年度报告的标准结构（缺少active、requests等键）",
+            "the JSON file is not a canonical report (no active/requests keys)",
+            path=source,
+        )
+    try:
+        report = Report.from_dict(obj)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise InputError(
+            f"JSON中的数值无法读取：{exc}", f"the JSON values cannot be read: {exc}", path=source
+        ) from None
+    report.source = report.source or source
+    return report

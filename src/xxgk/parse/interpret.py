@@ -1,0 +1,210 @@
+"""The shared interpreter: lines of cells (from any reader) to a ``Report``.
+
+Steps, each a small function whose result is kept in a ``Trace`` for ``debug_parse``:
+``lines_to_sections`` → per table ``lines_to_tokens`` → ``parse_active`` /
+``parse_requests`` / ``parse_review`` → ``read_metadata`` → ``fill_sections``.
+Nothing here depends on text-only quirks: an HTML or Word grid gives the same lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from xxgk.errors import InputError
+from xxgk.findings import Finding
+from xxgk.model import cells
+from xxgk.model.report import Report, SectionText
+from xxgk.parse import finding_kinds as fk
+from xxgk.parse.assign import Sink
+from xxgk.parse.document import SourceDocument, SourceLine
+from xxgk.parse.labels import ANY_TABLE_LABEL, normalise, squeeze
+from xxgk.parse.metadata import (
+    Line,
+    Metadata,
+    organization_from_body,
+    organization_from_title,
+    period_year,
+    read_signature,
+    read_title,
+    year_from,
+)
+from xxgk.parse.sections import Segment, lines_to_sections
+from xxgk.parse.table_active import parse_active
+from xxgk.parse.table_common import TableResult
+from xxgk.parse.table_requests import parse_requests
+from xxgk.parse.table_review import parse_review
+from xxgk.parse.tokens import lines_to_tokens
+
+TABLE_NAMES = {
+    "active": "表二（主动公开政府信息情况）",
+    "requests": "表三（收到和处理政府信息公开申请情况）",
+    "review_litigation": "表四（政府信息公开行政复议、行政诉讼情况）",
+}
+_MARKERS_2019 = tuple(squeeze(m) for m in cells.FORMAT_2019_MARKERS)
+_MARKERS_2021 = tuple(squeeze(m) for m in cells.FORMAT_2021_MARKERS)
+
+
+@dataclass
+class Trace:
+    """The intermediates of one interpretation, for debugging and tests."""
+
+    segments: list[Segment] = field(default_factory=list)
+    tables: dict[str, TableResult] = field(default_factory=dict)
+    metadata: Metadata = field(default_factory=Metadata)
+
+
+def interpret(doc: SourceDocument) -> Report:
+    """Return the report read from ``doc``; raise ``InputError`` if it is not a report."""
+    return interpret_with_trace(doc)[0]
+
+
+def interpret_with_trace(doc: SourceDocument) -> tuple[Report, Trace]:
+    """Return the report and the intermediates it was read through."""
+    lines = doc.lines
+    findings: list[Finding] = list(doc.findings)
+    trace = Trace(segments=lines_to_sections(lines, findings))
+    require_report(lines, trace.segments, doc.source)
+    report = Report(source=doc.source)
+    sink = Sink(report, findings)
+    old = old_format_markers(lines)
+    read_tables(lines, trace, sink, old)
+    if old or trace.tables["requests"].extra.get("old_format"):
+        report.format = cells.FORMAT_2019
+        sink.add(fk.FORMAT_2019)
+    trace.metadata = read_metadata(lines, trace.segments, sink)
+    fill_sections(lines, trace, sink)
+    report.findings = findings
+    return report, trace
+
+
+def require_report(lines: Sequence[SourceLine], segments: list[Segment], source: str | None):
+    """Raise ``InputError`` unless the document has a title, a heading or a table label."""
+    if len(segments) > 1:
+        return
+    for line in lines:
+        for cell in line.cells:
+            if "年度报告" in squeeze(cell.text) or normalise(cell.text) in ANY_TABLE_LABEL:
+                return
+    raise InputError(
+        "不是政府信息公开工作年度报告：没有年度报告标题，也没有六个部分的标题或统计表",
+        "not an annual government information disclosure report: no report title, "
+        "no section heading and no table label found",
+        path=source,
+    )
+
+
+def old_format_markers(lines: Sequence[SourceLine]) -> bool:
+    """Return True when the 2019 trial format's markers outnumber the 2021 format's."""
+    text = "".join(squeeze(c.text) for line in lines for c in line.cells)
+    old = sum(1 for m in _MARKERS_2019 if m in text)
+    new = sum(1 for m in _MARKERS_2021 if m in text)
+    return old > new
+
+
+def read_tables(lines: Sequence[SourceLine], trace: Trace, sink: Sink, old: bool) -> None:
+    """Parse the three tables, each from its section (or where its section should be)."""
+    after = 0
+    for key in ("active", "requests", "review_litigation"):
+        indexes = table_lines(key, trace.segments, after, len(lines))
+        tokens = lines_to_tokens(lines, indexes)
+        if key == "active":
+            result = parse_active(tokens, sink, old_format=old)
+        elif key == "requests":
+            result = parse_requests(tokens, sink)
+        else:
+            result = parse_review(tokens, sink)
+        trace.tables[key] = result
+        if result.found:
+            after = max(result.lines, default=after - 1) + 1
+        else:
+            table_missing(sink, key)
+
+
+def table_lines(key: str, segments: list[Segment], after: int, total: int) -> range:
+    """Return the line indexes to read table ``key`` from.
+
+    Its own section when the heading was found; otherwise the stretch from the end of the
+    previous table to the next heading found, so a table without a heading is still read.
+    """
+    order = [s.key for s in cells.SECTIONS]
+    for seg in segments:
+        if seg.key == key:
+            return seg.indexes
+    rank = order.index(key)
+    before = [s for s in segments if s.key in order and order.index(s.key) < rank]
+    later = [s for s in segments if s.key in order and order.index(s.key) > rank]
+    start = max([after] + [s.start for s in before[-1:]])
+    end = later[0].heading_line if later and later[0].heading_line is not None else total
+    return range(start, max(start, end))
+
+
+def table_missing(sink: Sink, key: str) -> None:
+    keys = tuple(c.key for c in cells.CELLS if c.table == key)
+    sink.add(fk.TABLE_MISSING, None, keys, table=TABLE_NAMES[key])
+
+
+def _single_lines(lines: Sequence[SourceLine], indexes) -> list[Line]:
+    out: list[Line] = []
+    for i in indexes:
+        filled = [c for c in lines[i].cells if c.text]
+        if len(filled) == 1:
+            out.append((i, filled[0].text, filled[0].location))
+    return out
+
+
+def read_metadata(lines: Sequence[SourceLine], segments: list[Segment], sink: Sink) -> Metadata:
+    """Read title, organization, year and published date into ``sink.report``."""
+    meta = Metadata()
+    preamble = _single_lines(lines, segments[0].indexes)
+    title = read_title(preamble)
+    if title:
+        meta.title, meta.title_lines = title
+    tail = _single_lines(lines, segments[-1].indexes) if len(segments) > 1 else []
+    org, published, meta.signature = read_signature(tail)
+    body = "\n".join(text for _, text, _ in preamble)
+    overview = next((s for s in segments if s.key == "overview"), None)
+    overview_text = "\n".join(t for _, t, _ in _single_lines(lines, overview.indexes)) if (
+        overview
+    ) else ""
+    meta.organization = (
+        org
+        or (organization_from_title(meta.title) if meta.title else None)
+        or organization_from_body(body + "\n" + overview_text)
+    )
+    meta.year = (
+        (year_from(meta.title) if meta.title else None)
+        or period_year(body + overview_text)
+        or year_from(overview_text or body)
+    )
+    meta.published = published
+    report = sink.report
+    report.title, report.organization = meta.title, meta.organization
+    report.year, report.published = meta.year, meta.published
+    labels = {"organization": "报告主体", "year": "报告年度", "published": "落款日期"}
+    for field_name, label in labels.items():
+        if getattr(meta, field_name) is None:
+            sink.add(fk.METADATA_MISSING, None, field=label)
+    return meta
+
+
+def fill_sections(lines: Sequence[SourceLine], trace: Trace, sink: Sink) -> None:
+    """Put each section's text (without table cells and 落款) into ``report.sections``."""
+    report = sink.report
+    table_lines_used = set().union(*(t.lines for t in trace.tables.values()))
+    skip = table_lines_used | set(trace.metadata.signature)
+    found = {s.key for s in trace.segments}
+    for seg in trace.segments:
+        text = "\n".join(
+            "\t".join(c.text for c in lines[i].cells if c.text)
+            for i in seg.indexes
+            if i not in skip and any(c.text for c in lines[i].cells)
+        )
+        report.sections[seg.key] = SectionText(seg.heading, text, seg.location)
+    if trace.metadata.signature:
+        report.signature = "\n".join(
+            next(c.text for c in lines[i].cells if c.text) for i in trace.metadata.signature
+        )
+    for section in cells.SECTIONS:
+        if section.key not in found:
+            sink.add(fk.SECTION_MISSING, number=section.number, title=section.title)

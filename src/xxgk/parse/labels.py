@@ -1,0 +1,139 @@
+"""Label normalisation and the lookup tables built once from ``model/cells.py``.
+
+Printed labels differ from the template in width (full/half), spaces, punctuation, item
+markers (``一、`` ``（一）`` ``1.`` ``1、``) and small wording variants. Normalising both sides
+the same way turns most matches into one dict lookup; fuzzy matching is the fallback.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from xxgk.model import cells
+
+_CN_DIGITS = "一二三四五六七八九十"
+_MARKER = re.compile(
+    r"^(?:[(\[【]\s*[一二三四五六七八九十\d]{1,3}\s*[)\]】]"
+    r"|[一二三四五六七八九十]{1,3}\s*[、.,．]"
+    r"|\d{1,2}\s*[、.,．)](?!\d))\s*"
+)
+_DROP = re.compile(r"[\s\u3000、，,。.：:；;“”\"'‘’()（）\[\]【】《》<>〈〉＜＞·•*#|_\-—–/／]+")
+
+
+@lru_cache(maxsize=4096)
+def squeeze(text: str) -> str:
+    """Return ``text`` in NFKC form without any whitespace (width and spacing unified)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def strip_markers(text: str) -> str:
+    """Drop leading item markers (``三、`` ``（一）`` ``1.``), repeatedly."""
+    while True:
+        stripped = _MARKER.sub("", text, count=1)
+        if stripped == text:
+            return text
+        text = stripped
+
+
+@lru_cache(maxsize=8192)
+def normalise(text: str) -> str:
+    """Return the comparison form of a label: NFKC, no spaces, markers or punctuation."""
+    return _DROP.sub("", strip_markers(squeeze(text)))
+
+
+def leading_marker(text: str) -> str:
+    """Return the item marker that starts ``text`` (NFKC, no spaces), or ``""``."""
+    squeezed = squeeze(text)
+    match = _MARKER.match(squeezed)
+    return match.group(0) if match else ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a normalised label means: a row, a column, a group or a header word."""
+
+    role: str  # "row" | "column" | "group" | "header" | "block"
+    key: str
+    order: int = 0
+
+
+def _add(table: dict[str, list[Entry]], label: str, entry: Entry) -> None:
+    bucket = table.setdefault(normalise(label), [])
+    if entry not in bucket:
+        bucket.append(entry)
+
+
+def _request_labels() -> dict[str, list[Entry]]:
+    table: dict[str, list[Entry]] = {}
+    for i, row in enumerate(cells.REQUEST_ROWS):
+        for label in (row.label, *row.aliases):
+            _add(table, label, Entry("row", row.key, i))
+    for i, col in enumerate(cells.REQUEST_COLUMNS):
+        for label in (col.label, *col.aliases):
+            _add(table, label, Entry("column", col.key, i))
+    _add(table, cells.LEGAL_PERSON_GROUP, Entry("group", "legal_person"))
+    _add(table, cells.RESULTS_GROUP, Entry("group", "results"))
+    for i, group in enumerate(cells.REQUEST_GROUPS):
+        _add(table, group, Entry("group", group, i))
+    _add(table, cells.APPLICANT_HEADER, Entry("header", "applicants"))
+    _add(table, cells.REQUESTS_NOTE, Entry("header", "note"))
+    return table
+
+
+def _review_labels() -> dict[str, list[Entry]]:
+    table: dict[str, list[Entry]] = {}
+    for i, group in enumerate(cells.REVIEW_GROUPS):
+        _add(table, group.label, Entry("group", group.key, i))
+    _add(table, cells.LITIGATION_HEADER, Entry("header", "litigation"))
+    for i, col in enumerate(cells.REVIEW_COLUMNS):
+        for label in (col.label, *col.aliases):
+            _add(table, label, Entry("column", col.key, i))
+    return table
+
+
+def _active_labels() -> dict[str, list[Entry]]:
+    table: dict[str, list[Entry]] = {}
+    for block in cells.ACTIVE_BLOCKS:
+        _add(table, block.header, Entry("block", block.key))
+        for col in block.columns:
+            for label in (col.label, *col.aliases):
+                _add(table, label, Entry("column", col.key))
+        for row in block.rows:
+            for label in (row.label, *row.aliases):
+                _add(table, label, Entry("row", row.key))
+    _add(table, cells.ITEM_CONTENT_HEADER, Entry("header", "item"))
+    for header in ("第二十条第（九）项",):
+        _add(table, header, Entry("block", "procurement"))
+    for col in (
+        *cells.LEGACY_ACTIVE_COLUMNS,
+        *cells.LEGACY_ITEM_COLUMNS,
+        *cells.LEGACY_PROCUREMENT_COLUMNS,
+    ):
+        for label in (col.label, *col.aliases):
+            _add(table, label, Entry("legacy-column", col.key))
+    for row in cells.LEGACY_ACTIVE_ROWS:
+        for label in (row.label, *row.aliases):
+            _add(table, label, Entry("legacy-row", row.key))
+    return table
+
+
+REQUEST_LABELS: dict[str, list[Entry]] = _request_labels()
+REVIEW_LABELS: dict[str, list[Entry]] = _review_labels()
+ACTIVE_LABELS: dict[str, list[Entry]] = _active_labels()
+TABLE_LABELS: dict[str, dict[str, list[Entry]]] = {
+    "active": ACTIVE_LABELS,
+    "requests": REQUEST_LABELS,
+    "review_litigation": REVIEW_LABELS,
+}
+REQUEST_ROW_LABELS: dict[str, str] = {
+    r.key: normalise(r.label) for r in cells.REQUEST_ROWS
+}
+GROUP_PREFIXES: tuple[str, ...] = tuple(
+    normalise(g) for g in (cells.RESULTS_GROUP, *cells.REQUEST_GROUPS)
+)
+ANY_TABLE_LABEL: frozenset[str] = frozenset(
+    k for table in TABLE_LABELS.values() for k in table if len(k) >= 2
+)

@@ -1,0 +1,87 @@
+"""Matching a text token against a table's labels: exact, joined, tail, prefix, fuzzy.
+
+Exact lookup of the normalised text is the rule; the rest handles what copying does to
+labels: a label broken over two cells or lines (``商业`` / ``企业``), the tail of a long label
+printed after the row's numbers (seed 000's ``息公开申请``), a label cut short, and typos.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from xxgk.parse.labels import Entry
+from xxgk.parse.tokens import Token
+
+MAX_FRAGMENTS = 3
+FUZZY_CUTOFF = 82.0
+MIN_PREFIX = 4
+
+
+@dataclass(frozen=True)
+class Match:
+    """A label found: its entries, how many text tokens it used and how it was found."""
+
+    entries: tuple[Entry, ...]
+    consumed: int
+    how: str  # exact | joined | prefix | fuzzy
+
+    def of_role(self, *roles: str) -> list[Entry]:
+        return [e for e in self.entries if e.role in roles]
+
+
+def exact_or_joined(
+    tokens: Sequence[Token], i: int, table: dict[str, list[Entry]]
+) -> Match | None:
+    """Return the label at ``tokens[i]``, re-joining up to three fragments when needed."""
+    entries = table.get(tokens[i].norm)
+    if entries:
+        return Match(tuple(entries), 1, "exact")
+    joined = tokens[i].norm
+    for j in range(i + 1, min(len(tokens), i + MAX_FRAGMENTS)):
+        if tokens[j].kind != "text":
+            break
+        joined += tokens[j].norm
+        entries = table.get(joined)
+        if entries:
+            return Match(tuple(entries), j - i + 1, "joined")
+    return None
+
+
+def completes(label_norm: str, text_norm: str, target: str) -> bool:
+    """Return True when ``text`` continues ``label`` towards (or up to) ``target``."""
+    combined = label_norm + text_norm
+    return bool(text_norm) and label_norm != target and target.startswith(combined)
+
+
+def prefix_of(norm: str, targets: Sequence[tuple[Entry, str]]) -> Entry | None:
+    """Return the first target whose label starts with ``norm`` (a label cut short)."""
+    if len(norm) < MIN_PREFIX:
+        return None
+    for entry, label in targets:
+        if label.startswith(norm) and label != norm:
+            return entry
+    return None
+
+
+def fuzzy(norm: str, targets: Sequence[tuple[Entry, str]]) -> tuple[Entry, str] | None:
+    """Return the best target above the cutoff for a label with a typo, or None."""
+    if len(norm) < MIN_PREFIX:
+        return None
+    best: tuple[Entry, str] | None = None
+    best_score = FUZZY_CUTOFF
+    for entry, label in targets:
+        if abs(len(label) - len(norm)) > max(3, len(label) // 3):
+            continue
+        score = fuzz.ratio(norm, label)
+        if score > best_score:
+            best, best_score = (entry, label), score
+    return best
+
+
+def is_narrative(text: str) -> bool:
+    """Return True for running text (a sentence), which is section text, not a label."""
+    stripped = text.strip()
+    return "。" in stripped or len(stripped) > 48 or stripped.startswith(("注", "单位", "说明"))

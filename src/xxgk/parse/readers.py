@@ -1,0 +1,85 @@
+"""The reader registry: one reader per input format, chosen by sniffing the content.
+
+A reader turns bytes into a ``SourceDocument``; the interpreter does the rest. The formats
+engineer adds HTML, DOCX, XLSX and PDF readers with ``register_reader``; ``text`` is the
+fallback for anything that is not recognised by a more specific sniffer.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from io import BytesIO
+
+from xxgk.parse.document import SourceDocument
+from xxgk.parse.text import read_text_bytes
+
+Reader = Callable[[bytes, str | None], SourceDocument]
+Sniffer = Callable[[bytes, str | None], bool]
+
+READERS: dict[str, Reader] = {}
+SNIFFERS: dict[str, Sniffer] = {}
+
+
+def register_reader(name: str, reader: Reader, *, sniff: Sniffer) -> None:
+    """Add (or replace) the reader of format ``name`` and the test that recognises it."""
+    READERS[name] = reader
+    SNIFFERS[name] = sniff
+
+
+def detect_format(data: bytes, name: str | None = None) -> str:
+    """Return the format of ``data``: ``text``, ``json``, ``html``, ``docx``, ``xlsx``, ``pdf``.
+
+    Registered sniffers are asked first (the latest registration wins), then magic bytes;
+    anything else is text. ``name`` (a file name) only breaks ties, never overrides content.
+    """
+    for fmt in reversed(SNIFFERS):
+        if fmt != "text" and SNIFFERS[fmt](data, name):
+            return fmt
+    return _magic(data) or "text"
+
+
+def _head(data: bytes) -> bytes:
+    head = data[:2048].lstrip(b"\xef\xbb\xbf").lstrip()
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head[:64]:
+        for encoding in ("utf-16", "utf-16-le", "utf-16-be"):
+            try:
+                return data[:2048].decode(encoding, "ignore").lstrip("\ufeff").lstrip().encode()
+            except UnicodeDecodeError:  # pragma: no cover - "ignore" never raises
+                continue
+    return head
+
+
+def _magic(data: bytes) -> str | None:
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return _zip_kind(data)
+    head = _head(data)
+    lower = head[:512].lower()
+    if lower.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<body")) or (
+        lower.startswith(b"<") and b"<table" in head.lower()
+    ):
+        return "html"
+    if head.startswith((b"{", b"[")):
+        return "json"
+    return None
+
+
+def _zip_kind(data: bytes) -> str | None:
+    try:
+        names = zipfile.ZipFile(BytesIO(data)).namelist()
+    except zipfile.BadZipFile:
+        return None
+    if any(n.startswith("word/") for n in names):
+        return "docx"
+    if any(n.startswith("xl/") for n in names):
+        return "xlsx"
+    return None
+
+
+def _sniff_json(data: bytes, name: str | None) -> bool:
+    return _magic(data) == "json"
+
+
+register_reader("text", read_text_bytes, sniff=lambda data, name: True)

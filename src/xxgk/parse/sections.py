@@ -1,0 +1,129 @@
+"""Lines to sections: find the six headings (一、总体情况 … 六、其他需要报告的事项).
+
+Headings are found in order. A line is a heading when it is a single cell whose text,
+without its marker, is the section's title or a known variant and whose marker (if any)
+carries the section's number (``三、`` ``3、`` ``3.``). A line with the right number that is
+not any table label is accepted as a reworded heading, with an info finding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from xxgk.findings import Finding, Location
+from xxgk.model.cells import SECTIONS, Section
+from xxgk.parse import finding_kinds as fk
+from xxgk.parse.document import SourceLine
+from xxgk.parse.labels import ANY_TABLE_LABEL, normalise, squeeze
+
+_CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_KEYWORDS = {
+    "overview": ("总体", "概述", "基本情况"),
+    "active": ("主动公开",),
+    "requests": ("申请",),
+    "review_litigation": ("复议", "诉讼"),
+    "problems": ("问题", "改进", "整改"),
+    "other": ("其他", "事项"),
+}
+_SECTION_MARKER = re.compile(r"^[#*\s]*(?:第)?([一二三四五六1-6])(?:部分)?\s*[、.,．:：]")
+
+
+@dataclass
+class Segment:
+    """A section of the document: its key, heading line and the lines under it."""
+
+    key: str
+    heading: str
+    start: int  # index of the first line after the heading
+    end: int  # index after the last line
+    location: Location | None = None
+    heading_line: int | None = None
+
+    @property
+    def indexes(self) -> range:
+        return range(self.start, self.end)
+
+
+def section_number(text: str) -> int | None:
+    """Return the section number a heading marker carries (``三、`` → 3), or None."""
+    match = _SECTION_MARKER.match(squeeze(text))
+    if not match:
+        return None
+    char = match.group(1)
+    return _CN.get(char) or int(char)
+
+
+def _titles(section: Section) -> frozenset[str]:
+    return frozenset(normalise(t) for t in (section.title, *section.aliases))
+
+
+TITLES: dict[str, frozenset[str]] = {s.key: _titles(s) for s in SECTIONS}
+ALL_TITLES: frozenset[str] = frozenset().union(*TITLES.values())
+
+
+def _heading_of(line: SourceLine) -> str | None:
+    filled = [c.text for c in line.cells if c.text]
+    if len(filled) != 1:
+        return None
+    text = filled[0].strip().strip("#* ")
+    return text if 0 < len(text) <= 60 else None
+
+
+def match_heading(text: str, index: int, *, loose: bool) -> bool:
+    """Return True when ``text`` is the heading of ``SECTIONS[index]``."""
+    section = SECTIONS[index]
+    number = section_number(text)
+    body = normalise(text).rstrip("：:")
+    titles = TITLES[section.key]
+    if number is not None and number != index + 1:
+        return False
+    if body in titles or (number and any(body.startswith(t) for t in titles) and len(body) < 40):
+        return number is not None or body == normalise(section.title)
+    return (
+        loose
+        and number == index + 1
+        and body not in ANY_TABLE_LABEL
+        and any(word in body for word in _KEYWORDS[section.key])
+        and len(body) <= 30
+        and "。" not in text
+    )
+
+
+def _candidate(text: str) -> bool:
+    """Cheap test that lets only possible headings through to ``match_heading``."""
+    return section_number(text) is not None or normalise(text).rstrip("：:") in ALL_TITLES
+
+
+def lines_to_sections(
+    lines: Sequence[SourceLine], findings: list[Finding] | None = None
+) -> list[Segment]:
+    """Return the segments: ``preamble`` then each section found, in document order."""
+    found: list[tuple[int, int, str, bool]] = []  # (line, section index, text, loose)
+    nxt = 0
+    for i, line in enumerate(lines):
+        text = _heading_of(line)
+        if text is None or nxt >= len(SECTIONS) or not _candidate(text):
+            continue
+        for j in range(nxt, len(SECTIONS)):
+            strict = match_heading(text, j, loose=False)
+            if strict or (j == nxt and match_heading(text, j, loose=True)):
+                found.append((i, j, text, not strict))
+                nxt = j + 1
+                break
+    segments = [Segment("preamble", "", 0, found[0][0] if found else len(lines))]
+    for n, (i, j, text, loose) in enumerate(found):
+        end = found[n + 1][0] if n + 1 < len(found) else len(lines)
+        loc = next((c.location for c in lines[i].cells if c.text), None)
+        segments.append(Segment(SECTIONS[j].key, text, i + 1, end, loc, i))
+        if loose and findings is not None:
+            findings.append(
+                Finding(
+                    fk.HEADING_VARIANT, location=loc,
+                    params={
+                        "text": text, "number": SECTIONS[j].number, "title": SECTIONS[j].title
+                    },
+                )
+            )
+    return segments

@@ -1,0 +1,150 @@
+"""Table 二 (主动公开政府信息情况): four blocks of 条例 art. 20, and the old 2019 blocks.
+
+Each block prints its header (``第二十条第（一）项``), the column labels after ``信息内容``,
+then its rows. A row expects as many numbers as its block has columns, in header order.
+The 2019 trial format has other columns (本年新制作数量 …) and two more rows; its values go
+to ``report.legacy`` and only the same-meaning ones (处理决定数量) to the canonical cells.
+"""
+
+from __future__ import annotations
+
+from xxgk.model import cells
+from xxgk.parse import finding_kinds as fk
+from xxgk.parse.assign import Sink, assign_row
+from xxgk.parse.labels import ACTIVE_LABELS, Entry, normalise
+from xxgk.parse.table_common import (
+    Meaning,
+    RowClassifier,
+    TableResult,
+    report_fuzzy,
+    report_unmatched,
+    used_lines,
+)
+from xxgk.parse.tokens import Region, Token, tokens_to_regions
+
+TABLE = "表二（主动公开政府信息情况）"
+_ROWS_2021 = [(row, block) for block in cells.ACTIVE_BLOCKS for row in block.rows]
+TARGETS_2021 = tuple(
+    (Entry("row", row.key, i), normalise(label))
+    for i, (row, _) in enumerate(_ROWS_2021)
+    for label in (row.label, *row.aliases)
+)
+TARGETS_2019 = tuple(
+    (Entry("legacy-row", row.key, i), normalise(label))
+    for i, row in enumerate(cells.LEGACY_ACTIVE_ROWS)
+    for label in (row.label, *row.aliases)
+)
+_ITEM = tuple(c.key for c in cells.LEGACY_ITEM_COLUMNS)
+LEGACY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "rules": tuple(c.key for c in cells.LEGACY_ACTIVE_COLUMNS),
+    "normative_documents": tuple(c.key for c in cells.LEGACY_ACTIVE_COLUMNS),
+    "licensing": _ITEM,
+    "other_services": _ITEM,
+    "punishment": _ITEM,
+    "enforcement": _ITEM,
+    "fees": _ITEM[:2],
+    "procurement": tuple(c.key for c in cells.LEGACY_PROCUREMENT_COLUMNS),
+}
+LEGACY_AMOUNTS = {"procurement.amount"}
+SAME_MEANING = {"licensing": "decisions", "punishment": "decisions", "enforcement": "decisions"}
+
+
+def parse_active(tokens: list[Token], sink: Sink, *, old_format: bool) -> TableResult:
+    """Read Table 二 from its tokens into ``sink.report`` (or its legacy cells)."""
+    if old_format:
+        classifier = RowClassifier(ACTIVE_LABELS, TARGETS_2019, row_roles=("legacy-row",))
+    else:
+        classifier = RowClassifier(ACTIVE_LABELS, TARGETS_2021)
+    regions = tokens_to_regions(tokens, classifier)
+    rows = _rows_with_headers(regions, sink)
+    if not rows:
+        return TableResult(False, regions=regions)
+    if old_format:
+        _read_2019(rows, sink)
+    else:
+        _read_2021(rows, sink)
+    report_unmatched(sink, regions, TABLE)
+    return TableResult(True, used_lines(regions), regions)
+
+
+def _rows_with_headers(regions: list[Region], sink: Sink) -> dict[str, tuple[Region, list[str]]]:
+    """Return each row's region with the column keys its block header printed."""
+    rows: dict[str, tuple[Region, list[str]]] = {}
+    header: list[str] = []
+    in_header = False
+    for region in regions:
+        meaning = region.meaning
+        if not isinstance(meaning, Meaning):
+            continue
+        if meaning.role in ("block", "header"):
+            header, in_header = ([] if meaning.role == "block" else header), True
+        elif meaning.role == "column":
+            header = header if in_header else []
+            header.append(meaning.key)
+            in_header = True
+        elif meaning.role == "row":
+            in_header = False
+            if meaning.key in rows:
+                sink.add(fk.ROW_DUPLICATE, region.location, row=row_name(meaning.key))
+                continue
+            rows[meaning.key] = (region, list(header))
+    return rows
+
+
+def row_name(key: str) -> str:
+    label = next((r.label for r, _ in _ROWS_2021 if r.key == key), None)
+    if label is None:
+        label = next(r.label for r in cells.LEGACY_ACTIVE_ROWS if r.key == key)
+    return f"表二“{label}”行"
+
+
+def _columns(header: list[str], default: tuple[str, ...]) -> list[str]:
+    return header if sorted(header) == sorted(default) else list(default)
+
+
+def _read_2021(rows: dict[str, tuple[Region, list[str]]], sink: Sink) -> None:
+    for row, block in _ROWS_2021:
+        default = tuple(c.key for c in block.columns)
+        if block.key == "documents":
+            keys_for = lambda cols, r=row.key: [f"active.{r}.{c}" for c in cols]  # noqa: E731
+        else:
+            keys_for = lambda cols, r=row.key: [f"active.{r}"]  # noqa: E731
+        if row.key not in rows:
+            sink.add(fk.CELL_MISSING, None, keys_for(default), row=row_name(row.key), detail="")
+            continue
+        region, header = rows[row.key]
+        report_fuzzy(sink, region, row.label)
+        keys = keys_for(_columns(header, default))
+        amounts = frozenset(k for k in keys if cells.CELL_BY_KEY[k].kind == "amount")
+        assign_row(sink, row_name(row.key), keys, region.cells(), amounts=amounts)
+
+
+def _read_2019(rows: dict[str, tuple[Region, list[str]]], sink: Sink) -> None:
+    for row in cells.LEGACY_ACTIVE_ROWS:
+        default = LEGACY_COLUMNS[row.key]
+        if row.key not in rows:
+            keys = [f"active.{row.key}.{c}" for c in default]
+            sink.add(fk.CELL_MISSING, None, keys, row=row_name(row.key), detail="")
+            continue
+        region, header = rows[row.key]
+        keys = [f"active.{row.key}.{c}" for c in _columns(header, default)]
+        amounts = frozenset(k for k in keys if k.removeprefix("active.") in LEGACY_AMOUNTS)
+        assign_row(sink, row_name(row.key), keys, region.cells(), amounts=amounts, legacy=True)
+    _map_legacy(sink)
+
+
+def _map_legacy(sink: Sink) -> None:
+    """Fill canonical cells whose meaning is the same in 2019; say so for the others."""
+    report = sink.report
+    for cell in cells.CELLS:
+        if cell.table != "active":
+            continue
+        column = SAME_MEANING.get(cell.row)
+        legacy_key = f"active.{cell.row}.{column}"
+        if column and legacy_key in report.legacy:
+            report.values[cell.key] = report.legacy[legacy_key]
+            if legacy_key in sink.legacy_provenance:
+                report.provenance[cell.key] = sink.legacy_provenance[legacy_key]
+            continue
+        report.values[cell.key] = None
+        sink.add(fk.LEGACY_UNMAPPED, None, (cell.key,), cell=cells.cell_title(cell.key))

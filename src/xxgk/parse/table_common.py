@@ -1,0 +1,171 @@
+"""What the three table parsers share: the result record and the label classifier.
+
+Each table's classifier walks the token stream with a little state (the next expected
+row, whether the header is over, the last row for tails) and names every text token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from xxgk.parse import finding_kinds as fk
+from xxgk.parse.assign import Sink
+from xxgk.parse.labels import GROUP_PREFIXES, Entry
+from xxgk.parse.matching import (
+    Match,
+    completes,
+    exact_or_joined,
+    fuzzy,
+    is_narrative,
+    prefix_of,
+)
+from xxgk.parse.tokens import Region, Token
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """What a label region is: ``role`` row/column/group/header/block/narrative/unmatched."""
+
+    role: str
+    key: str = ""
+    how: str = "exact"
+    order: int = 0
+
+
+@dataclass
+class TableResult:
+    """What a table parser found: whether the table is there, and which lines it used."""
+
+    found: bool
+    lines: set[int] = field(default_factory=set)
+    regions: list[Region] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def debug(self) -> list[dict[str, Any]]:
+        """Return the label matches and values, for ``xxgk parse --debug``."""
+        out = []
+        for region in self.regions:
+            meaning = region.meaning if isinstance(region.meaning, Meaning) else None
+            out.append(
+                {
+                    "label": region.text,
+                    "role": meaning.role if meaning else "",
+                    "key": meaning.key if meaning else "",
+                    "how": meaning.how if meaning else "",
+                    "values": [t.text for t in region.values],
+                    "place": region.location.describe() if region.label or region.values else "",
+                }
+            )
+        return out
+
+
+class RowClassifier:
+    """Names text tokens of a table whose rows come in a fixed order.
+
+    ``rows`` are the row entries in printed order with their normalised labels (for tails,
+    prefixes and typos); ``table`` is the exact lookup of every label of the table.
+    """
+
+    def __init__(
+        self,
+        table: dict[str, list[Entry]],
+        targets: Sequence[tuple[Entry, str]],
+        row_roles: tuple[str, ...] = ("row",),
+    ):
+        self.table = table
+        self.targets = targets
+        self.row_roles = row_roles
+        self.expected = 0
+        self.in_body = False
+        self.last: Meaning | None = None
+        self.last_norm = ""
+        self.target_of: dict[str, list[str]] = {}
+        for entry, label in targets:
+            self.target_of.setdefault(entry.key, []).append(label)
+
+    def __call__(self, tokens: list[Token], i: int) -> tuple[Meaning, int]:
+        match = exact_or_joined(tokens, i, self.table)
+        if match:
+            return self._known(match, tokens, i)
+        return self._unknown(tokens[i])
+
+    def _known(self, match: Match, tokens: list[Token], i: int) -> tuple[Meaning, int]:
+        rows = match.of_role(*self.row_roles)
+        columns = match.of_role("column", "legacy-column")
+        if rows and (self.in_body or not columns):
+            return self._row(self._pick(rows), match.how, tokens, i, match.consumed), match.consumed
+        self.last = None
+        if columns:
+            return Meaning("column", columns[0].key, match.how, columns[0].order), match.consumed
+        other = match.entries[0]
+        if other.role in ("group", "block"):
+            self.in_body = self.in_body or other.key != "legal_person"
+        return Meaning(other.role, other.key, match.how, other.order), match.consumed
+
+    def _pick(self, rows: list[Entry]) -> Entry:
+        ahead = [e for e in rows if e.order >= self.expected]
+        return min(ahead, key=lambda e: e.order) if ahead else rows[0]
+
+    def _row(self, entry: Entry, how: str, tokens: list[Token], i: int, n: int) -> Meaning:
+        self.in_body = True
+        self.expected = max(self.expected, entry.order + 1)
+        self.last = Meaning("row", entry.key, how, entry.order)
+        self.last_norm = "".join(t.norm for t in tokens[i : i + n])
+        return self.last
+
+    def _unknown(self, token: Token) -> tuple[Meaning | str, int]:
+        norm = token.norm
+        if self.last and any(
+            completes(self.last_norm, norm, target)
+            for target in self.target_of.get(self.last.key, ())
+        ):
+            self.last_norm += norm
+            return "tail", 1
+        for prefix in GROUP_PREFIXES:
+            rest = norm[len(prefix):] if norm.startswith(prefix) else ""
+            rows = [e for e in self.table.get(rest, []) if e.role in self.row_roles]
+            if rows:
+                return self._row(self._pick(rows), "exact", [token], 0, 1), 1
+        ahead = [(e, lab) for e, lab in self.targets if e.order >= self.expected][:6]
+        entry = prefix_of(norm, ahead)
+        if entry:
+            return self._row(entry, "prefix", [token], 0, 1), 1
+        found = fuzzy(norm, ahead) or fuzzy(norm, self.targets)
+        if found:
+            return self._row(found[0], "fuzzy", [token], 0, 1), 1
+        self.last = None
+        if is_narrative(token.text):
+            return Meaning("narrative"), 1
+        return Meaning("unmatched"), 1
+
+
+def report_unmatched(sink: Sink, regions: list[Region], table: str) -> None:
+    """Add a warning for every text in the table that is neither label nor sentence."""
+    for region in regions:
+        meaning = region.meaning
+        if isinstance(meaning, Meaning) and meaning.role == "unmatched":
+            sink.add(fk.LABEL_UNMATCHED, region.location, text=region.text, table=table)
+
+
+def report_fuzzy(sink: Sink, region: Region, label: str) -> None:
+    """Add an info finding when a row label was matched by prefix or typo tolerance."""
+    meaning = region.meaning
+    if not isinstance(meaning, Meaning) or meaning.how not in ("prefix", "fuzzy"):
+        return
+    if meaning.how == "prefix" and len(region.label) > 1:
+        return  # the tail came later: the label is complete after all
+    sink.add(fk.LABEL_FUZZY, region.location, text=region.text, label=label)
+
+
+def used_lines(regions: list[Region]) -> set[int]:
+    """Return the indexes of the source lines that belong to the table (not narrative)."""
+    lines: set[int] = set()
+    for region in regions:
+        meaning = region.meaning
+        if isinstance(meaning, Meaning) and meaning.role == "narrative":
+            continue
+        lines.update(t.line for t in region.label)
+        lines.update(t.line for t in region.values)
+    return lines

@@ -1,0 +1,135 @@
+"""Table 三 (收到和处理政府信息公开申请情况): 25 rows × 7 columns.
+
+Rows are matched in printed order; the column order comes from the header (the group
+法人或其他组织 expands to its five sub-columns at its place). The old 2019 format prints
+（六）其他处理 as one row: its numbers follow the group label directly.
+"""
+
+from __future__ import annotations
+
+from xxgk.model import cells
+from xxgk.parse import finding_kinds as fk
+from xxgk.parse.assign import Sink, assign_row, total_check
+from xxgk.parse.labels import REQUEST_LABELS, Entry, normalise
+from xxgk.parse.table_common import (
+    Meaning,
+    RowClassifier,
+    TableResult,
+    report_fuzzy,
+    report_unmatched,
+    used_lines,
+)
+from xxgk.parse.tokens import Region, Token, tokens_to_regions
+
+TABLE = "表三（收到和处理政府信息公开申请情况）"
+LEAVES = tuple(c.key for c in cells.REQUEST_COLUMNS)
+SUBS = tuple(c.key for c in cells.LEGAL_PERSON_COLUMNS)
+TARGETS: tuple[tuple[Entry, str], ...] = tuple(
+    (Entry("row", row.key, i), normalise(label))
+    for i, row in enumerate(cells.REQUEST_ROWS)
+    for label in (row.label, *row.aliases)
+)
+OLD_OTHER_ROWS = ("other_no_correction", "other_no_fee")
+
+
+def row_name(key: str) -> str:
+    """Return ``表三“（一）予以公开”行`` for messages."""
+    return f"表三“{cells.REQUEST_ROW_BY_KEY[key].printed}”行"
+
+
+def parse_requests(tokens: list[Token], sink: Sink) -> TableResult:
+    """Read Table 三 from its tokens into ``sink.report``."""
+    regions = tokens_to_regions(tokens, RowClassifier(REQUEST_LABELS, TARGETS))
+    rows = _rows(regions, sink)
+    old_other = _old_other(regions, rows, sink)
+    if not rows and old_other is None:
+        return TableResult(False, regions=regions)
+    order = column_order(regions, sink)
+    keys_of = {r.key: [cells.request_key(r.key, c) for c in order] for r in cells.REQUEST_ROWS}
+    check_of = {
+        r.key: total_check(
+            cells.request_key(r.key, "total"),
+            [cells.request_key(r.key, c.key) for c in cells.APPLICANT_COLUMNS],
+        )
+        for r in cells.REQUEST_ROWS
+    }
+    if old_other is not None and "other_other" not in rows:
+        rows["other_other"] = old_other
+    for row in cells.REQUEST_ROWS:
+        region = rows.get(row.key)
+        if region is None:
+            if old_other is not None and row.key in OLD_OTHER_ROWS:
+                _legacy_none(sink, row.key)
+            else:
+                sink.add(fk.CELL_MISSING, None, keys_of[row.key], row=row_name(row.key), detail="")
+            continue
+        report_fuzzy(sink, region, row.printed)
+        assign_row(
+            sink, row_name(row.key), keys_of[row.key], region.cells(),
+            check=check_of[row.key], where=region.location,
+        )
+    report_unmatched(sink, regions, TABLE)
+    return TableResult(True, used_lines(regions), regions, {"old_format": old_other is not None})
+
+
+def _rows(regions: list[Region], sink: Sink) -> dict[str, Region]:
+    rows: dict[str, Region] = {}
+    last_order = -1
+    for region in regions:
+        meaning = region.meaning
+        if not isinstance(meaning, Meaning) or meaning.role != "row":
+            continue
+        if meaning.key in rows:
+            sink.add(fk.ROW_DUPLICATE, region.location, row=row_name(meaning.key))
+            continue
+        if meaning.order < last_order:
+            sink.add(fk.OUT_OF_ORDER, region.location, row=row_name(meaning.key))
+        last_order = max(last_order, meaning.order)
+        rows[meaning.key] = region
+    return rows
+
+
+def _old_other(regions: list[Region], rows: dict[str, Region], sink: Sink) -> Region | None:
+    """Return the region of a （六）其他处理 group printed with its own numbers."""
+    found = None
+    for region in regions:
+        meaning = region.meaning
+        if not isinstance(meaning, Meaning) or meaning.role != "group":
+            continue
+        values = [t for t in region.cells() if t.kind != "empty"]
+        if not values:
+            continue
+        if meaning.key == cells.G_OTHER and not any(k in rows for k in OLD_OTHER_ROWS):
+            found = region
+            continue
+        numbers = " ".join(t.text for t in values)
+        sink.add(fk.GROUP_VALUES, region.location, group=region.text, numbers=numbers)
+    return found
+
+
+def _legacy_none(sink: Sink, row: str) -> None:
+    for column in cells.REQUEST_COLUMNS:
+        key = cells.request_key(row, column.key)
+        sink.add(fk.LEGACY_UNMAPPED, None, (key,), cell=cells.cell_title(key))
+
+
+def column_order(regions: list[Region], sink: Sink) -> list[str]:
+    """Return the seven column keys in the order the header prints them."""
+    header = [
+        (r.meaning.key, r.label[0])
+        for r in regions
+        if isinstance(r.meaning, Meaning) and r.meaning.role == "column" and r.label
+    ]
+    by_line: dict[int, list[str]] = {}
+    for key, token in header:
+        by_line.setdefault(token.line, []).append(key)
+    for keys in by_line.values():
+        flat = list(dict.fromkeys(k for k in keys if k in LEAVES))
+        if len(flat) == len(LEAVES):
+            return flat
+    subs = list(dict.fromkeys(k for k, _ in header if k in SUBS))
+    seen = {k for k, _ in header}
+    if len(subs) != len(SUBS) or not {"natural_person", "total"} <= seen:
+        sink.add(fk.HEADER_MISSING, None, table=TABLE)
+        return list(LEAVES)
+    return ["natural_person", *subs, "total"]

@@ -1,0 +1,97 @@
+"""Table 四 (行政复议、行政诉讼情况): three groups of five columns, 15 numbers.
+
+Usually printed as a two- or three-row header and one row of 15 numbers; some copies print
+one row per group (``行政复议 0 3 0 0 3``). Both are read: a group label followed by numbers
+is a row of that group, otherwise the numbers after the header are taken in printed order.
+"""
+
+from __future__ import annotations
+
+from xxgk.model import cells
+from xxgk.parse import finding_kinds as fk
+from xxgk.parse.assign import Sink, assign_row, total_check
+from xxgk.parse.labels import REVIEW_LABELS
+from xxgk.parse.table_common import (
+    Meaning,
+    RowClassifier,
+    TableResult,
+    report_unmatched,
+    used_lines,
+)
+from xxgk.parse.tokens import Region, Token, tokens_to_regions
+
+TABLE = "表四（政府信息公开行政复议、行政诉讼情况）"
+GROUPS = tuple(g.key for g in cells.REVIEW_GROUPS)
+COLUMNS = tuple(c.key for c in cells.REVIEW_COLUMNS)
+
+
+def group_name(key: str) -> str:
+    label = next(g.label for g in cells.REVIEW_GROUPS if g.key == key)
+    return f"表四“{label}”"
+
+
+def parse_review(tokens: list[Token], sink: Sink) -> TableResult:
+    """Read Table 四 from its tokens into ``sink.report``."""
+    classifier = RowClassifier(REVIEW_LABELS, (), row_roles=())
+    regions = tokens_to_regions(tokens, classifier)
+    labelled = [r for r in regions if isinstance(r.meaning, Meaning)]
+    values = [t for r in regions for t in r.values if t.kind != "empty"]
+    if not labelled and not values:
+        return TableResult(False, regions=regions)
+    columns = _column_order(labelled, sink)
+    group_rows = {
+        r.meaning.key: r
+        for r in labelled
+        if r.meaning.role == "group" and any(t.kind != "empty" for t in r.values)
+    }
+    if group_rows:
+        _read_rows(group_rows, columns, sink)
+    else:
+        _read_stream(regions, columns, sink)
+    report_unmatched(sink, regions, TABLE)
+    return TableResult(True, used_lines(regions), regions)
+
+
+def _keys(group: str, columns: list[str]) -> list[str]:
+    return [cells.review_key(group, c) for c in columns]
+
+
+def _check(group: str):
+    return total_check(
+        cells.review_key(group, "total"), [cells.review_key(group, c) for c in cells.REVIEW_PARTS]
+    )
+
+
+def _read_rows(rows: dict[str, Region], columns: list[str], sink: Sink) -> None:
+    for group in GROUPS:
+        region = rows.get(group)
+        keys = _keys(group, columns)
+        if region is None:
+            sink.add(fk.CELL_MISSING, None, keys, row=group_name(group), detail="")
+            continue
+        assign_row(sink, group_name(group), keys, region.cells(), check=_check(group))
+
+
+def _read_stream(regions: list[Region], columns: list[str], sink: Sink) -> None:
+    tokens = [t for r in regions for t in r.values]
+    while tokens and tokens[0].kind == "empty":
+        tokens.pop(0)
+    while tokens and tokens[-1].kind == "empty":
+        tokens.pop()
+    keys = [k for g in GROUPS for k in _keys(g, columns)]
+    checks = [_check(g) for g in GROUPS]
+
+    def check(values):
+        return all(c(values) for c in checks)
+
+    assign_row(sink, TABLE, keys, tokens, check=check)
+
+
+def _column_order(labelled: list[Region], sink: Sink) -> list[str]:
+    order = list(
+        dict.fromkeys(r.meaning.key for r in labelled if r.meaning.role == "column")
+    )
+    if len(order) == len(COLUMNS):
+        return order
+    sink.add(fk.HEADER_MISSING, None, table=TABLE)
+    return list(COLUMNS)

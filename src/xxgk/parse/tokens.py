@@ -1,0 +1,127 @@
+"""Table lines to a token stream, and the stream to labelled regions.
+
+Whatever the layout (a row per line, a cell per line, a grid from HTML), a table body is a
+stream of tokens: labels, numbers, placeholders and empties. A row's values are the value
+tokens between its label and the next label. Inside that region, leading and trailing
+empties are structure (merged cells, row terminators); interior empties are blank cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from xxgk.findings import Location
+from xxgk.parse.document import SourceLine
+from xxgk.parse.labels import normalise
+from xxgk.parse.values import read_cell, split_label_numbers
+
+
+@dataclass
+class Token:
+    """One cell (or one number of a space-separated run) of a table, with its place."""
+
+    kind: str  # text | number | placeholder | empty | invalid
+    text: str
+    location: Location
+    line: int
+    cell: int = 0
+    value: Decimal | None = None
+
+    @property
+    def is_value(self) -> bool:
+        return self.kind != "text"
+
+    @property
+    def norm(self) -> str:
+        return normalise(self.text)
+
+
+def lines_to_tokens(lines: Sequence[SourceLine], indexes: Sequence[int]) -> list[Token]:
+    """Return the tokens of the lines ``indexes`` of ``lines``, in reading order."""
+    tokens: list[Token] = []
+    for index in indexes:
+        for position, cell in enumerate(lines[index].cells):
+            tokens.extend(_cell_tokens(cell.text, cell.location, index, position))
+    return tokens
+
+
+def _cell_tokens(text: str, loc: Location, line: int, position: int) -> list[Token]:
+    value = read_cell(text)
+    if value.kind != "text":
+        return [Token(value.kind, text, loc, line, position, value.value)]
+    split = split_label_numbers(text)
+    if split is None:
+        return [Token("text", text, loc, line, position)]
+    label, numbers = split
+    tokens = [Token("text", label, loc, line, position)] if label else []
+    offset = len(label)
+    for number in numbers:
+        offset = text.index(number, offset)
+        where = Location(
+            line=loc.line,
+            column=None if loc.column is None else loc.column + offset,
+            page=loc.page, table=loc.table, row=loc.row, cell=loc.cell, sheet=loc.sheet,
+            text=number,
+        )
+        part = read_cell(number)
+        tokens.append(Token(part.kind, number, where, line, position, part.value))
+        offset += len(number)
+    return tokens
+
+
+@dataclass
+class Region:
+    """A label (one or more joined text tokens) and the value tokens that follow it."""
+
+    label: list[Token]
+    meaning: object = None
+    values: list[Token] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(t.text for t in self.label)
+
+    @property
+    def location(self) -> Location:
+        return self.label[0].location if self.label else self.values[0].location
+
+    def cells(self) -> list[Token]:
+        """Return the value tokens without leading and trailing empties (structure)."""
+        vals = self.values
+        start, end = 0, len(vals)
+        while start < end and vals[start].kind == "empty":
+            start += 1
+        while end > start and vals[end - 1].kind == "empty":
+            end -= 1
+        return vals[start:end]
+
+
+Classifier = Callable[[list[Token], int], tuple[object, int]]
+
+
+def tokens_to_regions(tokens: list[Token], classify: Classifier) -> list[Region]:
+    """Group ``tokens`` into regions; ``classify(tokens, i)`` says what a text token means.
+
+    ``classify`` returns ``(meaning, consumed)``: how many text tokens from ``i`` form the
+    label (joined fragments), and a meaning object; the meaning ``"tail"`` appends the
+    tokens to the previous region's label instead of starting a new region.
+    """
+    regions: list[Region] = [Region([])]
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.is_value:
+            regions[-1].values.append(token)
+            i += 1
+            continue
+        meaning, consumed = classify(tokens, i)
+        consumed = max(1, consumed)
+        label = tokens[i : i + consumed]
+        if meaning == "tail":
+            regions[-1].label.extend(label)
+        else:
+            regions.append(Region(label, meaning))
+        i += consumed
+    return regions

@@ -1,0 +1,87 @@
+"""Reading one printed cell as a value: numbers, placeholders, blanks and junk.
+
+A cell is classified before any table logic runs, so every reader's cells are read the
+same way: full-width digits, thousands separators (``1,234`` ``1，234``), decimals, unit
+suffixes, and the placeholders people print for "nothing" (``/`` ``—`` ``-`` ``无``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from xxgk.parse.labels import squeeze
+
+PLACEHOLDERS = frozenset(
+    {"/", "\\", "-", "--", "—", "——", "–", "―", "─", "无", "空", "×", "x", "X"}
+)
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_NUMERIC_ISH = re.compile(r"^[+-]?[\d.,]+$")
+_UNIT = re.compile(r"(?:件|个|条|项|次|万元)$")
+
+
+@dataclass(frozen=True)
+class CellValue:
+    """What a cell holds: ``kind`` is number, placeholder, empty, invalid or text."""
+
+    kind: str
+    value: Decimal | None = None
+
+
+EMPTY = CellValue("empty")
+TEXT = CellValue("text")
+PLACEHOLDER = CellValue("placeholder")
+INVALID = CellValue("invalid")
+
+
+def read_cell(text: str) -> CellValue:
+    """Classify the text of one cell; numbers are returned as exact Decimals."""
+    s = squeeze(text)
+    if not s:
+        return EMPTY
+    if s in PLACEHOLDERS:
+        return PLACEHOLDER
+    if s[-1] in "件个条项次元" and len(s) > 1:
+        s = _UNIT.sub("", s) or s
+    if _NUMBER.match(s):
+        try:
+            return CellValue("number", Decimal(s.replace(",", "")))
+        except InvalidOperation:  # pragma: no cover - the regex admits only valid numbers
+            return INVALID
+    if _NUMERIC_ISH.match(s):
+        return INVALID
+    return TEXT
+
+
+def as_count(value: Decimal) -> int | None:
+    """Return ``value`` as an int count, or None when it has a fraction."""
+    if value != value.to_integral_value():
+        return None
+    return int(value)
+
+
+def as_amount(value: Decimal) -> Decimal | int:
+    """Return an amount as an int when whole, else the Decimal (as ``Report`` keeps fees)."""
+    return int(value) if value == value.to_integral_value() else value
+
+
+_TRAILING_NUMBERS = re.compile(
+    r"^(?P<label>.*?[^\d\s.,+\-])\s+(?P<nums>(?:[+-]?[\d.,]+|/|—|-)(?:\s+(?:[+-]?[\d.,]+|/|—|-))*)$"
+)
+_ONLY_NUMBERS = re.compile(r"^(?:[+-]?[\d.,]+|/|—)(?:\s+(?:[+-]?[\d.,]+|/|—))+$")
+
+
+def split_label_numbers(text: str) -> tuple[str, list[str]] | None:
+    """Split ``予以公开 3 0 0`` (PDF-style text) into the label and its number strings.
+
+    Returns None when the text is not of that shape. A text made only of numbers separated
+    by spaces gives an empty label.
+    """
+    stripped = text.strip()
+    if _ONLY_NUMBERS.match(stripped):
+        return "", stripped.split()
+    match = _TRAILING_NUMBERS.match(stripped)
+    if not match:
+        return None
+    return match.group("label"), match.group("nums").split()
