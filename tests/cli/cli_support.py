@@ -33,7 +33,7 @@ def write_bad_inputs(folder: Path) -> dict[str, Path]:
     junk = folder / "junk.txt"
     junk.write_bytes(bytes(range(256)) * 8)
     prose = folder / "prose.txt"
-    prose.write_text("今天天气很好，我们去公园散步。\n这不是一份年度报告。\n", encoding="utf-8")
+    prose.write_text("今天天气很好，我们去公园散步。\n晚上吃饺子。\n", encoding="utf-8")
     return {"empty": empty, "junk": junk, "prose": prose}
 
 

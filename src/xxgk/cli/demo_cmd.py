@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
-from xxgk.batch import check_many, iter_report_paths
+from xxgk.batch import CheckOptions, check_many, iter_report_paths, load_report
 from xxgk.cli.app import app
 from xxgk.cli.common import stdout_console
-from xxgk.cli.show import print_outcomes
+from xxgk.cli.show import print_outcome, print_outcomes
+
+PREVIOUS_PAIR = ("qinghe-town-2024.txt", "qinghe-town-2023.txt")
 
 HINT = """\
 接下来可以试试 / What to try next:
@@ -26,7 +29,13 @@ def examples_dir() -> Path:
 
 def example_paths() -> list[Path]:
     """Return the bundled example report files in name order."""
-    return [p for p in iter_report_paths([examples_dir()]) if p.suffix != ".py"]
+    return list(iter_report_paths([examples_dir()]))
+
+
+def _shown(path: Path) -> Path:
+    """Return ``path`` relative to the working directory when it lies below it."""
+    relative = os.path.relpath(path)
+    return Path(relative) if not relative.startswith("..") else path
 
 
 @app.command("demo")
@@ -42,8 +51,12 @@ def demo_command() -> None:
         make run
     """
     console = stdout_console()
-    folder = examples_dir()
-    console.print(f"[bold]xxgk demo：校验 {folder} 中的示例报告[/]\n")
-    print_outcomes(console, check_many(example_paths()))
-    console.print()
+    paths = [_shown(p) for p in example_paths()]
+    folder = paths[0].parent if paths else examples_dir()
+    console.print(f"[bold]xxgk check {folder}/：校验随附的示例报告[/]\n")
+    print_outcomes(console, check_many(paths))
+    current, previous = (next(p for p in paths if p.name == n) for n in PREVIOUS_PAIR)
+    console.print(f"\n[bold]xxgk check {current} --previous {previous}：与上一年度比对[/]\n")
+    options = CheckOptions(previous=load_report(previous))
+    print_outcome(console, check_many([current], options=options)[0])
     console.print(HINT.format(folder=folder))
