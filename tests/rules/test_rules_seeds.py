@@ -16,7 +16,7 @@ from rules_seedtext import seed_report
 from conftest import SEEDS_DIR, needs_seeds
 from xxgk.findings import Severity
 from xxgk.model.report import Report
-from xxgk.rules import validate
+from xxgk.rules import RULES, validate
 
 pytestmark = needs_seeds
 
@@ -118,19 +118,25 @@ def test_rules_seed_003_narrative_counts_carried_over() -> None:
     ]
 
 
-def _parsed_seeds() -> list[Report]:
+def _parse(path: Path) -> Report:
     try:
         from xxgk.parse import parse_path
     except ImportError:
-        return []
-    return [parse_path(p) for p in _seeds()]
-
-
-def test_rules_parsed_seeds_pass_relations() -> None:
-    """Once the parser exists: the parsed seeds balance and get no error but 004's."""
-    reports = _parsed_seeds()
-    if not reports:
         pytest.skip("xxgk.parse.parse_path is not available yet")
-    for report in reports:
-        result = validate(report, select=[RELATION_TAG])
-        assert result.findings == [], report.source
+    return parse_path(path)
+
+
+@pytest.mark.parametrize("path", _seeds(), ids=_id)
+def test_rules_parsed_seed_expected_findings(path: Path) -> None:
+    """The parsed seed (not only the truth) gets the same rule findings."""
+    result = validate(_parse(path))
+    must, must_not = EXPECTED[_id(path)]
+    codes = set(result.codes)
+    assert must <= codes, f"missing {must - codes}"
+    assert not (must_not & codes), f"unexpected {must_not & codes}"
+    assert not any(code in codes for code in _relation_codes())
+    assert [f.code for f in result.errors] == (["published-late"] if _id(path) == "004" else [])
+
+
+def _relation_codes() -> set[str]:
+    return {code for code, rule in RULES.items() if RELATION_TAG in rule.tags}
