@@ -12,6 +12,8 @@ from xxgk.cli import (
     check_cmd,  # noqa: F401
     demo_cmd,  # noqa: F401
     parse_cmd,  # noqa: F401
+    register_cmd,  # noqa: F401
+    render_cmd,  # noqa: F401
     rules_cmd,  # noqa: F401
 )
 from xxgk.cli.app import app

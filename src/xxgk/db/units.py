@@ -87,7 +87,9 @@ def add_unit(
         kind=normalize_kind(kind, name),
         parent_id=parent.id if parent else None,
         division_code=division_code or None,
-        calendar_region=calendar_region or region_for(division_code),
+        calendar_region=calendar_region
+        or region_for(division_code)
+        or (parent.calendar_region if parent else None),
     )
     session.add(unit)
     session.flush()

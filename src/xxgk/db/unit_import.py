@@ -1,0 +1,104 @@
+"""Importing the unit tree from CSV or XLSX (one unit per row, parents before children).
+
+Headers (Chinese or English): 代码/code, 名称/name, 类型/kind, 上级/parent (code or name),
+行政区划代码/division_code, 日历地区/calendar_region. Every row is checked before anything is
+written; an error names the row and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from xxgk.db.models import Unit, User
+from xxgk.db.units import add_unit, get_unit
+from xxgk.errors import InputError, RegisterError
+
+HEADERS = {
+    "代码": "code",
+    "code": "code",
+    "名称": "name",
+    "name": "name",
+    "类型": "kind",
+    "kind": "kind",
+    "上级": "parent",
+    "parent": "parent",
+    "行政区划代码": "division_code",
+    "division_code": "division_code",
+    "日历地区": "calendar_region",
+    "calendar_region": "calendar_region",
+}
+REQUIRED = ("code", "name", "kind")
+
+
+def read_table(path: Path) -> list[dict[str, str]]:
+    """Return the rows of a CSV (UTF-8, with or without BOM) or XLSX file as field dicts."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        except Exception as exc:  # not a readable workbook
+            raise InputError(f"无法读取Excel文件：{exc}", str(exc), path=str(path)) from exc
+        lines = [
+            ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
+        ]
+    else:
+        try:
+            lines = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(
+                f"无法读取CSV文件（应为UTF-8）：{exc}", str(exc), path=str(path)
+            ) from exc
+    if not lines:
+        raise InputError("文件为空", "the file is empty", path=str(path))
+    header = [HEADERS.get(h.strip(), h.strip()) for h in lines[0]]
+    missing = [h for h in REQUIRED if h not in header]
+    if missing:
+        raise InputError(
+            f"缺少列：{'、'.join(missing)}", f"missing columns {missing}", path=str(path)
+        )
+    return [
+        dict(zip(header, (c.strip() for c in line), strict=False))
+        for line in lines[1:]
+        if any(line)
+    ]
+
+
+def import_units(*, session: Session, actor: User, path: Path) -> list[Unit]:
+    """Create the units listed in ``path``; nothing is created when any row is wrong."""
+    rows = read_table(path)
+    created: list[Unit] = []
+    errors: list[str] = []
+    for number, row in enumerate(rows, start=2):
+        try:
+            created.append(_add(session, actor, row, {u.code: u for u in created}))
+        except RegisterError as exc:
+            errors.append(f"第{number}行：{exc.message_zh}")
+    if errors:
+        session.rollback()
+        raise RegisterError(
+            "未导入任何单位：" + "；".join(errors[:20]), "no unit imported", path=str(path)
+        )
+    return created
+
+
+def _add(session: Session, actor: User, row: dict[str, Any], new: dict[str, Unit]) -> Unit:
+    for column in REQUIRED:
+        if not row.get(column):
+            raise RegisterError(f"“{column}”列为空", f"column {column} is empty")
+    parent_ref = row.get("parent") or ""
+    parent = new.get(parent_ref) or (get_unit(session, parent_ref) if parent_ref else None)
+    return add_unit(
+        session=session,
+        actor=actor,
+        code=row["code"],
+        name=row["name"],
+        kind=row["kind"],
+        parent=parent,
+        division_code=row.get("division_code") or None,
+        calendar_region=row.get("calendar_region") or None,
+    )

@@ -1,0 +1,106 @@
+"""Plain-text views of the register for people: application lines, details, the due list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from xxgk.db.access import can_see_personal_data
+from xxgk.db.models import Unit, User
+from xxgk.register.applications import list_applications
+from xxgk.register.caldb import unit_calendar
+from xxgk.register.deadline import compute_deadline
+from xxgk.register.models import Application
+from xxgk.register.state import facts, status
+from xxgk.register.vocab import APPLICANT_TYPES, CHANNEL_LABELS, OUTCOMES, Channel, EventKind
+
+MASK = "***"
+
+
+def state_label(app: Application) -> str:
+    """Return 办理中 / 已办结（结果） / 已作废."""
+    if app.void:
+        return "已作废"
+    state = status(app)
+    if state.is_open:
+        return "办理中"
+    return f"已办结（{OUTCOMES.get(state.outcome or '', '无结果')}）"
+
+
+def application_line(app: Application) -> str:
+    """Return one line: number, received, applicant type, deadline, state."""
+    due = f"{app.due_on}{'（暂定）' if app.due_provisional else ''}"
+    return (
+        f"{app.number}  收到{app.received_on}  {APPLICANT_TYPES[app.applicant_type]}  "
+        f"期限{due}  {state_label(app)}"
+    )
+
+
+def application_detail(session: Session, app: Application, viewer: User | None) -> str:
+    """Return the full record with events and the explained deadline."""
+    visible = can_see_personal_data(viewer, app.unit)
+    lines = [
+        f"申请编号：{app.number}（{app.unit.name}）",
+        f"收到方式：{CHANNEL_LABELS[Channel(app.channel)]}；收到日期：{app.received_on}",
+        f"申请人：{app.applicant_name if visible else MASK}"
+        f"（{APPLICANT_TYPES[app.applicant_type]}）；联系方式："
+        f"{app.applicant_contact if visible else MASK}",
+        f"申请内容：{app.request_text}",
+        f"获取方式：{app.form_wanted}",
+        f"状态：{state_label(app)}",
+        "事件：",
+    ]
+    for event in app.events:
+        extra = OUTCOMES.get(event.outcome or "", "")
+        lines.append(
+            f"  #{event.id} {event.on} {EventKind(event.kind).label} {extra} "
+            f"{event.note} （{event.actor_name}）".rstrip()
+        )
+    deadline = compute_deadline(facts(app), unit_calendar(session, app.unit))
+    lines.append("答复期限：")
+    lines += [f"  {line}" for line in deadline.explanation]
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """An open application with its deadline and the working days left (negative: overdue)."""
+
+    app: Application
+    due: dt.date
+    left: int
+    provisional: bool
+
+
+def due_list(
+    session: Session, units: list[Unit], today: dt.date, within: int | None
+) -> list[DueItem]:
+    """Return open applications, most urgent first; only those due within ``within`` days."""
+    items = []
+    for unit in units:
+        calendar = unit_calendar(session, unit)
+        for app in list_applications(session, unit):
+            if not status(app).is_open:
+                continue
+            deadline = compute_deadline(facts(app), calendar)
+            if deadline.date >= today:
+                left = len(calendar.working_days(today, deadline.date))
+            else:
+                left = -len(calendar.working_days(deadline.date, today))
+            if within is None or left <= within:
+                items.append(DueItem(app, deadline.date, left, deadline.provisional))
+    return sorted(items, key=lambda i: (i.due, i.app.number))
+
+
+def due_line(item: DueItem) -> str:
+    """Return a line of the due list."""
+    if item.left < 0:
+        state = f"已逾期{-item.left}个工作日"
+    elif item.left == 0:
+        state = "今日到期"
+    else:
+        state = f"剩余{item.left}个工作日"
+    mark = "（暂定）" if item.provisional else ""
+    return f"{item.app.unit.name}  {item.app.number}  期限{item.due}{mark}  {state}"
