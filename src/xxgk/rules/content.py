@@ -19,10 +19,10 @@ _ACCOUNTABILITY: tuple[tuple[str, re.Pattern[str]], ...] = (
 _IMPROVEMENT = re.compile(r"改进|整改|措施|下一步|将进一步|提升|加强")
 _OPENING = "〔\\[［【（(<〈"
 _CLOSING = "〕\\]］】）)>〉"
-_CITATION = re.compile(
-    r"([\u4e00-\u9fff]{1,6}?(?:函|发|字|文|令))\s*"
+_NUMBER = re.compile(
     rf"([{_OPENING}])\s*((?:19|20)\d{{2}})\s*([{_CLOSING}])\s*第?\s*(\d{{1,4}})\s*号"
 )
+_ISSUER = re.compile(r"([\u4e00-\u9fff]{1,8}(?:函|发|字|文|令))\s*$")
 _LEAD_WORDS = re.compile(r"^(?:按照|依照|依据|根据|参照|执行|落实|贯彻|对照|关于|和|及|与|的)+")
 _INNER_TITLE = re.compile(r"《[^》]*?([<＜][^》<>＜＞]+[>＞])[^》]*》")
 
@@ -115,15 +115,22 @@ def problems_thin(report: Report, ctx: RuleContext) -> Iterator[Finding]:
 def citation_number_format(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     seen: set[str] = set()
     for key, section in report.sections.items():
-        for match in _CITATION.finditer(section.text):
-            prefix, opening, year, closing, number = match.groups()
-            cited = _LEAD_WORDS.sub("", match.group(0))
-            if (opening, closing) == ("〔", "〕") or cited in seen:
+        text = section.text
+        for match in _NUMBER.finditer(text):
+            opening, year, closing, number = match.groups()
+            if (opening, closing) == ("〔", "〕"):
+                continue
+            issuer = _ISSUER.search(text, max(0, match.start() - 12), match.start())
+            if issuer is None:
+                continue
+            prefix = _LEAD_WORDS.sub("", issuer.group(1))
+            cited = prefix + text[issuer.end(1) : match.end()]
+            if cited in seen:
                 continue
             seen.add(cited)
             yield Finding(
                 "citation-number-format",
-                expected=f"{_LEAD_WORDS.sub('', prefix)}〔{year}〕{number}号",
+                expected=f"{prefix}〔{year}〕{number}号",
                 actual=cited,
                 location=section.location,
                 params={"section": key},

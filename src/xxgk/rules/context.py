@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from xxgk.model.report import Report
 from xxgk.model.units import UnitKind, guess_unit_kind
@@ -46,7 +47,21 @@ class RuleContext:
 
     def text(self, *keys: str) -> str:
         """Return the text of the named sections joined by newlines (missing ones skipped)."""
-        return "\n".join(self.report.section_text(k) for k in keys if k in self.report.sections)
+        text = self._texts.get(keys)
+        if text is None:
+            sections = self.report.sections
+            text = "\n".join(sections[k].text for k in keys if k in sections)
+            self._texts[keys] = text
+        return text
+
+    @cached_property
+    def _texts(self) -> dict[tuple[str, ...], str]:
+        return {}
+
+    @cached_property
+    def memo(self) -> dict[str, Any]:
+        """Results shared between rules of one validation (e.g. broken relations)."""
+        return {}
 
     @cached_property
     def front_text(self) -> str:

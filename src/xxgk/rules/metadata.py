@@ -76,7 +76,7 @@ def _year_claims(report: Report, ctx: RuleContext) -> list[tuple[str, int]]:
 
 
 def _period(text: str) -> tuple[dt.date, dt.date] | None:
-    match = tx.PERIOD.search(tx.normalize(text))
+    match = tx.PERIOD.search(text)
     if not match:
         return None
     y1, m1, d1, y2, m2, d2 = (int(g) for g in match.groups())

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from xxgk.findings import Finding, Severity
 from xxgk.model.cells import LEGAL_PERSON_COLUMNS, LEGAL_PERSON_GROUP, REQUEST_COLUMNS, request_key
 from xxgk.model.report import Report
-from xxgk.rules import text as tx
 from xxgk.rules.context import RuleContext
 from xxgk.rules.registry import rule
 
@@ -23,12 +22,12 @@ _SPLIT = {
     "legal": re.compile(rf"{LEGAL_PERSON_GROUP}{_STOP}{{0,6}}?(\d+)\s*件"),
 }
 _ALL_CLOSED = re.compile(r"(?:均|全部|均已|已全部|全部予以)(?:已)?(?:办结|答复完毕)")
-_FEE_STATEMENT = re.compile(r"处理费|109\s*号")
+_FEE_STATEMENT = re.compile(r"处理费|[1１][0０][9９]\s*号")
 _NEW, _CARRIED = "new", "carried_over"
 
 
 def _narrative(ctx: RuleContext) -> str:
-    return tx.normalize(ctx.text("preamble", "overview", "requests"))
+    return ctx.text("preamble", "overview", "requests")
 
 
 @rule(
@@ -140,5 +139,5 @@ def narrative_all_closed(report: Report, ctx: RuleContext) -> Iterator[Finding]:
 def fee_statement_missing(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     if not ctx.has_text or "other" not in report.sections:
         return
-    if not _FEE_STATEMENT.search(tx.normalize(ctx.text("other"))):
+    if not _FEE_STATEMENT.search(ctx.text("other")):
         yield Finding("fee-statement-missing", location=report.sections["other"].location)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,19 +57,27 @@ for _relation in RELATIONS:
 PARAMS: dict[Relation, dict[str, str]] = {r: _params(r) for r in RELATIONS}
 
 
-def broken(report: Report, code: str) -> Iterator[Broken]:
-    """Yield the relations of ``code`` whose cells are all known and that do not hold.
+def broken(report: Report, code: str) -> list[Broken]:
+    """Return the relations of ``code`` whose cells are all known and that do not hold.
 
     A relation with an unknown cell is not evaluated (the parser reported the missing cell and
     ``value-missing`` summarises it), except cells the report's format does not print.
     """
-    values = report.values
+    get = report.values.get
     absent = ABSENT_IN_FORMAT.get(report.format, frozenset())
+    out = []
     for relation in BY_CODE[code]:
-        total = _sum(values, relation.total, absent)
-        parts = _sum(values, relation.parts, absent)
-        if total is not None and parts is not None and total != parts:
-            yield Broken(relation, parts, total)
+        try:  # the common case: every cell known
+            total = sum(map(get, relation.total))
+            parts = sum(map(get, relation.parts))
+        except TypeError:
+            total = _sum(report.values, relation.total, absent)
+            parts = _sum(report.values, relation.parts, absent)
+            if total is None or parts is None:
+                continue
+        if total != parts:
+            out.append(Broken(relation, parts, total))
+    return out
 
 
 def _sum(values: dict[str, Any], keys: tuple[str, ...], absent: frozenset[str]) -> Any:

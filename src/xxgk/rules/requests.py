@@ -9,7 +9,7 @@ from xxgk.model.cells import OUTCOME_ROWS, REQUEST_GROUPS, request_key
 from xxgk.model.report import Report
 from xxgk.rules.context import RuleContext
 from xxgk.rules.registry import rule
-from xxgk.rules.relations import PARAMS, broken
+from xxgk.rules.relations import PARAMS, Broken, broken
 
 _FORMAT = "国办公开办函〔2021〕30号表三"
 
@@ -45,7 +45,7 @@ def requests_row_total(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     basis=f"D07；{_FORMAT}",
 )
 def requests_column_total(report: Report, ctx: RuleContext) -> Iterator[Finding]:
-    for b in broken(report, "requests-column-total"):
+    for b in _column_totals(report, ctx):
         yield Finding(
             "requests-column-total", b.cells, b.expected, b.actual, params=PARAMS[b.relation]
         )
@@ -66,6 +66,13 @@ def requests_column_total(report: Report, ctx: RuleContext) -> Iterator[Finding]
 def requests_balance(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     for b in broken(report, "requests-balance"):
         yield Finding("requests-balance", b.cells, b.expected, b.actual, params=PARAMS[b.relation])
+
+
+def _column_totals(report: Report, ctx: RuleContext) -> list[Broken]:
+    """The broken column totals, computed once for the two rules that read them."""
+    if "requests-column-total" not in ctx.memo:
+        ctx.memo["requests-column-total"] = broken(report, "requests-column-total")
+    return ctx.memo["requests-column-total"]
 
 
 _GROUP_ROWS: dict[str, tuple[str, ...]] = {
@@ -90,7 +97,7 @@ _GROUP_ROWS: dict[str, tuple[str, ...]] = {
 )
 def requests_group_subtotal(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     values = report.values
-    for b in broken(report, "requests-column-total"):
+    for b in _column_totals(report, ctx):
         diff = b.actual - b.expected
         column = b.relation.total[0].rsplit(".", 1)[1]
         for group, rows in _GROUP_ROWS.items():

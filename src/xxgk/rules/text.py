@@ -7,7 +7,7 @@ import unicodedata
 from collections import Counter
 
 _CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0"}
-YEAR = re.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年")
+YEAR = re.compile(r"((?:19|20|１９|２０)\d{2}|[〇○零一二三四五六七八九]{4})\s*年")
 PERIOD = re.compile(
     r"统计[^。]{0,40}?(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*起?\s*"
     r"(?:至|到|—+|－|-|~|～)\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
