@@ -13,6 +13,7 @@ from xxgk.cli import (
     demo_cmd,  # noqa: F401
     parse_cmd,  # noqa: F401
     register_cmd,  # noqa: F401
+    render_cmd,  # noqa: F401
     rules_cmd,  # noqa: F401
 )
 from xxgk.cli.app import app

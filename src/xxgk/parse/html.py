@@ -31,7 +31,7 @@ _BLOCK = frozenset({
 })
 _CHROME = re.compile(
     r"(?:^|[-_\s])(?:nav|navbar|menu|breadcrumbs?|crumbs?|footer|copyright|sidebar|share|"
-    r"toolbar|topbar|position|location|dqwz)(?:[-_\s\d]|$)",
+    r"tool-?bar|top-?bar|position|location|dqwz)(?:[-_\s\d]|$)",
     re.I,
 )
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -217,6 +217,11 @@ def _unescape_js(literal: str) -> str:
     return _JS_ESCAPE.sub(replace, literal)
 
 
+def _literal_markup(literal: str) -> str:
+    text = _unescape_js(literal)
+    return html_lib.unescape(text) if "&lt;" in text else text
+
+
 def _script_markup(tree: LexborHTMLParser) -> str:
     """Return the HTML hidden in script string literals (``document.write``, JSON, …)."""
     chunks = []
@@ -224,11 +229,9 @@ def _script_markup(tree: LexborHTMLParser) -> str:
         code = script.text(deep=True) or ""
         if "table" not in code.lower():
             continue
-        literals = [_unescape_js(next(g for g in m.groups() if g is not None))
+        literals = [_literal_markup(next(g for g in m.groups() if g is not None))
                     for m in _JS_STRING.finditer(code)]
-        joined = "".join(literals)
-        if "&lt;" in joined and "<table" not in joined.lower():
-            joined = html_lib.unescape(joined)
+        joined = "".join(t for t in literals if "<" in t)
         if "<table" in joined.lower():
             chunks.append(joined)
     return "\n".join(chunks)

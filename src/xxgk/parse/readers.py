@@ -83,3 +83,6 @@ def _sniff_json(data: bytes, name: str | None) -> bool:
 
 
 register_reader("text", read_text_bytes, sniff=lambda data, name: True)
+
+# The formats engineer's readers register themselves on import (after the registry exists).
+from xxgk.parse import docx, html, pdf, xlsx  # noqa: E402, F401

@@ -72,28 +72,48 @@ def _wide_anchors(sheet: Worksheet) -> set[tuple[int, int]]:
     return {(m.min_row, m.min_col) for m in sheet.merged_cells.ranges if m.max_col > m.min_col}
 
 
+def _is_paragraph(texts: list[str], cells: list, wide: set[tuple[int, int]]) -> bool:
+    filled = [i for i, t in enumerate(texts) if t]
+    return len(filled) == 1 and (cells[filled[0]].row, cells[filled[0]].column) not in wide
+
+
+def _blocks(rows: list[list], wide: set[tuple[int, int]]) -> list[tuple[list, bool]]:
+    """Split a sheet's rows into paragraphs and tables; a table is a run of rows that are
+    neither blank nor a lone unmerged cell, so each table gets its own width."""
+    blocks: list[tuple[list, bool]] = []
+    for row in rows:
+        texts = [_text(c.value) for c in row]
+        if not any(texts):
+            blocks.append(([], False))
+        elif _is_paragraph(texts, row, wide):
+            blocks.append(([row], False))
+        elif blocks and blocks[-1][1]:
+            blocks[-1][0].append(row)
+        else:
+            blocks.append(([row], True))
+    return [b for b in blocks if b[0]]
+
+
 def _sheet_lines(sheet: Worksheet) -> list[SourceLine]:
     wide = _wide_anchors(sheet)
-    rows = [list(row) for row in sheet.iter_rows()]
-    width = max((c.column for row in rows for c in row if _text(c.value)), default=0)
     lines = []
-    for row in rows:
-        cells = [c for c in row[:width] if not isinstance(c, MergedCell)]
-        texts = [_text(c.value) for c in cells]
-        filled = [i for i, t in enumerate(texts) if t]
-        if not filled:
+    for rows, is_table in _blocks([list(r) for r in sheet.iter_rows()], wide):
+        if not is_table:
+            cell = next(c for c in rows[0] if _text(c.value))
+            text = _text(cell.value)
+            location = Location(sheet=sheet.title, row=cell.row - 1, cell=cell.column - 1,
+                                text=text)
+            lines.append(SourceLine([SourceCell(text, location)]))
             continue
-        first = cells[filled[0]]
-        if len(filled) == 1 and (first.row, first.column) not in wide:
-            location = Location(sheet=sheet.title, row=first.row - 1, cell=first.column - 1,
-                                text=texts[filled[0]])
-            lines.append(SourceLine([SourceCell(texts[filled[0]], location)]))
-            continue
-        line = [
-            SourceCell(t, Location(sheet=sheet.title, row=c.row - 1, cell=c.column - 1, text=t))
-            for c, t in zip(cells, texts, strict=True)
-        ]
-        lines.append(SourceLine(line, in_table=True))
+        width = max(c.column for row in rows for c in row if _text(c.value))
+        for row in rows:
+            cells = [c for c in row[:width] if not isinstance(c, MergedCell)]
+            line = []
+            for c in cells:
+                t = _text(c.value)
+                line.append(SourceCell(t, Location(sheet=sheet.title, row=c.row - 1,
+                                                   cell=c.column - 1, text=t)))
+            lines.append(SourceLine(line, in_table=True))
     return lines
 
 
