@@ -14,6 +14,11 @@ from pathlib import Path
 from xxgk.model.cells import SECTIONS
 from xxgk.model.report import Report, SectionText
 
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS_DIR = ROOT.parent / "shared" / "seeds"
+"""As in tests/conftest.py; not imported from there, because several conftest modules exist
+and ``import conftest`` would pick whichever was loaded first."""
+
 _TABLE_SECTIONS = {"active", "requests", "review_litigation"}
 _SEPARATORS = "、.．"
 

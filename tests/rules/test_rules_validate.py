@@ -7,8 +7,8 @@ import json
 
 import pytest
 from rules_factories import changed, good_report, with_cells, with_text
+from rules_seedtext import ROOT
 
-from conftest import ROOT
 from xxgk.findings import KINDS, Finding, Location, Severity
 from xxgk.model.units import UnitKind
 from xxgk.rules import RULES, RuleSettings, RuleSettingsError, catalogue, rule, validate
