@@ -7,8 +7,11 @@ drift: ``tests/test_docs.py`` compares the committed file with ``cli_markdown()`
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import click
 import typer
 from typer.testing import CliRunner
 
@@ -39,14 +42,28 @@ INTRO = """\
 
 
 def command_names() -> list[str]:
-    """Return the names of every registered command, sorted."""
-    group = typer.main.get_command(app)
-    return sorted(group.commands)  # type: ignore[attr-defined]
+    """Return every command path (``check``, ``register units add`` …), groups before members."""
+    return [" ".join(path) for path, _ in _walk(typer.main.get_command(app), ())]
+
+
+def leaf_command_names() -> list[str]:
+    """Return the command paths that run something (not groups of subcommands)."""
+    root = typer.main.get_command(app)
+    return [" ".join(path) for path, cmd in _walk(root, ()) if not isinstance(cmd, click.Group)]
+
+
+def _walk(group: click.Command, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
+    if not isinstance(group, click.Group):
+        return
+    for name in sorted(group.commands):
+        command = group.commands[name]
+        yield (*path, name), command
+        yield from _walk(command, (*path, name))
 
 
 def command_help(name: str | None = None) -> str:
     """Return the ``--help`` output of ``xxgk [name]`` as a user sees it."""
-    args = [name, "--help"] if name else ["--help"]
+    args = [*name.split(), "--help"] if name else ["--help"]
     result = CliRunner().invoke(app, args, prog_name="xxgk")
     return result.output.rstrip() + "\n"
 

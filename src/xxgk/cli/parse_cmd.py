@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -86,8 +87,19 @@ def _render(outcomes: list[Outcome], output_format: ParseFormat, single: bool) -
     return "".join(_json(r.to_dict()) + "\n" for r in reports)
 
 
+_NUMBER_LIST = re.compile(r"\[\s*((?:-?[\d.]+|null)(?:,\s*(?:-?[\d.]+|null))*)\s*\]")
+
+
 def _json(data: Any, indent: int | None = None) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=indent, default=str)
+    """Return JSON; indented output keeps each list of numbers (a table row) on one line."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent, default=str)
+    if indent is None:
+        return text
+    return _NUMBER_LIST.sub(lambda m: "[" + ", ".join(_items(m.group(1))) + "]", text)
+
+
+def _items(numbers: str) -> list[str]:
+    return [item.strip() for item in numbers.split(",")]
 
 
 def _debug(files: list[Path], output: Path | None) -> int:
