@@ -52,6 +52,14 @@ NONE_RECEIVED = "2024年，清河镇未收到政府信息公开申请。"
 NO_ACCOUNTABILITY = "2024年，清河镇稳步推进政府信息公开工作，主动公开政府信息126条。"
 ONLY_ASSESSMENT = NO_ACCOUNTABILITY + "政务公开已纳入年度考核。"
 ZERO_REQUESTS = {k: 0 for k in CELL_KEYS if k.startswith("requests.")}
+UNPAID_ONE = {
+    "requests.other_no_fee.natural_person": 1,
+    "requests.other_no_fee.total": 1,
+    "requests.total_handled.natural_person": 3,
+    "requests.total_handled.total": 4,
+    "requests.new.natural_person": 3,
+    "requests.new.total": 4,
+}
 CARRIED_ONE = {
     "requests.new.natural_person": 3,
     "requests.new.total": 4,
@@ -239,7 +247,10 @@ CASES: dict[str, dict[str, list[Case]]] = {
         "fail": [plain(text("overview", NONE_RECEIVED))],
     },
     "narrative-requests-count": {
-        "pass": [plain(good)],
+        "pass": [
+            plain(good),
+            plain(text("overview", "2024年，清河镇收到政府信息公开申请3件，受理行政复议申请2件。")),
+        ],
         "fail": [
             plain(text("overview", "2024年，清河镇收到政府信息公开申请5件。")),
             plain(text("overview", "2024年，清河镇收到申请3件，其中自然人申请3件。")),
@@ -252,6 +263,23 @@ CASES: dict[str, dict[str, list[Case]]] = {
     "fee-statement-missing": {
         "pass": [plain(good), plain(text("other", "本年度未收取信息处理费。"))],
         "fail": [plain(text("other", "本年度无其他需要报告的事项。"))],
+    },
+    "fee-statement-contradiction": {
+        "pass": [
+            plain(good),
+            plain(text("other", "本年度收取信息处理费200元。")),
+            plain(lambda: with_text(
+                with_cells(good_report(), ZERO_REQUESTS), "other", "本年度没有产生处理费0元。"
+            )),
+        ],
+        "fail": [
+            plain(lambda: with_text(
+                with_cells(good_report(), ZERO_REQUESTS), "other", "本年度收取信息处理费200元。"
+            )),
+            plain(lambda: with_text(
+                with_cells(good_report(), UNPAID_ONE), "other", "本年度未发出收费通知。"
+            )),
+        ],
     },
     "accountability-missing": {
         "pass": [

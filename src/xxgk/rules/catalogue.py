@@ -13,6 +13,14 @@ from xxgk.rules.registry import RULES, Rule
 
 DOC_PATH = Path("docs") / "rules.md"
 
+NOT_CHECKED: tuple[tuple[str, str], ...] = (
+    ("D14", "抄袭其他机关的报告：需要与其他机关的报告比对，单份报告无法判断。"),
+    ("D22", "发布后修改：需要保存各版本的摘要，单份报告无法判断。"),
+    ("D25", "部分公开重复计数：仅凭合计数无法判断，由申请台账逐件核对（A04）。"),
+    ("D18", "第五部分是否回应上年度问题：需要上年度报告，目前只检查篇幅和有无改进措施。"),
+)
+"""Defects of domain-rules.md §5 that a single report cannot decide, and why."""
+
 
 def render_markdown() -> str:
     """Return ``docs/rules.md``: a summary table, then one entry per rule."""
@@ -37,6 +45,8 @@ def render_markdown() -> str:
     for r in rules:
         lines += ["", f"## {r.code}", "", f"**{r.title}** · {_sev(r)} · {' '.join(r.tags)}", ""]
         lines += [r.description, "", f"提示模板：{r.kind.template}", "", f"依据：{r.basis}"]
+    lines += ["", "## 未检查的缺陷 (not checked)", ""]
+    lines += [f"- {code}：{why}" for code, why in NOT_CHECKED]
     return "\n".join(lines) + "\n"
 
 

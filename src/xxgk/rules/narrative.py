@@ -21,6 +21,11 @@ _SPLIT = {
     _NATURAL.key: re.compile(rf"{_NATURAL.label}{_STOP}{{0,6}}?(\d+)\s*件"),
     "legal": re.compile(rf"{LEGAL_PERSON_GROUP}{_STOP}{{0,6}}?(\d+)\s*件"),
 }
+_OTHER_PROCEDURES = re.compile(r"复议|诉讼|许可|信访|投诉|举报")
+_FEE_CHARGED = re.compile(
+    r"(?<![未没不无])(?<!没有)(?:收取|产生|收缴)了?[^。；;，,]{0,10}?处理费[^。；;\d]{0,8}?(\d+(?:\.\d+)?)\s*(万?元)"
+)
+_NO_FEE_NOTICE = re.compile(r"(?:未|没有)(?:发出|出具|下达|送达)[^。；;]{0,6}?收费通知")
 _ALL_CLOSED = re.compile(r"(?:均|全部|均已|已全部|全部予以)(?:已)?(?:办结|答复完毕)")
 _FEE_STATEMENT = re.compile(r"处理费|[1１][0０][9９]\s*号")
 _NEW, _CARRIED = "new", "carried_over"
@@ -71,7 +76,9 @@ def narrative_requests_count(report: Report, ctx: RuleContext) -> Iterator[Findi
     if not ctx.has_text:
         return
     text = _narrative(ctx)
-    match = _RECEIVED.search(text)
+    match = next(
+        (m for m in _RECEIVED.finditer(text) if not _OTHER_PROCEDURES.search(m.group(0))), None
+    )
     if match:
         yield from _compare_count(report, match, ("total",), "")
     for who, pattern in _SPLIT.items():
@@ -141,3 +148,36 @@ def fee_statement_missing(report: Report, ctx: RuleContext) -> Iterator[Finding]
         return
     if not _FEE_STATEMENT.search(ctx.text("other")):
         yield Finding("fee-statement-missing", location=report.sections["other"].location)
+
+
+@rule(
+    code="fee-statement-contradiction",
+    severity=Severity.INFO,
+    title="信息处理费说明与表三不符",
+    template="{why}",
+    description=(
+        "信息处理费只在申请数量、频次明显超过合理范围时收取（条例第四十二条、国办函〔2020〕109号）。"
+        "本年没有办理任何申请却称收取了处理费，或表三有“逾期未按收费通知要求缴纳费用”的申请"
+        "却称未发出收费通知，需要核对。"
+    ),
+    tags=("#narrative", "#text", "#fees"),
+    basis="D16；条例第四十二条；国办函〔2020〕109号",
+)
+def fee_statement_contradiction(report: Report, ctx: RuleContext) -> Iterator[Finding]:
+    if not ctx.has_text:
+        return
+    text = ctx.text("other")
+    handled_key = request_key("total_handled", "total")
+    unpaid_key = request_key("other_no_fee", "total")
+    handled, unpaid = report.values.get(handled_key), report.values.get(unpaid_key)
+    charged = _FEE_CHARGED.search(text)
+    if charged and float(charged.group(1)) > 0 and handled == 0:
+        why = f"第六部分称“{charged.group(0)}”，但表三本年没有办理任何申请"
+        yield Finding("fee-statement-contradiction", (handled_key,), params={"why": why})
+    notice = _NO_FEE_NOTICE.search(text)
+    if notice and unpaid:
+        why = (
+            f"第六部分称“{notice.group(0)}”，但表三“逾期未按收费通知要求缴纳费用”"
+            f"的申请有{unpaid}件"
+        )
+        yield Finding("fee-statement-contradiction", (unpaid_key,), params={"why": why})
