@@ -1,0 +1,171 @@
+"""``xxgk register …`` end to end on a temporary SQLite file."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from xxgk.cli import main
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch, capsys):
+    """Run ``xxgk register …`` through ``main()``; return stdout and stderr together."""
+    monkeypatch.setenv("XXGK_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.delenv("XXGK_USER", raising=False)
+
+    def run(*args: str, user: str = "admin", code: int = 0) -> str:
+        monkeypatch.setattr("sys.argv", ["xxgk", "register", "--as", user, *args])
+        try:
+            main()
+            status = 0
+        except SystemExit as exc:
+            status = exc.code or 0
+        out, err = capsys.readouterr()
+        assert status == code, out + err
+        return out + err
+
+    run("init")
+    run("units", "add", "shilixian", "示例县人民政府", "--kind", "county", "--division", "659999")
+    run(
+        "units",
+        "add",
+        "qinghe",
+        "示例县清河镇人民政府",
+        "--kind",
+        "township",
+        "--parent",
+        "shilixian",
+    )
+    run("users", "add", "clerk", "--role", "clerk", "-u", "qinghe", "--password", "pw")
+    return run
+
+
+def test_deadline_prints_the_iso_date_first(cli):
+    out = cli("deadline", "--received", "2025-01-20", "--extension")
+    assert out.splitlines()[0] == "2025-03-21"
+    assert "延长20个工作日" in out
+
+
+def test_deadline_region_xj_skips_corban(cli):
+    national = cli("deadline", "--received", "2025-05-26").splitlines()[0]
+    xinjiang = cli("deadline", "--received", "2025-05-26", "--region", "XJ").splitlines()[0]
+    assert xinjiang > national
+
+
+def test_a_year_from_the_command_line(cli, tmp_path):
+    out = cli(
+        "applications",
+        "add",
+        "-u",
+        "qinghe",
+        "--channel",
+        "当面",
+        "--type",
+        "自然人",
+        "--arrived",
+        "2025-01-20",
+        "--name",
+        "张三",
+        user="clerk",
+    )
+    assert "2025-0001" in out
+    assert "2025-02-21" in out
+    cli(
+        "applications",
+        "add",
+        "-u",
+        "qinghe",
+        "--channel",
+        "网络",
+        "--type",
+        "科研机构",
+        "--arrived",
+        "2025-12-20",
+        "--confirmed",
+        "2025-12-22",
+        user="clerk",
+    )
+    cli(
+        "event",
+        "2025-0001",
+        "答复",
+        "-u",
+        "qinghe",
+        "-d",
+        "2025-02-10",
+        "--outcome",
+        "予以公开",
+        user="clerk",
+    )
+    assert "剩余" in cli("due", "-u", "qinghe", "--today", "2026-01-15", user="clerk")
+    assert "已逾期" in cli("due", "--today", "2026-01-22", user="clerk")
+    cli("check", "-u", "qinghe", "--today", "2025-12-31", user="clerk")
+    report = json.loads(cli("report", "-u", "qinghe", "--year", "2025", user="clerk"))
+    assert report["requests"]["new"] == [1, 0, 1, 0, 0, 0, 2]
+    assert report["requests"]["carried_forward"][6] == 1
+    assert not [f for f in report["findings"] if f["code"].startswith("requests-")]
+    path = tmp_path / "t.xlsx"
+    assert "已导出2件" in cli("export-xlsx", str(path), "-u", "qinghe", user="clerk")
+    cli("publish", "-u", "qinghe", "--year", "2025", "-d", "2026-01-20", user="admin")
+    out = cli(
+        "event", "2025-0002", "撤回", "-u", "qinghe", "-d", "2025-12-29", user="clerk", code=2
+    )
+    assert "已锁定" in out
+
+
+def test_errors_are_one_line_without_traceback(cli):
+    out = cli(
+        "applications",
+        "add",
+        "-u",
+        "nowhere",
+        "--channel",
+        "当面",
+        "--type",
+        "自然人",
+        "--arrived",
+        "2025-01-20",
+        code=2,
+    )
+    assert "Traceback" not in out
+    assert out.count("\n") == 1
+    assert "找不到单位“nowhere”" in out
+    assert "no unit" in out
+
+
+def test_check_reports_a_late_reply(cli):
+    cli(
+        "applications",
+        "add",
+        "-u",
+        "qinghe",
+        "--channel",
+        "当面",
+        "--type",
+        "自然人",
+        "--arrived",
+        "2025-01-20",
+        user="clerk",
+    )
+    cli(
+        "event",
+        "2025-0001",
+        "答复",
+        "-u",
+        "qinghe",
+        "-d",
+        "2025-03-10",
+        "--outcome",
+        "予以公开",
+        user="clerk",
+    )
+    out = cli("check", "-u", "qinghe", user="clerk", code=1)
+    assert "register-reply-late" in out
+
+
+def test_fee_calculator(cli):
+    out = cli("fee", "--pages", "250")
+    assert out.splitlines()[0] == "4700元"
+    assert cli("fee", "--items", "31").splitlines()[0] == "200元"
