@@ -318,6 +318,14 @@ CASES: dict[str, dict[str, list[Case]]] = {
         "pass": [plain(good), with_previous(good, previous_report)],
         "fail": [with_previous(good, previous_with(year=2022))],
     },
+    "previous-other-organization": {
+        "pass": [
+            plain(good),
+            with_previous(good, previous_report),
+            with_previous(good, previous_with(organization="清河镇")),
+        ],
+        "fail": [with_previous(good, previous_with(organization="示例县白杨乡人民政府"))],
+    },
     "previous-carried-over": {
         "pass": [with_previous(good, previous_report)],
         "fail": [with_previous(good, previous_cells({

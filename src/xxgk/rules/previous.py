@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from xxgk.findings import Finding, Location, Severity
 from xxgk.model.cells import ACTIVE_BLOCKS, REQUEST_COLUMNS, cell_title, request_key
 from xxgk.model.report import Report
+from xxgk.model.units import normalize_name
 from xxgk.rules import text as tx
 from xxgk.rules.context import RuleContext
 from xxgk.rules.registry import rule
@@ -44,6 +45,31 @@ def previous_not_prior_year(report: Report, ctx: RuleContext) -> Iterator[Findin
     if previous.year != report.year - 1:
         yield Finding(
             "previous-not-prior-year", expected=report.year - 1, actual=previous.year or "未知"
+        )
+
+
+@rule(
+    code="previous-other-organization",
+    severity=Severity.WARNING,
+    title="上年度报告不是同一机关的",
+    template="作为上年度报告比对的报告主体为“{actual}”，与本报告“{expected}”不同",
+    description=(
+        "跨年度比对（结转件数、现行有效件数、雷同）针对同一机关相邻两年的报告；"
+        "主体名称互不包含时，多半是选错了文件。比对照常进行，但结果可能没有意义。"
+    ),
+    tags=("#previous",),
+    basis="D12；D13",
+)
+def previous_other_organization(report: Report, ctx: RuleContext) -> Iterator[Finding]:
+    previous = ctx.previous
+    if previous is None or not report.organization or not previous.organization:
+        return
+    now, before = normalize_name(report.organization), normalize_name(previous.organization)
+    if now not in before and before not in now:
+        yield Finding(
+            "previous-other-organization",
+            expected=report.organization,
+            actual=previous.organization,
         )
 
 
