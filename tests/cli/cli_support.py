@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from xxgk.cli import app
 from xxgk.cli.demo_cmd import example_paths
 
 ERRORS_EXAMPLE = "education-bureau-2024-errors.txt"
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS_DIR = ROOT.parent / "shared" / "seeds"
+needs_seeds = pytest.mark.skipif(
+    not SEEDS_DIR.is_dir(), reason="../shared/seeds is not beside this checkout"
+)
+
+
+def seed_paths() -> list[Path]:
+    """The seed reports (as tests/conftest.py finds them; importing conftest is ambiguous)."""
+    return sorted(SEEDS_DIR.glob("*.txt")) if SEEDS_DIR.is_dir() else []
 
 
 def run(*args: str):

@@ -10,14 +10,16 @@ import sys
 import pytest
 from cli_support import (
     ERRORS_EXAMPLE,
+    ROOT,
     assert_one_clean_error_line,
     example,
     good_examples,
+    needs_seeds,
     run,
+    seed_paths,
     write_bad_inputs,
 )
 
-from conftest import ROOT, needs_seeds, seed_paths
 from xxgk.render.text import render_text
 from xxgk.synth import random_report
 

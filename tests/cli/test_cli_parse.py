@@ -7,9 +7,17 @@ import io
 import json
 
 import pytest
-from cli_support import assert_one_clean_error_line, example, good_examples, run, write_bad_inputs
+from cli_support import (
+    SEEDS_DIR,
+    assert_one_clean_error_line,
+    example,
+    good_examples,
+    needs_seeds,
+    run,
+    seed_paths,
+    write_bad_inputs,
+)
 
-from conftest import SEEDS_DIR, needs_seeds, seed_paths
 from xxgk.batch import CSV_COLUMNS
 from xxgk.cli.demo_cmd import example_paths
 from xxgk.model.cells import SECTIONS

@@ -34,7 +34,8 @@ def test_rules_md_is_one_table_row_per_code():
 def test_demo_checks_every_example_and_exits_0():
     result = run("demo")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.count("小结") == len(example_paths())
+    assert result.stdout.count("小结") == len(example_paths()) + 1  # and the --previous check
+    assert "--previous" in result.stdout
     assert "requests-balance" in result.stdout
     assert f"合计：{len(example_paths())} 份报告" in result.stdout
     assert "xxgk check" in result.stdout

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import click
 import typer
 from typer.testing import CliRunner
 
@@ -49,16 +48,19 @@ def command_names() -> list[str]:
 def leaf_command_names() -> list[str]:
     """Return the command paths that run something (not groups of subcommands)."""
     root = typer.main.get_command(app)
-    return [" ".join(path) for path, cmd in _walk(root, ()) if not isinstance(cmd, click.Group)]
+    return [" ".join(path) for path, cmd in _walk(root, ()) if not _subcommands(cmd)]
 
 
-def _walk(group: click.Command, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
-    if not isinstance(group, click.Group):
-        return
-    for name in sorted(group.commands):
-        command = group.commands[name]
-        yield (*path, name), command
-        yield from _walk(command, (*path, name))
+def _walk(group: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
+    commands = _subcommands(group)
+    for name in sorted(commands):
+        yield (*path, name), commands[name]
+        yield from _walk(commands[name], (*path, name))
+
+
+def _subcommands(command: Any) -> dict[str, Any]:
+    """Return the subcommands of a group (typer vendors click, so duck typing is used)."""
+    return dict(getattr(command, "commands", None) or {})
 
 
 def command_help(name: str | None = None) -> str:
