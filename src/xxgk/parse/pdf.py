@@ -209,11 +209,14 @@ def _text_of(chars: list[Char]) -> str:
 
 @dataclass
 class _Line:
-    """A line of a page before header/footer removal: its page, top and cells."""
+    """A line of a page before header/footer removal: its page, top, cells and margins."""
 
     page: int
     top: float
     line: SourceLine
+    left: float = 0.0  # x0 of its first printed line
+    right: float = 0.0  # x1 of its last printed line
+    glyph: float = 0.0  # height of a glyph
 
 
 def _box_of(chars: list[Char]) -> Box:
@@ -250,39 +253,19 @@ def _split_gaps(line: list[Char]) -> list[list[Char]]:
     return pieces
 
 
-def _paragraphs(lines: list[list[list[Char]]]) -> list[list[list[Char]]]:
-    """Join a paragraph's printed lines: a one-piece line that runs to the right edge goes on
-    in the next one-piece line when that starts at the left edge (indents start paragraphs)."""
-    single = [ln[0] for ln in lines if len(ln) == 1]
-    if len(single) < 2:
-        return lines
-    left = min(p[0].x0 for p in single)
-    right = max(p[-1].x1 for p in single)
-    out: list[list[list[Char]]] = []
-    last_right = 0.0
-    for pieces in lines:
-        piece = pieces[0]
-        glyph = piece[0].bottom - piece[0].top
-        if (out and len(out[-1]) == 1 and len(pieces) == 1
-                and right - last_right < 1.5 * glyph and piece[0].x0 - left < 0.5 * glyph):
-            out[-1][0].extend(piece)
-        else:
-            out.append([list(piece) for piece in pieces])
-        last_right = piece[-1].x1
-    return out
-
-
 def _text_lines(page: int, chars: list[Char]) -> list[_Line]:
-    """Return the lines outside ruled tables: paragraphs joined, rows split at wide gaps."""
+    """Return the lines outside ruled tables, split into cells at wide gaps."""
     out = []
-    for pieces in _paragraphs([_split_gaps(line) for line in _cluster_lines(chars)]):
+    for pieces in (_split_gaps(line) for line in _cluster_lines(chars)):
         cells = []
         for piece in pieces:
             text = "".join(c.text for c in piece)
             box = tuple(round(v, 1) for v in _box_of(piece))
             cells.append(SourceCell(text, Location(page=page, bbox=box, text=text)))
-        top = min(c.top for c in pieces[0])
-        out.append(_Line(page, top, SourceLine(cells, in_table=len(cells) > 1)))
+        first, last = pieces[0][0], pieces[-1][-1]
+        out.append(_Line(page, min(c.top for c in pieces[0]),
+                         SourceLine(cells, in_table=len(cells) > 1),
+                         first.x0, last.x1, first.bottom - first.top))
     return _join_wrapped(out)
 
 
@@ -299,6 +282,32 @@ def _join_wrapped(lines: list[_Line]) -> list[_Line]:
             joined = first.text + cell.text
             prev.cells[0] = SourceCell(joined, Location(page=first.location.page,
                                                         bbox=first.location.bbox, text=joined))
+            continue
+        out.append(item)
+    return out
+
+
+def _join_paragraphs(lines: list[_Line]) -> list[_Line]:
+    """Join a paragraph's printed lines, across pages too: a one-cell line that runs to the
+    right margin goes on in the next one-cell line when that starts at the left margin
+    (an indented line starts a new paragraph). Margins are the document's, not a page's."""
+    single = [ln for ln in lines if not ln.line.in_table and ln.glyph]
+    if len(single) < 4:
+        return lines
+    left = min(ln.left for ln in single)
+    right = max(ln.right for ln in single)
+    out: list[_Line] = []
+    for item in lines:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.glyph and item.glyph
+                and not prev.line.in_table and not item.line.in_table
+                and right - prev.right < 1.5 * item.glyph and item.left - left < 0.5 * item.glyph
+                and prev.right - prev.left > 0.6 * (right - left)):
+            first = prev.line.cells[0]
+            text = first.text + item.line.cells[0].text
+            prev.line.cells[0] = SourceCell(text, Location(page=first.location.page,
+                                                           bbox=first.location.bbox, text=text))
+            prev.right = item.right
             continue
         out.append(item)
     return out
@@ -322,21 +331,22 @@ def _page_lines(page_no: int, page: pdfium.PdfPage) -> tuple[list[_Line], float]
 
 
 def _drop_running(pages: list[tuple[list[_Line], float]]) -> list[SourceLine]:
-    """Drop page numbers and header/footer lines that repeat in the page margins."""
+    """Drop page numbers and header/footer lines that repeat in the page margins, then join
+    the paragraphs that the pages broke."""
     def in_margin(item: _Line, height: float) -> bool:
         return not item.line.in_table and (item.top < MARGIN * height
                                            or item.top > (1 - MARGIN) * height)
 
     repeated = Counter(item.line.text for lines, h in pages for item in lines
                        if in_margin(item, h))
-    out = []
+    kept = []
     for lines, height in pages:
         for item in lines:
             if in_margin(item, height) and (_PAGE_NUMBER.match(item.line.text)
                                             or (len(pages) > 1 and repeated[item.line.text] > 1)):
                 continue
-            out.append(item.line)
-    return out
+            kept.append(item)
+    return [item.line for item in _join_paragraphs(kept)]
 
 
 def read_pdf(data: bytes, name: str | None = None) -> SourceDocument:
