@@ -169,3 +169,77 @@ def test_fee_calculator(cli):
     out = cli("fee", "--pages", "250")
     assert out.splitlines()[0] == "4700元"
     assert cli("fee", "--items", "31").splitlines()[0] == "200元"
+
+
+def test_report_in_official_docx_reads_back_with_the_same_tables(cli, tmp_path):
+    cli(
+        "applications",
+        "add",
+        "-u",
+        "qinghe",
+        "--channel",
+        "当面",
+        "--type",
+        "自然人",
+        "--arrived",
+        "2025-03-03",
+        user="clerk",
+    )
+    cli(
+        "applications",
+        "add",
+        "-u",
+        "qinghe",
+        "--channel",
+        "当面",
+        "--type",
+        "其他",
+        "--arrived",
+        "2025-12-30",
+        user="clerk",
+    )
+    cli(
+        "event",
+        "2025-0001",
+        "答复",
+        "-u",
+        "qinghe",
+        "-d",
+        "2025-03-20",
+        "--outcome",
+        "属于四类过程性信息",
+        user="clerk",
+    )
+    cli("counts", "-u", "qinghe", "--year", "2025", "行政许可", "3", user="clerk")
+    path = tmp_path / "2025.docx"
+    cli("report", "-u", "qinghe", "--year", "2025", "--to", "docx", "-o", str(path), user="clerk")
+    assert path.read_bytes()[:2] == b"PK"
+    from xxgk.parse import parse_path
+
+    parsed = parse_path(path)
+    compiled = json.loads(cli("report", "-u", "qinghe", "--year", "2025", user="clerk"))
+    assert parsed.to_dict()["requests"] == compiled["requests"]
+    assert parsed.to_dict()["review_litigation"] == compiled["review_litigation"]
+    assert parsed["active.licensing"] == 3
+
+
+def test_fee_counts_the_applicants_month_from_the_register(cli):
+    for day in ("2025-03-03", "2025-03-04", "2025-04-01"):
+        cli(
+            "applications",
+            "add",
+            "-u",
+            "qinghe",
+            "--channel",
+            "当面",
+            "--type",
+            "商业企业",
+            "--arrived",
+            day,
+            "--name",
+            "示例公司",
+            user="clerk",
+        )
+    out = cli("fee", "--application", "2025-0002", "-u", "qinghe", user="clerk")
+    assert "本月第2件" in out
+    assert "本月第1件" in cli("fee", "--application", "2025-0003", "-u", "qinghe", user="clerk")

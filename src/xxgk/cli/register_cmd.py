@@ -430,13 +430,13 @@ def report(
     ctx: typer.Context,
     unit: Unit_,
     year: Annotated[int, typer.Option(help="报告年度")],
-    to: Annotated[str, typer.Option("--to", help="json/docx/html/xlsx")] = "json",
-    output: Annotated[Path | None, typer.Option("-o", help="输出文件（docx/xlsx必填）")] = None,
+    to: Annotated[str, typer.Option("--to", help="json/docx/html/xlsx/pdf/md/txt")] = "json",
+    output: Annotated[Path | None, typer.Option("-o", help="输出文件（docx/xlsx/pdf必填）")] = None,
 ) -> None:
-    """由台账生成年度报告（表二、表三、表四和各节草稿），并运行校验。
+    """由台账生成年度报告（表二、表三、表四和各节草稿），运行校验并显示问题。
 
     Example:
-        xxgk register report -u qinghe --year 2025 --to json
+        xxgk register report -u qinghe --year 2025 --to docx -o 2025年度报告.docx
     """
     with _session(ctx) as (s, _):
         compiled = compile_report(s, get_unit(s, unit), year)
@@ -445,27 +445,29 @@ def report(
     result = validate(compiled)
     compiled.findings = list(result.findings)
     if to == "json":
-        text = json.dumps(compiled.to_dict(), ensure_ascii=False, indent=2)
-        if output:
-            output.write_text(text + "\n", encoding="utf-8")
-        else:
-            typer.echo(text)
+        text = json.dumps(compiled.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        _write(text.encode("utf-8"), output, binary=False)
         return
-    _render(compiled, to, output)
+    from xxgk.render import render
+
+    for finding in result.findings:
+        typer.echo(f"[{finding.severity.label}] {finding.code} {finding.message}", err=True)
+    _write(render(compiled, to), output, binary=to in BINARY_FORMATS)
 
 
-def _render(compiled, to: str, output: Path | None) -> None:  # type: ignore[no-untyped-def]
-    try:
-        from xxgk import render
-    except ImportError as exc:
-        raise RegisterError(f"尚不支持输出格式“{to}”", f"format {to} not available") from exc
-    writer = getattr(render, f"render_{to}", None)
-    if writer is None or output is None:
+BINARY_FORMATS = ("docx", "xlsx", "pdf")
+
+
+def _write(data: bytes, output: Path | None, *, binary: bool) -> None:
+    if output is not None:
+        output.write_bytes(data)
+        typer.echo(f"已写入{output}", err=True)
+    elif binary:
         raise RegisterError(
-            f"输出格式“{to}”需要渲染模块和 -o 输出文件", f"--to {to} needs xxgk.render and -o"
+            "二进制格式（docx/xlsx/pdf）需要用 -o 指定输出文件", "use -o for binary"
         )
-    writer(compiled, output)
-    typer.echo(f"已写入{output}")
+    else:
+        typer.echo(data.decode("utf-8"), nl=False)
 
 
 @register_app.command("publish")
@@ -619,19 +621,49 @@ def narrative(
 
 @register_app.command("fee")
 def fee(
+    ctx: typer.Context,
     items: Annotated[int | None, typer.Option(help="按件：同一申请人本月第几件申请")] = None,
     pages: Annotated[int | None, typer.Option(help="按量：提供的页数")] = None,
+    application: Annotated[
+        str | None, typer.Option(help="按件：由台账计算该申请是申请人本月第几件（需 -u）")
+    ] = None,
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="单位")] = None,
 ) -> None:
     """信息处理费计算（国办函〔2020〕109号，按件或按量，二者择一）。
+
+    按件时可用 --application 让台账统计同一申请人在同一自然月内的申请件数。
 
     Example:
         xxgk register fee --pages 250
     """
+    if application is not None:
+        if unit is None:
+            raise RegisterError("--application 需要同时指定 -u 单位", "--application needs -u")
+        with _session(ctx) as (s, _):
+            items = month_position(s, get_unit(s, unit), application)
     if (items is None) == (pages is None):
         raise RegisterError(
-            "请指定 --items 或 --pages 之一", "give exactly one of --items, --pages"
+            "请指定 --items、--application 或 --pages 之一",
+            "give exactly one of --items, --application, --pages",
         )
     result = item_fee(items) if items is not None else page_fee(pages or 0)
     typer.echo(f"{result.amount}元")
     for line in result.lines:
         typer.echo(line)
+
+
+def month_position(s: Session, unit_: object, number: str) -> int:
+    """Return which application of its applicant in its calendar month ``number`` is."""
+    app_ = get_application(s, unit_, number)  # type: ignore[arg-type]
+    if not app_.applicant_name:
+        raise RegisterError(
+            f"申请{number}没有申请人姓名，无法按同一申请人累计", "the application has no applicant"
+        )
+    same = [
+        (a.received_on, a.id)
+        for a in list_applications(s, unit_)  # type: ignore[arg-type]
+        if a.applicant_name == app_.applicant_name
+        and (a.received_on.year, a.received_on.month)
+        == (app_.received_on.year, app_.received_on.month)
+    ]
+    return sorted(same).index((app_.received_on, app_.id)) + 1
