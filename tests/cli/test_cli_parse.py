@@ -151,3 +151,17 @@ def test_parse_directory_mixing_good_and_bad_files(tmp_path):
     assert [json.loads(line)["source"] for line in result.stdout.splitlines()] == [str(good)]
     for path in bad.values():
         assert_one_clean_error_line(result.stderr, path)
+
+
+@needs_seeds
+def test_parse_seeds_as_csv_and_markdown():
+    seeds = seed_paths()
+    table = run("parse", *seeds, "--format", "csv")
+    assert table.exit_code == 0, table.stderr
+    rows = list(csv.reader(io.StringIO(table.stdout)))
+    assert [row[CSV_COLUMNS.index("source")] for row in rows[1:]] == [str(p) for p in seeds]
+    markdown = run("parse", seeds[0], "--format", "md")
+    assert markdown.exit_code == 0, markdown.stderr
+    assert markdown.stdout.count("\n|---|") == 3
+    title_lines = [line for line in markdown.stdout.splitlines() if "年度报告" in line]
+    assert len(title_lines) == 1

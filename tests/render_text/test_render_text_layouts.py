@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
 from decimal import Decimal
@@ -152,3 +153,32 @@ def test_render_text_markdown_tables_have_a_separator_row():
 def test_render_text_unknown_layout_is_a_render_error():
     with pytest.raises(RenderError, match="tabs"):
         render_text(golden_report(), "columns")
+
+
+# Title, preamble and 落款 of parsed reports
+
+
+def test_render_text_prints_a_preamble_without_repeating_the_title():
+    from xxgk.model.report import SectionText
+
+    report = golden_report()
+    report.sections["preamble"] = SectionText("", f"{report.title[:6]}\n{report.title[6:]}\n前言。")
+    lines = render_text(report, "tabs").splitlines()
+    assert lines[:3] == [report.title, "", "前言。"]
+
+
+def test_render_text_prints_the_signature_as_read():
+    report = golden_report()
+    report.signature = "示例市交通运输局办公室\n2025年1月9日"
+    report.published = dt.date(2025, 1, 9)
+    lines = render_text(report, "tabs").splitlines()
+    assert lines[-2:] == ["示例市交通运输局办公室", "2025年1月9日"]
+
+
+def test_render_text_invents_no_signature_without_a_date():
+    report = golden_report()
+    report.signature = None
+    report.published = None
+    lines = render_text(report, "tabs").splitlines()
+    assert report.organization not in lines[-1]
+    assert lines[-1] != ""

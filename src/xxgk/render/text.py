@@ -181,9 +181,9 @@ def _document_lines(
     if report.title:
         yield heading(report.title, 1)
         yield ""
-    preamble = report.sections.get("preamble")
-    if preamble is not None and preamble.text:
-        yield from _paragraphs(preamble.text, markdown)
+    preamble = _preamble_without_title(report)
+    if preamble:
+        yield from _paragraphs(preamble, markdown)
     for section in SECTIONS:
         yield heading(section.heading, 2)
         text = report.section_text(section.key)
@@ -204,11 +204,31 @@ def _paragraphs(text: str, markdown: bool) -> Iterator[str]:
         yield ""
 
 
+def _preamble_without_title(report: Report) -> str:
+    """Return the text before section 一 without the title lines (printed once, as the title)."""
+    preamble = report.sections.get("preamble")
+    lines = preamble.text.splitlines() if preamble is not None else []
+    title = _compact(report.title or "")
+    while lines and title and _compact(lines[0]) and _compact(lines[0]) in title:
+        lines.pop(0)
+    return "\n".join(lines)
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())
+
+
 def _signature_lines(report: Report) -> Iterator[str]:
-    if report.organization:
-        yield report.organization
-    if report.published:
-        yield format_date(report.published)
+    """Yield the 落款: the signature as read, else the organization when a date is known."""
+    date = format_date(report.published) if report.published else ""
+    if report.signature:
+        yield from report.signature.splitlines()
+        if date and date not in report.signature:
+            yield date
+    elif date:
+        if report.organization:
+            yield report.organization
+        yield date
 
 
 def _plain_heading(text: str, level: int) -> str:
