@@ -6,7 +6,7 @@ import copy
 
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import consistent_pair
+from strategies import arbitrary_report, consistent_pair
 
 from xxgk.model.cells import CELL_KEYS, RELATIONS
 from xxgk.rules import validate
@@ -51,3 +51,12 @@ def test_rules_unconstrained_cells_are_exactly_the_decision_counts_and_fee() -> 
     in_relation = {k for r in RELATIONS for k in r.total + r.parts}
     cross_year = {k for k in CELL_KEYS if k.startswith("active.") and k.count(".") == 2}
     assert set(CELL_KEYS) - in_relation - cross_year == set(UNCONSTRAINED)
+
+
+@given(arbitrary_report(), st.none() | arbitrary_report(), st.booleans())
+def test_rules_any_report_is_judged_without_crashing(report, previous, roll: bool) -> None:
+    result = validate(report, previous=previous, settings={"roll_to_workday": roll})
+    for finding in result.findings:
+        assert finding.message
+        assert finding.to_dict()["code"] == finding.code
+    assert result.valid is (not result.errors)

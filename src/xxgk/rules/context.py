@@ -71,7 +71,7 @@ class RuleContext:
     def deadline(self, year: int) -> dt.date:
         """The publication deadline of a report on ``year`` for this body."""
         month, day = self.deadline_month_day
-        date = dt.date(year + 1, month, day)
+        date = dt.date(min(year + 1, dt.MAXYEAR), month, day)
         return next_workday(date) if self.settings.roll_to_workday else date
 
     @cached_property

@@ -18,6 +18,8 @@ def _fmt(date: dt.date) -> str:
 
 
 def _a_year_after(date: dt.date) -> dt.date:
+    if date.year >= dt.MAXYEAR:
+        return dt.date.max
     try:
         return date.replace(year=date.year + 1)
     except ValueError:  # 29 February
