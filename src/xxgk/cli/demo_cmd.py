@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from importlib import resources
 from pathlib import Path
 
@@ -13,13 +14,12 @@ from xxgk.cli.show import print_outcome, print_outcomes
 
 PREVIOUS_PAIR = ("qinghe-town-2024.txt", "qinghe-town-2023.txt")
 
-HINT = """\
-接下来可以试试 / What to try next:
-  xxgk check 你的报告.txt                      校验一份报告 (check your own report)
-  xxgk check 2024年.txt --previous 2023年.txt   与上一年度比对 (compare with last year)
-  xxgk parse 你的报告.txt --format json        输出规范 JSON (canonical JSON)
-  xxgk rules                                   查看全部规则 (the rule catalogue)
-示例报告位于 / the examples are in: {folder}"""
+NEXT_STEPS: tuple[tuple[str, str], ...] = (
+    ("xxgk check 报告.txt", "校验一份报告 (check your own report)"),
+    ("xxgk check 2024.txt --previous 2023.txt", "与上一年度比对 (compare with last year)"),
+    ("xxgk parse 报告.txt --format json", "输出规范 JSON (canonical JSON)"),
+    ("xxgk rules", "查看全部规则 (the rule catalogue)"),
+)
 
 
 def examples_dir() -> Path:
@@ -59,4 +59,12 @@ def demo_command() -> None:
     console.print(f"\n[bold]xxgk check {current} --previous {previous}：与上一年度比对[/]\n")
     options = CheckOptions(previous=load_report(previous))
     print_outcome(console, check_many([current], options=options)[0])
-    console.print(HINT.format(folder=folder))
+    console.print("接下来可以试试 / What to try next:")
+    width = max(_display_width(command) for command, _ in NEXT_STEPS) + 3
+    for command, meaning in NEXT_STEPS:
+        console.print(f"  {command}{' ' * (width - _display_width(command))}{meaning}")
+    console.print(f"示例报告位于 / the examples are in: {folder}")
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
