@@ -131,3 +131,15 @@ def test_a06_report_that_differs_from_the_register(new, sqlite_world):
 def test_register_kinds_are_in_the_catalogue():
     tags = {KINDS[c].tags[1] for c in KINDS if c.startswith("register-")}
     assert tags == {"A01", "A02", "A03", "A04", "A05", "A06"}
+
+
+def test_fee_period_pauses_the_clock_only_when_configured(new, monkeypatch):
+    from xxgk.register.state import facts
+
+    make, event, _ = new
+    app = make()
+    event(app, "收费通知", "2025-03-10", amount=100)
+    event(app, "缴费", "2025-03-17")
+    assert facts(app).pauses == ()
+    monkeypatch.setenv("XXGK_FEE_PAUSES_CLOCK", "1")
+    assert [p.label for p in facts(app).pauses] == ["收费通知至缴费"]

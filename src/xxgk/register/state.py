@@ -7,6 +7,7 @@ checks, the compiler and the due list, so all of them read the register the same
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 
 from xxgk.errors import RegisterError
@@ -20,6 +21,7 @@ from xxgk.register.deadline import (
 from xxgk.register.models import Application, Event
 from xxgk.register.vocab import CLOSING, IMPLIED_OUTCOME, Channel, EventKind
 
+FEE_PAUSE_ENV = "XXGK_FEE_PAUSES_CLOCK"
 RECEIPT_RULES = {
     Channel.IN_PERSON: ("arrived_on", "当面提交，以提交之日为收到日期"),
     Channel.POST_SIGNED: ("signed_on", "邮寄需签收，以签收之日为收到日期"),
@@ -93,8 +95,14 @@ def open_on(app: Application, day: dt.date) -> bool:
     return closed is None or closed > day
 
 
-def facts(app: Application, *, fee_pauses_clock: bool = False) -> ApplicationFacts:
-    """Return the deadline facts of ``app`` from its live events."""
+def facts(app: Application, *, fee_pauses_clock: bool | None = None) -> ApplicationFacts:
+    """Return the deadline facts of ``app`` from its live events.
+
+    Whether the time from a fee notice to payment pauses the clock is not settled (109号 could
+    not be read on it): off unless ``fee_pauses_clock`` or ``XXGK_FEE_PAUSES_CLOCK=1`` says so.
+    """
+    if fee_pauses_clock is None:
+        fee_pauses_clock = os.environ.get(FEE_PAUSE_ENV, "").lower() in ("1", "true", "yes")
     events = live_events(app)
     kinds = {k: [e for e in events if e.kind == k] for k in EventKind}
     restarted = max((e.on for e in kinds[EventKind.CORRECTION_RECEIVED]), default=None)
