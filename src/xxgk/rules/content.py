@@ -9,6 +9,7 @@ from xxgk.findings import Finding, Severity
 from xxgk.model.report import Report
 from xxgk.rules import text as tx
 from xxgk.rules.context import RuleContext
+from xxgk.rules.labels import section_name
 from xxgk.rules.registry import rule
 
 _ACCOUNTABILITY: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -82,7 +83,7 @@ def accountability_partial(report: Report, ctx: RuleContext) -> Iterator[Finding
     code="problems-thin",
     severity=Severity.INFO,
     title="第五部分内容单薄",
-    template="第五部分“存在的主要问题及改进情况”{why}",
+    template=section_name("problems") + "{why}",
     description=(
         "第五部分应写明具体问题和改进措施；过短或没有改进内容的表述属于“不翔实”，"
         "是评估中常见的扣分项。长度下限可在设置中调整。"

@@ -6,9 +6,16 @@ import re
 from collections.abc import Iterator
 
 from xxgk.findings import Finding, Severity
-from xxgk.model.cells import LEGAL_PERSON_COLUMNS, LEGAL_PERSON_GROUP, REQUEST_COLUMNS, request_key
+from xxgk.model.cells import (
+    LEGAL_PERSON_COLUMNS,
+    LEGAL_PERSON_GROUP,
+    REQUEST_COLUMNS,
+    cell_title,
+    request_key,
+)
 from xxgk.model.report import Report
 from xxgk.rules.context import RuleContext
+from xxgk.rules.labels import UNPAID, section_name
 from xxgk.rules.registry import rule
 
 _NATURAL = REQUEST_COLUMNS[0]
@@ -56,7 +63,7 @@ def narrative_requests_none(report: Report, ctx: RuleContext) -> Iterator[Findin
             (key,),
             expected=0,
             actual=new,
-            params={"quote": match.group(0), "name": "表三“本年新收”总计"},
+            params={"quote": match.group(0), "name": cell_title(key)},
         )
 
 
@@ -114,7 +121,7 @@ def _compare_count(
     code="narrative-all-closed",
     severity=Severity.WARNING,
     title="正文称全部办结，表三却有结转",
-    template="正文称“{quote}”，但表三“结转下年度继续办理”总计为{actual}",
+    template="正文称“{quote}”，但{name}为{actual}",
     description="若申请已全部办结，结转下年度继续办理应为0；两处不一致。",
     tags=("#narrative", "#text", "#requests"),
     basis="D11",
@@ -127,7 +134,11 @@ def narrative_all_closed(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     match = _ALL_CLOSED.search(_narrative(ctx))
     if match:
         yield Finding(
-            "narrative-all-closed", (key,), 0, carried, params={"quote": match.group(0)}
+            "narrative-all-closed",
+            (key,),
+            0,
+            carried,
+            params={"quote": match.group(0), "name": cell_title(key)},
         )
 
 
@@ -135,7 +146,7 @@ def narrative_all_closed(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     code="fee-statement-missing",
     severity=Severity.WARNING,
     title="第六部分未说明信息处理费",
-    template="第六部分“其他需要报告的事项”没有说明信息处理费的收取情况（按国办函〔2020〕109号收取的金额，或本年度没有产生信息处理费）",
+    template=f"{section_name('other')}没有说明信息处理费的收取情况（按国办函〔2020〕109号收取的金额，或本年度没有产生信息处理费）",
     description=(
         "30号格式要求在第六部分报告依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）"
         "收取信息处理费的情况；没有收费也应写明。"
@@ -157,7 +168,7 @@ def fee_statement_missing(report: Report, ctx: RuleContext) -> Iterator[Finding]
     template="{why}",
     description=(
         "信息处理费只在申请数量、频次明显超过合理范围时收取（条例第四十二条、国办函〔2020〕109号）。"
-        "本年没有办理任何申请却称收取了处理费，或表三有“逾期未按收费通知要求缴纳费用”的申请"
+        f"本年没有办理任何申请却称收取了处理费，或表三有“{UNPAID}”的申请"
         "却称未发出收费通知，需要核对。"
     ),
     tags=("#narrative", "#text", "#fees"),
@@ -177,7 +188,6 @@ def fee_statement_contradiction(report: Report, ctx: RuleContext) -> Iterator[Fi
     notice = _NO_FEE_NOTICE.search(text)
     if notice and unpaid:
         why = (
-            f"第六部分称“{notice.group(0)}”，但表三“逾期未按收费通知要求缴纳费用”"
-            f"的申请有{unpaid}件"
+            f"第六部分称“{notice.group(0)}”，但{cell_title(unpaid_key)}为{unpaid}"
         )
         yield Finding("fee-statement-contradiction", (unpaid_key,), params={"why": why})

@@ -12,6 +12,7 @@ from xxgk.model.report import Report
 from xxgk.model.units import normalize_name
 from xxgk.rules import text as tx
 from xxgk.rules.context import RuleContext
+from xxgk.rules.labels import CARRIED_FORWARD, CARRIED_OVER, section_name
 from xxgk.rules.registry import rule
 
 _DOCUMENT_ROWS = next(b for b in ACTIVE_BLOCKS if b.key == "documents").rows
@@ -77,8 +78,10 @@ def previous_other_organization(report: Report, ctx: RuleContext) -> Iterator[Fi
     code="previous-carried-over",
     severity=Severity.WARNING,
     title="上年结转与上年度结转下年度不符",
-    template="{name}为{actual}，而上年度报告“结转下年度继续办理”为{expected}",
-    description="本年“上年结转”的申请，就是上一年度报告中“结转下年度继续办理”的申请，两数应当相等。",
+    template=f"{{name}}为{{actual}}，而上年度报告“{CARRIED_FORWARD}”为{{expected}}",
+    description=(
+        f"本年“{CARRIED_OVER}”，就是上一年度报告中“{CARRIED_FORWARD}”的申请，两数应当相等。"
+    ),
     tags=("#previous", "#requests"),
     basis="D12",
 )
@@ -168,7 +171,7 @@ def previous_copied(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     code="previous-problems-identical",
     severity=Severity.ERROR,
     title="第五部分与上年度完全相同",
-    template="第五部分“存在的主要问题及改进情况”与上年度报告一字不差",
+    template=section_name("problems") + "与上年度报告一字不差",
     description=(
         "第五部分应写本年度的问题和对上年度问题的改进；与上年度一字不差，说明照抄了旧报告，"
         "属于30号格式所列的“雷同”。"

@@ -8,6 +8,7 @@ from xxgk.findings import Finding, Severity
 from xxgk.model.cells import OUTCOME_ROWS, REQUEST_GROUPS, request_key
 from xxgk.model.report import Report
 from xxgk.rules.context import RuleContext
+from xxgk.rules.labels import FIRST_OUTCOME, HANDLED, LAST_OUTCOME_GROUP, TOTAL
 from xxgk.rules.registry import rule
 from xxgk.rules.relations import PARAMS, Broken, broken
 
@@ -18,9 +19,9 @@ _FORMAT = "国办公开办函〔2021〕30号表三"
     code="requests-row-total",
     severity=Severity.ERROR,
     title="表三某行总计不等于各类申请人之和",
-    template="表三“{row}”行：六类申请人之和（{expected}）不等于“总计”列（{actual}）",
+    template=f"表三“{{row}}”行：六类申请人之和（{{expected}}）不等于“{TOTAL}”列（{{actual}}）",
     description=(
-        "表三每一行的“总计”应等于自然人与五类法人或其他组织六列之和。"
+        f"表三每一行的“{TOTAL}”应等于自然人与五类法人或其他组织六列之和。"
         "不相等说明有数字填错、漏填或错列。"
     ),
     tags=("#requests", "#relation", "#table"),
@@ -35,10 +36,10 @@ def requests_row_total(report: Report, ctx: RuleContext) -> Iterator[Finding]:
 @rule(
     code="requests-column-total",
     severity=Severity.ERROR,
-    title="表三“（七）总计”不等于各项办理结果之和",
-    template="表三“{col}”列：21项办理结果之和（{expected}）不等于“（七）总计”（{actual}）",
+    title=f"表三“{HANDLED}”不等于各项办理结果之和",
+    template=f"表三“{{col}}”列：21项办理结果之和（{{expected}}）不等于“{HANDLED}”（{{actual}}）",
     description=(
-        "“（七）总计”是“（一）予以公开”至“（六）其他处理”各项办理结果之和"
+        f"“{HANDLED}”是“{FIRST_OUTCOME}”至“{LAST_OUTCOME_GROUP}”各项办理结果之和"
         "（各组标题本身没有数字，不另计小计）。不相等说明某项结果漏计、重复计入或填错。"
     ),
     tags=("#requests", "#relation", "#table"),
@@ -85,11 +86,11 @@ _GROUP_ROWS: dict[str, tuple[str, ...]] = {
     severity=Severity.WARNING,
     title="表三疑将分组小计重复计入总计",
     template=(
-        "表三“{col}”列：“（七）总计”（{actual}）比各项之和（{expected}）多出{diff}，"
+        f"表三“{{col}}”列：“{HANDLED}”（{{actual}}）比各项之和（{{expected}}）多出{{diff}}，"
         "恰等于“{group}”各项之和，疑将该组小计重复计入总计"
     ),
     description=(
-        "（三）至（六）各组标题行不填数字。若“（七）总计”恰好比各项之和多出某一组的合计，"
+        f"各组标题行（如“{LAST_OUTCOME_GROUP}”）不填数字。若“{HANDLED}”恰好比各项之和多出某一组的合计，"
         "多半是把该组小计也算了一遍。"
     ),
     tags=("#requests", "#relation", "#table"),

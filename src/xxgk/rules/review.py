@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from xxgk.findings import Finding, Severity
 from xxgk.model.report import Report
 from xxgk.rules.context import RuleContext
+from xxgk.rules.labels import REVIEW_PARTS, TOTAL
 from xxgk.rules.registry import rule
 from xxgk.rules.relations import PARAMS, broken
 
@@ -15,10 +16,10 @@ from xxgk.rules.relations import PARAMS, broken
     code="review-group-total",
     severity=Severity.ERROR,
     title="表四某组总计不等于各项结果之和",
-    template="表四“{group}”：结果维持、结果纠正、其他结果、尚未审结之和（{expected}）不等于总计（{actual}）",
+    template=f"表四“{{group}}”：{REVIEW_PARTS}之和（{{expected}}）不等于{TOTAL}（{{actual}}）",
     description=(
-        "表四行政复议、未经复议直接起诉、复议后起诉三组，每组的“总计”应等于结果维持、结果纠正、"
-        "其他结果、尚未审结四项之和。"
+        f"表四行政复议、未经复议直接起诉、复议后起诉三组，每组的“{TOTAL}”应等于{REVIEW_PARTS}"
+        "四项之和。"
     ),
     tags=("#review", "#relation", "#table"),
     basis="D09；国办公开办函〔2021〕30号表四",
