@@ -108,11 +108,18 @@ def test_rules_value_missing_is_one_summary() -> None:
     assert found[0].message.startswith("2个单元格没有数值")
 
 
-def test_rules_value_missing_only_table_two_is_warning() -> None:
+def test_rules_value_missing_makes_report_invalid_even_in_table_two() -> None:
     report = with_cells(good_report(), {"active.licensing": None})
     result = validate(report)
     assert result.codes == ["value-missing"]
-    assert result.valid
+    assert not result.valid
+
+
+def test_rules_value_missing_exempts_rules_row_of_non_rulemakers_only() -> None:
+    holes = {"active.rules.issued": None, "active.rules.repealed": None}
+    assert validate(with_cells(good_report(), holes)).valid
+    county_seat = validate(with_cells(good_report(), holes), settings={"unit_kind": "prefecture"})
+    assert county_seat.codes == ["value-missing"]
 
 
 # The report of findings

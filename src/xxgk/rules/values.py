@@ -41,7 +41,8 @@ def expected_missing(report: Report, ctx: RuleContext) -> frozenset[str]:
     template="{count}个单元格没有数值（{names}），报告不完整{consequence}",
     description=(
         "三张表的每个单元格都应填写数字（没有发生的填0）。空格、“/”或“—”使报告不完整，"
-        "也使勾稽关系无法核对。表三、表四有空格为错误；只有表二有空格为警告。"
+        "也使勾稽关系无法核对，因此报告不合格。例外：格式本身没有的单元格（2019年试行格式），"
+        "以及无权制定规章的机关在“规章”行填写的“/”。"
     ),
     tags=("#values", "#table"),
     basis="D10；国办公开办函〔2021〕30号",
@@ -58,7 +59,6 @@ def value_missing(report: Report, ctx: RuleContext) -> Iterator[Finding]:
         "value-missing",
         tuple(missing),
         params={"count": str(len(missing)), "names": names, "consequence": consequence},
-        severity_override=Severity.WARNING if only_active else None,
     )
 
 
