@@ -7,7 +7,7 @@ import json
 from cli_support import run
 
 from xxgk.cli.demo_cmd import example_paths
-from xxgk.rules import catalogue
+from xxgk.rules.registry import catalogue  # xxgk.rules.catalogue may be the submodule
 
 
 def test_rules_text_lists_every_code():

@@ -34,7 +34,8 @@ def rules_command(
         xxgk rules --format md > 规则.md
         xxgk rules --format json
     """
-    from xxgk.rules import catalogue
+    # xxgk.rules.catalogue is also a submodule, which shadows the function once imported
+    from xxgk.rules.registry import catalogue
 
     kinds = sorted(catalogue(), key=lambda k: k.code)
     if output_format is RulesFormat.json:
