@@ -10,6 +10,7 @@ skipped; content controls and tracked insertions are read through.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from lxml import etree
@@ -31,7 +32,8 @@ _NOT_TEXT = (
 """Elements whose text is not report text: text boxes, deletions, field codes, pictures."""
 _SKIP = frozenset({f"{W}pPr", f"{W}rPr", f"{W}tcPr", f"{W}trPr", f"{W}tblPr", f"{W}tblGrid",
                    f"{W}sectPr", *_NOT_TEXT})
-_VMERGE = f"{W}tcPr/{W}vMerge"
+_VMERGE_TAG, _VAL = f"{W}vMerge", f"{W}val"
+_PROPERTIES = re.compile(rb"<w:(rPr|pPr)>.*?</w:\1>", re.S)
 _PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True, remove_comments=True)
 
 
@@ -99,12 +101,13 @@ class _Reader:
     def table(self, element: etree._Element) -> None:
         index = self.tables
         self.tables += 1
+        continued = _merge_continuations(element)
         for r, tr in enumerate(_rows(element)):
             cells = []
             for tc in _cells(tr):
-                if _continues_merge(tc):
+                if tc in continued:
                     continue
-                text = clean_text(_text(tc, breaks=False))
+                text = clean_text("".join(tc.itertext(_T, with_tail=False)))
                 c = len(cells)
                 cells.append(SourceCell(text, Location(table=index, row=r, cell=c, text=text)))
             if any(cell.text for cell in cells):
@@ -131,9 +134,27 @@ def _cells(tr: etree._Element) -> list[etree._Element]:
     return cells
 
 
-def _continues_merge(tc: etree._Element) -> bool:
-    merge = tc.find(_VMERGE)
-    return merge is not None and merge.get(f"{W}val", "continue") == "continue"
+def _merge_continuations(table: etree._Element) -> set[etree._Element]:
+    """Return the cells of ``table`` that continue a vertical merge (drawn by the cell above)."""
+    out = set()
+    for merge in table.iter(_VMERGE_TAG):
+        if merge.get(_VAL, "continue") == "continue":
+            cell = merge.getparent().getparent()  # w:vMerge < w:tcPr < w:tc
+            if cell.tag == _TC:
+                out.add(cell)
+    return out
+
+
+def _parse(xml: bytes) -> etree._Element:
+    """Parse ``document.xml``; run and paragraph properties (most of its bytes, never text)
+    are cut out first, which halves the parse time, unless that leaves invalid XML."""
+    slim = _PROPERTIES.sub(b"", xml)
+    if len(slim) < len(xml):
+        try:
+            return etree.fromstring(slim, _PARSER)
+        except etree.XMLSyntaxError:
+            pass
+    return etree.fromstring(xml, _PARSER)
 
 
 def read_docx(data: bytes, name: str | None = None) -> SourceDocument:
@@ -145,7 +166,7 @@ def read_docx(data: bytes, name: str | None = None) -> SourceDocument:
         raise InputError("不是可读的 Word（DOCX）文件", "not a readable DOCX package",
                          path=name) from exc
     try:
-        root = etree.fromstring(xml, _PARSER)
+        root = _parse(xml)
     except etree.XMLSyntaxError as exc:
         raise InputError("Word 文件的正文 XML 已损坏", f"broken word/document.xml: {exc}",
                          path=name) from exc

@@ -34,6 +34,8 @@ _CHROME = re.compile(
     r"tool-?bar|top-?bar|position|location|dqwz)(?:[-_\s\d]|$)",
     re.I,
 )
+_NOT_PLAIN = ", ".join([*sorted(_SKIP - {"-comment"}), '[style*="none"]', '[style*="hidden"]'])
+"""Selector of what a table must not contain for its cells to be read by the fast path."""
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _MARKUP_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html"
                            rb"|head|body|meta|table|div|p[\s>]|title)", re.I | re.S)
@@ -51,6 +53,8 @@ _ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": 
 
 def clean_text(text: str) -> str:
     """Return text with ``&nbsp;``, full-width and zero-width spaces folded and trimmed."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # the common case, without a regex
     return _SPACES.sub(" ", text).strip()
 
 
@@ -145,10 +149,12 @@ class _Walker:
             return
         index = self.tables
         self.tables += 1
-        for r, tr in enumerate(_rows(table)):
+        plain = table.css_first(_NOT_PLAIN) is None
+        for r, tr in enumerate(_rows(table, plain)):
             cells = []
-            for c, td in enumerate(_cells(tr)):
-                text = clean_text(_cell_text(td))
+            for c, td in enumerate(_cells(tr, plain)):
+                raw = td.text(deep=True, separator="") if plain else _cell_text(td)
+                text = clean_text(raw)
                 cells.append(SourceCell(text, Location(table=index, row=r, cell=c, text=text)))
             if any(cell.text for cell in cells):
                 self.lines.append(SourceLine(cells, in_table=True))
@@ -158,18 +164,19 @@ def _has_nested_table(table: LexborNode) -> bool:
     return any(n.tag == "table" for child in table.iter() for n in child.traverse())
 
 
-def _rows(table: LexborNode) -> list[LexborNode]:
+def _rows(table: LexborNode, plain: bool) -> list[LexborNode]:
     rows = []
     for child in table.iter():
         if child.tag == "tr":
             rows.append(child)
         elif child.tag in ("thead", "tbody", "tfoot"):
             rows.extend(c for c in child.iter() if c.tag == "tr")
-    return [r for r in rows if not _is_hidden(r)]
+    return rows if plain else [r for r in rows if not _is_hidden(r)]
 
 
-def _cells(tr: LexborNode) -> list[LexborNode]:
-    return [c for c in tr.iter() if c.tag in ("td", "th") and not _is_hidden(c)]
+def _cells(tr: LexborNode, plain: bool) -> list[LexborNode]:
+    cells = [c for c in tr.iter() if c.tag in ("td", "th")]
+    return cells if plain else [c for c in cells if not _is_hidden(c)]
 
 
 def _cell_text(td: LexborNode) -> str:

@@ -1,0 +1,93 @@
+"""Benchmark the formats on one core: ``python benchmarks/formats.py [-n 200]``.
+
+Renders ``n`` random consistent reports (``xxgk.synth``) to HTML, DOCX and XLSX (and a few to
+PDF through LibreOffice), then times, per format, rendering and parsing (reader + the shared
+interpreter, i.e. ``xxgk.parse.parse_bytes``), checking every parse against its source.
+It also times pdfplumber's table extraction on the same PDFs, the measurement behind reading
+PDF with pypdfium2. Targets per core: HTML ≥ 500/s, DOCX ≥ 100/s, PDF ≥ 20/s parsed;
+DOCX ≥ 100/s rendered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import random
+import sys
+import time
+from collections.abc import Callable, Sequence
+
+from xxgk.model.report import Report
+from xxgk.parse import parse_bytes
+from xxgk.render import render
+from xxgk.render.pdf import render_pdfs, soffice_path
+from xxgk.synth import random_report
+
+TARGETS = {"parse html": 500.0, "parse docx": 100.0, "parse pdf": 20.0, "render docx": 100.0}
+
+
+def rate(label: str, items: Sequence, run: Callable[[object], object]) -> float:
+    """Run ``run`` on every item, print and return items per CPU second of this process
+    (per core: other processes on a shared machine do not count against it)."""
+    start = time.process_time()
+    for item in items:
+        run(item)
+    seconds = time.process_time() - start
+    per_second = len(items) / seconds
+    target = TARGETS.get(label)
+    verdict = "" if target is None else (" ok" if per_second >= target else f" BELOW {target:.0f}")
+    print(f"{label:<24} {len(items):>5} reports {seconds:8.2f} cpu-s {per_second:9.1f} /s{verdict}")
+    return per_second
+
+
+def check_round_trip(reports: Sequence[Report], documents: Sequence[bytes], fmt: str) -> None:
+    for report, data in zip(reports, documents, strict=True):
+        if parse_bytes(data, name=f"r.{fmt}").canonical() != report.canonical():
+            raise SystemExit(f"{fmt}: a parsed report differs from its source")
+
+
+def pdfplumber_rate(pdfs: Sequence[bytes]) -> float:
+    """Time pdfplumber's word and table extraction on the same PDFs (for the comparison)."""
+    import pdfplumber
+
+    def extract(data: bytes) -> None:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for page in pdf.pages:
+                page.extract_tables()
+                page.extract_words()
+
+    return rate("pdfplumber tables", pdfs, extract)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=200, help="reports per format (default 200)")
+    parser.add_argument("--pdf", type=int, default=10, help="reports for PDF (default 10)")
+    args = parser.parse_args(argv)
+    rng = random.Random(2026)
+    reports = [random_report(rng) for _ in range(args.n)]
+    figures: dict[str, float] = {}
+    for fmt in ("html", "docx", "xlsx"):
+        figures[f"render {fmt}"] = rate(f"render {fmt}", reports, lambda r, f=fmt: render(r, f))
+    for fmt in ("html", "docx", "xlsx"):
+        documents = [render(r, fmt) for r in reports]
+        check_round_trip(reports[:20], documents[:20], fmt)
+        figures[f"parse {fmt}"] = rate(f"parse {fmt}", documents,
+                                       lambda d, f=fmt: parse_bytes(d, name=f"r.{f}"))
+    if soffice_path() is None:
+        print("parse pdf: skipped, LibreOffice is not installed (scripts/setup-system.sh)")
+    else:
+        sample = reports[: args.pdf]
+        start = time.perf_counter()
+        pdfs = render_pdfs(sample)
+        print(f"{'render pdf (LibreOffice)':<24} {len(pdfs):>5} reports "
+              f"{time.perf_counter() - start:8.2f} s (one LibreOffice start)")
+        check_round_trip(sample, pdfs, "pdf")
+        figures["parse pdf"] = rate("parse pdf", pdfs, lambda d: parse_bytes(d, name="r.pdf"))
+        figures["pdfplumber"] = pdfplumber_rate(pdfs)
+    below = [k for k, target in TARGETS.items() if k in figures and figures[k] < target]
+    return 1 if below else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
