@@ -32,3 +32,20 @@ def test_roundtrip_json(seed):
 
     report = random_report(random.Random(seed))
     assert Report.from_dict(report.to_dict()).canonical() == report.canonical()
+
+
+ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "utf-16", "utf-16-le", "utf-16-be")
+
+
+@given(
+    seed=st.integers(min_value=0, max_value=2**32 - 1),
+    layout=st.sampled_from(PARSED_LAYOUTS),
+    encoding=st.sampled_from(ENCODINGS),
+)
+def test_roundtrip_text_bytes_in_any_encoding(seed, layout, encoding):
+    from xxgk.parse import parse_bytes
+
+    report = random_report(random.Random(seed))
+    data = render_text(report, layout).encode(encoding)
+    parsed = parse_bytes(data, source="roundtrip.txt", name="roundtrip.txt")
+    assert parsed.canonical() == report.canonical()
