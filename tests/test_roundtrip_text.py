@@ -49,3 +49,21 @@ def test_roundtrip_text_bytes_in_any_encoding(seed, layout, encoding):
     data = render_text(report, layout).encode(encoding)
     parsed = parse_bytes(data, source="roundtrip.txt", name="roundtrip.txt")
     assert parsed.canonical() == report.canonical()
+
+
+@given(
+    seed=st.integers(min_value=0, max_value=2**32 - 1),
+    layout=st.sampled_from(PARSED_LAYOUTS),
+    data=st.data(),
+)
+def test_roundtrip_text_blank_cell_stays_blank_with_a_finding(seed, layout, data):
+    from xxgk.model.cells import REQUEST_COLUMNS, REQUEST_ROWS, request_key
+
+    report = random_report(random.Random(seed))
+    row = data.draw(st.sampled_from(REQUEST_ROWS)).key
+    column = data.draw(st.sampled_from(REQUEST_COLUMNS[1:-1])).key  # interior: not a border
+    key = request_key(row, column)
+    report[key] = None
+    parsed = parse_text(render_text(report, layout), source="blank.txt")
+    assert parsed.canonical() == report.canonical()
+    assert any(key in f.cells for f in parsed.findings)
