@@ -243,6 +243,7 @@ CASES: dict[str, dict[str, list[Case]]] = {
             plain(lambda: with_text(
                 with_cells(good_report(), ZERO_REQUESTS), "overview", NONE_RECEIVED
             )),
+            plain(text("overview", "清河镇收到政府信息公开申请3件。全年未收到行政复议申请。")),
         ],
         "fail": [plain(text("overview", NONE_RECEIVED))],
     },
@@ -257,7 +258,14 @@ CASES: dict[str, dict[str, list[Case]]] = {
         ],
     },
     "narrative-all-closed": {
-        "pass": [plain(good)],
+        "pass": [
+            plain(good),
+            plain(lambda: with_text(
+                with_cells(good_report(), CARRIED_ONE),
+                "overview",
+                "清河镇收到政府信息公开申请4件，1件结转下年度办理。行政复议案件均已办结。",
+            )),
+        ],
         "fail": [plain(cells(CARRIED_ONE))],
     },
     "fee-statement-missing": {

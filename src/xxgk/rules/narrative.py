@@ -42,6 +42,23 @@ def _narrative(ctx: RuleContext) -> str:
     return ctx.text("preamble", "overview", "requests")
 
 
+def _sentence(text: str, match: re.Match[str]) -> str:
+    """Return the sentence (between 。；or line breaks) around ``match``."""
+    start = max(text.rfind(c, 0, match.start()) for c in "。；;\n") + 1
+    ends = [i for i in (text.find(c, match.end()) for c in "。；;\n") if i >= 0]
+    return text[start : min(ends, default=len(text))]
+
+
+def _about_applications(text: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
+    """Return the first match of ``pattern`` whose sentence speaks of disclosure applications,
+    not of 复议, 诉讼, 信访 and the like."""
+    for match in pattern.finditer(text):
+        sentence = _sentence(text, match)
+        if "申请" in sentence and not _OTHER_PROCEDURES.search(sentence):
+            return match
+    return None
+
+
 @rule(
     code="narrative-requests-none",
     severity=Severity.WARNING,
@@ -56,7 +73,7 @@ def narrative_requests_none(report: Report, ctx: RuleContext) -> Iterator[Findin
     new = report.values.get(key)
     if not new or not ctx.has_text:
         return
-    match = _NONE_RECEIVED.search(_narrative(ctx))
+    match = _about_applications(_narrative(ctx), _NONE_RECEIVED)
     if match:
         yield Finding(
             "narrative-requests-none",
@@ -83,9 +100,7 @@ def narrative_requests_count(report: Report, ctx: RuleContext) -> Iterator[Findi
     if not ctx.has_text:
         return
     text = _narrative(ctx)
-    match = next(
-        (m for m in _RECEIVED.finditer(text) if not _OTHER_PROCEDURES.search(m.group(0))), None
-    )
+    match = _about_applications(text, _RECEIVED)
     if match:
         yield from _compare_count(report, match, ("total",), "")
     for who, pattern in _SPLIT.items():
@@ -131,7 +146,7 @@ def narrative_all_closed(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     carried = report.values.get(key)
     if not carried or not ctx.has_text:
         return
-    match = _ALL_CLOSED.search(_narrative(ctx))
+    match = _about_applications(_narrative(ctx), _ALL_CLOSED)
     if match:
         yield Finding(
             "narrative-all-closed",
