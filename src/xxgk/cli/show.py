@@ -40,8 +40,11 @@ def finding_line(finding: Finding) -> str:
     """Return ``  错误 code 第12行 message`` with rich markup."""
     severity = finding.severity
     label = f"[{SEVERITY_STYLE[severity.value]}]{severity.label}[/]"
+    message = finding.message
     place = finding.location.describe() if finding.location else "—"
-    return f"  {label}  {finding.code}  [dim]{escape(place)}[/]  {escape(finding.message)}"
+    if message.startswith(place):  # the template already names the place
+        place = "—"
+    return f"  {label}  {finding.code}  [dim]{escape(place)}[/]  {escape(message)}"
 
 
 def summary_line(counts: dict[str, int]) -> str:
