@@ -17,7 +17,7 @@ TEXT_WIDTH = 8845
 
 _WIDTHS: dict[str, tuple[float, ...]] = {
     "active": (0.34, 0.22, 0.22, 0.22),
-    "requests": (0.07, 0.08, 0.26) + (0.59 / 7,) * 7,
+    "requests": (0.07, 0.095, 0.265) + (0.57 / 7,) * 7,
     "review_litigation": (1 / 15,) * 15,
 }
 TABLE_FONT_HALF_POINTS = 21
@@ -94,7 +94,8 @@ def table_xml(layout: TableLayout, report: Report, fonts: FontSet) -> str:
     return (
         '<w:tbl><w:tblPr><w:tblW w:w="{}" w:type="dxa"/><w:jc w:val="center"/>'
         "<w:tblBorders>{}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
-        '<w:tblCellMar><w:left w:w="40" w:type="dxa"/><w:right w:w="40" w:type="dxa"/>'
+        '<w:tblCellMar><w:top w:w="20" w:type="dxa"/><w:left w:w="40" w:type="dxa"/>'
+        '<w:bottom w:w="20" w:type="dxa"/><w:right w:w="40" w:type="dxa"/>'
         "</w:tblCellMar></w:tblPr><w:tblGrid>{}</w:tblGrid>{}</w:tbl>"
     ).format(sum(widths), _borders(), grid, "".join(rows))
 
