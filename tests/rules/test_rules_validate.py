@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -13,6 +14,7 @@ from xxgk.findings import KINDS, Finding, Location, Severity
 from xxgk.model.units import UnitKind
 from xxgk.rules import RULES, RuleSettings, RuleSettingsError, catalogue, rule, validate
 from xxgk.rules.catalogue import render_markdown
+from xxgk.rules.settings import SETTINGS_HELP
 
 # Selection
 
@@ -178,6 +180,11 @@ def test_rules_settings_resolve_forms() -> None:
 def test_rules_settings_refuse_bad_values(value: dict, named: str) -> None:
     with pytest.raises(RuleSettingsError, match=named):
         RuleSettings.resolve(value)
+
+
+def test_rules_every_setting_has_help() -> None:
+    fields = {f.name for f in dataclasses.fields(RuleSettings)}
+    assert set(SETTINGS_HELP) == fields
 
 
 def test_rules_settings_explicit_kind_is_not_called_a_guess() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from xxgk.findings import Severity
 from xxgk.rules.registry import RULES, Rule
+from xxgk.rules.settings import SETTINGS_HELP, RuleSettings
 
 DOC_PATH = Path("docs") / "rules.md"
 
@@ -45,6 +46,12 @@ def render_markdown() -> str:
     for r in rules:
         lines += ["", f"## {r.code}", "", f"**{r.title}** · {_sev(r)} · {' '.join(r.tags)}", ""]
         lines += [r.description, "", f"提示模板：{r.kind.template}", "", f"依据：{r.basis}"]
+    lines += ["", "## 设置 (settings)", "", "| 设置 | 默认值 | 说明 |", "|---|---|---|"]
+    defaults = RuleSettings()
+    lines += [
+        f"| `{name}` | `{getattr(defaults, name)}` | {help_text} |"
+        for name, help_text in SETTINGS_HELP.items()
+    ]
     lines += ["", "## 未检查的缺陷 (not checked)", ""]
     lines += [f"- {code}：{why}" for code, why in NOT_CHECKED]
     return "\n".join(lines) + "\n"

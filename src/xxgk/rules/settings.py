@@ -74,6 +74,23 @@ class RuleSettings:
         )
 
 
+SETTINGS_HELP: dict[str, str] = {
+    "unit_kind": (
+        "报告主体类别（" + "、".join(k.value for k in UnitKind) + "）；不设置时根据名称推测"
+    ),
+    "deadline": "本报告的公开期限（次年的月-日，如 1-31），覆盖按主体类别确定的期限",
+    "township_deadline": "乡镇、街道的公开期限（当地规定，默认次年1月31日）",
+    "roll_to_workday": "期限遇休息日时顺延至下一个工作日（默认不顺延）",
+    "similarity_threshold": "与上年度报告正文雷同的相似度阈值（0–1）",
+    "shingle_size": "计算相似度所用的连续字数",
+    "min_problems_chars": "第五部分的最少字数，少于此数提示内容单薄",
+    "fee_limit_township": "乡镇、街道收费金额的合理上限（万元）",
+    "fee_limit": "一般机关收费金额的合理上限（万元）",
+    "fee_limit_province": "省级人民政府收费金额的合理上限（万元）",
+}
+"""One line of Chinese help per setting, for the generated docs and the CLI."""
+
+
 def _parse_kind(value: Any) -> UnitKind:
     try:
         return UnitKind.parse(value)
