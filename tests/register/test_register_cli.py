@@ -243,3 +243,20 @@ def test_fee_counts_the_applicants_month_from_the_register(cli):
     out = cli("fee", "--application", "2025-0002", "-u", "qinghe", user="clerk")
     assert "本月第2件" in out
     assert "本月第1件" in cli("fee", "--application", "2025-0003", "-u", "qinghe", user="clerk")
+
+
+def test_uninitialised_or_unreachable_database_is_one_line(tmp_path, capsys, monkeypatch):
+    for url, expected in (
+        (f"sqlite:///{tmp_path / 'empty.db'}", "尚未初始化"),
+        ("postgresql+psycopg://nobody@127.0.0.1:1/none", "无法"),
+    ):
+        for command in (["units", "list"], ["init"]):
+            if command == ["init"] and "sqlite" in url:
+                continue
+            monkeypatch.setattr("sys.argv", ["xxgk", "register", "--db", url, *command])
+            with pytest.raises(SystemExit) as info:
+                main()
+            err = capsys.readouterr().err
+            assert info.value.code == 2
+            assert expected in err
+            assert err.count("\n") == 1

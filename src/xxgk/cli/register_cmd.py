@@ -17,16 +17,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from xxgk.cli.app import app
 from xxgk.db import make_engine, resolve_url, upgrade_to_head
 from xxgk.db.engine import make_session_factory
+from xxgk.db.migrate import open_database
 from xxgk.db.models import User
 from xxgk.db.unit_import import import_units
 from xxgk.db.units import add_unit, get_unit, list_units, unit_kinds
 from xxgk.db.users import add_user, get_user, list_users
-from xxgk.errors import RegisterError
+from xxgk.errors import InputError, RegisterError
 from xxgk.register import views
 from xxgk.register.applications import get_application, list_applications, register_application
 from xxgk.register.calendar import Calendar
@@ -71,11 +73,15 @@ def _options(
 
 @contextmanager
 def _session(ctx: typer.Context) -> Iterator[tuple[Session, User]]:
-    engine = make_engine(ctx.obj["db"])
+    engine = open_database(ctx.obj["db"])
     session = make_session_factory(engine)()
     try:
         yield session, get_user(session, ctx.obj["user"])
         session.commit()
+    except SQLAlchemyError as exc:
+        session.rollback()
+        reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+        raise RegisterError(f"数据库操作失败：{reason}", f"database error: {reason}") from exc
     except BaseException:
         session.rollback()
         raise
@@ -105,7 +111,11 @@ def init(
         xxgk register --db sqlite:///taizhang.db init
     """
     url = resolve_url(ctx.obj["db"])
-    revision = upgrade_to_head(url)
+    try:
+        revision = upgrade_to_head(url)
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+        raise InputError(f"无法初始化数据库：{reason}", f"cannot initialise: {reason}") from exc
     engine = make_engine(url)
     with make_session_factory(engine)() as session:
         if not list_users(session):
