@@ -53,6 +53,15 @@ def test_rules_validate_ignore_after_select() -> None:
     assert validate(report, select=["#table"], ignore=["requests-*"]).findings == []
 
 
+@pytest.mark.parametrize(
+    ("select", "ignore"), [(["requests-balanse"], []), ([], ["#no-such-tag"]), (["nope-*"], [])]
+)
+def test_rules_validate_refuses_unknown_selectors(select: list, ignore: list) -> None:
+    bad = (select + ignore)[0]
+    with pytest.raises(RuleSettingsError, match=bad.replace("*", r"\*")):
+        validate(good_report(), select=select, ignore=ignore)
+
+
 def test_rules_validate_keeps_parse_findings_and_filters_them() -> None:
     parse = pytest.importorskip("xxgk.parse")
     assert parse

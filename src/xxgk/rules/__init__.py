@@ -30,7 +30,7 @@ from xxgk.rules import (  # noqa: F401
 from xxgk.rules.context import RuleContext
 from xxgk.rules.registry import RULES, Rule, catalogue, rule
 from xxgk.rules.settings import RuleSettings, RuleSettingsError
-from xxgk.rules.validate import validate
+from xxgk.rules.validate import check_selectors, validate
 from xxgk.rules.validation import ValidationReport
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "RuleSettingsError",
     "ValidationReport",
     "catalogue",
+    "check_selectors",
     "rule",
     "validate",
 ]

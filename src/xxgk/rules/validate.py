@@ -12,7 +12,7 @@ from xxgk.findings import KINDS, Finding, FindingKind, Severity, register_kind
 from xxgk.model.report import Report
 from xxgk.rules.context import RuleContext
 from xxgk.rules.registry import RULES, Rule, matches, normalize_selectors
-from xxgk.rules.settings import RuleSettings
+from xxgk.rules.settings import RuleSettings, RuleSettingsError
 from xxgk.rules.validation import ValidationReport
 
 UNKNOWN = register_kind(
@@ -44,12 +44,40 @@ def validate(
     """
     chosen = normalize_selectors(select)
     dropped = normalize_selectors(ignore)
+    check_selectors(chosen + dropped)
     ctx = RuleContext(report, RuleSettings.resolve(settings), previous)
     findings = [f for f in _known(report.findings) if _wanted(f.kind, chosen, dropped)]
     for rule in RULES.values():
         if _wanted(rule.kind, chosen, dropped):
             findings += _run(rule, report, ctx)
     return ValidationReport(findings, report)
+
+
+_KNOWN_SELECTORS: set[str] = set()
+
+
+def check_selectors(selectors: Iterable[str]) -> None:
+    """Raise ``RuleSettingsError`` naming any selector that matches no finding kind.
+
+    A mistyped code would otherwise select nothing (or ignore nothing) without a word.
+    """
+    unknown = [s for s in normalize_selectors(selectors) if not _known_selector(s)]
+    if unknown:
+        raise RuleSettingsError(
+            f"未知的规则代码、前缀或标签：{', '.join(unknown)}（可用 xxgk rules 查看全部代码）",
+            f"unknown rule code, prefix or tag: {', '.join(unknown)}",
+        )
+
+
+def _known_selector(selector: str) -> bool:
+    if selector in _KNOWN_SELECTORS:
+        return True
+    if not any(matches(kind, selector) for kind in KINDS.values()):
+        _load_parser_kinds()
+        if not any(matches(kind, selector) for kind in KINDS.values()):
+            return False
+    _KNOWN_SELECTORS.add(selector)
+    return True
 
 
 def _wanted(kind: FindingKind, chosen: tuple[str, ...], dropped: tuple[str, ...]) -> bool:
