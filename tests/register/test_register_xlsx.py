@@ -142,3 +142,47 @@ def test_valid_rows_only_when_asked(sqlite_world, tmp_path):
     assert result.imported == 2
     assert len(result.errors) == 1
     assert result.errors[0].startswith("第3行“办理结果”列")
+
+
+def test_hand_kept_sheet_with_other_headers_and_only_a_receipt_date(sqlite_world, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(
+        ["编号", "申请方式", "受理日期", "申请人类别", "申请人", "处理结果", "答复日期"]
+    )
+    book.active.append(
+        ["2024-0009", "网络", "2024-12-30", "自然人", "赵六", "重复申请", "2025-01-03"]
+    )
+    book.active.append([None, "邮寄-签收", "2024-06-03", "科研机构", "示例研究所", None, None])
+    path = tmp_path / "old.xlsx"
+    book.save(path)
+    w = sqlite_world
+    result = import_xlsx(session=w.session, unit=w.town, actor=w.clerk, path=path)
+    assert result.imported == 2
+    apps = {a.number: a for a in list_applications(w.session, w.town)}
+    assert apps["2024-0009"].received_on == D("2024-12-30")
+    assert apps["2024-0010"].received_on == D("2024-06-03")
+    report = compile_report(w.session, w.town, 2025)
+    assert report["requests.carried_over.natural_person"] == 1
+    assert report["requests.not_processed_duplicate.natural_person"] == 1
+    assert report["requests.carried_forward.research"] == 1
+
+
+def test_sheet_without_a_receipt_column_is_refused(sqlite_world, tmp_path):
+    from openpyxl import Workbook
+
+    from xxgk.errors import InputError
+
+    book = Workbook()
+    book.active.append(["收到方式", "申请人类型"])
+    book.active.append(["当面", "自然人"])
+    path = tmp_path / "bad.xlsx"
+    book.save(path)
+    with pytest.raises(InputError, match="缺少列：到达日期（或收到日期）"):
+        import_xlsx(
+            session=sqlite_world.session,
+            unit=sqlite_world.town,
+            actor=sqlite_world.clerk,
+            path=path,
+        )

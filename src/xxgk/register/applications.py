@@ -8,6 +8,7 @@ keeps the row, marked, with its reason.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from sqlalchemy import func, select
@@ -57,7 +58,10 @@ def register_application(
     chan = channel(channel_name)
     received, _ = receipt_date(chan, arrived_on, signed_on, confirmed_on)
     ensure_unlocked(session, unit, [received])
-    year, seq = received.year, _next_seq(session, unit, received.year)
+    year, seq = (
+        received.year,
+        _seq_of(number, received.year) or _next_seq(session, unit, received.year),
+    )
     app = Application(
         unit_id=unit.id,
         number=number or f"{year}-{seq:04d}",
@@ -193,6 +197,12 @@ def _years_counted(app: Application) -> list[int]:
     """Return the report years whose tables count ``app`` (received … closed or still open)."""
     last = status(app).closed_on or max(dt.date.today(), app.received_on)
     return list(range(app.received_on.year, last.year + 1))
+
+
+def _seq_of(number: str | None, year: int) -> int | None:
+    """Return NNNN of a given number ``YYYY-NNNN`` of the same year (kept when importing)."""
+    match = re.fullmatch(r"(\d{4})-(\d{1,6})", (number or "").strip())
+    return int(match[2]) if match and int(match[1]) == year else None
 
 
 def _next_seq(session: Session, unit: Unit, year: int) -> int:

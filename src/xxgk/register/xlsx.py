@@ -91,6 +91,25 @@ COLUMNS: tuple[Column, ...] = (
     Column("备注", "note", _text),
 )
 HEADERS = tuple(c.header for c in COLUMNS)
+REQUIRED = ("收到方式", "申请人类型")
+HEADER_ALIASES = {
+    "编号": "申请编号",
+    "申请方式": "收到方式",
+    "收件方式": "收到方式",
+    "申请人类别": "申请人类型",
+    "申请人": "申请人姓名或名称",
+    "申请人姓名": "申请人姓名或名称",
+    "申请人名称": "申请人姓名或名称",
+    "联系电话": "联系方式",
+    "所需信息": "申请内容",
+    "所需信息内容": "申请内容",
+    "处理结果": "办理结果",
+    "答复结果": "办理结果",
+    "答复日期": "办结日期",
+    "受理日期": "收到日期",
+    "登记日期": "收到日期",
+}
+"""Headers seen in hand-kept 台账, read as the template's own headers."""
 
 
 @dataclass
@@ -196,8 +215,10 @@ def _read(path: Path) -> list[tuple[int, dict[str, Any]]]:
     lines = list(sheet.iter_rows(values_only=True))
     if not lines:
         raise InputError("Excel文件为空", "the workbook is empty", path=str(path))
-    header = [str(h).strip() if h is not None else "" for h in lines[0]]
-    missing = [c.header for c in COLUMNS if not c.export_only and c.header not in header]
+    header = [_header(h) for h in lines[0]]
+    missing = [h for h in REQUIRED if h not in header]
+    if not {"到达日期", "收到日期"} & set(header):
+        missing.append("到达日期（或收到日期）")
     if missing:
         raise InputError(
             f"缺少列：{'、'.join(missing)}（第1行应为表头）",
@@ -211,6 +232,11 @@ def _read(path: Path) -> list[tuple[int, dict[str, Any]]]:
     ]
 
 
+def _header(value: Any) -> str:
+    text = "" if value is None else "".join(str(value).split())
+    return HEADER_ALIASES.get(text, text)
+
+
 def _parse(number: int, raw: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     values: dict[str, Any] = {}
     errors = []
@@ -221,9 +247,27 @@ def _parse(number: int, raw: dict[str, Any]) -> tuple[dict[str, Any], list[str]]
             values[column.field] = column.read(raw.get(column.header), column.header)
         except RegisterError as exc:
             errors.append(f"第{number}行“{column.header}”列：{exc.message_zh}")
+    if "到达日期" not in raw and not errors:
+        _legacy_receipt(number, raw, values, errors)
     if not errors and bool(values["outcome"]) != bool(values["closed_on"]):
         errors.append(f"第{number}行“办理结果”列：办理结果和办结日期必须同时填写")
     return values, errors
+
+
+def _legacy_receipt(
+    number: int, raw: dict[str, Any], values: dict[str, Any], errors: list[str]
+) -> None:
+    """A sheet with only 收到日期 (no 到达/签收/确认日期): that day is the date of receipt."""
+    try:
+        received = _date(raw.get("收到日期"), "收到日期")
+    except RegisterError as exc:
+        errors.append(f"第{number}行“收到日期”列：{exc.message_zh}")
+        return
+    if received is None:
+        errors.append(f"第{number}行“收到日期”列：未填写")
+        return
+    for key in ("arrived_on", "signed_on", "confirmed_on"):
+        values[key] = values[key] or received
 
 
 def _write(session: Session, unit: Unit, actor: User, v: dict[str, Any]) -> None:
