@@ -27,6 +27,8 @@ from xxgk.model.units import UnitKind, guess_unit_kind
         ("示例县人民政府办公室", UnitKind.DEPARTMENT),
         ("示例市发展和改革委员会", UnitKind.DEPARTMENT),
         ("国家示例局", UnitKind.STATE_COUNCIL_DEPARTMENT),
+        ("国家市场示例总局", UnitKind.STATE_COUNCIL_DEPARTMENT),
+        ("国家示例总局示例县示例局", UnitKind.DEPARTMENT),
         ("示例经济技术开发区管理委员会", UnitKind.DISPATCHED),
         ("示例市住房公积金管理中心", UnitKind.AUTHORIZED),
     ],

@@ -113,6 +113,7 @@ _GOVERNMENT_SUFFIX = re.compile(r"(?:人民政府|政府)$")
 _MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 _STATE_PREFIXES = ("国务院", "国家", "中华人民共和国", "中国")
 _DEPARTMENT_SUFFIXES = ("局", "委员会", "委", "办公室", "办", "厅", "部", "署", "处", "所", "院")
+_LOCAL_PLACE = re.compile(r"(?:省|自治区|市(?![场政])|县|自治州|盟|旗)")
 _DEVELOPMENT_AREA = re.compile(r"(?:开发区|新区|园区|高新区|实验区|合作区|示范区|试验区|自贸区)")
 
 # (pattern on the name without its 人民政府 suffix, kind), tried in order.
@@ -160,7 +161,9 @@ def guess_unit_kind(name: str | None) -> UnitKind | None:
 
 
 def _guess_department(text: str) -> UnitKind:
-    if text.startswith(_STATE_PREFIXES):
+    """A 国家…/国务院… name is a State Council department unless it names a local branch
+    (国家税务总局示例县税务局 is a county-level body)."""
+    if text.startswith(_STATE_PREFIXES) and not _LOCAL_PLACE.search(text):
         return UnitKind.STATE_COUNCIL_DEPARTMENT
     return UnitKind.DEPARTMENT
 
