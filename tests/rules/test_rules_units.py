@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from xxgk.model.units import UnitKind, guess_unit_kind
 
@@ -81,3 +83,8 @@ def test_units_parse_rejects_unknown_with_choices() -> None:
 def test_units_labels_are_distinct() -> None:
     labels = [k.label for k in UnitKind]
     assert len(set(labels)) == len(labels)
+
+
+@given(st.text(max_size=30))
+def test_units_guess_never_fails(name: str) -> None:
+    assert guess_unit_kind(name) in (None, *UnitKind)
