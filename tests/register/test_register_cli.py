@@ -260,3 +260,52 @@ def test_uninitialised_or_unreachable_database_is_one_line(tmp_path, capsys, mon
             assert info.value.code == 2
             assert expected in err
             assert err.count("\n") == 1
+
+
+def test_appeals_and_users_from_the_command_line(cli):
+    assert "clerk  录入员  示例县清河镇人民政府" in cli("users", "list")
+    cli(
+        "appeals",
+        "add",
+        "-u",
+        "qinghe",
+        "--kind",
+        "行政复议",
+        "--filed",
+        "2025-04-01",
+        user="clerk",
+    )
+    assert "尚未审结" in cli("appeals", "list", "-u", "qinghe", user="clerk")
+    cli(
+        "appeals",
+        "decide",
+        "1",
+        "-u",
+        "qinghe",
+        "--decided",
+        "2025-06-01",
+        "--outcome",
+        "结果纠正",
+        user="clerk",
+    )
+    report = json.loads(cli("report", "-u", "qinghe", "--year", "2025", user="clerk"))
+    assert report["review_litigation"]["review"] == {
+        "upheld": 0,
+        "corrected": 1,
+        "other": 0,
+        "pending": 0,
+        "total": 1,
+    }
+    assert "没有编号为9" in cli(
+        "appeals",
+        "decide",
+        "9",
+        "-u",
+        "qinghe",
+        "--decided",
+        "2025-06-01",
+        "--outcome",
+        "结果纠正",
+        user="clerk",
+        code=2,
+    )

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -24,7 +25,7 @@ from xxgk.cli.app import app
 from xxgk.db import make_engine, resolve_url, upgrade_to_head
 from xxgk.db.engine import make_session_factory
 from xxgk.db.migrate import open_database
-from xxgk.db.models import User
+from xxgk.db.models import Role, User
 from xxgk.db.unit_import import import_units
 from xxgk.db.units import add_unit, get_unit, list_units, unit_kinds
 from xxgk.db.users import add_user, get_user, list_users
@@ -37,9 +38,16 @@ from xxgk.register.compile import compile_report
 from xxgk.register.deadline import ApplicationFacts, Extension, compute_deadline
 from xxgk.register.events import add_event
 from xxgk.register.fees import item_fee, page_fee
-from xxgk.register.inputs import add_appeal, add_document, set_narrative, set_yearly_count
+from xxgk.register.inputs import (
+    add_appeal,
+    add_document,
+    decide_appeal,
+    set_narrative,
+    set_yearly_count,
+)
+from xxgk.register.models import Appeal
 from xxgk.register.publish import publish_report, published_versions, reopen_year
-from xxgk.register.vocab import parse_date
+from xxgk.register.vocab import APPEAL_KINDS, APPEAL_OUTCOMES, parse_date
 from xxgk.register.xlsx import export_xlsx, import_xlsx
 
 register_app = typer.Typer(
@@ -212,6 +220,20 @@ def users_add(
         typer.echo(f"已新增用户：{user.username}（{user.role}）")
 
 
+@users_app.command("list")
+def users_list(ctx: typer.Context) -> None:
+    """列出用户、角色和所属单位。
+
+    Example:
+        xxgk register users list
+    """
+    with _session(ctx) as (s, _):
+        for user in list_users(s):
+            home = user.unit.name if user.unit else "—"
+            state = "" if user.active else "（已停用）"
+            typer.echo(f"{user.username}  {Role(user.role).label}  {home}{state}")
+
+
 @apps_app.command("add")
 def applications_add(
     ctx: typer.Context,
@@ -361,6 +383,54 @@ def appeals_add(
             case_number=case,
         )
         typer.echo(f"已登记复议诉讼#{appeal.id}")
+
+
+@appeals_app.command("decide")
+def appeals_decide(
+    ctx: typer.Context,
+    appeal_id: Annotated[int, typer.Argument(help="复议诉讼编号（#后的数字）")],
+    unit: Unit_,
+    decided: Annotated[str, typer.Option(help="审结日期")],
+    outcome: Annotated[str, typer.Option(help="结果维持/结果纠正/其他结果")],
+) -> None:
+    """登记尚未审结的复议诉讼的审结结果。
+
+    Example:
+        xxgk register appeals decide 3 -u qinghe --decided 2025-09-01 --outcome 结果纠正
+    """
+    with _session(ctx) as (s, actor):
+        home = get_unit(s, unit)
+        appeal = s.get(Appeal, appeal_id)
+        if appeal is None or appeal.unit_id != home.id:
+            raise RegisterError(
+                f"单位“{home.name}”没有编号为{appeal_id}的复议诉讼", f"no appeal {appeal_id}"
+            )
+        decide_appeal(
+            session=s,
+            unit=home,
+            actor=actor,
+            appeal=appeal,
+            decided_on=_required_date(decided),
+            outcome=outcome,
+        )
+        typer.echo(f"已登记审结：复议诉讼#{appeal_id}")
+
+
+@appeals_app.command("list")
+def appeals_list(ctx: typer.Context, unit: Unit_) -> None:
+    """列出单位的复议诉讼。
+
+    Example:
+        xxgk register appeals list -u qinghe
+    """
+    with _session(ctx) as (s, _):
+        home = get_unit(s, unit)
+        for appeal in s.scalars(select(Appeal).where(Appeal.unit_id == home.id)):
+            result = APPEAL_OUTCOMES.get(appeal.outcome or "", "尚未审结")
+            typer.echo(
+                f"#{appeal.id}  {APPEAL_KINDS[appeal.kind]}  提起{appeal.filed_on}  "
+                f"{result}{'  审结' + str(appeal.decided_on) if appeal.decided_on else ''}"
+            )
 
 
 @register_app.command("due")
