@@ -56,7 +56,11 @@ def accountability_missing(report: Report, ctx: RuleContext) -> Iterator[Finding
     if _government(ctx):
         named, _ = _accountability_named(ctx)
         if not named:
-            yield Finding("accountability-missing", params={"note": ctx.kind_note})
+            yield Finding(
+                "accountability-missing",
+                params={"note": ctx.kind_note},
+                location=ctx.location("overview"),
+            )
 
 
 @rule(
@@ -76,7 +80,11 @@ def accountability_partial(report: Report, ctx: RuleContext) -> Iterator[Finding
         named, missing = _accountability_named(ctx)
         if named and missing:
             params = {"named": "、".join(named), "missing": "、".join(missing)}
-            yield Finding("accountability-partial", params={**params, "note": ctx.kind_note})
+            yield Finding(
+                "accountability-partial",
+                params={**params, "note": ctx.kind_note},
+                location=ctx.location("overview"),
+            )
 
 
 @rule(

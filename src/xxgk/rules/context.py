@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from xxgk.findings import Location
 from xxgk.model.report import Report
 from xxgk.model.units import UnitKind, guess_unit_kind
 from xxgk.rules.settings import RuleSettings
@@ -62,6 +63,11 @@ class RuleContext:
     def memo(self) -> dict[str, Any]:
         """Results shared between rules of one validation (e.g. broken relations)."""
         return {}
+
+    def location(self, key: str) -> Location | None:
+        """Where section ``key`` was read, for findings about a whole section."""
+        section = self.report.sections.get(key)
+        return section.location if section else None
 
     @cached_property
     def front_text(self) -> str:

@@ -143,7 +143,7 @@ def title_missing(report: Report, ctx: RuleContext) -> Iterator[Finding]:
 def signature_missing(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     if not ctx.has_text or _has_signature(report, ctx):
         return
-    yield Finding("signature-missing")
+    yield Finding("signature-missing", location=ctx.location("other"))
 
 
 def _has_signature(report: Report, ctx: RuleContext) -> bool:
