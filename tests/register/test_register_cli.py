@@ -309,3 +309,61 @@ def test_appeals_and_users_from_the_command_line(cli):
         user="clerk",
         code=2,
     )
+
+
+def test_calendar_change_void_and_audit_from_the_command_line(cli):
+    cli(
+        "applications",
+        "add",
+        "-u",
+        "qinghe",
+        "--channel",
+        "当面",
+        "--type",
+        "自然人",
+        "--arrived",
+        "2026-06-01",
+        user="clerk",
+    )
+    before = cli("applications", "list", "-u", "qinghe", user="clerk")
+    assert "肉孜节" in cli("calendar", "list", "--region", "XJ")
+    out = cli(
+        "calendar",
+        "add",
+        "--region",
+        "XJ",
+        "-d",
+        "2026-06-10",
+        "--kind",
+        "holiday",
+        "--name",
+        "古尔邦节",
+        "--source",
+        "示例通知",
+        "--reason",
+        "测试",
+    )
+    assert "期限1件" in out
+    assert cli("applications", "list", "-u", "qinghe", user="clerk") != before
+    cli(
+        "calendar",
+        "add",
+        "--region",
+        "XJ",
+        "-d",
+        "2026-06-11",
+        "--kind",
+        "holiday",
+        "--name",
+        "x",
+        "--source",
+        "y",
+        "--reason",
+        "z",
+        user="clerk",
+        code=2,
+    )
+    cli("applications", "void", "2026-0001", "-u", "qinghe", "--reason", "重复登记", user="clerk")
+    log = cli("audit", "--entity", "application", "--id", "1")
+    assert "recompute-deadline" in log
+    assert "理由：重复登记" in log

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from xxgk.cli.app import app
 from xxgk.db import make_engine, resolve_url, upgrade_to_head
+from xxgk.db.audit import history
 from xxgk.db.engine import make_session_factory
 from xxgk.db.migrate import open_database
 from xxgk.db.models import Role, User
@@ -31,7 +32,13 @@ from xxgk.db.units import add_unit, get_unit, list_units, unit_kinds
 from xxgk.db.users import add_user, get_user, list_users
 from xxgk.errors import InputError, RegisterError
 from xxgk.register import views
-from xxgk.register.applications import get_application, list_applications, register_application
+from xxgk.register.applications import (
+    get_application,
+    list_applications,
+    register_application,
+    void_application,
+)
+from xxgk.register.caldb import calendar_for, set_calendar_day
 from xxgk.register.calendar import Calendar
 from xxgk.register.checks import check_register, check_report
 from xxgk.register.compile import compile_report
@@ -60,7 +67,11 @@ appeals_app = typer.Typer(help="行政复议、行政诉讼。", no_args_is_help
 register_app.add_typer(units_app, name="units")
 register_app.add_typer(users_app, name="users")
 register_app.add_typer(apps_app, name="applications")
+calendar_app = typer.Typer(
+    help="工作日日历：地区放假与调休（系统管理员维护）。", no_args_is_help=True
+)
 register_app.add_typer(appeals_app, name="appeals")
+register_app.add_typer(calendar_app, name="calendar")
 app.add_typer(register_app, name="register")
 
 Unit_ = Annotated[str, typer.Option("--unit", "-u", help="单位代码或名称")]
@@ -273,6 +284,24 @@ def applications_add(
         typer.echo(f"已登记：{app_.number}，收到日期{app_.received_on}，答复期限{app_.due_on}")
 
 
+@apps_app.command("void")
+def applications_void(
+    ctx: typer.Context,
+    number: str,
+    unit: Unit_,
+    reason: Annotated[str, typer.Option(help="作废理由（如重复登记）")],
+) -> None:
+    """作废误登记的申请（保留记录，不再计入任何统计）。
+
+    Example:
+        xxgk register applications void 2025-0003 -u qinghe --reason 重复登记
+    """
+    with _session(ctx) as (s, actor):
+        app_ = get_application(s, get_unit(s, unit), number)
+        void_application(session=s, actor=actor, application=app_, reason=reason)
+        typer.echo(f"已作废：{number}")
+
+
 @apps_app.command("list")
 def applications_list(
     ctx: typer.Context, unit: Unit_, year: Annotated[int | None, typer.Option()] = None
@@ -430,6 +459,75 @@ def appeals_list(ctx: typer.Context, unit: Unit_) -> None:
             typer.echo(
                 f"#{appeal.id}  {APPEAL_KINDS[appeal.kind]}  提起{appeal.filed_on}  "
                 f"{result}{'  审结' + str(appeal.decided_on) if appeal.decided_on else ''}"
+            )
+
+
+@calendar_app.command("add")
+def calendar_add(
+    ctx: typer.Context,
+    region: Annotated[str, typer.Option(help="地区代码（如 XJ），CN 表示全国")],
+    date: Date_,
+    kind: Annotated[str, typer.Option(help="holiday 放假 / workday 调休上班")],
+    name: Annotated[str, typer.Option(help="节日名称")],
+    source: Annotated[str, typer.Option(help="来源：通知名称、文号或网址")],
+    reason: Annotated[str, typer.Option(help="修改理由")],
+) -> None:
+    """增加一个地区放假日或调休上班日，并重新计算该地区未办结申请的期限。
+
+    Example:
+        xxgk register calendar add --region XJ -d 2026-03-20 --kind holiday --name 肉孜节 \\
+            --source 自治区人民政府办公厅通知 --reason 补录2026年
+    """
+    with _session(ctx) as (s, actor):
+        _, changed = set_calendar_day(
+            session=s,
+            actor=actor,
+            region=region,
+            day=_required_date(date),
+            kind=kind,
+            name=name,
+            source=source,
+            reason=reason,
+        )
+        typer.echo(f"已增加{region.upper()} {date} {name}；已重新计算未办结申请的期限{changed}件")
+
+
+@calendar_app.command("list")
+def calendar_list(
+    ctx: typer.Context,
+    region: Annotated[str, typer.Option(help="地区代码，如 XJ")],
+) -> None:
+    """列出地区日历中的放假日和调休上班日及其来源。
+
+    Example:
+        xxgk register calendar list --region XJ
+    """
+    with _session(ctx) as (s, _):
+        calendar = calendar_for(s, region)
+        typer.echo(f"日历版本：{calendar.version}")
+        for day in sorted(calendar.overrides.values(), key=lambda d: d.day):
+            kind = "放假" if day.kind == "holiday" else "上班"
+            typer.echo(f"{day.day}  {kind}  {day.name}  来源：{day.source}")
+
+
+@register_app.command("audit")
+def audit_log(
+    ctx: typer.Context,
+    entity: Annotated[str, typer.Option(help="application/unit/user/appeal/document/report …")],
+    entity_id: Annotated[int | None, typer.Option("--id", help="记录编号")] = None,
+) -> None:
+    """显示审计日志：谁、何时、做了什么、修改前后。
+
+    Example:
+        xxgk register audit --entity application --id 1
+    """
+    with _session(ctx) as (s, _):
+        for entry in history(s, entity, entity_id):
+            change = json.dumps({"before": entry.before, "after": entry.after}, ensure_ascii=False)
+            why = f"  理由：{entry.reason}" if entry.reason else ""
+            typer.echo(
+                f"{entry.at:%Y-%m-%d %H:%M:%S}  {entry.actor_name}  {entry.action}  "
+                f"{entry.entity}#{entry.entity_id}{why}  {change}"
             )
 
 

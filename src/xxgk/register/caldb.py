@@ -50,8 +50,11 @@ def set_calendar_day(
     name: str,
     source: str,
     reason: str,
-) -> CalendarDay:
-    """Add a closure (``holiday``) or make-up day (``workday``) and recompute open deadlines."""
+) -> tuple[CalendarDay, int]:
+    """Add a closure (``holiday``) or make-up day (``workday``) and recompute open deadlines.
+
+    Return the new calendar row and how many open deadlines changed.
+    """
     require(actor, frozenset({Role.ADMIN}))
     if kind not in ("holiday", "workday"):
         raise RegisterError(f"日历调整类型“{kind}”应为 holiday 或 workday", f"bad kind {kind!r}")
@@ -71,13 +74,13 @@ def set_calendar_day(
         after={"region": row.region, "day": day, "kind": kind, "name": name, "source": source},
         reason=reason,
     )
-    recompute_open_deadlines(
+    changed = recompute_open_deadlines(
         session=session,
         actor=actor,
         region=row.region,
         reason=f"日历调整：{row.region} {day} {name or kind}（{reason}）",
     )
-    return row
+    return row, changed
 
 
 def recompute_open_deadlines(
