@@ -21,8 +21,7 @@ from xxgk.parse.xlsx import read_xlsx
 HERE = FIXTURES / "formats"
 GOLDEN = sorted(p for p in HERE.iterdir() if p.with_name(f"{p.stem}.truth.json").is_file()
                 and p.suffix != ".json")
-KNOWN_GAPS = {"pdf_unruled.pdf": "unruled tables with wrapped and vertical labels are not "
-                                 "rebuilt into rows yet"}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def _texts(doc) -> list[list[str]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import ctypes
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -266,25 +267,216 @@ def _text_lines(page: int, chars: list[Char]) -> list[_Line]:
         out.append(_Line(page, min(c.top for c in pieces[0]),
                          SourceLine(cells, in_table=len(cells) > 1),
                          first.x0, last.x1, first.bottom - first.top))
-    return _join_wrapped(out)
+    return _unruled_tables(out)
 
 
-def _join_wrapped(lines: list[_Line]) -> list[_Line]:
-    """Append a wrapped label (a one-cell line under a row of an unruled table) to its row."""
+_NUMBER = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?$")
+
+
+def _is_number(cell: SourceCell) -> bool:
+    return bool(_NUMBER.match(cell.text))
+
+
+def _x(cell: SourceCell) -> tuple[float, float]:
+    box = cell.location.bbox or (0.0, 0.0, 0.0, 0.0)
+    return box[0], box[2]
+
+
+def _is_wide(item: _Line, width: float) -> bool:
+    x0, x1 = _x(item.line.cells[0])
+    return len(item.line.cells) == 1 and x1 - x0 > 0.6 * width
+
+
+def _unruled_tables(lines: list[_Line]) -> list[_Line]:
+    """Rebuild the rows of tables printed without rulings: each line holding numbers is a
+    row; label fragments wrapped above or below it join its label; vertical group labels
+    (a narrow stack of short pieces, one or two characters a line) become one cell."""
+    if not any(len(ln.line.cells) > 1 for ln in lines):
+        return lines
+    width = max(_x(c)[1] for ln in lines for c in ln.line.cells) - min(
+        _x(c)[0] for ln in lines for c in ln.line.cells)
     out: list[_Line] = []
+    band: list[_Line] = []
     for item in lines:
-        prev = out[-1].line if out else None
-        cell = item.line.cells[0]
-        if (prev is not None and prev.in_table and not item.line.in_table
-                and not cell.text.isdigit() and cell.location.bbox and prev.cells[0].location.bbox
-                and abs(cell.location.bbox[0] - prev.cells[0].location.bbox[0]) < 30):
-            first = prev.cells[0]
-            joined = first.text + cell.text
-            prev.cells[0] = SourceCell(joined, Location(page=first.location.page,
-                                                        bbox=first.location.bbox, text=joined))
+        if _is_wide(item, width):
+            out += _rebuild(band)
+            band = []
+            out.append(item)
+        else:
+            band.append(item)
+    return out + _rebuild(band)
+
+
+def _known_labels() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Return every printed row label of the model (normalised), for placing fragments."""
+    from xxgk.model.cells import ACTIVE_BLOCKS, REQUEST_ROWS
+
+    labels = {r.printed for r in REQUEST_ROWS} | {r.label for r in REQUEST_ROWS}
+    labels |= {r.number + a for r in REQUEST_ROWS for a in r.aliases}
+    labels |= {r.label for b in ACTIVE_BLOCKS for r in b.rows}
+    known = frozenset(_norm(t) for t in labels)
+    return known, tuple(sorted(known))
+
+
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).replace(" ", "")
+
+
+_KNOWN, _KNOWN_SORTED = _known_labels()
+
+
+def _is_prefix(text: str) -> bool:
+    i = bisect.bisect_left(_KNOWN_SORTED, text)
+    return i < len(_KNOWN_SORTED) and _KNOWN_SORTED[i].startswith(text)
+
+
+def _label_text(row: _Line, value_x: float) -> str:
+    return "".join(c.text for c in row.line.cells if not _is_number(c) and _x(c)[1] <= value_x)
+
+
+def _rebuild(band: list[_Line]) -> list[_Line]:
+    numbers = [c for ln in band for c in ln.line.cells if _is_number(c)]
+    if len(numbers) < 2:
+        return band
+    value_x = min(_x(c)[0] for c in numbers) - 2
+    stacks = _stacks(band, value_x)
+    stacked = {id(c) for stack in stacks for c in stack}
+    rows = []
+    for item in band:
+        cells = [c for c in item.line.cells if id(c) not in stacked]
+        if cells:
+            rows.append(_Line(item.page, item.top, SourceLine(cells, len(cells) > 1),
+                              item.left, item.right, item.glyph))
+    anchors = [i for i, r in enumerate(rows) if any(_is_number(c) for c in r.line.cells)]
+    if not anchors:
+        return band
+
+    def fragment(i: int) -> bool:
+        cells = rows[i].line.cells
+        return len(cells) == 1 and not _is_number(cells[0]) and _x(cells[0])[1] <= value_x
+
+    above: dict[int, list[int]] = {a: [] for a in anchors}
+    below: dict[int, list[int]] = {a: [] for a in anchors}
+    lead_in = []  # fragments just before the first row: its label began on the previous page
+    i = anchors[0] - 1
+    while i >= 0 and fragment(i):
+        lead_in.insert(0, i)
+        i -= 1
+    own = _label_text(rows[anchors[0]], value_x)
+    above[anchors[0]] = next((lead_in[k:] for k in range(len(lead_in))
+                              if _is_prefix(_norm(_text(rows, lead_in[k:]) + own))), [])
+    for n, a in enumerate(anchors):
+        end = anchors[n + 1] if n + 1 < len(anchors) else len(rows)
+        lead = []
+        i = a + 1
+        while i < end and fragment(i) and rows[i].top - rows[i - 1].top < 2.6 * rows[i].glyph:
+            lead.append(i)
+            i += 1
+        head = _text(rows, above[a]) + _label_text(rows[a], value_x)
+        if n + 1 == len(anchors) or i < end:  # no next row, or something sits between
+            below[a] = lead[:_completing(head, [_text(rows, [k]) for k in lead])]
+            trail = []
+            j = end - 1
+            while n + 1 < len(anchors) and j >= i and fragment(j):
+                trail.insert(0, j)
+                j -= 1
+            if n + 1 < len(anchors):
+                above[anchors[n + 1]] = trail
             continue
-        out.append(item)
+        below[a], above[anchors[n + 1]] = _split(rows, a, anchors[n + 1], lead, above[a],
+                                                 value_x)
+    out = []
+    joined = {i for a in anchors for i in above[a] + below[a]}
+    for i, row in enumerate(rows):
+        if i in joined:
+            continue
+        if i in above:
+            parts = [rows[k] for k in above[i]] + [row] + [rows[k] for k in below[i]]
+            _join_label(row, [c for p in parts for c in p.line.cells
+                              if not _is_number(c) and _x(c)[1] <= value_x])
+        out.append(row)
+    for stack in stacks:
+        top = _box_top(stack[0])
+        near = min((rows[a] for a in anchors), key=lambda r: abs(r.top - top))
+        text = "".join(c.text for c in stack)
+        near.line.cells.insert(0, SourceCell(text, Location(page=near.page, bbox=_union(stack),
+                                                             text=text)))
     return out
+
+
+def _text(rows: list[_Line], indexes: list[int]) -> str:
+    return "".join(rows[i].line.cells[0].text for i in indexes)
+
+
+def _completing(head: str, parts: list[str]) -> int:
+    """Return how many of the fragments ``parts`` under a row belong to its label: as many
+    as make a known label; none when the label is already known; else all (a wrap)."""
+    for k in range(len(parts), 0, -1):
+        if _norm(head + "".join(parts[:k])) in _KNOWN:
+            return k
+    return 0 if _norm(head) in _KNOWN else len(parts)
+
+
+def _split(rows: list[_Line], a: int, b: int, between: list[int], taken_above: list[int],
+           value_x: float) -> tuple[list[int], list[int]]:
+    """Share the fragments between two rows: whole known labels first, then symmetry (a label
+    centred on its numbers has as many lines above them as below)."""
+    def text(indexes: list[int]) -> str:
+        return _text(rows, indexes)
+
+    head = text(taken_above) + _label_text(rows[a], value_x)
+    own = _label_text(rows[b], value_x)
+    best: tuple[tuple[int, int], int] | None = None
+    for k in range(len(between) + 1):
+        first = _norm(head + text(between[:k]))
+        second = _norm(text(between[k:]) + own)
+        score = 2 * (first in _KNOWN) + (_is_prefix(second) if second else 1)
+        key = (score, -abs(k - len(taken_above)))
+        if best is None or key > best[0]:
+            best = (key, k)
+    k = best[1] if best else 0
+    return between[:k], between[k:]
+
+
+def _box_top(cell: SourceCell) -> float:
+    return (cell.location.bbox or (0.0, 0.0, 0.0, 0.0))[1]
+
+
+def _union(cells: list[SourceCell]) -> tuple[float, float, float, float]:
+    boxes = [c.location.bbox for c in cells if c.location.bbox]
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _stacks(band: list[_Line], value_x: float) -> list[list[SourceCell]]:
+    """Find vertical labels: short pieces left of the numbers, one under the other."""
+    short = [(ln, c) for ln in band for c in ln.line.cells
+             if len(c.text) <= 3 and not _is_number(c) and _x(c)[1] <= value_x]
+    stacks: list[list[tuple[_Line, SourceCell]]] = []
+    for line, cell in short:
+        centre = sum(_x(cell)) / 2
+        for stack in stacks:
+            last_line, last = stack[-1]
+            if (abs(sum(_x(last)) / 2 - centre) < 4 and last_line is not line
+                    and 0 < line.top - last_line.top < 1.9 * line.glyph):
+                stack.append((line, cell))
+                break
+        else:
+            stacks.append([(line, cell)])
+    return [[c for _, c in s] for s in stacks if len(s) >= 3]
+
+
+def _join_label(row: _Line, labels: list[SourceCell]) -> None:
+    """Make ``labels`` (a row's own label pieces and the fragments joined to it) one cell,
+    in reading order, followed by the row's other cells."""
+    if len(labels) < 2:
+        return
+    labels = sorted(labels, key=_box_top)
+    text = "".join(c.text for c in labels)
+    joined = SourceCell(text, Location(page=row.page, bbox=_union(labels), text=text))
+    ids = {id(c) for c in labels}
+    row.line.cells[:] = [joined, *(c for c in row.line.cells if id(c) not in ids)]
+    row.line.in_table = True
 
 
 def _join_paragraphs(lines: list[_Line]) -> list[_Line]:
