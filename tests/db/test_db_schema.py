@@ -109,3 +109,35 @@ def test_first_user_only_may_be_created_without_an_actor(engine):
                 kind="county",
                 division_code="12",
             )
+
+
+def test_unit_admin_adds_units_below_their_own_only(engine):
+    from sqlalchemy.orm import Session
+
+    from xxgk.db.access import AccessError
+
+    with Session(engine) as s:
+        admin = add_user(session=s, actor=None, username="admin", role="admin")
+        county = add_unit(session=s, actor=admin, code="c", name="示例县人民政府", kind="county")
+        other = add_unit(session=s, actor=admin, code="o", name="另一县人民政府", kind="county")
+        boss = add_user(session=s, actor=admin, username="boss", role="unit_admin", unit=county)
+        town = add_unit(
+            session=s,
+            actor=boss,
+            code="t",
+            name="示例县某镇人民政府",
+            kind="township",
+            parent=county,
+        )
+        assert town.parent_id == county.id
+        with pytest.raises(AccessError):
+            add_unit(session=s, actor=boss, code="r", name="新根单位", kind="county")
+        with pytest.raises(AccessError):
+            add_unit(
+                session=s,
+                actor=boss,
+                code="x",
+                name="另一县某镇人民政府",
+                kind="township",
+                parent=other,
+            )

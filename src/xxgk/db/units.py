@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from xxgk.db import audit
 from xxgk.db.access import UNIT_MANAGERS, require
-from xxgk.db.models import Unit, User
+from xxgk.db.models import Role, Unit, User
 from xxgk.errors import RegisterError
 
 FALLBACK_KINDS = (
@@ -75,8 +75,11 @@ def add_unit(
     division_code: str | None = None,
     calendar_region: str | None = None,
 ) -> Unit:
-    """Create a unit below ``parent``; only administrators (or unit admins of the parent) may."""
-    require(actor, UNIT_MANAGERS, parent)
+    """Create a unit below ``parent``; only administrators (or unit admins of the parent) may.
+
+    A unit without a parent is a root of the tree: only the system administrator adds one.
+    """
+    require(actor, UNIT_MANAGERS if parent is not None else frozenset({Role.ADMIN}), parent)
     _check_division_code(division_code, name)
     for column, value in (("code", code), ("name", name)):
         if session.scalar(select(Unit).where(getattr(Unit, column) == value)):
