@@ -1,0 +1,215 @@
+"""Page geometry for reading PDFs: characters, printed lines, ruling lines and the grid
+of a ruled table.
+
+A ruled table is rebuilt from its rulings: the elementary cells between neighbouring lines are
+joined where no ruling separates them, so a merged cell comes out once, with its wrapped or
+vertical label read in one piece.
+"""
+
+from __future__ import annotations
+
+import bisect
+import ctypes
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
+
+from xxgk.findings import Location
+from xxgk.parse.document import SourceCell, SourceLine
+
+THIN = 2.5  # a ruling is a path at most this thick (points)
+SNAP = 2.0  # coordinates closer than this are the same ruling line
+
+
+@dataclass(frozen=True)
+class Char:
+    """A character in top-down coordinates (points from the top-left of the page)."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+Segment = tuple[float, float, float]  # position, start, end
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+@dataclass
+class PdfLine:
+    """A line of a page before header/footer removal: its page, top, cells and margins."""
+
+    page: int
+    top: float
+    line: SourceLine
+    left: float = 0.0  # x0 of its first printed line
+    right: float = 0.0  # x1 of its last printed line
+    glyph: float = 0.0  # height of a glyph
+
+
+def box_of(chars: list[Char]) -> Box:
+    return (min(c.x0 for c in chars), min(c.top for c in chars),
+            max(c.x1 for c in chars), max(c.bottom for c in chars))
+
+
+def rulings(page: pdfium.PdfPage, height: float) -> tuple[list[Segment], list[Segment]]:
+    """Return horizontal ``(y, x0, x1)`` and vertical ``(x, top, bottom)`` rulings."""
+    horizontal, vertical = [], []
+    for obj in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_PATH]):
+        left, bottom, right, top = obj.get_bounds()
+        y0, y1 = height - top, height - bottom
+        if y1 - y0 <= THIN and right - left > THIN:
+            horizontal.append(((y0 + y1) / 2, left, right))
+        elif right - left <= THIN and y1 - y0 > THIN:
+            vertical.append(((left + right) / 2, y0, y1))
+        elif pdfium_raw.FPDFPath_CountSegments(obj.raw) in (4, 5) and _stroked(obj):
+            horizontal += [(y0, left, right), (y1, left, right)]
+            vertical += [(left, y0, y1), (right, y0, y1)]
+    return horizontal, vertical
+
+
+def _stroked(obj: pdfium.PdfObject) -> bool:
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    pdfium_raw.FPDFPath_GetDrawMode(obj.raw, fill, stroke)
+    return bool(stroke.value)
+
+
+def _snap(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > SNAP:
+            out.append(v)
+    return out
+
+
+def _covers(segments: list[Segment], at: float, lo: float, hi: float) -> bool:
+    mid = (lo + hi) / 2
+    return any(abs(p - at) <= SNAP and s - SNAP <= mid <= e + SNAP for p, s, e in segments)
+
+
+def groups(horizontal: list[Segment], vertical: list[Segment]) -> list[tuple[list, list]]:
+    """Split rulings into tables: the connected sets of crossing or touching lines."""
+    parent = list(range(len(horizontal) + len(vertical)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (y, x0, x1) in enumerate(horizontal):
+        for j, (x, y0, y1) in enumerate(vertical):
+            if x0 - SNAP <= x <= x1 + SNAP and y0 - SNAP <= y <= y1 + SNAP:
+                parent[find(i)] = find(len(horizontal) + j)
+    groups: dict[int, tuple[list, list]] = {}
+    for i, seg in enumerate(horizontal):
+        groups.setdefault(find(i), ([], []))[0].append(seg)
+    for j, seg in enumerate(vertical):
+        groups.setdefault(find(len(horizontal) + j), ([], []))[1].append(seg)
+    return [g for g in groups.values() if len(g[0]) >= 2 and len(g[1]) >= 2]
+
+
+@dataclass
+class Grid:
+    """One ruled table: its elementary lines, and for each elementary cell its merged cell."""
+
+    xs: list[float]
+    ys: list[float]
+    owner: list[int]
+    cells: list[tuple[int, int, Box]]  # first row band, last row band, box
+
+    def cell_at(self, x: float, y: float) -> int | None:
+        c, r = bisect.bisect(self.xs, x) - 1, bisect.bisect(self.ys, y) - 1
+        if 0 <= c < len(self.xs) - 1 and 0 <= r < len(self.ys) - 1:
+            return self.owner[r * (len(self.xs) - 1) + c]
+        return None
+
+
+def build_grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
+    """Join elementary cells that no ruling separates: merged cells come out once."""
+    xs = _snap([x for x, _, _ in vertical])
+    ys = _snap([y for y, _, _ in horizontal])
+    cols, rows = len(xs) - 1, len(ys) - 1
+    parent = list(range(cols * rows))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(rows):
+        for c in range(cols):
+            here = r * cols + c
+            if c + 1 < cols and not _covers(vertical, xs[c + 1], ys[r], ys[r + 1]):
+                parent[find(here)] = find(here + 1)
+            if r + 1 < rows and not _covers(horizontal, ys[r + 1], xs[c], xs[c + 1]):
+                parent[find(here)] = find(here + cols)
+    spans: dict[int, list[int]] = {}
+    for i in range(cols * rows):
+        r, c = divmod(i, cols)
+        span = spans.setdefault(find(i), [r, c, r, c])
+        span[0], span[1] = min(span[0], r), min(span[1], c)
+        span[2], span[3] = max(span[2], r), max(span[3], c)
+    roots = sorted(spans, key=lambda k: (spans[k][0], spans[k][1]))
+    index = {root: n for n, root in enumerate(roots)}
+    cells = [(spans[k][0], spans[k][2],
+              (xs[spans[k][1]], ys[spans[k][0]], xs[spans[k][3] + 1], ys[spans[k][2] + 1]))
+             for k in roots]
+    return Grid(xs, ys, [index[find(i)] for i in range(cols * rows)], cells)
+
+
+def cluster_lines(chars: list[Char]) -> list[list[Char]]:
+    """Group chars into printed lines (top to bottom), each sorted left to right.
+
+    A char joins the line whose running centre is within half a glyph height of its own,
+    so raised punctuation (quotes, brackets) stays on its line.
+    """
+    if not chars:
+        return []
+    heights = sorted(c.bottom - c.top for c in chars)
+    tolerance = max(heights[len(heights) // 2] * 0.5, 1.0)
+    lines: list[tuple[float, list[Char]]] = []
+    for ch in sorted(chars, key=lambda c: c.cy):
+        if lines and abs(ch.cy - lines[-1][0]) <= tolerance:
+            centre, members = lines[-1]
+            members.append(ch)
+            lines[-1] = (centre + (ch.cy - centre) / len(members), members)
+        else:
+            lines.append((ch.cy, [ch]))
+    return [sorted(members, key=lambda c: c.x0) for _, members in lines]
+
+
+def text_of(chars: list[Char]) -> str:
+    """Return the text of chars in reading order: by line, then left to right."""
+    return "".join(c.text for line in cluster_lines(chars) for c in line)
+
+
+def table_lines(page: int, grid: Grid, chars: list[Char]) -> list[PdfLine]:
+    """Return the rows of one ruled table, each cell with the text of the chars inside it."""
+    inside: dict[int, list[Char]] = {}
+    for ch in chars:
+        cell = grid.cell_at(ch.cx, ch.cy)
+        if cell is not None:
+            inside.setdefault(cell, []).append(ch)
+    rows: dict[int, list[SourceCell]] = {}
+    for n, (first, last, box) in enumerate(grid.cells):
+        text = text_of(inside.get(n, []))
+        if not text and last > first:
+            continue  # a merged label cell continued from the previous page
+        location = Location(page=page, bbox=tuple(round(v, 1) for v in box), text=text)
+        rows.setdefault(first, []).append(SourceCell(text, location))
+    return [PdfLine(page, grid.ys[r], SourceLine(cells, in_table=True))
+            for r, cells in sorted(rows.items()) if any(c.text for c in cells)]
+
+
