@@ -367,3 +367,27 @@ def test_calendar_change_void_and_audit_from_the_command_line(cli):
     log = cli("audit", "--entity", "application", "--id", "1")
     assert "recompute-deadline" in log
     assert "理由：重复登记" in log
+
+
+def test_table_two_inputs_imported_from_files(cli, tmp_path):
+    docs = tmp_path / "docs.csv"
+    docs.write_text(
+        "类型,名称,文号,制发日期,废止日期\n"
+        "行政规范性文件,示例管理办法,示清政发〔2023〕1号,2023-02-01,2025-05-01\n"
+        "行政规范性文件,示例实施细则,示清政发〔2025〕2号,2025-03-01,\n",
+        encoding="utf-8",
+    )
+    counts = tmp_path / "counts.csv"
+    counts.write_text(
+        "年度,项目,数值\n2025,行政处罚,7\n2025,行政事业性收费,0.5\n", encoding="utf-8"
+    )
+    assert "已导入2件" in cli("import-documents", str(docs), "-u", "qinghe", user="clerk")
+    assert "已导入2项" in cli("import-counts", str(counts), "-u", "qinghe", user="clerk")
+    report = json.loads(cli("report", "-u", "qinghe", "--year", "2025", user="clerk"))
+    assert report["active"]["normative_documents"] == {"issued": 1, "repealed": 1, "in_force": 1}
+    assert report["active"]["punishment"] == 7
+    assert report["active"]["fees"] == 0.5
+    bad = tmp_path / "bad.csv"
+    bad.write_text("年度,项目,数值\n2025,行政许可,1.5\n2025,行政许可,2\n", encoding="utf-8")
+    out = cli("import-counts", str(bad), "-u", "qinghe", user="clerk", code=2)
+    assert "第2行" in out

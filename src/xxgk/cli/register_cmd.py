@@ -54,6 +54,7 @@ from xxgk.register.inputs import (
 )
 from xxgk.register.models import Appeal
 from xxgk.register.publish import publish_report, published_versions, reopen_year
+from xxgk.register.table_import import import_counts, import_documents
 from xxgk.register.vocab import APPEAL_KINDS, APPEAL_OUTCOMES, parse_date
 from xxgk.register.xlsx import export_xlsx, import_xlsx
 
@@ -770,6 +771,30 @@ def document(
             repealed_on=_date(repealed, "废止日期"),
         )
         typer.echo(f"已登记文件：{title}")
+
+
+@register_app.command("import-documents")
+def import_documents_cmd(ctx: typer.Context, path: Path, unit: Unit_) -> None:
+    """从CSV或XLSX导入规范性文件台账（列：类型、名称、文号、制发日期、废止日期）。
+
+    Example:
+        xxgk register import-documents 文件台账.xlsx -u qinghe
+    """
+    with _session(ctx) as (s, actor):
+        count = import_documents(session=s, unit=get_unit(s, unit), actor=actor, path=path)
+    typer.echo(f"已导入{count}件文件")
+
+
+@register_app.command("import-counts")
+def import_counts_cmd(ctx: typer.Context, path: Path, unit: Unit_) -> None:
+    """从CSV或XLSX导入表二年度数据（列：年度、项目、数值；收费单位为万元）。
+
+    Example:
+        xxgk register import-counts 年度数据.csv -u qinghe
+    """
+    with _session(ctx) as (s, actor):
+        count = import_counts(session=s, unit=get_unit(s, unit), actor=actor, path=path)
+    typer.echo(f"已导入{count}项年度数据")
 
 
 @register_app.command("narrative")

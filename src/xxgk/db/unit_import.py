@@ -8,6 +8,7 @@ written; an error names the row and the column.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,14 @@ HEADERS = {
 REQUIRED = ("code", "name", "kind")
 
 
-def read_table(path: Path) -> list[dict[str, str]]:
-    """Return the rows of a CSV (UTF-8, with or without BOM) or XLSX file as field dicts."""
+def read_table(
+    path: Path, headers: dict[str, str] = HEADERS, required: tuple[str, ...] = REQUIRED
+) -> list[dict[str, str]]:
+    """Return the rows of a CSV (UTF-8, with or without BOM) or XLSX file as field dicts.
+
+    ``headers`` maps printed headers to field names; ``required`` fields must have a column.
+    Also used for the register's other table imports.
+    """
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
@@ -43,9 +50,7 @@ def read_table(path: Path) -> list[dict[str, str]]:
             sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
         except Exception as exc:  # not a readable workbook
             raise InputError(f"无法读取Excel文件：{exc}", str(exc), path=str(path)) from exc
-        lines = [
-            ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
-        ]
+        lines = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     else:
         try:
             lines = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
@@ -55,8 +60,8 @@ def read_table(path: Path) -> list[dict[str, str]]:
             ) from exc
     if not lines:
         raise InputError("文件为空", "the file is empty", path=str(path))
-    header = [HEADERS.get(h.strip(), h.strip()) for h in lines[0]]
-    missing = [h for h in REQUIRED if h not in header]
+    header = [headers.get(h.strip(), h.strip()) for h in lines[0]]
+    missing = [h for h in required if h not in header]
     if missing:
         raise InputError(
             f"缺少列：{'、'.join(missing)}", f"missing columns {missing}", path=str(path)
@@ -66,6 +71,14 @@ def read_table(path: Path) -> list[dict[str, str]]:
         for line in lines[1:]
         if any(line)
     ]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    return str(value)
 
 
 def import_units(*, session: Session, actor: User, path: Path) -> list[Unit]:

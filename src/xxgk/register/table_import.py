@@ -1,0 +1,95 @@
+"""Importing Table 二 inputs from CSV or XLSX: the documents register and yearly figures.
+
+Documents: 类型 (规章/行政规范性文件), 名称, 文号, 制发日期, 废止日期. Yearly figures: 年度,
+项目 (行政许可/行政处罚/行政强制/行政事业性收费), 数值. Every row is checked; nothing is written
+when any row is wrong (the session is rolled back), and each error names its row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from xxgk.db.models import Unit, User
+from xxgk.db.unit_import import read_table
+from xxgk.errors import RegisterError
+from xxgk.register.inputs import add_document, set_yearly_count
+from xxgk.register.vocab import parse_date
+
+DOCUMENT_HEADERS = {
+    "类型": "kind",
+    "名称": "title",
+    "文件名称": "title",
+    "文号": "doc_number",
+    "制发日期": "issued_on",
+    "印发日期": "issued_on",
+    "废止日期": "repealed_on",
+}
+COUNT_HEADERS = {"年度": "year", "项目": "key", "数值": "value", "数量": "value"}
+
+
+def import_documents(*, session: Session, unit: Unit, actor: User, path: Path) -> int:
+    """Add the documents listed in ``path`` to ``unit``'s register; return how many."""
+    rows = read_table(path, DOCUMENT_HEADERS, ("kind", "title", "issued_on"))
+
+    def add(row: dict[str, str]) -> None:
+        add_document(
+            session=session,
+            unit=unit,
+            actor=actor,
+            kind=row["kind"],
+            title=row["title"],
+            doc_number=row.get("doc_number", ""),
+            issued_on=_required(row.get("issued_on"), "制发日期"),
+            repealed_on=parse_date(row.get("repealed_on") or None, "废止日期"),
+        )
+
+    return _all_or_nothing(session, rows, add, path)
+
+
+def import_counts(*, session: Session, unit: Unit, actor: User, path: Path) -> int:
+    """Enter the yearly figures listed in ``path``; return how many."""
+    rows = read_table(path, COUNT_HEADERS, ("year", "key", "value"))
+
+    def add(row: dict[str, str]) -> None:
+        if not row["year"].strip().isdigit():
+            raise RegisterError(f"年度“{row['year']}”应为四位数字", "year must be a number")
+        set_yearly_count(
+            session=session,
+            unit=unit,
+            actor=actor,
+            year=int(row["year"]),
+            key=row["key"],
+            value=row["value"].strip(),
+        )
+
+    return _all_or_nothing(session, rows, add, path)
+
+
+def _required(text: str | None, what: str):  # type: ignore[no-untyped-def]
+    day = parse_date(text or None, what)
+    if day is None:
+        raise RegisterError(f"{what}未填写", f"{what} is empty")
+    return day
+
+
+def _all_or_nothing(
+    session: Session,
+    rows: list[dict[str, str]],
+    add: Callable[[dict[str, str]], None],
+    path: Path,
+) -> int:
+    errors = []
+    for number, row in enumerate(rows, start=2):
+        try:
+            add(row)
+        except RegisterError as exc:
+            errors.append(f"第{number}行：{exc.message_zh}")
+    if errors:
+        session.rollback()
+        raise RegisterError(
+            "未导入任何数据：" + "；".join(errors[:20]), "nothing imported", path=str(path)
+        )
+    return len(rows)
