@@ -22,11 +22,12 @@ from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
 from xxgk.parse.pdf_layout import (
     Char,
     PdfLine,
-    box_of,
     build_grid,
     cluster_lines,
     groups,
+    piece_cell,
     rulings,
+    split_gaps,
     table_lines,
 )
 from xxgk.parse.pdf_unruled import unruled_tables
@@ -58,30 +59,15 @@ def _chars(page: pdfium.PdfPage, height: float) -> list[Char]:
     return chars
 
 
-def _split_gaps(line: list[Char]) -> list[list[Char]]:
-    """Split a printed line into cells where the gap is wider than a glyph (unruled tables)."""
-    size = sorted(c.bottom - c.top for c in line)[len(line) // 2]
-    pieces: list[list[Char]] = [[line[0]]]
-    for prev, ch in zip(line, line[1:], strict=False):
-        if ch.x0 - prev.x1 > max(1.2 * size, 6.0):
-            pieces.append([])
-        pieces[-1].append(ch)
-    return pieces
-
-
 def _text_lines(page: int, chars: list[Char]) -> list[PdfLine]:
     """Return the lines outside ruled tables, split into cells at wide gaps."""
     out = []
-    for pieces in (_split_gaps(line) for line in cluster_lines(chars)):
-        cells = []
-        for piece in pieces:
-            text = "".join(c.text for c in piece)
-            box = tuple(round(v, 1) for v in box_of(piece))
-            cells.append(SourceCell(text, Location(page=page, bbox=box, text=text)))
+    for pieces in (split_gaps(line) for line in cluster_lines(chars)):
+        cells = [piece_cell(page, piece) for piece in pieces]
         first, last = pieces[0][0], pieces[-1][-1]
         out.append(PdfLine(page, min(c.top for c in pieces[0]),
-                         SourceLine(cells, in_table=len(cells) > 1),
-                         first.x0, last.x1, first.bottom - first.top))
+                           SourceLine(cells, in_table=len(cells) > 1),
+                           first.x0, last.x1, first.bottom - first.top, pieces))
     return unruled_tables(out)
 
 

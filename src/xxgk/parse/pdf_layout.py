@@ -55,6 +55,25 @@ class PdfLine:
     left: float = 0.0  # x0 of its first printed line
     right: float = 0.0  # x1 of its last printed line
     glyph: float = 0.0  # height of a glyph
+    pieces: list[list[Char]] | None = None  # the chars of each cell, for unruled tables
+
+
+def split_gaps(line: list[Char], factor: float = 1.2) -> list[list[Char]]:
+    """Split a printed line into pieces where the gap is wider than ``factor`` glyphs."""
+    size = sorted(c.bottom - c.top for c in line)[len(line) // 2]
+    pieces: list[list[Char]] = [[line[0]]]
+    for prev, ch in zip(line, line[1:], strict=False):
+        if ch.x0 - prev.x1 > max(factor * size, 2.0):
+            pieces.append([])
+        pieces[-1].append(ch)
+    return pieces
+
+
+def piece_cell(page: int, piece: list[Char]) -> SourceCell:
+    """Return a piece of a line as a cell with its page and bounding box."""
+    text = "".join(c.text for c in piece)
+    box = tuple(round(v, 1) for v in box_of(piece))
+    return SourceCell(text, Location(page=page, bbox=box, text=text))
 
 
 def box_of(chars: list[Char]) -> Box:

@@ -15,7 +15,10 @@ import unicodedata
 
 from xxgk.findings import Location
 from xxgk.parse.document import SourceCell, SourceLine
-from xxgk.parse.pdf_layout import PdfLine
+from xxgk.parse.pdf_layout import Char, PdfLine, piece_cell, split_gaps
+
+LABEL_GAP = 0.12
+"""Gap (in glyphs) that separates two label cells of an unruled table."""
 
 _NUMBER = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?$")
 
@@ -86,6 +89,7 @@ def _rebuild(band: list[PdfLine]) -> list[PdfLine]:
     if len(numbers) < 2:
         return band
     value_x = min(_x(c)[0] for c in numbers) - 2
+    band = [_split_labels(item, value_x) for item in band]
     stacks = _stacks(band, value_x)
     stacked = {id(c) for stack in stacks for c in stack}
     rows = []
@@ -93,7 +97,7 @@ def _rebuild(band: list[PdfLine]) -> list[PdfLine]:
         cells = [c for c in item.line.cells if id(c) not in stacked]
         if cells:
             rows.append(PdfLine(item.page, item.top, SourceLine(cells, len(cells) > 1),
-                                item.left, item.right, item.glyph))
+                                item.left, item.right, item.glyph))  # pieces no longer match
     anchors = [i for i, r in enumerate(rows) if any(_is_number(c) for c in r.line.cells)]
     if not anchors:
         return band
@@ -115,6 +119,22 @@ def _rebuild(band: list[PdfLine]) -> list[PdfLine]:
         near.line.cells.insert(0, SourceCell(text, Location(page=near.page, bbox=_union(stack),
                                                              text=text)))
     return out
+
+
+def _split_labels(item: PdfLine, value_x: float) -> PdfLine:
+    """Split the label part of a line at narrow gaps too: without rulings, neighbouring label
+    cells (a group label beside an item) are apart by little more than the cell padding."""
+    if item.pieces is None or len(item.pieces) != len(item.line.cells):
+        return item
+    pieces: list[list[Char]] = []
+    for piece, cell in zip(item.pieces, item.line.cells, strict=True):
+        label = not _is_number(cell) and _x(cell)[1] <= value_x
+        pieces += split_gaps(piece, LABEL_GAP) if label else [piece]
+    if len(pieces) == len(item.pieces):
+        return item
+    cells = [piece_cell(item.page, piece) for piece in pieces]
+    return PdfLine(item.page, item.top, SourceLine(cells, True), item.left, item.right,
+                   item.glyph, pieces)
 
 
 class _Fragments:
@@ -218,10 +238,9 @@ def _stacks(band: list[PdfLine], value_x: float) -> list[list[SourceCell]]:
              if len(c.text) <= 3 and not _is_number(c) and _x(c)[1] <= value_x]
     stacks: list[list[tuple[PdfLine, SourceCell]]] = []
     for line, cell in short:
-        centre = sum(_x(cell)) / 2
         for stack in stacks:
             last_line, last = stack[-1]
-            if (abs(sum(_x(last)) / 2 - centre) < 4 and last_line is not line
+            if (_overlap(_x(last), _x(cell)) and last_line is not line
                     and 0 < line.top - last_line.top < 1.9 * line.glyph):
                 stack.append((line, cell))
                 break
@@ -230,16 +249,33 @@ def _stacks(band: list[PdfLine], value_x: float) -> list[list[SourceCell]]:
     return [[c for _, c in s] for s in stacks if len(s) >= 3]
 
 
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Return True when two x-ranges share at least half of the narrower one."""
+    shared = min(a[1], b[1]) - max(a[0], b[0])
+    return shared >= 0.5 * min(a[1] - a[0], b[1] - b[0])
+
+
 def _join_label(row: PdfLine, labels: list[SourceCell]) -> None:
-    """Make ``labels`` (a row's own label pieces and the fragments joined to it) one cell,
-    in reading order, followed by the row's other cells."""
-    if len(labels) < 2:
+    """Join a row's label pieces column by column (its own piece and the fragments wrapped
+    above and below it), in reading order, followed by the row's other cells."""
+    columns: list[list[SourceCell]] = []
+    for cell in sorted(labels, key=lambda c: _x(c)[0]):
+        home = next((col for col in columns if any(_overlap(_x(c), _x(cell)) for c in col)),
+                    None)
+        if home is None:
+            columns.append([cell])
+        else:
+            home.append(cell)
+    if len(columns) == len(labels):
         return
-    labels = sorted(labels, key=_box_top)
-    text = "".join(c.text for c in labels)
-    joined = SourceCell(text, Location(page=row.page, bbox=_union(labels), text=text))
+    joined = []
+    for col in columns:
+        col.sort(key=_box_top)
+        text = "".join(c.text for c in col)
+        joined.append(SourceCell(text, Location(page=row.page, bbox=_union(col), text=text)))
     ids = {id(c) for c in labels}
-    row.line.cells[:] = [joined, *(c for c in row.line.cells if id(c) not in ids)]
+    row.line.cells[:] = [*joined, *(c for c in row.line.cells if id(c) not in ids)]
     row.line.in_table = True
+
 
 
