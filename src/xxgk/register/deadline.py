@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from xxgk.errors import RegisterError
-from xxgk.register.calendar import Calendar
+from xxgk.register.calendar import Calendar, national_range
 
 NEW_REGULATION = dt.date(2019, 5, 15)
 """The 2019 条例 applies to applications received from this day (20 + 20 working days)."""
@@ -111,7 +111,7 @@ def compute_deadline(facts: ApplicationFacts, calendar: Calendar) -> Deadline:
         lines.append(custom_line)
     provisional = calendar.provisional_between(base, due)
     if provisional:
-        first, last = _known_years(calendar)
+        first, last = national_range()
         lines.append(
             f"注意：日历数据只覆盖{first}–{last}年，超出部分按周一至周五估算，本期限为暂定"
         )
@@ -199,9 +199,3 @@ def _skipped_line(calendar: Calendar, base: dt.date, due: dt.date) -> str:
     if makeup:
         parts.append("调休上班日" + "、".join(makeup) + "计为工作日")
     return "；".join(parts)
-
-
-def _known_years(calendar: Calendar) -> tuple[int, int]:
-    from xxgk.register.calendar import national_range
-
-    return national_range()
