@@ -11,9 +11,11 @@ import io
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xxgk.model.cells import SECTIONS
@@ -21,6 +23,7 @@ from xxgk.model.report import Report
 from xxgk.render.layout import (
     MISSING_TITLE,
     TABLES,
+    GridCell,
     TableLayout,
     chinese_date,
     paragraphs,
@@ -33,6 +36,7 @@ SHEET_NAMES = {"active": "表二 主动公开", "requests": "表三 依申请公
                "review_litigation": "表四 复议诉讼"}
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+CELL_STYLE = "xxgk 表格"
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _MISSING = PatternFill(fill_type="lightUp", fgColor="A6A6A6")
 _WIDTHS = {"active": (26, 16, 16, 16), "requests": (8, 10, 30) + (10,) * 7,
@@ -71,28 +75,34 @@ def _table_sheet(sheet: Worksheet, layout: TableLayout, report: Report) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = width
     for r, c, cell in layout.positions():
         row, col = r + 2, c + 1
-        target = sheet.cell(row, col)
-        if cell.key is None:
-            target.value = cell.text
-        else:
-            value = _number(report.values.get(cell.key))
-            target.value = value
-            target.number_format = "0.00" if isinstance(value, float) else "0"
-            if value is None:
-                target.fill = _MISSING
-                target.comment = Comment(MISSING_TITLE, "xxgk")
         for dr in range(cell.rowspan):
             for dc in range(cell.colspan):
-                edge = sheet.cell(row + dr, col + dc)
-                edge.border, edge.alignment = _BORDER, _CENTER
+                sheet.cell(row + dr, col + dc).style = CELL_STYLE
         if cell.rowspan > 1 or cell.colspan > 1:
-            sheet.merge_cells(start_row=row, start_column=col,
-                              end_row=row + cell.rowspan - 1, end_column=col + cell.colspan - 1)
+            # added directly: ``merge_cells`` re-styles every edge cell, ten times slower
+            sheet.merged_cells.add(CellRange(min_row=row, min_col=col,
+                                             max_row=row + cell.rowspan - 1,
+                                             max_col=col + cell.colspan - 1))
+        _fill(sheet.cell(row, col), cell, report)
+
+
+def _fill(target: Cell, cell: GridCell, report: Report) -> None:
+    """Write a label, or a value as a number; a missing value is hatched, with a comment."""
+    if cell.key is None:
+        target.value = cell.text
+        return
+    value = _number(report.values.get(cell.key))
+    target.value = value
+    target.number_format = "0.00" if isinstance(value, float) else "0"
+    if value is None:
+        target.fill = _MISSING
+        target.comment = Comment(MISSING_TITLE, "xxgk")
 
 
 def render_xlsx(report: Report) -> bytes:
     """Return the report as XLSX bytes: 报告正文, then 表二, 表三 and 表四."""
     book = Workbook()
+    book.add_named_style(NamedStyle(CELL_STYLE, border=_BORDER, alignment=_CENTER))
     text = book.active
     assert text is not None
     text.title = TEXT_SHEET
