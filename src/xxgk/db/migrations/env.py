@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from alembic import context
 from sqlalchemy import create_engine
 
@@ -9,6 +11,9 @@ import xxgk.db.models  # noqa: F401  (registers the shared tables)
 import xxgk.register.models  # noqa: F401  (registers the register tables)
 from xxgk.db.base import Base
 from xxgk.db.engine import resolve_url
+
+with contextlib.suppress(ImportError):  # the corpus tables, once that package exists
+    import xxgk.corpus.models  # noqa: F401
 
 target_metadata = Base.metadata
 
