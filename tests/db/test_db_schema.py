@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
@@ -56,11 +57,26 @@ def test_migrations_match_the_models(engine):
 def _table_of(diff) -> str | None:
     """Return the table a diff is about (other engineers' tables are not compared here)."""
     item = diff[0] if isinstance(diff, list) else diff
-    target = item[1]
-    if isinstance(target, str):
-        return item[2]
-    table = getattr(target, "table", target)
-    return getattr(table, "name", None)
+    for part in item[1:]:
+        if isinstance(part, str):
+            return part
+        if isinstance(part, sa.Table):
+            return part.name
+        table = getattr(part, "table", None)
+        if table is not None:
+            return table.name
+    return None
+
+
+def test_schema_comparison_sees_a_missing_column(engine):
+    extra = sa.MetaData()
+    sa.Table(
+        "units", extra, sa.Column("id", sa.Integer, primary_key=True), sa.Column("zz", sa.Integer)
+    )
+    with engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), extra)
+    assert "units" in {_table_of(d) for d in diffs}
+    assert any(d[0] == "add_column" and _table_of(d) == "units" for d in diffs)
 
 
 def test_units_import_csv_builds_the_tree_and_audits(engine, tmp_path):
