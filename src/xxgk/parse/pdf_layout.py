@@ -82,8 +82,13 @@ def box_of(chars: list[Char]) -> Box:
 
 
 def rulings(page: pdfium.PdfPage, height: float) -> tuple[list[Segment], list[Segment]]:
-    """Return horizontal ``(y, x0, x1)`` and vertical ``(x, top, bottom)`` rulings."""
-    horizontal, vertical = [], []
+    """Return horizontal ``(y, x0, x1)`` and vertical ``(x, top, bottom)`` rulings.
+
+    A ruling is a thin path (a stroked line or a filled hairline rectangle), a stroked
+    rectangle, or one straight piece of a path that draws many lines at once.
+    """
+    horizontal: list[Segment] = []
+    vertical: list[Segment] = []
     for obj in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_PATH]):
         left, bottom, right, top = obj.get_bounds()
         y0, y1 = height - top, height - bottom
@@ -91,10 +96,44 @@ def rulings(page: pdfium.PdfPage, height: float) -> tuple[list[Segment], list[Se
             horizontal.append(((y0 + y1) / 2, left, right))
         elif right - left <= THIN and y1 - y0 > THIN:
             vertical.append(((left + right) / 2, y0, y1))
-        elif pdfium_raw.FPDFPath_CountSegments(obj.raw) in (4, 5) and _stroked(obj):
-            horizontal += [(y0, left, right), (y1, left, right)]
-            vertical += [(left, y0, y1), (right, y0, y1)]
+        elif _stroked(obj):
+            count = pdfium_raw.FPDFPath_CountSegments(obj.raw)
+            if count in (4, 5):
+                horizontal += [(y0, left, right), (y1, left, right)]
+                vertical += [(left, y0, y1), (right, y0, y1)]
+            elif count > 5:
+                _straight_pieces(obj, count, height, horizontal, vertical)
     return horizontal, vertical
+
+
+def _straight_pieces(obj: pdfium.PdfObject, count: int, height: float,
+                     horizontal: list[Segment], vertical: list[Segment]) -> None:
+    """Add the horizontal and vertical line pieces of a many-segment path (in page space)."""
+    matrix = obj.get_matrix()
+    x, y = ctypes.c_float(), ctypes.c_float()
+    previous: tuple[float, float] | None = None
+    start: tuple[float, float] | None = None
+    for index in range(count):
+        segment = pdfium_raw.FPDFPath_GetPathSegment(obj.raw, index)
+        pdfium_raw.FPDFPathSegment_GetPoint(segment, x, y)
+        point = matrix.on_point(x.value, y.value)
+        kind = pdfium_raw.FPDFPathSegment_GetType(segment)
+        if kind == pdfium_raw.FPDF_SEGMENT_LINETO and previous is not None:
+            _add_piece(previous, point, height, horizontal, vertical)
+        if kind == pdfium_raw.FPDF_SEGMENT_MOVETO:
+            start = point
+        elif pdfium_raw.FPDFPathSegment_GetClose(segment) and start is not None:
+            _add_piece(point, start, height, horizontal, vertical)
+        previous = point
+
+
+def _add_piece(a: tuple[float, float], b: tuple[float, float], height: float,
+               horizontal: list[Segment], vertical: list[Segment]) -> None:
+    (ax, ay), (bx, by) = a, b
+    if abs(ay - by) <= 0.5 and abs(ax - bx) > THIN:
+        horizontal.append((height - ay, min(ax, bx), max(ax, bx)))
+    elif abs(ax - bx) <= 0.5 and abs(ay - by) > THIN:
+        vertical.append((ax, height - max(ay, by), height - min(ay, by)))
 
 
 def _stroked(obj: pdfium.PdfObject) -> bool:

@@ -7,7 +7,8 @@ cells as from an HTML or Word table:
 - ``|`` cell terminators (``0 |`` one cell per line) and Markdown pipe tables;
 - one cell per line with tab indents (``\\t0``): a line with a single non-empty cell is one
   cell, whatever indentation or terminator it was printed with;
-- Markdown separator rows (``|---|---|``) are dropped.
+- Markdown separator rows (``|---|---|``) are dropped;
+- PDF-converted lines: runs of two or more spaces separate cells.
 
 Labels broken over two lines (``总`` / ``计``) stay two lines here; the interpreter re-joins
 fragments when the concatenation is a known label, for every reader alike.
@@ -22,6 +23,7 @@ from xxgk.parse import finding_kinds as fk
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
 from xxgk.parse.encoding import bytes_to_text
 
+_WIDE_GAP = re.compile(r"[ \u3000]{2,}")
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -47,9 +49,11 @@ def text_to_document(text: str, source: str | None = None) -> SourceDocument:
 
 def line_to_cells(raw: str, number: int) -> SourceLine | None:
     """Return one physical line as a ``SourceLine``, or None for blank and separator lines."""
-    if not raw.strip(" \u3000\r\f\v") or (raw.lstrip(" |:")[:2] == "--" and _MD_SEPARATOR.match(raw)):
+    if not raw.strip(" \u3000\r\f\v"):
         return None
-    if "\t" not in raw and "|" not in raw:
+    if raw.lstrip(" |:")[:2] == "--" and _MD_SEPARATOR.match(raw):
+        return None
+    if "\t" not in raw and "|" not in raw and not _WIDE_GAP.search(raw.strip()):
         text = raw.strip()
         column = raw.index(text[0]) + 1
         return SourceLine([SourceCell(text, Location(line=number, column=column, text=text))])
@@ -68,6 +72,8 @@ def _split(raw: str) -> list[tuple[int, int]]:
     """Return the (start, end) offsets of the cells of ``raw``."""
     if "\t" in raw:
         return _spans(raw, "\t")
+    if "|" not in raw:
+        return _gap_spans(raw)
     if "|" in raw:
         spans = _spans(raw, "|")
         stripped = raw.strip()
@@ -77,6 +83,16 @@ def _split(raw: str) -> list[tuple[int, int]]:
             spans = spans[:-1]
         return spans
     return [(0, len(raw))]
+
+
+def _gap_spans(raw: str) -> list[tuple[int, int]]:
+    """Cells of PDF-converted text: runs of two or more spaces separate them."""
+    spans, start = [], 0
+    for gap in _WIDE_GAP.finditer(raw):
+        spans.append((start, gap.start()))
+        start = gap.end()
+    spans.append((start, len(raw)))
+    return spans
 
 
 def _spans(raw: str, sep: str) -> list[tuple[int, int]]:
