@@ -1,0 +1,55 @@
+"""Rulings drawn the way different PDF writers draw them give the same table rows."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from formats_pdfmaker import grid_ops, make_pdf, text_op
+
+from xxgk.model.cells import REVIEW_COLUMNS, REVIEW_GROUPS
+from xxgk.parse.pdf import read_pdf
+from xxgk.render.layout import TABLE_BY_SECTION, format_value
+from xxgk.synth import random_report
+
+REVIEW = TABLE_BY_SECTION["review_litigation"]
+
+
+@pytest.fixture(scope="module")
+def report():
+    return random_report(random.Random(41), organization="示例市交通运输局", year=2024)
+
+
+def _rows(pdf: bytes) -> list[list[str]]:
+    return [[c.text for c in line.cells] for line in read_pdf(pdf).lines if line.in_table]
+
+
+@pytest.mark.parametrize("style", ["lines", "rects"])
+def test_table_four_is_rebuilt_whatever_draws_its_rulings(report, style):
+    rows = _rows(make_pdf([grid_ops(REVIEW, report, style=style)]))
+    assert rows[0] == [REVIEW_GROUPS[0].label, "行政诉讼"]
+    assert rows[1] == [g.label for g in REVIEW_GROUPS[1:]]
+    assert rows[2] == [c.label for _ in REVIEW_GROUPS for c in REVIEW_COLUMNS]
+    values = [format_value(report.values[f"review_litigation.{g.key}.{c.key}"])
+              for g in REVIEW_GROUPS for c in REVIEW_COLUMNS]
+    assert rows[3] == values
+
+
+def test_page_numbers_and_running_headers_are_dropped(report):
+    pages = []
+    for number in (1, 2):
+        pages.append([text_op(250, 800, "示例市交通运输局信息公开年报"),
+                      text_op(280, 40, f"第 {number} 页 共 2 页"),
+                      *grid_ops(REVIEW, report, style="lines")])
+    texts = [line.text for line in read_pdf(make_pdf(pages)).lines]
+    assert not any("年报" in t or "页" in t for t in texts)
+    assert sum(t.startswith("行政复议") for t in texts) == 2
+
+
+def test_provenance_is_the_page_and_the_cell_box(report):
+    lines = read_pdf(make_pdf([grid_ops(REVIEW, report, style="rects")])).lines
+    cell = lines[0].cells[0]
+    assert cell.location.page == 1
+    x0, top, x1, bottom = cell.location.bbox
+    assert (round(x0), round(x1)) == (60, 60 + 5 * 32)
+    assert round(bottom - top) == 2 * 22
