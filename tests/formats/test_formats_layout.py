@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import random
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import ROOT
 from xxgk.model.cells import CELL_KEYS
 from xxgk.render.html import render_html
 from xxgk.render.layout import TABLES, format_value
 from xxgk.synth import random_report
 
+ROOT = Path(__file__).resolve().parents[2]
 OFFICIAL = ROOT.parent / "shared" / "spec" / "official-tables.html"
 needs_spec = pytest.mark.skipif(not OFFICIAL.is_file(), reason="../shared/spec is not beside "
                                 "this checkout")

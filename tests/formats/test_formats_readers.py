@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
 from xxgk.errors import InputError
 from xxgk.parse import parse_path
 from xxgk.parse.docx import read_docx
@@ -18,7 +17,7 @@ from xxgk.parse.pdf import read_pdf
 from xxgk.parse.readers import detect_format
 from xxgk.parse.xlsx import read_xlsx
 
-HERE = FIXTURES / "formats"
+HERE = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 GOLDEN = sorted(p for p in HERE.iterdir() if p.with_name(f"{p.stem}.truth.json").is_file()
                 and p.suffix != ".json")
 KNOWN_GAPS: dict[str, str] = {}
