@@ -68,9 +68,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_corpus_findings")),
     )
-    op.create_index(
-        op.f("ix_corpus_findings_code"), "corpus_findings", ["code"], unique=False
-    )
+    op.create_index(op.f("ix_corpus_findings_code"), "corpus_findings", ["code"], unique=False)
     op.create_index(
         op.f("ix_corpus_findings_report_id"), "corpus_findings", ["report_id"], unique=False
     )

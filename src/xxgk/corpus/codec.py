@@ -1,0 +1,102 @@
+"""Between ``Report`` and the JSON columns of the store, without losing a digit or a place.
+
+Counts are stored as JSON integers, amounts (``active.fees``) as decimal strings, unreadable
+cells as null; sections, provenance and the other metadata go to ``sections`` and ``extra``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from xxgk.findings import Finding, Location
+from xxgk.model.cells import CELL_BY_KEY, CELL_KEYS
+from xxgk.model.report import Report, SectionText, Value, to_amount
+
+_AMOUNT_KEYS = frozenset(k for k, c in CELL_BY_KEY.items() if c.kind == "amount")
+
+
+def cells_to_json(values: dict[str, Value]) -> dict[str, Any]:
+    """Return the cells as JSON-safe values: ints, decimal strings for amounts, None."""
+    out: dict[str, Any] = {}
+    for key in CELL_KEYS:
+        value = values.get(key)
+        out[key] = str(value) if isinstance(value, Decimal) else value
+    return out
+
+
+def cells_from_json(data: dict[str, Any]) -> dict[str, Value]:
+    """Return the cell values of a stored row (amounts back as Decimal or int)."""
+    values: dict[str, Value] = {}
+    for key in CELL_KEYS:
+        raw = data.get(key)
+        values[key] = to_amount(raw) if key in _AMOUNT_KEYS and raw is not None else raw
+    return values
+
+
+def sections_to_json(report: Report) -> dict[str, Any]:
+    return {k: {"heading": s.heading, "text": s.text} for k, s in report.sections.items()}
+
+
+def extra_to_json(report: Report) -> dict[str, Any]:
+    """Return what the store keeps beside cells and sections: title, provenance, legacy…"""
+    return {
+        "title": report.title,
+        "signature": report.signature,
+        "provenance": {k: loc.to_dict() for k, loc in report.provenance.items()},
+        "legacy": cells_to_json_loose(report.legacy),
+    }
+
+
+def cells_to_json_loose(values: dict[str, Value]) -> dict[str, Any]:
+    return {k: str(v) if isinstance(v, Decimal) else v for k, v in values.items()}
+
+
+def report_from_row(
+    *,
+    organization: str,
+    year: int | None,
+    published: Any,
+    format: str,
+    source: str,
+    cells: dict[str, Any],
+    sections: dict[str, Any],
+    extra: dict[str, Any],
+    findings: list[Finding] | None = None,
+) -> Report:
+    """Rebuild the ``Report`` of a stored row (findings optional: they live in their table)."""
+    report = Report(
+        organization=organization or None,
+        year=year,
+        published=published,
+        format=format,
+        source=source or None,
+        values=cells_from_json(cells),
+        title=extra.get("title"),
+        signature=extra.get("signature"),
+    )
+    for key, sec in (sections or {}).items():
+        report.sections[key] = SectionText(sec.get("heading", ""), sec.get("text", ""))
+    for key, loc in (extra.get("provenance") or {}).items():
+        report.provenance[key] = Location.from_dict(loc)
+    report.legacy = {k: to_amount(v) for k, v in (extra.get("legacy") or {}).items()}
+    report.findings = list(findings or [])
+    return report
+
+
+def finding_row(finding: Finding, *, cross_year: bool = False) -> dict[str, Any]:
+    """Return the columns of ``corpus_findings`` for one finding (report_id added by caller)."""
+    return {
+        "code": finding.code,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "cells": list(finding.cells),
+        "expected": _text(finding.expected),
+        "actual": _text(finding.actual),
+        "place": finding.location.describe()[:200] if finding.location else "",
+        "cross_year": cross_year,
+    }
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)

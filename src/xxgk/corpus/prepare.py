@@ -1,0 +1,117 @@
+"""The per-file work of ingest, run in worker processes: read, hash, parse, match, check.
+
+Everything that does not need the database happens here, so the main process only writes.
+The unit list is handed to each worker once (``init_worker``), not with every file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xxgk.corpus.codec import cells_to_json, extra_to_json, finding_row, sections_to_json
+from xxgk.corpus.names import UnitMatcher, name_key
+from xxgk.errors import XxgkError
+from xxgk.findings import Severity
+from xxgk.model.report import Report
+
+LATE_CODE = "published-late"
+
+_UNITS: dict[int, tuple[str, str]] = {}
+_MATCHER: UnitMatcher | None = None
+
+
+@dataclass
+class Payload:
+    """A parsed and checked report ready to be written, or the reason it could not be read."""
+
+    path: str
+    source_hash: str
+    error: str | None = None
+    row: dict[str, Any] = field(default_factory=dict)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    candidates: tuple[str, ...] = ()
+
+
+def init_worker(units: dict[int, tuple[str, str]]) -> None:
+    """Remember the units ``{id: (name, kind)}`` for matching in this process."""
+    global _MATCHER
+    _UNITS.clear()
+    _UNITS.update(units)
+    _MATCHER = UnitMatcher({i: name for i, (name, _kind) in units.items()})
+
+
+def file_hash(path: str | os.PathLike[str]) -> str:
+    """Return the SHA-256 of the file's bytes: the identity of a source file in the store."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def prepare_file(item: tuple[str, str]) -> Payload:
+    """Return the payload of one ``(path, hash)``; an unusable file gives a one-line error."""
+    from xxgk.batch import load_report
+
+    path, digest = item
+    try:
+        report = load_report(path)
+        return prepare_report(report, path, digest)
+    except XxgkError as exc:
+        if exc.path is None:
+            exc.path = path
+        return Payload(path, digest, error=exc.describe())
+    except Exception as exc:  # a bug must not stop a batch of thousands of files
+        reason = f"处理时发生内部错误 (internal error {type(exc).__name__}: {exc})"
+        return Payload(path, digest, error=f"{path}: {reason}")
+
+
+def prepare_many(items: list[tuple[str, str]]) -> list[Payload]:
+    return [prepare_file(item) for item in items]
+
+
+def prepare_report(report: Report, path: str, digest: str) -> Payload:
+    """Match ``report`` to a unit, validate it with that unit's kind and build its rows."""
+    from xxgk.rules import validate
+
+    match = _MATCHER.match(report.organization) if _MATCHER else None
+    unit_id = match.unit_id if match else None
+    settings = {"unit_kind": _UNITS[unit_id][1]} if unit_id is not None else None
+    validation = validate(report, settings=_kind_settings(settings))
+    findings = [finding_row(f) for f in validation.findings]
+    report.source = report.source or path
+    row = {
+        "unit_id": unit_id,
+        "organization": (report.organization or "")[:200],
+        "name_key": name_key(report.organization)[:200],
+        "year": report.year,
+        "published": report.published,
+        "format": report.format,
+        "source": str(Path(path)),
+        "source_hash": digest,
+        "cells": cells_to_json(report.values),
+        "sections": sections_to_json(report),
+        "extra": extra_to_json(report),
+        "errors": sum(1 for f in validation.findings if f.severity is Severity.ERROR),
+        "warnings": sum(1 for f in validation.findings if f.severity is Severity.WARNING),
+        "late": any(f.code == LATE_CODE for f in validation.findings),
+    }
+    candidates = match.candidates if match else ()
+    return Payload(path, digest, row=row, findings=findings, candidates=candidates)
+
+
+def _kind_settings(settings: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Drop a unit kind the validator does not know (the tree may hold a newer kind)."""
+    if not settings:
+        return None
+    from xxgk.model.units import UnitKind
+
+    try:
+        UnitKind.parse(settings["unit_kind"])
+    except ValueError:
+        return None
+    return settings
