@@ -130,7 +130,32 @@ def _drop_running(pages: list[tuple[list[PdfLine], float]]) -> list[SourceLine]:
                                             or (len(pages) > 1 and repeated[item.line.text] > 1)):
                 continue
             kept.append(item)
-    return [item.line for item in _join_paragraphs(kept)]
+    return [item.line for item in _join_paragraphs(_drop_repeated_headers(kept))]
+
+
+HEADER_ROWS = 4
+"""At most this many rows at the top of a table part can be a repeated header."""
+
+
+def _drop_repeated_headers(lines: list[PdfLine]) -> list[PdfLine]:
+    """Drop the header rows a table repeats at the top of each page (Word's "repeat as
+    header row"): the leading rows of a table part equal to those of the part before."""
+    out: list[PdfLine] = []
+    head: list[str] = []
+    dropping = -1  # index into ``head`` while a new part repeats it
+    for item in lines:
+        if item.grid_start:
+            dropping = 0 if head and out and out[-1].line.in_table else -1
+            if dropping < 0:
+                head = []
+        if 0 <= dropping < len(head) and item.line.in_table and item.line.text == head[dropping]:
+            dropping += 1
+            continue
+        dropping = -1
+        if item.line.in_table and len(head) < HEADER_ROWS and (item.grid_start or head):
+            head.append(item.line.text)
+        out.append(item)
+    return out
 
 
 def read_pdf(data: bytes, name: str | None = None) -> SourceDocument:

@@ -56,6 +56,7 @@ class PdfLine:
     right: float = 0.0  # x1 of its last printed line
     glyph: float = 0.0  # height of a glyph
     pieces: list[list[Char]] | None = None  # the chars of each cell, for unruled tables
+    grid_start: bool = False  # the first row of a ruled table (or of its part on a page)
 
 
 def split_gaps(line: list[Char], factor: float = 1.2) -> list[list[Char]]:
@@ -267,7 +268,10 @@ def table_lines(page: int, grid: Grid, chars: list[Char]) -> list[PdfLine]:
             continue  # a merged label cell continued from the previous page
         location = Location(page=page, bbox=tuple(round(v, 1) for v in box), text=text)
         rows.setdefault(first, []).append(SourceCell(text, location))
-    return [PdfLine(page, grid.ys[r], SourceLine(cells, in_table=True))
-            for r, cells in sorted(rows.items()) if any(c.text for c in cells)]
+    lines = [PdfLine(page, grid.ys[r], SourceLine(cells, in_table=True))
+             for r, cells in sorted(rows.items()) if any(c.text for c in cells)]
+    if lines:
+        lines[0].grid_start = True
+    return lines
 
 

@@ -116,7 +116,7 @@ def _read_2021(rows: dict[str, tuple[Region, list[str]]], sink: Sink) -> None:
         report_fuzzy(sink, region, row.label)
         keys = keys_for(_columns(header, default))
         amounts = frozenset(k for k in keys if cells.CELL_BY_KEY[k].kind == "amount")
-        assign_row(sink, row_name(row.key), keys, region.cells(), amounts=amounts)
+        assign_row(sink, row_name(row.key), keys, region.cells_for(len(keys)), amounts=amounts)
 
 
 def _read_2019(rows: dict[str, tuple[Region, list[str]]], sink: Sink) -> None:
@@ -129,7 +129,8 @@ def _read_2019(rows: dict[str, tuple[Region, list[str]]], sink: Sink) -> None:
         region, header = rows[row.key]
         keys = [f"active.{row.key}.{c}" for c in _columns(header, default)]
         amounts = frozenset(k for k in keys if k.removeprefix("active.") in LEGACY_AMOUNTS)
-        assign_row(sink, row_name(row.key), keys, region.cells(), amounts=amounts, legacy=True)
+        values = region.cells_for(len(keys))
+        assign_row(sink, row_name(row.key), keys, values, amounts=amounts, legacy=True)
     _map_legacy(sink)
 
 

@@ -65,7 +65,7 @@ def parse_requests(tokens: list[Token], sink: Sink) -> TableResult:
             continue
         report_fuzzy(sink, region, row.printed)
         assign_row(
-            sink, row_name(row.key), keys_of[row.key], region.cells(),
+            sink, row_name(row.key), keys_of[row.key], region.cells_for(len(order)),
             check=check_of[row.key], where=region.location,
         )
     report_unmatched(sink, regions, TABLE)
@@ -108,9 +108,8 @@ def _old_other(regions: list[Region], rows: dict[str, Region], sink: Sink) -> Re
 
 
 def _legacy_none(sink: Sink, row: str) -> None:
-    for column in cells.REQUEST_COLUMNS:
-        key = cells.request_key(row, column.key)
-        sink.add(fk.LEGACY_UNMAPPED, None, (key,), cell=cells.cell_title(key))
+    keys = [cells.request_key(row, column.key) for column in cells.REQUEST_COLUMNS]
+    sink.add(fk.LEGACY_UNMAPPED, None, keys, cell=f"{row_name(row)}各列")
 
 
 def column_order(regions: list[Region], sink: Sink) -> list[str]:

@@ -69,7 +69,7 @@ def _read_rows(rows: dict[str, Region], columns: list[str], sink: Sink) -> None:
         if region is None:
             sink.add(fk.CELL_MISSING, None, keys, row=group_name(group), detail="")
             continue
-        assign_row(sink, group_name(group), keys, region.cells(), check=_check(group))
+        assign_row(sink, group_name(group), keys, region.cells_for(len(keys)), check=_check(group))
 
 
 def _read_stream(regions: list[Region], columns: list[str], sink: Sink) -> None:

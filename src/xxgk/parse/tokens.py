@@ -87,6 +87,21 @@ class Region:
     def location(self) -> Location:
         return self.label[0].location if self.label else self.values[0].location
 
+    def cells_for(self, expected: int) -> list[Token]:
+        """Return the row's value cells, positionally when the row is one printed line.
+
+        A grid row (or a text row) printing exactly ``expected`` cells after its label on the
+        label's own line has no structural empties: a blank first or last value stays in
+        its column. Otherwise empties at either end are structure (see ``cells``).
+        """
+        if self.label:
+            line = self.label[-1].line
+            same = [t for t in self.values if t.line == line]
+            rest = [t for t in self.values if t.line != line and t.kind != "empty"]
+            if len(same) == expected and not rest:
+                return same
+        return self.cells()
+
     def cells(self) -> list[Token]:
         """Return the value tokens without leading and trailing empties (structure)."""
         vals = self.values

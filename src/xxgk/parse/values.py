@@ -18,6 +18,7 @@ PLACEHOLDERS = frozenset(
 )
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _NUMERIC_ISH = re.compile(r"^[+-]?[\d.,]+$")
+_SPACED_NUMBERS = re.compile(r"\d[\s\u3000]+[\d/—-]")
 _UNIT = re.compile(r"(?:件|个|条|项|次|万元)$")
 
 
@@ -40,6 +41,8 @@ def read_cell(text: str) -> CellValue:
     s = squeeze(text)
     if not s:
         return EMPTY
+    if _SPACED_NUMBERS.search(text):
+        return TEXT  # ``0 0 3``: several numbers, split by ``split_label_numbers``
     if s in PLACEHOLDERS:
         return PLACEHOLDER
     if s[-1] in "件个条项次元" and len(s) > 1:
