@@ -7,12 +7,14 @@ import random
 import pytest
 from formats_pdfmaker import grid_ops, make_pdf, text_op
 
-from xxgk.model.cells import REVIEW_COLUMNS, REVIEW_GROUPS
+from xxgk.model.cells import REQUESTS_NOTE, REVIEW_COLUMNS, REVIEW_GROUPS
 from xxgk.parse.pdf import read_pdf
-from xxgk.render.layout import TABLE_BY_SECTION, format_value
+from xxgk.render.layout import TABLE_BY_SECTION, TableLayout, format_value
 from xxgk.synth import random_report
 
 REVIEW = TABLE_BY_SECTION["review_litigation"]
+ACTIVE = TABLE_BY_SECTION["active"]
+REQUESTS = TABLE_BY_SECTION["requests"]
 
 
 @pytest.fixture(scope="module")
@@ -37,13 +39,24 @@ def test_table_four_is_rebuilt_whatever_draws_its_rulings(report, style):
 
 def test_page_numbers_and_running_headers_are_dropped(report):
     pages = []
-    for number in (1, 2):
+    for number, table in ((1, ACTIVE), (2, REVIEW)):
         pages.append([text_op(250, 800, "示例市交通运输局信息公开年报"),
                       text_op(280, 40, f"第 {number} 页 共 2 页"),
-                      *grid_ops(REVIEW, report, style="lines")])
+                      *grid_ops(table, report, style="lines", width=60)])
     texts = [line.text for line in read_pdf(make_pdf(pages)).lines]
     assert not any("年报" in t or "页" in t for t in texts)
-    assert sum(t.startswith("行政复议") for t in texts) == 2
+    assert any(t.startswith("规章") for t in texts)
+    assert any(t.startswith("行政复议") for t in texts)
+
+
+def test_header_rows_repeated_on_the_next_page_are_read_once(report):
+    top = TableLayout("requests", "", 10, REQUESTS.rows[:10], 3)
+    rest = TableLayout("requests", "", 10, REQUESTS.rows[:3] + REQUESTS.rows[10:], 3)
+    pages = [grid_ops(top, report, style="rects", width=50),
+             grid_ops(rest, report, style="rects", width=50)]
+    rows = [line.text for line in read_pdf(make_pdf(pages)).lines if line.in_table]
+    assert sum(row.startswith(REQUESTS_NOTE) for row in rows) == 1
+    assert len(rows) == 3 + len(REQUESTS.rows) - 3
 
 
 def test_provenance_is_the_page_and_the_cell_box(report):

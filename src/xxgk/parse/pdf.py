@@ -134,7 +134,8 @@ def _drop_running(pages: list[tuple[list[PdfLine], float]]) -> list[SourceLine]:
 
 
 HEADER_ROWS = 4
-"""At most this many rows at the top of a table part can be a repeated header."""
+"""At most this many rows (without numbers) at the top of a table can be a repeated header."""
+_NUMBER = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?$")
 
 
 def _drop_repeated_headers(lines: list[PdfLine]) -> list[PdfLine]:
@@ -152,7 +153,8 @@ def _drop_repeated_headers(lines: list[PdfLine]) -> list[PdfLine]:
             dropping += 1
             continue
         dropping = -1
-        if item.line.in_table and len(head) < HEADER_ROWS and (item.grid_start or head):
+        if (item.line.in_table and len(head) < HEADER_ROWS and (item.grid_start or head)
+                and not any(_NUMBER.match(c.text) for c in item.line.cells)):
             head.append(item.line.text)
         out.append(item)
     return out
