@@ -71,3 +71,20 @@ def test_an_unknown_format_is_refused(report_json):
     _, path = report_json
     result = run("render", path, "--to", "odt")
     assert result.exit_code == 2
+
+
+def test_parse_reads_a_directory_mixing_every_format(tmp_path):
+    import shutil
+
+    for fixture in FIXTURES.iterdir():
+        if fixture.suffix in (".html", ".docx", ".xlsx", ".pdf"):
+            shutil.copy(fixture, tmp_path / fixture.name)
+    result = run("parse", tmp_path, "--format", "jsonl")
+    reports = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    assert result.exit_code == 2  # the scan has no text layer
+    assert "OCR" in result.stderr
+    by_name = {Path(r["source"]).name: r for r in reports}
+    assert len(by_name) == len([p for p in tmp_path.iterdir() if p.name != "pdf_scan.pdf"])
+    for name, report in by_name.items():
+        truth = json.loads((FIXTURES / f"{Path(name).stem}.truth.json").read_text("utf-8"))
+        assert {k: report[k] for k in truth} == truth, name
