@@ -15,11 +15,6 @@ from xxgk.render.layout import GridCell, TableLayout, format_value
 TEXT_WIDTH = 8845
 """Width of the text block in twips: A4 (11906) less 28 mm and 26 mm margins."""
 
-_WIDTHS: dict[str, tuple[float, ...]] = {
-    "active": (0.34, 0.22, 0.22, 0.22),
-    "requests": (0.07, 0.095, 0.265) + (0.57 / 7,) * 7,
-    "review_litigation": (1 / 15,) * 15,
-}
 TABLE_FONT_HALF_POINTS = 21
 """五号 (10.5 pt) in half-points, the size officers use inside the tables."""
 
@@ -65,7 +60,7 @@ def _cell_text(cell: GridCell, report: Report) -> tuple[str, bool]:
 
 def table_xml(layout: TableLayout, report: Report, fonts: FontSet) -> str:
     """Return the ``w:tbl`` of ``layout`` filled with ``report``'s values."""
-    widths = [round(TEXT_WIDTH * w) for w in _WIDTHS[layout.key]]
+    widths = [round(TEXT_WIDTH * w) for w in layout.column_widths()]
     starts: dict[tuple[int, int], GridCell] = {}
     covered: dict[tuple[int, int], GridCell] = {}
     for r, c, cell in layout.positions():

@@ -76,7 +76,8 @@ def _html_cell(cell: GridCell, report: Report, notes: dict[str, list[Finding]]) 
 
 def _table(layout: TableLayout, report: Report, notes: dict[str, list[Finding]]) -> dict:
     rows = [[_html_cell(c, report, notes) for c in row] for row in layout.rows]
-    return {"key": layout.key, "rows": rows}
+    widths = [f"{100 * w:.2f}%" for w in layout.column_widths()]
+    return {"key": layout.key, "rows": rows, "widths": widths}
 
 
 def render_html(report: Report, *, findings: Iterable[Finding] | None = None,

@@ -55,6 +55,11 @@ class TableLayout:
     columns: int
     rows: tuple[tuple[GridCell, ...], ...]
     header_rows: int
+    widths: tuple[float, ...] = ()
+    """Share of the table width of each column (sums to 1); empty means equal columns."""
+
+    def column_widths(self) -> tuple[float, ...]:
+        return self.widths or (1 / self.columns,) * self.columns
 
     def positions(self) -> list[tuple[int, int, GridCell]]:
         """Return ``(row, column, cell)`` for every cell, resolving spans like a browser does."""
@@ -94,7 +99,8 @@ def _active_table() -> TableLayout:
             rows.append((_h(ITEM_CONTENT_HEADER), _h(block.columns[0].label, 3)))
             for row in block.rows:
                 rows.append((_h(row.label, role="label"), _v(f"active.{row.key}", 3)))
-    return TableLayout("active", SECTION_BY_KEY["active"].heading, 4, tuple(rows), 0)
+    return TableLayout("active", SECTION_BY_KEY["active"].heading, 4, tuple(rows), 0,
+                       (0.34, 0.22, 0.22, 0.22))
 
 
 def _request_label_cells(index: int) -> tuple[GridCell, ...]:
@@ -125,7 +131,9 @@ def _requests_table() -> TableLayout:
     for i, row in enumerate(REQUEST_ROWS):
         values = tuple(_v(request_key(row.key, c.key)) for c in REQUEST_COLUMNS)
         rows.append((*_request_label_cells(i), *values))
-    return TableLayout("requests", SECTION_BY_KEY["requests"].heading, 10, tuple(rows), 3)
+    widths = (0.07, 0.095, 0.265) + (0.57 / 7,) * 7
+    return TableLayout("requests", SECTION_BY_KEY["requests"].heading, 10, tuple(rows), 3,
+                       widths)
 
 
 def _review_table() -> TableLayout:
