@@ -53,10 +53,11 @@ def line_to_cells(raw: str, number: int) -> SourceLine | None:
         return None
     if raw.lstrip(" |:")[:2] == "--" and _MD_SEPARATOR.match(raw):
         return None
-    if "\t" not in raw and "|" not in raw and not _WIDE_GAP.search(raw.strip()):
-        text = raw.strip()
+    text = raw.strip()
+    if text and "\t" not in text and "|" not in text and not _WIDE_GAP.search(text):
         column = raw.index(text[0]) + 1
-        return SourceLine([SourceCell(text, Location(line=number, column=column, text=text))])
+        cell = SourceCell(text, Location(line=number, column=column, text=text))
+        return SourceLine([cell], in_table="\t" in raw or "|" in raw)
     spans = _split(raw)
     pieces = [(raw[a:b], a) for a, b in spans]
     filled = sum(1 for piece, _ in pieces if piece.strip())

@@ -1,0 +1,90 @@
+"""Small made-up reports for single oddities: group values, duplicates, order, metadata."""
+
+from __future__ import annotations
+
+from xxgk.parse import parse_text
+
+TITLE = "示例市交通运输局2024年政府信息公开工作年度报告\n"
+T3 = "三、收到和处理政府信息公开申请情况\n"
+
+
+def _codes(text: str) -> list[str]:
+    return [f.code for f in parse_text(text).findings]
+
+
+def test_parse_oddities_group_row_with_its_own_numbers() -> None:
+    text = TITLE + T3 + "（三）不予公开\t1\t0\t0\t0\t0\t0\t1\n1.属于国家秘密\t1\t0\t0\t0\t0\t0\t1\n"
+    report = parse_text(text)
+    assert report.row("requests", "denied_state_secret") == [1, 0, 0, 0, 0, 0, 1]
+    group = next(f for f in report.findings if f.code == "parse-group-values")
+    assert "不予公开" in group.message
+
+
+def test_parse_oddities_duplicate_row_keeps_the_first() -> None:
+    text = TITLE + T3 + "（一）予以公开\t1\t0\t0\t0\t0\t0\t1\n（一）予以公开\t2\t0\t0\t0\t0\t0\t2\n"
+    report = parse_text(text)
+    assert report.values["requests.granted.total"] == 1
+    assert "parse-row-duplicate" in {f.code for f in report.findings}
+
+
+def test_parse_oddities_rows_out_of_order() -> None:
+    text = TITLE + T3 + "（二）部分公开\t1\t0\t0\t0\t0\t0\t1\n（一）予以公开\t2\t0\t0\t0\t0\t0\t2\n"
+    report = parse_text(text)
+    assert report.values["requests.granted.total"] == 2
+    assert report.values["requests.partially_granted.total"] == 1
+    assert "parse-row-out-of-order" in {f.code for f in report.findings}
+
+
+def test_parse_oddities_unknown_row_label_is_a_warning_with_its_place() -> None:
+    text = TITLE + T3 + "（一）予以公开\t1\t0\t0\t0\t0\t0\t1\n转交其他机关\t3\n"
+    report = parse_text(text)
+    found = next(f for f in report.findings if f.code == "parse-label-unmatched")
+    assert found.location is not None
+    assert found.location.line == 4
+    assert "转交其他机关" in found.message
+
+
+def test_parse_oddities_organization_and_year_from_the_body() -> None:
+    text = (
+        "示例市交通运输局认真贯彻政府信息公开条例，现将2024年度工作情况报告如下。\n"
+        "一、总体情况\n2024年，本局主动公开信息120条。\n"
+    )
+    report = parse_text(text)
+    assert report.organization == "示例市交通运输局"
+    assert report.year == 2024
+    assert report.title is None
+
+
+def test_parse_oddities_signature_prefers_the_full_name() -> None:
+    text = (
+        "清河镇政府信息公开工作2024年度报告\n一、总体情况\n平稳。\n六、其他需要报告的事项\n无。\n"
+        "示例县清河镇人民政府\n二〇二五年一月十日\n"
+    )
+    report = parse_text(text)
+    assert report.organization == "示例县清河镇人民政府"
+    assert str(report.published) == "2025-01-10"
+    assert report.sections["other"].text == "无。"
+
+
+def test_parse_oddities_signature_on_one_line() -> None:
+    text = TITLE + "一、总体情况\n平稳。\n六、其他需要报告的事项\n无。\n"
+    text += "示例市交通运输局 2025年1月9日\n"
+    report = parse_text(text)
+    assert str(report.published) == "2025-01-09"
+
+
+def test_parse_oddities_decimal_in_a_count_cell() -> None:
+    text = TITLE + "二、主动公开政府信息情况\n行政许可\t12.5\n行政事业性收费\t0.75\n"
+    report = parse_text(text)
+    assert report.values["active.licensing"] is None
+    assert str(report.values["active.fees"]) == "0.75"
+    assert "parse-value-invalid" in {f.code for f in report.findings}
+
+
+def test_parse_oddities_placeholder_none_never_zero() -> None:
+    text = TITLE + "二、主动公开政府信息情况\n规章\t/\t/\t/\n"
+    report = parse_text(text)
+    assert [report.values[f"active.rules.{c}"] for c in ("issued", "repealed", "in_force")] == [
+        None, None, None
+    ]
+    assert _codes(text).count("parse-cell-placeholder") == 3
