@@ -78,10 +78,6 @@ def _zip_kind(data: bytes) -> str | None:
     return None
 
 
-def _sniff_json(data: bytes, name: str | None) -> bool:
-    return _magic(data) == "json"
-
-
 register_reader("text", read_text_bytes, sniff=lambda data, name: True)
 
 # The formats engineer's readers register themselves on import (after the registry exists).
