@@ -8,6 +8,7 @@ Anything that is not text (NUL bytes, mostly control characters) is refused.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 from xxgk.errors import InputError
@@ -126,7 +127,10 @@ def _binary(source: str | None) -> InputError:
     )
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
 def _refuse_binary(text: str, source: str | None) -> None:
-    controls = sum(1 for ch in text if ch < " " and ch not in "\t\n\f\v")
+    controls = len(_CONTROLS.findall(text))
     if "\x00" in text or controls > max(3, len(text) // 20):
         raise _binary(source)

@@ -21,6 +21,7 @@ from xxgk.findings import Location
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
 from xxgk.parse.pdf_layout import (
     Char,
+    PageFrame,
     PdfLine,
     build_grid,
     cluster_lines,
@@ -44,7 +45,7 @@ def sniff_pdf(data: bytes, name: str | None = None) -> bool:
     return b"%PDF-" in data[:1024]
 
 
-def _chars(page: pdfium.PdfPage, height: float) -> list[Char]:
+def _chars(page: pdfium.PdfPage, frame: PageFrame) -> list[Char]:
     textpage = page.get_textpage()
     count = textpage.count_chars()
     text = textpage.get_text_range() if count else ""
@@ -54,8 +55,7 @@ def _chars(page: pdfium.PdfPage, height: float) -> list[Char]:
         ch = text[i] if aligned else chr(pdfium_raw.FPDFText_GetUnicode(textpage.raw, i))
         if ch.isspace() or ch == "\x00":
             continue
-        left, bottom, right, top = textpage.get_charbox(i, loose=True)
-        chars.append(Char(ch, left, height - top, right, height - bottom))
+        chars.append(Char(ch, *frame.box(*textpage.get_charbox(i, loose=True))))
     return chars
 
 
@@ -98,9 +98,9 @@ def _join_paragraphs(lines: list[PdfLine]) -> list[PdfLine]:
 
 
 def _page_lines(page_no: int, page: pdfium.PdfPage) -> tuple[list[PdfLine], float]:
-    height = page.get_height()
-    chars = _chars(page, height)
-    horizontal, vertical = rulings(page, height)
+    frame = PageFrame.of(page)
+    chars = _chars(page, frame)
+    horizontal, vertical = rulings(page, frame)
     lines: list[PdfLine] = []
     for group in groups(horizontal, vertical):
         table = build_grid(*group)
@@ -111,7 +111,7 @@ def _page_lines(page_no: int, page: pdfium.PdfPage) -> tuple[list[PdfLine], floa
         lines += table_lines(page_no, table, inside)
         chars = [c for c in chars if not (x0 <= c.cx <= x1 and y0 <= c.cy <= y1)]
     lines += _text_lines(page_no, chars)
-    return sorted(lines, key=lambda item: item.top), height
+    return sorted(lines, key=lambda item: item.top), frame.display_height
 
 
 def _drop_running(pages: list[tuple[list[PdfLine], float]]) -> list[SourceLine]:

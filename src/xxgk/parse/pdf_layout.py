@@ -41,6 +41,42 @@ class Char:
         return (self.top + self.bottom) / 2
 
 
+@dataclass(frozen=True)
+class PageFrame:
+    """Maps a page's PDF coordinates to display ones: from the top-left of the page as it is
+    shown, after the crop box origin and the page's ``/Rotate`` are applied."""
+
+    left: float
+    bottom: float
+    width: float
+    height: float
+    rotation: int = 0
+
+    @classmethod
+    def of(cls, page: pdfium.PdfPage) -> PageFrame:
+        left, bottom, right, top = page.get_cropbox()
+        return cls(left, bottom, right - left, top - bottom, page.get_rotation() % 360)
+
+    @property
+    def display_height(self) -> float:
+        return self.width if self.rotation in (90, 270) else self.height
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        x, y = x - self.left, y - self.bottom
+        if self.rotation == 90:
+            return y, x
+        if self.rotation == 180:
+            return self.width - x, y
+        if self.rotation == 270:
+            return self.height - y, self.width - x
+        return x, self.height - y
+
+    def box(self, left: float, bottom: float, right: float, top: float) -> Box:
+        """Return ``(x0, top, x1, bottom)`` in display space of a PDF-space rectangle."""
+        (ax, ay), (bx, by) = self.point(left, bottom), self.point(right, top)
+        return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+
 Segment = tuple[float, float, float]  # position, start, end
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
@@ -82,7 +118,7 @@ def box_of(chars: list[Char]) -> Box:
             max(c.x1 for c in chars), max(c.bottom for c in chars))
 
 
-def rulings(page: pdfium.PdfPage, height: float) -> tuple[list[Segment], list[Segment]]:
+def rulings(page: pdfium.PdfPage, frame: PageFrame) -> tuple[list[Segment], list[Segment]]:
     """Return horizontal ``(y, x0, x1)`` and vertical ``(x, top, bottom)`` rulings.
 
     A ruling is a thin path (a stroked line or a filled hairline rectangle), a stroked
@@ -91,25 +127,24 @@ def rulings(page: pdfium.PdfPage, height: float) -> tuple[list[Segment], list[Se
     horizontal: list[Segment] = []
     vertical: list[Segment] = []
     for obj in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_PATH]):
-        left, bottom, right, top = obj.get_bounds()
-        y0, y1 = height - top, height - bottom
-        if y1 - y0 <= THIN and right - left > THIN:
-            horizontal.append(((y0 + y1) / 2, left, right))
-        elif right - left <= THIN and y1 - y0 > THIN:
-            vertical.append(((left + right) / 2, y0, y1))
+        x0, y0, x1, y1 = frame.box(*obj.get_bounds())
+        if y1 - y0 <= THIN and x1 - x0 > THIN:
+            horizontal.append(((y0 + y1) / 2, x0, x1))
+        elif x1 - x0 <= THIN and y1 - y0 > THIN:
+            vertical.append(((x0 + x1) / 2, y0, y1))
         elif _stroked(obj):
             count = pdfium_raw.FPDFPath_CountSegments(obj.raw)
             if count in (4, 5):
-                horizontal += [(y0, left, right), (y1, left, right)]
-                vertical += [(left, y0, y1), (right, y0, y1)]
+                horizontal += [(y0, x0, x1), (y1, x0, x1)]
+                vertical += [(x0, y0, y1), (x1, y0, y1)]
             elif count > 5:
-                _straight_pieces(obj, count, height, horizontal, vertical)
+                _straight_pieces(obj, count, frame, horizontal, vertical)
     return horizontal, vertical
 
 
-def _straight_pieces(obj: pdfium.PdfObject, count: int, height: float,
+def _straight_pieces(obj: pdfium.PdfObject, count: int, frame: PageFrame,
                      horizontal: list[Segment], vertical: list[Segment]) -> None:
-    """Add the horizontal and vertical line pieces of a many-segment path (in page space)."""
+    """Add the horizontal and vertical line pieces of a many-segment path (display space)."""
     matrix = obj.get_matrix()
     x, y = ctypes.c_float(), ctypes.c_float()
     previous: tuple[float, float] | None = None
@@ -117,24 +152,24 @@ def _straight_pieces(obj: pdfium.PdfObject, count: int, height: float,
     for index in range(count):
         segment = pdfium_raw.FPDFPath_GetPathSegment(obj.raw, index)
         pdfium_raw.FPDFPathSegment_GetPoint(segment, x, y)
-        point = matrix.on_point(x.value, y.value)
+        point = frame.point(*matrix.on_point(x.value, y.value))
         kind = pdfium_raw.FPDFPathSegment_GetType(segment)
         if kind == pdfium_raw.FPDF_SEGMENT_LINETO and previous is not None:
-            _add_piece(previous, point, height, horizontal, vertical)
+            _add_piece(previous, point, horizontal, vertical)
         if kind == pdfium_raw.FPDF_SEGMENT_MOVETO:
             start = point
         elif pdfium_raw.FPDFPathSegment_GetClose(segment) and start is not None:
-            _add_piece(point, start, height, horizontal, vertical)
+            _add_piece(point, start, horizontal, vertical)
         previous = point
 
 
-def _add_piece(a: tuple[float, float], b: tuple[float, float], height: float,
+def _add_piece(a: tuple[float, float], b: tuple[float, float],
                horizontal: list[Segment], vertical: list[Segment]) -> None:
     (ax, ay), (bx, by) = a, b
     if abs(ay - by) <= 0.5 and abs(ax - bx) > THIN:
-        horizontal.append((height - ay, min(ax, bx), max(ax, bx)))
+        horizontal.append((ay, min(ax, bx), max(ax, bx)))
     elif abs(ax - bx) <= 0.5 and abs(ay - by) > THIN:
-        vertical.append((ax, height - max(ay, by), height - min(ay, by)))
+        vertical.append((ax, min(ay, by), max(ay, by)))
 
 
 def _stroked(obj: pdfium.PdfObject) -> bool:

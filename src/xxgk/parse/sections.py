@@ -91,8 +91,15 @@ def match_heading(text: str, index: int, *, loose: bool) -> bool:
     )
 
 
+_FIRST = frozenset("一二三四五六123456１２３４５６#*第 \u3000") | frozenset(
+    t[0] for t in ALL_TITLES
+)
+
+
 def _candidate(text: str) -> bool:
     """Cheap test that lets only possible headings through to ``match_heading``."""
+    if text[0] not in _FIRST:
+        return False
     return section_number(text) is not None or normalise(text).rstrip("：:") in ALL_TITLES
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from xxgk.parse.labels import squeeze
 
@@ -36,6 +37,7 @@ PLACEHOLDER = CellValue("placeholder")
 INVALID = CellValue("invalid")
 
 
+@lru_cache(maxsize=8192)
 def read_cell(text: str) -> CellValue:
     """Classify the text of one cell; numbers are returned as exact Decimals."""
     s = squeeze(text)
