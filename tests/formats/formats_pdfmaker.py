@@ -38,16 +38,22 @@ def grid_ops(layout: TableLayout, report: Report, *, style: str, x0: float = 60,
     return ops
 
 
-def make_pdf(pages: Iterable[list[str]]) -> bytes:
-    """Return a PDF whose pages run the given content operations."""
+def make_pdf(pages: Iterable[list[str]], *, rotate: int = 0) -> bytes:
+    """Return a PDF whose pages run the given content operations; with ``rotate`` 90 the
+    page is stored landscape with ``/Rotate 90`` and its content turned, so it shows upright
+    (as scanners and some writers store pages)."""
     pages = list(pages)
+    box = f"0 0 595 {PAGE_HEIGHT}"
+    if rotate == 90:
+        box = f"0 0 {PAGE_HEIGHT} 595"
+        pages = [[f"q 0 1 -1 0 {PAGE_HEIGHT} 0 cm", *ops, "Q"] for ops in pages]
     font, cid = 3 + 2 * len(pages), 4 + 2 * len(pages)
     objects = ["<< /Type /Catalog /Pages 2 0 R >>",
                "<< /Type /Pages /Kids [{}] /Count {} >>".format(
                    " ".join(f"{3 + 2 * i} 0 R" for i in range(len(pages))), len(pages))]
     for i, ops in enumerate(pages):
         content = "0.5 w\n" + "\n".join(ops)
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 {PAGE_HEIGHT}] "
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [{box}] /Rotate {rotate} "
                        f"/Resources << /Font << /F1 {font} 0 R >> >> /Contents {4 + 2 * i} 0 R >>")
         objects.append(f"<< /Length {len(content)} >>\nstream\n{content}\nendstream")
     objects.append("<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light "

@@ -66,3 +66,12 @@ def test_provenance_is_the_page_and_the_cell_box(report):
     x0, top, x1, bottom = cell.location.bbox
     assert (round(x0), round(x1)) == (60, 60 + 5 * 32)
     assert round(bottom - top) == 2 * 22
+
+
+def test_a_page_stored_rotated_is_read_as_it_is_shown(report):
+    ops = [text_op(60, 800, "四、政府信息公开行政复议、行政诉讼情况", 10),
+           *grid_ops(REVIEW, report, style="lines")]
+    upright = read_pdf(make_pdf([ops])).lines
+    rotated = read_pdf(make_pdf([ops], rotate=90)).lines
+    assert [line.text for line in rotated] == [line.text for line in upright]
+    assert rotated[0].cells[0].location.bbox == upright[0].cells[0].location.bbox
