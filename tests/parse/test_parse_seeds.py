@@ -68,3 +68,12 @@ def test_parse_seed_003_title_over_two_lines() -> None:
     report = parse_path(next(p for p in SEEDS if p.name.startswith("003")))
     assert report.title == "和田地区2024年政府信息公开工作年度报告"
     assert report.signature is None
+
+
+@pytest.mark.skipif(not SEEDS, reason="../shared/seeds is not beside this checkout")
+def test_parse_seed_002_metadata_places() -> None:
+    report = parse_path(next(p for p in SEEDS if p.name.startswith("002")))
+    places = report.metadata_provenance
+    assert places["organization"].line == 404
+    assert places["published"].text == "2025年1月20日"
+    assert places["title"].line == 3

@@ -178,7 +178,9 @@ def read_metadata(lines: Sequence[SourceLine], segments: list[Segment], sink: Si
         or year_from(overview_text or body)
     )
     meta.published = published
+    _places(meta, preamble, tail, org)
     report = sink.report
+    report.metadata_provenance.update(meta.places)
     report.title, report.organization = meta.title, meta.organization
     report.year, report.published = meta.year, meta.published
     labels = {"organization": "报告主体", "year": "报告年度", "published": "落款日期"}
@@ -186,6 +188,22 @@ def read_metadata(lines: Sequence[SourceLine], segments: list[Segment], sink: Si
         if getattr(meta, field_name) is None:
             sink.add(fk.METADATA_MISSING, None, field=label)
     return meta
+
+
+def _places(meta: Metadata, preamble: list[Line], tail: list[Line], org: str | None) -> None:
+    """Record where the title, the 落款 name and the 落款 date were read."""
+    where = {index: loc for index, _, loc in preamble + tail}
+    if meta.title_lines:
+        meta.places["title"] = where[meta.title_lines[0]]
+    if meta.signature:
+        if meta.published is not None:
+            meta.places["published"] = where[meta.signature[-1]]
+        if org is not None:
+            meta.places["organization"] = where[meta.signature[0]]
+    if "organization" not in meta.places and meta.organization and meta.title_lines:
+        meta.places["organization"] = where[meta.title_lines[0]]
+    if meta.year is not None and meta.title and year_from(meta.title) == meta.year:
+        meta.places["year"] = where[meta.title_lines[0]]
 
 
 def fill_sections(lines: Sequence[SourceLine], trace: Trace, sink: Sink) -> None:
