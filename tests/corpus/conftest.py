@@ -12,27 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from corpus_support import add_tree
 from sqlalchemy import Engine, text
-from sqlalchemy.orm import Session
 
 from xxgk.db import make_engine, upgrade_to_head
-from xxgk.db.models import Unit
 
 PG_SERVER = os.environ.get(
     "XXGK_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-
-TREE = (
-    # code, name, kind, parent code
-    ("shili", "示例市人民政府", "prefecture", None),
-    ("shili-x", "示例市示例县人民政府", "county", "shili"),
-    ("qinghe", "示例县清河镇人民政府", "township", "shili-x"),
-    ("shiqiao", "示例县石桥乡人民政府", "township", "shili-x"),
-    ("jiaotong", "示例县交通运输局", "department", "shili-x"),
-    ("yangli-x", "示例市样例县人民政府", "county", "shili"),
-    ("liulin", "样例县柳林镇人民政府", "township", "yangli-x"),
-)
-
 
 def _pg_problem() -> str | None:
     try:
@@ -93,14 +80,3 @@ def _truncate(engine: Engine) -> None:
     names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-
-
-def add_tree(engine: Engine, tree: tuple[tuple[str, str, str, str | None], ...] = TREE) -> None:
-    """Insert the units of ``tree`` (parents first)."""
-    with Session(engine) as session, session.begin():
-        ids: dict[str, int] = {}
-        for code, name, kind, parent in tree:
-            unit = Unit(code=code, name=name, kind=kind, parent_id=ids.get(parent or ""))
-            session.add(unit)
-            session.flush()
-            ids[code] = unit.id

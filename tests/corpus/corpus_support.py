@@ -5,9 +5,35 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from xxgk.db.models import Unit
 from xxgk.model.report import Report
 from xxgk.render.text import render_text
 from xxgk.synth import random_report
+
+TREE = (
+    # code, name, kind, parent code
+    ("shili", "示例市人民政府", "prefecture", None),
+    ("shili-x", "示例市示例县人民政府", "county", "shili"),
+    ("qinghe", "示例县清河镇人民政府", "township", "shili-x"),
+    ("shiqiao", "示例县石桥乡人民政府", "township", "shili-x"),
+    ("jiaotong", "示例县交通运输局", "department", "shili-x"),
+    ("yangli-x", "示例市样例县人民政府", "county", "shili"),
+    ("liulin", "样例县柳林镇人民政府", "township", "yangli-x"),
+)
+
+
+def add_tree(engine: Engine, tree: tuple[tuple[str, str, str, str | None], ...] = TREE) -> None:
+    """Insert the units of ``tree`` (parents first)."""
+    with Session(engine) as session, session.begin():
+        ids: dict[str, int] = {}
+        for code, name, kind, parent in tree:
+            unit = Unit(code=code, name=name, kind=kind, parent_id=ids.get(parent or ""))
+            session.add(unit)
+            session.flush()
+            ids[code] = unit.id
 
 
 def write_report(folder: Path, name: str, report: Report, layout: str = "tabs") -> Path:

@@ -1,0 +1,76 @@
+"""``xxgk aggregate``: the roll-up of a unit's subtree for a year, with the members' status."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.orm import Session
+
+from xxgk.cli.app import app
+from xxgk.db.migrate import open_database
+from xxgk.db.units import get_unit
+from xxgk.errors import InputError
+
+TO_HELP = "输出格式：docx、html、xlsx、pdf、md、txt 或 json（默认只在终端列出状态）"
+
+
+@app.command("aggregate")
+def aggregate_command(
+    unit: Annotated[str, typer.Option("--unit", "-u", help="汇总到哪个单位（代码或名称）")],
+    year: Annotated[int, typer.Option("--year", "-y", help="报告年度")],
+    to: Annotated[str | None, typer.Option("--to", metavar="FORMAT", help=TO_HELP)] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="OUT", help="输出文件")
+    ] = None,
+    db: Annotated[
+        str | None, typer.Option("--db", metavar="URL", help="数据库URL或SQLite文件")
+    ] = None,
+) -> None:
+    """汇总下级单位的年度报告（表二、表三、表四逐格相加，收费按金额相加），并列出缺报、逾期、有错误的单位。
+
+    缺报单位不计入合计、不按零计算；本级单位公布了报告时，列出与汇总数不一致的单元格（警告）。
+
+    Example:
+        xxgk aggregate --unit 示例县人民政府 --year 2024 --to docx -o 示例县汇总.docx
+    """
+    from xxgk.corpus.rollup import rollup
+    from xxgk.corpus.text import status_counts_line, status_lines
+
+    engine = open_database(db)
+    try:
+        with Session(engine) as session:
+            result = rollup(session, get_unit(session, unit), year)
+    finally:
+        engine.dispose()
+    fmt = (to or "").lower().lstrip(".")
+    if fmt == "json":
+        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        if output is None:
+            typer.echo(text, nl=False)
+            return
+        output.write_text(text, encoding="utf-8")
+    elif fmt:
+        _write_rendered(result.report, fmt, output or Path(f"{unit}-{year}-汇总.{fmt}"))
+    typer.echo(status_counts_line(result.counts(), len(result.statuses)))
+    for line in status_lines(result.statuses):
+        typer.echo(line)
+    for finding in result.differences:
+        typer.echo(f"警告 {finding.code} {finding.message}")
+    if output is not None or fmt not in ("", "json"):
+        typer.echo(f"已写入 {output or Path(f'{unit}-{year}-汇总.{fmt}')}")
+
+
+def _write_rendered(report, fmt: str, path: Path) -> None:  # type: ignore[no-untyped-def]
+    from xxgk.render import render
+
+    data = render(report, fmt)
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise InputError(
+            f"无法写入输出文件（{exc.strerror or exc}）", f"cannot write output: {exc}",
+            path=str(path),
+        ) from exc

@@ -1,0 +1,256 @@
+"""``xxgk corpus …``: the store of many reports — ingest, versions, stats, 雷同, export, charts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.orm import Session
+
+from xxgk.cli.app import app
+from xxgk.cli.common import JobsOption, OutputOption, PathsArgument, write_output
+from xxgk.db import make_engine, upgrade_to_head
+from xxgk.db.migrate import open_database
+from xxgk.db.units import get_unit
+from xxgk.errors import InputError
+
+corpus_app = typer.Typer(
+    name="corpus", help="报告库：批量入库、版本、统计、雷同检测、开放数据导出与图表。",
+    no_args_is_help=True,
+)
+app.add_typer(corpus_app, name="corpus")
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db", metavar="URL", help="数据库URL或SQLite文件（默认 XXGK_DATABASE_URL 或 xxgk.db）"
+    ),
+]
+YearOption = Annotated[int | None, typer.Option("--year", "-y", help="报告年度")]
+RATE_HELP = (
+    "排名所用比率：granted 公开率、partial、denied、unavailable、not_processed、other、"
+    "corrected_rate 纠正率"
+)
+
+
+class StatsBy(StrEnum):
+    unit = "unit"
+    region = "region"
+    year = "year"
+
+
+class TableFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class ChartKind(StrEnum):
+    trend = "trend"
+    mix = "mix"
+    ranking = "ranking"
+
+
+@contextmanager
+def _session(db: str | None) -> Iterator[Session]:
+    engine = open_database(db)
+    try:
+        with Session(engine) as session, session.begin():
+            yield session
+    finally:
+        engine.dispose()
+
+
+@corpus_app.command("ingest")
+def ingest_command(paths: PathsArgument, db: DbOption = None, jobs: JobsOption = None) -> None:
+    """解析、校验报告文件并存入报告库（同一文件重复入库不变；文件变化则成为新版本）。
+
+    Example:
+        xxgk corpus ingest reports/ --db sqlite:///xxgk.db
+    """
+    from xxgk.corpus import ingest_paths
+    from xxgk.corpus.text import summary_lines
+
+    engine = make_engine(db)
+    try:
+        upgrade_to_head(engine)
+        columns = (TextColumn("入库"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("入库", total=None)
+            summary = ingest_paths(
+                engine, paths, jobs=jobs, progress=lambda n: bar.advance(task, n)
+            )
+    finally:
+        engine.dispose()
+    typer.echo("\n".join(summary_lines(summary)))
+    if summary.failed:
+        raise typer.Exit(2)
+
+
+@corpus_app.command("unmatched")
+def unmatched_command(db: DbOption = None) -> None:
+    """列出未匹配到单位的报告（在单位表中补充后运行 rematch）。"""
+    from xxgk.corpus.queries import unmatched
+
+    with _session(db) as session:
+        rows = unmatched(session)
+        for row in rows:
+            name = row.organization or "（未识别报告主体）"
+            typer.echo(f"{name}\t{row.year or ''}\t{row.source}")
+    typer.echo(f"共{len(rows)}份未匹配报告。")
+
+
+@corpus_app.command("rematch")
+def rematch_command(db: DbOption = None) -> None:
+    """按现有单位表重新匹配未匹配的报告，并补做跨年度检查。"""
+    from xxgk.corpus.queries import rematch
+
+    with _session(db) as session:
+        count = rematch(session)
+    typer.echo(f"新匹配{count}份报告。")
+
+
+@corpus_app.command("versions")
+def versions_command(
+    unit: Annotated[str, typer.Option("--unit", "-u", help="单位代码或名称")],
+    year: Annotated[int, typer.Option("--year", "-y", help="报告年度")],
+    db: DbOption = None,
+) -> None:
+    """列出某单位某年度报告的各个版本，以及每一版相对上一版变化的单元格。"""
+    from xxgk.corpus.queries import versions
+    from xxgk.model.cells import cell_title
+
+    with _session(db) as session:
+        stored = versions(session, get_unit(session, unit), year)
+        if not stored:
+            typer.echo(f"{unit} 没有{year}年度的报告。")
+        before = None
+        for row in stored:
+            mark = "（当前）" if row.current else ""
+            typer.echo(f"第{row.version}版{mark}  入库{row.ingested_at:%Y-%m-%d %H:%M}  "
+                       f"{row.source}  sha256:{row.source_hash[:12]}")
+            if before is not None:
+                for key, value in row.cells.items():
+                    if before.cells.get(key) != value:
+                        typer.echo(f"    {cell_title(key)}：{before.cells.get(key)} → {value}")
+            before = row
+
+
+@corpus_app.command("findings")
+def findings_command(year: YearOption = None, db: DbOption = None) -> None:
+    """列出跨年度检查的发现（上年结转、现行有效衔接、与上年度雷同）。"""
+    from xxgk.corpus.queries import cross_year_findings
+
+    with _session(db) as session:
+        found = cross_year_findings(session, year)
+        for report, finding in found:
+            typer.echo(f"{report.organization}\t{report.year}\t{finding.severity}\t"
+                       f"{finding.code}\t{finding.message}")
+    typer.echo(f"共{len(found)}项跨年度发现。")
+
+
+@corpus_app.command("stats")
+def stats_command(
+    by: Annotated[
+        StatsBy, typer.Option("--by", help="按单位、地区（含下级）或年度统计")
+    ] = StatsBy.unit,
+    year: YearOption = None,
+    rank_by: Annotated[str | None, typer.Option("--rank", metavar="RATE", help=RATE_HELP)] = None,
+    min_n: Annotated[int, typer.Option("--min-n", help="参与排名的最小样本数")] = 30,
+    output_format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """申请数量、办理结果比例（附件数）、结转、复议诉讼与纠正率、逾期和错误报告。"""
+    from xxgk.corpus import stats
+    from xxgk.corpus.text import stats_csv, stats_json, stats_text
+
+    if rank_by is not None and rank_by not in stats.RATES:
+        raise InputError(f"未知的比率“{rank_by}”：{RATE_HELP}", f"unknown rate {rank_by!r}")
+    with _session(db) as session:
+        if by is StatsBy.region:
+            if year is None:
+                raise InputError("按地区统计需要 --year", "--by region needs --year")
+            rows = stats.by_region(session, year)
+        elif by is StatsBy.year:
+            rows = stats.by_year(session)
+        else:
+            rows = stats.by_unit(session, year)
+    if output_format is TableFormat.csv:
+        text = stats_csv(rows)
+    elif output_format is TableFormat.json:
+        text = stats_json(rows)
+    else:
+        text = stats_text(rows, rank_by, min_n)
+    write_output(text, output)
+
+
+@corpus_app.command("similar")
+def similar_command(
+    year: Annotated[int, typer.Option("--year", "-y", help="报告年度")],
+    threshold: Annotated[float, typer.Option(help="相似度阈值（0–1）")] = 0.8,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    db: DbOption = None,
+) -> None:
+    """检测同一年度不同单位之间雷同的段落（MinHash/LSH），按相似度列出成对结果。"""
+    from xxgk.corpus.similarity import similar_sections
+    from xxgk.corpus.text import pair_lines
+
+    if not 0 < threshold <= 1:
+        raise InputError("相似度阈值应在0到1之间", "threshold must be in (0, 1]")
+    with _session(db) as session:
+        pairs = similar_sections(session, year, threshold=threshold)
+    if as_json:
+        typer.echo(json.dumps([p.to_dict() for p in pairs], ensure_ascii=False, indent=2))
+    else:
+        typer.echo("\n".join(pair_lines(pairs)))
+
+
+@corpus_app.command("export")
+def export_command(
+    to: Annotated[str, typer.Option("--to", help="csv、xlsx、parquet 或 jsonl")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出目录")] = Path("corpus-export"),
+    year: YearOption = None,
+    db: DbOption = None,
+) -> None:
+    """导出开放数据：每份报告一行（全部单元格为列）、长表（单位、年度、键、值、来源）和发现。"""
+    from xxgk.corpus.export import export
+
+    with _session(db) as session:
+        paths = export(session, to, out, year=year)
+    typer.echo("\n".join(str(p) for p in paths))
+
+
+@corpus_app.command("chart")
+def chart_command(
+    kind: Annotated[
+        ChartKind, typer.Option("--kind", help="trend 年度趋势、mix 办理结果构成、ranking 排名")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件（.png 或 .svg）")],
+    year: YearOption = None,
+    rank_by: Annotated[str, typer.Option("--rank", metavar="RATE", help=RATE_HELP)] = "granted",
+    min_n: Annotated[int, typer.Option("--min-n", help="参与排名的最小样本数")] = 30,
+    db: DbOption = None,
+) -> None:
+    """绘制图表（中文标签，需要中文字体）。"""
+    from xxgk.corpus import charts, stats
+
+    fmt = charts.chart_format(out)
+    with _session(db) as session:
+        if kind is ChartKind.ranking:
+            if rank_by not in stats.RATES:
+                raise InputError(f"未知的比率“{rank_by}”：{RATE_HELP}", f"unknown rate {rank_by!r}")
+            data = charts.ranking_chart(stats.by_unit(session, year), rank_by, fmt, min_n=min_n)
+        else:
+            years = [f for f in stats.by_year(session) if year is None or f.year == year]
+            draw = charts.trend_chart if kind is ChartKind.trend else charts.mix_chart
+            data = draw(years, fmt)
+    charts.write_chart(data, out)
+    typer.echo(str(out))
