@@ -9,7 +9,9 @@ from __future__ import annotations
 import sys
 
 from xxgk.cli import (
+    aggregate_cmd,  # noqa: F401
     check_cmd,  # noqa: F401
+    corpus_cmd,  # noqa: F401
     demo_cmd,  # noqa: F401
     parse_cmd,  # noqa: F401
     register_cmd,  # noqa: F401
