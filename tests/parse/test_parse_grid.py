@@ -6,6 +6,9 @@ cells as ``""``; places are table/row/cell indexes, not lines and columns.
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from xxgk.findings import Location
 from xxgk.model import cells
 from xxgk.parse import interpret
@@ -26,7 +29,9 @@ def _row(table: int, row: int, texts: list[str]) -> SourceLine:
     )
 
 
-def _grid_document(blank_first: bool = False) -> SourceDocument:
+def _grid_document(
+    blank_first: bool = False, table3: dict[str, list[int | None]] | None = None
+) -> SourceDocument:
     lines = [_para("示例市交通运输局2024年政府信息公开工作年度报告", 0)]
     lines += [_para("一、总体情况", 1), _para("本年度工作平稳有序。", 2)]
     lines.append(_para("二、主动公开政府信息情况", 3))
@@ -48,6 +53,8 @@ def _grid_document(blank_first: bool = False) -> SourceDocument:
     ]
     for row in cells.REQUEST_ROWS:
         values = ["2", "1", "0", "0", "0", "0", "3"] if row.key == "new" else ["0"] * 7
+        if table3 is not None:
+            values = ["" if v is None else str(v) for v in table3[row.key]]
         first = [row.group] if row.group and row.number in ("（一）", "1.") else []
         t3.append(first + [row.printed] + values)
     lines += [_row(1, i, r) for i, r in enumerate(t3)]
@@ -92,3 +99,23 @@ def test_parse_grid_blank_first_value_stays_in_its_column() -> None:
     assert report.values["active.rules.repealed"] == 0
     blank = [f for f in report.findings if f.code == "parse-cell-blank"]
     assert [f.cells for f in blank] == [("active.rules.issued",)]
+
+
+_cell = st.one_of(st.none(), st.integers(min_value=0, max_value=99999))
+_table3 = st.fixed_dictionaries(
+    {row.key: st.lists(_cell, min_size=7, max_size=7) for row in cells.REQUEST_ROWS}
+)
+
+
+@given(_table3)
+def test_parse_grid_random_table_three_with_blanks(table3: dict[str, list[int | None]]) -> None:
+    report = interpret(_grid_document(table3=table3))
+    assert {r: report.row("requests", r) for r in table3} == table3
+    blanks = {f.cells[0] for f in report.findings if f.code == "parse-cell-blank"}
+    expected = {
+        cells.request_key(r, c.key)
+        for r, values in table3.items()
+        for c, v in zip(cells.REQUEST_COLUMNS, values, strict=True)
+        if v is None
+    }
+    assert blanks == expected
