@@ -75,3 +75,10 @@ def test_a_page_stored_rotated_is_read_as_it_is_shown(report):
     rotated = read_pdf(make_pdf([ops], rotate=90)).lines
     assert [line.text for line in rotated] == [line.text for line in upright]
     assert rotated[0].cells[0].location.bbox == upright[0].cells[0].location.bbox
+
+
+def test_double_borders_make_no_sliver_cells(report):
+    single = grid_ops(REVIEW, report, style="rects")
+    offset = [op for op in grid_ops(REVIEW, report, style="rects", x0=57.5, top=762.5)
+              if op.endswith(" re S")]
+    assert _rows(make_pdf([single + offset])) == _rows(make_pdf([single]))

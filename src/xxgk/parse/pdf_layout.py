@@ -20,6 +20,7 @@ from xxgk.parse.document import SourceCell, SourceLine
 
 THIN = 2.5  # a ruling is a path at most this thick (points)
 SNAP = 2.0  # coordinates closer than this are the same ruling line
+SLIVER = 4.0  # grid lines closer than this are one (a double border), never a cell
 
 
 @dataclass(frozen=True)
@@ -181,14 +182,14 @@ def _stroked(obj: pdfium.PdfObject) -> bool:
 def _snap(values: list[float]) -> list[float]:
     out: list[float] = []
     for v in sorted(values):
-        if not out or v - out[-1] > SNAP:
+        if not out or v - out[-1] > SLIVER:
             out.append(v)
     return out
 
 
 def _covers(segments: list[Segment], at: float, lo: float, hi: float) -> bool:
     mid = (lo + hi) / 2
-    return any(abs(p - at) <= SNAP and s - SNAP <= mid <= e + SNAP for p, s, e in segments)
+    return any(abs(p - at) <= SLIVER and s - SNAP <= mid <= e + SNAP for p, s, e in segments)
 
 
 def groups(horizontal: list[Segment], vertical: list[Segment]) -> list[tuple[list, list]]:
