@@ -20,7 +20,8 @@ def text_op(x: float, y: float, text: str, size: float = 8) -> str:
 def grid_ops(layout: TableLayout, report: Report, *, style: str, x0: float = 60,
              top: float = 760, width: float = 32, height: float = 22) -> list[str]:
     """Draw ``layout`` filled with ``report``: ``style`` is ``lines`` (every ruling a piece of
-    one path), ``rects`` (a stroked rectangle per cell) or ``none`` (unruled)."""
+    one path), ``rects`` (a stroked rectangle per cell), ``open`` (lines, but no left and
+    right outer border) or ``none`` (unruled)."""
     ops, pieces = [], []
     for r, c, cell in layout.positions():
         x, y = x0 + c * width, top - (r + cell.rowspan) * height
@@ -32,7 +33,10 @@ def grid_ops(layout: TableLayout, report: Report, *, style: str, x0: float = 60,
             ops.append(f"{x:.1f} {y:.1f} {w:.1f} {h:.1f} re S")
         pieces += [((x, y), (x + w, y)), ((x, y + h), (x + w, y + h)),
                    ((x, y), (x, y + h)), ((x + w, y), (x + w, y + h))]
-    if style == "lines":
+    if style == "open":
+        right = x0 + layout.columns * width
+        pieces = [p for p in pieces if not (p[0][0] == p[1][0] and p[0][0] in (x0, right))]
+    if style in ("lines", "open"):
         ops.append(" ".join(f"{a[0]:.1f} {a[1]:.1f} m {b[0]:.1f} {b[1]:.1f} l"
                             for a, b in pieces) + " S")
     return ops

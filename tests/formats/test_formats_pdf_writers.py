@@ -26,7 +26,7 @@ def _rows(pdf: bytes) -> list[list[str]]:
     return [[c.text for c in line.cells] for line in read_pdf(pdf).lines if line.in_table]
 
 
-@pytest.mark.parametrize("style", ["lines", "rects"])
+@pytest.mark.parametrize("style", ["lines", "rects", "open"])
 def test_table_four_is_rebuilt_whatever_draws_its_rulings(report, style):
     rows = _rows(make_pdf([grid_ops(REVIEW, report, style=style)]))
     assert rows[0] == [REVIEW_GROUPS[0].label, "行政诉讼"]

@@ -232,8 +232,11 @@ class Grid:
 
 def build_grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
     """Join elementary cells that no ruling separates: merged cells come out once."""
-    xs = _snap([x for x, _, _ in vertical])
-    ys = _snap([y for y, _, _ in horizontal])
+    # the outer edges are where the rulings end, also when a table has no outer border
+    xs = _snap([x for x, _, _ in vertical] + [min(h[1] for h in horizontal),
+                                               max(h[2] for h in horizontal)])
+    ys = _snap([y for y, _, _ in horizontal] + [min(v[1] for v in vertical),
+                                                 max(v[2] for v in vertical)])
     cols, rows = len(xs) - 1, len(ys) - 1
     parent = list(range(cols * rows))
 
