@@ -17,6 +17,7 @@ from xxgk.cli import (
     register_cmd,  # noqa: F401
     render_cmd,  # noqa: F401
     rules_cmd,  # noqa: F401
+    serve_cmd,  # noqa: F401
 )
 from xxgk.cli.app import app
 from xxgk.cli.common import print_error

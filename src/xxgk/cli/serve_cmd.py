@@ -1,0 +1,63 @@
+"""``xxgk serve``: run the web application with uvicorn (optionally with the demo data)."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from xxgk.cli.app import app
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口")] = 8000,
+    db: Annotated[str | None, typer.Option("--db", help="数据库URL或SQLite文件路径")] = None,
+    demo: Annotated[bool, typer.Option("--demo", help="空数据库时创建示例县演示数据")] = False,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="数据目录（会话密钥、演示账号），默认 ./data")
+    ] = None,
+) -> None:
+    """启动网页应用（年报检查、申请台账、年报编制、汇总与对比、公开目录）。
+
+    首次启动时在数据目录生成会话密钥；--demo 在空数据库中创建示例县、各角色演示账号
+    （密码随机生成并在启动时打印）、演示台账和由台账生成的年度报告。
+    在本机以外的地址监听时，会话Cookie只通过HTTPS发送。
+
+    \b
+    Example:
+        xxgk serve --demo
+        xxgk serve --host 0.0.0.0 --port 8080 --db postgresql+psycopg://xxgk@db/xxgk
+    """
+    import uvicorn
+
+    from xxgk.web import WebSettings, create_app
+    from xxgk.web.settings import default_data_dir
+
+    settings = WebSettings(
+        database_url=db, data_dir=data_dir or default_data_dir(), secure_cookies=not _loopback(host)
+    )
+    web = create_app(settings)
+    if demo:
+        from xxgk.web.demo import ensure_demo
+
+        with web.state.sessions() as session:
+            lines = ensure_demo(session, settings.data_dir)
+        typer.echo("演示账号 / demo accounts:")
+        for line in lines:
+            typer.echo(f"  {line}")
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    typer.echo(f"xxgk 网页应用已启动：http://{shown}:{port}/  （Ctrl+C 退出）")
+    uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -1,0 +1,129 @@
+"""The FastAPI application: ``create_app(settings)`` wires database, sessions, pages and API.
+
+Pages are server-rendered Chinese HTML; the JSON API lives under ``/api/v1`` with its OpenAPI
+document at ``/api/v1/openapi.json``. Handlers call the same library functions as the CLI.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from xxgk.db import make_engine, upgrade_to_head
+from xxgk.db.engine import make_session_factory
+from xxgk.errors import XxgkError
+from xxgk.web.errors import WebError, from_library
+from xxgk.web.pages import page
+from xxgk.web.security import LoginLimiter
+from xxgk.web.settings import WebSettings, load_secret
+
+LOG = logging.getLogger("xxgk.web")
+API_PREFIX = "/api/v1"
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; form-action 'self'; frame-ancestors 'none'"
+    ),
+}
+
+
+def create_app(settings: WebSettings | None = None) -> FastAPI:
+    """Return the web application for ``settings`` (database migrated, secret loaded)."""
+    from xxgk.web.routes import ROUTERS
+
+    settings = settings or WebSettings()
+    engine = make_engine(settings.database_url)
+    if settings.migrate:
+        upgrade_to_head(engine)
+    secret = settings.secret or load_secret(settings.data_dir)
+    app = FastAPI(
+        title="xxgk 政府信息公开",
+        version="1",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = make_session_factory(engine)
+    app.state.secret = secret
+    app.state.limiter = LoginLimiter(settings.login_attempts, settings.login_window_seconds)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret,
+        session_cookie="xxgk_session",
+        max_age=settings.session_max_age,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+    app.middleware("http")(_security_headers)
+    app.mount("/static", StaticFiles(packages=[("xxgk.web", "static")]), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    _install_handlers(app)
+    return app
+
+
+async def _security_headers(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]
+    response = await call_next(request)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith(API_PREFIX)
+
+
+def _respond(request: Request, error: WebError) -> Response:
+    if _is_api(request):
+        return JSONResponse(error.envelope(), status_code=error.status)
+    if error.status == 401:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    return page(request, "error.html", status_code=error.status, error=error)
+
+
+def _install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(WebError)
+    async def web_error(request: Request, exc: WebError) -> Response:
+        return _respond(request, exc)
+
+    @app.exception_handler(XxgkError)
+    async def library_error(request: Request, exc: XxgkError) -> Response:
+        return _respond(request, from_library(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        fields = {
+            ".".join(str(p) for p in e.get("loc", ())[1:]) or "request": str(e.get("msg", ""))
+            for e in exc.errors()
+        }
+        return _respond(
+            request,
+            WebError(422, "invalid_request", "请求参数不符合要求", "invalid request", fields),
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        messages = {404: "页面不存在", 405: "不支持此请求方法"}
+        message = messages.get(exc.status_code, "请求无法处理")
+        return _respond(
+            request, WebError(exc.status_code, f"http_{exc.status_code}", message, str(exc.detail))
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        LOG.exception("unexpected error on %s", request.url.path)
+        return _respond(
+            request,
+            WebError(500, "internal", "服务器内部错误，请稍后重试", "internal server error"),
+        )

@@ -1,0 +1,175 @@
+"""Request dependencies: the database session, the signed-in user and the user's scope.
+
+``Scope`` is the one place that decides what a user may see: every page and API route reads
+units and applications through it, so a unit's register cannot be reached by guessing ids —
+anything outside the scope is "not found", exactly like something that does not exist.
+Writes are checked again by the library (``xxgk.db.access.require``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cached_property
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xxgk.db.access import WRITERS, can_see_personal_data
+from xxgk.db.models import Role, Unit, User
+from xxgk.db.units import list_units
+from xxgk.register.models import Application
+from xxgk.web.errors import WebError, not_found
+
+
+def db_session(request: Request) -> Iterator[Session]:
+    """Yield a session; whatever a handler did not commit is rolled back when it closes."""
+    session = request.app.state.sessions()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def optional_user(
+    request: Request, session: Annotated[Session, Depends(db_session)]
+) -> User | None:
+    """Return the signed-in, active user, or None for a visitor."""
+    uid = request.session.get("uid")
+    if not isinstance(uid, int):
+        return None
+    user = session.get(User, uid)
+    if user is None or not user.active or request.session.get("pw") != _stamp(user):
+        request.session.pop("uid", None)
+        user = None
+    request.state.viewer = (
+        None
+        if user is None
+        else {
+            "name": user.display_name or user.username,
+            "role": user.role,
+            "role_label": Role(user.role).label,
+            "unit": user.unit.name if user.unit else "",
+        }
+    )
+    return user
+
+
+def required_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    """Return the signed-in user or refuse with 401 (pages turn it into the login page)."""
+    if user is None:
+        raise WebError(401, "login_required", "请先登录", "login required")
+    return user
+
+
+def _stamp(user: User) -> str:
+    """Return a short mark of the password hash: changing the password ends old sessions."""
+    return user.password_hash[-12:]
+
+
+def login_stamp(user: User) -> str:
+    """Return what the session stores next to the user id at login."""
+    return _stamp(user)
+
+
+class Scope:
+    """What ``user`` may see: the own unit, the subtree for unit admins and supervisors, all
+    for the system administrator."""
+
+    def __init__(self, session: Session, user: User):
+        self.session = session
+        self.user = user
+        self.role = Role(user.role)
+
+    @cached_property
+    def tree(self) -> list[tuple[int, Unit]]:
+        return list_units(self.session)
+
+    @cached_property
+    def unit_ids(self) -> frozenset[int]:
+        if self.role is Role.ADMIN:
+            return frozenset(u.id for _, u in self.tree)
+        if self.user.unit_id is None:
+            return frozenset()
+        if self.role in (Role.UNIT_ADMIN, Role.SUPERVISOR):
+            return frozenset(self._subtree(self.user.unit_id))
+        return frozenset({self.user.unit_id})
+
+    def _subtree(self, root: int) -> set[int]:
+        children: dict[int | None, list[int]] = {}
+        for _, unit in self.tree:
+            children.setdefault(unit.parent_id, []).append(unit.id)
+        found, todo = set(), [root]
+        while todo:
+            node = todo.pop()
+            found.add(node)
+            todo += children.get(node, [])
+        return found
+
+    def units(self) -> list[tuple[int, Unit]]:
+        """Return ``(depth, unit)`` of the units in scope, in tree order."""
+        return [(d, u) for d, u in self.tree if u.id in self.unit_ids]
+
+    def unit(self, unit_id: int | str | None) -> Unit:
+        """Return the unit ``unit_id`` (default: the user's own) or 404 outside the scope."""
+        if unit_id in (None, ""):
+            unit_id = self.user.unit_id or next((u.id for _, u in self.units()), None)
+        try:
+            key = int(unit_id)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise not_found("单位") from None
+        if key not in self.unit_ids:
+            raise not_found("单位")
+        unit = self.session.get(Unit, key)
+        if unit is None:
+            raise not_found("单位")
+        return unit
+
+    def application(self, app_id: int) -> Application:
+        """Return application ``app_id`` or 404 when it is missing or outside the scope."""
+        app = self.session.get(Application, app_id)
+        if app is None or app.unit_id not in self.unit_ids:
+            raise not_found("申请")
+        return app
+
+    def applications(
+        self, unit: Unit | None = None, year: int | None = None, include_void: bool = True
+    ) -> list[Application]:
+        """Return the applications in scope (of ``unit``, received in ``year``)."""
+        ids = [unit.id] if unit is not None else list(self.unit_ids)
+        query = select(Application).where(Application.unit_id.in_(ids))
+        if unit is not None and unit.id not in self.unit_ids:
+            raise not_found("单位")
+        if year is not None:
+            query = query.where(Application.year == year)
+        if not include_void:
+            query = query.where(Application.void.is_(False))
+        return list(
+            self.session.scalars(query.order_by(Application.unit_id, Application.number.desc()))
+        )
+
+    def can_write(self, unit: Unit) -> bool:
+        """Return True when the user may change ``unit``'s register."""
+        return (
+            self.role in WRITERS
+            and unit.id in self.unit_ids
+            and (self.role in (Role.ADMIN, Role.UNIT_ADMIN) or unit.id == self.user.unit_id)
+        )
+
+    def personal(self, unit: Unit) -> bool:
+        """Return True when applicants' names and contacts of ``unit`` may be shown."""
+        return can_see_personal_data(self.user, unit)
+
+
+def user_scope(
+    user: Annotated[User, Depends(required_user)],
+    session: Annotated[Session, Depends(db_session)],
+) -> Scope:
+    """Return the scope of the signed-in user."""
+    return Scope(session, user)
+
+
+SessionDep = Annotated[Session, Depends(db_session)]
+UserDep = Annotated[User | None, Depends(optional_user)]
+ScopeDep = Annotated[Scope, Depends(user_scope)]

@@ -1,0 +1,54 @@
+"""Rendering the Chinese pages: the Jinja2 environment and what every page gets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from xxgk.db.models import Role
+from xxgk.web.security import CSRF_FIELD, csrf_token
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
+NAV = (
+    ("/check", "年报检查", None),
+    ("/register", "申请台账", "register"),
+    ("/compile", "年报编制", "register"),
+    ("/overview", "汇总与对比", "overview"),
+    ("/public", "公开目录", None),
+)
+OVERVIEW_ROLES = frozenset({Role.SUPERVISOR, Role.UNIT_ADMIN, Role.ADMIN})
+
+
+def flash(request: Request, message: str, kind: str = "ok") -> None:
+    """Keep a message for the next page the user sees."""
+    request.session.setdefault("flash", []).append([kind, message])
+
+
+def nav_items(role: str | None) -> list[tuple[str, str]]:
+    """Return the menu entries a user of ``role`` (None: a visitor) can use."""
+    items = []
+    for href, label, need in NAV:
+        if need == "register" and role is None:
+            continue
+        if need == "overview" and (role is None or Role(role) not in OVERVIEW_ROLES):
+            continue
+        items.append((href, label))
+    return items
+
+
+def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render template ``name`` with the user, menu, CSRF token and pending messages."""
+    viewer = getattr(request.state, "viewer", None)
+    base = {
+        "viewer": viewer,
+        "nav": nav_items(viewer["role"] if viewer else None),
+        "path": request.url.path,
+        "csrf_field": CSRF_FIELD,
+        "csrf": csrf_token(request),
+        "flashes": request.session.pop("flash", []),
+    }
+    return TEMPLATES.TemplateResponse(request, name, {**base, **context}, status_code=status_code)

@@ -1,0 +1,273 @@
+"""The register as the pages and the API show it: list rows with their deadline marks, the
+filters, and the next legal steps of an application with the deadline each would give.
+
+Everything here reads through the library (``xxgk.register``); the deadline previews run the
+same ``compute_deadline`` on the application's facts with the step added, nothing is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from xxgk.db.models import Unit
+from xxgk.register.caldb import unit_calendar
+from xxgk.register.calendar import Calendar
+from xxgk.register.deadline import Deadline, compute_deadline
+from xxgk.register.models import Application, Event
+from xxgk.register.state import facts, live_events, status
+from xxgk.register.views import MASK, state_label
+from xxgk.register.vocab import APPLICANT_TYPES, CHANNEL_LABELS, Channel, EventKind
+
+DUE_SOON = 5
+"""Open applications with at most this many working days left are marked 即将到期."""
+STATES = {
+    "open": "办理中",
+    "overdue": "已逾期",
+    "due_soon": "即将到期",
+    "closed": "已办结",
+    "void": "已作废",
+}
+
+
+@dataclass(frozen=True)
+class DueMark:
+    """How urgent an open application is: ``overdue``, ``due_soon`` or ``""``, and why."""
+
+    css: str
+    text: str
+    left: int | None
+
+
+def due_mark(app: Application, calendar: Calendar, today: dt.date) -> DueMark:
+    """Return the deadline mark of ``app`` as of ``today``."""
+    if app.void or not status(app).is_open or app.due_on is None:
+        return DueMark("", "", None)
+    if app.due_on >= today:
+        left = len(calendar.working_days(today, app.due_on))
+    else:
+        left = -len(calendar.working_days(app.due_on, today)) or -1
+    if left < 0:
+        return DueMark("overdue", f"已逾期{-left}个工作日", left)
+    if left <= DUE_SOON:
+        return DueMark("due_soon", "今日到期" if left == 0 else f"剩余{left}个工作日", left)
+    return DueMark("", f"剩余{left}个工作日", left)
+
+
+def application_row(app: Application, mark: DueMark, personal: bool) -> dict[str, Any]:
+    """Return one row of the register list (personal data masked unless ``personal``)."""
+    return {
+        "id": app.id,
+        "number": app.number,
+        "unit": app.unit.name,
+        "unit_id": app.unit_id,
+        "channel": CHANNEL_LABELS[Channel(app.channel)],
+        "received_on": app.received_on.isoformat(),
+        "applicant_type": APPLICANT_TYPES.get(app.applicant_type, app.applicant_type),
+        "applicant_name": app.applicant_name if personal else MASK,
+        "request_text": app.request_text,
+        "due_on": app.due_on.isoformat() if app.due_on else None,
+        "provisional": app.due_provisional,
+        "state": state_label(app),
+        "open": not app.void and status(app).is_open,
+        "void": app.void,
+        "mark": mark.css,
+        "mark_text": mark.text,
+        "left": mark.left,
+    }
+
+
+def list_rows(
+    session: Session,
+    apps: list[Application],
+    *,
+    personal: Any,
+    today: dt.date,
+    state: str = "",
+    query: str = "",
+) -> list[dict[str, Any]]:
+    """Return the rows of ``apps`` that match the state filter and the search text.
+
+    ``personal(unit)`` says whether names may be shown; the search never matches a masked name.
+    """
+    calendars: dict[int, Calendar] = {}
+    rows = []
+    needle = query.strip()
+    for app in apps:
+        if app.unit_id not in calendars:
+            calendars[app.unit_id] = unit_calendar(session, app.unit)
+        row = application_row(app, due_mark(app, calendars[app.unit_id], today), personal(app.unit))
+        if _matches(row, state) and _found(row, needle):
+            rows.append(row)
+    return rows
+
+
+def _matches(row: dict[str, Any], state: str) -> bool:
+    if state == "void":
+        return row["void"]
+    if row["void"]:
+        return state == "all"
+    return {
+        "": True,
+        "all": True,
+        "open": row["open"],
+        "closed": not row["open"],
+        "overdue": row["mark"] == "overdue",
+        "due_soon": row["mark"] == "due_soon",
+    }.get(state, True)
+
+
+def _found(row: dict[str, Any], needle: str) -> bool:
+    if not needle:
+        return True
+    fields = (row["number"], row["request_text"], row["applicant_name"], row["unit"])
+    return any(needle in (value or "") for value in fields if value != MASK)
+
+
+@dataclass(frozen=True)
+class Step:
+    """A next legal step offered on the application page, with its preview deadline."""
+
+    kind: EventKind
+    hint: str
+    preview: Deadline | None
+    closes: bool = False
+
+
+HINTS = {
+    EventKind.CORRECTION_REQUESTED: "应在收到申请之日起7个工作日内一次性告知（第三十条）",
+    EventKind.CORRECTION_RECEIVED: "答复期限自收到补正后的申请之日起重新计算",
+    EventKind.CORRECTION_LAPSED: "申请人无正当理由逾期不补正，视为放弃申请，办结",
+    EventKind.CONSULTATION_SENT: "征求第三方或其他机关意见的时间不计入期限（最长15个工作日）",
+    EventKind.CONSULTATION_ANSWERED: "征求意见结束，期限继续计算",
+    EventKind.EXTENSION: "经负责人同意并告知申请人，可延长不超过20个工作日（第三十三条）",
+    EventKind.ART35_INQUIRY: "申请数量、频次明显超过合理范围时要求说明理由（第三十五条）",
+    EventKind.ART35_DEADLINE: "理由合理但无法在期限内答复的，可另定期限并告知申请人",
+    EventKind.FEE_NOTICE: "依照信息处理费管理办法收费的，发出收费通知",
+    EventKind.FEE_PAID: "申请人缴纳费用",
+    EventKind.FEE_UNPAID: "申请人逾期未缴费，视为放弃申请，办结",
+    EventKind.REPLY: "作出答复并送达，办结",
+    EventKind.WITHDRAWAL: "申请人撤回申请，办结",
+}
+CLOSING_STEPS = frozenset(
+    {EventKind.REPLY, EventKind.WITHDRAWAL, EventKind.CORRECTION_LAPSED, EventKind.FEE_UNPAID}
+)
+
+
+def next_steps(app: Application, calendar: Calendar, today: dt.date) -> list[Step]:
+    """Return the steps the law allows next for an open application, each with its deadline."""
+    if app.void or not status(app).is_open:
+        return []
+    live = live_events(app)
+    done = {EventKind(e.kind) for e in live}
+    kinds = []
+    if EventKind.CORRECTION_REQUESTED not in done:
+        kinds.append(EventKind.CORRECTION_REQUESTED)
+    elif EventKind.CORRECTION_RECEIVED not in done:
+        kinds += [EventKind.CORRECTION_RECEIVED, EventKind.CORRECTION_LAPSED]
+    kinds.append(EventKind.CONSULTATION_SENT)
+    if _pending(live, EventKind.CONSULTATION_SENT, EventKind.CONSULTATION_ANSWERED):
+        kinds.append(EventKind.CONSULTATION_ANSWERED)
+    if EventKind.EXTENSION not in done:
+        kinds.append(EventKind.EXTENSION)
+    kinds += [EventKind.ART35_INQUIRY, EventKind.ART35_DEADLINE]
+    if EventKind.FEE_NOTICE not in done:
+        kinds.append(EventKind.FEE_NOTICE)
+    elif _pending(live, EventKind.FEE_NOTICE, EventKind.FEE_PAID):
+        kinds += [EventKind.FEE_PAID, EventKind.FEE_UNPAID]
+    kinds += [EventKind.REPLY, EventKind.WITHDRAWAL]
+    day = max(today, app.received_on)
+    return [
+        Step(
+            k,
+            HINTS[k],
+            None
+            if k in CLOSING_STEPS or k is EventKind.ART35_DEADLINE
+            else preview(app, calendar, k, day),
+            k in CLOSING_STEPS,
+        )
+        for k in kinds
+    ]
+
+
+def _pending(live: list[Event], sent: EventKind, answer: EventKind) -> list[int]:
+    answered = {e.ref_id for e in live if e.kind == answer}
+    return [e.id for e in live if e.kind == sent and e.id not in answered]
+
+
+def preview(app: Application, calendar: Calendar, kind: EventKind, on: dt.date) -> Deadline:
+    """Return the deadline ``app`` would have if step ``kind`` were recorded on ``on``.
+
+    An extension is previewed at its maximum (20 working days, approved and notified that day).
+    """
+    live = live_events(app)
+    ref = None
+    if kind is EventKind.CONSULTATION_ANSWERED:
+        ref = _pending(live, EventKind.CONSULTATION_SENT, kind)[-1]
+    if kind is EventKind.FEE_PAID:
+        ref = _pending(live, EventKind.FEE_NOTICE, kind)[-1]
+    extension = kind is EventKind.EXTENSION
+    extra = Event(
+        kind=kind.value,
+        on=on,
+        ref_id=ref,
+        party="",
+        days=20 if extension else None,
+        approved_on=on if extension else None,
+        notified_on=on if extension else None,
+    )
+    fake = SimpleNamespace(
+        events=[*app.events, extra],
+        channel=app.channel,
+        arrived_on=app.arrived_on,
+        signed_on=app.signed_on,
+        confirmed_on=app.confirmed_on,
+        received_on=app.received_on,
+    )
+    return compute_deadline(facts(fake), calendar)  # type: ignore[arg-type]
+
+
+def current_deadline(session: Session, app: Application) -> Deadline:
+    """Return the application's deadline with its explanation, as the library computes it."""
+    return compute_deadline(facts(app), unit_calendar(session, app.unit))
+
+
+def timeline(app: Application) -> list[dict[str, Any]]:
+    """Return the events of ``app`` in order, voided ones marked."""
+    from xxgk.register.vocab import DELIVERIES, OUTCOMES
+
+    voided = {e.ref_id for e in app.events if e.kind == EventKind.VOIDED}
+    out = []
+    for e in app.events:
+        details = [
+            OUTCOMES.get(e.outcome or "", ""),
+            DELIVERIES.get(e.delivery or "", ""),
+            e.party,
+            f"延长{e.days}个工作日" if e.days else "",
+            f"批准{e.approved_on}" if e.approved_on else "",
+            f"告知{e.notified_on}" if e.notified_on else "",
+            f"另定期限{e.due_on}" if e.due_on else "",
+            f"金额{e.amount}元" if e.amount is not None else "",
+            f"作废事件#{e.ref_id}" if e.kind == EventKind.VOIDED else "",
+        ]
+        out.append(
+            {
+                "id": e.id,
+                "on": e.on.isoformat(),
+                "kind": EventKind(e.kind).label,
+                "details": "；".join(d for d in details if d),
+                "note": e.note,
+                "actor": e.actor_name,
+                "voided": e.id in voided,
+            }
+        )
+    return out
+
+
+def writable_units(units: list[tuple[int, Unit]], can_write: Any) -> list[Unit]:
+    """Return the units of the scope whose register the user may change."""
+    return [u for _, u in units if can_write(u)]

@@ -1,0 +1,317 @@
+"""The JSON API under ``/api/v1`` (OpenAPI at ``/api/v1/openapi.json``).
+
+It uses the same session cookie as the pages (``POST /api/v1/session`` signs in and returns
+the CSRF token to send as ``X-CSRF-Token`` on every change) and the same scope and library
+calls; errors are the envelope of ``xxgk.web.errors``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, UploadFile
+from pydantic import BaseModel, Field
+
+from xxgk.db.models import Role, User
+from xxgk.register.applications import register_application
+from xxgk.register.caldb import unit_calendar
+from xxgk.register.events import add_event
+from xxgk.web import portal
+from xxgk.web import register_view as rv
+from xxgk.web.deps import Scope, ScopeDep, SessionDep, UserDep
+from xxgk.web.errors import WebError, not_found
+from xxgk.web.forms import event_arguments, validate_application
+from xxgk.web.routes.auth import authenticate, start_session
+from xxgk.web.routes.check import check_bytes, read_upload
+from xxgk.web.routes.compile import compiled
+from xxgk.web.security import csrf_token, require_csrf_api
+
+router = APIRouter(prefix="/api/v1", tags=["api"], dependencies=[Depends(require_csrf_api)])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "请求被拒绝（错误信封）"},
+    401: {"description": "需要登录"},
+    403: {"description": "无权操作"},
+    404: {"description": "不存在或不在权限范围内"},
+    422: {"description": "字段校验失败（fields 给出各字段的说明）"},
+}
+
+
+class Credentials(BaseModel):
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=200)
+
+
+class NewApplication(BaseModel):
+    unit_id: int
+    channel: str = Field(description="in_person/post_signed/post_plain/online/fax/other 或中文")
+    arrived_on: str = ""
+    signed_on: str = ""
+    confirmed_on: str = ""
+    applicant_type: str = Field(description="申请人类型键，如 natural")
+    applicant_name: str = ""
+    applicant_contact: str = ""
+    request_text: str = ""
+    form_wanted: str = ""
+
+
+class NewEvent(BaseModel):
+    kind: str = Field(description="事件类型：键或中文，如 correction_requested / 补正告知")
+    on: str = Field(description="日期 YYYY-MM-DD")
+    outcome: str = ""
+    delivery: str = ""
+    days: str = ""
+    approved_on: str = ""
+    notified_on: str = ""
+    due_on: str = ""
+    amount: str = ""
+    party: str = ""
+    ref_id: str = ""
+    note: str = ""
+
+
+class OnlineApplication(BaseModel):
+    unit_id: int
+    applicant_type: str
+    applicant_name: str = Field(min_length=1, max_length=200)
+    applicant_contact: str = Field(min_length=1, max_length=200)
+    request_text: str = Field(min_length=1, max_length=4000)
+    form_wanted: str = ""
+
+
+def _user(user: User) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "username": user.username,
+        "role": user.role,
+        "role_label": Role(user.role).label,
+        "unit_id": user.unit_id,
+    }
+
+
+@router.post("/session", responses=ERRORS)
+def api_login(
+    session: SessionDep,
+    body: Credentials,
+    request: Request,
+) -> dict[str, Any]:
+    """登录：设置会话Cookie，返回CSRF令牌（此后的修改请求须带 X-CSRF-Token 头）。"""
+    user = authenticate(request, session, body.username.strip(), body.password)
+    start_session(request, session, user)
+    return {"user": _user(user), "csrf_token": csrf_token(request)}
+
+
+@router.delete("/session")
+def api_logout(request: Request) -> dict[str, Any]:
+    """退出登录。"""
+    request.session.clear()
+    return {"ok": True}
+
+
+@router.get("/me", responses=ERRORS)
+def api_me(
+    user: UserDep,
+    request: Request,
+) -> dict[str, Any]:
+    """当前用户与CSRF令牌。"""
+    if user is None:
+        raise WebError(401, "login_required", "请先登录", "login required")
+    return {"user": _user(user), "csrf_token": csrf_token(request)}
+
+
+@router.post("/check", responses=ERRORS)
+async def api_check(request: Request, file: UploadFile) -> dict[str, Any]:
+    """检查一份报告文件：返回规范JSON与检查发现（不保存任何内容）。"""
+    data = await read_upload(file, request.app.state.settings.max_upload_bytes)
+    result = check_bytes(data, file.filename or "upload")
+    if result.report is None:
+        raise WebError(400, "unreadable", result.error, "the file cannot be read as a report")
+    return {
+        "name": result.name,
+        "report": result.report.to_dict(),
+        "findings": [f.to_dict() for f in result.findings],
+    }
+
+
+@router.get("/units", responses=ERRORS)
+def api_units(
+    scope: ScopeDep,
+) -> list[dict[str, Any]]:
+    """权限范围内的单位（树形顺序）。"""
+    return [
+        {
+            "id": u.id,
+            "code": u.code,
+            "name": u.name,
+            "kind": u.kind,
+            "depth": d,
+            "parent_id": u.parent_id,
+            "writable": scope.can_write(u),
+        }
+        for d, u in scope.units()
+    ]
+
+
+@router.get("/applications", responses=ERRORS)
+def api_applications(
+    scope: ScopeDep,
+    unit_id: int | None = None,
+    year: int | None = None,
+    state: str = "",
+    q: str = "",
+) -> list[dict[str, Any]]:
+    """申请台账列表：按单位、年度、状态（open/closed/overdue/due_soon/void）筛选并搜索。"""
+    unit = scope.unit(unit_id) if unit_id is not None else None
+    return rv.list_rows(
+        scope.session,
+        scope.applications(unit, year),
+        personal=scope.personal,
+        today=dt.date.today(),
+        state=state,
+        query=q,
+    )
+
+
+def _detail(scope: Scope, app_id: int) -> dict[str, Any]:
+    app = scope.application(app_id)
+    today = dt.date.today()
+    calendar = unit_calendar(scope.session, app.unit)
+    personal = scope.personal(app.unit)
+    deadline = rv.current_deadline(scope.session, app)
+    steps = rv.next_steps(app, calendar, today) if scope.can_write(app.unit) else []
+    return {
+        **rv.application_row(app, rv.due_mark(app, calendar, today), personal),
+        "applicant_contact": app.applicant_contact if personal else "***",
+        "form_wanted": app.form_wanted,
+        "deadline": {
+            "date": deadline.date.isoformat(),
+            "provisional": deadline.provisional,
+            "explanation": list(deadline.explanation),
+        },
+        "events": rv.timeline(app),
+        "next_steps": [
+            {
+                "kind": s.kind.value,
+                "label": s.kind.label,
+                "hint": s.hint,
+                "closes": s.closes,
+                "deadline_if_today": s.preview.date.isoformat() if s.preview else None,
+            }
+            for s in steps
+        ],
+    }
+
+
+@router.get("/applications/{app_id}", responses=ERRORS)
+def api_application(
+    scope: ScopeDep,
+    app_id: int,
+) -> dict[str, Any]:
+    """一件申请：记录、事件时间线、答复期限及其说明、可办理的下一步。"""
+    return _detail(scope, app_id)
+
+
+@router.post("/applications", status_code=201, responses=ERRORS)
+def api_register(
+    scope: ScopeDep,
+    body: NewApplication,
+) -> dict[str, Any]:
+    """登记一件申请；字段错误以 422 返回，fields 给出各字段的说明。"""
+    unit = scope.unit(body.unit_id)
+    values = {k: str(v) for k, v in body.model_dump().items() if k != "unit_id"}
+    form = validate_application(values, today=dt.date.today())
+    if not scope.can_write(unit):
+        raise WebError(403, "forbidden", "您无权向该单位的台账登记申请", "no write access")
+    if not form.ok:
+        raise WebError(
+            422, "invalid_fields", "申请信息有误，请按字段说明修改", "invalid fields", form.errors
+        )
+    app = register_application(session=scope.session, unit=unit, actor=scope.user, **form.clean)
+    scope.session.commit()
+    return _detail(scope, app.id)
+
+
+@router.post("/applications/{app_id}/events", status_code=201, responses=ERRORS)
+def api_event(
+    scope: ScopeDep,
+    app_id: int,
+    body: NewEvent,
+) -> dict[str, Any]:
+    """追加一个办理事件（补正告知、征求意见、延期、答复……），返回重新计算的期限。"""
+    app = scope.application(app_id)
+    args = event_arguments(body.model_dump())
+    add_event(session=scope.session, actor=scope.user, application=app, **args)
+    scope.session.commit()
+    return _detail(scope, app.id)
+
+
+@router.get("/reports/compiled", responses=ERRORS)
+def api_compiled(
+    scope: ScopeDep,
+    unit_id: int,
+    year: int,
+) -> dict[str, Any]:
+    """由台账生成的年度报告（规范JSON，含校验发现）。"""
+    if not 1990 < year < 2200:
+        raise WebError(400, "year", "年度超出范围", "year out of range")
+    report, _ = compiled(scope, str(unit_id), year)
+    return report.to_dict()
+
+
+@router.get("/public/reports")
+def api_public_reports(
+    session: SessionDep,
+) -> list[dict[str, Any]]:
+    """已发布的年度报告目录（无需登录）。"""
+    return portal.published_reports(session)
+
+
+@router.get("/public/reports/{report_id}", responses=ERRORS)
+def api_public_report(
+    session: SessionDep,
+    report_id: int,
+) -> dict[str, Any]:
+    """一份已发布报告的规范JSON（无需登录）。"""
+    found = portal.published_report(session, report_id)
+    if found is None:
+        raise not_found("报告")
+    return found[1].to_dict()
+
+
+@router.post("/public/applications", status_code=201, responses=ERRORS)
+def api_public_apply(
+    session: SessionDep,
+    body: OnlineApplication,
+    request: Request,
+) -> dict[str, Any]:
+    """网上提交政府信息公开申请（渠道“网络”），返回回执号。"""
+    today = dt.date.today()
+    unit = next((u for u in portal.public_units(session) if u.id == body.unit_id), None)
+    if unit is None:
+        raise not_found("机关")
+    values = {k: str(v) for k, v in body.model_dump().items() if k != "unit_id"}
+    form = validate_application(
+        {**values, "channel": "online", "confirmed_on": today.isoformat()}, today=today
+    )
+    if not form.ok:
+        raise WebError(422, "invalid_fields", "申请信息有误", "invalid fields", form.errors)
+    app, receipt = portal.submit_online(session, request.app.state.secret, unit, form.clean, today)
+    session.commit()
+    return {
+        "receipt": receipt,
+        "received_on": app.received_on.isoformat(),
+        "due_on": app.due_on.isoformat() if app.due_on else None,
+    }
+
+
+@router.get("/public/applications/{receipt}", responses=ERRORS)
+def api_public_status(
+    session: SessionDep,
+    receipt: str,
+    request: Request,
+) -> dict[str, Any]:
+    """凭回执号查询办理状态（不含任何个人信息）。"""
+    info = portal.status_of(session, request.app.state.secret, receipt)
+    if info is None:
+        raise not_found("申请")
+    return info

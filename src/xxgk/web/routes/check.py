@@ -1,0 +1,188 @@
+"""年报检查: upload report files (or paste text) and see the tables with their findings.
+
+Nothing is stored: the result page carries the canonical JSON in its download forms, and a
+download renders it again. A visitor checks one file at a time; signed-in users many.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi.responses import Response
+
+from xxgk.batch import REPORT_SUFFIXES, CheckOptions, validate_report
+from xxgk.cli.demo_cmd import example_paths
+from xxgk.db.models import User
+from xxgk.errors import InputError, XxgkError
+from xxgk.model.report import Report
+from xxgk.parse import parse_bytes, parse_text
+from xxgk.render import render
+from xxgk.web import report_view
+from xxgk.web.deps import UserDep
+from xxgk.web.errors import WebError, not_found
+from xxgk.web.pages import page
+from xxgk.web.security import require_csrf_form
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf_form)])
+DOWNLOADS = {
+    "json": ("application/json", ".json"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
+    "pdf": ("application/pdf", ".pdf"),
+}
+
+
+@dataclass
+class Checked:
+    """One checked input: its name, the report and findings, or why it could not be read."""
+
+    name: str
+    report: Report | None = None
+    findings: list[Any] = field(default_factory=list)
+    error: str = ""
+
+    def view(self) -> dict[str, Any]:
+        if self.report is None:
+            return {"name": self.name, "error": self.error}
+        counts = {
+            s: sum(f.severity.value == s for f in self.findings)
+            for s in ("error", "warning", "info")
+        }
+        return {
+            "name": self.name,
+            "error": "",
+            "title": report_view.title(self.report),
+            "counts": counts,
+            "tables": report_view.tables(self.report, self.findings),
+            "findings": report_view.finding_rows(self.findings),
+            "sections": report_view.sections(self.report),
+            "canonical": json.dumps(self.report.to_dict(), ensure_ascii=False),
+        }
+
+
+def check_bytes(data: bytes, name: str) -> Checked:
+    """Parse and validate one input; an unusable file becomes a one-line reason."""
+    try:
+        report = parse_bytes(data, source=name, name=name)
+        result = validate_report(report, CheckOptions())
+    except XxgkError as exc:
+        return Checked(name, error=exc.describe())
+    report.findings = list(result.findings)
+    return Checked(name, report, list(result.findings))
+
+
+def check_pasted(text: str) -> Checked:
+    """Parse and validate pasted text."""
+    try:
+        report = parse_text(text, source="粘贴的文本")
+        result = validate_report(report, CheckOptions())
+    except XxgkError as exc:
+        return Checked("粘贴的文本", error=exc.describe())
+    report.findings = list(result.findings)
+    return Checked("粘贴的文本", report, list(result.findings))
+
+
+async def read_upload(upload: UploadFile, limit: int) -> bytes:
+    """Return the bytes of an upload, refusing types xxgk does not read and oversized files."""
+    name = upload.filename or "上传文件"
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in REPORT_SUFFIXES:
+        allowed = "、".join(sorted(REPORT_SUFFIXES))
+        raise WebError(
+            415,
+            "unsupported_type",
+            f"文件“{name}”的类型不受支持，可上传：{allowed}",
+            f"unsupported file type {suffix!r}",
+        )
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        raise WebError(
+            413, "too_large", f"文件“{name}”超过{limit // (1024 * 1024)}MB的上限", "file too large"
+        )
+    return data
+
+
+async def check_uploads(
+    request: Request, files: list[UploadFile], text: str, user: User | None
+) -> list[Checked]:
+    """Check the uploaded files and the pasted text, within the limits of the settings."""
+    settings = request.app.state.settings
+    files = [f for f in files if f.filename]
+    count = len(files) + (1 if text.strip() else 0)
+    if count == 0:
+        raise WebError(400, "empty", "请选择要检查的报告文件，或粘贴报告全文", "nothing to check")
+    most = settings.max_files if user else 1
+    if count > most:
+        why = "" if user else "（未登录时一次只能检查一份，登录后可批量检查）"
+        raise WebError(400, "too_many", f"一次最多检查{most}份报告{why}", "too many files")
+    results = [
+        check_bytes(await read_upload(f, settings.max_upload_bytes), f.filename or "")
+        for f in files
+    ]
+    if text.strip():
+        results.append(check_pasted(text))
+    return results
+
+
+@router.get("/check")
+def check_form(
+    user: UserDep,
+    request: Request,
+):
+    examples = [p.name for p in example_paths()]
+    return page(request, "check.html", examples=examples, multiple=user is not None)
+
+
+@router.post("/check")
+async def check_submit(
+    user: UserDep,
+    request: Request,
+    files: list[UploadFile] | None = None,
+    text: str = Form(""),
+):
+    results = await check_uploads(request, files or [], text, user)
+    return page(request, "check_result.html", results=[r.view() for r in results])
+
+
+@router.get("/check/example/{name}")
+def check_example(
+    user: UserDep,
+    request: Request,
+    name: str,
+):
+    path = next((p for p in example_paths() if p.name == name), None)
+    if path is None:
+        raise not_found("示例")
+    result = check_bytes(path.read_bytes(), path.name)
+    return page(request, "check_result.html", results=[result.view()])
+
+
+def report_download(report: Report, to: str, stem: str) -> Response:
+    """Return ``report`` as a file download in format ``to``."""
+    if to not in DOWNLOADS:
+        raise WebError(400, "format", f"不支持的下载格式“{to}”", f"unknown format {to!r}")
+    media, suffix = DOWNLOADS[to]
+    if to == "json":
+        body = json.dumps(report.to_dict(), ensure_ascii=False, indent=2).encode("utf-8")
+    else:
+        body = render(report, to)
+    filename = quote(f"{stem}{suffix}")
+    return Response(
+        body,
+        media_type=media,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"},
+    )
+
+
+@router.post("/check/download")
+def check_download(report_json: str = Form(...), to: str = Form("json")) -> Response:
+    try:
+        report = Report.from_dict(json.loads(report_json))
+    except (ValueError, TypeError, KeyError) as exc:
+        raise InputError("报告数据无法读取，请重新检查", f"bad canonical JSON: {exc}") from exc
+    stem = report_view.title(report) or "报告"
+    return report_download(report, to, stem)

@@ -1,0 +1,227 @@
+"""申请台账 pages: the list with filters, the new-application form, the application page with
+its timeline and next steps, and the Excel import/export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from xxgk.errors import RegisterError
+from xxgk.register.applications import register_application
+from xxgk.register.caldb import unit_calendar
+from xxgk.register.events import add_event
+from xxgk.register.vocab import (
+    APPLICANT_TYPES,
+    DELIVERIES,
+    OUTCOMES,
+    Channel,
+    EventKind,
+)
+from xxgk.register.xlsx import export_xlsx, import_xlsx
+from xxgk.web import register_view as rv
+from xxgk.web.deps import Scope, ScopeDep
+from xxgk.web.errors import WebError
+from xxgk.web.forms import event_arguments, validate_application
+from xxgk.web.pages import flash, page
+from xxgk.web.security import require_csrf_form
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf_form)])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORM_FIELDS = (
+    "unit",
+    "channel",
+    "arrived_on",
+    "signed_on",
+    "confirmed_on",
+    "applicant_type",
+    "applicant_name",
+    "applicant_contact",
+    "request_text",
+    "form_wanted",
+)
+
+
+def _year(text: str) -> int | None:
+    return int(text) if text.isdigit() and 1990 < int(text) < 2200 else None
+
+
+@router.get("/register")
+def register_list(
+    scope: ScopeDep,
+    request: Request,
+    unit: str = "",
+    year: str = "",
+    state: str = "",
+    q: str = "",
+):
+    chosen = scope.unit(unit) if unit else None
+    apps = scope.applications(chosen, _year(year))
+    rows = rv.list_rows(
+        scope.session, apps, personal=scope.personal, today=dt.date.today(), state=state, query=q
+    )
+    return page(
+        request,
+        "register_list.html",
+        rows=rows,
+        units=scope.units(),
+        writable=rv.writable_units(scope.units(), scope.can_write),
+        filters={"unit": unit, "year": year, "state": state, "q": q},
+        states=rv.STATES,
+    )
+
+
+def _form_page(
+    request: Request,
+    scope: Scope,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status_code: int = 200,
+):
+    return page(
+        request,
+        "register_new.html",
+        status_code=status_code,
+        values=values,
+        errors=errors,
+        units=rv.writable_units(scope.units(), scope.can_write),
+        channels=[(c.value, c.label) for c in Channel],
+        applicant_types=APPLICANT_TYPES,
+        today=dt.date.today().isoformat(),
+    )
+
+
+@router.get("/register/new")
+def register_new(
+    scope: ScopeDep,
+    request: Request,
+):
+    values = {
+        "unit": str(scope.user.unit_id or ""),
+        "channel": Channel.IN_PERSON.value,
+        "arrived_on": dt.date.today().isoformat(),
+        "applicant_type": "natural_person",
+    }
+    return _form_page(request, scope, values, {})
+
+
+@router.post("/register/new")
+async def register_create(
+    scope: ScopeDep,
+    request: Request,
+):
+    submitted = await request.form()
+    values = {k: str(submitted.get(k, "")) for k in FORM_FIELDS}
+    form = validate_application(values, today=dt.date.today())
+    unit = scope.unit(values["unit"]) if values["unit"] else None
+    if unit is None or not scope.can_write(unit):
+        form.errors["unit"] = "请选择您有权登记的单位"
+    if not form.ok:
+        return _form_page(request, scope, form.values, form.errors, 422)
+    assert unit is not None
+    try:
+        app = register_application(session=scope.session, unit=unit, actor=scope.user, **form.clean)
+    except RegisterError as exc:
+        return _form_page(request, scope, form.values, {"form": exc.message_zh}, 422)
+    scope.session.commit()
+    flash(request, f"已登记申请{app.number}，答复期限{app.due_on}")
+    return RedirectResponse(f"/register/applications/{app.id}", status_code=303)
+
+
+@router.get("/register/applications/{app_id}")
+def application_page(
+    scope: ScopeDep,
+    request: Request,
+    app_id: int,
+):
+    app = scope.application(app_id)
+    today = dt.date.today()
+    calendar = unit_calendar(scope.session, app.unit)
+    row = rv.application_row(app, rv.due_mark(app, calendar, today), scope.personal(app.unit))
+    writable = scope.can_write(app.unit)
+    return page(
+        request,
+        "register_app.html",
+        app=app,
+        row=row,
+        contact=app.applicant_contact if scope.personal(app.unit) else "***",
+        deadline=rv.current_deadline(scope.session, app),
+        events=rv.timeline(app),
+        steps=rv.next_steps(app, calendar, today) if writable else [],
+        writable=writable,
+        today=today.isoformat(),
+        outcomes=OUTCOMES,
+        deliveries=DELIVERIES,
+        kinds=EventKind,
+    )
+
+
+@router.post("/register/applications/{app_id}/events")
+async def application_event(
+    scope: ScopeDep,
+    request: Request,
+    app_id: int,
+):
+    app = scope.application(app_id)
+    submitted = await request.form()
+    try:
+        args = event_arguments({k: str(v) for k, v in submitted.items()})
+        event = add_event(session=scope.session, actor=scope.user, application=app, **args)
+    except RegisterError as exc:
+        scope.session.rollback()
+        flash(request, exc.message_zh, "error")
+    else:
+        scope.session.commit()
+        flash(request, f"已记录“{EventKind(event.kind).label}”，答复期限{app.due_on}")
+    return RedirectResponse(f"/register/applications/{app_id}", status_code=303)
+
+
+@router.get("/register/export")
+def register_export(
+    scope: ScopeDep,
+    unit: str = "",
+) -> Response:
+    chosen = scope.unit(unit)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "taizhang.xlsx"
+        export_xlsx(scope.session, chosen, path, viewer=scope.user)
+        body = path.read_bytes()
+    name = quote(f"{chosen.name}申请台账.xlsx")
+    return Response(
+        body,
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
+    )
+
+
+@router.post("/register/import")
+async def register_import(
+    scope: ScopeDep,
+    request: Request,
+    file: UploadFile,
+    unit: str = Form(""),
+):
+    chosen = scope.unit(unit)
+    if not scope.can_write(chosen):
+        raise WebError(403, "forbidden", "您无权向该单位的台账导入数据", "no write access")
+    limit = request.app.state.settings.max_upload_bytes
+    data = await file.read(limit + 1)
+    if len(data) > limit or not (file.filename or "").lower().endswith(".xlsx"):
+        flash(request, "请上传不超过上限的 .xlsx 台账文件", "error")
+        return RedirectResponse("/register", status_code=303)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "upload.xlsx"
+        path.write_bytes(data)
+        try:
+            result = import_xlsx(session=scope.session, unit=chosen, actor=scope.user, path=path)
+        except RegisterError as exc:
+            scope.session.rollback()
+            flash(request, exc.message_zh, "error")
+            return RedirectResponse("/register", status_code=303)
+    scope.session.commit()
+    flash(request, f"已导入{result.imported}条申请")
+    return RedirectResponse(f"/register?unit={chosen.id}", status_code=303)

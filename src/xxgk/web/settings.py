@@ -1,0 +1,52 @@
+"""Settings of the web application and the secret that signs its session cookies.
+
+The secret is never in the repository: it is generated at first start into the data folder
+(``secret.key``, readable by the owner only) and read back on every later start, so sessions
+survive a restart.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DATA_DIR_ENV = "XXGK_DATA_DIR"
+SECRET_FILE = "secret.key"
+
+
+def default_data_dir() -> Path:
+    """Return the data folder: ``XXGK_DATA_DIR`` or ``./data``."""
+    return Path(os.environ.get(DATA_DIR_ENV) or "data")
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """What ``create_app`` needs; every field has a safe default."""
+
+    database_url: str | None = None
+    data_dir: Path = field(default_factory=default_data_dir)
+    secure_cookies: bool = True
+    session_max_age: int = 8 * 3600
+    max_upload_bytes: int = 20 * 1024 * 1024
+    max_files: int = 20
+    login_attempts: int = 5
+    login_window_seconds: int = 300
+    migrate: bool = True
+    secret: str | None = None
+
+
+def load_secret(data_dir: Path) -> str:
+    """Return the cookie-signing secret of ``data_dir``, creating it on first start."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / SECRET_FILE
+    if path.exists():
+        text = path.read_text(encoding="ascii").strip()
+        if len(text) >= 32:
+            return text
+    text = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(text + "\n")
+    return text

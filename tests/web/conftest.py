@@ -1,0 +1,47 @@
+"""Web fixtures: the demo database is built once per test session and copied for each test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from web_support import build_demo, copy_demo, login, new_client
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    folder = tmp_path_factory.mktemp("web-demo")
+    return folder, build_demo(folder)
+
+
+@pytest.fixture
+def demo(demo_template, tmp_path) -> tuple[Path, dict[str, str]]:
+    """A fresh copy of the demo database and the demo passwords."""
+    source, passwords = demo_template
+    copy_demo(source, tmp_path)
+    return tmp_path, passwords
+
+
+@pytest.fixture
+def client(demo):
+    folder, _ = demo
+    with new_client(folder) as c:
+        yield c
+
+
+@pytest.fixture
+def as_user(demo):
+    """Return a function giving a signed-in client for a demo username."""
+    folder, passwords = demo
+    clients = []
+
+    def make(username: str):
+        c = new_client(folder)
+        c.__enter__()
+        clients.append(c)
+        login(c, username, passwords[username])
+        return c
+
+    yield make
+    for c in clients:
+        c.__exit__(None, None, None)

@@ -1,0 +1,64 @@
+"""Helpers of the web tests: a demo database made once per session and copied per test, a
+client, and signing in with the demo passwords."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from xxgk.web import WebSettings, create_app
+from xxgk.web.demo import ensure_demo
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+SECRET = "test-secret-" + "x" * 40
+
+
+def build_demo(folder: Path) -> dict[str, str]:
+    """Create a migrated demo database in ``folder``; return username → password."""
+    app = create_app(settings(folder))
+    with app.state.sessions() as session:
+        lines = ensure_demo(session, folder)
+    app.state.engine.dispose()
+    return {line.split("（")[0]: line.rsplit("密码：", 1)[1] for line in lines}
+
+
+def settings(folder: Path, **extra) -> WebSettings:
+    return WebSettings(
+        database_url=f"sqlite:///{folder / 'web.db'}",
+        data_dir=folder,
+        secure_cookies=False,
+        secret=SECRET,
+        **extra,
+    )
+
+
+def copy_demo(source: Path, target: Path) -> None:
+    shutil.copy(source / "web.db", target / "web.db")
+
+
+def token(client: TestClient, path: str = "/login") -> str:
+    """Return the CSRF token of the client's session (from a page's form)."""
+    match = TOKEN.search(client.get(path).text)
+    assert match, f"no CSRF token on {path}"
+    return match[1]
+
+
+def login(client: TestClient, username: str, password: str) -> None:
+    response = client.post(
+        "/login",
+        data={
+            "username": username,
+            "password": password,
+            "csrf_token": token(client),
+            "next": "/register",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text[:500]
+
+
+def new_client(folder: Path, **extra) -> TestClient:
+    return TestClient(create_app(settings(folder, migrate=False, **extra)))
