@@ -26,13 +26,13 @@ def build_demo(folder: Path) -> dict[str, str]:
 
 
 def settings(folder: Path, **extra) -> WebSettings:
-    return WebSettings(
-        database_url=f"sqlite:///{folder / 'web.db'}",
-        data_dir=folder,
-        secure_cookies=False,
-        secret=SECRET,
-        **extra,
-    )
+    values = {
+        "database_url": f"sqlite:///{folder / 'web.db'}",
+        "data_dir": folder,
+        "secure_cookies": False,
+        "secret": SECRET,
+    }
+    return WebSettings(**{**values, **extra})
 
 
 def copy_demo(source: Path, target: Path) -> None:
