@@ -1,0 +1,136 @@
+"""End to end in Debian's chromium (Playwright, never a downloaded browser) against uvicorn on
+a free localhost port: sign in, register, 补正 and reply with the deadline moving, check an
+uploaded report and see a finding highlighted, submit the public application form."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import uvicorn
+from web_support import settings
+
+from xxgk.cli.demo_cmd import example_paths
+from xxgk.web import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="/usr/bin/chromium missing: run scripts/setup-browser.sh"
+    ),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(demo_template, tmp_path_factory):
+    source, passwords = demo_template
+    folder = tmp_path_factory.mktemp("browser")
+    (folder / "web.db").write_bytes((source / "web.db").read_bytes())
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(settings(folder, migrate=False)),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+    )
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", passwords
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+def test_web_browser_register_correction_reply(server, browser):
+    base, passwords = server
+    page = browser.new_page()
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", "qinghe-clerk")
+    page.fill("input[name=password]", passwords["qinghe-clerk"])
+    page.click("button:has-text('登录')")
+    page.wait_for_url(f"{base}/register")
+    page.click("text=登记新申请")
+    day = (dt.date.today() - dt.timedelta(days=4)).isoformat()
+    page.fill("input[name=arrived_on]", day)
+    page.fill("input[name=applicant_name]", "浏览器测试人")
+    page.fill("textarea[name=request_text]", "示例县清河镇2026年公共厕所改造清单")
+    page.click("button:has-text('登记')")
+    page.wait_for_selector("#due-on")
+    first = page.inner_text("#due-on")
+    page.click("details[data-kind=correction_requested] summary")
+    page.click("details[data-kind=correction_requested] button")
+    page.wait_for_selector("text=已记录“补正告知”")
+    page.click("details[data-kind=correction_received] summary")
+    page.click("details[data-kind=correction_received] button")
+    page.wait_for_selector("text=已记录“补正收到”")
+    second = page.inner_text("#due-on")
+    assert second > first
+    page.click("details[data-kind=reply] summary")
+    page.click("details[data-kind=reply] button")
+    page.wait_for_selector("text=已记录“答复”")
+    assert "已办结" in page.inner_text("#state")
+    page.close()
+
+
+def test_web_browser_upload_report_shows_highlighted_finding(server, browser):
+    base, _ = server
+    path = next(p for p in example_paths() if p.name == "education-bureau-2024-errors.txt")
+    page = browser.new_page()
+    page.goto(f"{base}/check")
+    page.set_input_files("input[name=files]", str(path))
+    page.click("button:has-text('开始检查')")
+    cell = page.wait_for_selector("td.error")
+    cell.click()
+    info = page.wait_for_selector("#cell-info")
+    assert "单元格" in info.inner_text()
+    page.close()
+
+
+def test_web_browser_public_application(server, browser):
+    base, _ = server
+    page = browser.new_page()
+    page.goto(f"{base}/public/apply")
+    page.select_option("select[name=unit]", label="示例县清河镇人民政府")
+    page.fill("input[name=applicant_name]", "公众申请人")
+    page.fill("input[name=applicant_contact]", "gongzhong@example.org")
+    page.fill("textarea[name=request_text]", "清河镇2026年河道整治项目批复")
+    page.click("button:has-text('提交申请')")
+    receipt = page.wait_for_selector("#receipt").inner_text()
+    page.click("text=查询办理状态")
+    assert "办理中" in page.inner_text("#status")
+    assert receipt
+    page.close()
