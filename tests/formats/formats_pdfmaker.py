@@ -3,6 +3,9 @@ encoded, not embedded) and table rulings drawn the way a given PDF writer draws 
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from collections.abc import Iterable
 
 from xxgk.model.report import Report
@@ -75,3 +78,17 @@ def make_pdf(pages: Iterable[list[str]], *, rotate: int = 0) -> bytes:
     out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
             .encode())
     return out
+
+
+def without_borders(docx: bytes) -> bytes:
+    """Return a DOCX with every table border removed (an unruled table once printed)."""
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "word/document.xml":
+                data = re.sub(rb'(<w:(?:top|left|bottom|right|insideH|insideV) )w:val="single"',
+                              rb'\1w:val="nil"', data)
+            target.writestr(name, data)
+    return out.getvalue()

@@ -146,8 +146,10 @@ class _Fragments:
         self.below: dict[int, list[int]] = {a: [] for a in anchors}
 
     def is_fragment(self, i: int) -> bool:
+        """A line of label pieces only (a wrapped item, maybe beside a group label piece)."""
         cells = self.rows[i].line.cells
-        return len(cells) == 1 and not _is_number(cells[0]) and _x(cells[0])[1] <= self.value_x
+        return len(cells) <= 2 and all(not _is_number(c) and _x(c)[1] <= self.value_x
+                                       for c in cells)
 
     def assign(self) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
         rows, anchors = self.rows, self.anchors
@@ -189,7 +191,9 @@ class _Fragments:
 
 
 def _text(rows: list[PdfLine], indexes: list[int]) -> str:
-    return "".join(rows[i].line.cells[0].text for i in indexes)
+    """Return the item text of fragment lines: the rightmost piece of each (the items'
+    column; a group label piece would sit left of it)."""
+    return "".join(rows[i].line.cells[-1].text for i in indexes)
 
 
 def _completing(head: str, parts: list[str]) -> int:
@@ -246,7 +250,14 @@ def _stacks(band: list[PdfLine], value_x: float) -> list[list[SourceCell]]:
                 break
         else:
             stacks.append([(line, cell)])
-    return [[c for _, c in s] for s in stacks if len(s) >= 3]
+    return [[c for _, c in s] for s in stacks
+            if len(s) >= 3 or (len(s) == 2 and all(_beside(ln, c) for ln, c in s))]
+
+
+def _beside(line: PdfLine, cell: SourceCell) -> bool:
+    """Return True when something stands right of ``cell`` on its line: a piece of a group
+    label cut by a page break then still sits left of the items (two pieces are a stack)."""
+    return any(_x(other)[0] > _x(cell)[1] for other in line.line.cells if other is not cell)
 
 
 def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
