@@ -9,6 +9,7 @@ Memory stays flat in the size of the corpus: only one or two chunks are held at 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 from xxgk.batch import iter_report_paths
 from xxgk.corpus.models import StoredReport
 from xxgk.corpus.prepare import Payload, file_hash, init_worker, prepare_many
-from xxgk.corpus.writer import VersionChange, write_batch
+from xxgk.corpus.writer import VersionChange, remember_kinds, write_batch
 from xxgk.db.models import Unit
 
 CHUNK = 400
@@ -49,6 +50,8 @@ class IngestSummary:
     unmatched: list[Unmatched] = field(default_factory=list)
     with_errors: int = 0
     late: int = 0
+    write_seconds: float = 0.0
+    """Time the main process spent writing to the database (the store's own cost)."""
 
     @property
     def seen(self) -> int:
@@ -72,6 +75,7 @@ def ingest_paths(
     """Ingest every report file under ``paths`` into the store at ``engine``."""
     with Session(engine) as session:
         units = load_units(session)
+    remember_kinds(units)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     summary = IngestSummary()
     chunks = _chunks((str(p) for p in iter_report_paths(paths)), chunk)
@@ -117,15 +121,17 @@ def _chunks(items: Iterator[str], size: int) -> Iterator[list[str]]:
 def _new_items(engine: Engine, paths: list[str], summary: IngestSummary) -> list[tuple[str, str]]:
     """Hash ``paths``; return those whose content is not stored yet (first of duplicates)."""
     hashed: dict[str, str] = {}
+    seen: set[str] = set()
     for path in paths:
         try:
             digest = file_hash(path)
         except OSError as exc:
             summary.failed.append(f"{path}: 无法读取文件（{exc.strerror or exc}）(cannot read)")
             continue
-        if digest in hashed.values():
+        if digest in seen:
             summary.unchanged += 1
             continue
+        seen.add(digest)
         hashed[path] = digest
     with Session(engine) as session:
         known = set(
@@ -147,8 +153,10 @@ def _write(engine: Engine, payloads: list[Payload], summary: IngestSummary) -> N
             continue
         usable.append(payload)
         _note(payload, summary)
+    start = time.perf_counter()
     with Session(engine) as session, session.begin():
         result = write_batch(session, _unique(usable))
+    summary.write_seconds += time.perf_counter() - start
     summary.added += len(result.new_ids)
     summary.versions += result.versions
 
