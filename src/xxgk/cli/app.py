@@ -9,8 +9,9 @@ HELP_WIDTH = 100
 app = typer.Typer(
     name="xxgk",
     help=(
-        "xxgk：政府信息公开工作年度报告的解析、校验与渲染。\n\n"
-        "Parse, check and render annual government information-disclosure reports."
+        "xxgk：政府信息公开工作年度报告的解析、校验、渲染与汇总；申请台账；报告库；网页应用。\n\n"
+        "Parse, check, render and aggregate annual government information-disclosure reports;\n"
+        "the register of applications, the report corpus and the web application."
     ),
     no_args_is_help=True,
     add_completion=False,
