@@ -7,6 +7,7 @@ import random
 import pytest
 from formats_pdfmaker import grid_ops, make_pdf, text_op
 
+from xxgk.errors import InputError
 from xxgk.model.cells import REQUESTS_NOTE, REVIEW_COLUMNS, REVIEW_GROUPS
 from xxgk.parse.pdf import read_pdf
 from xxgk.render.layout import TABLE_BY_SECTION, TableLayout, format_value
@@ -82,3 +83,10 @@ def test_double_borders_make_no_sliver_cells(report):
     offset = [op for op in grid_ops(REVIEW, report, style="rects", x0=57.5, top=762.5)
               if op.endswith(" re S")]
     assert _rows(make_pdf([single + offset])) == _rows(make_pdf([single]))
+
+
+def test_a_text_layer_without_unicode_mapping_says_ocr_is_needed():
+    garbage = "".join(chr(0xE000 + i) for i in range(40))
+    pdf = make_pdf([[text_op(60, 700, garbage[:20]), text_op(60, 680, garbage[20:])]])
+    with pytest.raises(InputError, match="OCR"):
+        read_pdf(pdf, "garbled.pdf")

@@ -178,7 +178,25 @@ def read_pdf(data: bytes, name: str | None = None) -> SourceDocument:
             "the PDF has no text layer (a scan?); it needs OCR before it can be read",
             path=name,
         )
+    if _unreadable_share(lines) > UNREADABLE_SHARE:
+        raise InputError(
+            "PDF 的文字层无法识别（字体缺少编码映射，提取出的是乱码），需要先进行文字识别（OCR）",
+            "the PDF's text layer does not map to Unicode (fonts without ToUnicode); it "
+            "needs OCR",
+            path=name,
+        )
     return SourceDocument(lines, source=name, format_name="pdf")
+
+
+UNREADABLE_SHARE = 0.3
+"""Above this share of private-use or replacement characters, the text layer is garbage."""
+
+
+def _unreadable_share(lines: list[SourceLine]) -> float:
+    text = "".join(line.text for line in lines)
+    bad = sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd"
+              or (ch < " " and ch != "\t"))
+    return bad / max(len(text), 1)
 
 
 register_reader("pdf", read_pdf, sniff=sniff_pdf)
