@@ -83,3 +83,23 @@ def test_uninitialised_database_is_one_clear_error(tmp_path: Path) -> None:
     assert "xxgk register init" in str(runner.invoke(
         app, ["corpus", "stats", "--db", f"sqlite:///{tmp_path / 'none.db'}"]
     ).exception)
+
+
+def test_similar_and_chart_commands(db: str, tmp_path: Path) -> None:
+    from xxgk.corpus.charts import cjk_font
+
+    _run("corpus", "ingest", str(tmp_path / "in"), "--db", db, "--jobs", "1")
+    code, out = _run("corpus", "similar", "--year", "2024", "--json", "--db", db)
+    assert code == 0, out
+    assert isinstance(json.loads(out), list)
+    code, out = _run("corpus", "similar", "--year", "2024", "--threshold", "1.5", "--db", db)
+    assert code != 0
+    if cjk_font() is None:
+        pytest.skip("no CJK font installed on this machine")
+    target = tmp_path / "trend.svg"
+    code, out = _run("corpus", "chart", "--kind", "trend", "-o", str(target), "--db", db)
+    assert code == 0, out
+    assert b"<svg" in target.read_bytes()
+    code, out = _run("corpus", "chart", "--kind", "ranking", "-o", str(tmp_path / "r.gif"),
+                     "--db", db)
+    assert code != 0
