@@ -90,3 +90,12 @@ def test_a_text_layer_without_unicode_mapping_says_ocr_is_needed():
     pdf = make_pdf([[text_op(60, 700, garbage[:20]), text_op(60, 680, garbage[20:])]])
     with pytest.raises(InputError, match="OCR"):
         read_pdf(pdf, "garbled.pdf")
+
+
+def test_a_scanned_page_among_text_pages_is_a_finding(report):
+    drawing_only = ["60 60 400 600 re S"]  # a page that shows something but has no text
+    pdf = make_pdf([grid_ops(REVIEW, report, style="rects"), drawing_only, []])
+    doc = read_pdf(pdf, "mixed.pdf")
+    assert [(f.code, f.location.page) for f in doc.findings] == [
+        ("parse-pdf-page-without-text", 2)]
+    assert "第2页没有文字层" in doc.findings[0].message

@@ -17,7 +17,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
 from xxgk.errors import InputError
-from xxgk.findings import Location
+from xxgk.findings import Finding, FindingKind, Location, Severity, register_kind
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
 from xxgk.parse.pdf_layout import (
     Char,
@@ -38,6 +38,14 @@ MARGIN = 0.07  # share of the page height where running headers and footers sit
 _PAGE_NUMBER = re.compile(r"^[-—–_\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/／共]\s*\d{1,4}\s*页?)?"
                           r"[-—–_\s]*$|^[-—–]\s*[\divxlcIVXLC]+\s*[-—–]$")
 
+
+
+PAGE_WITHOUT_TEXT = register_kind(FindingKind(
+    "parse-pdf-page-without-text", Severity.WARNING, "PDF页面没有文字层",
+    "第{page}页没有文字层（可能是扫描页），该页的内容未能读取",
+    "扫描页只有图像，不经文字识别无法读取其中的文字和数值，相关表格可能缺失。",
+    ("#parse", "#pdf"),
+)).code
 
 
 def sniff_pdf(data: bytes, name: str | None = None) -> bool:
@@ -169,6 +177,9 @@ def read_pdf(data: bytes, name: str | None = None) -> SourceDocument:
                          f"cannot open the PDF (damaged or encrypted): {exc}", path=name) from exc
     try:
         pages = [_page_lines(n + 1, pdf[n]) for n in range(len(pdf))]
+        # a page that shows something (an image, outlined text) but has no text layer
+        blank = [n + 1 for n, (lines, _) in enumerate(pages)
+                 if not lines and next(iter(pdf[n].get_objects()), None) is not None]
     finally:
         pdf.close()
     lines = _drop_running(pages)
@@ -185,7 +196,9 @@ def read_pdf(data: bytes, name: str | None = None) -> SourceDocument:
             "needs OCR",
             path=name,
         )
-    return SourceDocument(lines, source=name, format_name="pdf")
+    findings = [Finding(PAGE_WITHOUT_TEXT, location=Location(page=n), params={"page": n})
+                for n in blank]
+    return SourceDocument(lines, source=name, format_name="pdf", findings=findings)
 
 
 UNREADABLE_SHARE = 0.3
