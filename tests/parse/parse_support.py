@@ -6,6 +6,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS_DIR = ROOT.parent / "shared" / "seeds"
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def seed_paths() -> list[Path]:
+    """Return the seed reports beside this checkout (empty where the folder is absent)."""
+    return sorted(SEEDS_DIR.glob("*.txt")) if SEEDS_DIR.is_dir() else []
+
 
 def flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
     """Return ``{"requests.new[0]": 3, "active.fees": 1.5, …}`` for a canonical dict."""

@@ -12,9 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from parse_support import differing, load_truth
+from parse_support import FIXTURES, differing, load_truth
 
-from conftest import FIXTURES
 from xxgk.findings import KINDS
 from xxgk.parse import parse_path
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from parse_support import differing, load_truth
+from parse_support import differing, load_truth, seed_paths
 
-from conftest import seed_paths
 from xxgk.findings import Severity
 from xxgk.model.cells import CELL_KEYS
 from xxgk.parse import parse_path
