@@ -204,3 +204,27 @@ def test_web_overview_for_supervisor_only(as_user):
     csv = sup.get("/overview/export.csv")
     assert "示例县交通运输局" in csv.content.decode("utf-8-sig")
     assert as_user("qinghe-clerk").get("/overview").status_code == 403
+
+
+def test_web_overview_from_the_report_store(as_user):
+    sup = as_user("county-supervisor")
+    page = sup.get("/overview").text
+    members = re.search(r'<table class="list" id="members">(.*?)</table>', page, re.S)[1]
+    assert re.search(r"<td>示例县石桥乡人民政府</td><td>缺报</td>", members)
+    assert re.search(r"<td>示例县清河镇人民政府</td><td>已报送", members)
+    pairs = re.search(r'<table class="list" id="pairs">(.*?)</table>', page, re.S)[1]
+    assert "示例县交通运输局" in pairs
+    assert "示例县教育局" in pairs
+    assert 'id="corpus-trend"' in page
+    chart = sup.get("/overview/trend.svg")
+    assert chart.headers["content-type"] == "image/svg+xml"
+    assert chart.content.lstrip().startswith(b"<?xml")
+    assert sup.get("/overview/opendata.xlsx").content[:2] == b"PK"
+
+
+def test_web_overview_pairs_stay_inside_the_scope(as_user):
+    admin = as_user("county-admin")
+    units = {u["name"]: u["id"] for u in admin.get("/api/v1/units").json()}
+    page = admin.get(f"/overview?unit={units['示例县交通运输局']}").text
+    assert "示例县交通运输局" in page
+    assert admin.get("/overview?unit=99999").status_code == 404

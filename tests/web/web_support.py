@@ -22,7 +22,7 @@ def build_demo(folder: Path) -> dict[str, str]:
     with app.state.sessions() as session:
         lines = ensure_demo(session, folder)
     app.state.engine.dispose()
-    return {line.split("（")[0]: line.rsplit("密码：", 1)[1] for line in lines}
+    return {line.split("（")[0]: line.rsplit("密码：", 1)[1] for line in lines if "密码：" in line}
 
 
 def settings(folder: Path, **extra) -> WebSettings:

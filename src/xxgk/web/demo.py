@@ -58,8 +58,13 @@ def is_empty(session: Session) -> bool:
 def ensure_demo(session: Session, data_dir: Path, today: dt.date | None = None) -> list[str]:
     """Create the demo on an empty database; return the account lines to print at start-up."""
     if is_empty(session):
-        accounts = create_demo(session, today or dt.date.today())
+        day = today or dt.date.today()
+        accounts = create_demo(session, day)
         session.commit()
+        try:
+            demo_corpus(session, data_dir / "demo-reports", day)
+        except ImportError as exc:  # the register demo stands without the report store
+            accounts.append(f"（报告库演示数据未创建：{exc}）")
         _save_accounts(data_dir, accounts)
     path = data_dir / ACCOUNTS_FILE
     return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
@@ -114,6 +119,38 @@ def create_demo(session: Session, today: dt.date) -> list[str]:
     _last_year(session, units, users, today)
     _this_year(session, units["qinghe"], users["qinghe-clerk"], today)
     return lines
+
+
+def demo_corpus(session: Session, folder: Path, today: dt.date) -> int:
+    """Write synthetic published reports of the demo units for the last two years (made by
+    ``xxgk.synth``, rendered as text) into ``folder`` and ingest them into the report store;
+    return the number of reports stored. The 石桥乡 report of last year is left out (缺报) and
+    the 教育局 copies the transport bureau's section 五 (雷同)."""
+    import random
+
+    from xxgk.corpus.ingest import ingest_paths
+    from xxgk.render import render
+    from xxgk.synth import random_report
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(2026)
+    last = today.year - 1
+    made = {}
+    for code, name, _kind, parent in UNITS:
+        if parent is None:
+            continue
+        previous = None
+        for year in (last - 1, last):
+            report = random_report(rng, organization=name, year=year, previous=previous)
+            previous = made[code, year] = report
+            if code == "jiaoyu" and year == last:  # a copied section, for 雷同 detection
+                report.sections["problems"] = made["jiaotong", year].sections["problems"]
+            if code == "shiqiao" and year == last:
+                continue
+            (folder / f"{code}-{year}.txt").write_bytes(render(report, "txt"))
+    session.commit()
+    summary = ingest_paths(session.get_bind(), [folder], jobs=1)
+    return summary.added
 
 
 def _last_year(

@@ -1,25 +1,29 @@
-"""汇总与对比 (supervising office, unit admins, administrators): report status of the units in
-scope for a year, the roll-up and the trend, and the open-data export."""
+"""汇总与对比 (supervising office, unit admins, administrators): the report status of the
+units in scope for a year, the roll-up from the report store with member status, the trend
+and its chart, near-identical sections, and the open-data exports."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import tempfile
+from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from xxgk.db.models import Role
-from xxgk.web import supervision
-from xxgk.web.deps import Scope, ScopeDep
+from xxgk.web import corpus_view, supervision
+from xxgk.web.deps import ScopeDep
 from xxgk.web.errors import WebError
 from xxgk.web.pages import OVERVIEW_ROLES, page
 
 router = APIRouter(include_in_schema=False)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _allowed(scope: Scope) -> None:
+def _allowed(scope: ScopeDep) -> None:
     if Role(scope.user.role) not in OVERVIEW_ROLES:
         raise WebError(
             403,
@@ -34,33 +38,37 @@ def _year(text: str) -> int:
 
 
 @router.get("/overview")
-def overview(
-    scope: ScopeDep,
-    request: Request,
-    year: str = "",
-):
+def overview(scope: ScopeDep, request: Request, year: str = "", unit: str = ""):
     _allowed(scope)
     y = _year(year)
+    root = scope.unit(unit)
     units = [u for _, u in scope.units()]
-    trend = supervision.rollup(scope.session, units, [y - 2, y - 1, y])
-    top = max(t["sums"]["requests.new.total"] for t in trend) or 1
+    register_trend = supervision.rollup(scope.session, units, [y - 2, y - 1, y])
+    top = max(t["sums"]["requests.new.total"] for t in register_trend) or 1
     return page(
         request,
         "overview.html",
         year=y,
         top=top,
+        root=root,
+        units=scope.units(),
         rows=supervision.status_table(scope.session, units, y),
-        trend=trend,
+        trend=register_trend,
         labels=supervision.rollup_labels(),
         keys=supervision.ROLLUP_KEYS,
+        **corpus_view.store_context(scope.session, root, y, set(scope.unit_ids)),
     )
 
 
+@router.get("/overview/trend.svg")
+def overview_chart(scope: ScopeDep) -> Response:
+    _allowed(scope)
+    svg = corpus_view.trend_svg(scope.session, set(scope.unit_ids))
+    return Response(svg, media_type="image/svg+xml")
+
+
 @router.get("/overview/export.csv")
-def overview_export(
-    scope: ScopeDep,
-    year: str = "",
-) -> Response:
+def overview_export(scope: ScopeDep, year: str = "") -> Response:
     _allowed(scope)
     y = _year(year)
     rows = supervision.status_table(scope.session, [u for _, u in scope.units()], y)
@@ -82,4 +90,21 @@ def overview_export(
         "\ufeff" + out.getvalue(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f"attachment; filename=xxgk-{y}.csv"},
+    )
+
+
+@router.get("/overview/opendata.xlsx")
+def overview_open_data(scope: ScopeDep, year: str = "") -> Response:
+    """The report store's open data (reports, cells, findings of published reports)."""
+    from xxgk.corpus.export import export
+
+    _allowed(scope)
+    y = _year(year)
+    with tempfile.TemporaryDirectory() as folder:
+        paths = export(scope.session, "xlsx", Path(folder), year=y)
+        body = paths[0].read_bytes()
+    return Response(
+        body,
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename=xxgk-open-data-{y}.xlsx"},
     )

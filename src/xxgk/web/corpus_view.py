@@ -1,0 +1,80 @@
+"""汇总与对比 from the report store (``xxgk.corpus``): the roll-up of a unit's subtree with
+each member's status, the trend over the years with its chart, and the near-identical
+sections of different units — all limited to the units the user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xxgk.db.models import Unit
+from xxgk.web import report_view
+
+
+def store_context(session: Session, root: Unit, year: int, unit_ids: set[int]) -> dict[str, Any]:
+    """Return what the page shows from the store, or ``store_missing`` when the corpus
+    package cannot be imported (the register part of the page still works)."""
+    try:
+        import xxgk.corpus.rollup  # noqa: F401
+    except ImportError as exc:
+        return {"store_missing": str(exc), "corpus": None, "corpus_trend": [], "pairs": []}
+    return {
+        "store_missing": "",
+        "corpus": rollup_view(session, root, year),
+        "corpus_trend": trend(session, unit_ids),
+        "pairs": similar_pairs(session, year, unit_ids),
+    }
+
+
+def rollup_view(session: Session, unit: Unit, year: int) -> dict[str, Any]:
+    """Return the roll-up of ``unit``'s subtree for ``year`` as the page shows it."""
+    from xxgk.corpus.rollup import rollup
+
+    result = rollup(session, unit, year)
+    findings = [*result.report.findings, *result.differences]
+    return {
+        "members": [s.to_dict() for s in result.statuses],
+        "counts": {k.label: v for k, v in result.counts().items()},
+        "tables": report_view.tables(result.report, findings),
+        "findings": report_view.finding_rows(findings),
+        "stored": any(s.submission is not None for s in result.statuses),
+    }
+
+
+def trend(session: Session, unit_ids: set[int]) -> list[Any]:
+    """Return one ``Figures`` row per year over the current reports of ``unit_ids``."""
+    from xxgk.corpus.stats import by_year
+
+    return [f for f in by_year(session, unit_ids) if f.year is not None]
+
+
+def trend_svg(session: Session, unit_ids: set[int]) -> bytes:
+    """Return the yearly trend chart of ``unit_ids`` as SVG."""
+    from xxgk.corpus.charts import trend_chart
+
+    return trend_chart(trend(session, unit_ids), "svg")
+
+
+def similar_pairs(session: Session, year: int, unit_ids: set[int]) -> list[dict[str, Any]]:
+    """Return the near-identical sections of ``year`` whose two reports are both in scope."""
+    from xxgk.corpus.models import StoredReport
+    from xxgk.corpus.similarity import similar_sections
+
+    pairs = similar_sections(session, year)
+    ids = {side.report_id for p in pairs for side in (p.first, p.second)}
+    owner = (
+        dict(
+            session.execute(
+                select(StoredReport.id, StoredReport.unit_id).where(StoredReport.id.in_(ids))
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    return [
+        p.to_dict()
+        for p in pairs
+        if owner.get(p.first.report_id) in unit_ids and owner.get(p.second.report_id) in unit_ids
+    ]
