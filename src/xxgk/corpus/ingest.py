@@ -20,9 +20,10 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from xxgk.batch import iter_report_paths
+from xxgk.corpus.crossyear import remember_kinds
 from xxgk.corpus.models import StoredReport
 from xxgk.corpus.prepare import Payload, file_hash, init_worker, prepare_many
-from xxgk.corpus.writer import VersionChange, remember_kinds, write_batch
+from xxgk.corpus.writer import VersionChange, write_batch
 from xxgk.db.models import Unit
 
 CHUNK = 400

@@ -9,9 +9,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from xxgk.corpus.codec import cells_from_json
+from xxgk.corpus.crossyear import load_report, refresh_cross_year
 from xxgk.corpus.models import StoredFinding, StoredReport
 from xxgk.corpus.names import UnitMatcher
-from xxgk.corpus.writer import load_report, refresh_cross_year
 from xxgk.db.models import Unit
 from xxgk.model.report import Report
 
