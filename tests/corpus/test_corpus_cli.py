@@ -103,3 +103,13 @@ def test_similar_and_chart_commands(db: str, tmp_path: Path) -> None:
     code, out = _run("corpus", "chart", "--kind", "ranking", "-o", str(tmp_path / "r.gif"),
                      "--db", db)
     assert code != 0
+
+
+def test_stats_scoped_to_a_subtree(db: str, tmp_path: Path) -> None:
+    _run("corpus", "ingest", str(tmp_path / "in"), "--db", db, "--jobs", "1")
+    code, out = _run("corpus", "stats", "--unit", "shiqiao", "--format", "json", "--db", db)
+    assert code == 0, out
+    assert [row["label"] for row in json.loads(out)] == ["示例县石桥乡人民政府"]
+    code, out = _run("corpus", "stats", "--by", "year", "--unit", "shili-x", "-f", "json",
+                     "--db", db)
+    assert [(row["year"], row["reports"]) for row in json.loads(out)] == [(2023, 1), (2024, 2)]

@@ -34,6 +34,9 @@ DbOption = Annotated[
     ),
 ]
 YearOption = Annotated[int | None, typer.Option("--year", "-y", help="报告年度")]
+ScopeOption = Annotated[
+    str | None, typer.Option("--unit", "-u", help="只统计该单位及其全部下级（代码或名称）")
+]
 RATE_HELP = (
     "排名所用比率：granted 公开率、partial、denied、unavailable、not_processed、other、"
     "corrected_rate 纠正率"
@@ -66,6 +69,12 @@ def _session(db: str | None) -> Iterator[Session]:
             yield session
     finally:
         engine.dispose()
+
+
+def _scope(session: Session, unit: str | None) -> set[int] | None:
+    from xxgk.corpus.stats import scope
+
+    return None if unit is None else scope(session, get_unit(session, unit))
 
 
 @corpus_app.command("ingest")
@@ -166,6 +175,7 @@ def stats_command(
     min_n: Annotated[int, typer.Option("--min-n", help="参与排名的最小样本数")] = 30,
     output_format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
     output: OutputOption = None,
+    unit: ScopeOption = None,
     db: DbOption = None,
 ) -> None:
     """申请数量、办理结果比例（附件数）、结转、复议诉讼与纠正率、逾期和错误报告。"""
@@ -180,9 +190,9 @@ def stats_command(
                 raise InputError("按地区统计需要 --year", "--by region needs --year")
             rows = stats.by_region(session, year)
         elif by is StatsBy.year:
-            rows = stats.by_year(session)
+            rows = stats.by_year(session, _scope(session, unit))
         else:
-            rows = stats.by_unit(session, year)
+            rows = stats.by_unit(session, year, _scope(session, unit))
     if output_format is TableFormat.csv:
         text = stats_csv(rows)
     elif output_format is TableFormat.json:
@@ -237,6 +247,7 @@ def chart_command(
     year: YearOption = None,
     rank_by: Annotated[str, typer.Option("--rank", metavar="RATE", help=RATE_HELP)] = "granted",
     min_n: Annotated[int, typer.Option("--min-n", help="参与排名的最小样本数")] = 30,
+    unit: ScopeOption = None,
     db: DbOption = None,
 ) -> None:
     """绘制图表（中文标签，需要中文字体）。"""
@@ -247,9 +258,11 @@ def chart_command(
         if kind is ChartKind.ranking:
             if rank_by not in stats.RATES:
                 raise InputError(f"未知的比率“{rank_by}”：{RATE_HELP}", f"unknown rate {rank_by!r}")
-            data = charts.ranking_chart(stats.by_unit(session, year), rank_by, fmt, min_n=min_n)
+            rows = stats.by_unit(session, year, _scope(session, unit))
+            data = charts.ranking_chart(rows, rank_by, fmt, min_n=min_n)
         else:
-            years = [f for f in stats.by_year(session) if year is None or f.year == year]
+            scoped = stats.by_year(session, _scope(session, unit))
+            years = [f for f in scoped if year is None or f.year == year]
             draw = charts.trend_chart if kind is ChartKind.trend else charts.mix_chart
             data = draw(years, fmt)
     charts.write_chart(data, out)

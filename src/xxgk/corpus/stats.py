@@ -134,11 +134,15 @@ def _count_cells() -> dict[str, list[str]]:
     }
 
 
-def by_unit(session: Session, year: int | None = None) -> list[Figures]:
-    """Return one row per current report: its unit (or printed name) and year."""
+def by_unit(
+    session: Session, year: int | None = None, unit_ids: set[int] | None = None
+) -> list[Figures]:
+    """Return one row per current report (of ``unit_ids`` when given): its unit and year."""
     names = dict(session.execute(select(Unit.id, Unit.name)).all())
     rows = []
     for row in current_cells(session, year=year):
+        if unit_ids is not None and row.unit_id not in unit_ids:
+            continue
         label = names.get(row.unit_id) or f"{row.organization}（未匹配）"
         figures = Figures(label, row.year)
         figures.add(cells_report(row), late=row.late, errors=row.errors)
@@ -174,6 +178,13 @@ def by_year(session: Session, unit_ids: set[int] | None = None) -> list[Figures]
         figures.year = row.year
         figures.add(cells_report(row), late=row.late, errors=row.errors)
     return [years[y] for y in sorted(years, key=lambda y: (y is None, y))]
+
+
+def scope(session: Session, unit: Unit) -> set[int]:
+    """Return the ids of ``unit`` and of every unit below it."""
+    from xxgk.corpus.queries import subtree
+
+    return {unit.id} | {t.id for t in subtree(session, unit)}
 
 
 def rank(rows: list[Figures], key: str, min_n: int = MIN_N) -> tuple[list[Figures], list[Figures]]:
