@@ -15,6 +15,7 @@ import uvicorn
 from web_support import settings
 
 from xxgk.cli.demo_cmd import example_paths
+from xxgk.parse import parse_bytes
 from xxgk.web import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -103,6 +104,25 @@ def test_web_browser_register_correction_reply(server, browser):
     page.click("details[data-kind=reply] button")
     page.wait_for_selector("text=已记录“答复”")
     assert "已办结" in page.inner_text("#state")
+    page.close()
+
+
+def test_web_browser_compile_download_docx_and_parse_back(server, browser, tmp_path):
+    base, passwords = server
+    page = browser.new_page()
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", "qinghe-reviewer")
+    page.fill("input[name=password]", passwords["qinghe-reviewer"])
+    page.click("button:has-text('登录')")
+    page.wait_for_url(f"{base}/register")
+    page.goto(f"{base}/compile?year={dt.date.today().year - 1}")
+    with page.expect_download() as download:
+        page.click("a.button:has-text('DOCX')")
+    target = tmp_path / "report.docx"
+    download.value.save_as(target)
+    report = parse_bytes(target.read_bytes(), name="report.docx")
+    assert report.organization == "示例县清河镇人民政府"
+    assert report.values["requests.new.total"] == 6
     page.close()
 
 

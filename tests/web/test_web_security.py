@@ -170,6 +170,7 @@ def test_web_supervisor_reads_subtree_masked_and_cannot_write(as_user):
     page = sup.get(f"/register/applications/{app_id}")
     assert page.status_code == 200
     assert "下一步" not in page.text
+    assert sup.get("/register/new").status_code == 403
     r = sup.post(
         f"/register/applications/{app_id}/events",
         data={"csrf_token": token(sup, "/register"), "kind": "撤回", "on": "2026-11-01"},

@@ -100,6 +100,8 @@ def register_new(
     scope: ScopeDep,
     request: Request,
 ):
+    if not rv.writable_units(scope.units(), scope.can_write):
+        raise WebError(403, "forbidden", "您的角色不能登记申请（督查为只读）", "read-only role")
     values = {
         "unit": str(scope.user.unit_id or ""),
         "channel": Channel.IN_PERSON.value,
