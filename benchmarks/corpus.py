@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from xxgk.corpus import ingest_paths
 from xxgk.corpus.rollup import rollup
+from xxgk.corpus.similarity import similar_sections
 from xxgk.db import make_engine, upgrade_to_head
 from xxgk.db.models import Unit
 from xxgk.render import render
@@ -132,6 +133,12 @@ def main(argv: list[str] | None = None) -> int:
             result = rollup(session, root, FIRST_YEAR + args.years - 1)
             seconds = time.perf_counter() - start
         print(f"汇总：{len(result.statuses)}个下级单位，用时{seconds:.2f}秒（目标<2秒，1万个单位）")
+        with Session(engine) as session:
+            start = time.perf_counter()
+            pairs = similar_sections(session, FIRST_YEAR + args.years - 1)
+            seconds = time.perf_counter() - start
+        print(f"雷同检测：{units}份报告，{len(pairs)}对，用时{seconds:.1f}秒"
+              "（合成报告的段落取自少量模板，雷同对远多于真实报告）")
         print(f"数据库大小：{(Path(tmp) / 'corpus.db').stat().st_size / 2**20:.0f} MB")
         engine.dispose()
     return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 from sqlalchemy import select
@@ -28,6 +29,8 @@ SHINGLE = 6
 MIN_SHINGLES = 40
 MAX_PER_SECTION = 50
 """At most this many partners are reported for one section (boilerplate shared by hundreds)."""
+MAX_CANDIDATES = 500
+"""At most this many LSH candidates are scored per section, so shared boilerplate stays linear."""
 
 _FEE = re.compile(r"处理费")
 _TABLE_LINE = re.compile(r"^[\s\d.,，/|—-]*$")
@@ -111,7 +114,7 @@ def similar_sections(
             if minhash is None:
                 continue
             found = []
-            for other_id in indexes[key].query(minhash):
+            for other_id in islice(indexes[key].query(minhash), MAX_CANDIDATES):
                 other_hash, other_body, other_side = kept[key][other_id]
                 if other_body == body:
                     continue
