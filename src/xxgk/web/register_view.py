@@ -47,15 +47,32 @@ def due_mark(app: Application, calendar: Calendar, today: dt.date) -> DueMark:
     """Return the deadline mark of ``app`` as of ``today``."""
     if app.void or not status(app).is_open or app.due_on is None:
         return DueMark("", "", None)
-    if app.due_on >= today:
-        left = len(calendar.working_days(today, app.due_on))
-    else:
-        left = -len(calendar.working_days(app.due_on, today)) or -1
+    left = working_days_left(calendar, today, app.due_on)
     if left < 0:
         return DueMark("overdue", f"已逾期{-left}个工作日", left)
     if left <= DUE_SOON:
         return DueMark("due_soon", "今日到期" if left == 0 else f"剩余{left}个工作日", left)
     return DueMark("", f"剩余{left}个工作日", left)
+
+
+_LEFT_CACHE: dict[tuple[str, dt.date, dt.date], int] = {}
+
+
+def working_days_left(calendar: Calendar, today: dt.date, due: dt.date) -> int:
+    """Return the working days from ``today`` to ``due`` (negative once overdue).
+
+    Counting walks the calendar day by day, so results are kept per calendar version, day and
+    deadline: a list of a thousand applications shares a few dozen deadlines.
+    """
+    key = (calendar.version, today, due)
+    if key not in _LEFT_CACHE:
+        if len(_LEFT_CACHE) > 20000:
+            _LEFT_CACHE.clear()
+        if due >= today:
+            _LEFT_CACHE[key] = len(calendar.working_days(today, due))
+        else:
+            _LEFT_CACHE[key] = -len(calendar.working_days(due, today)) or -1
+    return _LEFT_CACHE[key]
 
 
 def application_row(app: Application, mark: DueMark, personal: bool) -> dict[str, Any]:
