@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xxgk.db import make_engine, upgrade_to_head
 from xxgk.db.engine import make_session_factory
@@ -65,7 +66,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookies,
     )
-    app.middleware("http")(_security_headers)
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(packages=[("xxgk.web", "static")]), name="static")
     for router in ROUTERS:
         app.include_router(router)
@@ -73,11 +74,26 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     return app
 
 
-async def _security_headers(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]
-    response = await call_next(request)
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
+class SecurityHeaders:
+    """Add the security headers to every response (a plain ASGI middleware: no body copies)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in self.headers if k not in present]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def _is_api(request: Request) -> bool:
