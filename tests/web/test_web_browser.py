@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from conftest_paths import SEEDS
 from web_support import settings
 
 from xxgk.cli.demo_cmd import example_paths
@@ -137,6 +138,19 @@ def test_web_browser_upload_report_shows_highlighted_finding(server, browser):
     cell.click()
     info = page.wait_for_selector("#cell-info")
     assert "单元格" in info.inner_text()
+    page.close()
+
+
+@pytest.mark.skipif(not SEEDS, reason="../shared/seeds is not beside this checkout")
+def test_web_browser_upload_seed_report_lists_its_findings(server, browser):
+    base, _ = server
+    page = browser.new_page()
+    page.goto(f"{base}/check")
+    page.set_input_files("input[name=files]", str(SEEDS[0]))
+    page.click("button:has-text('开始检查')")
+    page.wait_for_selector("table[data-table=requests]")
+    assert page.query_selector("ol.findings") or page.query_selector("p.ok")
+    assert page.inner_text(".counts")
     page.close()
 
 
