@@ -92,6 +92,14 @@ def test_parse_units_encodings_detected(encoding: str) -> None:
     assert decoded.guessed == (encoding in ("gb18030", "gbk", "utf-16-le", "utf-16-be"))
 
 
+def test_parse_units_utf8_cut_mid_character_is_still_utf8() -> None:
+    text = "示例县清河镇人民政府2024年政府信息公开工作年度报告\n一、总体情况\n平稳。\n" * 3
+    decoded = bytes_to_text(text.encode("utf-8")[:-4])
+    assert decoded.text.startswith("示例县清河镇人民政府")
+    assert decoded.guessed
+    assert decoded.encoding.startswith("utf-8")
+
+
 def test_parse_units_text_reader_layouts() -> None:
     assert [c.text for c in line_to_cells("规章\t0\t\t0", 1).cells] == ["规章", "0", "", "0"]
     assert [c.text for c in line_to_cells("\t0", 1).cells] == ["0"]

@@ -1,7 +1,8 @@
 """Bytes to text: the encoding is detected, never assumed.
 
 Order: byte-order marks, then strict UTF-8, then the NUL pattern of BOM-less UTF-16, then
-strict GB18030 (which covers GBK and GB2312), and charset-normalizer only as the last resort.
+UTF-8 with a few damaged bytes, then strict GB18030 (which covers GBK and GB2312), and
+charset-normalizer only as the last resort.
 Anything that is not text (NUL bytes, mostly control characters) is refused.
 """
 
@@ -56,11 +57,27 @@ def _decode(data: bytes, source: str | None) -> Decoded:
         return _strict(data, utf16, source, guessed=True)
     if b"\x00" in data:
         raise _binary(source)
+    damaged = _nearly_utf8(data)
+    if damaged is not None:
+        return damaged
     try:
         return Decoded(data.decode("gb18030"), "gb18030", guessed=True)
     except UnicodeDecodeError:
         pass
     return _charset_normalizer(data, source)
+
+
+def _nearly_utf8(data: bytes) -> Decoded | None:
+    """Return UTF-8 text with a few damaged bytes replaced (a file cut mid-character).
+
+    A GBK file read as UTF-8 gives a replacement character for nearly every Chinese
+    character, so only a handful of them (at most 3, or one per thousand bytes) is accepted.
+    """
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    if bad <= max(3, len(data) // 1000):
+        return Decoded(text, "utf-8（含无法解码的字节）", guessed=True)
+    return None
 
 
 def _strict(data: bytes, encoding: str, source: str | None, *, guessed: bool) -> Decoded:
