@@ -88,3 +88,19 @@ def test_parse_oddities_placeholder_none_never_zero() -> None:
         None, None, None
     ]
     assert _codes(text).count("parse-cell-placeholder") == 3
+
+
+def test_parse_oddities_table_four_rows_with_columns_in_another_order() -> None:
+    text = TITLE + "四、政府信息公开行政复议、行政诉讼情况\n" + "\n".join(
+        [
+            "| | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 |",
+            "|---|---|---|---|---|---|",
+            "| 行政复议 | 2 | 1 | 0 | 0 | 1 |",
+            "| 未经复议直接起诉 | 1 | 0 | 1 | 0 | 0 |",
+            "| 复议后起诉 | 0 | 0 | 0 | 0 | 0 |",
+        ]
+    )
+    report = parse_text(text)
+    assert report.row("review_litigation", "review") == [1, 0, 0, 1, 2]
+    assert report.row("review_litigation", "litigation_direct") == [0, 1, 0, 0, 1]
+    assert "parse-header-missing" not in {f.code for f in report.findings}
