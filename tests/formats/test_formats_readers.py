@@ -10,6 +10,12 @@ from pathlib import Path
 import pytest
 
 from xxgk.errors import InputError
+from xxgk.model.cells import (
+    ACTIVE_BLOCKS,
+    REQUEST_ROW_BY_KEY,
+    RESULTS_GROUP,
+    REVIEW_COLUMNS,
+)
 from xxgk.parse import parse_path
 from xxgk.parse.docx import read_docx
 from xxgk.parse.html import clean_text, decode_markup, read_html
@@ -21,6 +27,7 @@ HERE = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 GOLDEN = sorted(p for p in HERE.iterdir() if p.with_name(f"{p.stem}.truth.json").is_file()
                 and p.suffix != ".json")
 KNOWN_GAPS: dict[str, str] = {}
+NEW = REQUEST_ROW_BY_KEY["new"]
 
 
 def _texts(doc) -> list[list[str]]:
@@ -67,10 +74,12 @@ def test_gbk_page_is_decoded_from_its_meta_charset_and_chrome_is_dropped():
 
 def test_br_inside_labels_joins_and_nbsp_cells_are_trimmed():
     doc = read_html((HERE / "html_chrome_gbk.html").read_bytes())
-    rows = [line for line in _texts(doc) if "结果维持" in line]
+    upheld, corrected = REVIEW_COLUMNS[0].label, REVIEW_COLUMNS[1].label
+    rows = [line for line in _texts(doc) if upheld in line]
     assert rows
-    assert rows[0][:2] == ["结果维持", "结果纠正"]
-    values = [line for line in _texts(doc) if line and line[0] == "行政许可"]
+    assert rows[0][:2] == [upheld, corrected]  # printed as 结果<br>维持
+    licensing = ACTIVE_BLOCKS[1].rows[0].label
+    values = [line for line in _texts(doc) if line and line[0] == licensing]
     assert values[0][1].isdigit()
 
 
@@ -91,7 +100,7 @@ def test_word_export_drops_the_hidden_width_row_and_office_markup():
 def test_report_inside_an_escaped_script_string_is_read():
     doc = read_html((HERE / "html_script_escaped.html").read_bytes())
     assert sum(line.in_table for line in doc.lines) > 40
-    assert any(line.cells[0].text.startswith("一、本年新收") for line in doc.lines)
+    assert any(line.cells[0].text == NEW.printed for line in doc.lines)
 
 
 @pytest.mark.parametrize(("raw", "clean"), [
@@ -121,7 +130,7 @@ def test_docx_split_table_keeps_rows_in_order_and_ignores_the_text_box():
 
 def test_docx_vertical_merge_appears_once():
     doc = read_docx((HERE / "docx_split_table.docx").read_bytes())
-    group = [c for line in doc.lines for c in line.cells if c.text == "三、本年度办理结果"]
+    group = [c for line in doc.lines for c in line.cells if c.text == RESULTS_GROUP]
     assert len(group) == 1
 
 
@@ -139,7 +148,7 @@ def test_a_broken_docx_is_an_input_error():
 def test_officer_workbook_reads_tables_as_rows_and_the_title_as_a_paragraph():
     doc = read_xlsx((HERE / "xlsx_officer.xlsx").read_bytes(), "book.xlsx")
     assert not doc.lines[0].in_table
-    row = next(line for line in doc.lines if line.cells[0].text.startswith("一、本年新收"))
+    row = next(line for line in doc.lines if line.cells[0].text == NEW.printed)
     assert len(row.cells) == 8
     assert row.cells[1].location.sheet == "2024年数据"
 
@@ -187,8 +196,8 @@ def test_pdf_table_three_over_two_pages_is_read_as_one_table():
 def test_pdf_wrapped_and_vertical_labels_are_read_in_one_piece():
     texts = [c.text for line in read_pdf((HERE / "pdf_paged_header.pdf").read_bytes()).lines
              for c in line.cells]
-    assert "三、本年度办理结果" in texts
-    assert "（二）部分公开（区分处理的，只计这一情形，不计其他情形）" in texts
+    assert RESULTS_GROUP in texts
+    assert REQUEST_ROW_BY_KEY["partially_granted"].printed in texts
 
 
 def test_scanned_pdf_says_ocr_is_needed():
