@@ -18,7 +18,7 @@ from xxgk.parse.labels import normalise
 from xxgk.parse.values import read_cell, split_label_numbers
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     """One cell (or one number of a space-separated run) of a table, with its place."""
 
@@ -71,7 +71,7 @@ def _cell_tokens(text: str, loc: Location, line: int, position: int) -> list[Tok
     return tokens
 
 
-@dataclass
+@dataclass(slots=True)
 class Region:
     """A label (one or more joined text tokens) and the value tokens that follow it."""
 
