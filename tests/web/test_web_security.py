@@ -107,6 +107,12 @@ def test_web_form_post_without_csrf_token_is_refused(as_user):
     assert r.status_code == 403
 
 
+def test_web_non_ascii_csrf_token_is_refused_not_a_crash(client):
+    token(client)  # the session now has a token to compare with
+    r = client.post("/login", data={"username": "admin", "password": "x", "csrf_token": "令牌"})
+    assert r.status_code == 403
+
+
 def test_web_login_form_without_csrf_token_is_refused(client):
     r = client.post("/login", data={"username": "admin", "password": "x"})
     assert r.status_code == 403

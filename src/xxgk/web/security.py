@@ -34,7 +34,12 @@ def csrf_token(request: Request) -> str:
 
 def _same(given: str | None, request: Request) -> bool:
     expected = request.session.get("csrf")
-    return bool(expected and given and hmac.compare_digest(str(given), str(expected)))
+    return bool(expected and given and _equal(str(given), str(expected)))
+
+
+def _equal(a: str, b: str) -> bool:
+    """Compare in constant time; as bytes, because ``compare_digest`` refuses non-ASCII text."""
+    return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
 
 
 async def require_csrf_form(request: Request) -> None:
@@ -112,6 +117,6 @@ def parse_receipt(secret: str, receipt: str) -> tuple[str, str] | None:
     unit_code, year, seq, _ = parts
     number = f"{year}-{seq}"
     expected = receipt_code(secret, unit_code, number)
-    if hmac.compare_digest(expected.upper(), receipt.strip().upper()):
+    if _equal(expected.upper(), receipt.strip().upper()):
         return unit_code, number
     return None
