@@ -215,3 +215,11 @@ def test_scanned_pdf_says_ocr_is_needed():
 ])
 def test_format_is_detected_by_content_not_extension(fixture, fmt):
     assert detect_format((HERE / fixture).read_bytes(), "misnamed.txt") == fmt
+
+
+def test_a_one_cell_layout_table_around_running_text_is_read_as_paragraphs():
+    paragraph = "（一）主动公开。" + "本机关按照条例要求，及时主动公开政府信息。" * 12
+    page = f"<html><body><table><tr><td><p>一、总体情况</p><p>{paragraph}</p></td></tr></table>"
+    lines = read_html(page.encode()).lines
+    assert [(line.in_table, line.text) for line in lines] == [
+        (False, "一、总体情况"), (False, paragraph)]

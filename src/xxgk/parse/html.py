@@ -143,21 +143,28 @@ class _Walker:
                 self.walk(child)
 
     def table(self, table: LexborNode) -> None:
-        """Emit a data table's rows; a table holding tables is layout, walked as blocks."""
+        """Emit a data table's rows. A table holding tables, or whose cells hold whole
+        paragraphs, is page layout and is walked as blocks instead."""
         if _has_nested_table(table):
+            self.walk(table)
+            return
+        plain = table.css_first(_NOT_PLAIN) is None
+        grid = [[clean_text(td.text(deep=True, separator="") if plain else _cell_text(td))
+                 for td in _cells(tr, plain)] for tr in _rows(table, plain)]
+        if any(len(text) > LAYOUT_CELL for row in grid for text in row):
             self.walk(table)
             return
         index = self.tables
         self.tables += 1
-        plain = table.css_first(_NOT_PLAIN) is None
-        for r, tr in enumerate(_rows(table, plain)):
-            cells = []
-            for c, td in enumerate(_cells(tr, plain)):
-                raw = td.text(deep=True, separator="") if plain else _cell_text(td)
-                text = clean_text(raw)
-                cells.append(SourceCell(text, Location(table=index, row=r, cell=c, text=text)))
-            if any(cell.text for cell in cells):
+        for r, row in enumerate(grid):
+            if any(row):
+                cells = [SourceCell(t, Location(table=index, row=r, cell=c, text=t))
+                         for c, t in enumerate(row)]
                 self.lines.append(SourceLine(cells, in_table=True))
+
+
+LAYOUT_CELL = 200
+"""A cell longer than this holds running text: its table is page layout, not data."""
 
 
 def _has_nested_table(table: LexborNode) -> bool:
