@@ -223,3 +223,24 @@ def test_a_one_cell_layout_table_around_running_text_is_read_as_paragraphs():
     lines = read_html(page.encode()).lines
     assert [(line.in_table, line.text) for line in lines] == [
         (False, "一、总体情况"), (False, paragraph)]
+
+
+def test_a_docx_framed_in_a_one_cell_table_reads_like_the_plain_one():
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    data = (HERE / "docx_split_table.docx").read_bytes()
+    document = Document(io.BytesIO(data))
+    body = document.element.body
+    frame = parse_xml(
+        '<w:tbl xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        "<w:tblPr/><w:tblGrid><w:gridCol/></w:tblGrid><w:tr><w:tc><w:tcPr/></w:tc></w:tr>"
+        "</w:tbl>")
+    cell = frame[-1][0]
+    for child in [c for c in body if not c.tag.endswith("sectPr")]:
+        cell.append(child)
+    body.insert(0, frame)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    framed = [line.text for line in read_docx(buffer.getvalue()).lines]
+    assert framed == [line.text for line in read_docx(data).lines]

@@ -99,19 +99,29 @@ class _Reader:
                 self.lines.append(SourceLine([SourceCell(text, location)]))
 
     def table(self, element: etree._Element) -> None:
+        """Emit a data table's rows. A table holding tables, or whose cells hold whole
+        paragraphs (a frame around the document), is layout: its cells are read as body."""
+        continued = _merge_continuations(element)
+        grid = [[tc for tc in _cells(tr) if tc not in continued] for tr in _rows(element)]
+        texts = [[clean_text("".join(tc.itertext(_T, with_tail=False))) for tc in row]
+                 for row in grid]
+        nested = any(next(tc.iter(_TBL), None) is not None for row in grid for tc in row)
+        if nested or any(len(t) > LAYOUT_CELL for row in texts for t in row):
+            for row in grid:
+                for tc in row:
+                    self.body(tc)
+            return
         index = self.tables
         self.tables += 1
-        continued = _merge_continuations(element)
-        for r, tr in enumerate(_rows(element)):
-            cells = []
-            for tc in _cells(tr):
-                if tc in continued:
-                    continue
-                text = clean_text("".join(tc.itertext(_T, with_tail=False)))
-                c = len(cells)
-                cells.append(SourceCell(text, Location(table=index, row=r, cell=c, text=text)))
-            if any(cell.text for cell in cells):
+        for r, row in enumerate(texts):
+            if any(row):
+                cells = [SourceCell(t, Location(table=index, row=r, cell=c, text=t))
+                         for c, t in enumerate(row)]
                 self.lines.append(SourceLine(cells, in_table=True))
+
+
+LAYOUT_CELL = 200
+"""A cell longer than this holds running text: its table frames the page, it is not data."""
 
 
 def _rows(table: etree._Element) -> list[etree._Element]:
