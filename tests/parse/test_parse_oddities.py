@@ -104,3 +104,17 @@ def test_parse_oddities_table_four_rows_with_columns_in_another_order() -> None:
     assert report.row("review_litigation", "review") == [1, 0, 0, 1, 2]
     assert report.row("review_litigation", "litigation_direct") == [0, 1, 0, 0, 1]
     assert "parse-header-missing" not in {f.code for f in report.findings}
+
+
+def test_parse_oddities_header_repeated_inside_table_three() -> None:
+    header = "自然人\t法人或其他组织\t总计\n商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\n"
+    rows = "（一）予以公开\t1\t0\t0\t0\t0\t0\t1\n" + header
+    rows += "（二）部分公开\t2\t0\t0\t0\t0\t0\t2\n"
+    rows += "3.其他\t4\t0\t0\t0\t0\t0\t4\n（七）总计\t7\t0\t0\t0\t0\t0\t7\n"
+    report = parse_text(TITLE + T3 + header + rows)
+    assert report.values["requests.other_other.total"] == 4
+    assert report.values["requests.total_handled.total"] == 7
+    assert report.values["requests.partially_granted.total"] == 2
+    codes = {f.code for f in report.findings}
+    assert "parse-row-duplicate" not in codes
+    assert "parse-label-unmatched" not in codes

@@ -12,7 +12,7 @@ from typing import Any
 
 from xxgk.parse import finding_kinds as fk
 from xxgk.parse.assign import Sink
-from xxgk.parse.labels import GROUP_PREFIXES, Entry
+from xxgk.parse.labels import GROUP_PREFIXES, Entry, leading_marker
 from xxgk.parse.matching import (
     Match,
     completes,
@@ -96,6 +96,8 @@ class RowClassifier:
     def _known(self, match: Match, tokens: list[Token], i: int) -> tuple[Meaning, int]:
         rows = match.of_role(*self.row_roles)
         columns = match.of_role("column", "legacy-column")
+        if rows and columns and self._in_header_run(tokens, i):
+            rows = []  # 其他 / 总计 of a header repeated inside the table (a page break)
         if rows and (self.in_body or not columns):
             return self._row(self._pick(rows), match.how, tokens, i, match.consumed), match.consumed
         self.last = None
@@ -105,6 +107,20 @@ class RowClassifier:
         if other.role in ("group", "block"):
             self.in_body = self.in_body or other.key != "legal_person"
         return Meaning(other.role, other.key, match.how, other.order), match.consumed
+
+    def _in_header_run(self, tokens: list[Token], i: int) -> bool:
+        """Return True when ``tokens[i]`` has no item marker and follows a header label."""
+        if leading_marker(tokens[i].text):
+            return False
+        j = i - 1
+        while j >= 0 and tokens[j].kind == "empty":
+            j -= 1
+        if j < 0 or tokens[j].kind != "text":
+            return False
+        return any(
+            e.role in ("column", "header") or e.key == "legal_person"
+            for e in self.table.get(tokens[j].norm, ())
+        )
 
     def _pick(self, rows: list[Entry]) -> Entry:
         ahead = [e for e in rows if e.order >= self.expected]
