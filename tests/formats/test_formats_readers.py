@@ -26,7 +26,6 @@ from xxgk.parse.xlsx import read_xlsx
 HERE = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 GOLDEN = sorted(p for p in HERE.iterdir() if p.with_name(f"{p.stem}.truth.json").is_file()
                 and p.suffix != ".json")
-KNOWN_GAPS: dict[str, str] = {}
 NEW = REQUEST_ROW_BY_KEY["new"]
 
 
@@ -51,8 +50,6 @@ def _flat(data: dict, prefix: str = "") -> dict:
 
 @pytest.mark.parametrize("path", GOLDEN, ids=lambda p: p.name)
 def test_fixture_parses_to_its_truth(path: Path):
-    if path.name in KNOWN_GAPS:
-        pytest.xfail(KNOWN_GAPS[path.name])
     truth = _flat(json.loads(path.with_name(f"{path.stem}.truth.json").read_text("utf-8")))
     got = _flat(parse_path(path).canonical())
     assert {k: got.get(k) for k in truth if got.get(k) != truth[k]} == {}
