@@ -45,3 +45,12 @@ def as_user(demo):
     yield make
     for c in clients:
         c.__exit__(None, None, None)
+
+
+@pytest.fixture
+def as_user_once(as_user):
+    """A signed-in clerk, the API's CSRF token and one open application of the clerk's unit."""
+    c = as_user("qinghe-clerk")
+    csrf = c.get("/api/v1/me").json()["csrf_token"]
+    app_id = c.get("/api/v1/applications?state=open").json()[0]["id"]
+    return c, csrf, app_id
