@@ -119,3 +119,13 @@ def test_parse_grid_random_table_three_with_blanks(table3: dict[str, list[int | 
         if v is None
     }
     assert blanks == expected
+
+
+def test_parse_grid_blank_first_value_of_table_four_stays_in_its_column() -> None:
+    doc = _grid_document()
+    last = next(i for i, line in enumerate(doc.lines) if line.cells[0].text == "1")
+    doc.lines[last].cells[0] = SourceCell("", Location(table=2, row=3, cell=0, text=""))
+    report = interpret(doc)
+    assert report.values["review_litigation.review.upheld"] is None
+    assert report.values["review_litigation.review.total"] == 1
+    assert report.values["review_litigation.litigation_after_review.total"] == 0

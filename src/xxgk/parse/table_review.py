@@ -72,19 +72,27 @@ def _read_rows(rows: dict[str, Region], columns: list[str], sink: Sink) -> None:
         assign_row(sink, group_name(group), keys, region.cells_for(len(keys)), check=_check(group))
 
 
+def _one_line(tokens: list[Token], count: int) -> list[Token] | None:
+    """Return the cells of the only line holding values when it prints exactly ``count``."""
+    lines = {t.line for t in tokens if t.kind != "empty"}
+    if len(lines) != 1:
+        return None
+    same = [t for t in tokens if t.line in lines]
+    return same if len(same) == count else None
+
+
 def _read_stream(regions: list[Region], columns: list[str], sink: Sink) -> None:
     tokens = [t for r in regions for t in r.values]
-    while tokens and tokens[0].kind == "empty":
-        tokens.pop(0)
-    while tokens and tokens[-1].kind == "empty":
-        tokens.pop()
     keys = [k for g in GROUPS for k in _keys(g, columns)]
+    row = _one_line(tokens, len(keys))  # a grid row of 15 cells: blanks stay in place
+    if row is None:
+        row = Region([], values=tokens).cells()
     checks = [_check(g) for g in GROUPS]
 
     def check(values):
         return all(c(values) for c in checks)
 
-    assign_row(sink, TABLE, keys, tokens, check=check)
+    assign_row(sink, TABLE, keys, row, check=check)
 
 
 def _column_order(labelled: list[Region], sink: Sink) -> list[str]:
