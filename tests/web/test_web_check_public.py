@@ -220,3 +220,20 @@ def test_web_openapi_document_and_no_server_error_on_its_gets(as_user):
             url = re.sub(r"\{[^}]+\}", value, path)
             for query in ("", "?unit_id=abc&year=x&state=zz&q=%3Cx", "?unit_id=1&year=99999"):
                 assert c.get(url + query).status_code < 500, url + query
+
+
+def test_web_online_applications_are_rate_limited_per_client(demo):
+    folder, _ = demo
+    body = {
+        "unit_id": 2,
+        "applicant_type": "natural_person",
+        "applicant_name": "孙八",
+        "applicant_contact": "138",
+        "request_text": "示例",
+    }
+    with new_client(folder, applications_per_hour=2) as c:
+        assert [c.post("/api/v1/public/applications", json=body).status_code for _ in range(3)] == [
+            201,
+            201,
+            429,
+        ]

@@ -58,6 +58,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.sessions = make_session_factory(engine)
     app.state.secret = secret
     app.state.limiter = LoginLimiter(settings.login_attempts, settings.login_window_seconds)
+    app.state.apply_limiter = LoginLimiter(settings.applications_per_hour, 3600)
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret,

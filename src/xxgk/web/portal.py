@@ -50,6 +50,22 @@ def public_units(session: Session) -> list[Unit]:
     return list(session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.code)))
 
 
+def limit_submissions(request: Any) -> None:
+    """Refuse a client that submitted too many online applications within the hour."""
+    from xxgk.web.errors import WebError
+
+    limiter = request.app.state.apply_limiter
+    client = request.client.host if request.client else "?"
+    if limiter.blocked(client, "apply"):
+        raise WebError(
+            429,
+            "rate_limited",
+            "提交过于频繁，请一小时后再试",
+            "too many online applications from this client",
+        )
+    limiter.failed(client, "apply")
+
+
 def submit_online(
     session: Session, secret: str, unit: Unit, clean: dict[str, Any], today: dt.date
 ) -> tuple[Application, str]:

@@ -33,6 +33,7 @@ class WebSettings:
     max_files: int = 20
     login_attempts: int = 5
     login_window_seconds: int = 300
+    applications_per_hour: int = 20
     migrate: bool = True
     secret: str | None = None
 

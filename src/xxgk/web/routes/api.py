@@ -295,6 +295,7 @@ def api_public_apply(
     )
     if not form.ok:
         raise WebError(422, "invalid_fields", "申请信息有误", "invalid fields", form.errors)
+    portal.limit_submissions(request)
     app, receipt = portal.submit_online(session, request.app.state.secret, unit, form.clean, today)
     session.commit()
     return {

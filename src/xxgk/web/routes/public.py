@@ -118,6 +118,7 @@ async def public_apply(
     if not form.ok:
         return _apply_page(request, session, values, form.errors, 422)
     assert unit is not None
+    portal.limit_submissions(request)
     try:
         app, receipt = portal.submit_online(
             session, request.app.state.secret, unit, form.clean, today
