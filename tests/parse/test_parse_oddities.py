@@ -118,3 +118,9 @@ def test_parse_oddities_header_repeated_inside_table_three() -> None:
     codes = {f.code for f in report.findings}
     assert "parse-row-duplicate" not in codes
     assert "parse-label-unmatched" not in codes
+
+
+def test_parse_oddities_old_mac_line_ends_in_parse_text() -> None:
+    text = TITLE + "二、主动公开政府信息情况\n规章\t1\t0\t3\n"
+    report = parse_text(text.replace("\n", "\r"))
+    assert report.values["active.rules.in_force"] == 3

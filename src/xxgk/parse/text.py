@@ -38,7 +38,7 @@ def read_text_bytes(data: bytes, source: str | None = None) -> SourceDocument:
 
 def text_to_document(text: str, source: str | None = None) -> SourceDocument:
     """Split decoded text into lines of cells, keeping each cell's line and column."""
-    text = text.lstrip("\ufeff")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = []
     for number, raw in enumerate(text.split("\n"), start=1):
         line = line_to_cells(raw.rstrip("\r"), number)

@@ -46,13 +46,43 @@ def sniff_ole2(data: bytes, name: str | None = None) -> bool:
 
 
 def read_ole2(data: bytes, name: str | None = None) -> SourceDocument:
-    """Refuse legacy .doc/.xls files with a message that says how to convert them."""
-    raise InputError(
-        "这是旧版 Office 二进制文件（.doc 或 .xls），无法直接读取；请在 Word 或 Excel 中"
-        "另存为 .docx 或 .xlsx 后再试",
-        "legacy binary Office file (.doc/.xls); save it as .docx/.xlsx first",
-        path=name,
-    )
+    """Read a legacy .doc or .xls by converting it with LibreOffice to DOCX or XLSX."""
+    from xxgk.errors import RenderError
+    from xxgk.render.office import convert, soffice_path
+
+    kind = _ole2_kind(data)
+    if kind is None or soffice_path() is None:
+        raise InputError(
+            "这是旧版 Office 二进制文件（.doc 或 .xls），本机没有 LibreOffice 无法转换读取；"
+            "请在 Word 或 Excel 中另存为 .docx 或 .xlsx 后再试",
+            "legacy binary Office file (.doc/.xls) and no LibreOffice to convert it; save it "
+            "as .docx/.xlsx first",
+            path=name,
+        )
+    suffix, target = kind
+    try:
+        converted = convert([data], suffix=suffix, to=target)[0]
+    except RenderError as exc:
+        raise InputError(f"旧版 Office 文件无法转换：{exc.message_zh}",
+                         f"cannot convert the legacy Office file: {exc.message_en}",
+                         path=name) from exc
+    if target == "docx":
+        from xxgk.parse.docx import read_docx
+
+        doc = read_docx(converted, name)
+    else:
+        doc = read_xlsx(converted, name)
+    doc.format_name = suffix.lstrip(".")
+    return doc
+
+
+def _ole2_kind(data: bytes) -> tuple[str, str] | None:
+    """Return (suffix, target) from the OLE2 directory's stream names, or None."""
+    if "WordDocument".encode("utf-16-le") in data:
+        return ".doc", "docx"
+    if any(n.encode("utf-16-le") in data for n in ("Workbook", "Book")):
+        return ".xls", "xlsx"
+    return None
 
 
 def _text(value: object) -> str:
