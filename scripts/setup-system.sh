@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install the system tools xxgk's formats need: LibreOffice headless (DOCX -> PDF), poppler's
+# Install the system tools xxgk's formats need: LibreOffice headless (DOCX -> PDF; .doc/.xls ->
+# .docx/.xlsx for reading), poppler's
 # pdftoppm (PDF -> PNG checks) and CJK fonts with 仿宋/宋体/黑体-like faces.
 # Idempotent: installs only what is missing. Never fails the build: without apt (or without
 # root) it says so in one line and exits 0; the PDF tests then skip with a visible reason.
@@ -9,6 +10,8 @@ say() { printf 'setup-system: %s\n' "$*"; }
 
 missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui libreoffice-core-nogui)
+# Calc converts legacy .xls workbooks to .xlsx for reading
+[ -e /usr/lib/libreoffice/program/libsclo.so ] || missing+=(libreoffice-calc-nogui)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 if ! fc-list :lang=zh 2>/dev/null | grep -qi 'noto'; then
     missing+=(fonts-noto-cjk)
@@ -50,6 +53,7 @@ if ! $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/
     for p in "${missing[@]}"; do
         case "$p" in
             libreoffice-writer-nogui) fallback+=(libreoffice-writer) ;;
+            libreoffice-calc-nogui) fallback+=(libreoffice-calc) ;;
             libreoffice-core-nogui) ;;
             *) fallback+=("$p") ;;
         esac
