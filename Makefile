@@ -14,12 +14,13 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@if [ -x scripts/setup-system.sh ]; then scripts/setup-system.sh; fi
+	@if [ -x scripts/setup-browser.sh ]; then scripts/setup-browser.sh; fi
 	touch $(STAMP)
 
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/xxgk demo
+	$(BIN)/xxgk serve --demo
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
