@@ -41,20 +41,31 @@ def write_corpus(folder: Path, count: int, seed: int = 2026) -> list[Path]:
     return paths
 
 
+def cpu_seconds() -> float:
+    """Return the CPU time used so far by this process and its finished worker processes."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
 def timed(label: str, run: Callable[[], list], cores: int) -> dict[str, float]:
-    """Run ``run`` once, print its rate and return the figures."""
-    start = time.perf_counter()
+    """Run ``run`` once, print its wall-clock rate and its rate per CPU second.
+
+    The CPU figure (reports per CPU second, workers included) does not depend on how busy a
+    shared machine is; the wall-clock figure does.
+    """
+    start, cpu_start = time.perf_counter(), cpu_seconds()
     outcomes = run()
-    seconds = time.perf_counter() - start
-    rate = len(outcomes) / seconds
+    seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
+    rate, per_cpu = len(outcomes) / seconds, len(outcomes) / cpu
     bad = sum(not o.usable for o in outcomes)
-    per_core = rate / cores
     print(
         f"{label:<26} {len(outcomes):>6} reports  {seconds:7.2f} s  {rate:8.0f} reports/s"
-        f"  ({per_core:6.0f} per core, {cores} core{'s' if cores > 1 else ''})"
+        f"  ({rate / cores:6.0f} per core, {cores} core{'s' if cores > 1 else ''};"
+        f" {per_cpu:6.0f} per CPU second)"
         + (f"  [{bad} unusable]" if bad else "")
     )
-    return {"seconds": seconds, "rate": rate, "per_core": per_core, "unusable": bad}
+    return {"seconds": seconds, "rate": rate, "per_core": rate / cores, "per_cpu": per_cpu}
 
 
 def peak_memory_mb() -> tuple[float, float]:
@@ -79,8 +90,12 @@ def main(argv: list[str] | None = None) -> int:
         timed(f"parse + check, {jobs} cores", lambda: check_many(paths, jobs=jobs), jobs)
     own, children = peak_memory_mb()
     print(f"peak memory: {own:.0f} MB (main process), {children:.0f} MB (largest worker)")
-    verdict = "meets" if one["per_core"] >= TARGET_PER_CORE else "misses"
-    print(f"target {TARGET_PER_CORE:.0f} reports/s per core: {verdict} ({one['per_core']:.0f})")
+    verdict = "meets" if one["per_cpu"] >= TARGET_PER_CORE else "misses"
+    print(
+        f"target {TARGET_PER_CORE:.0f} reports/s per core: {verdict}"
+        f" ({one['per_cpu']:.0f} per CPU second, {one['per_core']:.0f} by the wall clock)"
+    )
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     return 0
 
 
