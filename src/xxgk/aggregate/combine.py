@@ -33,8 +33,7 @@ def combine(
     unreadable: dict[str, list[str]] = {k: [] for k in CELL_KEYS}
     for index, report in enumerate(reports):
         name = report.organization or report.source or f"第{index + 1}份报告"
-        for key in CELL_KEYS:
-            value = report.values.get(key)
+        for key, value in report.values.items():
             if value is None:
                 unreadable[key].append(name)
             elif value:

@@ -27,10 +27,13 @@ def cells_to_json(values: dict[str, Value]) -> dict[str, Any]:
 
 def cells_from_json(data: dict[str, Any]) -> dict[str, Value]:
     """Return the cell values of a stored row (amounts back as Decimal or int)."""
-    values: dict[str, Value] = {}
-    for key in CELL_KEYS:
-        raw = data.get(key)
-        values[key] = to_amount(raw) if key in _AMOUNT_KEYS and raw is not None else raw
+    if len(data) == len(CELL_KEYS):
+        values: dict[str, Value] = dict(data)  # the common case: every key stored
+    else:
+        values = {key: data.get(key) for key in CELL_KEYS}
+    for key in _AMOUNT_KEYS:
+        if values[key] is not None:
+            values[key] = to_amount(values[key])
     return values
 
 

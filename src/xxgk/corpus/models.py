@@ -35,6 +35,7 @@ class StoredReport(Base):
     __table_args__ = (
         Index("ix_corpus_reports_unit_year", "unit_id", "year"),
         Index("ix_corpus_reports_name_year", "name_key", "year"),
+        Index("ix_corpus_reports_year_current", "year", "current"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

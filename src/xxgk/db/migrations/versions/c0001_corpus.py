@@ -49,6 +49,9 @@ def upgrade() -> None:
     op.create_index(
         "ix_corpus_reports_unit_year", "corpus_reports", ["unit_id", "year"], unique=False
     )
+    op.create_index(
+        "ix_corpus_reports_year_current", "corpus_reports", ["year", "current"], unique=False
+    )
     op.create_table(
         "corpus_findings",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -78,6 +81,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_corpus_findings_report_id"), table_name="corpus_findings")
     op.drop_index(op.f("ix_corpus_findings_code"), table_name="corpus_findings")
     op.drop_table("corpus_findings")
+    op.drop_index("ix_corpus_reports_year_current", table_name="corpus_reports")
     op.drop_index("ix_corpus_reports_unit_year", table_name="corpus_reports")
     op.drop_index("ix_corpus_reports_name_year", table_name="corpus_reports")
     op.drop_table("corpus_reports")
