@@ -25,6 +25,9 @@ from xxgk.parse.encoding import bytes_to_text
 
 _WIDE_GAP = re.compile(r"[ \u3000]{2,}")
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_BLANK = " \u3000\r\f\v"
+_new = object.__new__
+_LOCATION_DEFAULTS = dict(vars(Location()))
 
 
 def read_text_bytes(data: bytes, source: str | None = None) -> SourceDocument:
@@ -40,73 +43,99 @@ def text_to_document(text: str, source: str | None = None) -> SourceDocument:
     """Split decoded text into lines of cells, keeping each cell's line and column."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = []
+    append = lines.append
     for number, raw in enumerate(text.split("\n"), start=1):
-        line = line_to_cells(raw.rstrip("\r"), number)
+        line = line_to_cells(raw, number)
         if line is not None:
-            lines.append(line)
+            append(line)
     return SourceDocument(lines=lines, source=source, format_name="text")
 
 
 def line_to_cells(raw: str, number: int) -> SourceLine | None:
     """Return one physical line as a ``SourceLine``, or None for blank and separator lines."""
-    if not raw.strip(" \u3000\r\f\v"):
+    if not raw.strip(_BLANK):
         return None
     if raw.lstrip(" |:")[:2] == "--" and _MD_SEPARATOR.match(raw):
         return None
     text = raw.strip()
-    if text and "\t" not in text and "|" not in text and not _WIDE_GAP.search(text):
+    if text and "\t" not in text and "|" not in text and not _has_wide_gap(text):
         column = raw.index(text[0]) + 1
-        cell = SourceCell(text, Location(line=number, column=column, text=text))
+        cell = _source_cell(text, _location(number, column, text))
         return SourceLine([cell], in_table="\t" in raw or "|" in raw)
-    spans = _split(raw)
-    pieces = [(raw[a:b], a) for a, b in spans]
-    filled = sum(1 for piece, _ in pieces if piece.strip())
+    pieces = _split(raw)
+    filled = [p for p in pieces if p[0].strip()]
     if not filled:
-        return SourceLine([SourceCell("", Location(line=number, column=1, text=""))], True)
-    if filled == 1:
-        piece, start = next((p, a) for p, a in pieces if p.strip())
+        return SourceLine([_source_cell("", _location(number, 1, ""))], True)
+    if len(filled) == 1:
+        piece, start = filled[0]
         return SourceLine([_cell(piece, start, number)], in_table=True)
     return SourceLine([_cell(piece, start, number) for piece, start in pieces], in_table=True)
 
 
-def _split(raw: str) -> list[tuple[int, int]]:
-    """Return the (start, end) offsets of the cells of ``raw``."""
+def _has_wide_gap(text: str) -> bool:
+    """``_WIDE_GAP.search`` without the regex for the usual line (no double space, no 　)."""
+    if "  " not in text and "\u3000" not in text:
+        return False
+    return _WIDE_GAP.search(text) is not None
+
+
+def _split(raw: str) -> list[tuple[str, int]]:
+    """Return the cells of ``raw`` as (text, start offset)."""
     if "\t" in raw:
-        return _spans(raw, "\t")
+        return _pieces(raw, "\t")
     if "|" not in raw:
-        return _gap_spans(raw)
-    if "|" in raw:
-        spans = _spans(raw, "|")
-        stripped = raw.strip()
-        if stripped.startswith("|") and len(spans) > 1:
-            spans = spans[1:]
-        if stripped.endswith("|") and len(spans) > 1:
-            spans = spans[:-1]
-        return spans
-    return [(0, len(raw))]
+        return _gap_pieces(raw)
+    pieces = _pieces(raw, "|")
+    stripped = raw.strip()
+    if stripped.startswith("|") and len(pieces) > 1:
+        pieces = pieces[1:]
+    if stripped.endswith("|") and len(pieces) > 1:
+        pieces = pieces[:-1]
+    return pieces
 
 
-def _gap_spans(raw: str) -> list[tuple[int, int]]:
+def _gap_pieces(raw: str) -> list[tuple[str, int]]:
     """Cells of PDF-converted text: runs of two or more spaces separate them."""
-    spans, start = [], 0
+    pieces, start = [], 0
     for gap in _WIDE_GAP.finditer(raw):
-        spans.append((start, gap.start()))
+        pieces.append((raw[start : gap.start()], start))
         start = gap.end()
-    spans.append((start, len(raw)))
-    return spans
+    pieces.append((raw[start:], start))
+    return pieces
 
 
-def _spans(raw: str, sep: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for i, ch in enumerate(raw):
-        if ch == sep:
-            spans.append((start, i))
-            start = i + 1
-    spans.append((start, len(raw)))
-    return spans
+def _pieces(raw: str, sep: str) -> list[tuple[str, int]]:
+    pieces, start = [], 0
+    for part in raw.split(sep):
+        pieces.append((part, start))
+        start += len(part) + 1
+    return pieces
 
 
 def _cell(piece: str, start: int, number: int) -> SourceCell:
     text = piece.strip()
     column = start + (len(piece) - len(piece.lstrip())) + 1
-    return SourceCell(text, Location(line=number, column=column, text=text))
+    return _source_cell(text, _location(number, column, text))
+
+
+# A text report has hundreds of cells: building the frozen dataclasses through their
+# generated ``__init__`` (one ``object.__setattr__`` per field) was a fifth of the reader's
+# time. These build the very same objects (equal, same hash) by filling ``__dict__``.
+
+
+def _location(line: int, column: int, text: str) -> Location:
+    loc = _new(Location)
+    fields = loc.__dict__
+    fields.update(_LOCATION_DEFAULTS)
+    fields["line"] = line
+    fields["column"] = column
+    fields["text"] = text
+    return loc
+
+
+def _source_cell(text: str, location: Location) -> SourceCell:
+    cell = _new(SourceCell)
+    fields = cell.__dict__
+    fields["text"] = text
+    fields["location"] = location
+    return cell
