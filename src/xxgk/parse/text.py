@@ -27,7 +27,6 @@ _WIDE_GAP = re.compile(r"[ \u3000]{2,}")
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _BLANK = " \u3000\r\f\v"
 _new = object.__new__
-_LOCATION_DEFAULTS = dict(vars(Location()))
 
 
 def read_text_bytes(data: bytes, source: str | None = None) -> SourceDocument:
@@ -53,23 +52,45 @@ def text_to_document(text: str, source: str | None = None) -> SourceDocument:
 
 def line_to_cells(raw: str, number: int) -> SourceLine | None:
     """Return one physical line as a ``SourceLine``, or None for blank and separator lines."""
+    layout = _LAYOUTS.get(raw, _MISSING)
+    if layout is _MISSING:
+        layout = line_layout(raw)
+        if len(_LAYOUTS) >= _LAYOUT_CACHE_SIZE:
+            _LAYOUTS.clear()
+        _LAYOUTS[raw] = layout
+    if layout is None:
+        return None
+    cells, in_table = layout
+    return SourceLine(
+        [_source_cell(text, _location(number, column, text)) for text, column in cells],
+        in_table,
+    )
+
+
+# Labels, zeros and template sentences repeat from report to report, so the cells of a raw
+# line are worked out once and kept (bounded); only the line number differs between uses.
+_LAYOUTS: dict[str, tuple[tuple[tuple[str, int], ...], bool] | None] = {}
+_LAYOUT_CACHE_SIZE = 50_000
+_MISSING = object()
+
+
+def line_layout(raw: str) -> tuple[tuple[tuple[str, int], ...], bool] | None:
+    """Return the cells of ``raw`` as (text, 1-based column) and whether it is a table row;
+    None for blank and separator lines."""
     if not raw.strip(_BLANK):
         return None
     if raw.lstrip(" |:")[:2] == "--" and _MD_SEPARATOR.match(raw):
         return None
     text = raw.strip()
     if text and "\t" not in text and "|" not in text and not _has_wide_gap(text):
-        column = raw.index(text[0]) + 1
-        cell = _source_cell(text, _location(number, column, text))
-        return SourceLine([cell], in_table="\t" in raw or "|" in raw)
+        return ((text, raw.index(text[0]) + 1),), "\t" in raw or "|" in raw
     pieces = _split(raw)
     filled = [p for p in pieces if p[0].strip()]
     if not filled:
-        return SourceLine([_source_cell("", _location(number, 1, ""))], True)
+        return (("", 1),), True
     if len(filled) == 1:
-        piece, start = filled[0]
-        return SourceLine([_cell(piece, start, number)], in_table=True)
-    return SourceLine([_cell(piece, start, number) for piece, start in pieces], in_table=True)
+        pieces = filled
+    return tuple(_cell(piece, start) for piece, start in pieces), True
 
 
 def _has_wide_gap(text: str) -> bool:
@@ -112,10 +133,9 @@ def _pieces(raw: str, sep: str) -> list[tuple[str, int]]:
     return pieces
 
 
-def _cell(piece: str, start: int, number: int) -> SourceCell:
+def _cell(piece: str, start: int) -> tuple[str, int]:
     text = piece.strip()
-    column = start + (len(piece) - len(piece.lstrip())) + 1
-    return _source_cell(text, _location(number, column, text))
+    return text, start + (len(piece) - len(piece.lstrip())) + 1
 
 
 # A text report has hundreds of cells: building the frozen dataclasses through their
@@ -125,11 +145,10 @@ def _cell(piece: str, start: int, number: int) -> SourceCell:
 
 def _location(line: int, column: int, text: str) -> Location:
     loc = _new(Location)
-    fields = loc.__dict__
-    fields.update(_LOCATION_DEFAULTS)
-    fields["line"] = line
-    fields["column"] = column
-    fields["text"] = text
+    loc.__dict__.update(
+        line=line, column=column, page=None, bbox=None, table=None, row=None, cell=None,
+        sheet=None, text=text,
+    )
     return loc
 
 
@@ -139,3 +158,18 @@ def _source_cell(text: str, location: Location) -> SourceCell:
     fields["text"] = text
     fields["location"] = location
     return cell
+
+
+def _fast_constructors_match() -> bool:
+    """Return True when the fast constructors build what the dataclasses' own would."""
+    loc = Location(line=1, column=2, text="x")
+    return vars(_location(1, 2, "x")) == vars(loc) and vars(_source_cell("x", loc)) == vars(
+        SourceCell("x", loc)
+    )
+
+
+if not _fast_constructors_match():  # a field was added to the model: use the plain classes
+    def _location(line: int, column: int, text: str) -> Location:  # noqa: F811
+        return Location(line=line, column=column, text=text)
+
+    _source_cell = SourceCell  # noqa: F811
