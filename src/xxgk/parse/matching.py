@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from rapidfuzz import fuzz
 
@@ -29,7 +30,34 @@ class Match:
     how: str  # exact | joined | prefix | fuzzy
 
     def of_role(self, *roles: str) -> list[Entry]:
-        return [e for e in self.entries if e.role in roles]
+        cache = self._by_roles
+        found = cache.get(roles)
+        if found is None:
+            found = cache[roles] = tuple(e for e in self.entries if e.role in roles)
+        return list(found)
+
+    @cached_property
+    def _by_roles(self) -> dict[tuple[str, ...], tuple[Entry, ...]]:
+        """``of_role`` answers; exact matches are shared, so they are asked again and again."""
+        return {}
+
+
+# The exact match of a label is the same object every time its entry list is found (the
+# per-table dicts are built once at import): keyed by the list's id, with the list kept so
+# the id cannot be reused.
+_EXACT: dict[int, tuple[list[Entry], Match]] = {}
+_EXACT_CACHE_SIZE = 10_000
+
+
+def _exact(entries: list[Entry]) -> Match:
+    hit = _EXACT.get(id(entries))
+    if hit is not None and hit[0] is entries and len(hit[1].entries) == len(entries):
+        return hit[1]
+    if len(_EXACT) >= _EXACT_CACHE_SIZE:
+        _EXACT.clear()
+    match = Match(tuple(entries), 1, "exact")
+    _EXACT[id(entries)] = (entries, match)
+    return match
 
 
 def exact_or_joined(
@@ -38,7 +66,7 @@ def exact_or_joined(
     """Return the label at ``tokens[i]``, re-joining up to three fragments when needed."""
     entries = table.get(tokens[i].norm)
     if entries:
-        return Match(tuple(entries), 1, "exact")
+        return _exact(entries)
     joined = tokens[i].norm
     for j in range(i + 1, min(len(tokens), i + MAX_FRAGMENTS)):
         if tokens[j].kind != "text":

@@ -41,33 +41,72 @@ class Token:
 def lines_to_tokens(lines: Sequence[SourceLine], indexes: Sequence[int]) -> list[Token]:
     """Return the tokens of the lines ``indexes`` of ``lines``, in reading order."""
     tokens: list[Token] = []
+    append = tokens.append
     for index in indexes:
         for position, cell in enumerate(lines[index].cells):
-            tokens.extend(_cell_tokens(cell.text, cell.location, index, position))
+            plan = _plan(cell.text)
+            loc = cell.location
+            if plan is None:  # one value or one label: the usual cell
+                read = read_cell(cell.text)
+                append(Token(read.kind, cell.text, loc, index, position, read.value))
+            else:
+                tokens.extend(_split_tokens(plan, loc, index, position))
     return tokens
 
 
-def _cell_tokens(text: str, loc: Location, line: int, position: int) -> list[Token]:
-    value = read_cell(text)
-    if value.kind != "text":
-        return [Token(value.kind, text, loc, line, position, value.value)]
+# Cell texts repeat across reports; what a text splits into is worked out once. None means
+# the cell is a single token (a value, or a label without trailing numbers).
+_PLANS: dict[str, tuple[tuple[str, str, int, Decimal | None], ...] | None] = {}
+_PLAN_CACHE_SIZE = 20_000
+
+
+def _plan(text: str) -> tuple[tuple[str, str, int, Decimal | None], ...] | None:
+    try:
+        return _PLANS[text]
+    except KeyError:
+        pass
+    plan = _cell_plan(text)
+    if len(_PLANS) >= _PLAN_CACHE_SIZE:
+        _PLANS.clear()
+    _PLANS[text] = plan
+    return plan
+
+
+def _cell_plan(text: str) -> tuple[tuple[str, str, int, Decimal | None], ...] | None:
+    """Return the (kind, text, column offset, value) parts of a label followed by numbers."""
+    if read_cell(text).kind != "text":
+        return None
     split = split_label_numbers(text)
     if split is None:
-        return [Token("text", text, loc, line, position)]
+        return None
     label, numbers = split
-    tokens = [Token("text", label, loc, line, position)] if label else []
+    parts: list[tuple[str, str, int, Decimal | None]] = []
+    if label:
+        parts.append(("text", label, -1, None))
     offset = len(label)
     for number in numbers:
         offset = text.index(number, offset)
+        part = read_cell(number)
+        parts.append((part.kind, number, offset, part.value))
+        offset += len(number)
+    return tuple(parts)
+
+
+def _split_tokens(
+    plan: tuple[tuple[str, str, int, Decimal | None], ...], loc: Location, line: int, position: int
+) -> list[Token]:
+    tokens = []
+    for kind, text, offset, value in plan:
+        if offset < 0:  # the label keeps the cell's own location
+            tokens.append(Token(kind, text, loc, line, position, value))
+            continue
         where = Location(
             line=loc.line,
             column=None if loc.column is None else loc.column + offset,
             page=loc.page, table=loc.table, row=loc.row, cell=loc.cell, sheet=loc.sheet,
-            text=number,
+            text=text,
         )
-        part = read_cell(number)
-        tokens.append(Token(part.kind, number, where, line, position, part.value))
-        offset += len(number)
+        tokens.append(Token(kind, text, where, line, position, value))
     return tokens
 
 
@@ -127,7 +166,7 @@ def tokens_to_regions(tokens: list[Token], classify: Classifier) -> list[Region]
     i = 0
     while i < len(tokens):
         token = tokens[i]
-        if token.is_value:
+        if token.kind != "text":
             regions[-1].values.append(token)
             i += 1
             continue
