@@ -9,6 +9,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from xxgk.corpus import StoredFinding, StoredReport, ingest_paths
+from xxgk.corpus.codec import cells_dict
 from xxgk.corpus.queries import cross_year_findings, rematch, unmatched, versions
 from xxgk.db.models import Unit
 from xxgk.model.cells import request_key
@@ -58,7 +59,8 @@ def test_changed_file_becomes_new_version_with_changed_cells(
         unit = session.scalar(select(Unit).where(Unit.code == "shiqiao"))
         stored = versions(session, unit, 2024)
         assert [(s.version, s.current) for s in stored] == [(1, False), (2, True)]
-        assert stored[1].cells[key] == stored[0].cells[key] + 1
+        new, old = cells_dict(stored[1].cells), cells_dict(stored[0].cells)
+        assert new[key] == old[key] + 1
 
 
 def test_unmatched_reports_are_kept_and_listed_then_rematched(

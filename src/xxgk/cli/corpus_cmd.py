@@ -133,6 +133,7 @@ def versions_command(
     db: DbOption = None,
 ) -> None:
     """列出某单位某年度报告的各个版本，以及每一版相对上一版变化的单元格。"""
+    from xxgk.corpus.codec import cells_dict
     from xxgk.corpus.queries import versions
     from xxgk.model.cells import cell_title
 
@@ -146,9 +147,10 @@ def versions_command(
             typer.echo(f"第{row.version}版{mark}  入库{row.ingested_at:%Y-%m-%d %H:%M}  "
                        f"{row.source}  sha256:{row.source_hash[:12]}")
             if before is not None:
-                for key, value in row.cells.items():
-                    if before.cells.get(key) != value:
-                        typer.echo(f"    {cell_title(key)}：{before.cells.get(key)} → {value}")
+                old = cells_dict(before.cells)
+                for key, value in cells_dict(row.cells).items():
+                    if old[key] != value:
+                        typer.echo(f"    {cell_title(key)}：{old[key]} → {value}")
             before = row
 
 

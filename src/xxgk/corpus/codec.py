@@ -16,21 +16,29 @@ from xxgk.model.report import Report, SectionText, Value, to_amount
 _AMOUNT_KEYS = frozenset(k for k, c in CELL_BY_KEY.items() if c.kind == "amount")
 
 
-def cells_to_json(values: dict[str, Value]) -> dict[str, Any]:
-    """Return the cells as JSON-safe values: ints, decimal strings for amounts, None."""
-    out: dict[str, Any] = {}
-    for key in CELL_KEYS:
-        value = values.get(key)
-        out[key] = str(value) if isinstance(value, Decimal) else value
-    return out
+def cells_to_json(values: dict[str, Value]) -> list[Any]:
+    """Return the cells as a JSON list in ``CELL_KEYS`` order: ints, decimal strings, None.
+
+    A list, not an object: the 200 key names would be 90 % of every stored row, and every
+    roll-up and statistic decodes this column for thousands of reports.
+    """
+    return [_plain(values.get(key)) for key in CELL_KEYS]
 
 
-def cells_from_json(data: dict[str, Any]) -> dict[str, Value]:
+def _plain(value: Value) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def cells_dict(stored: list[Any] | dict[str, Any]) -> dict[str, Any]:
+    """Return the stored cells (list or, for robustness, an object) keyed by cell key."""
+    if isinstance(stored, dict):
+        return {key: stored.get(key) for key in CELL_KEYS}
+    return dict(zip(CELL_KEYS, stored, strict=True))
+
+
+def cells_from_json(stored: list[Any] | dict[str, Any]) -> dict[str, Value]:
     """Return the cell values of a stored row (amounts back as Decimal or int)."""
-    if len(data) == len(CELL_KEYS):
-        values: dict[str, Value] = dict(data)  # the common case: every key stored
-    else:
-        values = {key: data.get(key) for key in CELL_KEYS}
+    values: dict[str, Value] = cells_dict(stored)
     for key in _AMOUNT_KEYS:
         if values[key] is not None:
             values[key] = to_amount(values[key])
@@ -62,7 +70,7 @@ def report_from_row(
     published: Any,
     format: str,
     source: str,
-    cells: dict[str, Any],
+    cells: list[Any] | dict[str, Any],
     sections: dict[str, Any],
     extra: dict[str, Any],
     findings: list[Finding] | None = None,

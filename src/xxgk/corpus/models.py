@@ -1,10 +1,10 @@
 """The corpus store: every ingested report (one row per version) and its findings.
 
-Cells, sections and provenance are kept as JSON on the report row rather than one row per cell:
-a report is always read whole (roll-up, stats, export), and one insert per report keeps ingest
-fast enough for a whole province. Amounts are stored as decimal strings so nothing is rounded.
-Rows are never deleted: a changed file for the same unit and year becomes a new version and the
-older version stops being ``current``.
+Cells (a list in ``CELL_KEYS`` order), sections and provenance are kept as JSON on the report
+row rather than one row per cell: a report is always read whole (roll-up, stats, export), and
+one insert per report keeps ingest fast enough for a whole province. Amounts are stored as
+decimal strings so nothing is rounded. Rows are never deleted: a changed file for the same
+unit and year becomes a new version and the older version stops being ``current``.
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ class StoredReport(Base):
     format: Mapped[str] = mapped_column(String(8), default="2021")
     source: Mapped[str] = mapped_column(Text, default="")
     source_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    cells: Mapped[dict[str, Any]] = mapped_column(JSON)
+    cells: Mapped[list[Any]] = mapped_column(JSON)
+    """The 200 cells as a list in ``xxgk.model.cells.CELL_KEYS`` order (see ``codec``)."""
     sections: Mapped[dict[str, Any]] = mapped_column(JSON)
     extra: Mapped[dict[str, Any]] = mapped_column(JSON)
     errors: Mapped[int] = mapped_column(Integer, default=0)

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from xxgk.corpus.codec import cells_dict
 from xxgk.corpus.crossyear import cross_year_in_memory, refresh_cross_year
 from xxgk.corpus.identity import Key, body_key, identity
 from xxgk.corpus.models import StoredFinding, StoredReport
@@ -125,7 +126,8 @@ def _new_version(
         session.execute(update(StoredReport).where(where).values(current=False))
     else:
         return None
-    changed = [k for k, v in row["cells"].items() if (old_cells or {}).get(k) != v]
+    old = cells_dict(old_cells) if old_cells is not None else {}
+    changed = [k for k, v in cells_dict(row["cells"]).items() if old.get(k) != v]
     return VersionChange(row["organization"], row["year"], row["version"], path, changed)
 
 
