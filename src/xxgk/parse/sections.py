@@ -64,10 +64,19 @@ ALL_TITLES: frozenset[str] = frozenset().union(*TITLES.values())
 
 
 def _heading_of(line: SourceLine) -> str | None:
-    filled = [c.text for c in line.cells if c.text]
+    cells = line.cells
+    if len(cells) == 1:  # the usual paragraph line
+        if not cells[0].text:
+            return None
+        return _heading_text(cells[0].text)
+    filled = [c.text for c in cells if c.text]
     if len(filled) != 1:
         return None
-    text = filled[0].strip().strip("#* ")
+    return _heading_text(filled[0])
+
+
+def _heading_text(text: str) -> str | None:
+    text = text.strip().strip("#* ")
     return text if 0 < len(text) <= 60 else None
 
 
@@ -100,7 +109,16 @@ def _candidate(text: str) -> bool:
     """Cheap test that lets only possible headings through to ``match_heading``."""
     if text[0] not in _FIRST:
         return False
-    return section_number(text) is not None or normalise(text).rstrip("：:") in ALL_TITLES
+    known = _CANDIDATES.get(text)
+    if known is None:
+        known = section_number(text) is not None or normalise(text).rstrip("：:") in ALL_TITLES
+        if len(_CANDIDATES) >= 20_000:
+            _CANDIDATES.clear()
+        _CANDIDATES[text] = known
+    return known
+
+
+_CANDIDATES: dict[str, bool] = {}  # template lines repeat across reports
 
 
 def lines_to_sections(
