@@ -45,6 +45,20 @@ def cells_from_json(stored: list[Any] | dict[str, Any]) -> dict[str, Value]:
     return values
 
 
+def provenance_to_json(provenance: dict[str, Location]) -> list[Any]:
+    """Return where each cell was read as a list in ``CELL_KEYS`` order (None: not read)."""
+    return [loc.to_dict() if (loc := provenance.get(key)) else None for key in CELL_KEYS]
+
+
+def provenance_dict(stored: list[Any] | dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """Return stored provenance keyed by cell key (only the cells with a place)."""
+    if not stored:
+        return {}
+    if isinstance(stored, dict):
+        return dict(stored)
+    return {key: loc for key, loc in zip(CELL_KEYS, stored, strict=True) if loc}
+
+
 def sections_to_json(report: Report) -> dict[str, Any]:
     return {k: {"heading": s.heading, "text": s.text} for k, s in report.sections.items()}
 
@@ -54,7 +68,7 @@ def extra_to_json(report: Report) -> dict[str, Any]:
     return {
         "title": report.title,
         "signature": report.signature,
-        "provenance": {k: loc.to_dict() for k, loc in report.provenance.items()},
+        "provenance": provenance_to_json(report.provenance),
         "legacy": cells_to_json_loose(report.legacy),
     }
 
@@ -88,7 +102,7 @@ def report_from_row(
     )
     for key, sec in (sections or {}).items():
         report.sections[key] = SectionText(sec.get("heading", ""), sec.get("text", ""))
-    for key, loc in (extra.get("provenance") or {}).items():
+    for key, loc in provenance_dict(extra.get("provenance")).items():
         report.provenance[key] = Location.from_dict(loc)
     report.legacy = {k: to_amount(v) for k, v in (extra.get("legacy") or {}).items()}
     report.findings = list(findings or [])

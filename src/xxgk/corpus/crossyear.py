@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from xxgk.corpus.codec import finding_row, report_from_row
+from xxgk.corpus.codec import finding_row, provenance_dict, report_from_row
 from xxgk.corpus.identity import Key, identity
 from xxgk.corpus.models import StoredFinding, StoredReport
 from xxgk.findings import Location
@@ -51,7 +51,7 @@ def cross_year_in_memory(
         else:
             continue
         found = _cross_year_rows(_row_report(rows[i]), previous, rows[i]["unit_id"])
-        _add_places(found, rows[i]["extra"].get("provenance") or {})
+        _add_places(found, provenance_dict(rows[i]["extra"].get("provenance")))
         finding_lists[i] += found
         rows[i]["errors"] += sum(1 for f in found if f["severity"] == "error")
         rows[i]["warnings"] += sum(1 for f in found if f["severity"] == "warning")

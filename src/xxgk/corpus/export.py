@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xxgk.corpus.codec import cells_from_json
+from xxgk.corpus.codec import cells_from_json, provenance_dict
 from xxgk.corpus.models import StoredFinding, StoredReport
 from xxgk.db.models import Unit
 from xxgk.errors import InputError
@@ -77,7 +77,7 @@ def cell_rows(session: Session, year: int | None = None) -> Rows:
     units = _units(session)
     for stored in _reports(session, year):
         unit = units.get(stored.unit_id, ("", stored.organization))[1] or stored.organization
-        provenance = (stored.extra or {}).get("provenance") or {}
+        provenance = provenance_dict((stored.extra or {}).get("provenance"))
         values = cells_from_json(stored.cells)
         for key in CELL_KEYS:
             place = provenance.get(key)
