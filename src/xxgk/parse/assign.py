@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from xxgk.findings import Finding, Location
 from xxgk.model.cells import cell_title
@@ -97,6 +98,12 @@ def _align(
 
 
 def _write(sink: Sink, key: str, token: Token, *, amount: bool, legacy: bool) -> None:
+    if token.kind == "number" and not amount and not legacy and token.value is not None:
+        value = _COUNTS.get(token.value)  # the usual cell: a whole count
+        if value is not None:
+            sink.report.values[key] = value
+            sink.report.provenance[key] = token.location
+            return
     value = token_value(token, amount=amount)
     if token.kind == "empty":
         sink.add(fk.CELL_BLANK, token.location, (key,), cell=_title(key))
@@ -110,6 +117,10 @@ def _write(sink: Sink, key: str, token: Token, *, amount: bool, legacy: bool) ->
     else:
         sink.report.values[key] = value
         sink.report.provenance[key] = token.location
+
+
+# Small whole counts by their Decimal (the same exact int ``as_count`` returns).
+_COUNTS = {Decimal(n): n for n in range(1000)}
 
 
 def _title(key: str) -> str:

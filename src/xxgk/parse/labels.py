@@ -26,7 +26,8 @@ _DROP = re.compile(r"[\s\u3000、，,。.：:；;“”\"'‘’()（）\[\]【�
 @lru_cache(maxsize=4096)
 def squeeze(text: str) -> str:
     """Return ``text`` in NFKC form without any whitespace (width and spacing unified)."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    # str.split() splits on exactly the characters ``\s`` matches (str.isspace), faster
+    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def strip_markers(text: str) -> str:

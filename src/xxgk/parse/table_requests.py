@@ -7,6 +7,8 @@ Rows are matched in printed order; the column order comes from the header (the g
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from xxgk.model import cells
 from xxgk.parse import finding_kinds as fk
 from xxgk.parse.assign import Sink, assign_row, total_check
@@ -45,14 +47,8 @@ def parse_requests(tokens: list[Token], sink: Sink) -> TableResult:
     if not rows and old_other is None:
         return TableResult(False, regions=regions)
     order = column_order(regions, sink)
-    keys_of = {r.key: [cells.request_key(r.key, c) for c in order] for r in cells.REQUEST_ROWS}
-    check_of = {
-        r.key: total_check(
-            cells.request_key(r.key, "total"),
-            [cells.request_key(r.key, c.key) for c in cells.APPLICANT_COLUMNS],
-        )
-        for r in cells.REQUEST_ROWS
-    }
+    keys_of = _keys_of(tuple(order))
+    check_of = _CHECK_OF
     if old_other is not None and "other_other" not in rows:
         rows["other_other"] = old_other
     for row in cells.REQUEST_ROWS:
@@ -70,6 +66,21 @@ def parse_requests(tokens: list[Token], sink: Sink) -> TableResult:
         )
     report_unmatched(sink, regions, TABLE)
     return TableResult(True, used_lines(regions), regions, {"old_format": old_other is not None})
+
+
+@lru_cache(maxsize=64)
+def _keys_of(order: tuple[str, ...]) -> dict[str, list[str]]:
+    """The cell keys of every row in printed column order (the same few orders recur)."""
+    return {r.key: [cells.request_key(r.key, c) for c in order] for r in cells.REQUEST_ROWS}
+
+
+_CHECK_OF = {
+    r.key: total_check(
+        cells.request_key(r.key, "total"),
+        [cells.request_key(r.key, c.key) for c in cells.APPLICANT_COLUMNS],
+    )
+    for r in cells.REQUEST_ROWS
+}
 
 
 def _rows(regions: list[Region], sink: Sink) -> dict[str, Region]:
