@@ -8,6 +8,7 @@ Nothing here depends on text-only quirks: an HTML or Word grid gives the same li
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -96,11 +97,43 @@ def require_report(lines: Sequence[SourceLine], segments: list[Segment], source:
 
 def old_format_markers(lines: Sequence[SourceLine]) -> bool:
     """Return True when the 2019 trial format's markers outnumber the 2021 format's."""
-    # The whole text is unique per report: ``squeeze``'s cache would only fill with it.
-    text = squeeze.__wrapped__("".join([c.text for line in lines for c in line.cells]))
+    text = _squeeze_whole(lines)
     old = sum(1 for m in _MARKERS_2019 if m in text)
     new = sum(1 for m in _MARKERS_2021 if m in text)
     return old > new
+
+
+def _squeeze_whole(lines: Sequence[SourceLine]) -> str:
+    """Return ``squeeze`` of all cell texts joined, without NFKC-ing the whole text again.
+
+    NFKC of a concatenation is the concatenation of the NFKC of its parts when each part
+    starts with a character nothing before it can combine or reorder with; cells starting
+    otherwise stay glued to the previous part. The parts (cell texts) repeat across reports,
+    so ``squeeze``'s cache answers most of them.
+    """
+    texts = [c.text for line in lines for c in line.cells if c.text]
+    whole = "".join(texts)
+    if unicodedata.is_normalized("NFKC", whole):
+        return "".join(whole.split())
+    parts: list[str] = []
+    for text in texts:
+        if parts and not _starts_boundary(text):
+            parts[-1] += text
+        else:
+            parts.append(text)
+    return "".join([squeeze(p) if len(p) < 200 else squeeze.__wrapped__(p) for p in parts])
+
+
+def _starts_boundary(text: str) -> bool:
+    """ASCII, fullwidth ASCII, CJK ideographs and CJK punctuation before U+302A are
+    starters that never combine with (or reorder around) what precedes them."""
+    code = ord(text[0])
+    return (
+        code < 0x80
+        or 0x4E00 <= code <= 0x9FFF
+        or 0xFF01 <= code <= 0xFF5E
+        or 0x3000 <= code <= 0x3029
+    )
 
 
 def read_tables(lines: Sequence[SourceLine], trace: Trace, sink: Sink, old: bool) -> None:
