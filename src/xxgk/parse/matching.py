@@ -30,11 +30,15 @@ class Match:
     how: str  # exact | joined | prefix | fuzzy
 
     def of_role(self, *roles: str) -> list[Entry]:
+        return list(self.with_roles(roles))
+
+    def with_roles(self, roles: tuple[str, ...]) -> tuple[Entry, ...]:
+        """``of_role`` as a shared tuple (do not build a list per token)."""
         cache = self._by_roles
         found = cache.get(roles)
         if found is None:
             found = cache[roles] = tuple(e for e in self.entries if e.role in roles)
-        return list(found)
+        return found
 
     @cached_property
     def _by_roles(self) -> dict[tuple[str, ...], tuple[Entry, ...]]:

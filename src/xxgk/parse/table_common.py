@@ -36,6 +36,18 @@ class Meaning:
     order: int = 0
 
 
+_COLUMN_ROLES = ("column", "legacy-column")
+_MEANINGS: dict[tuple[str, str, str, int], Meaning] = {}
+
+
+def _meaning(role: str, key: str, how: str, order: int) -> Meaning:
+    """Return the (frozen, shared) ``Meaning``; the same few hundred recur in every table."""
+    found = _MEANINGS.get((role, key, how, order))
+    if found is None:
+        found = _MEANINGS[(role, key, how, order)] = Meaning(role, key, how, order)
+    return found
+
+
 @dataclass
 class TableResult:
     """What a table parser found: whether the table is there, and which lines it used."""
@@ -94,19 +106,19 @@ class RowClassifier:
         return self._unknown(tokens[i])
 
     def _known(self, match: Match, tokens: list[Token], i: int) -> tuple[Meaning, int]:
-        rows = match.of_role(*self.row_roles)
-        columns = match.of_role("column", "legacy-column")
+        rows = match.with_roles(self.row_roles)
+        columns = match.with_roles(_COLUMN_ROLES)
         if rows and columns and self._in_header_run(tokens, i):
-            rows = []  # 其他 / 总计 of a header repeated inside the table (a page break)
+            rows = ()  # 其他 / 总计 of a header repeated inside the table (a page break)
         if rows and (self.in_body or not columns):
             return self._row(self._pick(rows), match.how, tokens, i, match.consumed), match.consumed
         self.last = None
         if columns:
-            return Meaning("column", columns[0].key, match.how, columns[0].order), match.consumed
+            return _meaning("column", columns[0].key, match.how, columns[0].order), match.consumed
         other = match.entries[0]
         if other.role in ("group", "block"):
             self.in_body = self.in_body or other.key != "legal_person"
-        return Meaning(other.role, other.key, match.how, other.order), match.consumed
+        return _meaning(other.role, other.key, match.how, other.order), match.consumed
 
     def _in_header_run(self, tokens: list[Token], i: int) -> bool:
         """Return True when ``tokens[i]`` has no item marker and follows a header label."""
@@ -122,15 +134,17 @@ class RowClassifier:
             for e in self.table.get(tokens[j].norm, ())
         )
 
-    def _pick(self, rows: list[Entry]) -> Entry:
+    def _pick(self, rows: Sequence[Entry]) -> Entry:
+        if len(rows) == 1:  # the usual label: one row
+            return rows[0]
         ahead = [e for e in rows if e.order >= self.expected]
         return min(ahead, key=lambda e: e.order) if ahead else rows[0]
 
     def _row(self, entry: Entry, how: str, tokens: list[Token], i: int, n: int) -> Meaning:
         self.in_body = True
         self.expected = max(self.expected, entry.order + 1)
-        self.last = Meaning("row", entry.key, how, entry.order)
-        self.last_norm = "".join(t.norm for t in tokens[i : i + n])
+        self.last = _meaning("row", entry.key, how, entry.order)
+        self.last_norm = tokens[i].norm if n == 1 else "".join(t.norm for t in tokens[i : i + n])
         return self.last
 
     def _unknown(self, token: Token) -> tuple[Meaning | str, int]:
@@ -180,10 +194,13 @@ def report_fuzzy(sink: Sink, region: Region, label: str) -> None:
 def used_lines(regions: list[Region]) -> set[int]:
     """Return the indexes of the source lines that belong to the table (not narrative)."""
     lines: set[int] = set()
+    add = lines.add
     for region in regions:
         meaning = region.meaning
         if isinstance(meaning, Meaning) and meaning.role == "narrative":
             continue
-        lines.update(t.line for t in region.label)
-        lines.update(t.line for t in region.values)
+        for token in region.label:
+            add(token.line)
+        for token in region.values:
+            add(token.line)
     return lines

@@ -15,7 +15,7 @@ from decimal import Decimal
 from xxgk.findings import Location
 from xxgk.parse.document import SourceLine
 from xxgk.parse.labels import normalise
-from xxgk.parse.values import read_cell, split_label_numbers
+from xxgk.parse.values import CellValue, read_cell, split_label_numbers
 
 
 @dataclass(slots=True)
@@ -42,30 +42,31 @@ def lines_to_tokens(lines: Sequence[SourceLine], indexes: Sequence[int]) -> list
     """Return the tokens of the lines ``indexes`` of ``lines``, in reading order."""
     tokens: list[Token] = []
     append = tokens.append
+    plans = _PLANS
     for index in indexes:
         for position, cell in enumerate(lines[index].cells):
-            plan = _plan(cell.text)
-            loc = cell.location
-            if plan is None:  # one value or one label: the usual cell
-                read = read_cell(cell.text)
-                append(Token(read.kind, cell.text, loc, index, position, read.value))
+            text = cell.text
+            plan = plans.get(text)
+            if plan is None:
+                plan = _plan(text)
+            if plan.__class__ is CellValue:  # one value or one label: the usual cell
+                append(Token(plan.kind, text, cell.location, index, position, plan.value))
             else:
-                tokens.extend(_split_tokens(plan, loc, index, position))
+                tokens.extend(_split_tokens(plan, cell.location, index, position))
     return tokens
 
 
-# Cell texts repeat across reports; what a text splits into is worked out once. None means
-# the cell is a single token (a value, or a label without trailing numbers).
-_PLANS: dict[str, tuple[tuple[str, str, int, Decimal | None], ...] | None] = {}
+# Cell texts repeat across reports; what a text reads as is worked out once: its
+# ``CellValue`` when the cell is a single token (a value, or a label without trailing
+# numbers), else the parts of a label followed by numbers.
+_PLANS: dict[str, CellValue | tuple[tuple[str, str, int, Decimal | None], ...]] = {}
 _PLAN_CACHE_SIZE = 20_000
 
 
-def _plan(text: str) -> tuple[tuple[str, str, int, Decimal | None], ...] | None:
-    try:
-        return _PLANS[text]
-    except KeyError:
-        pass
+def _plan(text: str) -> CellValue | tuple[tuple[str, str, int, Decimal | None], ...]:
     plan = _cell_plan(text)
+    if plan is None:
+        plan = read_cell(text)
     if len(_PLANS) >= _PLAN_CACHE_SIZE:
         _PLANS.clear()
     _PLANS[text] = plan
@@ -162,20 +163,25 @@ def tokens_to_regions(tokens: list[Token], classify: Classifier) -> list[Region]
     label (joined fragments), and a meaning object; the meaning ``"tail"`` appends the
     tokens to the previous region's label instead of starting a new region.
     """
-    regions: list[Region] = [Region([])]
+    region = Region([])
+    regions: list[Region] = [region]
+    values = region.values
     i = 0
-    while i < len(tokens):
+    count = len(tokens)
+    while i < count:
         token = tokens[i]
         if token.kind != "text":
-            regions[-1].values.append(token)
+            values.append(token)
             i += 1
             continue
         meaning, consumed = classify(tokens, i)
         consumed = max(1, consumed)
         label = tokens[i : i + consumed]
         if meaning == "tail":
-            regions[-1].label.extend(label)
+            region.label.extend(label)
         else:
-            regions.append(Region(label, meaning))
+            region = Region(label, meaning)
+            values = region.values
+            regions.append(region)
         i += consumed
     return regions
