@@ -22,6 +22,7 @@ from xxgk.findings import Finding, Location
 from xxgk.parse import finding_kinds as fk
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
 from xxgk.parse.encoding import bytes_to_text
+from xxgk.parse.interpret import gc_paused
 
 _WIDE_GAP = re.compile(r"[ \u3000]{2,}")
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -32,7 +33,8 @@ _new = object.__new__
 def read_text_bytes(data: bytes, source: str | None = None) -> SourceDocument:
     """Decode ``data`` and read it as text (the ``text`` entry of the reader registry)."""
     decoded = bytes_to_text(data, source)
-    doc = text_to_document(decoded.text, source)
+    with gc_paused():
+        doc = text_to_document(decoded.text, source)
     if decoded.guessed:
         doc.findings.append(Finding(fk.ENCODING_GUESSED, params={"encoding": decoded.encoding}))
     return doc
