@@ -128,8 +128,10 @@ def lines_to_sections(
     found: list[tuple[int, int, str, bool]] = []  # (line, section index, text, loose)
     nxt = 0
     for i, line in enumerate(lines):
+        if nxt >= len(SECTIONS):
+            break  # all six found: no later line can be a heading
         text = _heading_of(line)
-        if text is None or nxt >= len(SECTIONS) or not _candidate(text):
+        if text is None or not _candidate(text):
             continue
         for j in range(nxt, len(SECTIONS)):
             strict = match_heading(text, j, loose=False)
