@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from alembic import context
 from sqlalchemy import create_engine
 
+import xxgk.corpus.models  # noqa: F401  (registers the corpus tables)
 import xxgk.db.models  # noqa: F401  (registers the shared tables)
 import xxgk.register.models  # noqa: F401  (registers the register tables)
 from xxgk.db.base import Base
 from xxgk.db.engine import resolve_url
-
-with contextlib.suppress(ImportError):  # the corpus tables, once that package exists
-    import xxgk.corpus.models  # noqa: F401
 
 target_metadata = Base.metadata
 
