@@ -54,6 +54,21 @@ def text_to_document(text: str, source: str | None = None) -> SourceDocument:
 
 def line_to_cells(raw: str, number: int) -> SourceLine | None:
     """Return one physical line as a ``SourceLine``, or None for blank and separator lines."""
+    key = (raw, number)
+    placed = _PLACED.get(key, _MISSING)
+    if placed is _MISSING:
+        placed = _placed_cells(raw, number)
+        if len(_PLACED) >= _PLACED_CACHE_SIZE:
+            _PLACED.clear()
+        _PLACED[key] = placed
+    if placed is None:
+        return None
+    cells, in_table = placed
+    return _source_line(list(cells), in_table)
+
+
+def _placed_cells(raw: str, number: int) -> tuple[tuple[SourceCell, ...], bool] | None:
+    """Return the cells of ``raw`` read at line ``number``, and whether it is a table row."""
     layout = _LAYOUTS.get(raw, _MISSING)
     if layout is _MISSING:
         layout = line_layout(raw)
@@ -63,16 +78,21 @@ def line_to_cells(raw: str, number: int) -> SourceLine | None:
     if layout is None:
         return None
     cells, in_table = layout
-    return SourceLine(
-        [_source_cell(text, _location(number, column, text)) for text, column in cells],
+    return (
+        tuple(_source_cell(text, _location(number, column, text)) for text, column in cells),
         in_table,
     )
 
 
 # Labels, zeros and template sentences repeat from report to report, so the cells of a raw
 # line are worked out once and kept (bounded); only the line number differs between uses.
+# Reports of the same template also print the same line at the same line number, so the
+# finished cells (immutable: frozen cells and locations) are kept per (line, number) too;
+# each report still gets its own ``SourceLine`` and cell list.
 _LAYOUTS: dict[str, tuple[tuple[tuple[str, int], ...], bool] | None] = {}
 _LAYOUT_CACHE_SIZE = 50_000
+_PLACED: dict[tuple[str, int], tuple[tuple[SourceCell, ...], bool] | None] = {}
+_PLACED_CACHE_SIZE = 50_000
 _MISSING = object()
 
 
@@ -162,12 +182,23 @@ def _source_cell(text: str, location: Location) -> SourceCell:
     return cell
 
 
+def _source_line(cells: list[SourceCell], in_table: bool) -> SourceLine:
+    line = _new(SourceLine)
+    line.__dict__.update(cells=cells, in_table=in_table)
+    return line
+
+
 def _fast_constructors_match() -> bool:
     """Return True when the fast constructors build what the dataclasses' own would."""
-    loc = Location(line=1, column=2, text="x")
-    return vars(_location(1, 2, "x")) == vars(loc) and vars(_source_cell("x", loc)) == vars(
-        SourceCell("x", loc)
-    )
+    try:
+        loc = Location(line=1, column=2, text="x")
+        return (
+            vars(_location(1, 2, "x")) == vars(loc)
+            and vars(_source_cell("x", loc)) == vars(SourceCell("x", loc))
+            and vars(_source_line([], True)) == vars(SourceLine([], True))
+        )
+    except (AttributeError, TypeError):  # slotted classes have no instance dict
+        return False
 
 
 if not _fast_constructors_match():  # a field was added to the model: use the plain classes
@@ -175,3 +206,4 @@ if not _fast_constructors_match():  # a field was added to the model: use the pl
         return Location(line=line, column=column, text=text)
 
     _source_cell = SourceCell  # noqa: F811
+    _source_line = SourceLine  # noqa: F811
