@@ -119,6 +119,16 @@ def _candidate(text: str) -> bool:
 
 
 _CANDIDATES: dict[str, bool] = {}  # template lines repeat across reports
+_HEADING_CANDIDATES: dict[str, str | None] = {}  # single-cell line text -> candidate or None
+_MISSING = object()
+
+
+def _candidate_heading(line: SourceLine) -> str | None:
+    """Return the heading text of ``line`` when it may be a section heading, else None."""
+    text = _heading_of(line)
+    if text is None or not _candidate(text):
+        return None
+    return text
 
 
 def lines_to_sections(
@@ -127,11 +137,22 @@ def lines_to_sections(
     """Return the segments: ``preamble`` then each section found, in document order."""
     found: list[tuple[int, int, str, bool]] = []  # (line, section index, text, loose)
     nxt = 0
+    known = _HEADING_CANDIDATES
     for i, line in enumerate(lines):
         if nxt >= len(SECTIONS):
             break  # all six found: no later line can be a heading
-        text = _heading_of(line)
-        if text is None or not _candidate(text):
+        cells = line.cells
+        if len(cells) == 1:  # the usual paragraph line: its verdict is remembered by text
+            raw = cells[0].text
+            text = known.get(raw, _MISSING)
+            if text is _MISSING:
+                text = _candidate_heading(line)
+                if len(known) >= 20_000:
+                    known.clear()
+                known[raw] = text
+        else:
+            text = _candidate_heading(line)
+        if text is None:
             continue
         for j in range(nxt, len(SECTIONS)):
             strict = match_heading(text, j, loose=False)
