@@ -16,7 +16,7 @@ from xxgk.errors import InputError
 from xxgk.model.report import Report
 from xxgk.parse import finding_kinds as finding_kinds  # registers the parse-* kinds
 from xxgk.parse.debug import debug_parse
-from xxgk.parse.interpret import interpret
+from xxgk.parse.interpret import gc_paused, interpret
 from xxgk.parse.readers import READERS, detect_format, register_reader
 from xxgk.parse.text import text_to_document
 
@@ -54,7 +54,11 @@ def parse_bytes(data: bytes, *, source: str | None = None, name: str | None = No
         raise InputError(
             f"暂不支持读取{fmt}格式的文件", f"reading {fmt} files is not supported yet", path=source
         )
-    report = interpret(reader(data, source))
+    if fmt == "text":  # one collector pause for reading and interpreting (see gc_paused)
+        with gc_paused():
+            report = interpret(reader(data, source))
+    else:
+        report = interpret(reader(data, source))
     report.source = source
     return report
 

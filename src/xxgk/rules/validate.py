@@ -46,9 +46,12 @@ def validate(
     dropped = normalize_selectors(ignore)
     check_selectors(chosen + dropped)
     ctx = RuleContext(report, RuleSettings.resolve(settings), previous)
-    findings = [f for f in _known(report.findings) if _wanted(f.kind, chosen, dropped)]
+    filtered = bool(chosen or dropped)
+    findings = [
+        f for f in _known(report.findings) if not filtered or _wanted(f.kind, chosen, dropped)
+    ]
     for rule in RULES.values():
-        if _wanted(rule.kind, chosen, dropped):
+        if not filtered or _wanted(rule.kind, chosen, dropped):
             findings += _run(rule, report, ctx)
     return ValidationReport(findings, report)
 
