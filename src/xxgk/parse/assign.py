@@ -56,7 +56,14 @@ def assign_row(
         sink.add(fk.CELL_MISSING, where, keys, row=row, detail="")
         return
     chosen = _align(sink, row, keys, tokens, check, amounts)
+    values, provenance, counts = sink.report.values, sink.report.provenance, _COUNTS
     for key, token in zip(keys, chosen, strict=False):
+        if not legacy and token.kind == "number" and key not in amounts:
+            value = counts.get(token.value)  # the usual cell: a whole count (_write inlined)
+            if value is not None:
+                values[key] = value
+                provenance[key] = token.location
+                continue
         _write(sink, key, token, amount=key in amounts, legacy=legacy)
     if len(chosen) < len(keys):
         missing = tuple(keys[len(chosen):])
