@@ -142,6 +142,27 @@ def _squeeze_whole(lines: Sequence[SourceLine]) -> str:
     whole = "".join(texts)
     if unicodedata.is_normalized("NFKC", whole):
         return "".join(whole.split())
+    known = _SQUEEZED_STARTERS
+    squeezed = list(map(known.get, texts))  # cells that start a boundary, seen before
+    if None not in squeezed:
+        return "".join(squeezed)
+    for n, part in enumerate(squeezed):
+        if part is None:
+            text = texts[n]
+            if not _starts_boundary(text):  # glued to what precedes it: the general way
+                return _squeeze_glued(texts)
+            squeezed[n] = part = squeeze.__wrapped__(text)
+            if len(text) < 200:
+                if len(known) >= 20_000:
+                    known.clear()
+                known[text] = part
+    return "".join(squeezed)
+
+
+_SQUEEZED_STARTERS: dict[str, str] = {}  # squeeze of cell texts that start a boundary
+
+
+def _squeeze_glued(texts: list[str]) -> str:
     parts: list[str] = []
     for text in texts:
         if parts and not _starts_boundary(text):
