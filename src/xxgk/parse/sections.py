@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from xxgk.findings import Finding, Location
 from xxgk.model.cells import SECTIONS, Section
@@ -100,6 +101,12 @@ def match_heading(text: str, index: int, *, loose: bool) -> bool:
     )
 
 
+@lru_cache(maxsize=20_000)
+def _matches(text: str, index: int, loose: bool) -> bool:
+    """``match_heading``, remembered: the same candidate lines recur in every report."""
+    return match_heading(text, index, loose=loose)
+
+
 _FIRST = frozenset("一二三四五六123456１２３４５６#*第 \u3000") | frozenset(
     t[0] for t in ALL_TITLES
 )
@@ -155,8 +162,8 @@ def lines_to_sections(
         if text is None:
             continue
         for j in range(nxt, len(SECTIONS)):
-            strict = match_heading(text, j, loose=False)
-            if strict or (j == nxt and match_heading(text, j, loose=True)):
+            strict = _matches(text, j, False)
+            if strict or (j == nxt and _matches(text, j, True)):
                 found.append((i, j, text, not strict))
                 nxt = j + 1
                 break

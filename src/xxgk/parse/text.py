@@ -45,26 +45,33 @@ def text_to_document(text: str, source: str | None = None) -> SourceDocument:
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = []
     append = lines.append
-    for number, raw in enumerate(text.split("\n"), start=1):
-        line = line_to_cells(raw, number)
-        if line is not None:
-            append(line)
+    placed_of = _PLACED.get
+    for number, raw in enumerate(text.split("\n"), start=1):  # line_to_cells, inlined
+        placed = placed_of((raw, number), _MISSING)
+        if placed is _MISSING:
+            placed = _remember_placed(raw, number)
+        if placed is not None:
+            append(_source_line(list(placed[0]), placed[1]))
     return SourceDocument(lines=lines, source=source, format_name="text")
 
 
 def line_to_cells(raw: str, number: int) -> SourceLine | None:
     """Return one physical line as a ``SourceLine``, or None for blank and separator lines."""
-    key = (raw, number)
-    placed = _PLACED.get(key, _MISSING)
+    placed = _PLACED.get((raw, number), _MISSING)
     if placed is _MISSING:
-        placed = _placed_cells(raw, number)
-        if len(_PLACED) >= _PLACED_CACHE_SIZE:
-            _PLACED.clear()
-        _PLACED[key] = placed
+        placed = _remember_placed(raw, number)
     if placed is None:
         return None
     cells, in_table = placed
     return _source_line(list(cells), in_table)
+
+
+def _remember_placed(raw: str, number: int) -> tuple[tuple[SourceCell, ...], bool] | None:
+    placed = _placed_cells(raw, number)
+    if len(_PLACED) >= _PLACED_CACHE_SIZE:
+        _PLACED.clear()
+    _PLACED[(raw, number)] = placed
+    return placed
 
 
 def _placed_cells(raw: str, number: int) -> tuple[tuple[SourceCell, ...], bool] | None:
