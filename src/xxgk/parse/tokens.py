@@ -175,9 +175,10 @@ def tokens_to_regions(tokens: list[Token], classify: Classifier) -> list[Region]
             i += 1
             continue
         meaning, consumed = classify(tokens, i)
-        consumed = max(1, consumed)
+        if consumed < 1:
+            consumed = 1
         label = tokens[i : i + consumed]
-        if meaning == "tail":
+        if meaning.__class__ is str and meaning == "tail":  # no dataclass __eq__ per label
             region.label.extend(label)
         else:
             region = Region(label, meaning)
