@@ -38,21 +38,7 @@ def test_docs_every_command_is_documented_with_its_current_help(name):
 
 # Commands whose help had no Example block when this file was last changed; they are shown as
 # XFAIL (XPASS once fixed) so the gap stays visible without failing everyone's test run.
-KNOWN_WITHOUT_EXAMPLE = frozenset(
-    f"corpus {name}"
-    for name in ("chart", "export", "findings", "rematch", "similar", "stats", "unmatched",
-                 "versions")
-)
-
-
-def _example_case(name: str):
-    if name in KNOWN_WITHOUT_EXAMPLE:
-        reason = "help has no Example: block yet (known gap, see KNOWN_WITHOUT_EXAMPLE)"
-        return pytest.param(name, marks=pytest.mark.xfail(reason=reason, strict=False))
-    return name
-
-
-@pytest.mark.parametrize("name", [_example_case(n) for n in leaf_command_names()])
+@pytest.mark.parametrize("name", leaf_command_names())
 def test_docs_every_command_help_ends_with_an_example(name):
     help_text = command_help(name)
     assert "Example:" in help_text

@@ -105,7 +105,11 @@ def ingest_command(paths: PathsArgument, db: DbOption = None, jobs: JobsOption =
 
 @corpus_app.command("unmatched")
 def unmatched_command(db: DbOption = None) -> None:
-    """列出未匹配到单位的报告（在单位表中补充后运行 rematch）。"""
+    """列出未匹配到单位的报告（在单位表中补充后运行 rematch）。
+
+    Example:
+        xxgk corpus unmatched --db sqlite:///xxgk.db
+    """
     from xxgk.corpus.queries import unmatched
 
     with _session(db) as session:
@@ -118,7 +122,11 @@ def unmatched_command(db: DbOption = None) -> None:
 
 @corpus_app.command("rematch")
 def rematch_command(db: DbOption = None) -> None:
-    """按现有单位表重新匹配未匹配的报告，并补做跨年度检查。"""
+    """按现有单位表重新匹配未匹配的报告，并补做跨年度检查。
+
+    Example:
+        xxgk corpus rematch --db sqlite:///xxgk.db
+    """
     from xxgk.corpus.queries import rematch
 
     with _session(db) as session:
@@ -132,7 +140,11 @@ def versions_command(
     year: Annotated[int, typer.Option("--year", "-y", help="报告年度")],
     db: DbOption = None,
 ) -> None:
-    """列出某单位某年度报告的各个版本，以及每一版相对上一版变化的单元格。"""
+    """列出某单位某年度报告的各个版本，以及每一版相对上一版变化的单元格。
+
+    Example:
+        xxgk corpus versions --unit 示例县清河镇人民政府 --year 2024
+    """
     from xxgk.corpus.codec import cells_dict
     from xxgk.corpus.queries import versions
     from xxgk.model.cells import cell_title
@@ -156,7 +168,11 @@ def versions_command(
 
 @corpus_app.command("findings")
 def findings_command(year: YearOption = None, db: DbOption = None) -> None:
-    """列出跨年度检查的发现（上年结转、现行有效衔接、与上年度雷同）。"""
+    """列出跨年度检查的发现（上年结转、现行有效衔接、与上年度雷同）。
+
+    Example:
+        xxgk corpus findings --year 2024
+    """
     from xxgk.corpus.queries import cross_year_findings
 
     with _session(db) as session:
@@ -180,7 +196,11 @@ def stats_command(
     unit: ScopeOption = None,
     db: DbOption = None,
 ) -> None:
-    """申请数量、办理结果比例（附件数）、结转、复议诉讼与纠正率、逾期和错误报告。"""
+    """申请数量、办理结果比例（附件数）、结转、复议诉讼与纠正率、逾期和错误报告。
+
+    Example:
+        xxgk corpus stats --by unit --year 2024 --rank granted --min-n 30
+    """
     from xxgk.corpus import stats
     from xxgk.corpus.text import stats_csv, stats_json, stats_text
 
@@ -211,7 +231,11 @@ def similar_command(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
     db: DbOption = None,
 ) -> None:
-    """检测同一年度不同单位之间雷同的段落（MinHash/LSH），按相似度列出成对结果。"""
+    """检测同一年度不同单位之间雷同的段落（MinHash/LSH），按相似度列出成对结果。
+
+    Example:
+        xxgk corpus similar --year 2024 --threshold 0.8
+    """
     from xxgk.corpus.similarity import similar_sections
     from xxgk.corpus.text import pair_lines
 
@@ -232,7 +256,11 @@ def export_command(
     year: YearOption = None,
     db: DbOption = None,
 ) -> None:
-    """导出开放数据：每份报告一行（全部单元格为列）、长表（单位、年度、键、值、来源）和发现。"""
+    """导出开放数据：每份报告一行（全部单元格为列）、长表（单位、年度、键、值、来源）和发现。
+
+    Example:
+        xxgk corpus export --to parquet --out corpus-export
+    """
     from xxgk.corpus.export import export
 
     with _session(db) as session:
@@ -252,7 +280,11 @@ def chart_command(
     unit: ScopeOption = None,
     db: DbOption = None,
 ) -> None:
-    """绘制图表（中文标签，需要中文字体）。"""
+    """绘制图表（中文标签，需要中文字体）。
+
+    Example:
+        xxgk corpus chart --kind trend --out trend.svg
+    """
     from xxgk.corpus import charts, stats
 
     fmt = charts.chart_format(out)
