@@ -244,7 +244,7 @@ REVIEW_COLUMNS: tuple[Column, ...] = (
 )
 REVIEW_PARTS: tuple[str, ...] = tuple(c.key for c in REVIEW_COLUMNS[:4])
 
-# --- the old 试行 format of 国办公开办函〔2019〕60号 (report years 2019 and 2020) ------------------
+# --- the old 试行 format of 国办公开办函〔2019〕60号 (report years 2019 and 2020) ---
 
 FORMAT_2021 = "2021"
 FORMAT_2019 = "2019"
