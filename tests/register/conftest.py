@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -15,47 +13,6 @@ from xxgk.db.models import Role, Unit, User
 from xxgk.db.units import add_unit
 from xxgk.db.users import add_user
 
-PG_SERVER = os.environ.get(
-    "XXGK_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
-
-
-def _pg_reachable() -> str | None:
-    try:
-        import psycopg
-
-        with psycopg.connect(PG_SERVER.replace("+psycopg", ""), connect_timeout=3):
-            return None
-    except Exception as exc:  # any failure means: no server to test against
-        return f"PostgreSQL at {PG_SERVER} not reachable: {exc}"
-
-
-@pytest.fixture(scope="session")
-def pg_schema_url() -> Iterator[str]:
-    """Yield a URL whose search_path is a fresh schema, dropped at the end of the session."""
-    reason = _pg_reachable()
-    if reason:
-        pytest.skip(reason)
-    import psycopg
-
-    schema = f"xxgk_test_{uuid.uuid4().hex[:12]}"
-    plain = PG_SERVER.replace("+psycopg", "")
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield f"{PG_SERVER}?options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(plain, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-
-
-@pytest.fixture(scope="session")
-def pg_engine(pg_schema_url: str) -> Iterator[Engine]:
-    engine = make_engine(pg_schema_url)
-    upgrade_to_head(engine)
-    yield engine
-    engine.dispose()
-
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
@@ -66,18 +23,7 @@ def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
         yield eng
         eng.dispose()
         return
-    eng = request.getfixturevalue("pg_engine")
-    _truncate(eng)
-    yield eng
-
-
-def _truncate(engine: Engine) -> None:
-    import xxgk.register.models  # noqa: F401
-    from xxgk.db.base import Base
-
-    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    yield request.getfixturevalue("clean_pg_engine")
 
 
 @pytest.fixture
