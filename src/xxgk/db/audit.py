@@ -45,6 +45,24 @@ def record(
     return entry
 
 
+def add_created(*, session: Session, actor: User | None, entity: str, row: Any) -> Any:
+    """Add the new ``row``, flush to give it its id, and record its creation with its snapshot.
+
+    The one way a repository function creates a row, so no creation escapes the audit log.
+    """
+    session.add(row)
+    session.flush()
+    record(
+        session=session,
+        actor=actor,
+        action="create",
+        entity=entity,
+        entity_id=row.id,
+        after=row.snapshot(),
+    )
+    return row
+
+
 def history(session: Session, entity: str, entity_id: int | None = None) -> list[AuditEntry]:
     """Return the audit entries of ``entity`` (one row, or all rows), oldest first."""
     query = select(AuditEntry).where(AuditEntry.entity == entity)

@@ -94,17 +94,7 @@ def add_unit(
         or region_for(division_code)
         or (parent.calendar_region if parent else None),
     )
-    session.add(unit)
-    session.flush()
-    audit.record(
-        session=session,
-        actor=actor,
-        action="create",
-        entity="unit",
-        entity_id=unit.id,
-        after=unit.snapshot(),
-    )
-    return unit
+    return audit.add_created(session=session, actor=actor, entity="unit", row=unit)
 
 
 def update_unit(

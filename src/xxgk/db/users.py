@@ -42,17 +42,7 @@ def add_user(
         display_name=display_name or username,
         password_hash=_HASHER.hash(password) if password else "",
     )
-    session.add(user)
-    session.flush()
-    audit.record(
-        session=session,
-        actor=actor,
-        action="create",
-        entity="user",
-        entity_id=user.id,
-        after=user.snapshot(),
-    )
-    return user
+    return audit.add_created(session=session, actor=actor, entity="user", row=user)
 
 
 def verify_password(user: User, password: str) -> bool:

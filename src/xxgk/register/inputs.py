@@ -54,17 +54,7 @@ def add_appeal(
     )
     _decide(appeal, decided_on, outcome)
     ensure_unlocked(session, unit, [filed_on, decided_on])
-    session.add(appeal)
-    session.flush()
-    audit.record(
-        session=session,
-        actor=actor,
-        action="create",
-        entity="appeal",
-        entity_id=appeal.id,
-        after=appeal.snapshot(),
-    )
-    return appeal
+    return audit.add_created(session=session, actor=actor, entity="appeal", row=appeal)
 
 
 def decide_appeal(
@@ -134,17 +124,7 @@ def add_document(
         issued_on=issued_on,
         repealed_on=repealed_on,
     )
-    session.add(doc)
-    session.flush()
-    audit.record(
-        session=session,
-        actor=actor,
-        action="create",
-        entity="document",
-        entity_id=doc.id,
-        after=doc.snapshot(),
-    )
-    return doc
+    return audit.add_created(session=session, actor=actor, entity="document", row=doc)
 
 
 def repeal_document(
