@@ -1,8 +1,8 @@
 """The unit tree: every 报告主体 with its kind, parent and 行政区划代码.
 
-A unit's kind is explicit (never guessed silently); when the validator's ``UnitKind`` exists its
-values are the allowed kinds. ``calendar_region`` selects the regional working-day overlay; it is
-derived from the 行政区划代码 when not given (65… → Xinjiang).
+A unit's kind is explicit (never guessed silently): one of ``xxgk.model.units.UnitKind``.
+``calendar_region`` selects the regional working-day overlay; it is derived
+from the 行政区划代码 when not given (65… → Xinjiang).
 """
 
 from __future__ import annotations
@@ -16,28 +16,14 @@ from xxgk.db import audit
 from xxgk.db.access import UNIT_MANAGERS, require
 from xxgk.db.models import Role, Unit, User
 from xxgk.errors import RegisterError
+from xxgk.model.units import UnitKind
 
-FALLBACK_KINDS = (
-    "province",
-    "prefecture",
-    "county",
-    "township",
-    "prefecture_office",
-    "subdistrict",
-    "department",
-    "dispatched",
-    "authorized",
-)
 REGION_BY_DIVISION_PREFIX = {"65": "XJ"}
 
 
 def unit_kinds() -> dict[str, str]:
-    """Return the allowed unit kinds: value → Chinese label (or the value itself)."""
-    try:
-        from xxgk.model.units import UnitKind  # type: ignore[import-not-found]
-    except ImportError:
-        return {k: k for k in FALLBACK_KINDS}
-    return {k.value: str(getattr(k, "label", k.value)) for k in UnitKind}
+    """Return the allowed unit kinds: value → Chinese label."""
+    return {k.value: k.label for k in UnitKind}
 
 
 def normalize_kind(value: str | None, name: str) -> str:

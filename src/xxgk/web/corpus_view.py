@@ -14,14 +14,8 @@ from xxgk.web import report_view
 
 
 def store_context(session: Session, root: Unit, year: int, unit_ids: set[int]) -> dict[str, Any]:
-    """Return what the page shows from the store, or ``store_missing`` when the corpus
-    package cannot be imported (the register part of the page still works)."""
-    try:
-        import xxgk.corpus.rollup  # noqa: F401
-    except ImportError as exc:
-        return {"store_missing": str(exc), "corpus": None, "corpus_trend": [], "pairs": []}
+    """Return what the page shows from the report store: roll-up, trend and copied pairs."""
     return {
-        "store_missing": "",
         "corpus": rollup_view(session, root, year),
         "corpus_trend": trend(session, unit_ids),
         "pairs": similar_pairs(session, year, unit_ids),

@@ -61,10 +61,7 @@ def ensure_demo(session: Session, data_dir: Path, today: dt.date | None = None) 
         day = today or dt.date.today()
         accounts = create_demo(session, day)
         session.commit()
-        try:
-            demo_corpus(session, data_dir / "demo-reports", day)
-        except ImportError as exc:  # the register demo stands without the report store
-            accounts.append(f"（报告库演示数据未创建：{exc}）")
+        demo_corpus(session, data_dir / "demo-reports", day)
         _save_accounts(data_dir, accounts)
     path = data_dir / ACCOUNTS_FILE
     return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
