@@ -22,6 +22,14 @@ from xxgk.db.units import list_units
 from xxgk.register.models import Application
 from xxgk.web.errors import WebError, not_found
 
+MAX_ID = 2**63 - 1  # the largest primary key any of the databases can hold
+
+
+def valid_id(value: int) -> bool:
+    """Return True when ``value`` can be a row id (an id the database cannot even bind is
+    simply "not found", not a server error)."""
+    return 0 < value <= MAX_ID
+
 
 def db_session(request: Request) -> Iterator[Session]:
     """Yield a session; whatever a handler did not commit is rolled back when it closes."""
@@ -128,7 +136,7 @@ class Scope:
 
     def application(self, app_id: int) -> Application:
         """Return application ``app_id`` or 404 when it is missing or outside the scope."""
-        app = self.session.get(Application, app_id)
+        app = self.session.get(Application, app_id) if valid_id(app_id) else None
         if app is None or app.unit_id not in self.unit_ids:
             raise not_found("申请")
         return app

@@ -22,6 +22,7 @@ from xxgk.register.models import Application, PublishedReport
 from xxgk.register.state import status
 from xxgk.register.views import state_label
 from xxgk.register.vocab import Channel
+from xxgk.web.deps import valid_id
 from xxgk.web.security import parse_receipt, receipt_code
 
 PORTAL_USER = "online-portal"
@@ -142,7 +143,7 @@ def published_reports(session: Session) -> list[dict[str, Any]]:
 
 def published_report(session: Session, report_id: int) -> tuple[PublishedReport, Report] | None:
     """Return a published version and its report, or None."""
-    row = session.get(PublishedReport, report_id)
+    row = session.get(PublishedReport, report_id) if valid_id(report_id) else None
     if row is None:
         return None
     return row, Report.from_dict(row.snapshot_json)

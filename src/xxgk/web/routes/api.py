@@ -8,9 +8,9 @@ calls; errors are the envelope of ``xxgk.web.errors``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request, UploadFile
+from fastapi import APIRouter, Depends, Path, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from xxgk.db.models import Role, User
@@ -19,7 +19,7 @@ from xxgk.register.caldb import unit_calendar
 from xxgk.register.events import add_event
 from xxgk.web import portal
 from xxgk.web import register_view as rv
-from xxgk.web.deps import Scope, ScopeDep, SessionDep, UserDep
+from xxgk.web.deps import MAX_ID, Scope, ScopeDep, SessionDep, UserDep
 from xxgk.web.errors import WebError, not_found
 from xxgk.web.forms import event_arguments, validate_application
 from xxgk.web.routes.auth import authenticate, start_session
@@ -35,6 +35,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "不存在或不在权限范围内"},
     422: {"description": "字段校验失败（fields 给出各字段的说明）"},
 }
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="记录编号")]
+YEAR_MIN, YEAR_MAX = 1991, 2199
 
 
 class Credentials(BaseModel):
@@ -43,7 +45,7 @@ class Credentials(BaseModel):
 
 
 class NewApplication(BaseModel):
-    unit_id: int
+    unit_id: int = Field(ge=1, le=MAX_ID)
     channel: str = Field(description="in_person/post_signed/post_plain/online/fax/other 或中文")
     arrived_on: str = ""
     signed_on: str = ""
@@ -71,7 +73,7 @@ class NewEvent(BaseModel):
 
 
 class OnlineApplication(BaseModel):
-    unit_id: int
+    unit_id: int = Field(ge=1, le=MAX_ID)
     applicant_type: str
     applicant_name: str = Field(min_length=1, max_length=200)
     applicant_contact: str = Field(min_length=1, max_length=200)
@@ -155,10 +157,10 @@ def api_units(
 @router.get("/applications", responses=ERRORS)
 def api_applications(
     scope: ScopeDep,
-    unit_id: int | None = None,
-    year: int | None = None,
-    state: str = "",
-    q: str = "",
+    unit_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    year: Annotated[int | None, Query(ge=YEAR_MIN, le=YEAR_MAX)] = None,
+    state: Literal["", "all", "open", "closed", "overdue", "due_soon", "void"] = "",
+    q: Annotated[str, Query(max_length=200)] = "",
 ) -> list[dict[str, Any]]:
     """申请台账列表：按单位、年度、状态（open/closed/overdue/due_soon/void）筛选并搜索。"""
     unit = scope.unit(unit_id) if unit_id is not None else None
@@ -205,7 +207,7 @@ def _detail(scope: Scope, app_id: int) -> dict[str, Any]:
 @router.get("/applications/{app_id}", responses=ERRORS)
 def api_application(
     scope: ScopeDep,
-    app_id: int,
+    app_id: IdPath,
 ) -> dict[str, Any]:
     """一件申请：记录、事件时间线、答复期限及其说明、可办理的下一步。"""
     return _detail(scope, app_id)
@@ -234,7 +236,7 @@ def api_register(
 @router.post("/applications/{app_id}/events", status_code=201, responses=ERRORS)
 def api_event(
     scope: ScopeDep,
-    app_id: int,
+    app_id: IdPath,
     body: NewEvent,
 ) -> dict[str, Any]:
     """追加一个办理事件（补正告知、征求意见、延期、答复……），返回重新计算的期限。"""
@@ -248,12 +250,10 @@ def api_event(
 @router.get("/reports/compiled", responses=ERRORS)
 def api_compiled(
     scope: ScopeDep,
-    unit_id: int,
-    year: int,
+    unit_id: Annotated[int, Query(ge=1, le=MAX_ID)],
+    year: Annotated[int, Query(ge=YEAR_MIN, le=YEAR_MAX)],
 ) -> dict[str, Any]:
     """由台账生成的年度报告（规范JSON，含校验发现）。"""
-    if not 1990 < year < 2200:
-        raise WebError(400, "year", "年度超出范围", "year out of range")
     report, _ = compiled(scope, str(unit_id), year)
     return report.to_dict()
 
@@ -269,7 +269,7 @@ def api_public_reports(
 @router.get("/public/reports/{report_id}", responses=ERRORS)
 def api_public_report(
     session: SessionDep,
-    report_id: int,
+    report_id: IdPath,
 ) -> dict[str, Any]:
     """一份已发布报告的规范JSON（无需登录）。"""
     found = portal.published_report(session, report_id)
