@@ -25,6 +25,8 @@ class Role(StrEnum):
     UNIT_ADMIN = "unit_admin"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+    SECRECY = "secrecy"
+    LEADER = "leader"
 
     @property
     def label(self) -> str:
@@ -37,6 +39,8 @@ ROLE_LABELS = {
     Role.UNIT_ADMIN: "单位管理员",
     Role.SUPERVISOR: "督查",
     Role.ADMIN: "系统管理员",
+    Role.SECRECY: "保密审查员",
+    Role.LEADER: "分管领导",
 }
 
 

@@ -31,7 +31,7 @@ def add_user(
         require(actor, UNIT_MANAGERS, unit)
     if session.scalar(select(User).where(User.username == username)):
         raise RegisterError(f"用户名“{username}”已存在", f"username {username!r} already exists")
-    if role in {Role.CLERK, Role.REVIEWER, Role.UNIT_ADMIN} and unit is None:
+    if role not in {Role.SUPERVISOR, Role.ADMIN} and unit is None:
         raise RegisterError(
             f"{role.label}必须属于一个单位", f"a {role.value} must belong to a unit"
         )

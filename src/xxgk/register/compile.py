@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xxgk.db.models import Unit
+from xxgk.disclosure.yearly import proactive_summary, summary_paragraph
 from xxgk.errors import RegisterError
 from xxgk.model.cells import (
     APPLICANT_COLUMNS,
@@ -139,6 +140,9 @@ def _sections(report: Report, session: Session, unit: Unit, year: int) -> None:
             )
         )
     }
+    if not drafts.get("overview", "").strip():
+        # The year's 主动公开 figures open section 一 until the officer writes it.
+        drafts["overview"] = summary_paragraph(proactive_summary(session, unit, year))
     for section in SECTIONS:
         report.sections[section.key] = SectionText(section.heading, drafts.get(section.key, ""))
 

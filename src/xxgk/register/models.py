@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from xxgk.db.base import Base, utcnow
 from xxgk.db.models import Unit
+from xxgk.disclosure import models as _disclosure_models  # noqa: F401  (FK target)
 
 
 class Application(Base):
@@ -173,10 +174,14 @@ class NormativeDocument(Base):
     issued_on: Mapped[dt.date] = mapped_column(Date)
     repealed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     void: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set when the document came from a published proactive-disclosure item (xxgk.disclosure).
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("disclosure_items.id"), nullable=True, unique=True
+    )
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     def snapshot(self) -> dict[str, Any]:
-        fields = ("kind", "title", "doc_number", "issued_on", "repealed_on", "void")
+        fields = ("kind", "title", "doc_number", "issued_on", "repealed_on", "void", "item_id")
         return {f: getattr(self, f) for f in fields}
 
 

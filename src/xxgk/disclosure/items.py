@@ -1,0 +1,259 @@
+"""Drafting items: what an item must say before it may enter the review chain, and its files.
+
+An item is edited only while it is a draft (or returned for revision, which makes it a draft
+again); once submitted, what the reviewers sign is what gets published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from pathlib import PurePath
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from xxgk.db import audit
+from xxgk.db.access import WRITERS, require
+from xxgk.db.base import utcnow
+from xxgk.db.models import Unit, User
+from xxgk.disclosure.models import Attachment, CatalogueNode, Item, ItemStep
+from xxgk.disclosure.vocab import ATTRIBUTES, CHANNELS, WITHHELD_REASONS, State
+from xxgk.errors import RegisterError
+from xxgk.register.inputs import DOCUMENT_KINDS as DOC_KINDS
+from xxgk.register.vocab import pick
+
+MAX_TITLE = 300
+MAX_ATTACHMENT = 20 * 1024 * 1024
+ATTACHMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".ofd": "application/ofd",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".wps": "application/vnd.ms-works",
+    ".txt": "text/plain",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".zip": "application/zip",
+}
+EDITABLE = (
+    "title", "body", "category", "doc_kind", "doc_number", "document_date", "channels",
+    "attribute", "withheld_reason",
+)
+
+
+def create_item(
+    session: Session,
+    actor: User,
+    unit: Unit,
+    *,
+    title: str,
+    category: CatalogueNode | None = None,
+    body: str = "",
+    doc_kind: str | None = None,
+    doc_number: str = "",
+    document_date: dt.date | None = None,
+    channels: Iterable[str] = ("website",),
+    attribute: str = "proactive",
+    withheld_reason: str = "",
+) -> Item:
+    """Draft a new item of ``unit``; ``actor`` becomes its author."""
+    require(actor, WRITERS, unit)
+    item = Item(unit_id=unit.id, author_id=actor.id, state=State.DRAFT.value)
+    _apply(
+        item,
+        unit,
+        title=title,
+        category=category,
+        body=body,
+        doc_kind=doc_kind,
+        doc_number=doc_number,
+        document_date=document_date,
+        channels=channels,
+        attribute=attribute,
+        withheld_reason=withheld_reason,
+    )
+    audit.add_created(session=session, actor=actor, entity="disclosure_item", row=item)
+    add_step(session, item, actor, "create", State.DRAFT, State.DRAFT)
+    return item
+
+
+def update_item(session: Session, actor: User, item: Item, **changes: Any) -> Item:
+    """Change fields of a draft (any of ``EDITABLE``); submitted items are frozen."""
+    unit = session.get(Unit, item.unit_id)
+    require(actor, WRITERS, unit)
+    if item.status is not State.DRAFT:
+        raise RegisterError(
+            f"“{item.title}”处于“{item.status.label}”状态，只有草稿（含退回修改的）可以修改",
+            f"item {item.id} is {item.state}; only drafts can be edited",
+        )
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise RegisterError(f"不能修改的字段：{sorted(unknown)}", f"not editable: {unknown}")
+    before = item.snapshot()
+    current = {
+        "title": item.title, "category": item.category, "body": item.body,
+        "doc_kind": item.doc_kind, "doc_number": item.doc_number,
+        "document_date": item.document_date, "channels": item.channels,
+        "attribute": item.attribute, "withheld_reason": item.withheld_reason,
+    }
+    current.update(changes)
+    _apply(item, unit, **current)
+    item.updated_at = utcnow()
+    audit.record(
+        session=session, actor=actor, action="update", entity="disclosure_item",
+        entity_id=item.id, before=before, after=item.snapshot(),
+    )
+    add_step(session, item, actor, "update", State.DRAFT, State.DRAFT)
+    return item
+
+
+def add_attachment(
+    session: Session, actor: User, item: Item, filename: str, data: bytes
+) -> Attachment:
+    """Attach a file to a draft; the type is judged by its extension, the size is limited."""
+    unit = session.get(Unit, item.unit_id)
+    require(actor, WRITERS, unit)
+    if item.status is not State.DRAFT:
+        raise RegisterError(
+            f"“{item.title}”已提交，不能再添加附件", f"item {item.id} is no longer a draft"
+        )
+    name = PurePath(filename.replace("\\", "/")).name.strip()
+    suffix = PurePath(name).suffix.lower()
+    if not name or suffix not in ATTACHMENT_TYPES:
+        allowed = "、".join(sorted(ATTACHMENT_TYPES))
+        raise RegisterError(
+            f"附件“{filename}”的类型不被接受，可用类型：{allowed}",
+            f"attachment {filename!r}: type not accepted",
+        )
+    if not data or len(data) > MAX_ATTACHMENT:
+        raise RegisterError(
+            f"附件“{name}”为空或超过{MAX_ATTACHMENT // (1024 * 1024)}MB",
+            f"attachment {name!r} is empty or larger than {MAX_ATTACHMENT} bytes",
+        )
+    attachment = Attachment(
+        item_id=item.id,
+        filename=name,
+        media_type=ATTACHMENT_TYPES[suffix],
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+    )
+    attachment.item = item
+    return audit.add_created(
+        session=session, actor=actor, entity="disclosure_attachment", row=attachment
+    )
+
+
+def submission_problems(item: Item) -> list[str]:
+    """Return what keeps ``item`` from entering the review chain (empty when it may)."""
+    problems: list[str] = []
+    if item.category_id is None:
+        problems.append("未选择公开目录栏目")
+    if item.attribute == "proactive" and not item.channels:
+        problems.append("主动公开的信息须至少选择一个发布渠道")
+    if item.attribute == "proactive" and not item.body.strip() and not item.attachments:
+        problems.append("主动公开的信息须有正文或附件")
+    if item.doc_kind:
+        if not item.doc_number.strip():
+            problems.append(f"{DOC_KINDS[item.doc_kind]}须填写文号")
+        if item.document_date is None:
+            problems.append(f"{DOC_KINDS[item.doc_kind]}须填写印发日期")
+        if item.attribute != "proactive":
+            problems.append(f"{DOC_KINDS[item.doc_kind]}应当主动公开（《条例》第二十条第（一）项）")
+    return problems
+
+
+def list_items(
+    session: Session,
+    units: Iterable[Unit],
+    *,
+    state: str | None = None,
+    category: CatalogueNode | None = None,
+    text: str | None = None,
+    year: int | None = None,
+) -> list[Item]:
+    """Return the items of ``units`` (newest first), filtered by state, category, text, year."""
+    ids = [u.id for u in units]
+    query = select(Item).where(Item.unit_id.in_(ids))
+    if state:
+        query = query.where(Item.state == State(state).value)
+    if category is not None:
+        query = query.where(Item.category_id == category.id)
+    if text:
+        like = f"%{text.strip()}%"
+        query = query.where(or_(Item.title.like(like), Item.doc_number.like(like)))
+    if year is not None:
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        query = query.where(Item.published_on.between(start, end))
+    return list(session.scalars(query.order_by(Item.id.desc())))
+
+
+def add_step(
+    session: Session,
+    item: Item,
+    actor: User | None,
+    action: str,
+    from_state: State,
+    to_state: State,
+    reason: str = "",
+) -> ItemStep:
+    """Append one step to the item's timeline (the audit log holds the data before and after)."""
+    step = ItemStep(
+        item_id=item.id,
+        actor_id=actor.id if actor else None,
+        actor_name=(actor.display_name or actor.username) if actor else "system",
+        action=action,
+        from_state=from_state.value,
+        to_state=to_state.value,
+        reason=reason,
+        at=utcnow(),
+    )
+    step.item = item
+    session.add(step)
+    return step
+
+
+def _apply(item: Item, unit: Unit, **fields: Any) -> None:
+    title = " ".join((fields["title"] or "").split())
+    if not title or len(title) > MAX_TITLE:
+        raise RegisterError(
+            f"标题须为1至{MAX_TITLE}个字符", f"a title has 1 to {MAX_TITLE} characters"
+        )
+    category = fields["category"]
+    if category is not None and (category.unit_id != unit.id or not category.active):
+        raise RegisterError(
+            f"栏目“{category.name}”不是单位“{unit.name}”的有效目录栏目",
+            "the category is not an active category of this unit",
+        )
+    doc_kind = fields["doc_kind"] or None
+    if doc_kind is not None and doc_kind not in DOC_KINDS:
+        doc_kind = pick(doc_kind, DOC_KINDS, "文件类型")
+    channels = [pick(c, CHANNELS, "发布渠道") for c in fields["channels"] or ()]
+    attribute = pick(fields["attribute"] or "proactive", ATTRIBUTES, "公开属性")
+    reason = fields["withheld_reason"] or ""
+    if attribute == "withheld":
+        if not reason:
+            raise RegisterError(
+                "不予公开须选择法定理由（《条例》第十四条至第十六条）",
+                "withheld items need a legal reason",
+            )
+        reason = pick(reason, WITHHELD_REASONS, "不予公开理由")
+    else:
+        reason = ""
+    item.title = title
+    item.category_id = category.id if category is not None else None
+    item.category = category
+    item.body = fields["body"] or ""
+    item.doc_kind = doc_kind
+    item.doc_number = " ".join((fields["doc_number"] or "").split())
+    item.document_date = fields["document_date"]
+    item.channels = list(dict.fromkeys(channels))
+    item.attribute = attribute
+    item.withheld_reason = reason
+
