@@ -121,8 +121,16 @@ def search(
     ]
 
 
+def _open_end(term: list[str]) -> bool:
+    """True when the term ends in one Chinese character, which may begin a longer run in the
+    text ("2025年" in "2025年部门预算"): that last token is then matched as a prefix."""
+    return len(term) > 1 and len(term[-1]) == 1 and bool(_HAN.match(term[-1]))
+
+
 def _sqlite_ranked(terms: list[list[str]]):  # type: ignore[no-untyped-def]
-    match = " AND ".join('"' + " ".join(t.replace('"', "") for t in term) + '"' for term in terms)
+    match = " AND ".join(
+        '"' + " ".join(term) + '"' + (" *" if _open_end(term) else "") for term in terms
+    )
     return (
         select(
             literal_column("disclosure_fts.rowid").label("item_id"),
@@ -135,21 +143,26 @@ def _sqlite_ranked(terms: list[list[str]]):  # type: ignore[no-untyped-def]
 
 
 def _postgres_ranked(terms: list[list[str]]):  # type: ignore[no-untyped-def]
+    phrases = []
+    for term in terms:
+        words = list(term)
+        if _open_end(term):
+            words[-1] += ":*"
+        phrases.append("(" + " <-> ".join(words) + ")")
+    query = func.to_tsquery("simple", " & ".join(phrases))
     document = func.to_tsvector(
         "simple", SearchEntry.title_tokens + " " + SearchEntry.body_tokens
     )
-    weighted = func.setweight(func.to_tsvector("simple", SearchEntry.title_tokens), "A").op("||")(
-        func.setweight(func.to_tsvector("simple", SearchEntry.body_tokens), "D")
+    title = func.setweight(
+        func.to_tsvector("simple", SearchEntry.title_tokens), literal_column("'A'")
     )
-    condition = None
-    for term in terms:
-        part = document.op("@@")(func.phraseto_tsquery("simple", " ".join(term)))
-        condition = part if condition is None else condition & part
-    query = " & ".join(f"({' <-> '.join(term)})" for term in terms)
-    rank = -func.ts_rank(weighted, func.to_tsquery("simple", query))
+    body = func.setweight(
+        func.to_tsvector("simple", SearchEntry.body_tokens), literal_column("'D'")
+    )
+    rank = -func.ts_rank(title.op("||")(body), query)
     return (
         select(SearchEntry.item_id.label("item_id"), rank.label("rank"))
-        .where(condition)
+        .where(document.op("@@")(query))
         .subquery()
     )
 
