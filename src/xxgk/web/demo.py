@@ -23,6 +23,7 @@ from xxgk.register.applications import register_application
 from xxgk.register.events import add_event
 from xxgk.register.inputs import set_narrative
 from xxgk.register.publish import publish_report
+from xxgk.web.demo_disclosure import seed_disclosure
 
 ACCOUNTS_FILE = "demo-accounts.txt"
 UNITS = (
@@ -39,6 +40,10 @@ ACCOUNTS = (
     ("county-admin", Role.UNIT_ADMIN, "shilixian", "县政府办单位管理员"),
     ("county-supervisor", Role.SUPERVISOR, "shilixian", "县政务公开办督查"),
     ("jiaotong-clerk", Role.CLERK, "jiaotong", "交通运输局录入员"),
+    ("qinghe-secrecy", Role.SECRECY, "qinghe", "清河镇保密审查员"),
+    ("qinghe-leader", Role.LEADER, "qinghe", "清河镇分管领导"),
+    ("jiaotong-secrecy", Role.SECRECY, "jiaotong", "交通运输局保密审查员"),
+    ("jiaotong-leader", Role.LEADER, "jiaotong", "交通运输局分管领导"),
 )
 REQUESTS = (
     "清河镇2024年度农村道路建设项目的招标文件及中标结果",
@@ -113,6 +118,7 @@ def create_demo(session: Session, today: dt.date) -> list[str]:
         lines.append(
             f"{username}（{role.label}，{units[unit].name if unit else ''}）  密码：{password}"
         )
+    seed_disclosure(session, units, users, today)  # before last year's report locks that year
     _last_year(session, units, users, today)
     _this_year(session, units["qinghe"], users["qinghe-clerk"], today)
     return lines

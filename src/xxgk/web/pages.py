@@ -16,6 +16,7 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "tem
 NAV = (
     ("/check", "年报检查", None),
     ("/register", "申请台账", "register"),
+    ("/disclosure", "主动公开", "register"),
     ("/compile", "年报编制", "register"),
     ("/overview", "汇总与对比", "overview"),
     ("/public", "公开目录", None),

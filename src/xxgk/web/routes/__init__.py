@@ -1,15 +1,29 @@
 """The routers of the web application, one module per area, in menu order."""
 
-from xxgk.web.routes import api, auth, check, compile, overview, public, register
+from xxgk.web.routes import (
+    api,
+    auth,
+    catalogue_public,
+    check,
+    compile,
+    disclosure,
+    disclosure_api,
+    overview,
+    public,
+    register,
+)
 
 ROUTERS = (
     auth.router,
     check.router,
     register.router,
+    disclosure.router,
     compile.router,
     overview.router,
     public.router,
+    catalogue_public.router,
     api.router,
+    disclosure_api.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -1,0 +1,140 @@
+"""政府信息公开目录 for the public (no login): units, each unit's category tree with counts and
+its published items, search, the item page with its attachments, and RSS 2.0 feeds.
+
+Only published items are shown; a withdrawn one answers 410 Gone with a short page, anything
+else (drafts, items under review, items decided not to publish) is simply not found.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from xxgk.disclosure import search
+from xxgk.web import disclosure_view as dv
+from xxgk.web.deps import SessionDep, optional_user
+from xxgk.web.pages import page
+from xxgk.web.routes.disclosure import download
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(optional_user)])
+RSS = "application/rss+xml; charset=utf-8"
+FEED_SIZE = 30
+
+
+@router.get("/public/catalogue")
+def catalogue_index(
+    session: SessionDep,
+    request: Request,
+):
+    return page(
+        request,
+        "catalogue_index.html",
+        units=dv.public_units(session),
+        newest=[dv.item_row(i) for i in dv.public_items(session, limit=10)],
+    )
+
+
+@router.get("/public/catalogue/units/{unit_id}")
+def catalogue_unit(
+    session: SessionDep,
+    request: Request,
+    unit_id: int,
+    category: int = 0,
+):
+    unit = dv.public_unit(session, unit_id)
+    tree = dv.public_tree(session, unit)
+    chosen = next((e for e in tree if e["id"] == category), None)
+    ids = dv.subtree_ids(tree, category) if chosen else None
+    items = dv.public_items(session, unit=unit, category_ids=ids)
+    return page(
+        request,
+        "catalogue_unit.html",
+        unit=unit,
+        tree=tree,
+        chosen=chosen,
+        rows=[dv.item_row(i) for i in items],
+    )
+
+
+@router.get("/public/catalogue/search")
+def catalogue_search(
+    session: SessionDep,
+    request: Request,
+    q: str = "",
+    unit: int = 0,
+):
+    query = q.strip()[: search.MAX_QUERY]
+    units = dv.public_units(session)
+    ids = [unit] if any(u["id"] == unit for u in units) else None
+    hits = search.search(session, query, unit_ids=ids) if query else []
+    return page(
+        request,
+        "catalogue_search.html",
+        q=query,
+        unit=unit if ids else 0,
+        units=units,
+        rows=dv.highlight_rows(hits, query),
+    )
+
+
+@router.get("/public/catalogue/items/{item_id}")
+def catalogue_item(
+    session: SessionDep,
+    request: Request,
+    item_id: int,
+):
+    try:
+        item = dv.public_item(session, item_id)
+    except dv.Withdrawn as gone:
+        return page(request, "catalogue_gone.html", status_code=410, item=gone.item)
+    return page(request, "catalogue_item.html", row=dv.item_detail(item, None), item=item)
+
+
+@router.get("/public/catalogue/items/{item_id}/attachments/{attachment_id}")
+def catalogue_attachment(
+    session: SessionDep,
+    request: Request,
+    item_id: int,
+    attachment_id: int,
+) -> Response:
+    try:
+        found = dv.public_attachment(session, item_id, attachment_id)
+    except dv.Withdrawn as gone:
+        return page(request, "catalogue_gone.html", status_code=410, item=gone.item)
+    return download(found)
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+@router.get("/public/catalogue/rss.xml")
+def catalogue_rss(
+    session: SessionDep,
+    request: Request,
+) -> Response:
+    base = _base(request)
+    body = dv.rss_feed(
+        dv.public_items(session, limit=FEED_SIZE),
+        title="政府信息公开目录",
+        link=f"{base}/public/catalogue",
+        base=base,
+    )
+    return Response(body, media_type=RSS)
+
+
+@router.get("/public/catalogue/units/{unit_id}/rss.xml")
+def catalogue_unit_rss(
+    session: SessionDep,
+    request: Request,
+    unit_id: int,
+) -> Response:
+    unit = dv.public_unit(session, unit_id)
+    base = _base(request)
+    body = dv.rss_feed(
+        dv.public_items(session, unit=unit, limit=FEED_SIZE),
+        title=f"{unit.name}政府信息公开目录",
+        link=f"{base}/public/catalogue/units/{unit.id}",
+        base=base,
+    )
+    return Response(body, media_type=RSS)
