@@ -273,6 +273,64 @@ LEGACY_ACTIVE_ROWS: tuple[Row, ...] = (
     Row("fees", "行政事业性收费"),
     Row("procurement", "政府集中采购"),
 )
+_LEGACY_ROW = {r.key: r for r in LEGACY_ACTIVE_ROWS}
+LEGACY_ACTIVE_BLOCKS: tuple[ActiveBlock, ...] = (
+    ActiveBlock(
+        "documents",
+        ACTIVE_BLOCKS[0].header,
+        LEGACY_ACTIVE_COLUMNS,
+        (_LEGACY_ROW["rules"], _LEGACY_ROW["normative_documents"]),
+    ),
+    ActiveBlock(
+        "licensing",
+        ACTIVE_BLOCKS[1].header,
+        LEGACY_ITEM_COLUMNS,
+        (_LEGACY_ROW["licensing"], _LEGACY_ROW["other_services"]),
+    ),
+    ActiveBlock(
+        "punishment_enforcement",
+        ACTIVE_BLOCKS[2].header,
+        LEGACY_ITEM_COLUMNS,
+        (_LEGACY_ROW["punishment"], _LEGACY_ROW["enforcement"]),
+    ),
+    ActiveBlock("fees", ACTIVE_BLOCKS[3].header, LEGACY_ITEM_COLUMNS[:2], (_LEGACY_ROW["fees"],)),
+    ActiveBlock(
+        "procurement",
+        "第二十条第（九）项",
+        LEGACY_PROCUREMENT_COLUMNS,
+        (_LEGACY_ROW["procurement"],),
+    ),
+)
+"""Table 二 as the 2019 trial format prints it; its values live in ``Report.legacy`` under
+``active.<row>.<column>``."""
+LEGACY_AMOUNT_KEYS = frozenset({"active.procurement.amount"})
+LEGACY_ABSENT_REQUEST_ROWS = ("other_no_correction", "other_no_fee")
+"""Table 三 rows the 2019 format does not have: its （六）其他处理 is one row, kept in
+``other_other``."""
+
+
+def active_blocks_for(format_version: str) -> tuple[ActiveBlock, ...]:
+    """Return Table 二's blocks as a report of ``format_version`` prints them."""
+    return LEGACY_ACTIVE_BLOCKS if format_version == FORMAT_2019 else ACTIVE_BLOCKS
+
+
+def request_rows_for(format_version: str) -> tuple[Row, ...]:
+    """Return Table 三's rows as a report of ``format_version`` prints them.
+
+    In the 2019 format （六）其他处理 is a single row directly under 三、本年度办理结果.
+    """
+    if format_version != FORMAT_2019:
+        return REQUEST_ROWS
+    rows: list[Row] = []
+    for row in REQUEST_ROWS:
+        if row.key in LEGACY_ABSENT_REQUEST_ROWS:
+            continue
+        if row.key == "other_other":
+            row = Row(row.key, G_OTHER.removeprefix("（六）"), "（六）", RESULTS_GROUP)
+        rows.append(row)
+    return tuple(rows)
+
+
 FORMAT_2021_MARKERS: tuple[str, ...] = (
     "本年制发件数",
     "本年废止件数",

@@ -22,11 +22,11 @@ from xxgk.model.report import Report
 from xxgk.render.docx_table import run_xml, table_xml
 from xxgk.render.fonts import ALT_NAMES, OFFICIAL_FONTS, FontSet
 from xxgk.render.layout import (
-    TABLE_BY_SECTION,
     chinese_date,
     paragraphs,
     report_title,
     signature_name,
+    tables_for,
 )
 
 _NS = (
@@ -100,10 +100,11 @@ def document_xml(report: Report, fonts: FontSet = OFFICIAL_FONTS) -> str:
     preamble = report.sections.get("preamble")
     if preamble:
         body += _body_paragraphs(preamble.text, fonts)
+    tables = tables_for(report)
     for section in SECTIONS:
         body.append(_paragraph(section.heading, fonts.heading, fonts.latin))
         body += _body_paragraphs(report.section_text(section.key), fonts)
-        layout = TABLE_BY_SECTION.get(section.key)
+        layout = tables.get(section.key)
         if layout is not None:
             body.append(table_xml(layout, report, fonts))
             body.append(_paragraph("", fonts.body, fonts.latin, indent=False))

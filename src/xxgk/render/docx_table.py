@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 
 from xxgk.model.report import Report
 from xxgk.render.fonts import FontSet
-from xxgk.render.layout import GridCell, TableLayout, format_value
+from xxgk.render.layout import GridCell, TableLayout, cell_value, format_value
 
 TEXT_WIDTH = 8845
 """Width of the text block in twips: A4 (11906) less 28 mm and 26 mm margins."""
@@ -54,7 +54,7 @@ def _cell_text(cell: GridCell, report: Report) -> tuple[str, bool]:
     """Return the printed text and whether the cell is a missing value to be marked."""
     if cell.key is None:
         return cell.text, False
-    value = report.values.get(cell.key)
+    value = cell_value(report, cell.key)
     return format_value(value), value is None
 
 

@@ -17,14 +17,15 @@ from xxgk.model.cells import SECTIONS
 from xxgk.model.report import Report
 from xxgk.render.layout import (
     MISSING_TITLE,
-    TABLE_BY_SECTION,
     GridCell,
     TableLayout,
+    cell_value,
     chinese_date,
     format_value,
     paragraphs,
     report_title,
     signature_name,
+    tables_for,
 )
 
 LEGEND = "斜线底纹的单元格缺少数据；彩色单元格有检查发现，鼠标悬停可查看说明。"
@@ -63,7 +64,7 @@ def _notes_by_cell(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
 def _html_cell(cell: GridCell, report: Report, notes: dict[str, list[Finding]]) -> HtmlCell:
     if cell.key is None:
         return HtmlCell(cell.text, cell.rowspan, cell.colspan)
-    value = report.values.get(cell.key)
+    value = cell_value(report, cell.key)
     css, tips = ("missing", [MISSING_TITLE]) if value is None else ("", [])
     found = notes.get(cell.key, [])
     if found:
@@ -90,8 +91,9 @@ def render_html(report: Report, *, findings: Iterable[Finding] | None = None,
     shown = list(report.findings if findings is None else findings) if highlight else []
     notes = _notes_by_cell(shown)
     sections = []
+    tables = tables_for(report)
     for section in SECTIONS:
-        layout = TABLE_BY_SECTION.get(section.key)
+        layout = tables.get(section.key)
         sections.append({
             "heading": section.heading,
             "paragraphs": paragraphs(report.section_text(section.key)),

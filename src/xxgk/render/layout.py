@@ -13,21 +13,24 @@ from decimal import Decimal
 from typing import Literal
 
 from xxgk.model.cells import (
-    ACTIVE_BLOCKS,
     APPLICANT_HEADER,
+    FORMAT_2019,
+    FORMAT_2021,
     ITEM_CONTENT_HEADER,
     LEGAL_PERSON_COLUMNS,
     LEGAL_PERSON_GROUP,
     LITIGATION_HEADER,
-    OUTCOME_ROWS,
     REQUEST_COLUMNS,
-    REQUEST_ROWS,
     REQUESTS_NOTE,
     RESULTS_GROUP,
     REVIEW_COLUMNS,
     REVIEW_GROUPS,
     SECTION_BY_KEY,
+    ActiveBlock,
+    Row,
+    active_blocks_for,
     request_key,
+    request_rows_for,
     review_key,
 )
 from xxgk.model.report import Report, Value
@@ -86,39 +89,65 @@ def _v(key: str, colspan: int = 1) -> GridCell:
     return GridCell("", 1, colspan, "value", key)
 
 
-def _active_table() -> TableLayout:
+def active_keys(format_version: str, block: ActiveBlock, row: Row) -> list[str]:
+    """Return the keys of a printed Table 二 row's value cells, left to right.
+
+    In the 2021 format only block (一) has a cell per column; in 2019 every block has, and the
+    keys are those of ``Report.legacy``.
+    """
+    if format_version == FORMAT_2019 or block.key == "documents":
+        return [f"active.{row.key}.{c.key}" for c in block.columns]
+    return [f"active.{row.key}"]
+
+
+def cell_value(report: Report, key: str) -> Value:
+    """Return the value printed for ``key``: a canonical cell, or a 2019 format's own cell."""
+    if key in report.values:
+        return report.values[key]
+    return report.legacy.get(key)
+
+
+def _active_table(format_version: str = FORMAT_2021) -> TableLayout:
     rows: list[tuple[GridCell, ...]] = []
-    for block in ACTIVE_BLOCKS:
+    for block in active_blocks_for(format_version):
         rows.append((_h(block.header, 4, role="block"),))
-        if block.key == "documents":
-            rows.append((_h(ITEM_CONTENT_HEADER), *(_h(c.label) for c in block.columns)))
-            for row in block.rows:
-                keys = [f"active.{row.key}.{c.key}" for c in block.columns]
-                rows.append((_h(row.label, role="label"), *(_v(k) for k in keys)))
+        keys_of = [active_keys(format_version, block, row) for row in block.rows]
+        if len(keys_of[0]) > 1:
+            span = 4 - len(block.columns)
+            labels = [_h(c.label) for c in block.columns]
+            if span > 1:
+                labels[-1] = _h(block.columns[-1].label, span)
+            rows.append((_h(ITEM_CONTENT_HEADER), *labels))
+            for row, keys in zip(block.rows, keys_of, strict=True):
+                values = [_v(k) for k in keys]
+                if span > 1:
+                    values[-1] = _v(keys[-1], span)
+                rows.append((_h(row.label, role="label"), *values))
         else:
             rows.append((_h(ITEM_CONTENT_HEADER), _h(block.columns[0].label, 3)))
-            for row in block.rows:
-                rows.append((_h(row.label, role="label"), _v(f"active.{row.key}", 3)))
+            for row, keys in zip(block.rows, keys_of, strict=True):
+                rows.append((_h(row.label, role="label"), _v(keys[0], 3)))
     return TableLayout("active", SECTION_BY_KEY["active"].heading, 4, tuple(rows), 0,
                        (0.34, 0.22, 0.22, 0.22))
 
 
-def _request_label_cells(index: int) -> tuple[GridCell, ...]:
-    row = REQUEST_ROWS[index]
+def _request_label_cells(rows: tuple[Row, ...], index: int) -> tuple[GridCell, ...]:
+    row = rows[index]
     if not row.group:
         return (_h(row.printed, 3, role="label"),)
     cells: list[GridCell] = []
-    if index == REQUEST_ROWS.index(OUTCOME_ROWS[0]):
-        cells.append(_h(RESULTS_GROUP, 1, len(OUTCOME_ROWS) + 1, "group"))
+    results = [r for r in rows if r.group]
+    if row is results[0]:
+        cells.append(_h(RESULTS_GROUP, 1, len(results), "group"))
     if row.group == RESULTS_GROUP:
         return (*cells, _h(row.printed, 2, role="label"))
-    group_rows = [r for r in REQUEST_ROWS if r.group == row.group]
+    group_rows = [r for r in rows if r.group == row.group]
     if group_rows[0] is row:
         cells.append(_h(row.group, 1, len(group_rows), "group"))
     return (*cells, _h(row.printed, role="label"))
 
 
-def _requests_table() -> TableLayout:
+def _requests_table(format_version: str = FORMAT_2021) -> TableLayout:
     rows: list[tuple[GridCell, ...]] = [
         (_h(REQUESTS_NOTE, 3, 3, "corner"), _h(APPLICANT_HEADER, 7)),
         (
@@ -128,9 +157,10 @@ def _requests_table() -> TableLayout:
         ),
         tuple(_h(c.label) for c in LEGAL_PERSON_COLUMNS),
     ]
-    for i, row in enumerate(REQUEST_ROWS):
+    printed = request_rows_for(format_version)
+    for i, row in enumerate(printed):
         values = tuple(_v(request_key(row.key, c.key)) for c in REQUEST_COLUMNS)
-        rows.append((*_request_label_cells(i), *values))
+        rows.append((*_request_label_cells(printed, i), *values))
     widths = (0.07, 0.095, 0.265) + (0.57 / 7,) * 7
     return TableLayout("requests", SECTION_BY_KEY["requests"].heading, 10, tuple(rows), 3,
                        widths)
@@ -151,6 +181,17 @@ def _review_table() -> TableLayout:
 TABLES: tuple[TableLayout, ...] = (_active_table(), _requests_table(), _review_table())
 """Table 二, 三 and 四 in the official layout."""
 TABLE_BY_SECTION = {t.key: t for t in TABLES}
+_TABLES_2019: tuple[TableLayout, ...] = (
+    _active_table(FORMAT_2019),
+    _requests_table(FORMAT_2019),
+    TABLES[2],
+)
+
+
+def tables_for(report: Report) -> dict[str, TableLayout]:
+    """Return the three tables as ``report``'s format prints them, keyed by section."""
+    tables = _TABLES_2019 if report.format == FORMAT_2019 else TABLES
+    return {t.key: t for t in tables}
 
 MISSING_TITLE = "缺少数据"
 """Tooltip / comment of a cell whose value is missing; the cell itself stays empty."""

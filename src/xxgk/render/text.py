@@ -17,7 +17,6 @@ from decimal import Decimal
 
 from xxgk.errors import RenderError
 from xxgk.model.cells import (
-    ACTIVE_BLOCKS,
     APPLICANT_HEADER,
     ITEM_CONTENT_HEADER,
     LEGAL_PERSON_COLUMNS,
@@ -25,16 +24,18 @@ from xxgk.model.cells import (
     LITIGATION_HEADER,
     REQUEST_COLUMNS,
     REQUEST_GROUPS,
-    REQUEST_ROWS,
     REQUESTS_NOTE,
     RESULTS_GROUP,
     REVIEW_COLUMNS,
     REVIEW_GROUPS,
     SECTIONS,
+    active_blocks_for,
     request_key,
+    request_rows_for,
     review_key,
 )
 from xxgk.model.report import Report, Value
+from xxgk.render.layout import active_keys, cell_value
 
 Grid = list[list[str]]
 LAYOUTS: tuple[str, ...] = ("tabs", "pipes", "cells", "markdown", "plain")
@@ -92,15 +93,12 @@ def table_grids(report: Report, *, compact: bool = False) -> dict[str, Grid]:
 def active_grid(report: Report) -> Grid:
     """Return Table 二: per block a header row, a column-label row and the value rows."""
     grid: Grid = []
-    for block in ACTIVE_BLOCKS:
+    for block in active_blocks_for(report.format):
         grid.append(_pad([block.header], _ACTIVE_WIDTH))
         grid.append(_pad([ITEM_CONTENT_HEADER, *(c.label for c in block.columns)], _ACTIVE_WIDTH))
         for row in block.rows:
-            if block.key == "documents":
-                keys = [f"active.{row.key}.{c.key}" for c in block.columns]
-            else:
-                keys = [f"active.{row.key}"]
-            values = [format_value(report[k]) for k in keys]
+            keys = active_keys(report.format, block, row)
+            values = [format_value(cell_value(report, k)) for k in keys]
             grid.append(_pad([row.label, *values], _ACTIVE_WIDTH))
     return grid
 
@@ -116,7 +114,7 @@ def requests_grid(report: Report) -> Grid:
         ["", "", "", "", *legal, ""],
     ]
     seen: set[str] = set()
-    for row in REQUEST_ROWS:
+    for row in request_rows_for(report.format):
         values = [format_value(report[request_key(row.key, c.key)]) for c in REQUEST_COLUMNS]
         grid.append(_request_labels(row.printed, row.group, seen) + values)
     return grid
@@ -139,7 +137,7 @@ def compact_requests_grid(report: Report) -> Grid:
     """Return Table 三 with one indented label column, each group label on its own row."""
     grid: Grid = [["", *(c.label for c in REQUEST_COLUMNS)]]
     seen: set[str] = set()
-    for row in REQUEST_ROWS:
+    for row in request_rows_for(report.format):
         for depth, label in enumerate(_request_labels(row.printed, row.group, seen)[:2]):
             if label and label != row.printed:
                 grid.append(_pad(["  " * depth + label], len(grid[0])))

@@ -22,13 +22,14 @@ from xxgk.model.cells import SECTIONS
 from xxgk.model.report import Report
 from xxgk.render.layout import (
     MISSING_TITLE,
-    TABLES,
     GridCell,
     TableLayout,
+    cell_value,
     chinese_date,
     paragraphs,
     report_title,
     signature_name,
+    tables_for,
 )
 
 TEXT_SHEET = "报告正文"
@@ -91,7 +92,7 @@ def _fill(target: Cell, cell: GridCell, report: Report) -> None:
     if cell.key is None:
         target.value = cell.text
         return
-    value = _number(report.values.get(cell.key))
+    value = _number(cell_value(report, cell.key))
     target.value = value
     target.number_format = "0.00" if isinstance(value, float) else "0"
     if value is None:
@@ -107,7 +108,7 @@ def render_xlsx(report: Report) -> bytes:
     assert text is not None
     text.title = TEXT_SHEET
     _text_sheet(text, report)
-    for layout in TABLES:
+    for layout in tables_for(report).values():
         _table_sheet(book.create_sheet(SHEET_NAMES[layout.key]), layout, report)
     buffer = io.BytesIO()
     book.save(buffer)

@@ -14,7 +14,13 @@ from typing import Any
 from xxgk.findings import Finding
 from xxgk.model.cells import SECTIONS
 from xxgk.model.report import Report
-from xxgk.render.layout import MISSING_TITLE, TABLE_BY_SECTION, format_value, report_title
+from xxgk.render.layout import (
+    MISSING_TITLE,
+    cell_value,
+    format_value,
+    report_title,
+    tables_for,
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,7 @@ def _source(report: Report, key: str) -> str:
 
 
 def _value_cell(cell: Any, report: Report, notes: dict[str, list[Finding]]) -> CellView:
-    value = report.values.get(cell.key)
+    value = cell_value(report, cell.key)
     found = notes.get(cell.key, [])
     css = ["missing"] if value is None else []
     lines = [MISSING_TITLE] if value is None else []
@@ -71,8 +77,9 @@ def tables(report: Report, findings: Iterable[Finding]) -> list[dict[str, Any]]:
     """Return the official tables of ``report`` with ``findings`` marked on their cells."""
     notes = _notes(findings)
     out = []
+    layouts = tables_for(report)
     for section in SECTIONS:
-        layout = TABLE_BY_SECTION.get(section.key)
+        layout = layouts.get(section.key)
         if layout is None:
             continue
         rows = [
