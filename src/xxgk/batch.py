@@ -211,7 +211,9 @@ def run_batch(
                     progress()
         return results
     chunk = max(1, min(64, len(paths) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
+    # The parent unpickles every outcome: with the default thresholds the collector ran over
+    # the growing list of results again and again (more CPU than unpickling itself).
+    with batch_gc(), ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
         for outcome in pool.map(work, paths, chunksize=chunk):
             results.append(outcome)
             if progress:

@@ -22,6 +22,7 @@ from xxgk.parse.text import text_to_document
 
 __all__ = [
     "READERS",
+    "clear_caches",
     "debug_parse",
     "detect_format",
     "interpret",
@@ -61,6 +62,27 @@ def parse_bytes(data: bytes, *, source: str | None = None, name: str | None = No
         report = interpret(reader(data, source))
     report.source = source
     return report
+
+
+def clear_caches() -> None:
+    """Forget everything the parser remembers between reports (lines, cells, labels, headings).
+
+    The caches only make reading faster: a report reads the same with or without them (the
+    tests compare both); benchmarks clear them to time a cold start.
+    """
+    import sys
+
+    from xxgk.parse import labels, matching, sections, text, tokens, values
+
+    interpret_module = sys.modules["xxgk.parse.interpret"]  # the name is the function here
+
+    for cache in (
+        text._LAYOUTS, text._PLACED, tokens._PLANS, matching._EXACT,
+        interpret_module._SQUEEZED_STARTERS, sections._CANDIDATES, sections._HEADING_CANDIDATES,
+    ):
+        cache.clear()
+    for cached in (labels.squeeze, labels.normalise, values.read_cell, sections._matches):
+        cached.cache_clear()
 
 
 def parse_text(text: str, *, source: str | None = None) -> Report:

@@ -10,6 +10,7 @@ same label matching and the same checks.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from xxgk.findings import Finding, Location
 
@@ -25,10 +26,16 @@ class SourceCell:
 @dataclass
 class SourceLine:
     """One line of text or one table row. ``in_table`` is True when the reader knows the
-    line is a table row (HTML/DOCX/PDF tables, tab- or pipe-separated text)."""
+    line is a table row (HTML/DOCX/PDF tables, tab- or pipe-separated text).
+
+    ``memo`` is None, or a dict on a line that its reader shares between documents (the text
+    reader shares the lines that recur from report to report; see ``parse.text``). Such a
+    line is never changed, so later steps may keep their per-line work in its memo.
+    """
 
     cells: list[SourceCell]
     in_table: bool = False
+    memo: ClassVar[dict[Any, Any] | None] = None
 
     @property
     def text(self) -> str:

@@ -47,31 +47,35 @@ def text_to_document(text: str, source: str | None = None) -> SourceDocument:
     append = lines.append
     placed_of = _PLACED.get
     for number, raw in enumerate(text.split("\n"), start=1):  # line_to_cells, inlined
-        placed = placed_of((raw, number), _MISSING)
-        if placed is _MISSING:
-            placed = _remember_placed(raw, number)
-        if placed is not None:
-            append(_source_line(list(placed[0]), placed[1]))
+        line = placed_of((raw, number), _MISSING)
+        if line is _MISSING:
+            line = _remember_placed(raw, number)
+        if line is not None:
+            append(line)
     return SourceDocument(lines=lines, source=source, format_name="text")
 
 
 def line_to_cells(raw: str, number: int) -> SourceLine | None:
-    """Return one physical line as a ``SourceLine``, or None for blank and separator lines."""
-    placed = _PLACED.get((raw, number), _MISSING)
-    if placed is _MISSING:
-        placed = _remember_placed(raw, number)
-    if placed is None:
-        return None
-    cells, in_table = placed
-    return _source_line(list(cells), in_table)
+    """Return one physical line as a ``SourceLine``, or None for blank and separator lines.
+
+    The line is shared with every other text that prints the same line at the same line
+    number (see ``_PLACED``): read it, never change it.
+    """
+    line = _PLACED.get((raw, number), _MISSING)
+    if line is _MISSING:
+        line = _remember_placed(raw, number)
+    return line
 
 
-def _remember_placed(raw: str, number: int) -> tuple[tuple[SourceCell, ...], bool] | None:
+def _remember_placed(raw: str, number: int) -> SourceLine | None:
     placed = _placed_cells(raw, number)
+    line = None if placed is None else _source_line(list(placed[0]), placed[1])
+    if line is not None:
+        line.memo = {}  # shared: later steps may remember their work on it
     if len(_PLACED) >= _PLACED_CACHE_SIZE:
         _PLACED.clear()
-    _PLACED[(raw, number)] = placed
-    return placed
+    _PLACED[(raw, number)] = line
+    return line
 
 
 def _placed_cells(raw: str, number: int) -> tuple[tuple[SourceCell, ...], bool] | None:
@@ -94,11 +98,13 @@ def _placed_cells(raw: str, number: int) -> tuple[tuple[SourceCell, ...], bool] 
 # Labels, zeros and template sentences repeat from report to report, so the cells of a raw
 # line are worked out once and kept (bounded); only the line number differs between uses.
 # Reports of the same template also print the same line at the same line number, so the
-# finished cells (immutable: frozen cells and locations) are kept per (line, number) too;
-# each report still gets its own ``SourceLine`` and cell list.
+# finished ``SourceLine`` is kept per (line, number) too and shared by every document that
+# prints it: nothing downstream changes the lines of a text document (the interpreter only
+# reads them; only the PDF reader edits lines, its own), and building a fresh line and cell
+# list per report was most of the reader's time.
 _LAYOUTS: dict[str, tuple[tuple[tuple[str, int], ...], bool] | None] = {}
 _LAYOUT_CACHE_SIZE = 50_000
-_PLACED: dict[tuple[str, int], tuple[tuple[SourceCell, ...], bool] | None] = {}
+_PLACED: dict[tuple[str, int], SourceLine | None] = {}
 _PLACED_CACHE_SIZE = 50_000
 _MISSING = object()
 

@@ -41,18 +41,37 @@ class Token:
 def lines_to_tokens(lines: Sequence[SourceLine], indexes: Sequence[int]) -> list[Token]:
     """Return the tokens of the lines ``indexes`` of ``lines``, in reading order."""
     tokens: list[Token] = []
+    extend = tokens.extend
+    for index in indexes:
+        line = lines[index]
+        memo = line.memo
+        if memo is None:
+            extend(line_tokens(line, index))
+            continue
+        found = memo.get(index)  # a shared line (see SourceLine.memo) at this index
+        if found is None:
+            found = memo[index] = line_tokens(line, index)
+        extend(found)
+    return tokens
+
+
+def line_tokens(line: SourceLine, index: int) -> list[Token]:
+    """Return the tokens of ``line``, the line at ``index`` of its document.
+
+    Tokens are never changed once made, so the tokens of a shared line are shared too.
+    """
+    tokens: list[Token] = []
     append = tokens.append
     plans = _PLANS
-    for index in indexes:
-        for position, cell in enumerate(lines[index].cells):
-            text = cell.text
-            plan = plans.get(text)
-            if plan is None:
-                plan = _plan(text)
-            if plan.__class__ is CellValue:  # one value or one label: the usual cell
-                append(Token(plan.kind, text, cell.location, index, position, plan.value))
-            else:
-                tokens.extend(_split_tokens(plan, cell.location, index, position))
+    for position, cell in enumerate(line.cells):
+        text = cell.text
+        plan = plans.get(text)
+        if plan is None:
+            plan = _plan(text)
+        if plan.__class__ is CellValue:  # one value or one label: the usual cell
+            append(Token(plan.kind, text, cell.location, index, position, plan.value))
+        else:
+            tokens.extend(_split_tokens(plan, cell.location, index, position))
     return tokens
 
 
