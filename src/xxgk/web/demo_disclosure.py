@@ -4,8 +4,9 @@ review step, drafts (one returned by the confidentiality officer), one decided n
 one withdrawn, and 行政规范性文件 of which one was repealed — so that the officer pages, the
 public catalogue and this year's compiled report show real numbers.
 
-Everything goes through the library with the roles the chain needs; dates are relative to
-``today`` (clamped into this year, except the document issued and published last year).
+Everything goes through the library with the roles the chain needs; dates (and the years in
+titles) are relative to ``today``, clamped into this year, except the document issued and
+published last year.
 """
 
 from __future__ import annotations
@@ -40,12 +41,12 @@ class Plan:
 
 
 QINGHE = (
-    Plan("清河镇2026年财政预算公开说明", "财政信息/财政预算",
+    Plan("清河镇{y}年财政预算公开说明", "财政信息/财政预算",
          "根据《中华人民共和国预算法》，现将清河镇本年度一般公共预算收支情况公开如下：一般公共"
          "预算收入安排3260万元，支出安排3190万元，其中农林水支出、社会保障和就业支出占比较大。",
          "published", 60, ("website", "bulletin")),
     Plan("清河镇农村道路建设项目招标公告", "重大建设项目",
-         "清河镇2026年农村道路硬化工程（第一标段）现公开招标，欢迎符合条件的投标人参加。"
+         "清河镇{y}年农村道路硬化工程（第一标段）现公开招标，欢迎符合条件的投标人参加。"
          "招标文件见附件。", "published", 45, ("website", "new_media"),
          attachment="招标公告.txt"),
     Plan("清河镇人民政府关于开展农村人居环境整治的通知", "法规文件/其他文件",
@@ -53,11 +54,11 @@ QINGHE = (
          "村容村貌提升行动。", "published", 30, ("website", "bulletin")),
     Plan("清河镇农村集体资产管理办法", "法规文件/行政规范性文件",
          "第一条 为加强农村集体资产管理，保护集体经济组织及其成员的合法权益，制定本办法。",
-         "published", 25, ("website",), doc=("normative_documents", "清政规〔2026〕1号")),
+         "published", 25, ("website",), doc=("normative_documents", "清政规〔{y}〕1号")),
     Plan("清河镇殡葬管理暂行规定", "法规文件/行政规范性文件",
          "第一条 为推进殡葬改革，制定本规定。（本规定已被新规定替代。）",
-         "repealed", 0, ("website",), doc=("normative_documents", "清政规〔2025〕2号")),
-    Plan("清河镇2025年政府信息公开工作年度报告", "政务公开工作/政府信息公开年报",
+         "repealed", 0, ("website",), doc=("normative_documents", "清政规〔{last}〕2号")),
+    Plan("清河镇{last}年政府信息公开工作年度报告", "政务公开工作/政府信息公开年报",
          "本报告由清河镇人民政府编制，全文见附件。", "published", 20, ("website",),
          attachment="年度报告.txt"),
     Plan("清河镇临时交通管制公告", "突发公共事件应急",
@@ -69,7 +70,7 @@ QINGHE = (
          ("website", "bulletin")),
     Plan("清河镇防汛应急预案", "突发公共事件应急",
          "为做好防汛工作，保障人民群众生命财产安全，制定本预案。", "leader_approval", 3),
-    Plan("清河镇2026年重点工作计划", "规划计划",
+    Plan("清河镇{y}年重点工作计划", "规划计划",
          "一、抓好农业生产；二、推进道路建设；三、改善人居环境。", "draft", 2),
     Plan("清河镇征地补偿标准及被征地农户名单", "财政信息",
          "征地补偿标准为每亩……（名单附后）", "returned", 2, ("website", "bulletin"),
@@ -79,11 +80,11 @@ QINGHE = (
          attribute="withheld", extra={"withheld_reason": "internal_affairs"}),
 )
 JIAOTONG = (
-    Plan("示例县交通运输局2026年公路养护计划", "规划计划",
+    Plan("示例县交通运输局{y}年公路养护计划", "规划计划",
          "全年计划养护县道126公里、乡道318公里，重点整治桥梁12座。", "published", 35),
     Plan("示例县交通运输局行政处罚裁量基准", "法规文件/行政规范性文件",
          "为规范交通运输行政处罚裁量权，制定本基准。", "published", 12,
-         doc=("normative_documents", "示交规〔2026〕1号")),
+         doc=("normative_documents", "示交规〔{y}〕1号")),
 )
 REACHED = {
     "dept_review": 1, "secrecy_review": 2, "leader_approval": 3, "published": 4,
@@ -121,20 +122,21 @@ def _make(session: Session, unit: Unit, signers: list[User], plan: Plan, today: 
     else:
         issued = max(day - dt.timedelta(days=5), start)
     kind, number = plan.doc or (None, "")
+    years = {"y": today.year, "last": today.year - 1}
     item = create_item(
         session, author, unit,
-        title=plan.title,
+        title=plan.title.format(**years),
         category=find_category(session, unit, plan.category),
-        body=plan.body,
+        body=plan.body.format(**years),
         doc_kind=kind,
-        doc_number=number,
+        doc_number=number.format(**years),
         document_date=issued if kind else None,
         channels=plan.channels,
         attribute=plan.attribute,
         withheld_reason=plan.extra.get("withheld_reason", ""),
     )
     if plan.attachment:
-        text = f"{plan.title}\n\n{plan.body}\n"
+        text = f"{item.title}\n\n{item.body}\n"
         add_attachment(session, author, item, plan.attachment, text.encode("utf-8"))
     if plan.stage == "draft":
         return

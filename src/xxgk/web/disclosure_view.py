@@ -75,8 +75,20 @@ def scoped_items(
         scope.session, units, state=state or None, category=category, text=text.strip() or None
     )
     if mine:
-        items = [i for i in items if allowed_actions(i, scope.user)]
+        items = [i for i in items if waiting_for(i, scope.user)]
     return items
+
+
+def waiting_for(item: Item, user: User | None) -> bool:
+    """Return True when ``item`` waits for ``user``: a review step they may sign, or their own
+    draft to submit. Withdrawing is possible on every published item, so it does not count,
+    and nobody is waited for to submit someone else's draft."""
+    if user is None:
+        return False
+    actions = set(allowed_actions(item, user)) - {"withdraw"}
+    if item.author_id != user.id:
+        actions.discard("submit")
+    return bool(actions)
 
 
 def item_row(item: Item, user: User | None = None) -> dict[str, Any]:
@@ -105,6 +117,7 @@ def item_row(item: Item, user: User | None = None) -> dict[str, Any]:
         "channel_labels": item.channel_labels,
         "author": item.author.display_name or item.author.username,
         "actions": allowed_actions(item, user) if user is not None else [],
+        "waiting": waiting_for(item, user),
     }
 
 

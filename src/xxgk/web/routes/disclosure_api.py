@@ -86,6 +86,7 @@ class ItemSummary(BaseModel):
     channel_labels: list[str]
     author: str
     actions: list[str] = Field(description="当前用户现在可以执行的操作")
+    waiting: bool = Field(description="是否等待当前用户处理（待我处理）")
 
 
 class ItemDetail(ItemSummary):
@@ -145,7 +146,10 @@ def api_items(
     q: Annotated[str, Query(max_length=200)] = "",
     mine: bool = False,
 ) -> list[ItemSummary]:
-    """权限范围内的主动公开信息：按单位、状态筛选，按标题或文号搜索；mine=true 为“待我处理”。"""
+    """权限范围内的主动公开信息：按单位、状态筛选，按标题或文号搜索。
+
+    mine=true 为“待我处理”：可签署的审核环节、本人起草待提交的草稿。
+    """
     unit = scope.unit(unit_id) if unit_id is not None else None
     items = dv.scoped_items(scope, unit=unit, state=state, text=q, mine=mine)
     return [ItemSummary(**dv.item_row(i, scope.user)) for i in items]
