@@ -142,7 +142,8 @@ def attachment_row(attachment: Attachment) -> dict[str, Any]:
 
 
 def timeline(item: Item) -> list[dict[str, Any]]:
-    """Return the item's steps in order: who, when (Beijing time), what, and why."""
+    """Return the item's steps in order: who, when (the server's local time, like the dates
+    the library stamps with ``date.today()``), what, and why."""
     out = []
     for step in item.steps:
         what = ACTIONS.get(step.action, step.action)
@@ -150,7 +151,7 @@ def timeline(item: Item) -> list[dict[str, Any]]:
             what = STEP_APPROVALS.get(State(step.from_state), what)
             if step.to_state == State.PUBLISHED.value:
                 what += "，已发布"
-        at = step.at.replace(tzinfo=dt.UTC).astimezone(BEIJING) if step.at else None
+        at = step.at.replace(tzinfo=dt.UTC).astimezone() if step.at else None
         out.append(
             {
                 "id": step.id,

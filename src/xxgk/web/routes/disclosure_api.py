@@ -44,7 +44,7 @@ class Category(BaseModel):
 
 class Step(BaseModel):
     id: int
-    at: str = Field(description="北京时间 YYYY-MM-DD HH:MM")
+    at: str = Field(description="服务器本地时间 YYYY-MM-DD HH:MM")
     actor: str
     action: str
     what: str

@@ -1,0 +1,140 @@
+"""End to end in Debian's chromium (Playwright) against uvicorn: the author drafts an item, the
+reviewer, the confidentiality officer and the leader each sign in and approve it from their
+待我处理 list, and the public finds it in the catalogue and by search.
+
+With ``XXGK_SCREENSHOTS=<folder>`` the run also saves the screenshots of docs/web
+(``disclosure-item.png``, ``catalogue.png``).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import uvicorn
+from web_support import settings
+
+from xxgk.web import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+TITLE = "清河镇2026年敬老院运营补贴发放情况"
+WORD = "运营补贴"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="/usr/bin/chromium missing: run scripts/setup-browser.sh"
+    ),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(demo_template, tmp_path_factory):
+    source, passwords = demo_template
+    folder = tmp_path_factory.mktemp("disclosure-browser")
+    (folder / "web.db").write_bytes((source / "web.db").read_bytes())
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(settings(folder, migrate=False)), host="127.0.0.1", port=port,
+        log_level="warning",
+    )
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", passwords
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+def _login(browser, base: str, passwords: dict[str, str], username: str):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", passwords[username])
+    page.click("button:has-text('登录')")
+    page.wait_for_url(f"{base}/register")
+    return page
+
+
+def _shoot(page, name: str) -> None:
+    folder = os.environ.get("XXGK_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / name), full_page=True)
+
+
+def test_web_browser_draft_three_approvals_public(server, browser):
+    base, passwords = server
+    page = _login(browser, base, passwords, "qinghe-clerk")
+    page.click("header nav a:has-text('主动公开')")
+    page.click("text=起草新信息")
+    page.fill("input[name=title]", TITLE)
+    page.select_option("select[name=category]", label="财政信息")
+    page.check("input[name=channels][value=bulletin]")
+    page.fill("textarea[name=body]", f"本年度向镇敬老院发放{WORD}共计18万元，按入住老人数量核定。")
+    page.click("button:has-text('保存草稿')")
+    page.wait_for_selector("text=已保存草稿")
+    page.click("button[data-action=submit]")
+    page.wait_for_selector("#state >> text=部门审核")
+    item_url = page.url
+    page.close()
+
+    for username, state in (
+        ("qinghe-reviewer", "保密审查"),
+        ("qinghe-secrecy", "领导审批"),
+        ("qinghe-leader", "已发布"),
+    ):
+        page = _login(browser, base, passwords, username)
+        page.goto(f"{base}/disclosure?view=mine")
+        page.click(f"#items a:has-text('{TITLE}')")
+        page.click("button[data-action=approve]")
+        page.wait_for_selector(f"#state >> text={state}")
+        if username == "qinghe-leader":
+            assert page.url == item_url
+            timeline = page.inner_text("#timeline")
+            for what in ("部门审核通过", "保密审查通过", "领导审批签发"):
+                assert what in timeline
+            _shoot(page, "disclosure-item.png")
+        page.close()
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base}/public/catalogue")
+    assert TITLE in page.inner_text("#newest")
+    page.click("#units a:has-text('示例县清河镇人民政府')")
+    page.click("#tree a:has-text('财政信息')")
+    assert TITLE in page.inner_text("#items")
+    _shoot(page, "catalogue.png")
+    page.fill("input[name=q]", WORD)
+    page.click("button:has-text('搜索')")
+    results = page.wait_for_selector("#results")
+    assert TITLE in results.inner_text()
+    assert page.locator("#results mark").first.inner_text() == WORD
+    page.click(f"#results a:has-text('{TITLE}')")
+    assert page.inner_text("#title") == TITLE
+    assert WORD in page.inner_text("#body")
+    page.close()
