@@ -128,6 +128,8 @@ def test_web_browser_draft_three_approvals_public(server, browser):
     page.click("#units a:has-text('示例县清河镇人民政府')")
     page.click("#tree a:has-text('财政信息')")
     assert TITLE in page.inner_text("#items")
+    page.click("#tree a:has-text('法规文件')")
+    assert "已废止" in page.inner_text("#items")
     _shoot(page, "catalogue.png")
     page.fill("input[name=q]", WORD)
     page.click("button:has-text('搜索')")
