@@ -266,6 +266,8 @@ def test_web_disclosure_catalogue_editor(as_user):
     r = change(op="move", node=str(planning["id"]), parent=str(planning["id"]))
     assert "不能把栏目" in r.text
     assert "已停用" in change(op="deactivate", node=str(new["id"])).text
+    assert "该单位已有公开目录" in change(op="seed").text
+    assert "找不到该栏目" in change(op="rename", node="999999", name="x").text
     cats = admin.get(f"/api/v1/disclosure/catalogue?unit_id={qinghe['id']}").json()
     assert "乡村振兴战略" not in {c["name"] for c in cats}
     clerk = as_user("qinghe-clerk")
@@ -292,3 +294,27 @@ def test_web_disclosure_compiled_report_counts_the_years_items(as_user):
     assert cell[1] == "1"
     cell = re.search(r'data-cell="active\.normative_documents\.repealed"[^>]*>(\d+)', page)
     assert cell[1] == "1"
+
+
+def test_web_disclosure_waiting_list_and_attachments_stay_in_scope(as_user, client):
+    clerk = as_user("qinghe-clerk")
+    mine = _items(clerk, mine="true")
+    assert mine
+    assert {r["state"] for r in mine.values()} == {"draft"}
+    assert all(r["waiting"] and r["actions"] == ["submit"] for r in mine.values())
+    leader = as_user("qinghe-leader")
+    assert {r["state"] for r in _items(leader, mine="true").values()} == {"leader_approval"}
+    with_file = next(
+        r for r in _items(clerk, state="published").values()
+        if clerk.get(f"/api/v1/disclosure/items/{r['id']}").json()["attachments"]
+    )
+    detail = clerk.get(f"/api/v1/disclosure/items/{with_file['id']}").json()
+    attachment = detail["attachments"][0]
+    path = f"/disclosure/items/{with_file['id']}/attachments/{attachment['id']}"
+    assert clerk.get(path).status_code == 200
+    assert as_user("jiaotong-clerk").get(path).status_code == 404
+    assert client.get(path, follow_redirects=False).status_code == 303  # login first
+    public = f"/public/catalogue/items/{with_file['id']}/attachments/{attachment['id']}"
+    assert client.get(public).content.startswith(with_file["title"].encode())
+    draft = next(iter(mine.values()))
+    assert client.get(f"/public/catalogue/items/{draft['id']}/attachments/1").status_code == 404

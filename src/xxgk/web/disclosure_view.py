@@ -12,7 +12,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
+from urllib.parse import quote
 
+from fastapi.responses import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -440,6 +442,16 @@ def public_attachment(session: Session, item_id: int, attachment_id: int) -> Att
     if found is None:
         raise not_found("附件")
     return found
+
+
+def download(attachment: Attachment) -> Response:
+    """Return an attachment as a download (never rendered inline by the browser)."""
+    name = quote(attachment.filename)
+    return Response(
+        attachment.data,
+        media_type=attachment.media_type,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
+    )
 
 
 def highlight_rows(hits: list[Any], query: str) -> list[dict[str, Any]]:

@@ -14,7 +14,6 @@ from xxgk.disclosure import search
 from xxgk.web import disclosure_view as dv
 from xxgk.web.deps import SessionDep, optional_user
 from xxgk.web.pages import page
-from xxgk.web.routes.disclosure import download
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(optional_user)])
 RSS = "application/rss+xml; charset=utf-8"
@@ -101,7 +100,7 @@ def catalogue_attachment(
         found = dv.public_attachment(session, item_id, attachment_id)
     except dv.Withdrawn as gone:
         return page(request, "catalogue_gone.html", status_code=410, item=gone.item)
-    return download(found)
+    return dv.download(found)
 
 
 def _base(request: Request) -> str:

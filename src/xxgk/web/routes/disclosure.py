@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -263,17 +262,7 @@ def disclosure_attachment(
     found = next((a for a in item.attachments if a.id == attachment_id), None)
     if found is None:
         raise not_found("附件")
-    return download(found)
-
-
-def download(attachment: Any) -> Response:
-    """Return an attachment as a download (never rendered inline by the browser)."""
-    name = quote(attachment.filename)
-    return Response(
-        attachment.data,
-        media_type=attachment.media_type,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
-    )
+    return dv.download(found)
 
 
 @router.get("/disclosure/catalogue")
