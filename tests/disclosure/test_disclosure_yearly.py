@@ -105,3 +105,19 @@ def test_a_locked_year_refuses_a_late_document(office):
     office.session.commit()
     with pytest.raises(RegisterError, match="已锁定"):
         document(office, "补登的文件", dt.date(2024, 11, 1), on=dt.date(2025, 2, 1))
+
+
+def test_only_bodies_that_may_make_rules_record_rules(office):
+    from xxgk.db.units import add_unit
+    from xxgk.db.users import add_user
+    from xxgk.disclosure.items import create_item
+
+    bureau = add_unit(session=office.session, actor=office.admin, code="jiaoyu",
+                      name="示例县教育局", kind="department")
+    clerk = add_user(session=office.session, actor=office.admin, username="jiaoyu-clerk",
+                     role="clerk", unit=bureau)
+    with pytest.raises(RegisterError, match="无权|不是有权制定规章"):
+        create_item(office.session, clerk, bureau, title="某某办法", doc_kind="rules")
+    item = create_item(office.session, clerk, bureau, title="某某办法",
+                       doc_kind="normative_documents")
+    assert item.doc_kind == "normative_documents"

@@ -22,6 +22,7 @@ from xxgk.db.models import Unit, User
 from xxgk.disclosure.models import Attachment, CatalogueNode, Item, ItemStep
 from xxgk.disclosure.vocab import ATTRIBUTES, CHANNELS, WITHHELD_REASONS, State
 from xxgk.errors import RegisterError
+from xxgk.model.units import UnitKind
 from xxgk.register.inputs import DOCUMENT_KINDS as DOC_KINDS
 from xxgk.register.vocab import pick
 
@@ -234,6 +235,12 @@ def _apply(item: Item, unit: Unit, **fields: Any) -> None:
     doc_kind = fields["doc_kind"] or None
     if doc_kind is not None and doc_kind not in DOC_KINDS:
         doc_kind = pick(doc_kind, DOC_KINDS, "文件类型")
+    if doc_kind == "rules" and not _may_make_rules(unit):
+        raise RegisterError(
+            f"单位“{unit.name}”不是有权制定规章的机关（《立法法》第九十一条、第九十三条），"
+            "其文件应登记为行政规范性文件",
+            f"unit {unit.code!r} cannot make 规章; record its documents as normative documents",
+        )
     channels = [pick(c, CHANNELS, "发布渠道") for c in fields["channels"] or ()]
     attribute = pick(fields["attribute"] or "proactive", ATTRIBUTES, "公开属性")
     reason = fields["withheld_reason"] or ""
@@ -257,3 +264,10 @@ def _apply(item: Item, unit: Unit, **fields: Any) -> None:
     item.attribute = attribute
     item.withheld_reason = reason
 
+
+
+def _may_make_rules(unit: Unit) -> bool:
+    try:
+        return UnitKind(unit.kind).may_make_rules
+    except ValueError:  # a kind this version does not know: do not block the officer
+        return True
