@@ -20,7 +20,7 @@ from xxgk.model import cells
 from xxgk.model.report import Report, SectionText
 from xxgk.parse import finding_kinds as fk
 from xxgk.parse.assign import Sink
-from xxgk.parse.document import SourceDocument, SourceLine
+from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
 from xxgk.parse.labels import ANY_TABLE_LABEL, normalise, squeeze
 from xxgk.parse.metadata import (
     Line,
@@ -138,10 +138,20 @@ def _squeeze_whole(lines: Sequence[SourceLine]) -> str:
     otherwise stay glued to the previous part. The parts (cell texts) repeat across reports,
     so ``squeeze``'s cache answers most of them.
     """
-    texts = [c.text for line in lines for c in line.cells if c.text]
-    whole = "".join(texts)
+    parts = []
+    for line in lines:
+        memo = line.memo
+        if memo is None:
+            parts.append("".join([c.text for c in line.cells]))
+            continue
+        joined = memo.get("joined")  # a shared line (see SourceLine.memo)
+        if joined is None:
+            joined = memo["joined"] = "".join([c.text for c in line.cells])
+        parts.append(joined)
+    whole = "".join(parts)
     if unicodedata.is_normalized("NFKC", whole):
         return "".join(whole.split())
+    texts = [c.text for line in lines for c in line.cells if c.text]
     known = _SQUEEZED_STARTERS
     squeezed = list(map(known.get, texts))  # cells that start a boundary, seen before
     if None not in squeezed:
@@ -229,10 +239,37 @@ def table_missing(sink: Sink, key: str) -> None:
 def _single_lines(lines: Sequence[SourceLine], indexes) -> list[Line]:
     out: list[Line] = []
     for i in indexes:
-        filled = [c for c in lines[i].cells if c.text]
-        if len(filled) == 1:
-            out.append((i, filled[0].text, filled[0].location))
+        line = lines[i]
+        memo = line.memo
+        if memo is None:
+            cell = _single_cell(line)
+        else:  # a shared line (see SourceLine.memo)
+            cell = memo.get("single", _MISSING)
+            if cell is _MISSING:
+                cell = memo["single"] = _single_cell(line)
+        if cell is not None:
+            out.append((i, cell.text, cell.location))
     return out
+
+
+def _single_cell(line: SourceLine) -> SourceCell | None:
+    """Return the only non-empty cell of ``line``, or None when it has none or several."""
+    filled = [c for c in line.cells if c.text]
+    return filled[0] if len(filled) == 1 else None
+
+
+def _tabbed(line: SourceLine) -> str:
+    """Return the non-empty cells of ``line`` joined by tabs (``""`` for a blank line)."""
+    memo = line.memo
+    if memo is None:
+        return "\t".join([c.text for c in line.cells if c.text])
+    text = memo.get("tabbed")  # a shared line (see SourceLine.memo)
+    if text is None:
+        text = memo["tabbed"] = "\t".join([c.text for c in line.cells if c.text])
+    return text
+
+
+_MISSING = object()
 
 
 def read_metadata(lines: Sequence[SourceLine], segments: list[Segment], sink: Sink) -> Metadata:
@@ -295,11 +332,8 @@ def fill_sections(lines: Sequence[SourceLine], trace: Trace, sink: Sink) -> None
     skip = table_lines_used | set(trace.metadata.signature)
     found = {s.key for s in trace.segments}
     for seg in trace.segments:
-        text = "\n".join(
-            "\t".join(c.text for c in lines[i].cells if c.text)
-            for i in seg.indexes
-            if i not in skip and any(c.text for c in lines[i].cells)
-        )
+        tabbed = [_tabbed(lines[i]) for i in seg.indexes if i not in skip]
+        text = "\n".join([t for t in tabbed if t])
         report.sections[seg.key] = SectionText(seg.heading, text, seg.location)
     if trace.metadata.signature:
         report.signature = "\n".join(

@@ -148,9 +148,13 @@ def lines_to_sections(
     for i, line in enumerate(lines):
         if nxt >= len(SECTIONS):
             break  # all six found: no later line can be a heading
-        cells = line.cells
-        if len(cells) == 1:  # the usual paragraph line: its verdict is remembered by text
-            raw = cells[0].text
+        memo = line.memo
+        if memo is not None:  # a shared line (see SourceLine.memo) keeps its verdict
+            text = memo.get("heading", _MISSING)
+            if text is _MISSING:
+                text = memo["heading"] = _candidate_heading(line)
+        elif len(line.cells) == 1:  # the usual paragraph line: its verdict is remembered
+            raw = line.cells[0].text
             text = known.get(raw, _MISSING)
             if text is _MISSING:
                 text = _candidate_heading(line)
