@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,10 @@ def serve_command(
     data_dir: Annotated[
         Path | None, typer.Option("--data-dir", help="数据目录（会话密钥、演示账号），默认 ./data")
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option("--workers", min=0, max=64, help="uvicorn工作进程数（0：等于CPU核数）"),
+    ] = 0,
 ) -> None:
     """启动网页应用（年报检查、申请台账、年报编制、汇总与对比、公开目录）。
 
@@ -36,15 +41,20 @@ def serve_command(
     （密码随机生成并在启动时打印）、演示台账和由台账生成的年度报告。
     在本机以外的地址监听时，会话Cookie只通过HTTPS发送。
 
+    --workers 指定处理请求的进程数（默认等于CPU核数）；登录失败次数等限制由各进程分摊。
+
     \b
     Example:
         xxgk serve --demo
+        xxgk serve --demo --workers 1
         xxgk serve --host 0.0.0.0 --port 8080 --db postgresql+psycopg://xxgk@db/xxgk
     """
     import uvicorn
 
+    from xxgk.db.engine import ENV_URL, resolve_url
     from xxgk.web import WebSettings, create_app
-    from xxgk.web.settings import default_data_dir
+    from xxgk.web.app import SECURE_COOKIES_ENV, WORKERS_ENV
+    from xxgk.web.settings import DATA_DIR_ENV, default_data_dir
 
     settings = WebSettings(
         database_url=db, data_dir=data_dir or default_data_dir(), secure_cookies=not _loopback(host)
@@ -59,5 +69,21 @@ def serve_command(
         for line in lines:
             typer.echo(f"  {line}")
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    typer.echo(f"xxgk 网页应用已启动：http://{shown}:{port}/  （Ctrl+C 退出）")
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    count = workers or os.cpu_count() or 1
+    typer.echo(f"xxgk 网页应用已启动：http://{shown}:{port}/  （{count}个进程，Ctrl+C 退出）")
+    if count == 1:
+        uvicorn.run(web, host=host, port=port, log_level="warning")
+        return
+    web.state.engine.dispose()
+    os.environ[ENV_URL] = resolve_url(db)
+    os.environ[DATA_DIR_ENV] = str(settings.data_dir.resolve())
+    os.environ[SECURE_COOKIES_ENV] = "1" if settings.secure_cookies else "0"
+    os.environ[WORKERS_ENV] = str(count)
+    uvicorn.run(
+        "xxgk.web.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=count,
+        log_level="warning",
+    )

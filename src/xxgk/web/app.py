@@ -7,6 +7,7 @@ document at ``/api/v1/openapi.json``. Handlers call the same library functions a
 from __future__ import annotations
 
 import logging
+import os
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -73,6 +74,31 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         app.include_router(router)
     _install_handlers(app)
     return app
+
+
+SECURE_COOKIES_ENV = "XXGK_SECURE_COOKIES"
+WORKERS_ENV = "XXGK_WORKERS"
+
+
+def app_from_environment() -> FastAPI:
+    """Return the application of one uvicorn worker process (``xxgk serve --workers N``).
+
+    The parent process has already migrated the database, created the demo and the secret;
+    the workers find the database in ``XXGK_DATABASE_URL`` and the data folder (with the
+    secret) in ``XXGK_DATA_DIR``, and do not migrate again. The rate limits live in each
+    process's memory, so each of the ``XXGK_WORKERS`` processes gets its share of them: all
+    processes together still allow about the configured number of failed logins.
+    """
+    workers = int(os.environ.get(WORKERS_ENV, "1") or 1)
+    default = WebSettings(migrate=False)
+    return create_app(
+        WebSettings(
+            secure_cookies=os.environ.get(SECURE_COOKIES_ENV, "1") != "0",
+            migrate=False,
+            login_attempts=-(-default.login_attempts // workers),
+            applications_per_hour=-(-default.applications_per_hour // workers),
+        )
+    )
 
 
 class SecurityHeaders:

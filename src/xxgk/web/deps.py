@@ -13,8 +13,8 @@ from functools import cached_property
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, lazyload
 
 from xxgk.db.access import WRITERS, can_see_personal_data
 from xxgk.db.models import Role, Unit, User
@@ -141,21 +141,44 @@ class Scope:
             raise not_found("申请")
         return app
 
-    def applications(
-        self, unit: Unit | None = None, year: int | None = None, include_void: bool = True
-    ) -> list[Application]:
-        """Return the applications in scope (of ``unit``, received in ``year``)."""
-        ids = [unit.id] if unit is not None else list(self.unit_ids)
-        query = select(Application).where(Application.unit_id.in_(ids))
+    def _filter(self, query: Select, unit: Unit | None, year: int | None, void: bool) -> Select:
         if unit is not None and unit.id not in self.unit_ids:
             raise not_found("单位")
+        ids = [unit.id] if unit is not None else list(self.unit_ids)
+        query = query.where(Application.unit_id.in_(ids))
         if year is not None:
             query = query.where(Application.year == year)
-        if not include_void:
+        if not void:
             query = query.where(Application.void.is_(False))
-        return list(
-            self.session.scalars(query.order_by(Application.unit_id, Application.number.desc()))
-        )
+        return query
+
+    def applications(
+        self,
+        unit: Unit | None = None,
+        year: int | None = None,
+        include_void: bool = True,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        events: bool = True,
+    ) -> list[Application]:
+        """Return the applications in scope (of ``unit``, received in ``year``), in register
+        order; ``limit``/``offset`` select one page of them; ``events=False`` leaves their
+        events unread (the list reads them as light rows, see ``register_view.list_rows``)."""
+        query = self._filter(select(Application), unit, year, include_void)
+        if not events:
+            query = query.options(lazyload(Application.events))
+        query = query.order_by(Application.unit_id, Application.number.desc())
+        if limit is not None:
+            query = query.limit(limit).offset(offset)
+        return list(self.session.scalars(query))
+
+    def count_applications(
+        self, unit: Unit | None = None, year: int | None = None, include_void: bool = True
+    ) -> int:
+        """Return how many applications :meth:`applications` would return without a limit."""
+        query = self._filter(select(func.count(Application.id)), unit, year, include_void)
+        return self.session.scalar(query) or 0
 
     def can_write(self, unit: Unit) -> bool:
         """Return True when the user may change ``unit``'s register."""

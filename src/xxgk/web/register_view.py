@@ -12,17 +12,20 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xxgk.db.models import Unit
 from xxgk.register.caldb import unit_calendar
 from xxgk.register.calendar import Calendar
 from xxgk.register.deadline import Deadline, compute_deadline
-from xxgk.register.models import Application, Event
+from xxgk.register.models import Application, CalendarDay, Event
 from xxgk.register.state import facts, live_events, status
 from xxgk.register.views import MASK, state_label
 from xxgk.register.vocab import APPLICANT_TYPES, CHANNEL_LABELS, Channel, EventKind
 
+PAGE_SIZE = 50
+"""Rows on one page of the register list."""
 DUE_SOON = 5
 """Open applications with at most this many working days left are marked 即将到期."""
 STATES = {
@@ -75,8 +78,16 @@ def working_days_left(calendar: Calendar, today: dt.date, due: dt.date) -> int:
     return _LEFT_CACHE[key]
 
 
-def application_row(app: Application, mark: DueMark, personal: bool) -> dict[str, Any]:
-    """Return one row of the register list (personal data masked unless ``personal``)."""
+def application_row(
+    app: Application, mark: DueMark, personal: bool, state: Any = None
+) -> dict[str, Any]:
+    """Return one row of the register list (personal data masked unless ``personal``).
+
+    ``state`` is what decides the state: anything with ``void`` and ``events`` (default: the
+    application itself, with its ORM events).
+    """
+    state = app if state is None else state
+    is_open = not app.void and status(state).is_open
     return {
         "id": app.id,
         "number": app.number,
@@ -89,13 +100,41 @@ def application_row(app: Application, mark: DueMark, personal: bool) -> dict[str
         "request_text": app.request_text,
         "due_on": app.due_on.isoformat() if app.due_on else None,
         "provisional": app.due_provisional,
-        "state": state_label(app),
-        "open": not app.void and status(app).is_open,
+        "state": state_label(state),
+        "open": is_open,
         "void": app.void,
         "mark": mark.css,
         "mark_text": mark.text,
         "left": mark.left,
     }
+
+
+_CALENDARS: dict[tuple[str | None, tuple[int, ...]], Calendar] = {}
+
+
+def calendar_of(session: Session, unit: Unit, days: tuple[int, ...] | None = None) -> Calendar:
+    """Return ``unit``'s calendar, built once per region and set of calendar changes.
+
+    Building a calendar reads package metadata and the region's overlay (about a millisecond);
+    the administrator's changes are rows that are only ever added, so the ids of the active
+    rows (``days``, one small query, shared by the units of one request) say when a kept
+    calendar is out of date.
+    """
+    if days is None:
+        days = calendar_rows(session)
+    key = (unit.calendar_region, days)
+    found = _CALENDARS.get(key)
+    if found is None:
+        if len(_CALENDARS) > 256:
+            _CALENDARS.clear()
+        found = _CALENDARS[key] = unit_calendar(session, unit)
+    return found
+
+
+def calendar_rows(session: Session) -> tuple[int, ...]:
+    """Return the ids of the active calendar changes (the key of the kept calendars)."""
+    query = select(CalendarDay.id).where(CalendarDay.active.is_(True)).order_by(CalendarDay.id)
+    return tuple(session.scalars(query))
 
 
 def list_rows(
@@ -111,16 +150,92 @@ def list_rows(
 
     ``personal(unit)`` says whether names may be shown; the search never matches a masked name.
     """
+    days = calendar_rows(session) if apps else ()
+    events = light_events(session, apps)
     calendars: dict[int, Calendar] = {}
     rows = []
     needle = query.strip()
     for app in apps:
-        if app.unit_id not in calendars:
-            calendars[app.unit_id] = unit_calendar(session, app.unit)
-        row = application_row(app, due_mark(app, calendars[app.unit_id], today), personal(app.unit))
+        calendar = calendars.get(app.unit_id)
+        if calendar is None:
+            calendar = calendars[app.unit_id] = calendar_of(session, app.unit, days)
+        light = SimpleNamespace(void=app.void, due_on=app.due_on, events=events.get(app.id, ()))
+        mark = due_mark(light, calendar, today)  # type: ignore[arg-type]
+        row = application_row(app, mark, personal(app.unit), light)
         if _matches(row, state) and _found(row, needle):
             rows.append(row)
     return rows
+
+
+def light_events(session: Session, apps: list[Application]) -> dict[int, list[Any]]:
+    """Return the events of ``apps`` by application id as plain rows (id, kind, ref_id,
+    outcome, on: what the state of an application is decided by), in event order.
+
+    A list shows the state of many applications at once; plain rows cost a fraction of
+    building every event as an ORM object.
+    """
+    out: dict[int, list[Any]] = {}
+    ids = [app.id for app in apps]
+    columns = (Event.application_id, Event.id, Event.kind, Event.ref_id, Event.outcome, Event.on)
+    for start in range(0, len(ids), 500):
+        query = select(*columns).where(Event.application_id.in_(ids[start : start + 500]))
+        for row in session.execute(query.order_by(Event.id)):
+            out.setdefault(row.application_id, []).append(row)
+    return out
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of the register list and where it lies among all matching rows."""
+
+    rows: list[dict[str, Any]]
+    total: int
+    page: int
+    pages: int
+
+
+def list_page(
+    scope: Any,
+    unit: Unit | None,
+    year: int | None,
+    *,
+    today: dt.date,
+    state: str = "",
+    query: str = "",
+    page: int = 1,
+) -> ListPage:
+    """Return page ``page`` (PAGE_SIZE rows) of the register list of ``scope``.
+
+    Without a state filter or search text the page is cut in the database (only its rows and
+    their events are read); a filter on the deadline state or a search needs every row's
+    state, so then all rows are built and the page is cut afterwards.
+    """
+    page = max(1, page)
+    if state == "" and not query.strip():
+        total = scope.count_applications(unit, year, include_void=False)
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(page, pages)
+        apps = scope.applications(
+            unit,
+            year,
+            include_void=False,
+            limit=PAGE_SIZE,
+            offset=(page - 1) * PAGE_SIZE,
+            events=False,
+        )
+        rows = list_rows(scope.session, apps, personal=scope.personal, today=today)
+        return ListPage(rows, total, page, pages)
+    rows = list_rows(
+        scope.session,
+        scope.applications(unit, year, events=False),
+        personal=scope.personal,
+        today=today,
+        state=state,
+        query=query,
+    )
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = min(page, pages)
+    return ListPage(rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], len(rows), page, pages)
 
 
 def _matches(row: dict[str, Any], state: str) -> bool:

@@ -166,7 +166,7 @@ def api_applications(
     unit = scope.unit(unit_id) if unit_id is not None else None
     return rv.list_rows(
         scope.session,
-        scope.applications(unit, year),
+        scope.applications(unit, year, events=False),
         personal=scope.personal,
         today=dt.date.today(),
         state=state,

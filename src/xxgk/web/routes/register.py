@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from xxgk.errors import RegisterError
@@ -58,19 +59,29 @@ def register_list(
     year: str = "",
     state: str = "",
     q: str = "",
+    page_no: Annotated[str, Query(alias="page")] = "",
 ):
     chosen = scope.unit(unit) if unit else None
-    apps = scope.applications(chosen, _year(year))
-    rows = rv.list_rows(
-        scope.session, apps, personal=scope.personal, today=dt.date.today(), state=state, query=q
+    listing = rv.list_page(
+        scope,
+        chosen,
+        _year(year),
+        today=dt.date.today(),
+        state=state,
+        query=q,
+        page=int(page_no) if page_no.isdigit() and len(page_no) < 7 else 1,
     )
+    units = scope.units()
+    filters = {"unit": unit, "year": year, "state": state, "q": q}
     return page(
         request,
         "register_list.html",
-        rows=rows,
-        units=scope.units(),
-        writable=rv.writable_units(scope.units(), scope.can_write),
-        filters={"unit": unit, "year": year, "state": state, "q": q},
+        rows=listing.rows,
+        listing=listing,
+        page_query={k: v for k, v in filters.items() if v},
+        units=units,
+        writable=rv.writable_units(units, scope.can_write),
+        filters=filters,
         states=rv.STATES,
     )
 
