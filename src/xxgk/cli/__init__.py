@@ -15,7 +15,7 @@ from xxgk.cli import (
     demo_cmd,  # noqa: F401
     disclosure_cmd,  # noqa: F401
     parse_cmd,  # noqa: F401
-    register_cmd,  # noqa: F401
+    register,  # noqa: F401
     render_cmd,  # noqa: F401
     rules_cmd,  # noqa: F401
     serve_cmd,  # noqa: F401

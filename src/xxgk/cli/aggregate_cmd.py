@@ -7,11 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.orm import Session
 
 from xxgk.cli.app import app
-from xxgk.db.migrate import open_database
-from xxgk.db.units import get_unit
 from xxgk.errors import InputError
 
 TO_HELP = "输出格式：docx、html、xlsx、pdf、md、txt 或 json（默认只在终端列出状态）"
@@ -36,8 +33,12 @@ def aggregate_command(
     Example:
         xxgk aggregate --unit 示例县人民政府 --year 2024 --to docx -o 示例县汇总.docx
     """
+    from sqlalchemy.orm import Session
+
     from xxgk.corpus.rollup import rollup
     from xxgk.corpus.text import status_counts_line, status_lines
+    from xxgk.db.migrate import open_database
+    from xxgk.db.units import get_unit
 
     engine = open_database(db)
     try:

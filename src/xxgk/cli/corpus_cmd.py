@@ -7,19 +7,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy.orm import Session
 
 from xxgk.cli.app import app
 from xxgk.cli.common import JobsOption, OutputOption, PathsArgument, write_output
-from xxgk.db import make_engine, upgrade_to_head
-from xxgk.db.migrate import open_database
-from xxgk.db.units import get_unit
 from xxgk.errors import InputError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 corpus_app = typer.Typer(
     name="corpus", help="报告库：批量入库、版本、统计、雷同检测、开放数据导出与图表。",
@@ -63,6 +60,11 @@ class ChartKind(StrEnum):
 
 @contextmanager
 def _session(db: str | None) -> Iterator[Session]:
+    """Yield a session in a transaction on an up-to-date database (imported only when used)."""
+    from sqlalchemy.orm import Session
+
+    from xxgk.db.migrate import open_database
+
     engine = open_database(db)
     try:
         with Session(engine) as session, session.begin():
@@ -73,6 +75,7 @@ def _session(db: str | None) -> Iterator[Session]:
 
 def _scope(session: Session, unit: str | None) -> set[int] | None:
     from xxgk.corpus.stats import scope
+    from xxgk.db.units import get_unit
 
     return None if unit is None else scope(session, get_unit(session, unit))
 
@@ -84,8 +87,12 @@ def ingest_command(paths: PathsArgument, db: DbOption = None, jobs: JobsOption =
     Example:
         xxgk corpus ingest reports/ --db sqlite:///xxgk.db
     """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from xxgk.corpus import ingest_paths
     from xxgk.corpus.text import summary_lines
+    from xxgk.db import make_engine, upgrade_to_head
 
     engine = make_engine(db)
     try:
@@ -147,6 +154,7 @@ def versions_command(
     """
     from xxgk.corpus.codec import cells_dict
     from xxgk.corpus.queries import versions
+    from xxgk.db.units import get_unit
     from xxgk.model.cells import cell_title
 
     with _session(db) as session:

@@ -14,10 +14,7 @@ import datetime as dt
 import io
 import zipfile
 from decimal import Decimal
-
-from openpyxl import load_workbook
-from openpyxl.cell.cell import MergedCell
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from xxgk.errors import InputError
 from xxgk.findings import Location
@@ -26,6 +23,9 @@ from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
 from xxgk.parse.docx import zip_has_part
 from xxgk.parse.html import clean_text
 from xxgk.parse.readers import register_reader
+
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is read: text-only runs start faster
+    from openpyxl.worksheet.worksheet import Worksheet
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HEADINGS = {
@@ -125,6 +125,8 @@ def _blocks(rows: list[list], wide: set[tuple[int, int]]) -> list[tuple[list, bo
 
 
 def _sheet_lines(sheet: Worksheet) -> list[SourceLine]:
+    from openpyxl.cell.cell import MergedCell
+
     wide = _wide_anchors(sheet)
     lines = []
     for rows, is_table in _blocks([list(r) for r in sheet.iter_rows()], wide):
@@ -178,6 +180,8 @@ def _splice(sheets: list[list[SourceLine]]) -> list[SourceLine]:
 
 def read_xlsx(data: bytes, name: str | None = None) -> SourceDocument:
     """Read every sheet of an XLSX workbook into lines, sheets in reading order."""
+    from openpyxl import load_workbook
+
     try:
         book = load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:

@@ -1,0 +1,65 @@
+"""``xxgk register …``: the application register (台账) from the command line.
+
+A thin shell over ``xxgk.register``: every command opens the database (``--db``,
+``XXGK_DATABASE_URL`` or ``sqlite:///xxgk.db``), acts as the user of ``--as`` (``XXGK_USER``,
+default ``admin``), calls one library function and prints the result in Chinese. Errors are
+``XxgkError``s, printed by ``main()`` as one line.
+
+The commands live in one module per subject (``setup``, ``applications``, ``events``,
+``inputs``, ``report``, ``excel``) and import the database and the register only when they run.
+They are registered here, in one table, so that ``xxgk register --help`` lists them in the order
+an officer meets them, whatever module they sit in.
+"""
+
+from __future__ import annotations
+
+from xxgk.cli.register import applications, events, excel, inputs, report, setup
+from xxgk.cli.register.base import (
+    appeals_app,
+    apps_app,
+    calendar_app,
+    register_app,
+    units_app,
+    users_app,
+)
+
+COMMANDS = (
+    (register_app, "init", setup.init),
+    (units_app, "add", setup.units_add),
+    (units_app, "import", setup.units_import),
+    (units_app, "list", setup.units_list),
+    (users_app, "add", setup.users_add),
+    (users_app, "list", setup.users_list),
+    (apps_app, "add", applications.applications_add),
+    (apps_app, "void", applications.applications_void),
+    (apps_app, "list", applications.applications_list),
+    (apps_app, "show", applications.applications_show),
+    (register_app, "event", events.event),
+    (appeals_app, "add", events.appeals_add),
+    (appeals_app, "decide", events.appeals_decide),
+    (appeals_app, "list", events.appeals_list),
+    (calendar_app, "add", setup.calendar_add),
+    (calendar_app, "list", setup.calendar_list),
+    (register_app, "audit", setup.audit_log),
+    (register_app, "due", applications.due),
+    (register_app, "deadline", applications.deadline),
+    (register_app, "check", report.check),
+    (register_app, "report", report.report),
+    (register_app, "publish", report.publish),
+    (register_app, "reopen", report.reopen),
+    (register_app, "import-xlsx", excel.import_cmd),
+    (register_app, "export-xlsx", excel.export_cmd),
+    (register_app, "counts", inputs.counts),
+    (register_app, "document", inputs.document),
+    (register_app, "import-documents", inputs.import_documents_cmd),
+    (register_app, "import-counts", inputs.import_counts_cmd),
+    (register_app, "narrative", inputs.narrative),
+    (register_app, "fee", applications.fee),
+)
+
+for group, name, function in COMMANDS:
+    group.command(name)(function)
+
+month_position = applications.month_position
+
+__all__ = ["COMMANDS", "month_position", "register_app"]

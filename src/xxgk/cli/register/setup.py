@@ -1,0 +1,225 @@
+"""Setting up the register: the database, units, users, the working-day calendar, the audit log."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from xxgk.cli.register.base import Date_, required_date, session
+from xxgk.model.units import UnitKind
+
+KINDS_HELP = "单位类型：" + "、".join(k.label for k in UnitKind)
+
+
+def init(
+    ctx: typer.Context,
+    password: Annotated[str | None, typer.Option(help="管理员密码（可选）")] = None,
+) -> None:
+    """创建或升级数据库，并在没有用户时创建系统管理员 admin。
+
+    Example:
+        xxgk register --db sqlite:///taizhang.db init
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from xxgk.db import make_engine, resolve_url, upgrade_to_head
+    from xxgk.db.engine import make_session_factory
+    from xxgk.db.users import add_user, list_users
+    from xxgk.errors import InputError
+
+    url = resolve_url(ctx.obj["db"])
+    try:
+        revision = upgrade_to_head(url)
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+        raise InputError(f"无法初始化数据库：{reason}", f"cannot initialise: {reason}") from exc
+    engine = make_engine(url)
+    with make_session_factory(engine)() as s:
+        if not list_users(s):
+            add_user(session=s, actor=None, username="admin", role="admin", password=password)
+            s.commit()
+            typer.echo("已创建系统管理员：admin")
+    typer.echo(f"数据库已就绪：{url}（迁移版本 {revision}）")
+
+
+def units_add(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="单位代码")],
+    name: Annotated[str, typer.Argument(help="单位名称")],
+    kind: Annotated[str, typer.Option(help=KINDS_HELP)],
+    parent: Annotated[str | None, typer.Option(help="上级单位代码或名称")] = None,
+    division: Annotated[str | None, typer.Option(help="行政区划代码")] = None,
+    region: Annotated[str | None, typer.Option(help="地区日历，如 XJ")] = None,
+) -> None:
+    """新增一个单位。
+
+    Example:
+        xxgk register units add qinghe 示例县清河镇人民政府 --kind township --division 659999001
+    """
+    from xxgk.db.units import add_unit, get_unit
+
+    with session(ctx) as (s, actor):
+        up = get_unit(s, parent) if parent else None
+        unit = add_unit(
+            session=s,
+            actor=actor,
+            code=code,
+            name=name,
+            kind=kind,
+            parent=up,
+            division_code=division,
+            calendar_region=region,
+        )
+        typer.echo(f"已新增单位：{unit.code} {unit.name}")
+
+
+def units_import(ctx: typer.Context, path: Path) -> None:
+    """从CSV或XLSX导入单位（列：代码、名称、类型、上级、行政区划代码、日历地区）。
+
+    Example:
+        xxgk register units import units.csv
+    """
+    from xxgk.db.unit_import import import_units
+
+    with session(ctx) as (s, actor):
+        created = import_units(session=s, actor=actor, path=path)
+        typer.echo(f"已导入{len(created)}个单位")
+
+
+def units_list(ctx: typer.Context) -> None:
+    """按层级列出单位。
+
+    Example:
+        xxgk register units list
+    """
+    from xxgk.db.units import list_units, unit_kinds
+
+    kinds = unit_kinds()
+    with session(ctx) as (s, _):
+        for depth, unit in list_units(s):
+            extra = f" 区划{unit.division_code}" if unit.division_code else ""
+            region = f" 日历{unit.calendar_region}" if unit.calendar_region else ""
+            typer.echo(
+                f"{'  ' * depth}{unit.code}  {unit.name}"
+                f"（{kinds.get(unit.kind, unit.kind)}）{extra}{region}"
+            )
+
+
+def users_add(
+    ctx: typer.Context,
+    username: str,
+    role: Annotated[
+        str,
+        typer.Option(
+            help="clerk 录入员 / reviewer 审核人 / unit_admin 单位管理员 / "
+            "supervisor 督查 / admin 系统管理员"
+        ),
+    ],
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="所属单位")] = None,
+    password: Annotated[str | None, typer.Option(help="密码（保存为argon2哈希）")] = None,
+) -> None:
+    """新增用户。
+
+    Example:
+        xxgk register users add zhangsan --role clerk --unit qinghe
+    """
+    from xxgk.db.units import get_unit
+    from xxgk.db.users import add_user
+
+    with session(ctx) as (s, actor):
+        home = get_unit(s, unit) if unit else None
+        user = add_user(
+            session=s, actor=actor, username=username, role=role, unit=home, password=password
+        )
+        typer.echo(f"已新增用户：{user.username}（{user.role}）")
+
+
+def users_list(ctx: typer.Context) -> None:
+    """列出用户、角色和所属单位。
+
+    Example:
+        xxgk register users list
+    """
+    from xxgk.db.models import Role
+    from xxgk.db.users import list_users
+
+    with session(ctx) as (s, _):
+        for user in list_users(s):
+            home = user.unit.name if user.unit else "—"
+            state = "" if user.active else "（已停用）"
+            typer.echo(f"{user.username}  {Role(user.role).label}  {home}{state}")
+
+
+def calendar_add(
+    ctx: typer.Context,
+    region: Annotated[str, typer.Option(help="地区代码（如 XJ），CN 表示全国")],
+    date: Date_,
+    kind: Annotated[str, typer.Option(help="holiday 放假 / workday 调休上班")],
+    name: Annotated[str, typer.Option(help="节日名称")],
+    source: Annotated[str, typer.Option(help="来源：通知名称、文号或网址")],
+    reason: Annotated[str, typer.Option(help="修改理由")],
+) -> None:
+    """增加一个地区放假日或调休上班日，并重新计算该地区未办结申请的期限。
+
+    Example:
+        xxgk register calendar add --region XJ -d 2026-03-20 --kind holiday --name 肉孜节 \\
+            --source 自治区人民政府办公厅通知 --reason 补录2026年
+    """
+    from xxgk.register.caldb import set_calendar_day
+
+    with session(ctx) as (s, actor):
+        _, changed = set_calendar_day(
+            session=s,
+            actor=actor,
+            region=region,
+            day=required_date(date),
+            kind=kind,
+            name=name,
+            source=source,
+            reason=reason,
+        )
+        typer.echo(f"已增加{region.upper()} {date} {name}；已重新计算未办结申请的期限{changed}件")
+
+
+def calendar_list(
+    ctx: typer.Context,
+    region: Annotated[str, typer.Option(help="地区代码，如 XJ")],
+) -> None:
+    """列出地区日历中的放假日和调休上班日及其来源。
+
+    Example:
+        xxgk register calendar list --region XJ
+    """
+    from xxgk.register.caldb import calendar_for
+
+    with session(ctx) as (s, _):
+        calendar = calendar_for(s, region)
+        typer.echo(f"日历版本：{calendar.version}")
+        for day in sorted(calendar.overrides.values(), key=lambda d: d.day):
+            kind = "放假" if day.kind == "holiday" else "上班"
+            typer.echo(f"{day.day}  {kind}  {day.name}  来源：{day.source}")
+
+
+def audit_log(
+    ctx: typer.Context,
+    entity: Annotated[str, typer.Option(help="application/unit/user/appeal/document/report …")],
+    entity_id: Annotated[int | None, typer.Option("--id", help="记录编号")] = None,
+) -> None:
+    """显示审计日志：谁、何时、做了什么、修改前后。
+
+    Example:
+        xxgk register audit --entity application --id 1
+    """
+    from xxgk.db.audit import history
+
+    with session(ctx) as (s, _):
+        for entry in history(s, entity, entity_id):
+            change = json.dumps({"before": entry.before, "after": entry.after}, ensure_ascii=False)
+            why = f"  理由：{entry.reason}" if entry.reason else ""
+            typer.echo(
+                f"{entry.at:%Y-%m-%d %H:%M:%S}  {entry.actor_name}  {entry.action}  "
+                f"{entry.entity}#{entry.entity_id}{why}  {change}"
+            )
