@@ -56,10 +56,10 @@ def assign_row(
         sink.add(fk.CELL_MISSING, where, keys, row=row, detail="")
         return
     chosen = _align(sink, row, keys, tokens, check, amounts)
-    values, provenance, counts = sink.report.values, sink.report.provenance, _COUNTS
+    values, provenance = sink.report.values, sink.report.provenance
     for key, token in zip(keys, chosen, strict=False):
-        if not legacy and token.kind == "number" and key not in amounts:
-            value = counts.get(token.value)  # the usual cell: a whole count (_write inlined)
+        if not legacy and key not in amounts:
+            value = token.count  # the usual cell: a whole count (_write inlined)
             if value is not None:
                 values[key] = value
                 provenance[key] = token.location

@@ -100,6 +100,19 @@ class RowClassifier:
             self.target_of.setdefault(entry.key, []).append(label)
 
     def __call__(self, tokens: list[Token], i: int) -> tuple[Meaning, int]:
+        norm = tokens[i].norm
+        entries = self.table.get(norm)
+        if entries and len(entries) == 1:
+            role = entries[0].role
+            if role in self.row_roles and role not in _COLUMN_ROLES:
+                # the usual label, one row's and nothing else's: what ``_known`` does then
+                entry = entries[0]
+                self.in_body = True
+                if entry.order >= self.expected:
+                    self.expected = entry.order + 1
+                self.last = meaning = _meaning("row", entry.key, "exact", entry.order)
+                self.last_norm = norm
+                return meaning, 1
         match = exact_or_joined(tokens, i, self.table)
         if match:
             return self._known(match, tokens, i)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from xxgk.findings import Location
 from xxgk.parse.document import SourceLine
 from xxgk.parse.labels import normalise
-from xxgk.parse.values import CellValue, read_cell, split_label_numbers
+from xxgk.parse.values import as_count, read_cell, split_label_numbers
 
 
 @dataclass(slots=True)
@@ -28,6 +28,7 @@ class Token:
     line: int
     cell: int = 0
     value: Decimal | None = None
+    count: int | None = None  # ``value`` as a whole count (``as_count``), worked out once
 
     @property
     def is_value(self) -> bool:
@@ -68,28 +69,43 @@ def line_tokens(line: SourceLine, index: int) -> list[Token]:
         plan = plans.get(text)
         if plan is None:
             plan = _plan(text)
-        if plan.__class__ is CellValue:  # one value or one label: the usual cell
-            append(Token(plan.kind, text, cell.location, index, position, plan.value))
+        if plan.__class__ is tuple:  # one value or one label: the usual cell
+            kind, value, count = plan
+            append(Token(kind, text, cell.location, index, position, value, count))
         else:
             tokens.extend(_split_tokens(plan, cell.location, index, position))
     return tokens
 
 
-# Cell texts repeat across reports; what a text reads as is worked out once: its
-# ``CellValue`` when the cell is a single token (a value, or a label without trailing
-# numbers), else the parts of a label followed by numbers.
-_PLANS: dict[str, CellValue | tuple[tuple[str, str, int, Decimal | None], ...]] = {}
+Part = tuple[str, str, int, Decimal | None]
+# Cell texts repeat across reports; what a text reads as is worked out once: (kind, value,
+# whole count) when the cell is a single token (a value, or a label without trailing
+# numbers), else the list of parts (kind, text, column offset, value) of a label followed by
+# numbers.
+_PLANS: dict[str, tuple[str, Decimal | None, int | None] | list[Part]] = {}
 _PLAN_CACHE_SIZE = 20_000
 
 
-def _plan(text: str) -> CellValue | tuple[tuple[str, str, int, Decimal | None], ...]:
-    plan = _cell_plan(text)
-    if plan is None:
-        plan = read_cell(text)
+def _plan(text: str) -> tuple[str, Decimal | None, int | None] | list[Part]:
+    parts = _cell_plan(text)
+    if parts is None:
+        cell = read_cell(text)
+        plan: tuple[str, Decimal | None, int | None] | list[Part] = (
+            cell.kind, cell.value, _count(cell.kind, cell.value)
+        )
+    else:
+        plan = list(parts)
     if len(_PLANS) >= _PLAN_CACHE_SIZE:
         _PLANS.clear()
     _PLANS[text] = plan
     return plan
+
+
+def _count(kind: str, value: Decimal | None) -> int | None:
+    """Return the whole count a number stands for (``as_count``), else None."""
+    if kind != "number" or value is None:
+        return None
+    return as_count(value)
 
 
 def _cell_plan(text: str) -> tuple[tuple[str, str, int, Decimal | None], ...] | None:
@@ -112,13 +128,11 @@ def _cell_plan(text: str) -> tuple[tuple[str, str, int, Decimal | None], ...] | 
     return tuple(parts)
 
 
-def _split_tokens(
-    plan: tuple[tuple[str, str, int, Decimal | None], ...], loc: Location, line: int, position: int
-) -> list[Token]:
+def _split_tokens(plan: list[Part], loc: Location, line: int, position: int) -> list[Token]:
     tokens = []
     for kind, text, offset, value in plan:
         if offset < 0:  # the label keeps the cell's own location
-            tokens.append(Token(kind, text, loc, line, position, value))
+            tokens.append(Token(kind, text, loc, line, position, value, _count(kind, value)))
             continue
         where = Location(
             line=loc.line,
@@ -126,7 +140,7 @@ def _split_tokens(
             page=loc.page, table=loc.table, row=loc.row, cell=loc.cell, sheet=loc.sheet,
             text=text,
         )
-        tokens.append(Token(kind, text, where, line, position, value))
+        tokens.append(Token(kind, text, where, line, position, value, _count(kind, value)))
     return tokens
 
 
