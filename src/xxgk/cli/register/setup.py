@@ -115,7 +115,7 @@ def users_add(
         str,
         typer.Option(
             help="clerk 录入员 / reviewer 审核人 / unit_admin 单位管理员 / "
-            "supervisor 督查 / admin 系统管理员"
+            "secrecy 保密审查员 / leader 分管领导 / supervisor 督查 / admin 系统管理员"
         ),
     ],
     unit: Annotated[str | None, typer.Option("--unit", "-u", help="所属单位")] = None,
