@@ -135,23 +135,44 @@ def _squeeze_whole(lines: Sequence[SourceLine]) -> str:
 
     NFKC of a concatenation is the concatenation of the NFKC of its parts when each part
     starts with a character nothing before it can combine or reorder with; cells starting
-    otherwise stay glued to the previous part. The parts (cell texts) repeat across reports,
-    so ``squeeze``'s cache answers most of them.
+    otherwise stay glued to the previous part. So a line whose cells all start such a
+    boundary squeezes on its own, and a shared line (see ``SourceLine.memo``) keeps it.
     """
     parts = []
+    append = parts.append
     for line in lines:
         memo = line.memo
         if memo is None:
-            parts.append("".join([c.text for c in line.cells]))
+            squeezed = _squeeze_line(line)
+        else:
+            squeezed = memo.get("squeezed", _MISSING)
+            if squeezed is _MISSING:
+                squeezed = memo["squeezed"] = _squeeze_line(line)
+        if squeezed is None:  # a cell glued to what precedes it
+            return _squeeze_cells([c.text for line in lines for c in line.cells if c.text])
+        append(squeezed)
+    return "".join(parts)
+
+
+def _squeeze_line(line: SourceLine) -> str | None:
+    """Return the squeeze of the line's cells joined, or None when a cell does not start a
+    normalisation boundary."""
+    out = []
+    for cell in line.cells:
+        text = cell.text
+        if not text:
             continue
-        joined = memo.get("joined")  # a shared line (see SourceLine.memo)
-        if joined is None:
-            joined = memo["joined"] = "".join([c.text for c in line.cells])
-        parts.append(joined)
-    whole = "".join(parts)
+        if not _starts_boundary(text):
+            return None
+        out.append(squeeze(text) if len(text) < 200 else squeeze.__wrapped__(text))
+    return "".join(out)
+
+
+def _squeeze_cells(texts: list[str]) -> str:
+    """``_squeeze_whole`` of the cell texts, the general way."""
+    whole = "".join(texts)
     if unicodedata.is_normalized("NFKC", whole):
         return "".join(whole.split())
-    texts = [c.text for line in lines for c in line.cells if c.text]
     known = _SQUEEZED_STARTERS
     squeezed = list(map(known.get, texts))  # cells that start a boundary, seen before
     if None not in squeezed:

@@ -8,6 +8,8 @@ to ``report.legacy`` and only the same-meaning ones (处理决定数量) to the 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from xxgk.model import cells
 from xxgk.parse import finding_kinds as fk
 from xxgk.parse.assign import Sink, assign_row
@@ -91,6 +93,7 @@ def _rows_with_headers(regions: list[Region], sink: Sink) -> dict[str, tuple[Reg
     return rows
 
 
+@lru_cache(maxsize=64)
 def row_name(key: str) -> str:
     label = next((r.label for r, _ in _ROWS_2021 if r.key == key), None)
     if label is None:
@@ -105,18 +108,24 @@ def _columns(header: list[str], default: tuple[str, ...]) -> list[str]:
 def _read_2021(rows: dict[str, tuple[Region, list[str]]], sink: Sink) -> None:
     for row, block in _ROWS_2021:
         default = tuple(c.key for c in block.columns)
-        if block.key == "documents":
-            keys_for = lambda cols, r=row.key: [f"active.{r}.{c}" for c in cols]  # noqa: E731
-        else:
-            keys_for = lambda cols, r=row.key: [f"active.{r}"]  # noqa: E731
         if row.key not in rows:
-            sink.add(fk.CELL_MISSING, None, keys_for(default), row=row_name(row.key), detail="")
+            keys, _ = _keys_2021(row.key, block.key, default)
+            sink.add(fk.CELL_MISSING, None, keys, row=row_name(row.key), detail="")
             continue
         region, header = rows[row.key]
         report_fuzzy(sink, region, row.label)
-        keys = keys_for(_columns(header, default))
-        amounts = frozenset(k for k in keys if cells.CELL_BY_KEY[k].kind == "amount")
+        keys, amounts = _keys_2021(row.key, block.key, tuple(_columns(header, default)))
         assign_row(sink, row_name(row.key), keys, region.cells_for(len(keys)), amounts=amounts)
+
+
+@lru_cache(maxsize=256)
+def _keys_2021(
+    row: str, block: str, columns: tuple[str, ...]
+) -> tuple[list[str], frozenset[str]]:
+    """The cell keys of a 2021 row in printed column order, and which of them are amounts
+    (the same few headers recur in every report; the result is only read)."""
+    keys = [f"active.{row}.{c}" for c in columns] if block == "documents" else [f"active.{row}"]
+    return keys, frozenset(k for k in keys if cells.CELL_BY_KEY[k].kind == "amount")
 
 
 def _read_2019(rows: dict[str, tuple[Region, list[str]]], sink: Sink) -> None:

@@ -34,6 +34,7 @@ TARGETS: tuple[tuple[Entry, str], ...] = tuple(
 OLD_OTHER_ROWS = ("other_no_correction", "other_no_fee")
 
 
+@lru_cache(maxsize=64)
 def row_name(key: str) -> str:
     """Return ``表三“（一）予以公开”行`` for messages."""
     return f"表三“{cells.REQUEST_ROW_BY_KEY[key].printed}”行"

@@ -7,6 +7,8 @@ is a row of that group, otherwise the numbers after the header are taken in prin
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from xxgk.model import cells
 from xxgk.parse import finding_kinds as fk
 from xxgk.parse.assign import Sink, assign_row, total_check
@@ -25,6 +27,7 @@ GROUPS = tuple(g.key for g in cells.REVIEW_GROUPS)
 COLUMNS = tuple(c.key for c in cells.REVIEW_COLUMNS)
 
 
+@lru_cache(maxsize=16)
 def group_name(key: str) -> str:
     label = next(g.label for g in cells.REVIEW_GROUPS if g.key == key)
     return f"表四“{label}”"
@@ -53,9 +56,15 @@ def parse_review(tokens: list[Token], sink: Sink) -> TableResult:
 
 
 def _keys(group: str, columns: list[str]) -> list[str]:
-    return [cells.review_key(group, c) for c in columns]
+    return list(_group_keys(group, tuple(columns)))
 
 
+@lru_cache(maxsize=64)
+def _group_keys(group: str, columns: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(cells.review_key(group, c) for c in columns)
+
+
+@lru_cache(maxsize=16)
 def _check(group: str):
     return total_check(
         cells.review_key(group, "total"), [cells.review_key(group, c) for c in cells.REVIEW_PARTS]
