@@ -1,10 +1,15 @@
 """End to end in Debian's chromium (Playwright, never a downloaded browser) against uvicorn on
 a free localhost port: sign in, register, 补正 and reply with the deadline moving, check an
-uploaded report and see a finding highlighted, submit the public application form."""
+uploaded report and see a finding highlighted, submit the public application form, see the
+charts of 汇总与对比.
+
+With ``XXGK_SCREENSHOTS=<folder>`` the run also saves ``overview.png`` of docs/web.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import socket
 import threading
 import time
@@ -167,4 +172,25 @@ def test_web_browser_public_application(server, browser):
     page.click("text=查询办理状态")
     assert "办理中" in page.inner_text("#status")
     assert receipt
+    page.close()
+
+
+def test_web_browser_overview_draws_its_charts(server, browser):
+    base, passwords = server
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", "county-supervisor")
+    page.fill("input[name=password]", passwords["county-supervisor"])
+    page.click("button:has-text('登录')")
+    page.wait_for_url(f"{base}/register")
+    page.goto(f"{base}/overview?min_n=20")
+    for chart in ("chart-trend", "chart-mix", "chart-ranking"):
+        page.wait_for_function(
+            f"document.getElementById('{chart}').complete "
+            f"&& document.getElementById('{chart}').naturalWidth > 100"
+        )
+    assert page.inner_text("#ranking")
+    folder = os.environ.get("XXGK_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / "overview.png"), full_page=True)
     page.close()

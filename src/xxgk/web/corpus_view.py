@@ -1,6 +1,7 @@
 """汇总与对比 from the report store (``xxgk.corpus``): the roll-up of a unit's subtree with
-each member's status, the trend over the years with its chart, and the near-identical
-sections of different units — all limited to the units the user may see."""
+each member's status, the trend over the years with its charts (applications, outcome mix),
+the ranking of the subtree's units by a rate, and the near-identical sections of different
+units — all limited to the units the user may see."""
 
 from __future__ import annotations
 
@@ -49,6 +50,48 @@ def trend_svg(session: Session, unit_ids: set[int]) -> bytes:
     from xxgk.corpus.charts import trend_chart
 
     return trend_chart(trend(session, unit_ids), "svg")
+
+
+def mix_svg(session: Session, unit_ids: set[int]) -> bytes:
+    """Return the chart of the outcome mix per year of ``unit_ids`` as SVG."""
+    from xxgk.corpus.charts import mix_chart
+
+    return mix_chart(trend(session, unit_ids), "svg")
+
+
+def ranking(
+    session: Session, root: Unit, year: int, unit_ids: set[int], key: str, min_n: int
+) -> dict[str, Any]:
+    """Return the units of ``root``'s subtree (inside ``unit_ids``) ranked by rate ``key`` in
+    ``year``: those with at least ``min_n`` cases in order, and the ones left out."""
+    from xxgk.corpus.stats import RATES, rank
+
+    ranked, small = rank(_ranking_rows(session, root, year, unit_ids), key, min_n)
+    return {
+        "key": key,
+        "label": RATES[key],
+        "min_n": min_n,
+        "ranked": [
+            {"unit": r.label, "rate": r.rate(key).text(), "sample": r.sample(key)} for r in ranked
+        ],
+        "small": [{"unit": r.label, "sample": r.sample(key)} for r in small],
+    }
+
+
+def ranking_svg(
+    session: Session, root: Unit, year: int, unit_ids: set[int], key: str, min_n: int
+) -> bytes:
+    """Return the ranking chart of :func:`ranking` as SVG."""
+    from xxgk.corpus.charts import ranking_chart
+
+    rows = _ranking_rows(session, root, year, unit_ids)
+    return ranking_chart(rows, key, "svg", min_n=min_n)
+
+
+def _ranking_rows(session: Session, root: Unit, year: int, unit_ids: set[int]) -> list[Any]:
+    from xxgk.corpus.stats import by_unit, scope
+
+    return by_unit(session, year, scope(session, root) & unit_ids)
 
 
 def similar_pairs(session: Session, year: int, unit_ids: set[int]) -> list[dict[str, Any]]:

@@ -1,6 +1,7 @@
 """汇总与对比 (supervising office, unit admins, administrators): the report status of the
 units in scope for a year, the roll-up from the report store with member status, the trend
-and its chart, near-identical sections, and the open-data exports."""
+with its charts (applications, outcome mix), the ranking of the units by a rate with its
+chart, near-identical sections, and the open-data exports."""
 
 from __future__ import annotations
 
@@ -37,11 +38,33 @@ def _year(text: str) -> int:
     return int(text) if text.isdigit() and 1990 < int(text) < 2200 else dt.date.today().year - 1
 
 
+def _rate(text: str) -> str:
+    from xxgk.corpus.stats import RATES
+
+    return text if text in RATES else "granted"
+
+
+def _min_n(text: str) -> int:
+    from xxgk.corpus.stats import MIN_N
+
+    return int(text) if text.isdigit() and 0 < int(text) < 100000 else MIN_N
+
+
 @router.get("/overview")
-def overview(scope: ScopeDep, request: Request, year: str = "", unit: str = ""):
+def overview(
+    scope: ScopeDep,
+    request: Request,
+    year: str = "",
+    unit: str = "",
+    rank: str = "",
+    min_n: str = "",
+):
+    from xxgk.corpus.stats import RATES
+
     _allowed(scope)
     y = _year(year)
     root = scope.unit(unit)
+    ids = set(scope.unit_ids)
     units = [u for _, u in scope.units()]
     register_trend = supervision.rollup(scope.session, units, [y - 2, y - 1, y])
     top = max(t["sums"]["requests.new.total"] for t in register_trend) or 1
@@ -56,7 +79,9 @@ def overview(scope: ScopeDep, request: Request, year: str = "", unit: str = ""):
         trend=register_trend,
         labels=supervision.rollup_labels(),
         keys=supervision.ROLLUP_KEYS,
-        **corpus_view.store_context(scope.session, root, y, set(scope.unit_ids)),
+        rates=RATES,
+        ranking=corpus_view.ranking(scope.session, root, y, ids, _rate(rank), _min_n(min_n)),
+        **corpus_view.store_context(scope.session, root, y, ids),
     )
 
 
@@ -64,6 +89,25 @@ def overview(scope: ScopeDep, request: Request, year: str = "", unit: str = ""):
 def overview_chart(scope: ScopeDep) -> Response:
     _allowed(scope)
     svg = corpus_view.trend_svg(scope.session, set(scope.unit_ids))
+    return Response(svg, media_type="image/svg+xml")
+
+
+@router.get("/overview/mix.svg")
+def overview_mix_chart(scope: ScopeDep) -> Response:
+    _allowed(scope)
+    svg = corpus_view.mix_svg(scope.session, set(scope.unit_ids))
+    return Response(svg, media_type="image/svg+xml")
+
+
+@router.get("/overview/ranking.svg")
+def overview_ranking_chart(
+    scope: ScopeDep, year: str = "", unit: str = "", rank: str = "", min_n: str = ""
+) -> Response:
+    _allowed(scope)
+    root = scope.unit(unit)
+    svg = corpus_view.ranking_svg(
+        scope.session, root, _year(year), set(scope.unit_ids), _rate(rank), _min_n(min_n)
+    )
     return Response(svg, media_type="image/svg+xml")
 
 
