@@ -102,21 +102,36 @@ class RowClassifier:
     def __call__(self, tokens: list[Token], i: int) -> tuple[Meaning, int]:
         norm = tokens[i].norm
         entries = self.table.get(norm)
-        if entries and len(entries) == 1:
-            role = entries[0].role
-            if role in self.row_roles and role not in _COLUMN_ROLES:
-                # the usual label, one row's and nothing else's: what ``_known`` does then
-                entry = entries[0]
-                self.in_body = True
-                if entry.order >= self.expected:
-                    self.expected = entry.order + 1
-                self.last = meaning = _meaning("row", entry.key, "exact", entry.order)
-                self.last_norm = norm
-                return meaning, 1
+        if entries and len(entries) == 1:  # the usual label: exactly one meaning
+            found = self._single(entries[0], norm)
+            if found is not None:
+                return found, 1
         match = exact_or_joined(tokens, i, self.table)
         if match:
             return self._known(match, tokens, i)
         return self._unknown(tokens[i])
+
+    def _single(self, entry: Entry, norm: str) -> Meaning | None:
+        """What ``_known`` decides for an exact label with the one entry ``entry``, without
+        building its ``Match``; None for an entry that is both a row and a column."""
+        role = entry.role
+        is_row = role in self.row_roles
+        if role in _COLUMN_ROLES:
+            if is_row:
+                return None
+            self.last = None
+            return _meaning("column", entry.key, "exact", entry.order)
+        if is_row:
+            self.in_body = True
+            if entry.order >= self.expected:
+                self.expected = entry.order + 1
+            self.last = meaning = _meaning("row", entry.key, "exact", entry.order)
+            self.last_norm = norm
+            return meaning
+        self.last = None
+        if role in ("group", "block"):
+            self.in_body = self.in_body or entry.key != "legal_person"
+        return _meaning(role, entry.key, "exact", entry.order)
 
     def _known(self, match: Match, tokens: list[Token], i: int) -> tuple[Meaning, int]:
         rows = match.with_roles(self.row_roles)
