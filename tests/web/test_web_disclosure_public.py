@@ -139,3 +139,22 @@ def test_web_public_rss_lists_only_published_items(as_user, client):
         i["title"] for i in items if i["state"] == "published" and i["unit_id"] == qinghe
     }
     assert client.get("/public/catalogue/units/999999/rss.xml").status_code == 404
+
+
+def test_web_public_search_by_unit_and_empty_filters(client):
+    index = client.get("/public/catalogue").text
+    found = re.findall(r'/public/catalogue/units/(\d+)">([^<]+)<', index)
+    units = {name: uid for uid, name in found}
+
+    def search(unit: str) -> str:
+        page = client.get("/public/catalogue/search", params={"q": "公路养护", "unit": unit})
+        assert page.status_code == 200
+        return re.sub(r"</?mark>", "", page.text)
+
+    assert "公路养护计划" in search("")
+    assert "没有找到相关的公开信息" in search(units["示例县清河镇人民政府"])
+    assert "公路养护计划" in search(units["示例县交通运输局"])
+    qinghe = units["示例县清河镇人民政府"]
+    assert client.get(f"/public/catalogue/units/{qinghe}?category=").status_code == 200
+    assert client.get(f"/public/catalogue/units/{qinghe}?category=abc").status_code == 200
+    assert client.get("/public/catalogue/units/999999").status_code == 404

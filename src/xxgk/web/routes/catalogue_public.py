@@ -38,12 +38,12 @@ def catalogue_unit(
     session: SessionDep,
     request: Request,
     unit_id: int,
-    category: int = 0,
+    category: str = "",
 ):
     unit = dv.public_unit(session, unit_id)
     tree = dv.public_tree(session, unit)
-    chosen = next((e for e in tree if e["id"] == category), None)
-    ids = dv.subtree_ids(tree, category) if chosen else None
+    chosen = next((e for e in tree if str(e["id"]) == category), None)
+    ids = dv.subtree_ids(tree, chosen["id"]) if chosen else None
     items = dv.public_items(session, unit=unit, category_ids=ids)
     return page(
         request,
@@ -60,17 +60,18 @@ def catalogue_search(
     session: SessionDep,
     request: Request,
     q: str = "",
-    unit: int = 0,
+    unit: str = "",
 ):
     query = q.strip()[: search.MAX_QUERY]
     units = dv.public_units(session)
-    ids = [unit] if any(u["id"] == unit for u in units) else None
+    chosen = next((u["id"] for u in units if str(u["id"]) == unit), None)
+    ids = [chosen] if chosen is not None else None
     hits = search.search(session, query, unit_ids=ids) if query else []
     return page(
         request,
         "catalogue_search.html",
         q=query,
-        unit=unit if ids else 0,
+        unit=chosen,
         units=units,
         rows=dv.highlight_rows(hits, query),
     )
