@@ -13,7 +13,7 @@ from xxgk.cli import (
     check_cmd,  # noqa: F401
     corpus_cmd,  # noqa: F401
     demo_cmd,  # noqa: F401
-    disclosure_cmd,  # noqa: F401
+    disclosure,  # noqa: F401
     parse_cmd,  # noqa: F401
     register,  # noqa: F401
     render_cmd,  # noqa: F401
