@@ -1,10 +1,16 @@
 """Benchmark parse + check on a synthetic corpus: ``python benchmarks/parse.py [-n 2000]``.
 
-Writes ``n`` random consistent reports (``xxgk.synth``) in the mixed text layouts people paste
-(``xxgk.render.text``) into a temporary folder, then times ``xxgk.batch.check_many`` (the
-function ``xxgk check`` uses) on one core and on every core, and a parse-only pass on one
-core. Peak memory is the maximum resident set size of this process and of the worker
-processes. Target: at least 1,000 text reports per second per core.
+Writes ``n`` random consistent reports (``xxgk.synth``, random values per report) in the mixed
+text layouts people paste (``xxgk.render.text``) into a temporary folder, then times
+``xxgk.batch.check_many`` (the function ``xxgk check`` uses) on one core and on every core,
+and a parse-only pass on one core. Peak memory is the maximum resident set size of this
+process and of the worker processes. Target: at least 1,000 text reports per second per core.
+
+The parser remembers work between reports (template lines recur). So that no pass profits
+from having read the very same files before, every timed pass starts from empty caches
+warmed on a different corpus (another seed); the first figure is from empty caches with no
+warm-up at all. Each figure is the best of ``--repeat`` passes by CPU time (the machine is
+shared, so CPU seconds are steadier than the wall clock).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from xxgk.batch import check_many, parse_many
+from xxgk.parse import clear_caches
 from xxgk.render.text import render_text
 from xxgk.synth import random_report
 
@@ -30,6 +37,7 @@ TARGET_PER_CORE = 1000.0
 def write_corpus(folder: Path, count: int, seed: int = 2026) -> list[Path]:
     """Write ``count`` reports in rotating layouts; return their paths in order."""
     rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for index in range(count):
         layout = LAYOUTS[index % len(LAYOUTS)]
@@ -48,24 +56,35 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
 
-def timed(label: str, run: Callable[[], list], cores: int) -> dict[str, float]:
-    """Run ``run`` once, print its wall-clock rate and its rate per CPU second.
+def timed(
+    label: str, run: Callable[[], list], cores: int, repeat: int = 1,
+    prepare: Callable[[], object] | None = None,
+) -> dict[str, float]:
+    """Run ``run`` ``repeat`` times (``prepare`` before each, untimed); print the best pass.
 
-    The CPU figure (reports per CPU second, workers included) does not depend on how busy a
-    shared machine is; the wall-clock figure does.
+    The CPU figure (reports per CPU second, workers included: what one core does when it is
+    fully busy) depends less on how busy a shared machine is than the wall-clock figure.
     """
-    start, cpu_start = time.perf_counter(), cpu_seconds()
-    outcomes = run()
-    seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
-    rate, per_cpu = len(outcomes) / seconds, len(outcomes) / cpu
-    bad = sum(not o.usable for o in outcomes)
+    best: dict[str, float] = {}
+    bad = 0
+    for _ in range(repeat):
+        if prepare is not None:
+            prepare()
+        start, cpu_start = time.perf_counter(), cpu_seconds()
+        outcomes = run()
+        seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
+        bad = sum(not o.usable for o in outcomes)
+        rate, per_cpu = len(outcomes) / seconds, len(outcomes) / cpu
+        if not best or per_cpu > best["per_cpu"]:
+            best = {"seconds": seconds, "rate": rate, "per_core": rate / cores,
+                    "per_cpu": per_cpu, "count": len(outcomes)}
     print(
-        f"{label:<26} {len(outcomes):>6} reports  {seconds:7.2f} s  {rate:8.0f} reports/s"
-        f"  ({rate / cores:6.0f} per core, {cores} core{'s' if cores > 1 else ''};"
-        f" {per_cpu:6.0f} per CPU second)"
+        f"{label:<34} {best['count']:>6.0f} reports  {best['seconds']:7.2f} s"
+        f"  {best['rate']:7.0f} reports/s  ({best['per_core']:5.0f} per core by the wall clock,"
+        f" {cores} core{'s' if cores > 1 else ''}; {best['per_cpu']:5.0f} per CPU second)"
         + (f"  [{bad} unusable]" if bad else "")
     )
-    return {"seconds": seconds, "rate": rate, "per_core": rate / cores, "per_cpu": per_cpu}
+    return best
 
 
 def peak_memory_mb() -> tuple[float, float]:
@@ -79,22 +98,35 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--count", type=int, default=2000, help="reports to generate")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("-r", "--repeat", type=int, default=3, help="passes per figure")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="xxgk-bench-") as tmp:
         start = time.perf_counter()
-        paths = write_corpus(Path(tmp), args.count)
+        paths = write_corpus(Path(tmp) / "measured", args.count)
+        others = write_corpus(Path(tmp) / "warm-up", min(args.count, 500), seed=1)
         print(f"corpus: {len(paths)} reports in {time.perf_counter() - start:.1f} s ({tmp})")
-        jobs = args.jobs
-        timed("parse, 1 core", lambda: parse_many(paths, jobs=1), 1)
-        one = timed("parse + check, 1 core", lambda: check_many(paths, jobs=1), 1)
-        timed(f"parse + check, {jobs} cores", lambda: check_many(paths, jobs=jobs), jobs)
+        jobs, repeat = args.jobs, args.repeat
+
+        def warm() -> None:
+            clear_caches()
+            check_many(others, jobs=1)
+
+        timed("parse + check, 1 core, cold caches", lambda: check_many(paths, jobs=1), 1,
+              prepare=clear_caches)
+        timed("parse, 1 core", lambda: parse_many(paths, jobs=1), 1, repeat, warm)
+        one = timed("parse + check, 1 core", lambda: check_many(paths, jobs=1), 1, repeat, warm)
+        every = timed(f"parse + check, {jobs} cores", lambda: check_many(paths, jobs=jobs),
+                      jobs, repeat, warm)
     own, children = peak_memory_mb()
     print(f"peak memory: {own:.0f} MB (main process), {children:.0f} MB (largest worker)")
-    verdict = "meets" if one["per_cpu"] >= TARGET_PER_CORE else "misses"
-    print(
-        f"target {TARGET_PER_CORE:.0f} reports/s per core: {verdict}"
-        f" ({one['per_cpu']:.0f} per CPU second, {one['per_core']:.0f} by the wall clock)"
-    )
+    for name, figure in (("1 core", one), (f"{jobs} cores", every)):
+        per_core = figure["per_cpu"]  # reports per CPU second = per core fully busy
+        verdict = "meets" if per_core >= TARGET_PER_CORE else "misses"
+        print(
+            f"target {TARGET_PER_CORE:.0f} reports/s per core, {name}: {verdict}"
+            f" ({per_core:.0f} per CPU second, {figure['per_core']:.0f} per core"
+            " by the wall clock)"
+        )
     print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     return 0
 
