@@ -13,6 +13,7 @@ from xxgk.db.models import Role
 from xxgk.web.security import CSRF_FIELD, csrf_token
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
+TEMPLATES.env.auto_reload = False  # the templates ship with the package: no stat() per page
 NAV = (
     ("/check", "年报检查", None),
     ("/register", "申请台账", "register"),

@@ -184,6 +184,19 @@ def light_events(session: Session, apps: list[Application]) -> dict[int, list[An
     return out
 
 
+def _page_of_applications(
+    scope: Any, unit: Unit | None, year: int | None, page: int
+) -> list[Application]:
+    return scope.applications(  # type: ignore[no-any-return]
+        unit,
+        year,
+        include_void=False,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+        events=False,
+    )
+
+
 @dataclass(frozen=True)
 class ListPage:
     """One page of the register list and where it lies among all matching rows."""
@@ -212,17 +225,14 @@ def list_page(
     """
     page = max(1, page)
     if state == "" and not query.strip():
-        total = scope.count_applications(unit, year, include_void=False)
+        apps = _page_of_applications(scope, unit, year, page)
+        total = len(apps)
+        if page > 1 or total == PAGE_SIZE:
+            total = scope.count_applications(unit, year, include_void=False)
         pages = max(1, -(-total // PAGE_SIZE))
-        page = min(page, pages)
-        apps = scope.applications(
-            unit,
-            year,
-            include_void=False,
-            limit=PAGE_SIZE,
-            offset=(page - 1) * PAGE_SIZE,
-            events=False,
-        )
+        if page > pages:  # past the end: the last page
+            page = pages
+            apps = _page_of_applications(scope, unit, year, page)
         rows = list_rows(scope.session, apps, personal=scope.personal, today=today)
         return ListPage(rows, total, page, pages)
     rows = list_rows(
