@@ -1,4 +1,4 @@
-"""``xxgk disclosure …`` end to end on a temporary SQLite file, through ``main()`` as a user runs
+"""``xxgk disclosure …`` end to end on SQLite and PostgreSQL, through ``main()`` as a user runs
 it: the review chain by several users, the refusals, search, export and the year's figures."""
 
 from __future__ import annotations
@@ -52,10 +52,19 @@ class Cli:
         return err if code else out
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path) -> str:
+    """Each test on a fresh SQLite file and on an emptied PostgreSQL schema (search differs)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'disclosure.db'}"
+    request.getfixturevalue("clean_pg_engine")
+    return request.getfixturevalue("pg_schema_url")
+
+
 @pytest.fixture
-def cli(tmp_path, monkeypatch, capsys) -> Cli:
+def cli(database_url, monkeypatch, capsys) -> Cli:
     """A transport office with a user for every step of the chain and the default catalogue."""
-    monkeypatch.setenv("XXGK_DATABASE_URL", f"sqlite:///{tmp_path / 'disclosure.db'}")
+    monkeypatch.setenv("XXGK_DATABASE_URL", database_url)
     monkeypatch.delenv("XXGK_USER", raising=False)
     run = Cli(monkeypatch, capsys)
     run("register", "init")
