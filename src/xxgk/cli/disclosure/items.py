@@ -83,9 +83,10 @@ def add(
 
     发布渠道默认为网站；规章和行政规范性文件须填写文号和印发日期。
 
+    \b
     Example:
-        xxgk disclosure add 养护办法 -c 行政规范性文件 --doc-kind 行政规范性文件
-        --doc-number 示交发〔2025〕3号 --date 2025-02-20 --body-file 正文.txt --channel 新媒体
+        xxgk disclosure add 养护办法 -c 行政规范性文件 --doc-kind 行政规范性文件 \\
+            --doc-number 示交发〔2025〕3号 --date 2025-02-20 --body-file 正文.txt
     """
     from xxgk.disclosure.catalogue import find_category
     from xxgk.disclosure.items import create_item
