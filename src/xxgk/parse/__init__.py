@@ -78,7 +78,7 @@ def clear_caches() -> None:
 
     for cache in (
         text._LAYOUTS, text._PLACED, tokens._PLANS, matching._EXACT,
-        interpret_module._SQUEEZED_STARTERS, sections._CANDIDATES, sections._HEADING_CANDIDATES,
+        interpret_module._SQUEEZED_STARTERS, sections._CANDIDATES,
     ):
         cache.clear()
     for cached in (labels.squeeze, labels.normalise, values.read_cell, sections._matches):

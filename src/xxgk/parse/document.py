@@ -9,10 +9,24 @@ same label matching and the same checks.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, ClassVar
 
 from xxgk.findings import Finding, Location
+
+
+class _Unknown:
+    """The answer a line has not been asked for yet (equal only to itself, compared in C)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN: Any = _Unknown()
 
 
 @dataclass(frozen=True)
@@ -36,10 +50,34 @@ class SourceLine:
     cells: list[SourceCell]
     in_table: bool = False
     memo: ClassVar[dict[Any, Any] | None] = None
+    # per-line answers of the interpreter, kept on shared lines only (see ``line_facts``)
+    heading_fact: ClassVar[Any] = UNKNOWN
+    squeeze_fact: ClassVar[Any] = UNKNOWN
+    tabbed_fact: ClassVar[Any] = UNKNOWN
 
     @property
     def text(self) -> str:
         return "\t".join(c.text for c in self.cells)
+
+
+def line_facts(
+    lines: Sequence[SourceLine], name: str, compute: Callable[[SourceLine], Any]
+) -> list[Any]:
+    """Return ``compute(line)`` for every line, in order.
+
+    A shared line (one with a ``memo``) keeps its answer in the attribute ``name`` (one of the
+    ``*_fact`` class attributes), so for the lines that recur from report to report the
+    answers are collected at C speed (``map`` of an ``attrgetter``) instead of a Python loop.
+    """
+    facts = list(map(attrgetter(name), lines))
+    if UNKNOWN in facts:
+        for index, fact in enumerate(facts):
+            if fact is UNKNOWN:
+                line = lines[index]
+                facts[index] = fact = compute(line)
+                if line.memo is not None:
+                    setattr(line, name, fact)
+    return facts
 
 
 @dataclass

@@ -20,7 +20,7 @@ from xxgk.model import cells
 from xxgk.model.report import Report, SectionText
 from xxgk.parse import finding_kinds as fk
 from xxgk.parse.assign import Sink
-from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
+from xxgk.parse.document import SourceCell, SourceDocument, SourceLine, line_facts
 from xxgk.parse.labels import ANY_TABLE_LABEL, normalise, squeeze
 from xxgk.parse.metadata import (
     Line,
@@ -138,19 +138,9 @@ def _squeeze_whole(lines: Sequence[SourceLine]) -> str:
     otherwise stay glued to the previous part. So a line whose cells all start such a
     boundary squeezes on its own, and a shared line (see ``SourceLine.memo``) keeps it.
     """
-    parts = []
-    append = parts.append
-    for line in lines:
-        memo = line.memo
-        if memo is None:
-            squeezed = _squeeze_line(line)
-        else:
-            squeezed = memo.get("squeezed", _MISSING)
-            if squeezed is _MISSING:
-                squeezed = memo["squeezed"] = _squeeze_line(line)
-        if squeezed is None:  # a cell glued to what precedes it
-            return _squeeze_cells([c.text for line in lines for c in line.cells if c.text])
-        append(squeezed)
+    parts = line_facts(lines, "squeeze_fact", _squeeze_line)
+    if None in parts:  # a cell glued to what precedes it
+        return _squeeze_cells([c.text for line in lines for c in line.cells if c.text])
     return "".join(parts)
 
 
@@ -281,13 +271,7 @@ def _single_cell(line: SourceLine) -> SourceCell | None:
 
 def _tabbed(line: SourceLine) -> str:
     """Return the non-empty cells of ``line`` joined by tabs (``""`` for a blank line)."""
-    memo = line.memo
-    if memo is None:
-        return "\t".join([c.text for c in line.cells if c.text])
-    text = memo.get("tabbed")  # a shared line (see SourceLine.memo)
-    if text is None:
-        text = memo["tabbed"] = "\t".join([c.text for c in line.cells if c.text])
-    return text
+    return "\t".join([c.text for c in line.cells if c.text])
 
 
 _MISSING = object()
@@ -352,9 +336,9 @@ def fill_sections(lines: Sequence[SourceLine], trace: Trace, sink: Sink) -> None
     table_lines_used = set().union(*(t.lines for t in trace.tables.values()))
     skip = table_lines_used | set(trace.metadata.signature)
     found = {s.key for s in trace.segments}
+    tabbed = line_facts(lines, "tabbed_fact", _tabbed)
     for seg in trace.segments:
-        tabbed = [_tabbed(lines[i]) for i in seg.indexes if i not in skip]
-        text = "\n".join([t for t in tabbed if t])
+        text = "\n".join([tabbed[i] for i in seg.indexes if tabbed[i] and i not in skip])
         report.sections[seg.key] = SectionText(seg.heading, text, seg.location)
     if trace.metadata.signature:
         report.signature = "\n".join(

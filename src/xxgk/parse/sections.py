@@ -12,11 +12,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 
 from xxgk.findings import Finding, Location
 from xxgk.model.cells import SECTIONS, Section
 from xxgk.parse import finding_kinds as fk
-from xxgk.parse.document import SourceLine
+from xxgk.parse.document import SourceLine, line_facts
 from xxgk.parse.labels import ANY_TABLE_LABEL, normalise, squeeze
 
 _CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -126,8 +127,6 @@ def _candidate(text: str) -> bool:
 
 
 _CANDIDATES: dict[str, bool] = {}  # template lines repeat across reports
-_HEADING_CANDIDATES: dict[str, str | None] = {}  # single-cell line text -> candidate or None
-_MISSING = object()
 
 
 def _candidate_heading(line: SourceLine) -> str | None:
@@ -144,27 +143,11 @@ def lines_to_sections(
     """Return the segments: ``preamble`` then each section found, in document order."""
     found: list[tuple[int, int, str, bool]] = []  # (line, section index, text, loose)
     nxt = 0
-    known = _HEADING_CANDIDATES
-    for i, line in enumerate(lines):
+    candidates = line_facts(lines, "heading_fact", _candidate_heading)
+    for i in compress(range(len(candidates)), candidates):  # lines that may be headings
         if nxt >= len(SECTIONS):
             break  # all six found: no later line can be a heading
-        memo = line.memo
-        if memo is not None:  # a shared line (see SourceLine.memo) keeps its verdict
-            text = memo.get("heading", _MISSING)
-            if text is _MISSING:
-                text = memo["heading"] = _candidate_heading(line)
-        elif len(line.cells) == 1:  # the usual paragraph line: its verdict is remembered
-            raw = line.cells[0].text
-            text = known.get(raw, _MISSING)
-            if text is _MISSING:
-                text = _candidate_heading(line)
-                if len(known) >= 20_000:
-                    known.clear()
-                known[raw] = text
-        else:
-            text = _candidate_heading(line)
-        if text is None:
-            continue
+        text = candidates[i]
         for j in range(nxt, len(SECTIONS)):
             strict = _matches(text, j, False)
             if strict or (j == nxt and _matches(text, j, True)):
