@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from pathlib import PurePath
 from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from xxgk.db import audit
 from xxgk.db.access import WRITERS, require
@@ -175,15 +175,56 @@ def list_items(
     units: Iterable[Unit],
     *,
     state: str | None = None,
+    states: Iterable[State] | None = None,
     category: CatalogueNode | None = None,
     text: str | None = None,
     year: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[Item]:
-    """Return the items of ``units`` (newest first), filtered by state, category, text, year."""
-    ids = [u.id for u in units]
-    query = select(Item).where(Item.unit_id.in_(ids))
+    """Return the items of ``units`` (newest first), filtered by state(s), category, text and
+    publication year, a page of them with ``limit``/``offset``.
+
+    Authors, categories and review steps come with the items in a few queries, because every
+    list shows them and works out each user's buttons from the steps.
+    """
+    query = _filtered(units, state, states, category, text, year).order_by(Item.id.desc())
+    query = query.options(
+        selectinload(Item.author), selectinload(Item.category), selectinload(Item.steps)
+    )
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    return list(session.scalars(query))
+
+
+def count_items(
+    session: Session,
+    units: Iterable[Unit],
+    *,
+    state: str | None = None,
+    states: Iterable[State] | None = None,
+    category: CatalogueNode | None = None,
+    text: str | None = None,
+    year: int | None = None,
+) -> int:
+    """Return how many items ``list_items`` would list without a limit."""
+    query = _filtered(units, state, states, category, text, year)
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def _filtered(
+    units: Iterable[Unit],
+    state: str | None,
+    states: Iterable[State] | None,
+    category: CatalogueNode | None,
+    text: str | None,
+    year: int | None,
+) -> Select[tuple[Item]]:
+    query = select(Item).where(Item.unit_id.in_([u.id for u in units]))
     if state:
         query = query.where(Item.state == State(state).value)
+    if states is not None:
+        query = query.where(Item.state.in_([State(s).value for s in states]))
     if category is not None:
         query = query.where(Item.category_id == category.id)
     if text:
@@ -192,7 +233,7 @@ def list_items(
     if year is not None:
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
         query = query.where(Item.published_on.between(start, end))
-    return list(session.scalars(query.order_by(Item.id.desc())))
+    return query
 
 
 def add_step(

@@ -85,6 +85,17 @@ def allowed_actions(item: Item, user: User | None) -> list[str]:
     return actions
 
 
+def actionable_states(user: User | None) -> tuple[State, ...]:
+    """Return the states of items ``user``'s role may move on (a first cut for work queues)."""
+    if user is None or not user.active:
+        return ()
+    role = Role(user.role)
+    states = [step for step, roles in STEP_ROLES.items() if role in roles]
+    if role in WRITERS:
+        states.insert(0, State.DRAFT)
+    return tuple(states)
+
+
 def submit(session: Session, actor: User, item: Item) -> Item:
     """Send a draft into the chain, after checking it says everything a reviewer needs."""
     move = _move(item, "submit")
@@ -258,6 +269,7 @@ __all__ = [
     "STEP_ROLES",
     "Transition",
     "WorkflowError",
+    "actionable_states",
     "allowed_actions",
     "approve",
     "repeal",

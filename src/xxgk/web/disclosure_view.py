@@ -21,7 +21,13 @@ from sqlalchemy.orm import Session
 from xxgk.db.access import UNIT_MANAGERS
 from xxgk.db.models import Role, Unit, User
 from xxgk.disclosure.catalogue import CatalogueEntry, catalogue_tree, category_path
-from xxgk.disclosure.items import ATTACHMENT_TYPES, MAX_ATTACHMENT, MAX_TITLE, list_items
+from xxgk.disclosure.items import (
+    ATTACHMENT_TYPES,
+    MAX_ATTACHMENT,
+    MAX_TITLE,
+    count_items,
+    list_items,
+)
 from xxgk.disclosure.models import Attachment, CatalogueNode, Item
 from xxgk.disclosure.vocab import (
     ACTIONS,
@@ -31,7 +37,12 @@ from xxgk.disclosure.vocab import (
     WITHHELD_REASONS,
     State,
 )
-from xxgk.disclosure.workflow import DOC_KINDS, REPEALERS, allowed_actions
+from xxgk.disclosure.workflow import (
+    DOC_KINDS,
+    REPEALERS,
+    actionable_states,
+    allowed_actions,
+)
 from xxgk.web.deps import Scope, valid_id
 from xxgk.web.errors import WebError, not_found
 
@@ -40,6 +51,7 @@ STATES = {s.value: s.label for s in State}
 MAX_BODY = 200_000
 MAX_DOC_NUMBER = 100
 PUBLIC_PAGE = 50
+PAGE_SIZE = 50
 ACTION_BUTTONS = {
     "submit": "提交审核",
     "approve": "审核通过",
@@ -59,6 +71,16 @@ def scoped_item(scope: Scope, item_id: int) -> Item:
     return item
 
 
+@dataclass
+class ItemPage:
+    """One page of an item list and where it lies among all matching items."""
+
+    items: list[Item]
+    total: int
+    page: int
+    pages: int
+
+
 def scoped_items(
     scope: Scope,
     *,
@@ -67,18 +89,36 @@ def scoped_items(
     category: CatalogueNode | None = None,
     text: str = "",
     mine: bool = False,
-) -> list[Item]:
-    """Return the items of ``unit`` (default: every unit in scope), filtered; ``mine`` keeps
-    those the user can act on now (the 待我处理 view)."""
+    page: int = 1,
+) -> ItemPage:
+    """Return page ``page`` of the items of ``unit`` (default: every unit in scope), filtered;
+    ``mine`` keeps those the user can act on now (the 待我处理 view).
+
+    The page is cut in the database. 待我处理 first narrows to the states the user's role acts
+    on, then checks each item (author, signatures of the round), which keeps that list short.
+    """
     units = [unit] if unit is not None else [u for _, u in scope.units()]
-    if state and state not in STATES:
-        state = ""
-    items = list_items(
-        scope.session, units, state=state or None, category=category, text=text.strip() or None
-    )
+    filters: dict[str, Any] = {
+        "state": state if state in STATES else None,
+        "category": category,
+        "text": text.strip() or None,
+    }
+    page = max(1, page)
     if mine:
-        items = [i for i in items if waiting_for(i, scope.user)]
-    return items
+        states = actionable_states(scope.user)
+        candidates = list_items(scope.session, units, states=states, **filters) if states else []
+        waiting = [i for i in candidates if waiting_for(i, scope.user)]
+        pages = max(1, -(-len(waiting) // PAGE_SIZE))
+        page = min(page, pages)
+        cut = waiting[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        return ItemPage(cut, len(waiting), page, pages)
+    total = count_items(scope.session, units, **filters)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(page, pages)
+    items = list_items(
+        scope.session, units, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **filters
+    )
+    return ItemPage(items, total, page, pages)
 
 
 def waiting_for(item: Item, user: User | None) -> bool:

@@ -5,9 +5,9 @@ buttons of the review chain, and the catalogue editor of the unit administrator.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
@@ -38,21 +38,30 @@ def disclosure_list(
     category: str = "",
     q: str = "",
     view: str = "",
+    page_no: Annotated[str, Query(alias="page")] = "",
 ):
     chosen = scope.unit(unit) if unit else None
     node = _category(scope, chosen, category) if chosen is not None and category else None
-    items = dv.scoped_items(
-        scope, unit=chosen, state=state, category=node, text=q[:200], mine=view == "mine"
+    listing = dv.scoped_items(
+        scope, unit=chosen, state=state, category=node, text=q[:200], mine=view == "mine",
+        page=int(page_no) if page_no.isdigit() and len(page_no) < 7 else 1,
     )
     return page(
         request,
         "disclosure_list.html",
-        rows=[dv.item_row(i, scope.user) for i in items],
+        rows=[dv.item_row(i, scope.user) for i in listing.items],
+        listing=listing,
         units=scope.units(),
         tree=cat.catalogue_tree(scope.session, chosen) if chosen is not None else [],
         writable=bool(_writable(scope)),
         manager=dv.is_manager(scope),
         filters={"unit": unit, "state": state, "category": category, "q": q, "view": view},
+        page_query={
+            k: v
+            for k, v in {"unit": unit, "state": state, "category": category, "q": q,
+                         "view": view}.items()
+            if v
+        },
         states=dv.STATES,
     )
 

@@ -145,14 +145,15 @@ def api_items(
     state: StateName = "",
     q: Annotated[str, Query(max_length=200)] = "",
     mine: bool = False,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> list[ItemSummary]:
     """权限范围内的主动公开信息：按单位、状态筛选，按标题或文号搜索。
 
-    mine=true 为“待我处理”：可签署的审核环节、本人起草待提交的草稿。
+    mine=true 为“待我处理”：可签署的审核环节、本人起草待提交的草稿。每页50条，page 为页码。
     """
     unit = scope.unit(unit_id) if unit_id is not None else None
-    items = dv.scoped_items(scope, unit=unit, state=state, text=q, mine=mine)
-    return [ItemSummary(**dv.item_row(i, scope.user)) for i in items]
+    listing = dv.scoped_items(scope, unit=unit, state=state, text=q, mine=mine, page=page)
+    return [ItemSummary(**dv.item_row(i, scope.user)) for i in listing.items]
 
 
 @router.get("/items/{item_id}", responses=ERRORS)
