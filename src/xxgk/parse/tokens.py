@@ -169,9 +169,13 @@ class Region:
         """
         if self.label:
             line = self.label[-1].line
-            same = [t for t in self.values if t.line == line]
-            rest = [t for t in self.values if t.line != line and t.kind != "empty"]
-            if len(same) == expected and not rest:
+            same = []
+            for token in self.values:
+                if token.line == line:
+                    same.append(token)
+                elif token.kind != "empty":  # a value on another line: not a grid row
+                    return self.cells()
+            if len(same) == expected:
                 return same
         return self.cells()
 
