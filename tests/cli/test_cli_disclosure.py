@@ -121,6 +121,8 @@ def test_the_full_chain_from_draft_to_the_annual_figures(cli, tmp_path):
     assert TITLE in found
     assert "找到1条" in found
     assert "找到1条" in cli.d("search", "路况 本办法")
+    anonymous, _ = cli("disclosure", "search", "养护")  # no --as at all
+    assert "找到1条" in anonymous
     assert "找到0条" in cli.d("search", "财政预算")
 
     rows = list(csv.reader(io.StringIO(cli.d("export", "--year", "2025", "-u", "jiaotong"))))

@@ -24,8 +24,13 @@ UserOption = Annotated[
 
 
 @contextmanager
-def acting_session(ctx: typer.Context) -> Iterator[tuple[Session, User]]:
+def acting_session(
+    ctx: typer.Context, *, anonymous: bool = False
+) -> Iterator[tuple[Session, User]]:
     """Yield a session on ``ctx.obj["db"]`` and the user of ``--as``; commit when all went well.
+
+    ``anonymous`` commands (what the public may do, such as searching the catalogue) yield no
+    user and need no ``--as``.
 
     A database failure becomes a one-line ``RegisterError`` instead of a traceback.
     """
@@ -39,7 +44,7 @@ def acting_session(ctx: typer.Context) -> Iterator[tuple[Session, User]]:
     engine = open_database(ctx.obj["db"])
     session = make_session_factory(engine)()
     try:
-        yield session, get_user(session, ctx.obj["user"])
+        yield session, None if anonymous else get_user(session, ctx.obj["user"])  # type: ignore[misc]
         session.commit()
     except SQLAlchemyError as exc:
         session.rollback()

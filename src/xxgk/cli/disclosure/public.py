@@ -35,7 +35,7 @@ def search_command(
     unit: Annotated[str | None, typer.Option("--unit", "-u", help="只检索该单位")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=500, help="最多显示条数")] = 20,
 ) -> None:
-    """在已发布的信息中全文检索（标题和正文，与公开目录页面的检索相同）。
+    """在已发布的信息中全文检索（标题和正文，与公开目录页面的检索相同）；无需 --as。
 
     Example:
         xxgk disclosure search 农村公路 养护
@@ -43,7 +43,7 @@ def search_command(
     from xxgk.db.units import get_unit
     from xxgk.disclosure.search import excerpt, search
 
-    with acting_session(ctx) as (s, _):
+    with acting_session(ctx, anonymous=True) as (s, _):
         unit_ids = [get_unit(s, unit).id] if unit else None
         hits = search(s, query, unit_ids=unit_ids, limit=limit)
         table = new_table("编号", "标题", "单位", "发布日期", "摘要")
