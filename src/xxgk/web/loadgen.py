@@ -343,8 +343,9 @@ def _runs(args: argparse.Namespace, port: int, pw: dict[str, str], report: bytes
     print(run(port, "register list", listing, args.clients, args.seconds).line())
     if args.think:
         print(run(port, "register list", listing, args.clients, args.seconds, args.think).line())
-    upload = check_request(cookie, port, report)
-    print(run(port, "check upload", upload, args.check_clients, args.seconds).line())
+    if args.check_clients:
+        upload = check_request(cookie, port, report)
+        print(run(port, "check upload", upload, args.check_clients, args.seconds).line())
     print(f"load average after the runs {_load()} (other work on the machine skews the figures)")
 
 
