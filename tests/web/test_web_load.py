@@ -174,3 +174,18 @@ def test_web_loadgen_request_bytes():
     assert b"\r\nContent-Length: 3" in head
     assert b"\r\nCookie: s=1" in head
     assert body == b"abc"
+
+
+def test_web_serve_with_two_workers_signs_in_and_lists(tmp_path):
+    """``xxgk serve --demo --workers 2`` as a subprocess: both processes share the secret, so
+    a session made by one is good on the other (new connections land on either)."""
+    with loadgen.demo_server(tmp_path, workers=2) as (port, passwords):
+        cookie = loadgen.sign_in(port, "qinghe-clerk", passwords["qinghe-clerk"])
+        assert cookie.startswith("xxgk_session=")
+        listing = ("GET", "/register", None, {"Cookie": cookie})
+        result = loadgen.run(port, "list", listing, 4, 0.5)
+        assert result.requests >= 4
+        assert result.errors == 0
+        anonymous = ("GET", "/register", None, {"Cookie": "xxgk_session=forged"})
+        refused = loadgen.run(port, "list", anonymous, 2, 0.3)
+        assert refused.errors == refused.requests > 0  # redirected to the login page

@@ -242,7 +242,7 @@ async def _client(
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
                 status = 599
             out.append(time.perf_counter() - start)
-            if status >= 400:
+            if not 200 <= status < 300:  # a redirect to the login page is a failure too
                 bad.append(status)
             if think:
                 pause = rng.uniform(0.5 * think, 1.5 * think)
