@@ -70,14 +70,16 @@ def line_facts(
     answers are collected at C speed (``map`` of an ``attrgetter``) instead of a Python loop.
     """
     facts = list(map(attrgetter(name), lines))
-    if UNKNOWN in facts:
-        for index, fact in enumerate(facts):
-            if fact is UNKNOWN:
-                line = lines[index]
-                facts[index] = fact = compute(line)
-                if line.memo is not None:
-                    setattr(line, name, fact)
-    return facts
+    index = -1
+    while True:  # the few new lines, found by list.index (a Python loop over all was slow)
+        try:
+            index = facts.index(UNKNOWN, index + 1)
+        except ValueError:
+            return facts
+        line = lines[index]
+        facts[index] = fact = compute(line)
+        if line.memo is not None:
+            setattr(line, name, fact)
 
 
 @dataclass
