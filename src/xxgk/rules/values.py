@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import partial
+from operator import is_not
 
 from xxgk.findings import Finding, Severity
 from xxgk.model.cells import CELL_BY_KEY, CELL_KEYS, FORMAT_2019, cell_title
@@ -13,6 +15,8 @@ from xxgk.rules.registry import rule
 from xxgk.rules.relations import ABSENT_IN_FORMAT
 
 _COUNT_KEYS = tuple(k for k in CELL_KEYS if CELL_BY_KEY[k].kind == "count")
+_WHOLE_TYPES = frozenset({int, type(None)})
+_IS_VALUE = partial(is_not, None)
 _RULE_CELLS = frozenset(k for k in CELL_KEYS if k.startswith("active.rules."))
 _LEGACY_ABSENT = frozenset(
     k
@@ -48,8 +52,11 @@ def expected_missing(report: Report, ctx: RuleContext) -> frozenset[str]:
     basis="D10；国办公开办函〔2021〕30号",
 )
 def value_missing(report: Report, ctx: RuleContext) -> Iterator[Finding]:
+    values = report.values
+    if None not in map(values.get, CELL_KEYS):  # the usual complete report, checked in C
+        return
     allowed = expected_missing(report, ctx)
-    missing = [k for k in CELL_KEYS if report.values.get(k) is None and k not in allowed]
+    missing = [k for k in CELL_KEYS if values.get(k) is None and k not in allowed]
     if not missing:
         return
     names = "、".join(cell_title(k) for k in missing[:3]) + ("等" if len(missing) > 3 else "")
@@ -72,6 +79,8 @@ def value_missing(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     basis="D10",
 )
 def value_negative(report: Report, ctx: RuleContext) -> Iterator[Finding]:
+    if min(filter(_IS_VALUE, report.values.values()), default=0) >= 0:
+        return  # the usual report, checked in C
     for key, value in report.values.items():
         if value is not None and value < 0:
             yield Finding("value-negative", (key,), actual=value, params={"name": cell_title(key)})
@@ -88,6 +97,8 @@ def value_negative(report: Report, ctx: RuleContext) -> Iterator[Finding]:
 )
 def value_not_integer(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     values = report.values
+    if _WHOLE_TYPES.issuperset(map(type, map(values.get, _COUNT_KEYS))):
+        return  # only ints and blanks: the usual report, checked in C
     for key in _COUNT_KEYS:
         value = values.get(key)
         if value is None or (type(value) is int):
