@@ -15,8 +15,9 @@ from sqlalchemy import select
 from web_support import SECRET, login, settings
 
 from xxgk.db.models import Unit, User
+from xxgk.errors import InputError
 from xxgk.register.caldb import set_calendar_day
-from xxgk.web import create_app, loadgen
+from xxgk.web import create_app, loadgen, workers
 from xxgk.web import register_view as rv
 from xxgk.web.app import app_from_environment
 
@@ -189,3 +190,19 @@ def test_web_serve_with_two_workers_signs_in_and_lists(tmp_path):
         anonymous = ("GET", "/register", None, {"Cookie": "xxgk_session=forged"})
         refused = loadgen.run(port, "list", anonymous, 2, 0.3)
         assert refused.errors == refused.requests > 0  # redirected to the login page
+    workers.ensure_free("127.0.0.1", port)  # every worker has ended with the server
+
+
+@pytest.mark.skipif(not workers.available(), reason="no SO_REUSEPORT on this system")
+def test_web_workers_listen_on_sockets_of_their_own_and_refuse_a_taken_port():
+    first = workers.listening_socket("127.0.0.1", 0)
+    port = first.getsockname()[1]
+    second = workers.listening_socket("127.0.0.1", port)
+    try:
+        assert second.getsockname()[1] == port
+        with pytest.raises(InputError, match="无法在 127.0.0.1"):
+            workers.ensure_free("127.0.0.1", port)
+    finally:
+        first.close()
+        second.close()
+    workers.ensure_free("127.0.0.1", port)

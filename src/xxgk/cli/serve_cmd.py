@@ -53,6 +53,7 @@ def serve_command(
 
     from xxgk.db.engine import ENV_URL, resolve_url
     from xxgk.web import WebSettings, create_app
+    from xxgk.web import workers as workers_module
     from xxgk.web.app import SECURE_COOKIES_ENV, WORKERS_ENV
     from xxgk.web.settings import DATA_DIR_ENV, default_data_dir
 
@@ -70,6 +71,8 @@ def serve_command(
             typer.echo(f"  {line}")
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     count = workers or os.cpu_count() or 1
+    if count > 1 and workers_module.available():
+        workers_module.ensure_free(host, port)
     typer.echo(f"xxgk 网页应用已启动：http://{shown}:{port}/  （{count}个进程，Ctrl+C 退出）")
     if count == 1:
         uvicorn.run(web, host=host, port=port, log_level="warning")
@@ -79,6 +82,9 @@ def serve_command(
     os.environ[DATA_DIR_ENV] = str(settings.data_dir.resolve())
     os.environ[SECURE_COOKIES_ENV] = "1" if settings.secure_cookies else "0"
     os.environ[WORKERS_ENV] = str(count)
+    if workers_module.available():
+        workers_module.serve(count, host, port)
+        return
     uvicorn.run(
         "xxgk.web.app:app_from_environment",
         factory=True,
