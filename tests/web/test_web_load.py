@@ -206,3 +206,18 @@ def test_web_workers_listen_on_sockets_of_their_own_and_refuse_a_taken_port():
         first.close()
         second.close()
     workers.ensure_free("127.0.0.1", port)
+
+
+def test_web_api_list_pages_when_asked(as_user):
+    c = as_user("qinghe-clerk")
+    _register_many(c, rv.PAGE_SIZE)
+    everything = c.get("/api/v1/applications").json()
+    first = c.get("/api/v1/applications?page=1")
+    assert len(first.json()) == rv.PAGE_SIZE
+    assert first.headers["X-Total-Count"] == str(len(everything))
+    assert first.headers["X-Page-Count"] == "2"
+    second = c.get("/api/v1/applications?page=2").json()
+    assert [r["id"] for r in first.json() + second] == [r["id"] for r in everything]
+    searched = c.get("/api/v1/applications?page=1&q=分页测试申请1")
+    assert searched.headers["X-Total-Count"] == str(len(searched.json())) == "11"
+    assert c.get("/api/v1/applications?page=0").status_code == 422

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
 from xxgk.db.models import Role, User
@@ -157,13 +157,27 @@ def api_units(
 @router.get("/applications", responses=ERRORS)
 def api_applications(
     scope: ScopeDep,
+    response: Response,
     unit_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     year: Annotated[int | None, Query(ge=YEAR_MIN, le=YEAR_MAX)] = None,
     state: Literal["", "all", "open", "closed", "overdue", "due_soon", "void"] = "",
     q: Annotated[str, Query(max_length=200)] = "",
+    page: Annotated[
+        int | None, Query(ge=1, le=100000, description="页码（每页50条）；不给则返回全部")
+    ] = None,
 ) -> list[dict[str, Any]]:
-    """申请台账列表：按单位、年度、状态（open/closed/overdue/due_soon/void）筛选并搜索。"""
+    """申请台账列表：按单位、年度、状态（open/closed/overdue/due_soon/void）筛选并搜索。
+
+    给出 page 时只返回该页，响应头 X-Total-Count 为符合条件的总条数、X-Page-Count 为总页数。
+    """
     unit = scope.unit(unit_id) if unit_id is not None else None
+    if page is not None:
+        listing = rv.list_page(
+            scope, unit, year, today=dt.date.today(), state=state, query=q, page=page
+        )
+        response.headers["X-Total-Count"] = str(listing.total)
+        response.headers["X-Page-Count"] = str(listing.pages)
+        return listing.rows
     return rv.list_rows(
         scope.session,
         scope.applications(unit, year, events=False),
