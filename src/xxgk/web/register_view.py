@@ -46,9 +46,14 @@ class DueMark:
     left: int | None
 
 
-def due_mark(app: Application, calendar: Calendar, today: dt.date) -> DueMark:
-    """Return the deadline mark of ``app`` as of ``today``."""
-    if app.void or not status(app).is_open or app.due_on is None:
+def due_mark(
+    app: Application, calendar: Calendar, today: dt.date, is_open: bool | None = None
+) -> DueMark:
+    """Return the deadline mark of ``app`` as of ``today`` (``is_open``: its state, when the
+    caller already knows it)."""
+    if is_open is None:
+        is_open = not app.void and status(app).is_open
+    if not is_open or app.due_on is None:
         return DueMark("", "", None)
     left = working_days_left(calendar, today, app.due_on)
     if left < 0:
@@ -79,15 +84,20 @@ def working_days_left(calendar: Calendar, today: dt.date, due: dt.date) -> int:
 
 
 def application_row(
-    app: Application, mark: DueMark, personal: bool, state: Any = None
+    app: Application,
+    mark: DueMark,
+    personal: bool,
+    state: Any = None,
+    is_open: bool | None = None,
 ) -> dict[str, Any]:
     """Return one row of the register list (personal data masked unless ``personal``).
 
     ``state`` is what decides the state: anything with ``void`` and ``events`` (default: the
-    application itself, with its ORM events).
+    application itself, with its ORM events); ``is_open`` its state when already known.
     """
     state = app if state is None else state
-    is_open = not app.void and status(state).is_open
+    if is_open is None:
+        is_open = not app.void and status(state).is_open
     return {
         "id": app.id,
         "number": app.number,
@@ -160,8 +170,9 @@ def list_rows(
         if calendar is None:
             calendar = calendars[app.unit_id] = calendar_of(session, app.unit, days)
         light = SimpleNamespace(void=app.void, due_on=app.due_on, events=events.get(app.id, ()))
-        mark = due_mark(light, calendar, today)  # type: ignore[arg-type]
-        row = application_row(app, mark, personal(app.unit), light)
+        is_open = not app.void and status(light).is_open  # type: ignore[arg-type]
+        mark = due_mark(light, calendar, today, is_open)  # type: ignore[arg-type]
+        row = application_row(app, mark, personal(app.unit), light, is_open)
         if _matches(row, state) and _found(row, needle):
             rows.append(row)
     return rows
