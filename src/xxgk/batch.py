@@ -204,26 +204,39 @@ def run_batch(
     workers = min(effective_jobs(len(paths), jobs), max(1, len(paths)))
     results: list[Outcome] = []
     if workers == 1:
-        with batch_gc():
-            for path in paths:
+        with batch_gc() as refreeze:
+            for index, path in enumerate(paths, start=1):
                 results.append(work(path))
                 if progress:
                     progress()
+                if index % REFREEZE_EVERY == 0:
+                    refreeze()
         return results
     chunk = max(1, min(64, len(paths) // (workers * 8)))
     # The parent unpickles every outcome: with the default thresholds the collector ran over
     # the growing list of results again and again (more CPU than unpickling itself).
-    with batch_gc(), ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
-        for outcome in pool.map(work, paths, chunksize=chunk):
+    with (
+        batch_gc() as refreeze,
+        ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool,
+    ):
+        for index, outcome in enumerate(pool.map(work, paths, chunksize=chunk), start=1):
             results.append(outcome)
             if progress:
                 progress()
+            if index % REFREEZE_EVERY == 0:
+                refreeze()
     return results
 
 
+REFREEZE_EVERY = 100
+"""Reports between two ``gc.freeze`` of what an in-process batch keeps (see ``batch_gc``)."""
 BATCH_GC_THRESHOLD = (50_000, 20, 20)
 """Collector thresholds while a batch runs: each report leaves thousands of acyclic objects
 (cells, locations, findings) that the default gen-0 threshold of 700 keeps re-scanning."""
+
+
+def _nothing() -> None:
+    return None
 
 
 def _warm_imports() -> None:
@@ -241,11 +254,14 @@ def _init_worker() -> None:
 
 
 @contextmanager
-def batch_gc() -> Iterator[None]:
+def batch_gc() -> Iterator[Callable[[], None]]:
     """The in-process form of ``_init_worker``, undone afterwards.
 
     Objects are frozen only when nothing was frozen before (so a caller's own ``gc.freeze``
-    is left alone) and unfrozen at the end; the previous thresholds are restored.
+    is left alone) and unfrozen at the end; the previous thresholds are restored. The
+    function yielded freezes again what the batch has kept so far (the outcomes, the
+    parser's caches), so the collector stops walking them; it does nothing when the caller
+    had frozen objects itself.
     """
     _warm_imports()
     thresholds = gc.get_threshold()
@@ -254,7 +270,7 @@ def batch_gc() -> Iterator[None]:
         gc.freeze()
     gc.set_threshold(*BATCH_GC_THRESHOLD)
     try:
-        yield
+        yield gc.freeze if freeze else _nothing
     finally:
         gc.set_threshold(*thresholds)
         if freeze:
