@@ -32,7 +32,7 @@ def serve_command(
     ] = None,
     workers: Annotated[
         int,
-        typer.Option("--workers", min=0, max=64, help="uvicorn工作进程数（0：等于CPU核数）"),
+        typer.Option("--workers", min=0, max=64, help="服务进程数（0：等于CPU核数）"),
     ] = 0,
 ) -> None:
     """启动网页应用（年报检查、申请台账、年报编制、汇总与对比、公开目录）。
