@@ -77,7 +77,7 @@ def clear_caches() -> None:
     interpret_module = sys.modules["xxgk.parse.interpret"]  # the name is the function here
 
     for cache in (
-        text._LAYOUTS, text._PLACED, tokens._PLANS, matching._EXACT,
+        text._LAYOUTS, text._PLACED, text._CELLS, tokens._PLANS, matching._EXACT,
         interpret_module._SQUEEZED_STARTERS, sections._CANDIDATES,
     ):
         cache.clear()

@@ -89,10 +89,17 @@ def _placed_cells(raw: str, number: int) -> tuple[tuple[SourceCell, ...], bool] 
     if layout is None:
         return None
     cells, in_table = layout
-    return (
-        tuple(_source_cell(text, _location(number, column, text)) for text, column in cells),
-        in_table,
-    )
+    known = _CELLS
+    placed = []
+    for text, column in cells:  # a cell recurs at its place even when its line does not
+        key = (text, number, column)
+        cell = known.get(key)
+        if cell is None:
+            if len(known) >= _CELL_CACHE_SIZE:
+                known.clear()
+            cell = known[key] = _source_cell(text, _location(number, column, text))
+        placed.append(cell)
+    return tuple(placed), in_table
 
 
 # Labels, zeros and template sentences repeat from report to report, so the cells of a raw
@@ -105,6 +112,8 @@ def _placed_cells(raw: str, number: int) -> tuple[tuple[SourceCell, ...], bool] 
 _LAYOUTS: dict[str, tuple[tuple[tuple[str, int], ...], bool] | None] = {}
 _LAYOUT_CACHE_SIZE = 50_000
 _PLACED: dict[tuple[str, int], SourceLine | None] = {}
+_CELLS: dict[tuple[str, int, int], SourceCell] = {}  # (text, line number, column): frozen
+_CELL_CACHE_SIZE = 100_000
 _PLACED_CACHE_SIZE = 50_000
 _MISSING = object()
 
