@@ -9,6 +9,7 @@ and the CLI, the web application and the JSON export all show the same text.
 
 from __future__ import annotations
 
+import copyreg
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -78,6 +79,32 @@ class Location:
         if data.get("bbox") is not None:
             data["bbox"] = tuple(data["bbox"])
         return cls(**data)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle a text place (line, column, text) as three values.
+
+        Batches send a few hundred places per report back from worker processes; the
+        default pickle writes and reads a nine-entry state dict for each.
+        """
+        state = self.__dict__
+        if (
+            len(state) == 9 and state["page"] is None and state["bbox"] is None
+            and state["table"] is None and state["row"] is None and state["cell"] is None
+            and state["sheet"] is None and type(self) is Location
+        ):
+            return _text_location, (state["line"], state["column"], state["text"])
+        return copyreg.__newobj__, (type(self),), dict(state)
+
+
+def _text_location(line: int | None, column: int | None, text: str | None) -> Location:
+    """Unpickle a text place (see ``Location.__reduce__``): the same object, built without
+    the frozen dataclass's per-field ``object.__setattr__``."""
+    loc = object.__new__(Location)
+    loc.__dict__.update(
+        line=line, column=column, page=None, bbox=None, table=None, row=None, cell=None,
+        sheet=None, text=text,
+    )
+    return loc
 
 
 @dataclass(frozen=True)
