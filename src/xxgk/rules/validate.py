@@ -50,9 +50,15 @@ def validate(
     findings = [
         f for f in _known(report.findings) if not filtered or _wanted(f.kind, chosen, dropped)
     ]
+    provenance = report.provenance
+    append = findings.append
     for rule in RULES.values():
-        if not filtered or _wanted(rule.kind, chosen, dropped):
-            findings += _run(rule, report, ctx)
+        if filtered and not _wanted(rule.kind, chosen, dropped):
+            continue
+        for finding in rule.check(report, ctx):  # ``_run`` inlined: one generator less per rule
+            if finding.location is None and finding.cells and finding.cells[0] in provenance:
+                finding = dataclasses.replace(finding, location=provenance[finding.cells[0]])
+            append(finding)
     return ValidationReport(findings, report)
 
 
@@ -90,6 +96,8 @@ def _wanted(kind: FindingKind, chosen: tuple[str, ...], dropped: tuple[str, ...]
 
 
 def _run(rule: Rule, report: Report, ctx: RuleContext) -> Iterator[Finding]:
+    """Yield one rule's findings, placed at their first cell when they carry no place
+    (``validate`` runs the same loop inline)."""
     provenance = report.provenance
     for finding in rule.check(report, ctx):
         if finding.location is None and finding.cells and finding.cells[0] in provenance:
