@@ -25,13 +25,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from xxgk.batch import check_many, parse_many
+from xxgk.batch import CheckOptions, check_many, parse_many
 from xxgk.parse import clear_caches
 from xxgk.render.text import render_text
 from xxgk.synth import random_report
 
 LAYOUTS = ("tabs", "pipes", "cells", "markdown")
 TARGET_PER_CORE = 1000.0
+AS_XXGK_CHECK = CheckOptions(keep_report=False)
+"""The options ``xxgk check`` passes: workers send back the findings and the report's header."""
 
 
 def write_corpus(folder: Path, count: int, seed: int = 2026) -> list[Path]:
@@ -139,14 +141,18 @@ def main(argv: list[str] | None = None) -> int:
             clear_caches()
             check_many(others, jobs=1)
 
-        def check(cores: int) -> Callable[..., list]:
-            return lambda progress: check_many(paths, jobs=cores, progress=progress)
+        def check(cores: int, options: CheckOptions = AS_XXGK_CHECK) -> Callable[..., list]:
+            return lambda progress: check_many(
+                paths, jobs=cores, options=options, progress=progress
+            )
 
         timed("parse + check, 1 core, cold caches", check(1), 1, prepare=clear_caches)
         timed("parse, 1 core", lambda progress: parse_many(paths, jobs=1, progress=progress),
               1, repeat, warm)
         one = timed("parse + check, 1 core", check(1), 1, repeat, warm)
         every = timed(f"parse + check, {jobs} cores", check(jobs), jobs, repeat, warm)
+        timed(f"parse + check, {jobs} cores, whole reports back", check(jobs, CheckOptions()),
+              jobs, repeat, warm)
     own, children = peak_memory_mb()
     print(f"peak memory: {own:.0f} MB (main process), {children:.0f} MB (largest worker)")
     for name, figure in (("1 core", one), (f"{jobs} cores", every)):

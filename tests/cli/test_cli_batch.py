@@ -101,3 +101,22 @@ def test_main_turns_an_xxgk_error_into_one_line_and_exit_2(monkeypatch, capsys):
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert err == "xxgk: 错误：坏.txt: 文件为空 (the file is empty)\n"
+
+
+def test_check_can_send_back_only_the_header_with_the_findings():
+    from pathlib import Path
+
+    import xxgk.examples
+    from xxgk.batch import CheckOptions, check_many, iter_report_paths
+
+    paths = list(iter_report_paths([Path(xxgk.examples.__file__).parent]))
+    whole = check_many(paths, jobs=2)
+    lean = check_many(paths, jobs=2, options=CheckOptions(keep_report=False))
+    for full, light in zip(whole, lean, strict=True):
+        assert light.report.organization == full.report.organization
+        assert light.report.year == full.report.year
+        assert light.report.published == full.report.published
+        assert [f.to_dict() for f in light.findings] == [f.to_dict() for f in full.findings]
+        assert light.report.values == {}
+        assert light.report.provenance == {}
+    assert any(o.findings for o in lean)

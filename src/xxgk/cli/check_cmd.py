@@ -100,7 +100,9 @@ def _options(
         last_year = load_report(previous) if previous is not None else None
     except XxgkError as exc:
         raise fail(exc) from exc
-    return CheckOptions(last_year, _settings(kind), split_codes(select), split_codes(ignore))
+    return CheckOptions(
+        last_year, _settings(kind), split_codes(select), split_codes(ignore), keep_report=False
+    )
 
 
 def _settings(kind: str | None) -> object:
