@@ -10,76 +10,28 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
+from browser_support import BROWSER_MARKS, chromium, live_server
 from conftest_paths import SEEDS
-from web_support import settings
 
 from xxgk.cli.demo_cmd import example_paths
 from xxgk.parse import parse_bytes
-from xxgk.web import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="/usr/bin/chromium missing: run scripts/setup-browser.sh"
-    ),
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
 def server(demo_template, tmp_path_factory):
-    source, passwords = demo_template
-    folder = tmp_path_factory.mktemp("browser")
-    (folder / "web.db").write_bytes((source / "web.db").read_bytes())
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(settings(folder, migrate=False)),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-    )
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", passwords
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with live_server(demo_template, tmp_path_factory.mktemp("browser")) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def test_web_browser_register_correction_reply(server, browser):
