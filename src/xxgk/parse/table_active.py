@@ -36,18 +36,12 @@ TARGETS_2019 = tuple(
     for i, row in enumerate(cells.LEGACY_ACTIVE_ROWS)
     for label in (row.label, *row.aliases)
 )
-_ITEM = tuple(c.key for c in cells.LEGACY_ITEM_COLUMNS)
 LEGACY_COLUMNS: dict[str, tuple[str, ...]] = {
-    "rules": tuple(c.key for c in cells.LEGACY_ACTIVE_COLUMNS),
-    "normative_documents": tuple(c.key for c in cells.LEGACY_ACTIVE_COLUMNS),
-    "licensing": _ITEM,
-    "other_services": _ITEM,
-    "punishment": _ITEM,
-    "enforcement": _ITEM,
-    "fees": _ITEM[:2],
-    "procurement": tuple(c.key for c in cells.LEGACY_PROCUREMENT_COLUMNS),
+    row.key: tuple(c.key for c in block.columns)
+    for block in cells.LEGACY_ACTIVE_BLOCKS
+    for row in block.rows
 }
-LEGACY_AMOUNTS = {"procurement.amount"}
+LEGACY_AMOUNTS = {k.removeprefix("active.") for k in cells.LEGACY_AMOUNT_KEYS}
 SAME_MEANING = {"licensing": "decisions", "punishment": "decisions", "enforcement": "decisions"}
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from xxgk.model.cells import (
     CELL_BY_KEY,
     FORMAT_2019,
+    LEGACY_ABSENT_REQUEST_ROWS,
     RELATIONS,
     REQUEST_COLUMNS,
     REQUEST_ROW_BY_KEY,
@@ -23,7 +24,7 @@ _GROUP_LABEL = {g.key: g.label for g in REVIEW_GROUPS}
 ABSENT_IN_FORMAT: dict[str, frozenset[str]] = {
     FORMAT_2019: frozenset(
         request_key(row, col.key)
-        for row in ("other_no_correction", "other_no_fee")
+        for row in LEGACY_ABSENT_REQUEST_ROWS
         for col in REQUEST_COLUMNS
     ),
 }
