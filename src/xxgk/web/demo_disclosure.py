@@ -38,6 +38,7 @@ class Plan:
     reason: str = ""
     attachment: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    on: tuple[int, int] | None = None  # a fixed (month, day) of this year instead of days_ago
 
 
 QINGHE = (
@@ -60,7 +61,7 @@ QINGHE = (
          "repealed", 0, ("website",), doc=("normative_documents", "清政规〔{last}〕2号")),
     Plan("清河镇{last}年政府信息公开工作年度报告", "政务公开工作/政府信息公开年报",
          "本报告由清河镇人民政府编制，全文见附件。", "published", 20, ("website",),
-         attachment="年度报告.txt"),
+         attachment="年度报告.txt", on=(1, 20)),
     Plan("清河镇临时交通管制公告", "突发公共事件应急",
          "因道路施工，清河大道部分路段实行临时交通管制。", "withdrawn", 15, ("website",)),
     Plan("清河镇第一季度安全生产检查情况", "监督检查/安全生产",
@@ -117,6 +118,8 @@ def _make(session: Session, unit: Unit, signers: list[User], plan: Plan, today: 
     author, reviewer, secrecy, leader = signers
     start = dt.date(today.year, 1, 1)
     day = max(today - dt.timedelta(days=plan.days_ago), start)
+    if plan.on is not None:  # e.g. last year's annual report, published by 31 January
+        day = min(dt.date(today.year, *plan.on), today)
     if plan.stage == "repealed":  # issued and published last year, repealed this year
         issued, day = dt.date(today.year - 1, 3, 10), dt.date(today.year - 1, 3, 16)
     else:
