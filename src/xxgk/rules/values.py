@@ -40,13 +40,14 @@ def expected_missing(report: Report, ctx: RuleContext) -> frozenset[str]:
 
 @rule(
     code="value-missing",
-    severity=Severity.ERROR,
+    severity=Severity.WARNING,
     title="表格单元格没有数值",
     template="{count}个单元格没有数值（{names}），报告不完整{consequence}",
     description=(
         "三张表的每个单元格都应填写数字（没有发生的填0）。空格、“/”或“—”使报告不完整，"
-        "也使勾稽关系无法核对，因此报告不合格。例外：格式本身没有的单元格（2019年试行格式），"
-        "以及无权制定规章的机关在“规章”行填写的“/”。"
+        "也使勾稽关系无法核对（涉及空格的勾稽关系不再判断），很可能有误，按警告列出"
+        "（D10）；负数和小数则一定有误，另由 value-negative、value-not-integer 作为错误列出。"
+        "例外：格式本身没有的单元格（2019年试行格式），以及无权制定规章的机关在“规章”行填写的“/”。"
     ),
     tags=("#values", "#table"),
     basis="D10；国办公开办函〔2021〕30号",
