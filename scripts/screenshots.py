@@ -1,0 +1,132 @@
+"""Retake the screenshots of docs/web from the demo, in Debian's chromium.
+
+    .venv/bin/python scripts/screenshots.py [docs/web]
+
+Starts ``xxgk serve --demo`` in a temporary folder on a free port, signs in as the demo users
+whose work each page shows, and saves one PNG per page (1280 pixels wide). The browser tests
+take three of them too (``XXGK_SCREENSHOTS``); this script takes them all, so the pictures in
+the docs show the same application as the code.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+from xxgk.web.loadgen import _free_port
+
+CHROMIUM = "/usr/bin/chromium"
+EXAMPLES = Path(__file__).resolve().parents[1] / "src" / "xxgk" / "examples"
+
+
+def main(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory(prefix="xxgk-shots-") as tmp:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "xxgk", "serve", "--demo", "--port", str(port),
+             "--workers", "1"],
+            cwd=tmp, stdout=subprocess.PIPE, text=True,
+        )
+        try:
+            passwords = _passwords(server, base)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless"])
+                _public(browser, base, out)
+                _officer(browser, base, passwords, out)
+                _supervisor(browser, base, passwords, out)
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    print(f"screenshots written to {out}")
+
+
+def _passwords(server: subprocess.Popen, base: str) -> dict[str, str]:
+    lines = []
+    assert server.stdout is not None
+    for line in server.stdout:
+        lines.append(line)
+        if "已启动" in line:
+            break
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{base}/public", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.1)
+    return dict(re.findall(r"^\s+(\S+?)（.*?密码：(\S+)", "".join(lines), re.M))
+
+
+def _page(browser, width: int = 1280, height: int = 900) -> Page:
+    return browser.new_page(viewport={"width": width, "height": height})
+
+
+def _login(browser, base: str, passwords: dict[str, str], user: str) -> Page:
+    page = _page(browser)
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", passwords[user])
+    page.click("button:has-text('登录')")
+    page.wait_for_load_state()
+    return page
+
+
+def _public(browser, base: str, out: Path) -> None:
+    page = _page(browser)
+    page.goto(f"{base}/public")
+    page.screenshot(path=out / "public.png")
+    page.goto(f"{base}/public/apply")
+    page.screenshot(path=out / "public-apply.png")
+    page.goto(f"{base}/public/catalogue")
+    page.screenshot(path=out / "catalogue.png", full_page=True)
+    page.goto(f"{base}/check")
+    page.set_input_files("input[name=files]", str(EXAMPLES / "education-bureau-2024-errors.txt"))
+    page.click("button:has-text('开始检查')")
+    page.wait_for_load_state()
+    marked = page.locator("td.error").first
+    marked.scroll_into_view_if_needed()
+    marked.click()
+    page.wait_for_timeout(200)
+    page.screenshot(path=out / "check.png")
+    page.close()
+
+
+def _officer(browser, base: str, passwords: dict[str, str], out: Path) -> None:
+    page = _login(browser, base, passwords, "qinghe-clerk")
+    page.goto(f"{base}/register")
+    page.screenshot(path=out / "register.png")
+    page.locator("table a[href^='/register/applications/']").first.click()
+    page.wait_for_load_state()
+    page.screenshot(path=out / "application.png", full_page=True)
+    page.goto(f"{base}/compile")
+    page.screenshot(path=out / "compile.png")
+    page.goto(f"{base}/disclosure")
+    page.screenshot(path=out / "disclosure-list.png", full_page=True)
+    page.close()
+    leader = _login(browser, base, passwords, "qinghe-leader")
+    leader.goto(f"{base}/disclosure?view=mine")
+    leader.locator("#items a").first.click()
+    leader.wait_for_load_state()
+    leader.screenshot(path=out / "disclosure-item.png", full_page=True)
+    leader.close()
+
+
+def _supervisor(browser, base: str, passwords: dict[str, str], out: Path) -> None:
+    page = _login(browser, base, passwords, "county-supervisor")
+    page.goto(f"{base}/overview")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=out / "overview.png", full_page=True)
+    page.close()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/web"))
