@@ -158,3 +158,12 @@ def test_web_public_search_by_unit_and_empty_filters(client):
     assert client.get(f"/public/catalogue/units/{qinghe}?category=").status_code == 200
     assert client.get(f"/public/catalogue/units/{qinghe}?category=abc").status_code == 200
     assert client.get("/public/catalogue/units/999999").status_code == 404
+
+
+def test_web_public_catalogue_lists_units_as_a_tree(client):
+    html = client.get("/public/catalogue").text
+    units = html.split('id="units"')[1].split("</ul>")[0]
+    names = re.findall(r">(示例县[^<]*)</a>", units)
+    assert names[0] == "示例县人民政府"  # the county before its townships and departments
+    assert set(names[1:]) >= {"示例县清河镇人民政府", "示例县交通运输局"}
+    assert 'style="margin-left: 1.5em"' in units

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from xxgk.db.access import UNIT_MANAGERS
 from xxgk.db.models import Role, Unit, User
+from xxgk.db.units import list_units
 from xxgk.disclosure.catalogue import CatalogueEntry, catalogue_tree, category_path
 from xxgk.disclosure.items import (
     ATTACHMENT_TYPES,
@@ -381,7 +382,8 @@ def form_choices() -> dict[str, Any]:
 
 
 def public_units(session: Session) -> list[dict[str, Any]]:
-    """Return the active units with the number of their published items, in code order."""
+    """Return the active units with the number of their published items, in tree order
+    (parents before their children, with their depth for indenting)."""
     counts = dict(
         session.execute(
             select(Item.unit_id, func.count(Item.id))
@@ -389,8 +391,11 @@ def public_units(session: Session) -> list[dict[str, Any]]:
             .group_by(Item.unit_id)
         ).all()
     )
-    units = session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.code))
-    return [{"id": u.id, "name": u.name, "count": counts.get(u.id, 0)} for u in units]
+    return [
+        {"id": u.id, "name": u.name, "count": counts.get(u.id, 0), "depth": depth}
+        for depth, u in list_units(session)
+        if u.active
+    ]
 
 
 def public_unit(session: Session, unit_id: int) -> Unit:
