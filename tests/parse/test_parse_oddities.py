@@ -124,3 +124,38 @@ def test_parse_oddities_old_mac_line_ends_in_parse_text() -> None:
     text = TITLE + "二、主动公开政府信息情况\n规章\t1\t0\t3\n"
     report = parse_text(text.replace("\n", "\r"))
     assert report.values["active.rules.in_force"] == 3
+
+
+def _merged_fixture() -> str:
+    from parse_support import FIXTURES
+
+    return (FIXTURES / "text" / "legal_persons_merged.txt").read_text(encoding="utf-8")
+
+
+def test_parse_oddities_merged_legal_persons_in_any_column_order() -> None:
+    text = _merged_fixture()
+    swapped = []
+    for line in text.split("\n"):
+        cells = line.split("\t")
+        if len(cells) >= 3 and ("自然人" in cells or cells[-1].isdigit()):
+            values = [c for c in cells if c]
+            if "自然人" in cells:  # header: 法人或其他组织 first
+                swapped.append("\t\t\t法人或其他组织\t自然人\t总计")
+                continue
+            if len(values) >= 3 and all(v.isdigit() for v in values[-3:]):
+                head = cells[: len(cells) - 3]
+                swapped.append("\t".join([*head, cells[-2], cells[-3], cells[-1]]))
+                continue
+        swapped.append(line)
+    plain, turned = parse_text(text), parse_text("\n".join(swapped))
+    assert turned.canonical()["requests"] == plain.canonical()["requests"]
+    assert turned.legacy == plain.legacy
+
+
+def test_parse_oddities_merged_legal_persons_not_adding_up() -> None:
+    text = _merged_fixture().replace("一、本年新收政府信息公开申请数量\t\t\t7\t19\t26",
+                                     "一、本年新收政府信息公开申请数量\t\t\t7\t19\t27")
+    report = parse_text(text)
+    wrong = [f for f in report.findings if f.code == "parse-merged-total-mismatch"]
+    assert len(wrong) == 1
+    assert "自然人（7）加法人或其他组织（19）不等于总计（27）" in wrong[0].message

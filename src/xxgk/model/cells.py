@@ -157,6 +157,10 @@ REQUEST_COLUMNS: tuple[Column, ...] = (
 )
 APPLICANT_COLUMNS = REQUEST_COLUMNS[:6]
 LEGAL_PERSON_COLUMNS = REQUEST_COLUMNS[1:6]
+LEGAL_PERSONS_MERGED = "legal_persons"
+"""Some reports print Table 三 with one 法人或其他组织 column instead of its five: that column
+has no canonical cell, so its values are kept in ``Report.legacy`` as
+``requests.<row>.legal_persons`` and the five canonical columns stay empty."""
 RESULTS_GROUP = "三、本年度办理结果"
 
 G_DENIED = "（三）不予公开"

@@ -93,6 +93,17 @@ GROUP_VALUES = _kind(
     "{place}分组“{group}”本身填写了数值（{numbers}），已忽略",
     "（三）至（六）等分组标题只是其下各项的标题，没有自己的数值；在其上填数容易造成重复计算。",
 )
+LEGAL_PERSONS_MERGED = _kind(
+    "parse-legal-persons-merged", W, "法人或其他组织未分列",
+    "{table}只列出“法人或其他组织”合计一列，未分列商业企业、科研机构、社会公益组织、"
+    "法律服务机构和其他；这五列按无数值处理，合计数另行保存",
+    "标准格式要求把法人或其他组织分为五列填报；合并成一列时无法拆分，不能猜测。",
+)
+MERGED_TOTAL_MISMATCH = _kind(
+    "parse-merged-total-mismatch", W, "自然人与法人合计之和不等于总计",
+    "{place}{row}：自然人（{natural}）加法人或其他组织（{legal}）不等于总计（{total}）",
+    "只有合计列时，至少可以核对自然人与法人或其他组织之和是否等于总计。",
+)
 HEADER_MISSING = _kind(
     "parse-header-missing", INFO, "未找到表头",
     "{table}未找到完整的表头，按标准格式的列顺序读取",

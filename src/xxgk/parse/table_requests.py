@@ -25,6 +25,7 @@ from xxgk.parse.tokens import Region, Token, tokens_to_regions
 
 TABLE = "表三（收到和处理政府信息公开申请情况）"
 LEAVES = tuple(c.key for c in cells.REQUEST_COLUMNS)
+MERGED = cells.LEGAL_PERSONS_MERGED
 SUBS = tuple(c.key for c in cells.LEGAL_PERSON_COLUMNS)
 TARGETS: tuple[tuple[Entry, str], ...] = tuple(
     (Entry("row", row.key, i), normalise(label))
@@ -50,6 +51,9 @@ def parse_requests(tokens: list[Token], sink: Sink) -> TableResult:
     order = column_order(regions, sink)
     keys_of = _keys_of(tuple(order))
     check_of = _CHECK_OF
+    if MERGED in order:
+        check_of = _MERGED_CHECK_OF
+        sink.add(fk.LEGAL_PERSONS_MERGED, None, _SUB_KEYS, table=TABLE)
     if old_other is not None and "other_other" not in rows:
         rows["other_other"] = old_other
     for row in cells.REQUEST_ROWS:
@@ -65,6 +69,8 @@ def parse_requests(tokens: list[Token], sink: Sink) -> TableResult:
             sink, row_name(row.key), keys_of[row.key], region.cells_for(len(order)),
             check=check_of[row.key], where=region.location,
         )
+        if MERGED in order:
+            _keep_merged(sink, row.key, region)
     report_unmatched(sink, regions, TABLE)
     return TableResult(True, used_lines(regions), regions, {"old_format": old_other is not None})
 
@@ -73,6 +79,41 @@ def parse_requests(tokens: list[Token], sink: Sink) -> TableResult:
 def _keys_of(order: tuple[str, ...]) -> dict[str, list[str]]:
     """The cell keys of every row in printed column order (the same few orders recur)."""
     return {r.key: [cells.request_key(r.key, c) for c in order] for r in cells.REQUEST_ROWS}
+
+
+_SUB_KEYS = tuple(cells.request_key(r.key, c) for r in cells.REQUEST_ROWS for c in SUBS)
+
+
+def _merged_key(row: str) -> str:
+    return cells.request_key(row, MERGED)
+
+
+_MERGED_CHECK_OF = {
+    r.key: total_check(
+        cells.request_key(r.key, "total"),
+        [cells.request_key(r.key, "natural_person"), _merged_key(r.key)],
+    )
+    for r in cells.REQUEST_ROWS
+}
+
+
+def _keep_merged(sink: Sink, row: str, region: Region) -> None:
+    """Move the row's 法人或其他组织 value out of the canonical cells into ``legacy`` and check
+    自然人 + 法人或其他组织 = 总计, the one relation such a table still allows."""
+    report, key = sink.report, _merged_key(row)
+    if key in report.values:
+        report.legacy[key] = report.values.pop(key)
+    if key in report.provenance:
+        sink.legacy_provenance[key] = report.provenance.pop(key)
+    natural = report.values.get(cells.request_key(row, "natural_person"))
+    total = report.values.get(cells.request_key(row, "total"))
+    legal = report.legacy.get(key)
+    if None not in (natural, total, legal) and natural + legal != total:
+        sink.add(
+            fk.MERGED_TOTAL_MISMATCH, region.location,
+            (cells.request_key(row, "natural_person"), cells.request_key(row, "total")),
+            row=row_name(row), natural=natural, legal=legal, total=total,
+        )
 
 
 _CHECK_OF = {
@@ -131,6 +172,9 @@ def column_order(regions: list[Region], sink: Sink) -> list[str]:
         for r in regions
         if isinstance(r.meaning, Meaning) and r.meaning.role == "column" and r.label
     ]
+    merged = _merged_order(regions, header)
+    if merged:
+        return merged
     by_line: dict[int, list[str]] = {}
     for key, token in header:
         by_line.setdefault(token.line, []).append(key)
@@ -144,3 +188,24 @@ def column_order(regions: list[Region], sink: Sink) -> list[str]:
         sink.add(fk.HEADER_MISSING, None, table=TABLE)
         return list(LEAVES)
     return ["natural_person", *subs, "total"]
+
+
+def _merged_order(regions: list[Region], header: list[tuple[str, Token]]) -> list[str]:
+    """Return [自然人, 法人或其他组织, 总计] in printed order when the header has the group
+    法人或其他组织 and none of its five columns (a table printed with one merged column)."""
+    keys = {k for k, _ in header}
+    if keys & set(SUBS) or not {"natural_person", "total"} <= keys:
+        return []
+    group = [
+        r.label[0]
+        for r in regions
+        if isinstance(r.meaning, Meaning)
+        and r.meaning.role == "group"
+        and r.meaning.key == "legal_person"
+        and r.label
+    ]
+    if not group:
+        return []
+    placed = [(t.line, t.cell, k) for k, t in header if k in ("natural_person", "total")]
+    placed.append((group[0].line, group[0].cell, MERGED))
+    return [k for _, _, k in sorted(placed)]
