@@ -159,3 +159,21 @@ def test_parse_oddities_merged_legal_persons_not_adding_up() -> None:
     wrong = [f for f in report.findings if f.code == "parse-merged-total-mismatch"]
     assert len(wrong) == 1
     assert "自然人（7）加法人或其他组织（19）不等于总计（27）" in wrong[0].message
+
+
+def test_parse_oddities_merged_legal_persons_in_web_and_pdf_copies() -> None:
+    text = _merged_fixture()
+    pipes = "\n".join(
+        "\n".join(f"{c} |" for c in line.split("\t")) if "\t" in line else line
+        for line in text.split("\n")
+    )
+    cells = "\n".join(
+        "\n".join(c for c in line.split("\t") if c) if "\t" in line else line
+        for line in text.split("\n")
+    )
+    plain = parse_text(text)
+    for copy in (pipes, cells):
+        report = parse_text(copy)
+        assert report.canonical()["requests"] == plain.canonical()["requests"]
+        assert report.legacy == plain.legacy
+        assert "parse-legal-persons-merged" in {f.code for f in report.findings}
