@@ -177,3 +177,56 @@ def test_parse_oddities_merged_legal_persons_in_web_and_pdf_copies() -> None:
         assert report.canonical()["requests"] == plain.canonical()["requests"]
         assert report.legacy == plain.legacy
         assert "parse-legal-persons-merged" in {f.code for f in report.findings}
+
+
+def _with_subtotal_column(text: str, label: str = "小计") -> str:
+    """Add a column ``label`` after 其他 in Table 三 of a tab-separated report, holding the sum
+    of the five legal-person columns (as some reports print it)."""
+    out, inside = [], False
+    for line in text.split("\n"):
+        if line.startswith("三、收到和处理"):
+            inside = True
+        elif line.startswith("四、政府信息公开行政复议"):
+            inside = False
+        cells = line.split("\t")
+        numbers = [c for c in cells if c.isdigit()]
+        if inside and "商业企业" in cells:
+            at = cells.index("其他") + 1
+            out.append("\t".join([*cells[:at], label, *cells[at:]]))
+        elif inside and len(numbers) == 7:
+            head, n = cells[: len(cells) - 7], list(map(int, numbers))
+            out.append("\t".join([*head, *map(str, n[:6]), str(sum(n[1:6])), str(n[6])]))
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def test_parse_oddities_extra_subtotal_column_is_read_in_its_place() -> None:
+    import random
+
+    from xxgk.render.text import render_text
+    from xxgk.synth import random_report
+
+    original = random_report(random.Random(11))
+    report = parse_text(_with_subtotal_column(render_text(original, "tabs")))
+    assert report.canonical()["requests"] == original.canonical()["requests"]
+    codes = [f.code for f in report.findings]
+    assert codes.count("parse-extra-column") == 1
+    assert "parse-label-unmatched" not in codes
+    assert "parse-row-surplus" not in codes
+    subs = ("commercial", "research", "social_welfare", "legal_service", "other")
+    assert report.legacy["requests.new.extra_1"] == sum(original[f"requests.new.{c}"] for c in subs)
+
+
+def test_parse_oddities_a_stray_header_label_is_no_column_without_the_numbers() -> None:
+    import random
+
+    from xxgk.render.text import render_text
+    from xxgk.synth import random_report
+
+    original = random_report(random.Random(12))
+    text = render_text(original, "tabs").replace("\t其他\t", "\t其他\t（单位：件）\t", 1)
+    assert "商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t（单位：件）" in text
+    report = parse_text(text)
+    assert report.canonical()["requests"] == original.canonical()["requests"]
+    assert "parse-extra-column" not in {f.code for f in report.findings}

@@ -104,6 +104,11 @@ MERGED_TOTAL_MISMATCH = _kind(
     "{place}{row}：自然人（{natural}）加法人或其他组织（{legal}）不等于总计（{total}）",
     "只有合计列时，至少可以核对自然人与法人或其他组织之和是否等于总计。",
 )
+EXTRA_COLUMN = _kind(
+    "parse-extra-column", W, "表头中有标准格式之外的列",
+    "{place}{table}表头有标准格式之外的一列“{label}”，其数值未计入任何单元格，另行保存",
+    "标准格式之外的列（如“小计”）不是规范数据的一部分；按表头位置跳过，不让它挤占其他列。",
+)
 HEADER_MISSING = _kind(
     "parse-header-missing", INFO, "未找到表头",
     "{table}未找到完整的表头，按标准格式的列顺序读取",

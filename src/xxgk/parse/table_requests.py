@@ -26,6 +26,8 @@ from xxgk.parse.tokens import Region, Token, tokens_to_regions
 TABLE = "表三（收到和处理政府信息公开申请情况）"
 LEAVES = tuple(c.key for c in cells.REQUEST_COLUMNS)
 MERGED = cells.LEGAL_PERSONS_MERGED
+EXTRA = "extra_"
+"""Prefix of the pseudo column of a header label the standard format does not have."""
 SUBS = tuple(c.key for c in cells.LEGAL_PERSON_COLUMNS)
 TARGETS: tuple[tuple[Entry, str], ...] = tuple(
     (Entry("row", row.key, i), normalise(label))
@@ -69,8 +71,9 @@ def parse_requests(tokens: list[Token], sink: Sink) -> TableResult:
             sink, row_name(row.key), keys_of[row.key], region.cells_for(len(order)),
             check=check_of[row.key], where=region.location,
         )
+        _keep_aside(sink, row.key, order)
         if MERGED in order:
-            _keep_merged(sink, row.key, region)
+            _check_merged(sink, row.key, region)
     report_unmatched(sink, regions, TABLE)
     return TableResult(True, used_lines(regions), regions, {"old_format": old_other is not None})
 
@@ -97,14 +100,23 @@ _MERGED_CHECK_OF = {
 }
 
 
-def _keep_merged(sink: Sink, row: str, region: Region) -> None:
-    """Move the row's 法人或其他组织 value out of the canonical cells into ``legacy`` and check
-    自然人 + 法人或其他组织 = 总计, the one relation such a table still allows."""
+def _keep_aside(sink: Sink, row: str, order: list[str]) -> None:
+    """Move the row's values of non-canonical columns (法人或其他组织 printed as one column, or
+    a column the standard format does not have) out of the canonical cells into ``legacy``."""
+    report = sink.report
+    for column in order:
+        if column in LEAVES:
+            continue
+        key = cells.request_key(row, column)
+        if key in report.values:
+            report.legacy[key] = report.values.pop(key)
+        if key in report.provenance:
+            sink.legacy_provenance[key] = report.provenance.pop(key)
+
+
+def _check_merged(sink: Sink, row: str, region: Region) -> None:
+    """Check 自然人 + 法人或其他组织 = 总计, the one relation a merged table still allows."""
     report, key = sink.report, _merged_key(row)
-    if key in report.values:
-        report.legacy[key] = report.values.pop(key)
-    if key in report.provenance:
-        sink.legacy_provenance[key] = report.provenance.pop(key)
     natural = report.values.get(cells.request_key(row, "natural_person"))
     total = report.values.get(cells.request_key(row, "total"))
     legal = report.legacy.get(key)
@@ -178,16 +190,63 @@ def column_order(regions: list[Region], sink: Sink) -> list[str]:
     by_line: dict[int, list[str]] = {}
     for key, token in header:
         by_line.setdefault(token.line, []).append(key)
-    for keys in by_line.values():
+    for line, keys in by_line.items():
         flat = list(dict.fromkeys(k for k in keys if k in LEAVES))
         if len(flat) == len(LEAVES):
-            return flat
+            return _with_extras(regions, flat, sink, line)
     subs = list(dict.fromkeys(k for k, _ in header if k in SUBS))
     seen = {k for k, _ in header}
     if len(subs) != len(SUBS) or not {"natural_person", "total"} <= seen:
         sink.add(fk.HEADER_MISSING, None, table=TABLE)
         return list(LEAVES)
-    return ["natural_person", *subs, "total"]
+    return ["natural_person", *_with_extras(regions, subs, sink), "total"]
+
+
+def _with_extras(
+    regions: list[Region],
+    known: list[str],
+    sink: Sink,
+    line: int | None = None,
+) -> list[str]:
+    """Return the columns ``known`` in printed order, with a pseudo column where the header
+    prints, after the first of them, a label the format does not have (e.g. 小计).
+
+    Such a column is read in its place and kept aside, instead of pushing the numbers of the
+    columns after it one place to the right. It is believed only when most rows print one
+    number more per such label; otherwise the label stays an unmatched one. ``line`` limits
+    the header to one printed line (a header printed in one row).
+    """
+    allowed = set(known)
+    out: list[str] = []
+    extras: list[Region] = []
+    for region in regions:
+        meaning = region.meaning
+        if not isinstance(meaning, Meaning):
+            continue
+        if meaning.role == "row":
+            break
+        if line is not None and (not region.label or region.label[0].line != line):
+            continue
+        if meaning.role == "column" and meaning.key in allowed:
+            out.append(meaning.key)
+        elif (
+            meaning.role == "unmatched"
+            and out
+            and all(t.kind == "empty" for t in region.values)
+        ):
+            extras.append(region)
+            out.append(f"{EXTRA}{len(extras)}")
+    if not extras or [k for k in out if not k.startswith(EXTRA)] != known:
+        return known
+    width = len(LEAVES) + len(extras)
+    rows = [r for r in regions if isinstance(r.meaning, Meaning) and r.meaning.role == "row"]
+    wide = sum(len([t for t in r.values if t.kind != "empty"]) == width for r in rows)
+    if wide * 2 < len(rows):
+        return known
+    for region, key in zip(extras, (k for k in out if k.startswith(EXTRA)), strict=True):
+        region.meaning = Meaning("extra-column", key)
+        sink.add(fk.EXTRA_COLUMN, region.location, table=TABLE, label=region.text)
+    return out
 
 
 def _merged_order(regions: list[Region], header: list[tuple[str, Token]]) -> list[str]:
