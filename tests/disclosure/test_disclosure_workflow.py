@@ -10,7 +10,7 @@ import pytest
 from xxgk.db.access import AccessError
 from xxgk.db.audit import history
 from xxgk.disclosure import workflow
-from xxgk.disclosure.items import add_attachment, create_item, update_item
+from xxgk.disclosure.items import add_attachment, create_item, remove_attachment, update_item
 from xxgk.disclosure.vocab import State
 from xxgk.errors import RegisterError, XxgkError
 
@@ -255,3 +255,19 @@ def test_attachments_are_checked_and_kept(office):
     with pytest.raises(RegisterError, match="为空"):
         add_attachment(office.session, office.author, item, "empty.pdf", b"")
     workflow.submit(office.session, office.author, item)  # an attachment stands for the body
+
+
+def test_a_wrong_attachment_leaves_a_draft_and_only_a_draft(office):
+    item = draft(office)
+    wrong = add_attachment(office.session, office.author, item, "错传.pdf", b"%PDF-1.4 x")
+    keep = add_attachment(office.session, office.author, item, "正文.pdf", b"%PDF-1.4 y")
+    office.session.flush()
+    remove_attachment(office.session, office.author, item, wrong)
+    office.session.flush()
+    assert [a.filename for a in item.attachments] == ["正文.pdf"]
+    entry = history(office.session, "disclosure_attachment", wrong.id)[-1]
+    assert entry.action == "delete"
+    assert entry.before["sha256"] == wrong.sha256
+    workflow.submit(office.session, office.author, item)
+    with pytest.raises(RegisterError, match="不能删除附件"):
+        remove_attachment(office.session, office.author, item, keep)

@@ -318,3 +318,31 @@ def test_web_disclosure_waiting_list_and_attachments_stay_in_scope(as_user, clie
     assert client.get(public).content.startswith(with_file["title"].encode())
     draft = next(iter(mine.values()))
     assert client.get(f"/public/catalogue/items/{draft['id']}/attachments/1").status_code == 404
+
+
+def test_web_disclosure_a_wrong_attachment_can_be_taken_off_a_draft(as_user):
+    clerk = as_user("qinghe-clerk")
+    cat = _category(clerk, "规划计划")
+    r = _new(
+        clerk,
+        category=cat,
+        files=[
+            ("attachments", ("正确.txt", "正文附件".encode(), "text/plain")),
+            ("attachments", ("错传.txt", "不该上传的文件".encode(), "text/plain")),
+        ],
+    )
+    item_id = int(r.headers["location"].rsplit("/", 1)[1])
+    detail = clerk.get(f"/api/v1/disclosure/items/{item_id}").json()
+    wrong = next(a["id"] for a in detail["attachments"] if a["filename"] == "错传.txt")
+    form = clerk.get(f"/disclosure/items/{item_id}/edit").text
+    assert f'name="remove_attachments" value="{wrong}"' in form
+    data = {**FORM, "category": cat, "channels": ["website"], "remove_attachments": [str(wrong)],
+            "csrf_token": token(clerk, f"/disclosure/items/{item_id}/edit")}
+    r = clerk.post(f"/disclosure/items/{item_id}/edit", data=data, follow_redirects=False)
+    assert r.status_code == 303
+    names = [a["filename"] for a in clerk.get(f"/api/v1/disclosure/items/{item_id}").json()[
+        "attachments"]]
+    assert names == ["正确.txt"]
+    assert clerk.get(f"/disclosure/items/{item_id}/attachments/{wrong}").status_code == 404
+    page = clerk.get(f"/disclosure/items/{item_id}").text
+    assert "删除附件“错传.txt”" in page

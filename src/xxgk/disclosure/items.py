@@ -151,6 +151,29 @@ def add_attachment(
     )
 
 
+def remove_attachment(
+    session: Session, actor: User, item: Item, attachment: Attachment
+) -> None:
+    """Take a file off a draft (a wrong upload); the audit log keeps its name and checksum."""
+    unit = session.get(Unit, item.unit_id)
+    require(actor, WRITERS, unit)
+    if item.status is not State.DRAFT or attachment.item_id != item.id:
+        raise RegisterError(
+            f"“{item.title}”已提交或附件不属于该信息，不能删除附件",
+            f"item {item.id} is no longer a draft, or the attachment is not its own",
+        )
+    audit.record(
+        session=session, actor=actor, action="delete", entity="disclosure_attachment",
+        entity_id=attachment.id, before=attachment.snapshot(),
+    )
+    item.attachments.remove(attachment)
+    session.delete(attachment)
+    add_step(
+        session, item, actor, "update", State.DRAFT, State.DRAFT,
+        f"删除附件“{attachment.filename}”",
+    )
+
+
 def submission_problems(item: Item) -> list[str]:
     """Return what keeps ``item`` from entering the review chain (empty when it may)."""
     problems: list[str] = []

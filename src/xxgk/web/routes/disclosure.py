@@ -13,7 +13,13 @@ from starlette.datastructures import UploadFile
 
 from xxgk.disclosure import catalogue as cat
 from xxgk.disclosure import workflow
-from xxgk.disclosure.items import MAX_ATTACHMENT, add_attachment, create_item, update_item
+from xxgk.disclosure.items import (
+    MAX_ATTACHMENT,
+    add_attachment,
+    create_item,
+    remove_attachment,
+    update_item,
+)
 from xxgk.disclosure.models import CatalogueNode, Item
 from xxgk.errors import XxgkError
 from xxgk.web import disclosure_view as dv
@@ -122,6 +128,7 @@ async def _submitted(request: Request) -> tuple[dict[str, Any], list[UploadFile]
     values: dict[str, Any] = {k: str(form.get(k, "")) for k in dv.FORM_FIELDS}
     values["channels"] = [str(c) for c in form.getlist("channels")]
     values["unit"] = str(form.get("unit", ""))
+    values["remove_attachments"] = [str(a) for a in form.getlist("remove_attachments")]
     files = [f for f in form.getlist("attachments") if isinstance(f, UploadFile) and f.filename]
     return values, files
 
@@ -207,6 +214,9 @@ async def disclosure_update(
         return _form_page(request, scope, unit, form.values, form.errors, item, 422)
     try:
         update_item(scope.session, scope.user, item, **form.clean)
+        doomed = set(values["remove_attachments"])
+        for attachment in [a for a in item.attachments if str(a.id) in doomed]:
+            remove_attachment(scope.session, scope.user, item, attachment)
         for name, data in uploads:
             add_attachment(scope.session, scope.user, item, name, data)
     except XxgkError as exc:
