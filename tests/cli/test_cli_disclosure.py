@@ -200,6 +200,11 @@ def test_a_return_stops_publication_until_revised(cli, tmp_path):
     assert f"#{item}" in cli.d("list", "--todo", user="author")
     cli.d("edit", item, "--body", "修改后的正文：加强养护。", user="author")
     assert "没有要修改的内容" in cli.d("edit", item, user="author", code=2)
+    assert "没有名为“别的.pdf”的附件（现有：办法.pdf）" in cli.d(
+        "edit", item, "--detach", "别的.pdf", user="author", code=2
+    )
+    cli.d("edit", item, "--detach", "办法.pdf", user="author")
+    assert "删除附件“办法.pdf”" in cli.d("show", item, user="author")
     publish(cli, item, on="2025-04-01")
     assert "找到1条" in cli.d("search", "修改后")
 

@@ -128,18 +128,22 @@ def edit(
     attribute: Attribute_ = None,
     reason: Reason_ = None,
     attach: Attach_ = None,
+    detach: Annotated[
+        list[str] | None,
+        typer.Option("--detach", metavar="NAME", help="删除草稿的附件（文件名，可重复）"),
+    ] = None,
 ) -> None:
-    """修改草稿（含退回修改的信息）：只改给出的字段，附件为追加。
+    """修改草稿（含退回修改的信息）：只改给出的字段，附件为追加，--detach 删除附件。
 
     Example:
-        xxgk disclosure edit 3 --body-file 修改稿.txt
+        xxgk disclosure edit 3 --body-file 修改稿.txt --detach 错传.pdf
     """
     from xxgk.disclosure.catalogue import find_category
-    from xxgk.disclosure.items import update_item
+    from xxgk.disclosure.items import remove_attachment, update_item
 
     changes: dict[str, Any] = {}
     text = _body(body, body_file)
-    if not attach and all(
+    if not attach and not detach and all(
         v is None for v in (title, category, text, doc_kind, doc_number, date, attribute, reason)
     ) and not channel:
         raise RegisterError("没有要修改的内容", "nothing to change")
@@ -159,6 +163,15 @@ def edit(
             changes["category"] = find_category(s, item.unit, category)
         if changes:
             update_item(s, actor, item, **changes)
+        for name in detach or ():
+            found = [a for a in item.attachments if a.filename == name]
+            if not found:
+                have = "、".join(a.filename for a in item.attachments) or "无"
+                raise RegisterError(
+                    f"信息#{item.id}没有名为“{name}”的附件（现有：{have}）",
+                    f"item {item.id} has no attachment named {name!r}",
+                )
+            remove_attachment(s, actor, item, found[0])
         _attach(s, actor, item, files)
         typer.echo(f"已修改：#{item.id} {item.title}")
 
