@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from xxgk.corpus.codec import finding_row, provenance_dict, report_from_row
 from xxgk.corpus.identity import Key, identity
 from xxgk.corpus.models import StoredFinding, StoredReport
+from xxgk.corpus.prepare import kind_settings
 from xxgk.findings import Location
 from xxgk.model.report import Report
 
@@ -100,25 +101,18 @@ def _cross_year_rows(report: Report, previous: Report, unit_id: int | None) -> l
     return [finding_row(f, cross_year=True) for f in found.findings]
 
 
-_KINDS: dict[int, Any] = {}
+_KINDS: dict[int, str] = {}
 
 
 def _kind_settings(unit_id: int | None) -> dict[str, Any] | None:
     """The validator settings naming the unit's kind (remembered from ingest's unit list)."""
-    kind = _KINDS.get(unit_id) if unit_id is not None else None
-    return {"unit_kind": kind} if kind is not None else None
+    return kind_settings(_KINDS.get(unit_id)) if unit_id is not None else None
 
 
 def remember_kinds(units: dict[int, tuple[str, str]]) -> None:
     """Remember the kinds of the units for the cross-year checks of this process."""
-    from xxgk.model.units import UnitKind
-
     _KINDS.clear()
-    for unit_id, (_name, kind) in units.items():
-        try:
-            _KINDS[unit_id] = UnitKind.parse(kind)
-        except ValueError:
-            continue
+    _KINDS.update((unit_id, kind) for unit_id, (_name, kind) in units.items())
 
 
 def load_report(session: Session, stored: StoredReport) -> Report:
@@ -188,13 +182,9 @@ def _settings(session: Session, stored: StoredReport) -> dict[str, Any] | None:
     if stored.unit_id is None:
         return None
     from xxgk.db.models import Unit
-    from xxgk.model.units import UnitKind
 
     unit = session.get(Unit, stored.unit_id)
-    try:
-        return {"unit_kind": UnitKind.parse(unit.kind)} if unit else None
-    except ValueError:
-        return None
+    return kind_settings(unit.kind) if unit else None
 
 
 def _recount(session: Session, ids: set[int]) -> None:

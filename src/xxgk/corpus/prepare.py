@@ -80,8 +80,8 @@ def prepare_report(report: Report, path: str, digest: str) -> Payload:
 
     match = _MATCHER.match(report.organization) if _MATCHER else None
     unit_id = match.unit_id if match else None
-    settings = {"unit_kind": _UNITS[unit_id][1]} if unit_id is not None else None
-    validation = validate(report, settings=_kind_settings(settings))
+    settings = kind_settings(_UNITS[unit_id][1]) if unit_id is not None else None
+    validation = validate(report, settings=settings)
     findings = [finding_row(f) for f in validation.findings]
     report.source = report.source or path
     row = {
@@ -104,14 +104,12 @@ def prepare_report(report: Report, path: str, digest: str) -> Payload:
     return Payload(path, digest, row=row, findings=findings, candidates=candidates)
 
 
-def _kind_settings(settings: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Drop a unit kind the validator does not know (the tree may hold a newer kind)."""
-    if not settings:
-        return None
+def kind_settings(kind: str | None) -> dict[str, Any] | None:
+    """The validator settings naming a unit's kind; None for a kind the validator does not
+    know (the tree may hold a newer kind), so the validator guesses it from the name."""
     from xxgk.model.units import UnitKind
 
     try:
-        UnitKind.parse(settings["unit_kind"])
+        return {"unit_kind": UnitKind.parse(kind)} if kind else None
     except ValueError:
         return None
-    return settings
