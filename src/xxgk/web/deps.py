@@ -48,7 +48,7 @@ def optional_user(
     if not isinstance(uid, int):
         return None
     user = session.get(User, uid)
-    if user is None or not user.active or request.session.get("pw") != _stamp(user):
+    if user is None or not user.active or request.session.get("pw") != login_stamp(user):
         request.session.pop("uid", None)
         user = None
     request.state.viewer = (
@@ -71,14 +71,10 @@ def required_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
     return user
 
 
-def _stamp(user: User) -> str:
-    """Return a short mark of the password hash: changing the password ends old sessions."""
-    return user.password_hash[-12:]
-
-
 def login_stamp(user: User) -> str:
-    """Return what the session stores next to the user id at login."""
-    return _stamp(user)
+    """Return what the session stores next to the user id at login: a short mark of the
+    password hash, so changing the password ends old sessions."""
+    return user.password_hash[-12:]
 
 
 class Scope:

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from xxgk.errors import RegisterError
-from xxgk.register.applications import register_application
+from xxgk.register.applications import EDITABLE, register_application
 from xxgk.register.caldb import unit_calendar
 from xxgk.register.events import add_event
 from xxgk.register.vocab import (
@@ -33,18 +33,7 @@ from xxgk.web.security import require_csrf_form
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf_form)])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORM_FIELDS = (
-    "unit",
-    "channel",
-    "arrived_on",
-    "signed_on",
-    "confirmed_on",
-    "applicant_type",
-    "applicant_name",
-    "applicant_contact",
-    "request_text",
-    "form_wanted",
-)
+FORM_FIELDS = ("unit", *EDITABLE)
 
 
 def _year(text: str) -> int | None:
