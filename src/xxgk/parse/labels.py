@@ -129,9 +129,6 @@ TABLE_LABELS: dict[str, dict[str, list[Entry]]] = {
     "requests": REQUEST_LABELS,
     "review_litigation": REVIEW_LABELS,
 }
-REQUEST_ROW_LABELS: dict[str, str] = {
-    r.key: normalise(r.label) for r in cells.REQUEST_ROWS
-}
 GROUP_PREFIXES: tuple[str, ...] = tuple(
     normalise(g) for g in (cells.RESULTS_GROUP, *cells.REQUEST_GROUPS)
 )
