@@ -10,17 +10,13 @@ the docs show the same application as the code.
 
 from __future__ import annotations
 
-import re
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
-from xxgk.web.loadgen import _free_port
+from xxgk.web.loadgen import demo_server
 
 CHROMIUM = "/usr/bin/chromium"
 EXAMPLES = Path(__file__).resolve().parents[1] / "src" / "xxgk" / "examples"
@@ -28,42 +24,18 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "src" / "xxgk" / "examples"
 
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory(prefix="xxgk-shots-") as tmp:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "xxgk", "serve", "--demo", "--port", str(port),
-             "--workers", "1"],
-            cwd=tmp, stdout=subprocess.PIPE, text=True,
-        )
-        try:
-            passwords = _passwords(server, base)
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless"])
-                _public(browser, base, out)
-                _officer(browser, base, passwords, out)
-                _supervisor(browser, base, passwords, out)
-                browser.close()
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
+    with (
+        tempfile.TemporaryDirectory(prefix="xxgk-shots-") as tmp,
+        demo_server(Path(tmp)) as (port, passwords),
+        sync_playwright() as p,
+    ):
+        base = f"http://127.0.0.1:{port}"
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless"])
+        _public(browser, base, out)
+        _officer(browser, base, passwords, out)
+        _supervisor(browser, base, passwords, out)
+        browser.close()
     print(f"screenshots written to {out}")
-
-
-def _passwords(server: subprocess.Popen, base: str) -> dict[str, str]:
-    lines = []
-    assert server.stdout is not None
-    for line in server.stdout:
-        lines.append(line)
-        if "已启动" in line:
-            break
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{base}/public", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.1)
-    return dict(re.findall(r"^\s+(\S+?)（.*?密码：(\S+)", "".join(lines), re.M))
 
 
 def _page(browser, width: int = 1280, height: int = 900) -> Page:
