@@ -109,6 +109,20 @@ def report_from_row(
     return report
 
 
+def stored_report(stored: Any) -> Report:
+    """Rebuild the ``Report`` of a stored row (a ``StoredReport``), without its findings."""
+    return report_from_row(
+        organization=stored.organization,
+        year=stored.year,
+        published=stored.published,
+        format=stored.format,
+        source=stored.source,
+        cells=stored.cells,
+        sections=stored.sections,
+        extra=stored.extra,
+    )
+
+
 def finding_row(finding: Finding, *, cross_year: bool = False) -> dict[str, Any]:
     """Return the columns of ``corpus_findings`` for one finding (report_id added by caller)."""
     return {

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from xxgk.corpus.codec import finding_row, provenance_dict, report_from_row
+from xxgk.corpus.codec import finding_row, provenance_dict, report_from_row, stored_report
 from xxgk.corpus.identity import Key, identity
 from xxgk.corpus.models import StoredFinding, StoredReport
 from xxgk.corpus.prepare import kind_settings
@@ -115,20 +115,6 @@ def remember_kinds(units: dict[int, tuple[str, str]]) -> None:
     _KINDS.update((unit_id, kind) for unit_id, (_name, kind) in units.items())
 
 
-def load_report(session: Session, stored: StoredReport) -> Report:
-    """Return the ``Report`` of a stored row (without its findings)."""
-    return report_from_row(
-        organization=stored.organization,
-        year=stored.year,
-        published=stored.published,
-        format=stored.format,
-        source=stored.source,
-        cells=stored.cells,
-        sections=stored.sections,
-        extra=stored.extra,
-    )
-
-
 def current_report(session: Session, like: StoredReport, year: int) -> StoredReport | None:
     """Return the current stored report of the same unit (or name) as ``like`` for ``year``."""
     probe = {"unit_id": like.unit_id, "name_key": like.name_key, "year": year}
@@ -167,10 +153,10 @@ def _cross_year(session: Session, stored: StoredReport) -> None:
     previous = current_report(session, stored, stored.year - 1)
     if previous is None:
         return
-    report = load_report(session, stored)
+    report = stored_report(stored)
     settings = _settings(session, stored)
     found = validate(
-        report, previous=load_report(session, previous), settings=settings,
+        report, previous=stored_report(previous), settings=settings,
         select=CROSS_YEAR_SELECT,
     ).findings
     rows = [{**finding_row(f, cross_year=True), "report_id": stored.id} for f in found]

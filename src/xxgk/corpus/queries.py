@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from xxgk.corpus.codec import cells_from_json
-from xxgk.corpus.crossyear import load_report, refresh_cross_year
+from xxgk.corpus.crossyear import refresh_cross_year
 from xxgk.corpus.models import StoredFinding, StoredReport
 from xxgk.corpus.names import UnitMatcher
 from xxgk.db.models import Unit
@@ -155,7 +155,3 @@ def rematch(session: Session) -> int:
     refresh_cross_year(session, matched)
     return len(matched)
 
-
-def as_report(session: Session, stored: StoredReport) -> Report:
-    """Return the ``Report`` of a stored row (its findings stay in ``corpus_findings``)."""
-    return load_report(session, stored)

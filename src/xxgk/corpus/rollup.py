@@ -25,7 +25,8 @@ from xxgk.aggregate import (
     named,
     summary_sections,
 )
-from xxgk.corpus.queries import as_report, cells_report, current_cells, subtree, unit_report
+from xxgk.corpus.codec import stored_report
+from xxgk.corpus.queries import cells_report, current_cells, subtree, unit_report
 from xxgk.db.models import Unit
 from xxgk.findings import Finding
 from xxgk.model.report import Report
@@ -78,7 +79,7 @@ def rollup(session: Session, unit: Unit, year: int) -> RollUp:
         params = {"count": str(len(missing)), "year": str(year), "members": named(missing)}
         combined.findings.append(Finding(MISSING.code, params=params))
     own_stored = unit_report(session, unit, year)
-    own = as_report(session, own_stored) if own_stored is not None else None
+    own = stored_report(own_stored) if own_stored is not None else None
     differences = compare(own, combined) if own is not None else []
     combined.findings += differences
     result = RollUp(unit.name, year, combined, statuses, own, differences)
