@@ -61,20 +61,30 @@ class Entry:
     order: int = 0
 
 
+def spellings(item: cells.Row | cells.Column) -> tuple[str, ...]:
+    """Return the printed label of a row or column followed by its known variants."""
+    return (item.label, *item.aliases)
+
+
 def _add(table: dict[str, list[Entry]], label: str, entry: Entry) -> None:
     bucket = table.setdefault(normalise(label), [])
     if entry not in bucket:
         bucket.append(entry)
 
 
+def _add_spellings(
+    table: dict[str, list[Entry]], item: cells.Row | cells.Column, entry: Entry
+) -> None:
+    for label in spellings(item):
+        _add(table, label, entry)
+
+
 def _request_labels() -> dict[str, list[Entry]]:
     table: dict[str, list[Entry]] = {}
     for i, row in enumerate(cells.REQUEST_ROWS):
-        for label in (row.label, *row.aliases):
-            _add(table, label, Entry("row", row.key, i))
+        _add_spellings(table, row, Entry("row", row.key, i))
     for i, col in enumerate(cells.REQUEST_COLUMNS):
-        for label in (col.label, *col.aliases):
-            _add(table, label, Entry("column", col.key, i))
+        _add_spellings(table, col, Entry("column", col.key, i))
     _add(table, cells.LEGAL_PERSON_GROUP, Entry("group", "legal_person"))
     _add(table, cells.RESULTS_GROUP, Entry("group", "results"))
     for i, group in enumerate(cells.REQUEST_GROUPS):
@@ -90,8 +100,7 @@ def _review_labels() -> dict[str, list[Entry]]:
         _add(table, group.label, Entry("group", group.key, i))
     _add(table, cells.LITIGATION_HEADER, Entry("header", "litigation"))
     for i, col in enumerate(cells.REVIEW_COLUMNS):
-        for label in (col.label, *col.aliases):
-            _add(table, label, Entry("column", col.key, i))
+        _add_spellings(table, col, Entry("column", col.key, i))
     return table
 
 
@@ -100,24 +109,20 @@ def _active_labels() -> dict[str, list[Entry]]:
     for block in cells.ACTIVE_BLOCKS:
         _add(table, block.header, Entry("block", block.key))
         for col in block.columns:
-            for label in (col.label, *col.aliases):
-                _add(table, label, Entry("column", col.key))
+            _add_spellings(table, col, Entry("column", col.key))
         for row in block.rows:
-            for label in (row.label, *row.aliases):
-                _add(table, label, Entry("row", row.key))
+            _add_spellings(table, row, Entry("row", row.key))
     _add(table, cells.ITEM_CONTENT_HEADER, Entry("header", "item"))
-    for header in ("第二十条第（九）项",):
-        _add(table, header, Entry("block", "procurement"))
+    procurement = next(b for b in cells.LEGACY_ACTIVE_BLOCKS if b.key == "procurement")
+    _add(table, procurement.header, Entry("block", procurement.key))
     for col in (
         *cells.LEGACY_ACTIVE_COLUMNS,
         *cells.LEGACY_ITEM_COLUMNS,
         *cells.LEGACY_PROCUREMENT_COLUMNS,
     ):
-        for label in (col.label, *col.aliases):
-            _add(table, label, Entry("legacy-column", col.key))
+        _add_spellings(table, col, Entry("legacy-column", col.key))
     for row in cells.LEGACY_ACTIVE_ROWS:
-        for label in (row.label, *row.aliases):
-            _add(table, label, Entry("legacy-row", row.key))
+        _add_spellings(table, row, Entry("legacy-row", row.key))
     return table
 
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from xxgk.model import cells
 from xxgk.parse import finding_kinds as fk
 from xxgk.parse.assign import Sink, assign_row
-from xxgk.parse.labels import ACTIVE_LABELS, Entry, normalise
+from xxgk.parse.labels import ACTIVE_LABELS, Entry, normalise, spellings
 from xxgk.parse.table_common import (
     Meaning,
     RowClassifier,
@@ -29,12 +29,12 @@ _ROWS_2021 = [(row, block) for block in cells.ACTIVE_BLOCKS for row in block.row
 TARGETS_2021 = tuple(
     (Entry("row", row.key, i), normalise(label))
     for i, (row, _) in enumerate(_ROWS_2021)
-    for label in (row.label, *row.aliases)
+    for label in spellings(row)
 )
 TARGETS_2019 = tuple(
     (Entry("legacy-row", row.key, i), normalise(label))
     for i, row in enumerate(cells.LEGACY_ACTIVE_ROWS)
-    for label in (row.label, *row.aliases)
+    for label in spellings(row)
 )
 LEGACY_COLUMNS: dict[str, tuple[str, ...]] = {
     row.key: tuple(c.key for c in block.columns)

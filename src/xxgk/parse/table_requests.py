@@ -12,7 +12,7 @@ from functools import lru_cache
 from xxgk.model import cells
 from xxgk.parse import finding_kinds as fk
 from xxgk.parse.assign import Sink, assign_row, total_check
-from xxgk.parse.labels import REQUEST_LABELS, Entry, normalise
+from xxgk.parse.labels import REQUEST_LABELS, Entry, normalise, spellings
 from xxgk.parse.table_common import (
     Meaning,
     RowClassifier,
@@ -32,7 +32,7 @@ SUBS = tuple(c.key for c in cells.LEGAL_PERSON_COLUMNS)
 TARGETS: tuple[tuple[Entry, str], ...] = tuple(
     (Entry("row", row.key, i), normalise(label))
     for i, row in enumerate(cells.REQUEST_ROWS)
-    for label in (row.label, *row.aliases)
+    for label in spellings(row)
 )
 OLD_OTHER_ROWS = ("other_no_correction", "other_no_fee")
 
