@@ -42,6 +42,31 @@ def cli(tmp_path, monkeypatch, capsys):
     return run
 
 
+def _apply(cli, arrived: str, *extra: str, kind: str = "自然人", channel: str = "当面") -> str:
+    """Register one application of 清河镇 as its clerk."""
+    return cli(
+        "applications",
+        "add",
+        "-u",
+        "qinghe",
+        "--channel",
+        channel,
+        "--type",
+        kind,
+        "--arrived",
+        arrived,
+        *extra,
+        user="clerk",
+    )
+
+
+def _reply(cli, number: str, day: str, outcome: str) -> str:
+    """Record the reply to application ``number`` of 清河镇 as its clerk."""
+    return cli(
+        "event", number, "答复", "-u", "qinghe", "-d", day, "--outcome", outcome, user="clerk"
+    )
+
+
 def test_deadline_prints_the_iso_date_first(cli):
     out = cli("deadline", "--received", "2025-01-20", "--extension")
     assert out.splitlines()[0] == "2025-03-21"
@@ -55,50 +80,11 @@ def test_deadline_region_xj_skips_corban(cli):
 
 
 def test_a_year_from_the_command_line(cli, tmp_path):
-    out = cli(
-        "applications",
-        "add",
-        "-u",
-        "qinghe",
-        "--channel",
-        "当面",
-        "--type",
-        "自然人",
-        "--arrived",
-        "2025-01-20",
-        "--name",
-        "张三",
-        user="clerk",
-    )
+    out = _apply(cli, "2025-01-20", "--name", "张三")
     assert "2025-0001" in out
     assert "2025-02-21" in out
-    cli(
-        "applications",
-        "add",
-        "-u",
-        "qinghe",
-        "--channel",
-        "网络",
-        "--type",
-        "科研机构",
-        "--arrived",
-        "2025-12-20",
-        "--confirmed",
-        "2025-12-22",
-        user="clerk",
-    )
-    cli(
-        "event",
-        "2025-0001",
-        "答复",
-        "-u",
-        "qinghe",
-        "-d",
-        "2025-02-10",
-        "--outcome",
-        "予以公开",
-        user="clerk",
-    )
+    _apply(cli, "2025-12-20", "--confirmed", "2025-12-22", kind="科研机构", channel="网络")
+    _reply(cli, "2025-0001", "2025-02-10", "予以公开")
     assert "剩余" in cli("due", "-u", "qinghe", "--today", "2026-01-15", user="clerk")
     assert "已逾期" in cli("due", "--today", "2026-01-22", user="clerk")
     cli("check", "-u", "qinghe", "--today", "2025-12-31", user="clerk")
@@ -136,31 +122,8 @@ def test_errors_are_one_line_without_traceback(cli):
 
 
 def test_check_reports_a_late_reply(cli):
-    cli(
-        "applications",
-        "add",
-        "-u",
-        "qinghe",
-        "--channel",
-        "当面",
-        "--type",
-        "自然人",
-        "--arrived",
-        "2025-01-20",
-        user="clerk",
-    )
-    cli(
-        "event",
-        "2025-0001",
-        "答复",
-        "-u",
-        "qinghe",
-        "-d",
-        "2025-03-10",
-        "--outcome",
-        "予以公开",
-        user="clerk",
-    )
+    _apply(cli, "2025-01-20")
+    _reply(cli, "2025-0001", "2025-03-10", "予以公开")
     out = cli("check", "-u", "qinghe", user="clerk", code=1)
     assert "register-reply-late" in out
 
@@ -172,44 +135,9 @@ def test_fee_calculator(cli):
 
 
 def test_report_in_official_docx_reads_back_with_the_same_tables(cli, tmp_path):
-    cli(
-        "applications",
-        "add",
-        "-u",
-        "qinghe",
-        "--channel",
-        "当面",
-        "--type",
-        "自然人",
-        "--arrived",
-        "2025-03-03",
-        user="clerk",
-    )
-    cli(
-        "applications",
-        "add",
-        "-u",
-        "qinghe",
-        "--channel",
-        "当面",
-        "--type",
-        "其他",
-        "--arrived",
-        "2025-12-30",
-        user="clerk",
-    )
-    cli(
-        "event",
-        "2025-0001",
-        "答复",
-        "-u",
-        "qinghe",
-        "-d",
-        "2025-03-20",
-        "--outcome",
-        "属于四类过程性信息",
-        user="clerk",
-    )
+    _apply(cli, "2025-03-03")
+    _apply(cli, "2025-12-30", kind="其他")
+    _reply(cli, "2025-0001", "2025-03-20", "属于四类过程性信息")
     cli("counts", "-u", "qinghe", "--year", "2025", "行政许可", "3", user="clerk")
     path = tmp_path / "2025.docx"
     cli("report", "-u", "qinghe", "--year", "2025", "--to", "docx", "-o", str(path), user="clerk")
@@ -225,21 +153,7 @@ def test_report_in_official_docx_reads_back_with_the_same_tables(cli, tmp_path):
 
 def test_fee_counts_the_applicants_month_from_the_register(cli):
     for day in ("2025-03-03", "2025-03-04", "2025-04-01"):
-        cli(
-            "applications",
-            "add",
-            "-u",
-            "qinghe",
-            "--channel",
-            "当面",
-            "--type",
-            "商业企业",
-            "--arrived",
-            day,
-            "--name",
-            "示例公司",
-            user="clerk",
-        )
+        _apply(cli, day, "--name", "示例公司", kind="商业企业")
     out = cli("fee", "--application", "2025-0002", "-u", "qinghe", user="clerk")
     assert "本月第2件" in out
     assert "本月第1件" in cli("fee", "--application", "2025-0003", "-u", "qinghe", user="clerk")
@@ -312,19 +226,7 @@ def test_appeals_and_users_from_the_command_line(cli):
 
 
 def test_calendar_change_void_and_audit_from_the_command_line(cli):
-    cli(
-        "applications",
-        "add",
-        "-u",
-        "qinghe",
-        "--channel",
-        "当面",
-        "--type",
-        "自然人",
-        "--arrived",
-        "2026-06-01",
-        user="clerk",
-    )
+    _apply(cli, "2026-06-01")
     before = cli("applications", "list", "-u", "qinghe", user="clerk")
     assert "肉孜节" in cli("calendar", "list", "--region", "XJ")
     out = cli(
