@@ -224,16 +224,9 @@ def run_batch(
 ) -> list[Outcome]:
     """Apply ``work`` to every path, in worker processes when worth it; keep input order."""
     workers = min(effective_jobs(len(paths), jobs), max(1, len(paths)))
-    results: list[Outcome] = []
     if workers == 1:
         with batch_gc() as refreeze:
-            for index, path in enumerate(paths, start=1):
-                results.append(work(path))
-                if progress:
-                    progress()
-                if index % REFREEZE_EVERY == 0:
-                    refreeze()
-        return results
+            return _collect(map(work, paths), progress, refreeze)
     chunk = max(1, min(64, len(paths) // (workers * 8)))
     # The parent unpickles every outcome: with the default thresholds the collector ran over
     # the growing list of results again and again (more CPU than unpickling itself).
@@ -241,12 +234,20 @@ def run_batch(
         batch_gc() as refreeze,
         ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool,
     ):
-        for index, outcome in enumerate(pool.map(work, paths, chunksize=chunk), start=1):
-            results.append(outcome)
-            if progress:
-                progress()
-            if index % REFREEZE_EVERY == 0:
-                refreeze()
+        return _collect(pool.map(work, paths, chunksize=chunk), progress, refreeze)
+
+
+def _collect(
+    outcomes: Iterable[Outcome], progress: Progress | None, refreeze: Callable[[], None]
+) -> list[Outcome]:
+    """List the outcomes as they come, ticking ``progress`` and refreezing what is kept."""
+    results: list[Outcome] = []
+    for index, outcome in enumerate(outcomes, start=1):
+        results.append(outcome)
+        if progress:
+            progress()
+        if index % REFREEZE_EVERY == 0:
+            refreeze()
     return results
 
 
