@@ -8,7 +8,7 @@ a following year that was stored before the year it follows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -59,7 +59,7 @@ def cross_year_in_memory(
     return later
 
 
-def _row_report(row: dict[str, Any]) -> Report:
+def _row_report(row: Mapping[str, Any]) -> Report:
     """The report of a batch row without provenance (built for the cross-year rules only)."""
     return report_from_row(
         organization=row["organization"], year=row["year"], published=row["published"],
@@ -84,13 +84,7 @@ def _load_light(session: Session, ids: list[int]) -> dict[int, Report]:
         StoredReport.id, StoredReport.organization, StoredReport.year, StoredReport.published,
         StoredReport.format, StoredReport.source, StoredReport.cells, StoredReport.sections,
     ).where(StoredReport.id.in_(ids))
-    return {
-        r.id: report_from_row(
-            organization=r.organization, year=r.year, published=r.published, format=r.format,
-            source=r.source, cells=r.cells, sections=r.sections, extra={},
-        )
-        for r in session.execute(query)
-    }
+    return {r.id: _row_report(r._mapping) for r in session.execute(query)}
 
 
 def _cross_year_rows(report: Report, previous: Report, unit_id: int | None) -> list[dict]:
