@@ -42,11 +42,7 @@ def detect_format(data: bytes, name: str | None = None) -> str:
 def _head(data: bytes) -> bytes:
     head = data[:2048].lstrip(b"\xef\xbb\xbf").lstrip()
     if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head[:64]:
-        for encoding in ("utf-16", "utf-16-le", "utf-16-be"):
-            try:
-                return data[:2048].decode(encoding, "ignore").lstrip("\ufeff").lstrip().encode()
-            except UnicodeDecodeError:  # pragma: no cover - "ignore" never raises
-                continue
+        return data[:2048].decode("utf-16", "ignore").lstrip("\ufeff").lstrip().encode()
     return head
 
 
