@@ -3,7 +3,6 @@ database, and the pytest marks that skip them where chromium is not installed.""
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -13,9 +12,10 @@ from typing import Any
 
 import pytest
 import uvicorn
-from web_support import settings
+from web_support import copy_demo, settings
 
 from xxgk.web import create_app
+from xxgk.web.loadgen import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -34,19 +34,13 @@ BROWSER_MARKS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def live_server(
     demo_template: tuple[Path, dict[str, str]], folder: Path
 ) -> Iterator[tuple[str, dict[str, str]]]:
     """Serve a copy of the demo database from ``folder`` on a free port; yield (base, passwords)."""
     source, passwords = demo_template
-    (folder / "web.db").write_bytes((source / "web.db").read_bytes())
+    copy_demo(source, folder)
     port = free_port()
     config = uvicorn.Config(
         create_app(settings(folder, migrate=False)),

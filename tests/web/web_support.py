@@ -3,7 +3,6 @@ client, and signing in with the demo passwords."""
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
@@ -11,8 +10,8 @@ from fastapi.testclient import TestClient
 
 from xxgk.web import WebSettings, create_app
 from xxgk.web.demo import ensure_demo
+from xxgk.web.loadgen import TOKEN
 
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 SECRET = "test-secret-" + "x" * 40
 
 

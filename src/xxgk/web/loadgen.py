@@ -72,7 +72,8 @@ class LoadResult:
         )
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """Return a TCP port of 127.0.0.1 that nothing listens on now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -81,7 +82,7 @@ def _free_port() -> int:
 @contextmanager
 def demo_server(folder: Path, workers: int = 1) -> Iterator[tuple[int, dict[str, str]]]:
     """Run ``xxgk serve --demo`` in a subprocess; yield its port and the demo passwords."""
-    port = _free_port()
+    port = free_port()
     command = [
         sys.executable,
         "-m",
