@@ -6,30 +6,14 @@
 set -u
 
 say() { printf 'setup-browser: %s\n' "$*"; }
+# shellcheck source=apt-common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/apt-common.sh"
 
 if [ -x /usr/bin/chromium ]; then
     say "chromium is present (/usr/bin/chromium)"
     exit 0
 fi
-if ! command -v apt-get >/dev/null 2>&1; then
-    say "apt-get is not available; cannot install chromium (browser tests will be skipped)"
-    exit 0
-fi
-SUDO=""
-if [ "$(id -u)" != "0" ]; then
-    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-        SUDO="sudo -n"
-    else
-        say "not root and no password-less sudo; cannot install chromium (browser tests will be skipped)"
-        exit 0
-    fi
-fi
-say "installing chromium with apt-get"
-export DEBIAN_FRONTEND=noninteractive
-if ! $SUDO apt-get update -qq >/dev/null 2>&1; then
-    say "apt-get update failed; browser tests will be skipped"
-    exit 0
-fi
+apt_ready chromium "browser tests will be skipped" || exit 0
 if ! $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null 2>&1; then
     say "apt-get install chromium failed; browser tests will be skipped"
     exit 0

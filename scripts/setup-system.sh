@@ -7,6 +7,8 @@
 set -u
 
 say() { printf 'setup-system: %s\n' "$*"; }
+# shellcheck source=apt-common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/apt-common.sh"
 
 missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui libreoffice-core-nogui)
@@ -28,25 +30,7 @@ if [ ${#missing[@]} -eq 0 ]; then
     say "LibreOffice, pdftoppm and CJK fonts are present"
     exit 0
 fi
-if ! command -v apt-get >/dev/null 2>&1; then
-    say "apt-get is not available; cannot install ${missing[*]} (PDF rendering and PDF tests will be skipped)"
-    exit 0
-fi
-SUDO=""
-if [ "$(id -u)" != "0" ]; then
-    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-        SUDO="sudo -n"
-    else
-        say "not root and no password-less sudo; cannot install ${missing[*]} (PDF tests will be skipped)"
-        exit 0
-    fi
-fi
-say "installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-if ! $SUDO apt-get update -qq >/dev/null 2>&1; then
-    say "apt-get update failed; PDF rendering and PDF tests will be skipped"
-    exit 0
-fi
+apt_ready "${missing[*]}" "PDF rendering and PDF tests will be skipped" || exit 0
 # The -nogui variants exist on Debian 12+; fall back to the classic package names.
 if ! $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
     fallback=()
