@@ -80,20 +80,11 @@ def login(
     request.state.viewer = None
     try:
         user = authenticate(request, session, username.strip(), password)
-    except WebError as exc:
-        if exc.status == 429:
-            return page(
-                request,
-                "login.html",
-                status_code=429,
-                next=safe_next(next),
-                error=exc.message,
-                username=username,
-            )
+    except WebError as exc:  # 401 wrong credentials or 429 rate limited: the form again
         return page(
             request,
             "login.html",
-            status_code=401,
+            status_code=exc.status,
             next=safe_next(next),
             error=exc.message,
             username=username,
