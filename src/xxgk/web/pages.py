@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from xxgk.db.models import Role
@@ -54,3 +55,13 @@ def page(request: Request, name: str, status_code: int = 200, **context: Any) ->
         "flashes": request.session.pop("flash", []),
     }
     return TEMPLATES.TemplateResponse(request, name, {**base, **context}, status_code=status_code)
+
+
+def download(body: bytes, media_type: str, filename: str) -> Response:
+    """Return ``body`` as an attachment; ``filename`` is percent-encoded (RFC 5987) because
+    most names are Chinese."""
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
+    )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import Response
@@ -24,7 +23,7 @@ from xxgk.render import render
 from xxgk.web import report_view
 from xxgk.web.deps import UserDep
 from xxgk.web.errors import WebError, not_found
-from xxgk.web.pages import page
+from xxgk.web.pages import download, page
 from xxgk.web.security import require_csrf_form
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf_form)])
@@ -170,12 +169,7 @@ def report_download(report: Report, to: str, stem: str) -> Response:
         body = json.dumps(report.to_dict(), ensure_ascii=False, indent=2).encode("utf-8")
     else:
         body = render(report, to)
-    filename = quote(f"{stem}{suffix}")
-    return Response(
-        body,
-        media_type=media,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"},
-    )
+    return download(body, media, f"{stem}{suffix}")
 
 
 @router.post("/check/download")

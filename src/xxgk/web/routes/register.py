@@ -7,7 +7,6 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -28,7 +27,7 @@ from xxgk.web import register_view as rv
 from xxgk.web.deps import Scope, ScopeDep
 from xxgk.web.errors import WebError
 from xxgk.web.forms import event_arguments, validate_application
-from xxgk.web.pages import flash, page
+from xxgk.web.pages import download, flash, page
 from xxgk.web.security import require_csrf_form
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf_form)])
@@ -192,12 +191,7 @@ def register_export(
         path = Path(folder) / "taizhang.xlsx"
         export_xlsx(scope.session, chosen, path, viewer=scope.user)
         body = path.read_bytes()
-    name = quote(f"{chosen.name}申请台账.xlsx")
-    return Response(
-        body,
-        media_type=XLSX,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
-    )
+    return download(body, XLSX, f"{chosen.name}申请台账.xlsx")
 
 
 @router.post("/register/import")
