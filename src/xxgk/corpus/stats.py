@@ -86,10 +86,10 @@ class Figures:
         self.late += int(late)
         self.with_errors += int(bool(errors))
         values = report.values
-        for key, cells in _count_cells().items():
+        for key, cells in _COUNT_CELLS.items():
             self.counts[key] += self._sum(values, cells)
-        for key, (_label, rows) in OUTCOME_GROUPS.items():
-            self.outcomes[key] += self._sum(values, [request_key(r, _TOTAL) for r in rows])
+        for key, cells in _OUTCOME_CELLS.items():
+            self.outcomes[key] += self._sum(values, cells)
 
     def _sum(self, values: dict, cells: Iterable[str]) -> int:
         total = 0
@@ -132,6 +132,14 @@ def _count_cells() -> dict[str, list[str]]:
         "corrected": [review_key(g, "corrected") for g in groups],
         "decided": [review_key(g, c) for g in groups for c in ("upheld", "corrected", "other")],
     }
+
+
+_COUNT_CELLS = _count_cells()
+"""The cells summed into each of ``COUNTS`` (worked out once, not for every report added)."""
+_OUTCOME_CELLS = {
+    key: [request_key(r, _TOTAL) for r in rows] for key, (_label, rows) in OUTCOME_GROUPS.items()
+}
+"""The Table 三 total cells summed into each outcome group."""
 
 
 def by_unit(
