@@ -34,16 +34,11 @@ from xxgk.parse.metadata import (
 )
 from xxgk.parse.sections import Segment, lines_to_sections
 from xxgk.parse.table_active import parse_active
-from xxgk.parse.table_common import TableResult
+from xxgk.parse.table_common import TableResult, table_name
 from xxgk.parse.table_requests import parse_requests
 from xxgk.parse.table_review import parse_review
 from xxgk.parse.tokens import lines_to_tokens
 
-TABLE_NAMES = {
-    "active": "表二（主动公开政府信息情况）",
-    "requests": "表三（收到和处理政府信息公开申请情况）",
-    "review_litigation": "表四（政府信息公开行政复议、行政诉讼情况）",
-}
 _MARKERS_2019 = tuple(squeeze(m) for m in cells.FORMAT_2019_MARKERS)
 _MARKERS_2021 = tuple(squeeze(m) for m in cells.FORMAT_2021_MARKERS)
 
@@ -244,7 +239,7 @@ def table_lines(key: str, segments: list[Segment], after: int, total: int) -> ra
 
 def table_missing(sink: Sink, key: str) -> None:
     keys = tuple(c.key for c in cells.CELLS if c.table == key)
-    sink.add(fk.TABLE_MISSING, None, keys, table=TABLE_NAMES[key])
+    sink.add(fk.TABLE_MISSING, None, keys, table=table_name(key))
 
 
 def _single_lines(lines: Sequence[SourceLine], indexes) -> list[Line]:

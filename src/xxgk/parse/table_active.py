@@ -20,11 +20,12 @@ from xxgk.parse.table_common import (
     TableResult,
     report_fuzzy,
     report_unmatched,
+    table_name,
     used_lines,
 )
 from xxgk.parse.tokens import Region, Token, tokens_to_regions
 
-TABLE = "表二（主动公开政府信息情况）"
+TABLE = table_name("active")
 _ROWS_2021 = [(row, block) for block in cells.ACTIVE_BLOCKS for row in block.rows]
 TARGETS_2021 = tuple(
     (Entry("row", row.key, i), normalise(label))

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from xxgk.model.cells import SECTION_BY_KEY
 from xxgk.parse import finding_kinds as fk
 from xxgk.parse.assign import Sink
 from xxgk.parse.labels import GROUP_PREFIXES, Entry, leading_marker
@@ -24,6 +25,12 @@ from xxgk.parse.matching import (
 from xxgk.parse.tokens import Region, Token
 
 _ITEM_NUMBERS = "0123456789一二三四五六七八九十"
+
+
+def table_name(key: str) -> str:
+    """Return ``表三（收到和处理政府信息公开申请情况）`` for a table's section key, for messages."""
+    section = SECTION_BY_KEY[key]
+    return f"表{section.number}（{section.title}）"
 
 
 @dataclass(frozen=True)

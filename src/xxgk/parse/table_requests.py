@@ -19,11 +19,12 @@ from xxgk.parse.table_common import (
     TableResult,
     report_fuzzy,
     report_unmatched,
+    table_name,
     used_lines,
 )
 from xxgk.parse.tokens import Region, Token, tokens_to_regions
 
-TABLE = "表三（收到和处理政府信息公开申请情况）"
+TABLE = table_name("requests")
 LEAVES = tuple(c.key for c in cells.REQUEST_COLUMNS)
 MERGED = cells.LEGAL_PERSONS_MERGED
 EXTRA = "extra_"

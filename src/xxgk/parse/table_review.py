@@ -18,11 +18,12 @@ from xxgk.parse.table_common import (
     RowClassifier,
     TableResult,
     report_unmatched,
+    table_name,
     used_lines,
 )
 from xxgk.parse.tokens import Region, Token, tokens_to_regions
 
-TABLE = "表四（政府信息公开行政复议、行政诉讼情况）"
+TABLE = table_name("review_litigation")
 GROUPS = tuple(g.key for g in cells.REVIEW_GROUPS)
 COLUMNS = tuple(c.key for c in cells.REVIEW_COLUMNS)
 
