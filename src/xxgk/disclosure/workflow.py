@@ -85,6 +85,18 @@ def allowed_actions(item: Item, user: User | None) -> list[str]:
     return actions
 
 
+def waiting_for(item: Item, user: User | None) -> bool:
+    """Return True when ``item`` waits for ``user``: a review step they may sign, or their own
+    draft to submit. Withdrawing is possible on every published item, so it does not count,
+    and nobody is waited for to submit someone else's draft (the 待我处理 of pages and CLI)."""
+    if user is None:
+        return False
+    actions = set(allowed_actions(item, user)) - {"withdraw"}
+    if item.author_id != user.id:
+        actions.discard("submit")
+    return bool(actions)
+
+
 def actionable_states(user: User | None) -> tuple[State, ...]:
     """Return the states of items ``user``'s role may move on (a first cut for work queues)."""
     if user is None or not user.active:
@@ -276,5 +288,6 @@ __all__ = [
     "return_for_revision",
     "submit",
     "transitions",
+    "waiting_for",
     "withdraw",
 ]

@@ -43,6 +43,7 @@ from xxgk.disclosure.workflow import (
     REPEALERS,
     actionable_states,
     allowed_actions,
+    waiting_for,
 )
 from xxgk.web.deps import Scope, valid_id
 from xxgk.web.errors import WebError, not_found
@@ -120,18 +121,6 @@ def scoped_items(
         scope.session, units, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **filters
     )
     return ItemPage(items, total, page, pages)
-
-
-def waiting_for(item: Item, user: User | None) -> bool:
-    """Return True when ``item`` waits for ``user``: a review step they may sign, or their own
-    draft to submit. Withdrawing is possible on every published item, so it does not count,
-    and nobody is waited for to submit someone else's draft."""
-    if user is None:
-        return False
-    actions = set(allowed_actions(item, user)) - {"withdraw"}
-    if item.author_id != user.id:
-        actions.discard("submit")
-    return bool(actions)
 
 
 def item_row(item: Item, user: User | None = None) -> dict[str, Any]:

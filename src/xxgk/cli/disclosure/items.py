@@ -198,6 +198,7 @@ def list_command(
     """
     from xxgk.disclosure.catalogue import category_path, find_category
     from xxgk.disclosure.items import list_items
+    from xxgk.disclosure.workflow import waiting_for
 
     with acting_session(ctx) as (s, actor):
         units = units_to_list(s, actor, unit)
@@ -208,7 +209,7 @@ def list_command(
         if mine:
             items = [i for i in items if i.author_id == actor.id]
         if todo:
-            items = [i for i in items if _is_todo(i, actor)]
+            items = [i for i in items if waiting_for(i, actor)]
         table = new_table("编号", "标题", "栏目", "状态", "起草人", "发布日期")
         for item in items:
             table.add_row(
@@ -244,17 +245,7 @@ def show(ctx: typer.Context, item_id: ItemId) -> None:
         typer.echo(f"{actor.username}可执行：{'、'.join(actions) if actions else '无'}")
 
 
-# --- the review chain ----------------------------------------------------------------------
-
-
-def _is_todo(item: Item, actor: User) -> bool:
-    """Drafts of one's own, and review steps that are one's turn (withdrawal is not a task)."""
-    from xxgk.disclosure.workflow import allowed_actions
-
-    actions = set(allowed_actions(item, actor)) - {"withdraw"}
-    if item.status is State.DRAFT:
-        return item.author_id == actor.id and "submit" in actions
-    return bool(actions)
+# --- helpers -------------------------------------------------------------------------------
 
 
 def _detail_lines(item: Item) -> list[str]:
