@@ -44,19 +44,6 @@ def subtree(session: Session, root: Unit) -> list[TreeUnit]:
     return out
 
 
-def current_reports(
-    session: Session, *, year: int | None = None, unit_ids: set[int] | None = None
-) -> Iterator[StoredReport]:
-    """Yield the current stored reports (of ``year``, of ``unit_ids`` when given), streamed."""
-    query = select(StoredReport).where(StoredReport.current)
-    if year is not None:
-        query = query.where(StoredReport.year == year)
-    query = query.order_by(StoredReport.id).execution_options(yield_per=500)
-    for stored in session.scalars(query):
-        if unit_ids is None or stored.unit_id in unit_ids:
-            yield stored
-
-
 CELL_COLUMNS = (
     StoredReport.id,
     StoredReport.unit_id,
@@ -72,12 +59,18 @@ CELL_COLUMNS = (
 )
 
 
-def current_cells(session: Session, *, year: int | None = None) -> Iterator:
-    """Yield light rows (``CELL_COLUMNS``) of the current reports: no sections, no provenance."""
+def current_cells(
+    session: Session, *, year: int | None = None, unit_ids: set[int] | None = None
+) -> Iterator:
+    """Yield light rows (``CELL_COLUMNS``) of the current reports (of ``year``, of ``unit_ids``
+    when given): no sections, no provenance."""
     query = select(*CELL_COLUMNS).where(StoredReport.current)
     if year is not None:
         query = query.where(StoredReport.year == year)
-    yield from session.execute(query.order_by(StoredReport.id).execution_options(yield_per=1000))
+    rows = session.execute(query.order_by(StoredReport.id).execution_options(yield_per=1000))
+    for row in rows:
+        if unit_ids is None or row.unit_id in unit_ids:
+            yield row
 
 
 def cells_report(row) -> Report:  # type: ignore[no-untyped-def]

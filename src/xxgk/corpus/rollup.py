@@ -64,12 +64,11 @@ def rollup(session: Session, unit: Unit, year: int) -> RollUp:
     ids = {t.id for t in tree}
     reports: dict[int, Report] = {}
     submissions: dict[int, Submission] = {}
-    for row in current_cells(session, year=year):
-        if row.unit_id in ids:
-            reports[row.unit_id] = cells_report(row)
-            submissions[row.unit_id] = Submission(
-                row.errors, row.late, row.published, row.source, row.version
-            )
+    for row in current_cells(session, year=year, unit_ids=ids):
+        reports[row.unit_id] = cells_report(row)
+        submissions[row.unit_id] = Submission(
+            row.errors, row.late, row.published, row.source, row.version
+        )
     members = [Member(t.id, t.name, t.kind, t.depth) for t in tree]
     statuses = member_status(members, submissions)
     ordered = [reports[m.unit_id] for m in members if m.unit_id in reports]

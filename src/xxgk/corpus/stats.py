@@ -148,9 +148,7 @@ def by_unit(
     """Return one row per current report (of ``unit_ids`` when given): its unit and year."""
     names = dict(session.execute(select(Unit.id, Unit.name)).all())
     rows = []
-    for row in current_cells(session, year=year):
-        if unit_ids is not None and row.unit_id not in unit_ids:
-            continue
+    for row in current_cells(session, year=year, unit_ids=unit_ids):
         label = names.get(row.unit_id) or f"{row.organization}（未匹配）"
         figures = Figures(label, row.year)
         figures.add(cells_report(row), late=row.late, errors=row.errors)
@@ -179,9 +177,7 @@ def by_region(session: Session, year: int) -> list[Figures]:
 def by_year(session: Session, unit_ids: set[int] | None = None) -> list[Figures]:
     """Return one row per year over all current reports (or those of ``unit_ids``): trends."""
     years: dict[int | None, Figures] = defaultdict(lambda: Figures("合计"))
-    for row in current_cells(session):
-        if unit_ids is not None and row.unit_id not in unit_ids:
-            continue
+    for row in current_cells(session, unit_ids=unit_ids):
         figures = years[row.year]
         figures.year = row.year
         figures.add(cells_report(row), late=row.late, errors=row.errors)
