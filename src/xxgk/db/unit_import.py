@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -81,22 +82,36 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def import_units(*, session: Session, actor: User, path: Path) -> list[Unit]:
-    """Create the units listed in ``path``; nothing is created when any row is wrong."""
-    rows = read_table(path)
-    created: list[Unit] = []
-    errors: list[str] = []
+def all_or_nothing(
+    session: Session,
+    rows: list[dict[str, str]],
+    add: Callable[[dict[str, str]], object],
+    path: Path,
+    nothing: tuple[str, str] = ("未导入任何数据", "nothing imported"),
+) -> None:
+    """Apply ``add`` to every row; when any row fails, roll the session back and raise one
+    error naming each wrong row (numbered as in the file, below its header line)."""
+    errors = []
     for number, row in enumerate(rows, start=2):
         try:
-            created.append(_add(session, actor, row, {u.code: u for u in created}))
+            add(row)
         except RegisterError as exc:
             errors.append(f"第{number}行：{exc.message_zh}")
     if errors:
         session.rollback()
-        raise RegisterError(
-            "未导入任何单位：" + "；".join(errors[:20]), "no unit imported", path=str(path)
-        )
-    return created
+        raise RegisterError(nothing[0] + "：" + "；".join(errors[:20]), nothing[1], path=str(path))
+
+
+def import_units(*, session: Session, actor: User, path: Path) -> list[Unit]:
+    """Create the units listed in ``path``; nothing is created when any row is wrong."""
+    created: dict[str, Unit] = {}
+
+    def add(row: dict[str, str]) -> None:
+        unit = _add(session, actor, row, created)
+        created[unit.code] = unit
+
+    all_or_nothing(session, read_table(path), add, path, ("未导入任何单位", "no unit imported"))
+    return list(created.values())
 
 
 def _add(session: Session, actor: User, row: dict[str, Any], new: dict[str, Unit]) -> Unit:

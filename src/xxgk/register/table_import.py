@@ -7,13 +7,12 @@ when any row is wrong (the session is rolled back), and each error names its row
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from xxgk.db.models import Unit, User
-from xxgk.db.unit_import import read_table
+from xxgk.db.unit_import import all_or_nothing, read_table
 from xxgk.errors import RegisterError
 from xxgk.register.inputs import add_document, set_yearly_count
 from xxgk.register.vocab import parse_date
@@ -46,7 +45,8 @@ def import_documents(*, session: Session, unit: Unit, actor: User, path: Path) -
             repealed_on=parse_date(row.get("repealed_on") or None, "废止日期"),
         )
 
-    return _all_or_nothing(session, rows, add, path)
+    all_or_nothing(session, rows, add, path)
+    return len(rows)
 
 
 def import_counts(*, session: Session, unit: Unit, actor: User, path: Path) -> int:
@@ -65,7 +65,8 @@ def import_counts(*, session: Session, unit: Unit, actor: User, path: Path) -> i
             value=row["value"].strip(),
         )
 
-    return _all_or_nothing(session, rows, add, path)
+    all_or_nothing(session, rows, add, path)
+    return len(rows)
 
 
 def _required(text: str | None, what: str):  # type: ignore[no-untyped-def]
@@ -73,23 +74,3 @@ def _required(text: str | None, what: str):  # type: ignore[no-untyped-def]
     if day is None:
         raise RegisterError(f"{what}未填写", f"{what} is empty")
     return day
-
-
-def _all_or_nothing(
-    session: Session,
-    rows: list[dict[str, str]],
-    add: Callable[[dict[str, str]], None],
-    path: Path,
-) -> int:
-    errors = []
-    for number, row in enumerate(rows, start=2):
-        try:
-            add(row)
-        except RegisterError as exc:
-            errors.append(f"第{number}行：{exc.message_zh}")
-    if errors:
-        session.rollback()
-        raise RegisterError(
-            "未导入任何数据：" + "；".join(errors[:20]), "nothing imported", path=str(path)
-        )
-    return len(rows)
