@@ -22,10 +22,11 @@ def cells_to_json(values: dict[str, Value]) -> list[Any]:
     A list, not an object: the 200 key names would be 90 % of every stored row, and every
     roll-up and statistic decodes this column for thousands of reports.
     """
-    return [_plain(values.get(key)) for key in CELL_KEYS]
+    return [plain(values.get(key)) for key in CELL_KEYS]
 
 
-def _plain(value: Value) -> Any:
+def plain(value: Any) -> Any:
+    """Return ``value`` with a Decimal amount as its exact decimal string (never a float)."""
     return str(value) if isinstance(value, Decimal) else value
 
 
@@ -74,7 +75,7 @@ def extra_to_json(report: Report) -> dict[str, Any]:
 
 
 def cells_to_json_loose(values: dict[str, Value]) -> dict[str, Any]:
-    return {k: str(v) if isinstance(v, Decimal) else v for k, v in values.items()}
+    return {k: plain(v) for k, v in values.items()}
 
 
 def report_from_row(

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xxgk.corpus.codec import cells_from_json, provenance_dict
+from xxgk.corpus.codec import cells_from_json, plain, provenance_dict
 from xxgk.corpus.models import StoredFinding, StoredReport
 from xxgk.db.models import Unit
 from xxgk.errors import InputError
@@ -135,18 +135,12 @@ def export(session: Session, to: str, out_dir: Path, *, year: int | None = None)
     return paths
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
 def _write_csv(path: Path, columns: tuple[str, ...], rows: Rows) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow(["" if row[c] is None else _plain(row[c]) for c in columns])
+            writer.writerow(["" if row[c] is None else plain(row[c]) for c in columns])
 
 
 def _write_jsonl(path: Path, columns: tuple[str, ...], rows: Rows) -> None:
@@ -215,6 +209,6 @@ def _write_xlsx(session: Session, path: Path, year: int | None) -> Path:
                     f"table {table} exceeds the XLSX row limit; export as csv or parquet",
                     path=str(path),
                 )
-            sheet.append([_plain(row[c]) for c in TABLES[table]])
+            sheet.append([plain(row[c]) for c in TABLES[table]])
     book.save(path)
     return path
