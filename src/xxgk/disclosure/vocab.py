@@ -85,3 +85,11 @@ STEP_APPROVALS = {
     State.SECRECY_REVIEW: "保密审查通过",
     State.LEADER_APPROVAL: "领导审批签发",
 }
+
+
+def step_label(action: str, from_state: str) -> str:
+    """Name a step of the timeline; an approval names its signature ("保密审查通过"), not a bare
+    "审核通过"."""
+    if action == "approve":
+        return STEP_APPROVALS.get(State(from_state), ACTIONS[action])
+    return ACTIONS.get(action, action)

@@ -37,6 +37,7 @@ from xxgk.disclosure.vocab import (
     STEP_APPROVALS,
     WITHHELD_REASONS,
     State,
+    step_label,
 )
 from xxgk.disclosure.workflow import (
     DOC_KINDS,
@@ -54,12 +55,6 @@ MAX_BODY = 200_000
 MAX_DOC_NUMBER = 100
 PUBLIC_PAGE = 50
 PAGE_SIZE = 50
-ACTION_BUTTONS = {
-    "submit": "提交审核",
-    "approve": "审核通过",
-    "return": "退回修改",
-    "withdraw": "撤回",
-}
 
 
 # -- officers: items in scope ---------------------------------------------------------------
@@ -178,11 +173,9 @@ def timeline(item: Item) -> list[dict[str, Any]]:
     the library stamps with ``date.today()``), what, and why."""
     out = []
     for step in item.steps:
-        what = ACTIONS.get(step.action, step.action)
-        if step.action == "approve":
-            what = STEP_APPROVALS.get(State(step.from_state), what)
-            if step.to_state == State.PUBLISHED.value:
-                what += "，已发布"
+        what = step_label(step.action, step.from_state)
+        if step.action == "approve" and step.to_state == State.PUBLISHED.value:
+            what += "，已发布"
         at = step.at.replace(tzinfo=dt.UTC).astimezone() if step.at else None
         out.append(
             {
@@ -219,7 +212,7 @@ def buttons(item: Item, user: User) -> list[dict[str, Any]]:
     """Return the action buttons of the item page, in the chain's order."""
     out = []
     for action in allowed_actions(item, user):
-        label = ACTION_BUTTONS.get(action, ACTIONS.get(action, action))
+        label = ACTIONS.get(action, action)
         if action == "approve":
             label = STEP_APPROVALS.get(item.status, label)
             if item.status is State.LEADER_APPROVAL and item.attribute != "proactive":

@@ -21,7 +21,15 @@ from xxgk.cli.disclosure.base import (
     where,
     wide_console,
 )
-from xxgk.disclosure.vocab import ATTRIBUTES, CHANNELS, STATE_LABELS, WITHHELD_REASONS, State
+from xxgk.disclosure.vocab import (
+    ACTIONS,
+    ATTRIBUTES,
+    CHANNELS,
+    STATE_LABELS,
+    WITHHELD_REASONS,
+    State,
+    step_label,
+)
 from xxgk.errors import InputError, RegisterError
 
 if TYPE_CHECKING:
@@ -237,11 +245,12 @@ def show(ctx: typer.Context, item_id: ItemId) -> None:
         table = new_table("时间", "操作人", "操作", "状态变化", "理由")
         for step in item.steps:
             table.add_row(
-                f"{step.at:%Y-%m-%d %H:%M}", step.actor_name, _step_label(step),
-                _change(step.from_state, step.to_state), step.reason,
+                f"{step.at:%Y-%m-%d %H:%M}", step.actor_name,
+                step_label(step.action, step.from_state), _change(step.from_state, step.to_state),
+                step.reason,
             )
         wide_console().print(table)
-        actions = [_action_label(a) for a in allowed_actions(item, actor)]
+        actions = [ACTIONS.get(a, a) for a in allowed_actions(item, actor)]
         typer.echo(f"{actor.username}可执行：{'、'.join(actions) if actions else '无'}")
 
 
@@ -274,21 +283,6 @@ def _detail_lines(item: Item) -> list[str]:
         lines.append(f"附件：{attachment.filename}（{attachment.size}字节）")
     lines += ["正文：", item.body or "（无）"]
     return lines
-
-
-def _action_label(action: str) -> str:
-    from xxgk.disclosure.vocab import ACTIONS
-
-    return ACTIONS.get(action, action)
-
-
-def _step_label(step: Any) -> str:
-    """Name the signature ("保密审查通过"), not a bare "审核通过", in the timeline."""
-    from xxgk.disclosure.vocab import STEP_APPROVALS
-
-    if step.action == "approve":
-        return STEP_APPROVALS.get(State(step.from_state), _action_label(step.action))
-    return _action_label(step.action)
 
 
 def _change(source: str, target: str) -> str:
