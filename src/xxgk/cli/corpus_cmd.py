@@ -80,6 +80,13 @@ def _scope(session: Session, unit: str | None) -> set[int] | None:
     return None if unit is None else scope(session, get_unit(session, unit))
 
 
+def _check_rate(rate: str) -> None:
+    from xxgk.corpus.stats import RATES
+
+    if rate not in RATES:
+        raise InputError(f"未知的比率“{rate}”：{RATE_HELP}", f"unknown rate {rate!r}")
+
+
 @corpus_app.command("ingest")
 def ingest_command(paths: PathsArgument, db: DbOption = None, jobs: JobsOption = None) -> None:
     """解析、校验报告文件并存入报告库（同一文件重复入库不变；文件变化则成为新版本）。
@@ -212,8 +219,8 @@ def stats_command(
     from xxgk.corpus import stats
     from xxgk.corpus.text import stats_csv, stats_json, stats_text
 
-    if rank_by is not None and rank_by not in stats.RATES:
-        raise InputError(f"未知的比率“{rank_by}”：{RATE_HELP}", f"unknown rate {rank_by!r}")
+    if rank_by is not None:
+        _check_rate(rank_by)
     with _session(db) as session:
         if by is StatsBy.region:
             if year is None:
@@ -298,8 +305,7 @@ def chart_command(
     fmt = charts.chart_format(out)
     with _session(db) as session:
         if kind is ChartKind.ranking:
-            if rank_by not in stats.RATES:
-                raise InputError(f"未知的比率“{rank_by}”：{RATE_HELP}", f"unknown rate {rank_by!r}")
+            _check_rate(rank_by)
             rows = stats.by_unit(session, year, _scope(session, unit))
             data = charts.ranking_chart(rows, rank_by, fmt, min_n=min_n)
         else:
