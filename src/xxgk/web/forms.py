@@ -36,6 +36,12 @@ class ApplicationForm:
         return not self.errors
 
 
+def query_year(text: str) -> int | None:
+    """Return the year a query parameter names, or None when it names no plausible year (the
+    caller picks its own default)."""
+    return int(text) if text.isdigit() and 1990 < int(text) < 2200 else None
+
+
 def validate_application(values: dict[str, str], *, today: dt.date) -> ApplicationForm:
     """Check the fields of a new application; fill ``clean`` with the library's arguments."""
     form = ApplicationForm({k: (v or "").strip() for k, v in values.items()})

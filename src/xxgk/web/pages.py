@@ -23,6 +23,7 @@ NAV = (
     ("/overview", "汇总与对比", "overview"),
     ("/public", "公开目录", None),
 )
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OVERVIEW_ROLES = frozenset({Role.SUPERVISOR, Role.UNIT_ADMIN, Role.ADMIN})
 
 

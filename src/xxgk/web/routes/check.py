@@ -23,14 +23,14 @@ from xxgk.render import render
 from xxgk.web import report_view
 from xxgk.web.deps import UserDep
 from xxgk.web.errors import WebError, not_found
-from xxgk.web.pages import download, page
+from xxgk.web.pages import XLSX, download, page
 from xxgk.web.security import require_csrf_form
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf_form)])
 DOWNLOADS = {
     "json": ("application/json", ".json"),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
+    "xlsx": (XLSX, ".xlsx"),
     "pdf": ("application/pdf", ".pdf"),
 }
 

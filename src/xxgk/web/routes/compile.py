@@ -18,6 +18,7 @@ from xxgk.register.lock import locked_version
 from xxgk.register.publish import publish_report, published_versions
 from xxgk.web import report_view
 from xxgk.web.deps import Scope, ScopeDep
+from xxgk.web.forms import query_year
 from xxgk.web.pages import flash, page
 from xxgk.web.routes.check import report_download
 from xxgk.web.security import require_csrf_form
@@ -43,9 +44,7 @@ def compiled(scope: Scope, unit_ref: str, year: int) -> tuple[Report, list]:
 
 
 def _year(text: str) -> int:
-    return (
-        int(text) if text.isdigit() and 1990 < int(text) < 2200 else default_year(dt.date.today())
-    )
+    return query_year(text) or default_year(dt.date.today())
 
 
 @router.get("/compile")

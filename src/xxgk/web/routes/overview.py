@@ -18,10 +18,10 @@ from xxgk.db.models import Role
 from xxgk.web import corpus_view, supervision
 from xxgk.web.deps import ScopeDep
 from xxgk.web.errors import WebError
-from xxgk.web.pages import OVERVIEW_ROLES, page
+from xxgk.web.forms import query_year
+from xxgk.web.pages import OVERVIEW_ROLES, XLSX, page
 
 router = APIRouter(include_in_schema=False)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _allowed(scope: ScopeDep) -> None:
@@ -35,7 +35,7 @@ def _allowed(scope: ScopeDep) -> None:
 
 
 def _year(text: str) -> int:
-    return int(text) if text.isdigit() and 1990 < int(text) < 2200 else dt.date.today().year - 1
+    return query_year(text) or dt.date.today().year - 1
 
 
 def _rate(text: str) -> str:

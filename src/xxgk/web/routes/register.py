@@ -26,17 +26,12 @@ from xxgk.register.xlsx import export_xlsx, import_xlsx
 from xxgk.web import register_view as rv
 from xxgk.web.deps import Scope, ScopeDep
 from xxgk.web.errors import WebError
-from xxgk.web.forms import event_arguments, validate_application
-from xxgk.web.pages import download, flash, page
+from xxgk.web.forms import event_arguments, query_year, validate_application
+from xxgk.web.pages import XLSX, download, flash, page
 from xxgk.web.security import require_csrf_form
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf_form)])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORM_FIELDS = ("unit", *EDITABLE)
-
-
-def _year(text: str) -> int | None:
-    return int(text) if text.isdigit() and 1990 < int(text) < 2200 else None
 
 
 @router.get("/register")
@@ -53,7 +48,7 @@ def register_list(
     listing = rv.list_page(
         scope,
         chosen,
-        _year(year),
+        query_year(year),
         today=dt.date.today(),
         state=state,
         query=q,
