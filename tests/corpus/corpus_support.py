@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from xxgk.db.models import Unit
+from xxgk.model.cells import request_key
 from xxgk.model.report import Report
 from xxgk.render.text import render_text
 from xxgk.synth import random_report
@@ -46,3 +47,11 @@ def write_report(folder: Path, name: str, report: Report, layout: str = "tabs") 
 def make_report(organization: str, year: int, seed: int, **kwargs: object) -> Report:
     """A consistent random report of ``organization`` for ``year``."""
     return random_report(random.Random(seed), organization=organization, year=year, **kwargs)
+
+
+def add_granted(report: Report, row: str, count: int) -> None:
+    """Add ``count`` natural-person requests to Table 三 ``row`` (e.g. new, carried_over), all
+    granted, so the report's totals stay consistent."""
+    for name in (row, "granted", "total_handled"):
+        for column in ("natural_person", "total"):
+            report.values[request_key(name, column)] += count

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corpus_support import make_report, write_report
+from corpus_support import add_granted, make_report, write_report
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -42,12 +42,7 @@ def test_changed_file_becomes_new_version_with_changed_cells(
     path = write_report(tmp_path, "shiqiao.txt", report)
     ingest_paths(store, [path], jobs=1)
     key = request_key("new", "natural_person")
-    report.values[key] += 1
-    report.values[request_key("new", "total")] += 1
-    report.values[request_key("granted", "natural_person")] += 1
-    report.values[request_key("granted", "total")] += 1
-    report.values[request_key("total_handled", "natural_person")] += 1
-    report.values[request_key("total_handled", "total")] += 1
+    add_granted(report, "new", 1)
     write_report(tmp_path, "shiqiao.txt", report)
     summary = ingest_paths(store, [path], jobs=1)
     assert summary.added == 1
@@ -98,13 +93,7 @@ def test_cross_year_rules_run_against_previous_year_in_store(
 ) -> None:
     last = make_report("示例县清河镇人民政府", 2023, 11)
     this = make_report("示例县清河镇人民政府", 2024, 12, previous=last)
-    carried = request_key("carried_over", "total")
-    this.values[carried] += 3
-    this.values[request_key("carried_over", "natural_person")] += 3
-    this.values[request_key("granted", "natural_person")] += 3
-    this.values[request_key("granted", "total")] += 3
-    this.values[request_key("total_handled", "natural_person")] += 3
-    this.values[request_key("total_handled", "total")] += 3
+    add_granted(this, "carried_over", 3)
     this.sections["problems"] = last.sections["problems"]
     # the later year first: its cross-year findings appear when the earlier year arrives
     ingest_paths(store, [write_report(tmp_path, "2024.txt", this)], jobs=1)
