@@ -464,7 +464,12 @@ def public_item(session: Session, item_id: int) -> Item:
 
 def public_attachment(session: Session, item_id: int, attachment_id: int) -> Attachment:
     """Return an attachment of a published item, else 404 (410 when the item was withdrawn)."""
-    item = public_item(session, item_id)
+    return attachment_of(public_item(session, item_id), attachment_id)
+
+
+def attachment_of(item: Item, attachment_id: int) -> Attachment:
+    """Return the attachment ``attachment_id`` of ``item``, else 404 (the id alone is not
+    enough: it must belong to the item whose page or scope was checked)."""
     found = next((a for a in item.attachments if a.id == attachment_id), None)
     if found is None:
         raise not_found("附件")

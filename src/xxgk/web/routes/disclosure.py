@@ -48,6 +48,7 @@ def disclosure_list(
 ):
     chosen = scope.unit(unit) if unit else None
     node = _category(scope, chosen, category) if chosen is not None and category else None
+    filters = {"unit": unit, "state": state, "category": category, "q": q, "view": view}
     listing = dv.scoped_items(
         scope, unit=chosen, state=state, category=node, text=q[:200], mine=view == "mine",
         page=int(page_no) if page_no.isdigit() and len(page_no) < 7 else 1,
@@ -61,13 +62,8 @@ def disclosure_list(
         tree=cat.catalogue_tree(scope.session, chosen) if chosen is not None else [],
         writable=bool(_writable(scope)),
         manager=dv.is_manager(scope),
-        filters={"unit": unit, "state": state, "category": category, "q": q, "view": view},
-        page_query={
-            k: v
-            for k, v in {"unit": unit, "state": state, "category": category, "q": q,
-                         "view": view}.items()
-            if v
-        },
+        filters=filters,
+        page_query={k: v for k, v in filters.items() if v},
         states=dv.STATES,
     )
 
@@ -277,11 +273,7 @@ def disclosure_attachment(
     item_id: int,
     attachment_id: int,
 ) -> Response:
-    item = dv.scoped_item(scope, item_id)
-    found = next((a for a in item.attachments if a.id == attachment_id), None)
-    if found is None:
-        raise not_found("附件")
-    return dv.download(found)
+    return dv.download(dv.attachment_of(dv.scoped_item(scope, item_id), attachment_id))
 
 
 @router.get("/disclosure/catalogue")
@@ -323,9 +315,8 @@ async def catalogue_change(
 def _node(scope: Scope, unit: Any, text: str, *, optional: bool = False) -> CatalogueNode | None:
     if optional and not text:
         return None
-    key = int(text) if text.isdigit() else 0
-    node = scope.session.get(CatalogueNode, key) if valid_id(key) else None
-    if node is None or node.unit_id != unit.id:
+    node = _category(scope, unit, text)
+    if node is None:
         raise not_found("栏目")
     return node
 
