@@ -19,7 +19,7 @@ from xxgk.register.caldb import unit_calendar
 from xxgk.register.events import add_event
 from xxgk.web import portal
 from xxgk.web import register_view as rv
-from xxgk.web.deps import MAX_ID, Scope, ScopeDep, SessionDep, UserDep
+from xxgk.web.deps import MAX_ID, Scope, ScopeDep, SessionDep, required_user
 from xxgk.web.errors import WebError, not_found
 from xxgk.web.forms import event_arguments, validate_application
 from xxgk.web.routes.auth import authenticate, start_session
@@ -112,12 +112,10 @@ def api_logout(request: Request) -> dict[str, Any]:
 
 @router.get("/me", responses=ERRORS)
 def api_me(
-    user: UserDep,
+    user: Annotated[User, Depends(required_user)],
     request: Request,
 ) -> dict[str, Any]:
     """当前用户与CSRF令牌。"""
-    if user is None:
-        raise WebError(401, "login_required", "请先登录", "login required")
     return {"user": _user(user), "csrf_token": csrf_token(request)}
 
 
