@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from xxgk.cli.app import app
+from xxgk.cli.common import write_output
 from xxgk.errors import InputError
 
 TO_HELP = "输出格式：docx、html、xlsx、pdf、md、txt 或 json（默认只在终端列出状态）"
@@ -47,21 +48,20 @@ def aggregate_command(
     finally:
         engine.dispose()
     fmt = (to or "").lower().lstrip(".")
+    path = output or (Path(f"{unit}-{year}-汇总.{fmt}") if fmt not in ("", "json") else None)
     if fmt == "json":
-        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        write_output(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", output)
         if output is None:
-            typer.echo(text, nl=False)
             return
-        output.write_text(text, encoding="utf-8")
     elif fmt:
-        _write_rendered(result.report, fmt, output or Path(f"{unit}-{year}-汇总.{fmt}"))
+        _write_rendered(result.report, fmt, path)
     typer.echo(status_counts_line(result.counts(), len(result.statuses)))
     for line in status_lines(result.statuses):
         typer.echo(line)
     for finding in result.differences:
         typer.echo(f"警告 {finding.code} {finding.message}")
-    if output is not None or fmt not in ("", "json"):
-        typer.echo(f"已写入 {output or Path(f'{unit}-{year}-汇总.{fmt}')}")
+    if path is not None:
+        typer.echo(f"已写入 {path}")
 
 
 def _write_rendered(report, fmt: str, path: Path) -> None:  # type: ignore[no-untyped-def]
