@@ -384,9 +384,10 @@ def preview(app: Application, calendar: Calendar, kind: EventKind, on: dt.date) 
     return compute_deadline(facts(fake), calendar)  # type: ignore[arg-type]
 
 
-def current_deadline(session: Session, app: Application) -> Deadline:
-    """Return the application's deadline with its explanation, as the library computes it."""
-    return compute_deadline(facts(app), unit_calendar(session, app.unit))
+def current_deadline(app: Application, calendar: Calendar) -> Deadline:
+    """Return the application's deadline with its explanation, as the library computes it
+    (``calendar``: the unit's, which the caller has already built for the marks and steps)."""
+    return compute_deadline(facts(app), calendar)
 
 
 def timeline(app: Application) -> list[dict[str, Any]]:

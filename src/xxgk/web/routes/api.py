@@ -191,7 +191,7 @@ def _detail(scope: Scope, app_id: int) -> dict[str, Any]:
     today = dt.date.today()
     calendar = unit_calendar(scope.session, app.unit)
     personal = scope.personal(app.unit)
-    deadline = rv.current_deadline(scope.session, app)
+    deadline = rv.current_deadline(app, calendar)
     steps = rv.next_steps(app, calendar, today) if scope.can_write(app.unit) else []
     return {
         **rv.application_row(app, rv.due_mark(app, calendar, today), personal),

@@ -145,7 +145,7 @@ def application_page(
         app=app,
         row=row,
         contact=app.applicant_contact if scope.personal(app.unit) else "***",
-        deadline=rv.current_deadline(scope.session, app),
+        deadline=rv.current_deadline(app, calendar),
         events=rv.timeline(app),
         steps=rv.next_steps(app, calendar, today) if writable else [],
         writable=writable,
