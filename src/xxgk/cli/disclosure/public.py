@@ -162,8 +162,7 @@ def _export_rows(s: Session, unit: Unit, year: int) -> list[dict[str, Any]]:
     from xxgk.disclosure.catalogue import category_path
     from xxgk.disclosure.items import DOC_KINDS, list_items
 
-    public = (State.PUBLISHED, State.WITHDRAWN)
-    items = [i for i in list_items(s, [unit], year=year) if i.status in public]
+    items = list_items(s, [unit], states=(State.PUBLISHED, State.WITHDRAWN), year=year)
     items.sort(key=lambda i: (i.published_on, i.id))
     return [
         {
