@@ -156,14 +156,11 @@ def move_category(
     unit = session.get(Unit, node.unit_id)
     require(actor, UNIT_MANAGERS, unit)
     _check_parent(unit, parent)
-    ancestor = parent
-    while ancestor is not None:
-        if ancestor.id == node.id:
-            raise RegisterError(
-                f"不能把栏目“{node.name}”移到它自己或它的下级栏目之下",
-                f"category {node.name!r} cannot move below itself",
-            )
-        ancestor = ancestor.parent
+    if parent is not None and (parent.id == node.id or _below(parent, node)):
+        raise RegisterError(
+            f"不能把栏目“{node.name}”移到它自己或它的下级栏目之下",
+            f"category {node.name!r} cannot move below itself",
+        )
     _checked_name(session, unit, node.name, parent, exclude=node)
     siblings = _siblings(session, unit, parent)
     position = max((s.position for s in siblings if s.id != node.id), default=-1) + 1

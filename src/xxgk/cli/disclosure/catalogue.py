@@ -128,6 +128,3 @@ def catalogue_deactivate(ctx: typer.Context, category: CategoryPath, unit: UnitO
         node = find_category(s, unit_of(s, actor, unit), category)
         deactivate_category(s, actor, node)
         typer.echo(f"已停用：{category_path(node)}")
-
-
-# --- drafting ------------------------------------------------------------------------------

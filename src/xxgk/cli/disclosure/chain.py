@@ -92,9 +92,6 @@ def repeal(
     _step(ctx, item_id, lambda s, actor, item: workflow.repeal(s, actor, item, day))
 
 
-# --- the public side and the year ----------------------------------------------------------
-
-
 def _step(ctx: typer.Context, item_id: int, action: Any) -> None:
     """Take one step of the chain and say where the item stands and whose turn it is."""
     with acting_session(ctx) as (s, actor):
