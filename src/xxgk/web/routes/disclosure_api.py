@@ -9,7 +9,8 @@ an item outside the scope 404).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
@@ -123,6 +124,15 @@ def _detail(scope: Scope, item: Item) -> ItemDetail:
     return ItemDetail(**dv.item_detail(item, scope.user))
 
 
+def _take_step(scope: Scope, item_id: int, move: Callable[..., Item], *args: Any) -> ItemDetail:
+    """Take one step of the chain on an item in scope (the library checks who may), commit,
+    and return the item as it now stands."""
+    item = dv.scoped_item(scope, item_id)
+    move(scope.session, scope.user, item, *args)
+    scope.session.commit()
+    return _detail(scope, item)
+
+
 @router.get("/catalogue", responses=ERRORS)
 def api_catalogue(
     scope: ScopeDep,
@@ -191,10 +201,7 @@ def api_submit(
     item_id: ItemId,
 ) -> ItemDetail:
     """提交审核：草稿 → 部门审核（缺少栏目、渠道、正文或文号时 400 并说明）。"""
-    item = dv.scoped_item(scope, item_id)
-    workflow.submit(scope.session, scope.user, item)
-    scope.session.commit()
-    return _detail(scope, item)
+    return _take_step(scope, item_id, workflow.submit)
 
 
 @router.post("/items/{item_id}/approve", responses=ERRORS)
@@ -203,10 +210,7 @@ def api_approve(
     item_id: ItemId,
 ) -> ItemDetail:
     """签署当前审核环节（部门审核、保密审查、领导审批）；领导审批后发布。"""
-    item = dv.scoped_item(scope, item_id)
-    workflow.approve(scope.session, scope.user, item)
-    scope.session.commit()
-    return _detail(scope, item)
+    return _take_step(scope, item_id, workflow.approve)
 
 
 @router.post("/items/{item_id}/return", responses=ERRORS)
@@ -216,10 +220,7 @@ def api_return(
     body: Reason,
 ) -> ItemDetail:
     """退回修改（须说明理由）：从任一审核环节回到草稿。"""
-    item = dv.scoped_item(scope, item_id)
-    workflow.return_for_revision(scope.session, scope.user, item, body.reason)
-    scope.session.commit()
-    return _detail(scope, item)
+    return _take_step(scope, item_id, workflow.return_for_revision, body.reason)
 
 
 @router.post("/items/{item_id}/withdraw", responses=ERRORS)
@@ -229,10 +230,7 @@ def api_withdraw(
     body: Reason,
 ) -> ItemDetail:
     """撤回已发布的信息（须说明理由）；记录保留，公开目录不再显示。"""
-    item = dv.scoped_item(scope, item_id)
-    workflow.withdraw(scope.session, scope.user, item, body.reason)
-    scope.session.commit()
-    return _detail(scope, item)
+    return _take_step(scope, item_id, workflow.withdraw, body.reason)
 
 
 @router.post("/items/{item_id}/repeal", responses=ERRORS)
@@ -242,7 +240,4 @@ def api_repeal(
     body: Repeal,
 ) -> ItemDetail:
     """登记已发布的规章或行政规范性文件的废止日期（计入年报表二）。"""
-    item = dv.scoped_item(scope, item_id)
-    workflow.repeal(scope.session, scope.user, item, body.repealed_on)
-    scope.session.commit()
-    return _detail(scope, item)
+    return _take_step(scope, item_id, workflow.repeal, body.repealed_on)
