@@ -73,3 +73,15 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+def signed_in(browser: Any, base: str, passwords: dict[str, str], username: str, **options: Any):
+    """Open a new page (``options``: Playwright's ``new_page`` ones) signed in as ``username``;
+    signing in lands on the register list."""
+    page = browser.new_page(**options)
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", passwords[username])
+    page.click("button:has-text('登录')")
+    page.wait_for_url(f"{base}/register")
+    return page

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 import pytest
-from browser_support import BROWSER_MARKS, chromium, live_server
+from browser_support import BROWSER_MARKS, chromium, live_server, signed_in
 from conftest_paths import SEEDS
 
 from xxgk.cli.demo_cmd import example_paths
@@ -36,12 +36,7 @@ def browser():
 
 def test_web_browser_register_correction_reply(server, browser):
     base, passwords = server
-    page = browser.new_page()
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", "qinghe-clerk")
-    page.fill("input[name=password]", passwords["qinghe-clerk"])
-    page.click("button:has-text('登录')")
-    page.wait_for_url(f"{base}/register")
+    page = signed_in(browser, base, passwords, "qinghe-clerk")
     page.click("text=登记新申请")
     day = (dt.date.today() - dt.timedelta(days=4)).isoformat()
     page.fill("input[name=arrived_on]", day)
@@ -67,12 +62,7 @@ def test_web_browser_register_correction_reply(server, browser):
 
 def test_web_browser_compile_download_docx_and_parse_back(server, browser, tmp_path):
     base, passwords = server
-    page = browser.new_page()
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", "qinghe-reviewer")
-    page.fill("input[name=password]", passwords["qinghe-reviewer"])
-    page.click("button:has-text('登录')")
-    page.wait_for_url(f"{base}/register")
+    page = signed_in(browser, base, passwords, "qinghe-reviewer")
     page.goto(f"{base}/compile?year={dt.date.today().year - 1}")
     with page.expect_download() as download:
         page.click("a.button:has-text('DOCX')")
@@ -129,12 +119,9 @@ def test_web_browser_public_application(server, browser):
 
 def test_web_browser_overview_draws_its_charts(server, browser):
     base, passwords = server
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", "county-supervisor")
-    page.fill("input[name=password]", passwords["county-supervisor"])
-    page.click("button:has-text('登录')")
-    page.wait_for_url(f"{base}/register")
+    page = signed_in(
+        browser, base, passwords, "county-supervisor", viewport={"width": 1280, "height": 900}
+    )
     page.goto(f"{base}/overview?min_n=20")
     for chart in ("chart-trend", "chart-mix", "chart-ranking"):
         page.wait_for_function(
