@@ -6,6 +6,7 @@ drift: ``tests/test_docs.py`` compares the committed file with ``cli_markdown()`
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,8 +64,10 @@ def _subcommands(command: Any) -> dict[str, Any]:
     return dict(getattr(command, "commands", None) or {})
 
 
+@functools.cache
 def command_help(name: str | None = None) -> str:
-    """Return the ``--help`` output of ``xxgk [name]`` as a user sees it."""
+    """Return the ``--help`` output of ``xxgk [name]`` as a user sees it (cached: the docs
+    tests ask for each command's help several times in one process)."""
     args = [*name.split(), "--help"] if name else ["--help"]
     result = CliRunner().invoke(app, args, prog_name="xxgk")
     return result.output.rstrip() + "\n"
