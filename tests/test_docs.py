@@ -36,8 +36,6 @@ def test_docs_every_command_is_documented_with_its_current_help(name):
     assert command_help(name) in _help_blocks(text)
 
 
-# Commands whose help had no Example block when this file was last changed; they are shown as
-# XFAIL (XPASS once fixed) so the gap stays visible without failing everyone's test run.
 @pytest.mark.parametrize("name", leaf_command_names())
 def test_docs_every_command_help_ends_with_an_example(name):
     help_text = command_help(name)
