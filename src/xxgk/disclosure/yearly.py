@@ -16,7 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xxgk.db.models import Unit
-from xxgk.disclosure.models import CatalogueNode, Item
+from xxgk.disclosure.catalogue import catalogue_tree
+from xxgk.disclosure.models import Item
 from xxgk.disclosure.vocab import CHANNELS, State
 
 
@@ -81,15 +82,10 @@ def summary_paragraph(summary: ProactiveSummary) -> str:
 
 
 def _top_categories(session: Session, unit: Unit) -> dict[int, str]:
-    """Map each category id of ``unit`` to the name of its top-level category."""
-    nodes = {
-        n.id: n
-        for n in session.scalars(select(CatalogueNode).where(CatalogueNode.unit_id == unit.id))
-    }
+    """Map each category id of ``unit`` (retired ones too) to the name of its top-level
+    category; the tree lists a parent before its children, so its top is known already."""
     tops: dict[int, str] = {}
-    for node_id, node in nodes.items():
-        top = node
-        while top.parent_id is not None and top.parent_id in nodes:
-            top = nodes[top.parent_id]
-        tops[node_id] = top.name
+    for entry in catalogue_tree(session, unit, include_inactive=True):
+        parent = entry.node.parent_id
+        tops[entry.node.id] = tops[parent] if parent is not None else entry.node.name
     return tops
