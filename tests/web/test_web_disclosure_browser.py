@@ -12,10 +12,11 @@ import os
 from pathlib import Path
 
 import pytest
-from browser_support import BROWSER_MARKS, chromium, live_server
+from browser_support import BROWSER_MARKS, chromium, live_server, signed_in
 
 TITLE = "清河镇2026年敬老院运营补贴发放情况"
 WORD = "运营补贴"
+VIEWPORT = {"width": 1280, "height": 900}
 
 pytestmark = BROWSER_MARKS
 
@@ -32,16 +33,6 @@ def browser():
         yield b
 
 
-def _login(browser, base: str, passwords: dict[str, str], username: str):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", passwords[username])
-    page.click("button:has-text('登录')")
-    page.wait_for_url(f"{base}/register")
-    return page
-
-
 def _shoot(page, name: str) -> None:
     folder = os.environ.get("XXGK_SCREENSHOTS")
     if folder:
@@ -50,7 +41,7 @@ def _shoot(page, name: str) -> None:
 
 def test_web_browser_draft_three_approvals_public(server, browser):
     base, passwords = server
-    page = _login(browser, base, passwords, "qinghe-clerk")
+    page = signed_in(browser, base, passwords, "qinghe-clerk", viewport=VIEWPORT)
     page.click("header nav a:has-text('主动公开')")
     page.click("text=起草新信息")
     page.fill("input[name=title]", TITLE)
@@ -69,7 +60,7 @@ def test_web_browser_draft_three_approvals_public(server, browser):
         ("qinghe-secrecy", "领导审批"),
         ("qinghe-leader", "已发布"),
     ):
-        page = _login(browser, base, passwords, username)
+        page = signed_in(browser, base, passwords, username, viewport=VIEWPORT)
         page.goto(f"{base}/disclosure?view=mine")
         page.click(f"#items a:has-text('{TITLE}')")
         page.click("button[data-action=approve]")
