@@ -17,6 +17,7 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xxgk.corpus.identity import Key, body_key
 from xxgk.corpus.models import StoredReport
 from xxgk.db.models import Unit
 from xxgk.model.cells import SECTION_BY_KEY
@@ -96,7 +97,7 @@ def similar_sections(
     """Return the pairs of different bodies with a near-identical section in ``year``."""
     names = dict(session.execute(select(Unit.id, Unit.name)).all())
     indexes = {key: MinHashLSH(threshold=threshold, num_perm=num_perm) for key in SECTIONS}
-    kept: dict[str, dict[int, tuple[LeanMinHash, str, Side]]] = {key: {} for key in SECTIONS}
+    kept: dict[str, dict[int, tuple[LeanMinHash, Key | None, Side]]] = {key: {} for key in SECTIONS}
     pairs: list[SimilarPair] = []
     query = (
         select(StoredReport.id, StoredReport.unit_id, StoredReport.organization,
@@ -106,7 +107,7 @@ def similar_sections(
         .execution_options(yield_per=500)
     )
     for row in session.execute(query):
-        body = f"unit:{row.unit_id}" if row.unit_id is not None else f"name:{row.name_key}"
+        body = body_key(row.unit_id, row.name_key, year)
         side = Side(row.id, names.get(row.unit_id) or row.organization, row.source)
         for key in SECTIONS:
             text = ((row.sections or {}).get(key) or {}).get("text", "")
