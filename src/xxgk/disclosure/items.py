@@ -97,14 +97,7 @@ def update_item(session: Session, actor: User, item: Item, **changes: Any) -> It
     if unknown:
         raise RegisterError(f"不能修改的字段：{sorted(unknown)}", f"not editable: {unknown}")
     before = item.snapshot()
-    current = {
-        "title": item.title, "category": item.category, "body": item.body,
-        "doc_kind": item.doc_kind, "doc_number": item.doc_number,
-        "document_date": item.document_date, "channels": item.channels,
-        "attribute": item.attribute, "withheld_reason": item.withheld_reason,
-    }
-    current.update(changes)
-    _apply(item, unit, **current)
+    _apply(item, unit, **{**{f: getattr(item, f) for f in EDITABLE}, **changes})
     item.updated_at = utcnow()
     audit.record(
         session=session, actor=actor, action="update", entity="disclosure_item",
@@ -327,7 +320,6 @@ def _apply(item: Item, unit: Unit, **fields: Any) -> None:
     item.channels = list(dict.fromkeys(channels))
     item.attribute = attribute
     item.withheld_reason = reason
-
 
 
 def _may_make_rules(unit: Unit) -> bool:
