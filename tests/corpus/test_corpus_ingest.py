@@ -12,6 +12,7 @@ from xxgk.corpus import StoredFinding, StoredReport, ingest_paths
 from xxgk.corpus.codec import cells_dict
 from xxgk.corpus.queries import cross_year_findings, rematch, unmatched, versions
 from xxgk.db.models import Unit
+from xxgk.db.units import get_unit
 from xxgk.model.cells import request_key
 
 
@@ -30,7 +31,7 @@ def test_ingest_matches_units_and_reingest_is_noop(store: Engine, tmp_path: Path
     assert (again.added, again.unchanged) == (0, 3)
     assert _count(store) == 3
     with Session(store) as session:
-        qinghe = session.scalar(select(Unit).where(Unit.code == "qinghe"))
+        qinghe = get_unit(session, "qinghe")
         rows = session.scalars(select(StoredReport).where(StoredReport.unit_id == qinghe.id))
         assert sorted(r.year for r in rows) == [2023, 2024]
 
@@ -51,7 +52,7 @@ def test_changed_file_becomes_new_version_with_changed_cells(
     assert key in change.changed
     assert request_key("granted", "total") in change.changed
     with Session(store) as session:
-        unit = session.scalar(select(Unit).where(Unit.code == "shiqiao"))
+        unit = get_unit(session, "shiqiao")
         stored = versions(session, unit, 2024)
         assert [(s.version, s.current) for s in stored] == [(1, False), (2, True)]
         new, old = cells_dict(stored[1].cells), cells_dict(stored[0].cells)

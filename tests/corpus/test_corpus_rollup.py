@@ -6,18 +6,14 @@ import datetime as dt
 from pathlib import Path
 
 from corpus_support import make_report, write_report
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from xxgk.aggregate import Status
 from xxgk.corpus import ingest_paths
 from xxgk.corpus.rollup import rollup
-from xxgk.db.models import Unit
+from xxgk.db.units import get_unit
 from xxgk.model.cells import CELL_KEYS
-
-
-def _unit(session: Session, code: str) -> Unit:
-    return session.scalar(select(Unit).where(Unit.code == code))
 
 
 def test_rollup_sums_subtree_and_lists_missing_late_and_errors(
@@ -33,7 +29,7 @@ def test_rollup_sums_subtree_and_lists_missing_late_and_errors(
         write_report(tmp_path, f"{name}.txt", report)
     assert ingest_paths(store, [tmp_path], jobs=1).added == 3
     with Session(store) as session:
-        result = rollup(session, _unit(session, "shili"), 2024)
+        result = rollup(session, get_unit(session, "shili"), 2024)
         by_name = {s.member.name: s.statuses for s in result.statuses}
     for key in CELL_KEYS:
         expected = qinghe.values[key] + shiqiao.values[key] + liulin.values[key]
@@ -60,7 +56,7 @@ def test_rollup_compares_own_report_with_sum(store: Engine, tmp_path: Path) -> N
         write_report(tmp_path, f"{name}.txt", report)
     ingest_paths(store, [tmp_path], jobs=1)
     with Session(store) as session:
-        result = rollup(session, _unit(session, "shili-x"), 2024)
+        result = rollup(session, get_unit(session, "shili-x"), 2024)
     assert [f.cells for f in result.differences] == [("active.punishment",)]
     assert result.differences[0].actual == result.differences[0].expected + 2
     assert [s.member.name for s in result.statuses if Status.MISSING in s.statuses] == [
