@@ -100,22 +100,25 @@ def scoped_items(
         "category": category,
         "text": text.strip() or None,
     }
-    page = max(1, page)
     if mine:
         states = actionable_states(scope.user)
         candidates = list_items(scope.session, units, states=states, **filters) if states else []
         waiting = [i for i in candidates if waiting_for(i, scope.user)]
-        pages = max(1, -(-len(waiting) // PAGE_SIZE))
-        page = min(page, pages)
+        page, pages = _page_within(page, len(waiting))
         cut = waiting[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
         return ItemPage(cut, len(waiting), page, pages)
     total = count_items(scope.session, units, **filters)
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(page, pages)
+    page, pages = _page_within(page, total)
     items = list_items(
         scope.session, units, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **filters
     )
     return ItemPage(items, total, page, pages)
+
+
+def _page_within(page: int, total: int) -> tuple[int, int]:
+    """Return ``page`` moved into 1..pages (past the end: the last page) and the page count."""
+    pages = max(1, -(-total // PAGE_SIZE))
+    return min(max(1, page), pages), pages
 
 
 def item_row(item: Item, user: User | None = None) -> dict[str, Any]:
