@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer.main
 
-from xxgk.cli.register_cmd import register_app
+from xxgk.cli.register import register_app
 from xxgk.findings import KINDS
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "register.md").read_text(encoding="utf-8")

@@ -60,6 +60,4 @@ COMMANDS = (
 for group, name, function in COMMANDS:
     group.command(name)(function)
 
-month_position = applications.month_position
-
-__all__ = ["COMMANDS", "month_position", "register_app"]
+__all__ = ["COMMANDS", "register_app"]
