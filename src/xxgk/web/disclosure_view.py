@@ -402,12 +402,9 @@ def public_tree(session: Session, unit: Unit) -> list[dict[str, Any]]:
         ).all()
     )
     totals = {e.node.id: own.get(e.node.id, 0) for e in entries}
-    parents = {e.node.id: e.node.parent_id for e in entries}
-    for node_id, count in list(totals.items()):
-        parent = parents.get(node_id)
-        while parent is not None and parent in totals:
-            totals[parent] += count
-            parent = parents.get(parent)
+    for e in reversed(entries):  # depth-first order: a category's subtree comes after it
+        if e.node.parent_id in totals:
+            totals[e.node.parent_id] += totals[e.node.id]
     return [
         {"id": e.node.id, "name": e.node.name, "depth": e.depth, "path": e.path,
          "count": totals[e.node.id]}
