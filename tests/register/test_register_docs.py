@@ -8,6 +8,7 @@ import typer.main
 
 from xxgk.cli.register import register_app
 from xxgk.findings import KINDS
+from xxgk.register import checks  # noqa: F401  (registers the register-… finding kinds)
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "register.md").read_text(encoding="utf-8")
 
