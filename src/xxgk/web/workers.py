@@ -25,12 +25,17 @@ def available() -> bool:
     return hasattr(socket, "SO_REUSEPORT")
 
 
-def listening_socket(host: str, port: int) -> socket.socket:
-    """Return a socket bound to ``host:port`` with ``SO_REUSEPORT``, listening."""
+def _resolve(host: str, port: int) -> tuple[socket.socket, tuple]:
+    """Return an unbound TCP socket of the family of ``host`` and the address to bind it to."""
     family, kind, proto, _, address = socket.getaddrinfo(
         host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
     )[0]
-    sock = socket.socket(family, kind, proto)
+    return socket.socket(family, kind, proto), address
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """Return a socket bound to ``host:port`` with ``SO_REUSEPORT``, listening."""
+    sock, address = _resolve(host, port)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind(address)
@@ -40,10 +45,8 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 def ensure_free(host: str, port: int) -> None:
     """Refuse to start when another program already listens on ``host:port``."""
-    family, kind, proto, _, address = socket.getaddrinfo(
-        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
-    )[0]
-    with socket.socket(family, kind, proto) as probe:
+    probe, address = _resolve(host, port)
+    with probe:
         try:
             probe.bind(address)
         except OSError as exc:
