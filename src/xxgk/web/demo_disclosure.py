@@ -12,7 +12,7 @@ published last year.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -35,9 +35,9 @@ class Plan:
     channels: tuple[str, ...] = ("website",)
     doc: tuple[str, str] | None = None  # (kind, number)
     attribute: str = "proactive"
-    reason: str = ""
+    reason: str = ""  # why the item was returned
     attachment: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
+    withheld_reason: str = ""
     on: tuple[int, int] | None = None  # a fixed (month, day) of this year instead of days_ago
 
 
@@ -78,7 +78,7 @@ QINGHE = (
          reason="名单含身份证号码等个人信息，须删除后重新报审"),
     Plan("清河镇机关内部考勤管理规定", "机构职能/内设机构",
          "机关工作人员考勤实行签到制度。", "recorded", 10, (),
-         attribute="withheld", extra={"withheld_reason": "internal_affairs"}),
+         attribute="withheld", withheld_reason="internal_affairs"),
 )
 JIAOTONG = (
     Plan("示例县交通运输局{y}年公路养护计划", "规划计划",
@@ -87,9 +87,11 @@ JIAOTONG = (
          "为规范交通运输行政处罚裁量权，制定本基准。", "published", 12,
          doc=("normative_documents", "示交规〔{y}〕1号")),
 )
-REACHED = {
-    "dept_review": 1, "secrecy_review": 2, "leader_approval": 3, "published": 4,
-    "withdrawn": 4, "recorded": 4, "repealed": 4, "returned": 2,
+# How many review steps sign each stage's item (a returned one: the reviewer, then the
+# confidentiality officer returns it).
+APPROVALS = {
+    "dept_review": 0, "secrecy_review": 1, "leader_approval": 2, "published": 3,
+    "withdrawn": 3, "recorded": 3, "repealed": 3, "returned": 1,
 }
 
 
@@ -136,7 +138,7 @@ def _make(session: Session, unit: Unit, signers: list[User], plan: Plan, today: 
         document_date=issued if kind else None,
         channels=plan.channels,
         attribute=plan.attribute,
-        withheld_reason=plan.extra.get("withheld_reason", ""),
+        withheld_reason=plan.withheld_reason,
     )
     if plan.attachment:
         text = f"{item.title}\n\n{item.body}\n"
@@ -144,13 +146,11 @@ def _make(session: Session, unit: Unit, signers: list[User], plan: Plan, today: 
     if plan.stage == "draft":
         return
     workflow.submit(session, author, item)
-    for step, signer in enumerate((reviewer, secrecy, leader), start=1):
-        if step > REACHED[plan.stage] - 1 and plan.stage != "returned":
-            break
-        if plan.stage == "returned" and step == 2:
-            workflow.return_for_revision(session, signer, item, plan.reason)
-            return
-        workflow.approve(session, signer, item, on=day if step == 3 else None)
+    for step, signer in enumerate((reviewer, secrecy, leader)[: APPROVALS[plan.stage]]):
+        workflow.approve(session, signer, item, on=day if step == 2 else None)
+    if plan.stage == "returned":
+        workflow.return_for_revision(session, secrecy, item, plan.reason)
+        return
     if plan.stage == "withdrawn":
         workflow.withdraw(session, leader, item, "管制已结束，公告不再有效", on=today)
     if plan.stage == "repealed":
