@@ -123,3 +123,17 @@ def test_parallel_ingest_equals_single_process(store: Engine, tmp_path: Path) ->
     with Session(store) as session:
         years = session.execute(select(StoredReport.year, func.count()).group_by(StoredReport.year))
         assert dict(years.all()) == {2021: 3, 2022: 3, 2023: 3}
+
+
+def test_identical_files_in_consecutive_chunks_are_stored_once(
+    store: Engine, tmp_path: Path
+) -> None:
+    report = make_report("示例县清河镇人民政府", 2024, 7)
+    for name in ("1.txt", "2.txt", "3.txt", "4.txt"):
+        write_report(tmp_path, name, report if name in ("1.txt", "3.txt") else make_report(
+            "示例县石桥乡人民政府", 2020 + int(name[0]), 50 + int(name[0])))
+    for jobs in (2, 1):
+        summary = ingest_paths(store, [tmp_path], jobs=jobs, chunk=2)
+        assert summary.failed == []
+    with Session(store) as session:
+        assert session.scalar(select(func.count()).select_from(StoredReport)) == 3

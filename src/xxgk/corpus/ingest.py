@@ -80,10 +80,11 @@ def ingest_paths(
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     summary = IngestSummary()
     chunks = _chunks((str(p) for p in iter_report_paths(paths)), chunk)
+    taken: set[str] = set()  # hashes of this run: a chunk is checked before the last is written
     if workers <= 1:
         init_worker(units)
         for items in chunks:
-            todo = _new_items(engine, items, summary)
+            todo = _new_items(engine, items, summary, taken)
             _write(engine, prepare_many(todo), summary)
             _tick(progress, len(items))
         return summary
@@ -91,7 +92,7 @@ def ingest_paths(
         pending: list[Future[list[Payload]]] = []
         pending_size = 0
         for items in chunks:
-            todo = _new_items(engine, items, summary)
+            todo = _new_items(engine, items, summary, taken)
             split = max(1, len(todo) // (workers * 2) + 1)
             submitted = [pool.submit(prepare_many, todo[i : i + split])
                          for i in range(0, len(todo), split)]
@@ -119,20 +120,22 @@ def _chunks(items: Iterator[str], size: int) -> Iterator[list[str]]:
         yield batch
 
 
-def _new_items(engine: Engine, paths: list[str], summary: IngestSummary) -> list[tuple[str, str]]:
-    """Hash ``paths``; return those whose content is not stored yet (first of duplicates)."""
+def _new_items(
+    engine: Engine, paths: list[str], summary: IngestSummary, taken: set[str]
+) -> list[tuple[str, str]]:
+    """Hash ``paths``; return those whose content is neither stored nor ``taken`` earlier in
+    this run (the first of duplicates), and add their hashes to ``taken``."""
     hashed: dict[str, str] = {}
-    seen: set[str] = set()
     for path in paths:
         try:
             digest = file_hash(path)
         except OSError as exc:
             summary.failed.append(f"{path}: 无法读取文件（{exc.strerror or exc}）(cannot read)")
             continue
-        if digest in seen:
+        if digest in taken:
             summary.unchanged += 1
             continue
-        seen.add(digest)
+        taken.add(digest)
         hashed[path] = digest
     with Session(engine) as session:
         known = set(
@@ -156,21 +159,10 @@ def _write(engine: Engine, payloads: list[Payload], summary: IngestSummary) -> N
         _note(payload, summary)
     start = time.perf_counter()
     with Session(engine) as session, session.begin():
-        result = write_batch(session, _unique(usable))
+        result = write_batch(session, usable)
     summary.write_seconds += time.perf_counter() - start
     summary.added += len(result.new_ids)
     summary.versions += result.versions
-
-
-def _unique(payloads: list[Payload]) -> list[Payload]:
-    """Keep one payload per hash (two paths with the same bytes in one chunk)."""
-    seen: set[str] = set()
-    out = []
-    for payload in payloads:
-        if payload.source_hash not in seen:
-            seen.add(payload.source_hash)
-            out.append(payload)
-    return out
 
 
 def _note(payload: Payload, summary: IngestSummary) -> None:
