@@ -3,7 +3,8 @@
 Files are taken in chunks: the main process hashes a chunk and drops files whose hash is stored
 (re-ingesting is a no-op), worker processes parse, match and check the rest, and the main
 process writes each chunk in one transaction while the workers already parse the next one.
-Memory stays flat in the size of the corpus: only one or two chunks are held at a time.
+Memory stays flat in the size of the corpus: only one or two chunks are held at a time, and
+the hashes of the run (64 bytes a file) so that a copy in a later chunk is not stored twice.
 """
 
 from __future__ import annotations
