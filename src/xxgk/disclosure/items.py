@@ -117,14 +117,7 @@ def add_attachment(
         raise RegisterError(
             f"“{item.title}”已提交，不能再添加附件", f"item {item.id} is no longer a draft"
         )
-    name = PurePath(filename.replace("\\", "/")).name.strip()
-    suffix = PurePath(name).suffix.lower()
-    if not name or suffix not in ATTACHMENT_TYPES:
-        allowed = "、".join(sorted(ATTACHMENT_TYPES))
-        raise RegisterError(
-            f"附件“{filename}”的类型不被接受，可用类型：{allowed}",
-            f"attachment {filename!r}: type not accepted",
-        )
+    name, media_type = attachment_name(filename)
     if not data or len(data) > MAX_ATTACHMENT:
         raise RegisterError(
             f"附件“{name}”为空或超过{MAX_ATTACHMENT // (1024 * 1024)}MB",
@@ -133,7 +126,7 @@ def add_attachment(
     attachment = Attachment(
         item_id=item.id,
         filename=name,
-        media_type=ATTACHMENT_TYPES[suffix],
+        media_type=media_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         data=data,
@@ -142,6 +135,20 @@ def add_attachment(
     return audit.add_created(
         session=session, actor=actor, entity="disclosure_attachment", row=attachment
     )
+
+
+def attachment_name(filename: str) -> tuple[str, str]:
+    """Return an uploaded file's name (without folders) and its media type, judged by the
+    extension; refuse a type not accepted. The web form checks uploads with it too."""
+    name = PurePath(filename.replace("\\", "/")).name.strip()
+    suffix = PurePath(name).suffix.lower()
+    if not name or suffix not in ATTACHMENT_TYPES:
+        allowed = "、".join(sorted(ATTACHMENT_TYPES))
+        raise RegisterError(
+            f"附件“{filename}”的类型不被接受，可用类型：{allowed}",
+            f"attachment {filename!r}: type not accepted",
+        )
+    return name, ATTACHMENT_TYPES[suffix]
 
 
 def remove_attachment(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
@@ -26,6 +25,7 @@ from xxgk.disclosure.items import (
     ATTACHMENT_TYPES,
     MAX_ATTACHMENT,
     MAX_TITLE,
+    attachment_name,
     count_items,
     list_items,
 )
@@ -46,6 +46,7 @@ from xxgk.disclosure.workflow import (
     allowed_actions,
     waiting_for,
 )
+from xxgk.errors import XxgkError
 from xxgk.web.deps import Scope, valid_id
 from xxgk.web.errors import WebError, not_found
 
@@ -326,9 +327,10 @@ def _document_fields(
 
 def check_upload(filename: str, size: int) -> str:
     """Return why an uploaded attachment is refused (empty when it is accepted)."""
-    suffix = PurePath(filename.replace("\\", "/")).suffix.lower()
-    if suffix not in ATTACHMENT_TYPES:
-        return f"附件“{filename}”的类型不被接受，可用类型：" + "、".join(sorted(ATTACHMENT_TYPES))
+    try:
+        attachment_name(filename)
+    except XxgkError as exc:
+        return exc.message_zh
     if size == 0:
         return f"附件“{filename}”是空文件"
     if size > MAX_ATTACHMENT:
