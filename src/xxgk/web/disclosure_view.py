@@ -30,6 +30,7 @@ from xxgk.disclosure.items import (
     list_items,
 )
 from xxgk.disclosure.models import Attachment, CatalogueNode, Item
+from xxgk.disclosure.search import SearchHit, excerpt
 from xxgk.disclosure.vocab import (
     ACTIONS,
     ATTRIBUTES,
@@ -488,10 +489,8 @@ def download(attachment: Attachment) -> Response:
     )
 
 
-def highlight_rows(hits: list[Any], query: str) -> list[dict[str, Any]]:
+def highlight_rows(hits: list[SearchHit], query: str) -> list[dict[str, Any]]:
     """Return search hits as rows with the (before, match, after) excerpt of title and body."""
-    from xxgk.disclosure.search import excerpt
-
     rows = []
     for hit in hits:
         item = hit.item
