@@ -252,7 +252,10 @@ def _script_markup(tree: LexborHTMLParser) -> str:
 
 
 def _lines_of(markup: str) -> list[SourceLine]:
-    tree = LexborHTMLParser(markup)
+    return _tree_lines(LexborHTMLParser(markup))
+
+
+def _tree_lines(tree: LexborHTMLParser) -> list[SourceLine]:
     walker = _Walker()
     root = tree.body or tree.root
     if root is not None:
@@ -264,9 +267,10 @@ def _lines_of(markup: str) -> list[SourceLine]:
 def read_html(data: bytes, name: str | None = None) -> SourceDocument:
     """Read an HTML page into lines; table cells keep their table, row and cell index."""
     text, encoding, guessed = decode_markup(data)
-    lines = _lines_of(text)
+    tree = LexborHTMLParser(text)
+    lines = _tree_lines(tree)
     table_rows = sum(line.in_table for line in lines)
-    hidden = _script_markup(LexborHTMLParser(text)) if table_rows < 3 else ""
+    hidden = _script_markup(tree) if table_rows < 3 else ""
     if hidden:
         script_lines = _lines_of(hidden)
         if sum(line.in_table for line in script_lines) > table_rows:
