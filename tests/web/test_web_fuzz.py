@@ -87,3 +87,13 @@ def test_web_fuzz_event_form_never_fails_on_the_server(as_user_once, body):
     url = f"/register/applications/{app_id}"
     r = client.post(url + "/events", data={**body, "csrf_token": token(client, url)})
     assert r.status_code < 500, (body, r.text[:300])
+
+
+def test_web_digit_like_query_values_fall_back_instead_of_failing(as_user):
+    """Characters str.isdigit accepts but int() refuses (superscripts) are no number."""
+    clerk = as_user("qinghe-clerk")
+    for path in ("/register?page=²", "/register?year=²", "/compile?year=²",
+                 "/disclosure?page=²"):
+        assert clerk.get(path).status_code == 200, path
+    supervisor = as_user("county-supervisor")
+    assert supervisor.get("/overview?min_n=²").status_code == 200

@@ -39,7 +39,7 @@ class ApplicationForm:
 def query_year(text: str) -> int | None:
     """Return the year a query parameter names, or None when it names no plausible year (the
     caller picks its own default)."""
-    return int(text) if text.isdigit() and 1990 < int(text) < 2200 else None
+    return int(text) if text.isdecimal() and 1990 < int(text) < 2200 else None
 
 
 def validate_application(values: dict[str, str], *, today: dt.date) -> ApplicationForm:
@@ -103,7 +103,7 @@ def event_arguments(values: dict[str, str]) -> dict[str, Any]:
     }
     for name, label in (("days", "延长的工作日数"), ("ref_id", "作废的事件编号")):
         text = v.get(name, "")
-        if text and not text.isdigit():
+        if text and not text.isdecimal():
             raise RegisterError(f"{label}应为整数", f"{name} must be an integer")
         args[name] = int(text) if text else None
     amount = v.get("amount", "")

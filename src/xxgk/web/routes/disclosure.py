@@ -51,7 +51,7 @@ def disclosure_list(
     filters = {"unit": unit, "state": state, "category": category, "q": q, "view": view}
     listing = dv.scoped_items(
         scope, unit=chosen, state=state, category=node, text=q[:200], mine=view == "mine",
-        page=int(page_no) if page_no.isdigit() and len(page_no) < 7 else 1,
+        page=int(page_no) if page_no.isdecimal() and len(page_no) < 7 else 1,
     )
     return page(
         request,
@@ -69,7 +69,7 @@ def disclosure_list(
 
 
 def _category(scope: Scope, unit: Any, category: str) -> CatalogueNode | None:
-    key = int(category) if category.isdigit() else 0
+    key = int(category) if category.isdecimal() else 0
     node = scope.session.get(CatalogueNode, key) if valid_id(key) else None
     return node if node is not None and node.unit_id == unit.id else None
 

@@ -47,7 +47,7 @@ def _rate(text: str) -> str:
 def _min_n(text: str) -> int:
     from xxgk.corpus.stats import MIN_N
 
-    return int(text) if text.isdigit() and 0 < int(text) < 100000 else MIN_N
+    return int(text) if text.isdecimal() and 0 < int(text) < 100000 else MIN_N
 
 
 @router.get("/overview")

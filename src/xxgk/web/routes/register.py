@@ -52,7 +52,7 @@ def register_list(
         today=dt.date.today(),
         state=state,
         query=q,
-        page=int(page_no) if page_no.isdigit() and len(page_no) < 7 else 1,
+        page=int(page_no) if page_no.isdecimal() and len(page_no) < 7 else 1,
     )
     units = scope.units()
     filters = {"unit": unit, "year": year, "state": state, "q": q}
