@@ -26,6 +26,7 @@ from xxgk.parse.pdf_layout import (
     build_grid,
     cluster_lines,
     groups,
+    is_number,
     piece_cell,
     rulings,
     split_gaps,
@@ -143,7 +144,6 @@ def _drop_running(pages: list[tuple[list[PdfLine], float]]) -> list[SourceLine]:
 
 HEADER_ROWS = 4
 """At most this many rows (without numbers) at the top of a table can be a repeated header."""
-_NUMBER = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?$")
 
 
 def _drop_repeated_headers(lines: list[PdfLine]) -> list[PdfLine]:
@@ -162,7 +162,7 @@ def _drop_repeated_headers(lines: list[PdfLine]) -> list[PdfLine]:
             continue
         dropping = -1
         if (item.line.in_table and len(head) < HEADER_ROWS and (item.grid_start or head)
-                and not any(_NUMBER.match(c.text) for c in item.line.cells)):
+                and not any(map(is_number, item.line.cells))):
             head.append(item.line.text)
         out.append(item)
     return out

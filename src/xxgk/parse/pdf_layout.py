@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import re
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -21,6 +22,7 @@ from xxgk.parse.document import SourceCell, SourceLine
 THIN = 2.5  # a ruling is a path at most this thick (points)
 SNAP = 2.0  # coordinates closer than this are the same ruling line
 SLIVER = 4.0  # grid lines closer than this are one (a double border), never a cell
+_NUMBER = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,11 @@ def piece_cell(page: int, piece: list[Char]) -> SourceCell:
     text = "".join(c.text for c in piece)
     box = tuple(round(v, 1) for v in box_of(piece))
     return SourceCell(text, Location(page=page, bbox=box, text=text))
+
+
+def is_number(cell: SourceCell) -> bool:
+    """Return True for a cell that holds only a number (a value, not part of a label)."""
+    return bool(_NUMBER.match(cell.text))
 
 
 def box_of(chars: list[Char]) -> Box:

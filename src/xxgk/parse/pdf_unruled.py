@@ -10,21 +10,14 @@ below); a narrow stack of short pieces left of the labels is a vertical group la
 from __future__ import annotations
 
 import bisect
-import re
 import unicodedata
 
 from xxgk.findings import Location
 from xxgk.parse.document import SourceCell, SourceLine
-from xxgk.parse.pdf_layout import Char, PdfLine, piece_cell, split_gaps
+from xxgk.parse.pdf_layout import Char, PdfLine, is_number, piece_cell, split_gaps
 
 LABEL_GAP = 0.12
 """Gap (in glyphs) that separates two label cells of an unruled table."""
-
-_NUMBER = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?$")
-
-
-def _is_number(cell: SourceCell) -> bool:
-    return bool(_NUMBER.match(cell.text))
 
 
 def _x(cell: SourceCell) -> tuple[float, float]:
@@ -81,11 +74,11 @@ def _is_prefix(text: str) -> bool:
 
 
 def _label_text(row: PdfLine, value_x: float) -> str:
-    return "".join(c.text for c in row.line.cells if not _is_number(c) and _x(c)[1] <= value_x)
+    return "".join(c.text for c in row.line.cells if not is_number(c) and _x(c)[1] <= value_x)
 
 
 def _rebuild(band: list[PdfLine]) -> list[PdfLine]:
-    numbers = [c for ln in band for c in ln.line.cells if _is_number(c)]
+    numbers = [c for ln in band for c in ln.line.cells if is_number(c)]
     if len(numbers) < 2:
         return band
     value_x = min(_x(c)[0] for c in numbers) - 2
@@ -98,7 +91,7 @@ def _rebuild(band: list[PdfLine]) -> list[PdfLine]:
         if cells:
             rows.append(PdfLine(item.page, item.top, SourceLine(cells, len(cells) > 1),
                                 item.left, item.right, item.glyph))  # pieces no longer match
-    anchors = [i for i, r in enumerate(rows) if any(_is_number(c) for c in r.line.cells)]
+    anchors = [i for i, r in enumerate(rows) if any(is_number(c) for c in r.line.cells)]
     if not anchors:
         return band
     above, below = _Fragments(rows, anchors, value_x).assign()
@@ -110,7 +103,7 @@ def _rebuild(band: list[PdfLine]) -> list[PdfLine]:
         if i in above:
             parts = [rows[k] for k in above[i]] + [row] + [rows[k] for k in below[i]]
             _join_label(row, [c for p in parts for c in p.line.cells
-                              if not _is_number(c) and _x(c)[1] <= value_x])
+                              if not is_number(c) and _x(c)[1] <= value_x])
         out.append(row)
     for stack in stacks:
         top = _box_top(stack[0])
@@ -128,7 +121,7 @@ def _split_labels(item: PdfLine, value_x: float) -> PdfLine:
         return item
     pieces: list[list[Char]] = []
     for piece, cell in zip(item.pieces, item.line.cells, strict=True):
-        label = not _is_number(cell) and _x(cell)[1] <= value_x
+        label = not is_number(cell) and _x(cell)[1] <= value_x
         pieces += split_gaps(piece, LABEL_GAP) if label else [piece]
     if len(pieces) == len(item.pieces):
         return item
@@ -148,7 +141,7 @@ class _Fragments:
     def is_fragment(self, i: int) -> bool:
         """A line of label pieces only (a wrapped item, maybe beside a group label piece)."""
         cells = self.rows[i].line.cells
-        return len(cells) <= 2 and all(not _is_number(c) and _x(c)[1] <= self.value_x
+        return len(cells) <= 2 and all(not is_number(c) and _x(c)[1] <= self.value_x
                                        for c in cells)
 
     def assign(self) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
@@ -239,7 +232,7 @@ def _union(cells: list[SourceCell]) -> tuple[float, float, float, float]:
 def _stacks(band: list[PdfLine], value_x: float) -> list[list[SourceCell]]:
     """Find vertical labels: short pieces left of the numbers, one under the other."""
     short = [(ln, c) for ln in band for c in ln.line.cells
-             if len(c.text) <= 3 and not _is_number(c) and _x(c)[1] <= value_x]
+             if len(c.text) <= 3 and not is_number(c) and _x(c)[1] <= value_x]
     stacks: list[list[tuple[PdfLine, SourceCell]]] = []
     for line, cell in short:
         for stack in stacks:
