@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 
+from xxgk.batch import load_report
 from xxgk.cli.app import app
 from xxgk.cli.common import fail
 from xxgk.errors import XxgkError
-from xxgk.model.report import Report
 
 BINARY = frozenset({"docx", "xlsx", "pdf"})
 
@@ -24,12 +24,6 @@ class RenderFormat(StrEnum):
     txt = "txt"
     xlsx = "xlsx"
     pdf = "pdf"
-
-
-def _load(path: Path) -> Report:
-    from xxgk.parse import parse_path
-
-    return parse_path(path)
 
 
 def _default_output(source: Path, fmt: str) -> Path:
@@ -72,7 +66,7 @@ def render_command(
     """
     fmt = to.value
     try:
-        report = _load(report_path)
+        report = load_report(report_path)
         if fmt == "html":
             from xxgk.render.html import render_html
 
