@@ -115,7 +115,7 @@ def get_unit(session: Session, ref: str | int) -> Unit:
     text = str(ref).strip()
     query = select(Unit).where((Unit.code == text) | (Unit.name == text))
     unit = session.scalar(query)
-    if unit is None and text.isdigit():
+    if unit is None and text.isdecimal():
         unit = session.get(Unit, int(text))
     if unit is None:
         raise RegisterError(f"找不到单位“{text}”", f"no unit {text!r}")
@@ -140,7 +140,7 @@ def list_units(session: Session) -> list[tuple[int, Unit]]:
 
 
 def _check_division_code(code: str | None, name: str) -> None:
-    if code and not (code.isdigit() and len(code) in (6, 9, 12)):
+    if code and not (code.isdecimal() and len(code) in (6, 9, 12)):
         raise RegisterError(
             f"单位“{name}”的行政区划代码“{code}”应为6、9或12位数字",
             f"division code {code!r} of {name!r} must have 6, 9 or 12 digits",

@@ -162,7 +162,7 @@ def to_count(value: Any) -> int | None:
         return value
     if isinstance(value, float | Decimal) and value == int(value):
         return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and value.strip().lstrip("-").isdecimal():
         return int(value.strip())
     raise ValueError(f"not a count: {value!r}")
 

@@ -54,7 +54,7 @@ def import_counts(*, session: Session, unit: Unit, actor: User, path: Path) -> i
     rows = read_table(path, COUNT_HEADERS, ("year", "key", "value"))
 
     def add(row: dict[str, str]) -> None:
-        if not row["year"].strip().isdigit():
+        if not row["year"].strip().isdecimal():
             raise RegisterError(f"年度“{row['year']}”应为四位数字", "year must be a number")
         set_yearly_count(
             session=session,
