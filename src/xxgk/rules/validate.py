@@ -11,7 +11,7 @@ from typing import Any
 from xxgk.findings import KINDS, Finding, FindingKind, Severity, register_kind
 from xxgk.model.report import Report
 from xxgk.rules.context import RuleContext
-from xxgk.rules.registry import RULES, Rule, matches, normalize_selectors
+from xxgk.rules.registry import RULES, matches, normalize_selectors
 from xxgk.rules.settings import RuleSettings, RuleSettingsError
 from xxgk.rules.validation import ValidationReport
 
@@ -55,7 +55,8 @@ def validate(
     for rule in RULES.values():
         if filtered and not _wanted(rule.kind, chosen, dropped):
             continue
-        for finding in rule.check(report, ctx):  # ``_run`` inlined: one generator less per rule
+        # a finding without a place is placed at its first cell (inline: no generator per rule)
+        for finding in rule.check(report, ctx):
             if finding.location is None and finding.cells and finding.cells[0] in provenance:
                 finding = dataclasses.replace(finding, location=provenance[finding.cells[0]])
             append(finding)
@@ -93,16 +94,6 @@ def _wanted(kind: FindingKind, chosen: tuple[str, ...], dropped: tuple[str, ...]
     if chosen and not any(matches(kind, s) for s in chosen):
         return False
     return not any(matches(kind, s) for s in dropped)
-
-
-def _run(rule: Rule, report: Report, ctx: RuleContext) -> Iterator[Finding]:
-    """Yield one rule's findings, placed at their first cell when they carry no place
-    (``validate`` runs the same loop inline)."""
-    provenance = report.provenance
-    for finding in rule.check(report, ctx):
-        if finding.location is None and finding.cells and finding.cells[0] in provenance:
-            finding = dataclasses.replace(finding, location=provenance[finding.cells[0]])
-        yield finding
 
 
 def _known(findings: list[Finding]) -> Iterator[Finding]:
