@@ -181,17 +181,15 @@ def _review_table() -> TableLayout:
 TABLES: tuple[TableLayout, ...] = (_active_table(), _requests_table(), _review_table())
 """Table 二, 三 and 四 in the official layout."""
 TABLE_BY_SECTION = {t.key: t for t in TABLES}
-_TABLES_2019: tuple[TableLayout, ...] = (
-    _active_table(FORMAT_2019),
-    _requests_table(FORMAT_2019),
-    TABLES[2],
-)
+_TABLE_BY_SECTION_2019 = {
+    t.key: t for t in (_active_table(FORMAT_2019), _requests_table(FORMAT_2019), TABLES[2])
+}
 
 
 def tables_for(report: Report) -> dict[str, TableLayout]:
-    """Return the three tables as ``report``'s format prints them, keyed by section."""
-    tables = _TABLES_2019 if report.format == FORMAT_2019 else TABLES
-    return {t.key: t for t in tables}
+    """Return the three tables as ``report``'s format prints them, keyed by section (shared:
+    read, do not change)."""
+    return _TABLE_BY_SECTION_2019 if report.format == FORMAT_2019 else TABLE_BY_SECTION
 
 MISSING_TITLE = "缺少数据"
 """Tooltip / comment of a cell whose value is missing; the cell itself stays empty."""
