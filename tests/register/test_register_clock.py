@@ -192,3 +192,22 @@ def _add_skipping(start: dt.date, n: int, skipped: set[dt.date]) -> dt.date:
         if naive_workday(day) and day not in skipped:
             n -= 1
     return day
+
+
+def test_a_deadline_passed_on_a_weekend_is_overdue_not_due_today() -> None:
+    """The due list (CLI) and the register page count days left with one function."""
+    from xxgk.register.views import DueItem, due_line, working_days_left
+
+    calendar = Calendar()
+    saturday, sunday = dt.date(2026, 11, 21), dt.date(2026, 11, 22)
+    assert working_days_left(calendar, sunday, saturday) == -1
+    assert working_days_left(calendar, saturday, saturday) == 0
+
+    class _Unit:
+        name = "示例县清河镇人民政府"
+
+    class _App:
+        unit, number = _Unit(), "2026-0001"
+
+    line = due_line(DueItem(_App(), saturday, working_days_left(calendar, sunday, saturday), False))
+    assert "已逾期1个工作日" in line

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from xxgk.register.calendar import Calendar
+from xxgk.register.views import working_days_left
 from xxgk.web.forms import event_arguments, validate_application
-from xxgk.web.register_view import working_days_left
 from xxgk.web.routes.auth import safe_next
 from xxgk.web.security import LoginLimiter, parse_receipt, receipt_code
 

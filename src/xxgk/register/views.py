@@ -11,6 +11,7 @@ from xxgk.db.access import can_see_personal_data
 from xxgk.db.models import Unit, User
 from xxgk.register.applications import list_applications
 from xxgk.register.caldb import unit_calendar
+from xxgk.register.calendar import Calendar
 from xxgk.register.deadline import compute_deadline
 from xxgk.register.models import Application
 from xxgk.register.state import facts, status
@@ -74,6 +75,26 @@ class DueItem:
     provisional: bool
 
 
+_LEFT_CACHE: dict[tuple[str, dt.date, dt.date], int] = {}
+
+
+def working_days_left(calendar: Calendar, today: dt.date, due: dt.date) -> int:
+    """Return the working days from ``today`` to ``due`` (negative once overdue).
+
+    Counting walks the calendar day by day, so results are kept per calendar version, day and
+    deadline: a list of a thousand applications shares a few dozen deadlines.
+    """
+    key = (calendar.version, today, due)
+    if key not in _LEFT_CACHE:
+        if len(_LEFT_CACHE) > 20000:
+            _LEFT_CACHE.clear()
+        if due >= today:
+            _LEFT_CACHE[key] = len(calendar.working_days(today, due))
+        else:
+            _LEFT_CACHE[key] = -len(calendar.working_days(due, today)) or -1
+    return _LEFT_CACHE[key]
+
+
 def due_list(
     session: Session, units: list[Unit], today: dt.date, within: int | None
 ) -> list[DueItem]:
@@ -85,10 +106,7 @@ def due_list(
             if not status(app).is_open:
                 continue
             deadline = compute_deadline(facts(app), calendar)
-            if deadline.date >= today:
-                left = len(calendar.working_days(today, deadline.date))
-            else:
-                left = -len(calendar.working_days(deadline.date, today))
+            left = working_days_left(calendar, today, deadline.date)
             if within is None or left <= within:
                 items.append(DueItem(app, deadline.date, left, deadline.provisional))
     return sorted(items, key=lambda i: (i.due, i.app.number))

@@ -21,7 +21,7 @@ from xxgk.register.calendar import Calendar
 from xxgk.register.deadline import Deadline, compute_deadline
 from xxgk.register.models import Application, CalendarDay, Event
 from xxgk.register.state import facts, live_events, status
-from xxgk.register.views import MASK, state_label
+from xxgk.register.views import MASK, state_label, working_days_left
 from xxgk.register.vocab import APPLICANT_TYPES, CHANNEL_LABELS, Channel, EventKind
 
 PAGE_SIZE = 50
@@ -61,26 +61,6 @@ def due_mark(
     if left <= DUE_SOON:
         return DueMark("due_soon", "今日到期" if left == 0 else f"剩余{left}个工作日", left)
     return DueMark("", f"剩余{left}个工作日", left)
-
-
-_LEFT_CACHE: dict[tuple[str, dt.date, dt.date], int] = {}
-
-
-def working_days_left(calendar: Calendar, today: dt.date, due: dt.date) -> int:
-    """Return the working days from ``today`` to ``due`` (negative once overdue).
-
-    Counting walks the calendar day by day, so results are kept per calendar version, day and
-    deadline: a list of a thousand applications shares a few dozen deadlines.
-    """
-    key = (calendar.version, today, due)
-    if key not in _LEFT_CACHE:
-        if len(_LEFT_CACHE) > 20000:
-            _LEFT_CACHE.clear()
-        if due >= today:
-            _LEFT_CACHE[key] = len(calendar.working_days(today, due))
-        else:
-            _LEFT_CACHE[key] = -len(calendar.working_days(due, today)) or -1
-    return _LEFT_CACHE[key]
 
 
 def application_row(
