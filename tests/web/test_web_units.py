@@ -134,3 +134,16 @@ def test_web_demo_is_created_once(demo_template):
     with new_client(folder) as c, c.app.state.sessions() as session:
         lines = ensure_demo(session, folder)
     assert {line.split("（")[0] for line in lines if "密码：" in line} == set(passwords)
+
+
+def test_web_supervision_due_date_is_the_validators_deadline():
+    from types import SimpleNamespace
+
+    from xxgk.web.supervision import due_date
+
+    county = SimpleNamespace(name="示例县人民政府", kind="county")
+    bureau = SimpleNamespace(name="示例县交通运输局", kind="department")
+    unknown = SimpleNamespace(name="示例县清河镇人民政府", kind="not-a-kind")
+    assert due_date(county, 2024) == dt.date(2025, 3, 31)
+    assert due_date(bureau, 2024) == dt.date(2025, 1, 31)
+    assert due_date(unknown, 2024) == dt.date(2025, 1, 31)  # guessed from the name: a township

@@ -14,11 +14,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xxgk.corpus.prepare import kind_settings
 from xxgk.db.models import Unit
 from xxgk.model.cells import CELL_BY_KEY
 from xxgk.model.report import Report
-from xxgk.model.units import UnitKind
 from xxgk.register.models import PublishedReport
+from xxgk.rules.context import RuleContext
+from xxgk.rules.settings import RuleSettings
 
 ROLLUP_KEYS = (
     "requests.new.total",
@@ -31,12 +33,10 @@ STATUS_LABELS = {"published": "按时发布", "late": "逾期发布", "missing":
 
 
 def due_date(unit: Unit, year: int) -> dt.date:
-    """Return the day by which ``unit``'s report for ``year`` is due (条例第四十九条)."""
-    try:
-        month, day = UnitKind(unit.kind).deadline
-    except ValueError:
-        month, day = 1, 31
-    return dt.date(year + 1, month, day)
+    """Return the day by which ``unit``'s report for ``year`` is due (条例第四十九条), as the
+    validator's ``published-late`` rule reckons it for the unit's kind."""
+    settings = RuleSettings.resolve(kind_settings(unit.kind))
+    return RuleContext(Report(organization=unit.name), settings).deadline(year)
 
 
 def _latest(session: Session, unit_ids: list[int], year: int) -> dict[int, PublishedReport]:
@@ -72,7 +72,7 @@ def status_table(session: Session, units: list[Unit], year: int) -> list[dict[st
                 status="late" if late else "published",
                 report_id=row.id,
                 published_on=row.published_on.isoformat(),
-                errors=len(validate(report).errors),
+                errors=len(validate(report, settings=kind_settings(unit.kind)).errors),
             )
         entry["label"] = STATUS_LABELS[entry["status"]]
         rows.append(entry)
