@@ -86,8 +86,12 @@ def add_units(engine, count: int) -> None:  # type: ignore[no-untyped-def]
     with Session(engine) as session, session.begin():
         ids: list[int] = []
         for code, name, kind, parent in names:
-            unit = Unit(code=code, name=name, kind=kind,
-                        parent_id=ids[parent] if parent is not None else None)
+            unit = Unit(
+                code=code,
+                name=name,
+                kind=kind,
+                parent_id=ids[parent] if parent is not None else None,
+            )
             session.add(unit)
             session.flush()
             ids.append(unit.id)
@@ -118,7 +122,9 @@ def rollup_only(folder: Path, units: int) -> None:
         result = rollup(session, root, year)
         seconds = time.perf_counter() - start_time
     reported = sum(1 for s in result.statuses if s.submission is not None)
-    print(f"汇总：{len(result.statuses)}个下级单位（{reported}份报告），用时{seconds:.2f}秒（目标<2秒）")
+    print(
+        f"汇总：{len(result.statuses)}个下级单位（{reported}份报告），用时{seconds:.2f}秒（目标<2秒）"
+    )
     engine.dispose()
 
 
@@ -134,7 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--dir", type=Path, default=None, help="work folder (default: temp)")
     parser.add_argument(
-        "--rollup-units", type=int, default=0,
+        "--rollup-units",
+        type=int,
+        default=0,
         help="only time the roll-up of a tree of this many units (reports stored unparsed)",
     )
     args = parser.parse_args(argv)
@@ -156,14 +164,20 @@ def main(argv: list[str] | None = None) -> int:
         summary = ingest_paths(engine, [folder], jobs=args.jobs)
         seconds = time.perf_counter() - start
         rate = summary.added / seconds
-        print(f"入库：{summary.added}份，用时{seconds:.1f}秒，{rate:.0f}份/秒"
-              f"（目标≥500），无法读取{len(summary.failed)}份，未匹配{len(summary.unmatched)}份，"
-              f"有错误{summary.with_errors}份")
+        print(
+            f"入库：{summary.added}份，用时{seconds:.1f}秒，{rate:.0f}份/秒"
+            f"（目标≥500），无法读取{len(summary.failed)}份，未匹配{len(summary.unmatched)}份，"
+            f"有错误{summary.with_errors}份"
+        )
         store_rate = summary.added / summary.write_seconds if summary.write_seconds else 0.0
-        print(f"其中写库（主进程：版本、跨年度检查、插入）{summary.write_seconds:.1f}秒，"
-              f"相当于{store_rate:.0f}份/秒；其余时间为解析和校验（子进程）")
-        print(f"峰值内存：主进程{peak_mb(resource.RUSAGE_SELF):.0f} MB（入库前{before:.0f} MB），"
-              f"子进程最大{peak_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+        print(
+            f"其中写库（主进程：版本、跨年度检查、插入）{summary.write_seconds:.1f}秒，"
+            f"相当于{store_rate:.0f}份/秒；其余时间为解析和校验（子进程）"
+        )
+        print(
+            f"峰值内存：主进程{peak_mb(resource.RUSAGE_SELF):.0f} MB（入库前{before:.0f} MB），"
+            f"子进程最大{peak_mb(resource.RUSAGE_CHILDREN):.0f} MB"
+        )
         with Session(engine) as session:
             root = session.scalar(select(Unit).where(Unit.code == "root"))
             start = time.perf_counter()
@@ -174,8 +188,10 @@ def main(argv: list[str] | None = None) -> int:
             start = time.perf_counter()
             pairs = similar_sections(session, FIRST_YEAR + args.years - 1)
             seconds = time.perf_counter() - start
-        print(f"雷同检测：{units}份报告，{len(pairs)}对，用时{seconds:.1f}秒"
-              "（合成报告的段落取自少量模板，雷同对远多于真实报告）")
+        print(
+            f"雷同检测：{units}份报告，{len(pairs)}对，用时{seconds:.1f}秒"
+            "（合成报告的段落取自少量模板，雷同对远多于真实报告）"
+        )
         print(f"数据库大小：{(Path(tmp) / 'corpus.db').stat().st_size / 2**20:.0f} MB")
         engine.dispose()
     return 0

@@ -74,18 +74,22 @@ def main(argv: list[str] | None = None) -> int:
     for fmt in ("html", "docx", "xlsx"):
         documents = [render(r, fmt) for r in reports]
         check_round_trip(reports[:20], documents[:20], fmt)
-        figures[f"parse {fmt}"] = rate(f"parse {fmt}", documents,
-                                       lambda d, f=fmt: parse_bytes(d, name=f"r.{f}"))
-        figures[f"read {fmt}"] = rate("  of which reader", documents,
-                                      lambda d, f=fmt: READERS[f](d, None))
+        figures[f"parse {fmt}"] = rate(
+            f"parse {fmt}", documents, lambda d, f=fmt: parse_bytes(d, name=f"r.{f}")
+        )
+        figures[f"read {fmt}"] = rate(
+            "  of which reader", documents, lambda d, f=fmt: READERS[f](d, None)
+        )
     if soffice_path() is None:
         print("parse pdf: skipped, LibreOffice is not installed (scripts/setup-system.sh)")
     else:
         sample = reports[: args.pdf]
         start = time.perf_counter()
         pdfs = render_pdfs(sample)
-        print(f"{'render pdf (LibreOffice)':<24} {len(pdfs):>5} reports "
-              f"{time.perf_counter() - start:8.2f} s (one LibreOffice start)")
+        print(
+            f"{'render pdf (LibreOffice)':<24} {len(pdfs):>5} reports "
+            f"{time.perf_counter() - start:8.2f} s (one LibreOffice start)"
+        )
         check_round_trip(sample, pdfs, "pdf")
         figures["parse pdf"] = rate("parse pdf", pdfs, lambda d: parse_bytes(d, name="r.pdf"))
         figures["read pdf"] = rate("  of which reader", pdfs, lambda d: READERS["pdf"](d, None))

@@ -76,7 +76,10 @@ class SliceClock:
 
 
 def timed(
-    label: str, run: Callable[..., list], cores: int, repeat: int = 1,
+    label: str,
+    run: Callable[..., list],
+    cores: int,
+    repeat: int = 1,
     prepare: Callable[[], object] | None = None,
 ) -> dict[str, float]:
     """Run ``run`` ``repeat`` times (``prepare`` before each, untimed); print the best pass.
@@ -101,8 +104,13 @@ def timed(
         bad = sum(not o.usable for o in outcomes)
         rate, per_cpu = len(outcomes) / seconds, len(outcomes) / cpu
         if not best or per_cpu > best["per_cpu"]:
-            best = {"seconds": seconds, "rate": rate, "per_core": rate / cores,
-                    "per_cpu": per_cpu, "count": len(outcomes)}
+            best = {
+                "seconds": seconds,
+                "rate": rate,
+                "per_core": rate / cores,
+                "per_cpu": per_cpu,
+                "count": len(outcomes),
+            }
         spans = [b - a for a, b in zip([cpu_start, *clock.marks], clock.marks, strict=False)]
         slices = [min(pair) for pair in zip(slices, spans, strict=True)] if slices else spans
     best["slices"] = len(slices) * SLICE / sum(slices) if slices else 0.0
@@ -147,12 +155,22 @@ def main(argv: list[str] | None = None) -> int:
             )
 
         timed("parse + check, 1 core, cold caches", check(1), 1, prepare=clear_caches)
-        timed("parse, 1 core", lambda progress: parse_many(paths, jobs=1, progress=progress),
-              1, repeat, warm)
+        timed(
+            "parse, 1 core",
+            lambda progress: parse_many(paths, jobs=1, progress=progress),
+            1,
+            repeat,
+            warm,
+        )
         one = timed("parse + check, 1 core", check(1), 1, repeat, warm)
         every = timed(f"parse + check, {jobs} cores", check(jobs), jobs, repeat, warm)
-        timed(f"parse + check, {jobs} cores, whole reports back", check(jobs, CheckOptions()),
-              jobs, repeat, warm)
+        timed(
+            f"parse + check, {jobs} cores, whole reports back",
+            check(jobs, CheckOptions()),
+            jobs,
+            repeat,
+            warm,
+        )
     own, children = peak_memory_mb()
     print(f"peak memory: {own:.0f} MB (main process), {children:.0f} MB (largest worker)")
     for name, figure in (("1 core", one), (f"{jobs} cores", every)):

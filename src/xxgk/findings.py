@@ -88,9 +88,14 @@ class Location:
         """
         state = self.__dict__
         if (
-            len(state) == 9 and state["page"] is None and state["bbox"] is None
-            and state["table"] is None and state["row"] is None and state["cell"] is None
-            and state["sheet"] is None and type(self) is Location
+            len(state) == 9
+            and state["page"] is None
+            and state["bbox"] is None
+            and state["table"] is None
+            and state["row"] is None
+            and state["cell"] is None
+            and state["sheet"] is None
+            and type(self) is Location
         ):
             return _text_location, (state["line"], state["column"], state["text"])
         return copyreg.__newobj__, (type(self),), dict(state)
@@ -101,8 +106,15 @@ def _text_location(line: int | None, column: int | None, text: str | None) -> Lo
     the frozen dataclass's per-field ``object.__setattr__``."""
     loc = object.__new__(Location)
     loc.__dict__.update(
-        line=line, column=column, page=None, bbox=None, table=None, row=None, cell=None,
-        sheet=None, text=text,
+        line=line,
+        column=column,
+        page=None,
+        bbox=None,
+        table=None,
+        row=None,
+        cell=None,
+        sheet=None,
+        text=text,
     )
     return loc
 

@@ -28,8 +28,16 @@ from xxgk.synth import random_report
 
 
 def test_iter_report_paths_recurses_sorted_and_skips_hidden_and_foreign_files(tmp_path):
-    for name in ("b.txt", "a.md", "c.json", "notes.py", ".hidden.txt", "sub/d.html",
-                 ".git/e.txt", "sub/.f.txt"):
+    for name in (
+        "b.txt",
+        "a.md",
+        "c.json",
+        "notes.py",
+        ".hidden.txt",
+        "sub/d.html",
+        ".git/e.txt",
+        "sub/.f.txt",
+    ):
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("x", encoding="utf-8")

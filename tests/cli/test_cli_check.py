@@ -99,8 +99,9 @@ def test_check_previous_matching_year_is_clean():
 
 
 def test_check_previous_with_other_carry_over_is_reported(tmp_path):
-    last = random_report(random.Random(1), organization="示例县清河镇人民政府", year=2023,
-                         zero_share=0.0)
+    last = random_report(
+        random.Random(1), organization="示例县清河镇人民政府", year=2023, zero_share=0.0
+    )
     for column in ("natural_person", "total"):
         last[f"requests.carried_forward.{column}"] = 40
     previous = tmp_path / "previous.txt"
@@ -165,7 +166,11 @@ def test_check_many_files_in_processes_keeps_input_order(tmp_path):
 def _xxgk(*args):
     return subprocess.run(
         [sys.executable, "-m", "xxgk", *map(str, args)],
-        capture_output=True, text=True, cwd=ROOT, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
     )
 
 

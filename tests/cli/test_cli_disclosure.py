@@ -83,9 +83,25 @@ def draft(cli: Cli, tmp_path, user: str = "author", title: str = TITLE) -> int:
     attachment = tmp_path / "办法.pdf"
     attachment.write_bytes(b"%PDF-1.4 test")
     out = cli.d(
-        "add", title, "-c", "法规文件/行政规范性文件", "--doc-kind", "行政规范性文件",
-        "--doc-number", "示交发〔2025〕3号", "--date", "2025-02-20", "--body-file", body,
-        "--channel", "网站", "--channel", "新媒体", "--attach", attachment, user=user,
+        "add",
+        title,
+        "-c",
+        "法规文件/行政规范性文件",
+        "--doc-kind",
+        "行政规范性文件",
+        "--doc-number",
+        "示交发〔2025〕3号",
+        "--date",
+        "2025-02-20",
+        "--body-file",
+        body,
+        "--channel",
+        "网站",
+        "--channel",
+        "新媒体",
+        "--attach",
+        attachment,
+        user=user,
     )
     assert "已添加附件：办法.pdf" in out
     return int(out.split("已起草：#")[1].split()[0])
@@ -140,7 +156,10 @@ def test_the_full_chain_from_draft_to_the_annual_figures(cli, tmp_path):
     figures = json.loads(cli.d("summary", "--year", "2025", "-u", "jiaotong", "--json"))
     assert figures["summary"]["published"] == 1
     assert figures["documents"]["normative_documents"] == {
-        "label": "行政规范性文件", "issued": 1, "repealed": 0, "in_force": 1,
+        "label": "行政规范性文件",
+        "issued": 1,
+        "repealed": 0,
+        "in_force": 1,
     }
     assert "主动公开政府信息1条" in figures["paragraph"]
     text = cli.d("summary", "--year", "2025", "-u", "jiaotong")
@@ -156,7 +175,10 @@ def test_a_repeal_in_a_later_year_counts_in_that_year(cli, tmp_path):
     year_2026 = json.loads(cli.d("summary", "--year", "2026", "-u", "jiaotong", "--json"))
     assert year_2025["documents"]["normative_documents"]["in_force"] == 1
     assert year_2026["documents"]["normative_documents"] == {
-        "label": "行政规范性文件", "issued": 0, "repealed": 1, "in_force": 0,
+        "label": "行政规范性文件",
+        "issued": 0,
+        "repealed": 1,
+        "in_force": 0,
     }
 
 
@@ -253,8 +275,15 @@ def test_the_catalogue_is_edited_from_the_command_line(cli):
 
 def test_an_item_not_to_be_published_is_recorded(cli):
     out = cli.d(
-        "add", "内部请示", "-c", "规划计划", "--attribute", "不予公开", "--reason",
-        "process_info", user="author",
+        "add",
+        "内部请示",
+        "-c",
+        "规划计划",
+        "--attribute",
+        "不予公开",
+        "--reason",
+        "process_info",
+        user="author",
     )
     item = int(out.split("#")[1].split()[0])
     cli.d("submit", item, user="author")
@@ -267,8 +296,9 @@ def test_an_item_not_to_be_published_is_recorded(cli):
 def test_bad_options_are_refused_cleanly(cli, tmp_path):
     err = cli.d("export", "--year", "2025", "-u", "jiaotong", "--to", "xlsx", code=2)
     assert "需要用 -o 指定输出文件" in err
-    assert "不支持的导出格式" in cli.d("export", "--year", "2025", "-u", "jiaotong", "--to", "doc",
-                                  code=2)
+    assert "不支持的导出格式" in cli.d(
+        "export", "--year", "2025", "-u", "jiaotong", "--to", "doc", code=2
+    )
     assert "请用 -u 指定单位" in cli.d("summary", "--year", "2025", code=2)
     assert "状态“x”无法识别" in cli.d("list", "--state", "x", code=2)
     missing = tmp_path / "none.pdf"

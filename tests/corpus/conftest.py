@@ -28,5 +28,3 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     yield engine
     if request.param == "sqlite":
         engine.dispose()
-
-

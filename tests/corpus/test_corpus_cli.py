@@ -61,8 +61,7 @@ def test_ingest_then_every_read_command(db: str, tmp_path: Path) -> None:
 
 def test_aggregate_json_and_docx(db: str, tmp_path: Path) -> None:
     _run("corpus", "ingest", str(tmp_path / "in"), "--db", db, "--jobs", "1")
-    code, out = _run("aggregate", "--unit", "shili-x", "--year", "2024", "--to", "json",
-                     "--db", db)
+    code, out = _run("aggregate", "--unit", "shili-x", "--year", "2024", "--to", "json", "--db", db)
     assert code == 0, out
     data = json.loads(out)
     assert data["counts"] == {"reported": 2, "missing": 1, "late": 0, "errors": 0}
@@ -70,8 +69,19 @@ def test_aggregate_json_and_docx(db: str, tmp_path: Path) -> None:
         "示例县交通运输局"
     ]
     target = tmp_path / "agg.docx"
-    code, out = _run("aggregate", "--unit", "shili-x", "--year", "2024", "--to", "docx",
-                     "-o", str(target), "--db", db)
+    code, out = _run(
+        "aggregate",
+        "--unit",
+        "shili-x",
+        "--year",
+        "2024",
+        "--to",
+        "docx",
+        "-o",
+        str(target),
+        "--db",
+        db,
+    )
     assert code == 0, out
     assert target.read_bytes()[:2] == b"PK"
     assert "缺报" in out
@@ -80,9 +90,11 @@ def test_aggregate_json_and_docx(db: str, tmp_path: Path) -> None:
 def test_uninitialised_database_is_one_clear_error(tmp_path: Path) -> None:
     code, out = _run("corpus", "stats", "--db", f"sqlite:///{tmp_path / 'none.db'}")
     assert code != 0
-    assert "xxgk register init" in str(runner.invoke(
-        app, ["corpus", "stats", "--db", f"sqlite:///{tmp_path / 'none.db'}"]
-    ).exception)
+    assert "xxgk register init" in str(
+        runner.invoke(
+            app, ["corpus", "stats", "--db", f"sqlite:///{tmp_path / 'none.db'}"]
+        ).exception
+    )
 
 
 def test_similar_and_chart_commands(db: str, tmp_path: Path) -> None:
@@ -100,8 +112,9 @@ def test_similar_and_chart_commands(db: str, tmp_path: Path) -> None:
     code, out = _run("corpus", "chart", "--kind", "trend", "-o", str(target), "--db", db)
     assert code == 0, out
     assert b"<svg" in target.read_bytes()
-    code, out = _run("corpus", "chart", "--kind", "ranking", "-o", str(tmp_path / "r.gif"),
-                     "--db", db)
+    code, out = _run(
+        "corpus", "chart", "--kind", "ranking", "-o", str(tmp_path / "r.gif"), "--db", db
+    )
     assert code != 0
 
 
@@ -110,6 +123,7 @@ def test_stats_scoped_to_a_subtree(db: str, tmp_path: Path) -> None:
     code, out = _run("corpus", "stats", "--unit", "shiqiao", "--format", "json", "--db", db)
     assert code == 0, out
     assert [row["label"] for row in json.loads(out)] == ["示例县石桥乡人民政府"]
-    code, out = _run("corpus", "stats", "--by", "year", "--unit", "shili-x", "-f", "json",
-                     "--db", db)
+    code, out = _run(
+        "corpus", "stats", "--by", "year", "--unit", "shili-x", "-f", "json", "--db", db
+    )
     assert [(row["year"], row["reports"]) for row in json.loads(out)] == [(2023, 1), (2024, 2)]

@@ -36,9 +36,7 @@ def test_ingest_matches_units_and_reingest_is_noop(store: Engine, tmp_path: Path
         assert sorted(r.year for r in rows) == [2023, 2024]
 
 
-def test_changed_file_becomes_new_version_with_changed_cells(
-    store: Engine, tmp_path: Path
-) -> None:
+def test_changed_file_becomes_new_version_with_changed_cells(store: Engine, tmp_path: Path) -> None:
     report = make_report("示例县石桥乡人民政府", 2024, 5)
     path = write_report(tmp_path, "shiqiao.txt", report)
     ingest_paths(store, [path], jobs=1)
@@ -89,9 +87,7 @@ def test_unusable_file_is_listed_not_stored(store: Engine, tmp_path: Path) -> No
     assert all("empty.txt" in line for line in summary.failed)
 
 
-def test_cross_year_rules_run_against_previous_year_in_store(
-    store: Engine, tmp_path: Path
-) -> None:
+def test_cross_year_rules_run_against_previous_year_in_store(store: Engine, tmp_path: Path) -> None:
     last = make_report("示例县清河镇人民政府", 2023, 11)
     this = make_report("示例县清河镇人民政府", 2024, 12, previous=last)
     add_granted(this, "carried_over", 3)
@@ -107,9 +103,9 @@ def test_cross_year_rules_run_against_previous_year_in_store(
         assert codes == ["previous-carried-over", "previous-problems-identical"]
         stored = session.scalar(select(StoredReport).where(StoredReport.year == 2024))
         errors = session.scalar(
-            select(func.count()).select_from(StoredFinding).where(
-                (StoredFinding.report_id == stored.id) & (StoredFinding.severity == "error")
-            )
+            select(func.count())
+            .select_from(StoredFinding)
+            .where((StoredFinding.report_id == stored.id) & (StoredFinding.severity == "error"))
         )
         assert stored.errors == errors >= 1
 
@@ -130,8 +126,13 @@ def test_identical_files_in_consecutive_chunks_are_stored_once(
 ) -> None:
     report = make_report("示例县清河镇人民政府", 2024, 7)
     for name in ("1.txt", "2.txt", "3.txt", "4.txt"):
-        write_report(tmp_path, name, report if name in ("1.txt", "3.txt") else make_report(
-            "示例县石桥乡人民政府", 2020 + int(name[0]), 50 + int(name[0])))
+        write_report(
+            tmp_path,
+            name,
+            report
+            if name in ("1.txt", "3.txt")
+            else make_report("示例县石桥乡人民政府", 2020 + int(name[0]), 50 + int(name[0])),
+        )
     for jobs in (2, 1):
         summary = ingest_paths(store, [tmp_path], jobs=jobs, chunk=2)
         assert summary.failed == []

@@ -64,6 +64,7 @@ def test_rollup_compares_own_report_with_sum(store: Engine, tmp_path: Path) -> N
     ]
     data = result.to_dict()
     assert data["counts"]["missing"] == 1
-    assert data["report"]["active"]["punishment"] == town.values["active.punishment"] + dept.values[
-        "active.punishment"
-    ]
+    assert (
+        data["report"]["active"]["punishment"]
+        == town.values["active.punishment"] + dept.values["active.punishment"]
+    )

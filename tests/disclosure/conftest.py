@@ -42,11 +42,17 @@ class Office:
         kinds = list(unit_kinds())
         self.admin = add_user(session=session, actor=None, username="admin", role=Role.ADMIN)
         self.unit: Unit = add_unit(
-            session=session, actor=self.admin, code="jiaotong", name="示例县交通运输局",
+            session=session,
+            actor=self.admin,
+            code="jiaotong",
+            name="示例县交通运输局",
             kind=kinds[0],
         )
         self.other: Unit = add_unit(
-            session=session, actor=self.admin, code="qinghe", name="示例县清河镇人民政府",
+            session=session,
+            actor=self.admin,
+            code="qinghe",
+            name="示例县清河镇人民政府",
             kind=kinds[0],
         )
         self.users: dict[str, User] = {}

@@ -32,8 +32,13 @@ def paths(office):
 def test_a_unit_starts_from_the_usual_statutory_categories(office):
     tree = catalogue_tree(office.session, office.unit)
     assert len(tree) == sum(1 + len(children) for _, children in DEFAULT_CATALOGUE)
-    assert paths(office)[:5] == ["机构职能", "机构职能 / 机构设置", "机构职能 / 领导信息",
-                                 "机构职能 / 内设机构", "法规文件"]
+    assert paths(office)[:5] == [
+        "机构职能",
+        "机构职能 / 机构设置",
+        "机构职能 / 领导信息",
+        "机构职能 / 内设机构",
+        "法规文件",
+    ]
     assert "法规文件 / 行政规范性文件" in paths(office)
     assert seed_default_catalogue(office.session, office.manager, office.unit) == 0
 

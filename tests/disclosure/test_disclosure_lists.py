@@ -14,8 +14,14 @@ from xxgk.disclosure.vocab import State
 def many(office):
     items = []
     for n in range(30):
-        item = create_item(office.session, office.author, office.unit, title=f"通知{n:02d}",
-                           category=office.category("其他文件"), body="正文")
+        item = create_item(
+            office.session,
+            office.author,
+            office.unit,
+            title=f"通知{n:02d}",
+            category=office.category("其他文件"),
+            body="正文",
+        )
         if n % 3 == 0:
             workflow.submit(office.session, office.author, item)
         items.append(item)

@@ -14,12 +14,23 @@ from xxgk.disclosure.items import create_item
 @pytest.fixture
 def published(office):
     items = {
-        "budget": publish(office, "示例县交通运输局2025年部门预算公开说明",
-                          category="财政预算", body="本部门2025年收支总预算为1234.5万元。"),
-        "road": publish(office, "关于农村公路养护工作的通知",
-                        body="各乡镇要做好冬季道路除雪保畅工作，确保群众安全出行。"),
-        "permit": publish(office, "道路运输经营许可办理指南",
-                          category="行政许可", body="申请人应提交营业执照复印件。Permit ABC-2025"),
+        "budget": publish(
+            office,
+            "示例县交通运输局2025年部门预算公开说明",
+            category="财政预算",
+            body="本部门2025年收支总预算为1234.5万元。",
+        ),
+        "road": publish(
+            office,
+            "关于农村公路养护工作的通知",
+            body="各乡镇要做好冬季道路除雪保畅工作，确保群众安全出行。",
+        ),
+        "permit": publish(
+            office,
+            "道路运输经营许可办理指南",
+            category="行政许可",
+            body="申请人应提交营业执照复印件。Permit ABC-2025",
+        ),
     }
     office.session.commit()
     return items
@@ -72,8 +83,14 @@ def test_titles_rank_before_bodies(office, published):
 
 
 def test_drafts_and_withdrawn_items_are_not_found(office, published):
-    create_item(office.session, office.author, office.unit, title="未发布的预算草稿",
-                category=office.category("财政预算"), body="草稿")
+    create_item(
+        office.session,
+        office.author,
+        office.unit,
+        title="未发布的预算草稿",
+        category=office.category("财政预算"),
+        body="草稿",
+    )
     workflow.withdraw(office.session, office.leader, published["budget"], "数据有误，更正后重发")
     office.session.commit()
     assert search.search(office.session, "预算") == []

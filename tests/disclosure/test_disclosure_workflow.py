@@ -87,8 +87,12 @@ TARGET = {
     (State.PUBLISHED, "withdraw"): State.WITHDRAWN,
 }
 STATES = (
-    State.DRAFT, State.DEPT_REVIEW, State.SECRECY_REVIEW, State.LEADER_APPROVAL,
-    State.PUBLISHED, State.WITHDRAWN,
+    State.DRAFT,
+    State.DEPT_REVIEW,
+    State.SECRECY_REVIEW,
+    State.LEADER_APPROVAL,
+    State.PUBLISHED,
+    State.WITHDRAWN,
 )
 
 
@@ -121,8 +125,18 @@ STEP_USERS = {
 @pytest.mark.parametrize("state", list(STEP_USERS))
 @pytest.mark.parametrize(
     "user",
-    ["author", "clerk2", "reviewer", "secrecy", "leader", "manager", "admin", "stranger",
-     "stranger_secrecy", "supervisor"],
+    [
+        "author",
+        "clerk2",
+        "reviewer",
+        "secrecy",
+        "leader",
+        "manager",
+        "admin",
+        "stranger",
+        "stranger_secrecy",
+        "supervisor",
+    ],
 )
 def test_each_step_belongs_to_its_role_in_its_unit(office, state, user):
     item = to_state(office, draft(office), state)
@@ -138,8 +152,12 @@ def test_each_step_belongs_to_its_role_in_its_unit(office, state, user):
 
 def test_the_author_cannot_approve_their_own_item(office):
     item = create_item(
-        office.session, office.reviewer, office.unit, title="自己起草的通知",
-        category=office.category("其他文件"), body="正文",
+        office.session,
+        office.reviewer,
+        office.unit,
+        title="自己起草的通知",
+        category=office.category("其他文件"),
+        body="正文",
     )
     workflow.submit(office.session, office.reviewer, item)
     with pytest.raises(workflow.WorkflowError, match="起草人不能审核"):

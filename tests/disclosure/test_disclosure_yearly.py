@@ -17,8 +17,13 @@ from xxgk.register.publish import publish_report
 
 def document(office, title, issued, *, kind="normative_documents", on=None):
     return publish(
-        office, title, category="行政规范性文件", doc_kind=kind,
-        doc_number=f"示交发〔{issued.year}〕1号", document_date=issued, on=on or issued,
+        office,
+        title,
+        category="行政规范性文件",
+        doc_kind=kind,
+        doc_number=f"示交发〔{issued.year}〕1号",
+        document_date=issued,
+        on=on or issued,
     )
 
 
@@ -55,9 +60,15 @@ def test_only_published_documents_count(office):
     from xxgk.disclosure.items import create_item
 
     create_item(
-        office.session, office.author, office.unit, title="未审完的文件",
-        category=office.category("行政规范性文件"), doc_kind="normative_documents",
-        doc_number="示交发〔2024〕9号", document_date=dt.date(2024, 5, 1), body="正文",
+        office.session,
+        office.author,
+        office.unit,
+        title="未审完的文件",
+        category=office.category("行政规范性文件"),
+        doc_kind="normative_documents",
+        doc_number="示交发〔2024〕9号",
+        document_date=dt.date(2024, 5, 1),
+        body="正文",
     )
     office.session.commit()
     # a withdrawn document was issued and published: it still counts as made that year
@@ -85,8 +96,12 @@ def test_section_one_opens_with_the_years_published_items(office):
 def test_the_officers_own_text_wins(office):
     publish(office, "一月通知", on=dt.date(2024, 1, 5))
     set_narrative(
-        session=office.session, unit=office.unit, actor=office.author, year=2024,
-        section="overview", text="本单位自行撰写的总体情况。",
+        session=office.session,
+        unit=office.unit,
+        actor=office.author,
+        year=2024,
+        section="overview",
+        text="本单位自行撰写的总体情况。",
     )
     office.session.commit()
     text = compile_report(office.session, office.unit, 2024).sections["overview"].text
@@ -99,7 +114,10 @@ def test_nothing_published_gives_no_paragraph(office):
 
 def test_a_locked_year_refuses_a_late_document(office):
     publish_report(
-        session=office.session, unit=office.unit, actor=office.manager, year=2024,
+        session=office.session,
+        unit=office.unit,
+        actor=office.manager,
+        year=2024,
         published_on=dt.date(2025, 1, 20),
     )
     office.session.commit()
@@ -112,12 +130,23 @@ def test_only_bodies_that_may_make_rules_record_rules(office):
     from xxgk.db.users import add_user
     from xxgk.disclosure.items import create_item
 
-    bureau = add_unit(session=office.session, actor=office.admin, code="jiaoyu",
-                      name="示例县教育局", kind="department")
-    clerk = add_user(session=office.session, actor=office.admin, username="jiaoyu-clerk",
-                     role="clerk", unit=bureau)
+    bureau = add_unit(
+        session=office.session,
+        actor=office.admin,
+        code="jiaoyu",
+        name="示例县教育局",
+        kind="department",
+    )
+    clerk = add_user(
+        session=office.session,
+        actor=office.admin,
+        username="jiaoyu-clerk",
+        role="clerk",
+        unit=bureau,
+    )
     with pytest.raises(RegisterError, match="无权|不是有权制定规章"):
         create_item(office.session, clerk, bureau, title="某某办法", doc_kind="rules")
-    item = create_item(office.session, clerk, bureau, title="某某办法",
-                       doc_kind="normative_documents")
+    item = create_item(
+        office.session, clerk, bureau, title="某某办法", doc_kind="normative_documents"
+    )
     assert item.doc_kind == "normative_documents"

@@ -45,8 +45,11 @@ def test_libreoffice_converts_the_docx_without_error(pdf):
 def test_every_page_renders_to_a_png_with_ink(pdf, tmp_path: Path):
     source = tmp_path / "report.pdf"
     source.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "30", "-png", str(source), str(tmp_path / "page")],
-                   check=True, timeout=120)
+    subprocess.run(
+        ["pdftoppm", "-r", "30", "-png", str(source), str(tmp_path / "page")],
+        check=True,
+        timeout=120,
+    )
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) == len(pdfium.PdfDocument(pdf))
     for page in pages:

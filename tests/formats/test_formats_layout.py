@@ -16,8 +16,9 @@ from xxgk.synth import random_report
 
 ROOT = Path(__file__).resolve().parents[2]
 OFFICIAL = ROOT.parent / "shared" / "spec" / "official-tables.html"
-needs_spec = pytest.mark.skipif(not OFFICIAL.is_file(), reason="../shared/spec is not beside "
-                                "this checkout")
+needs_spec = pytest.mark.skipif(
+    not OFFICIAL.is_file(), reason="../shared/spec is not beside this checkout"
+)
 
 
 def _shape(markup: str) -> list[list[tuple[str, int, int, bool]]]:
@@ -30,8 +31,14 @@ def _shape(markup: str) -> list[list[tuple[str, int, int, bool]]]:
             for td in tr.css("td"):
                 text = td.text(deep=True).strip()
                 value = text.isdigit() or "data-cell" in td.attributes
-                row.append(("" if value else text, int(td.attributes.get("rowspan") or 1),
-                            int(td.attributes.get("colspan") or 1), value))
+                row.append(
+                    (
+                        "" if value else text,
+                        int(td.attributes.get("rowspan") or 1),
+                        int(td.attributes.get("colspan") or 1),
+                        value,
+                    )
+                )
             rows.append(row)
         tables.append(rows)
     return tables
@@ -62,9 +69,17 @@ def test_spans_fill_the_grid_without_overlap(table):
     assert set(covered) == {(r, c) for r in range(len(table.rows)) for c in range(table.columns)}
 
 
-@pytest.mark.parametrize(("value", "printed"), [
-    (None, ""), (0, "0"), (1234, "1234"), (Decimal("12.50"), "12.5"),
-    (Decimal("21613.91"), "21613.91"), (Decimal("3"), "3"), (Decimal("100"), "100"),
-])
+@pytest.mark.parametrize(
+    ("value", "printed"),
+    [
+        (None, ""),
+        (0, "0"),
+        (1234, "1234"),
+        (Decimal("12.50"), "12.5"),
+        (Decimal("21613.91"), "21613.91"),
+        (Decimal("3"), "3"),
+        (Decimal("100"), "100"),
+    ],
+)
 def test_values_are_printed_without_invented_digits(value, printed):
     assert format_value(value) == printed

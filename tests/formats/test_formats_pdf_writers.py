@@ -33,17 +33,24 @@ def test_table_four_is_rebuilt_whatever_draws_its_rulings(report, style):
     assert rows[0] == [REVIEW_GROUPS[0].label, "行政诉讼"]
     assert rows[1] == [g.label for g in REVIEW_GROUPS[1:]]
     assert rows[2] == [c.label for _ in REVIEW_GROUPS for c in REVIEW_COLUMNS]
-    values = [format_value(report.values[f"review_litigation.{g.key}.{c.key}"])
-              for g in REVIEW_GROUPS for c in REVIEW_COLUMNS]
+    values = [
+        format_value(report.values[f"review_litigation.{g.key}.{c.key}"])
+        for g in REVIEW_GROUPS
+        for c in REVIEW_COLUMNS
+    ]
     assert rows[3] == values
 
 
 def test_page_numbers_and_running_headers_are_dropped(report):
     pages = []
     for number, table in ((1, ACTIVE), (2, REVIEW)):
-        pages.append([text_op(250, 800, "示例市交通运输局信息公开年报"),
-                      text_op(280, 40, f"第 {number} 页 共 2 页"),
-                      *grid_ops(table, report, style="lines", width=60)])
+        pages.append(
+            [
+                text_op(250, 800, "示例市交通运输局信息公开年报"),
+                text_op(280, 40, f"第 {number} 页 共 2 页"),
+                *grid_ops(table, report, style="lines", width=60),
+            ]
+        )
     texts = [line.text for line in read_pdf(make_pdf(pages)).lines]
     assert not any("年报" in t or "页" in t for t in texts)
     assert any(t.startswith(ACTIVE_BLOCKS[0].rows[0].label) for t in texts)
@@ -53,8 +60,10 @@ def test_page_numbers_and_running_headers_are_dropped(report):
 def test_header_rows_repeated_on_the_next_page_are_read_once(report):
     top = TableLayout("requests", "", 10, REQUESTS.rows[:10], 3)
     rest = TableLayout("requests", "", 10, REQUESTS.rows[:3] + REQUESTS.rows[10:], 3)
-    pages = [grid_ops(top, report, style="rects", width=50),
-             grid_ops(rest, report, style="rects", width=50)]
+    pages = [
+        grid_ops(top, report, style="rects", width=50),
+        grid_ops(rest, report, style="rects", width=50),
+    ]
     rows = [line.text for line in read_pdf(make_pdf(pages)).lines if line.in_table]
     assert sum(row.startswith(REQUESTS_NOTE) for row in rows) == 1
     assert len(rows) == 3 + len(REQUESTS.rows) - 3
@@ -70,8 +79,10 @@ def test_provenance_is_the_page_and_the_cell_box(report):
 
 
 def test_a_page_stored_rotated_is_read_as_it_is_shown(report):
-    ops = [text_op(60, 800, "四、政府信息公开行政复议、行政诉讼情况", 10),
-           *grid_ops(REVIEW, report, style="lines")]
+    ops = [
+        text_op(60, 800, "四、政府信息公开行政复议、行政诉讼情况", 10),
+        *grid_ops(REVIEW, report, style="lines"),
+    ]
     upright = read_pdf(make_pdf([ops])).lines
     rotated = read_pdf(make_pdf([ops], rotate=90)).lines
     assert [line.text for line in rotated] == [line.text for line in upright]
@@ -80,8 +91,11 @@ def test_a_page_stored_rotated_is_read_as_it_is_shown(report):
 
 def test_double_borders_make_no_sliver_cells(report):
     single = grid_ops(REVIEW, report, style="rects")
-    offset = [op for op in grid_ops(REVIEW, report, style="rects", x0=57.5, top=762.5)
-              if op.endswith(" re S")]
+    offset = [
+        op
+        for op in grid_ops(REVIEW, report, style="rects", x0=57.5, top=762.5)
+        if op.endswith(" re S")
+    ]
     assert _rows(make_pdf([single + offset])) == _rows(make_pdf([single]))
 
 
@@ -96,6 +110,5 @@ def test_a_scanned_page_among_text_pages_is_a_finding(report):
     drawing_only = ["60 60 400 600 re S"]  # a page that shows something but has no text
     pdf = make_pdf([grid_ops(REVIEW, report, style="rects"), drawing_only, []])
     doc = read_pdf(pdf, "mixed.pdf")
-    assert [(f.code, f.location.page) for f in doc.findings] == [
-        ("parse-pdf-page-without-text", 2)]
+    assert [(f.code, f.location.page) for f in doc.findings] == [("parse-pdf-page-without-text", 2)]
     assert "第2页没有文字层" in doc.findings[0].message

@@ -25,8 +25,11 @@ from xxgk.parse.xlsx import read_ole2, read_xlsx
 from xxgk.render.office import soffice_path
 
 HERE = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
-GOLDEN = sorted(p for p in HERE.iterdir() if p.with_name(f"{p.stem}.truth.json").is_file()
-                and p.suffix != ".json")
+GOLDEN = sorted(
+    p
+    for p in HERE.iterdir()
+    if p.with_name(f"{p.stem}.truth.json").is_file() and p.suffix != ".json"
+)
 NEW = REQUEST_ROW_BY_KEY["new"]
 
 
@@ -93,15 +96,19 @@ def test_br_inside_labels_joins_and_nbsp_cells_are_trimmed():
 def test_layout_table_around_the_article_is_walked_not_read_as_a_grid():
     doc = read_html((HERE / "html_chrome_gbk.html").read_bytes())
     assert {c.location.table for line in doc.lines if line.in_table for c in line.cells} == {
-        0, 1, 2}
+        0,
+        1,
+        2,
+    }
 
 
 def test_word_export_drops_the_hidden_width_row_and_office_markup():
     doc = read_html((HERE / "html_word_export.html").read_bytes())
     table_rows = [line for line in doc.lines if line.in_table]
     assert all(any(c.text for c in line.cells) for line in table_rows)
-    assert not any("mso" in c.text or "WordDocument" in c.text
-                   for line in doc.lines for c in line.cells)
+    assert not any(
+        "mso" in c.text or "WordDocument" in c.text for line in doc.lines for c in line.cells
+    )
 
 
 def test_report_inside_an_escaped_script_string_is_read():
@@ -110,9 +117,14 @@ def test_report_inside_an_escaped_script_string_is_read():
     assert any(line.cells[0].text == NEW.printed for line in doc.lines)
 
 
-@pytest.mark.parametrize(("raw", "clean"), [
-    ("\xa0 12\u3000", "12"), ("自然\u200b人", "自然 人"), ("a\r\n\tb", "a b"),
-])
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("\xa0 12\u3000", "12"),
+        ("自然\u200b人", "自然 人"),
+        ("a\r\n\tb", "a b"),
+    ],
+)
 def test_clean_text_folds_odd_spaces(raw, clean):
     assert clean_text(raw) == clean
 
@@ -201,8 +213,11 @@ def test_pdf_table_three_over_two_pages_is_read_as_one_table():
 
 
 def test_pdf_wrapped_and_vertical_labels_are_read_in_one_piece():
-    texts = [c.text for line in read_pdf((HERE / "pdf_paged_header.pdf").read_bytes()).lines
-             for c in line.cells]
+    texts = [
+        c.text
+        for line in read_pdf((HERE / "pdf_paged_header.pdf").read_bytes()).lines
+        for c in line.cells
+    ]
     assert RESULTS_GROUP in texts
     assert REQUEST_ROW_BY_KEY["partially_granted"].printed in texts
 
@@ -215,11 +230,18 @@ def test_scanned_pdf_says_ocr_is_needed():
 # detection by content
 
 
-@pytest.mark.parametrize(("fixture", "fmt"), [
-    ("html_chrome_gbk.html", "html"), ("html_word_export.html", "html"),
-    ("docx_split_table.docx", "docx"), ("xlsx_officer.xlsx", "xlsx"),
-    ("pdf_paged_header.pdf", "pdf"), ("legacy_word97.doc", "ole2"), ("legacy_excel97.xls", "ole2"),
-])
+@pytest.mark.parametrize(
+    ("fixture", "fmt"),
+    [
+        ("html_chrome_gbk.html", "html"),
+        ("html_word_export.html", "html"),
+        ("docx_split_table.docx", "docx"),
+        ("xlsx_officer.xlsx", "xlsx"),
+        ("pdf_paged_header.pdf", "pdf"),
+        ("legacy_word97.doc", "ole2"),
+        ("legacy_excel97.xls", "ole2"),
+    ],
+)
 def test_format_is_detected_by_content_not_extension(fixture, fmt):
     assert detect_format((HERE / fixture).read_bytes(), "misnamed.txt") == fmt
 
@@ -229,7 +251,9 @@ def test_a_one_cell_layout_table_around_running_text_is_read_as_paragraphs():
     page = f"<html><body><table><tr><td><p>一、总体情况</p><p>{paragraph}</p></td></tr></table>"
     lines = read_html(page.encode()).lines
     assert [(line.in_table, line.text) for line in lines] == [
-        (False, "一、总体情况"), (False, paragraph)]
+        (False, "一、总体情况"),
+        (False, paragraph),
+    ]
 
 
 def test_a_docx_framed_in_a_one_cell_table_reads_like_the_plain_one():
@@ -242,7 +266,8 @@ def test_a_docx_framed_in_a_one_cell_table_reads_like_the_plain_one():
     frame = parse_xml(
         '<w:tbl xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
         "<w:tblPr/><w:tblGrid><w:gridCol/></w:tblGrid><w:tr><w:tc><w:tcPr/></w:tc></w:tr>"
-        "</w:tbl>")
+        "</w:tbl>"
+    )
     cell = frame[-1][0]
     for child in [c for c in body if not c.tag.endswith("sectPr")]:
         cell.append(child)

@@ -48,8 +48,10 @@ def test_docx_is_a4_with_the_title_headings_tables_and_signature(report):
     assert positions == sorted(positions)
     assert xml.count("<w:tbl>") == 3
     assert REQUESTS_NOTE in text
-    assert text.endswith(f"{report.organization}{report.published.year}年"
-                         f"{report.published.month}月{report.published.day}日")
+    assert text.endswith(
+        f"{report.organization}{report.published.year}年"
+        f"{report.published.month}月{report.published.day}日"
+    )
 
 
 def test_docx_merges_exactly_the_template_spans(report):
@@ -80,7 +82,7 @@ def test_docx_sets_east_asian_fonts_with_fallbacks(report):
 
 def test_docx_marks_a_missing_cell_and_never_prints_zero_for_it(report):
     xml = _document_xml(render_docx(report))
-    shaded = re.findall(r'<w:tc><w:tcPr>(?:(?!</w:tc>).)*diagStripe(?:(?!</w:tc>).)*</w:tc>', xml)
+    shaded = re.findall(r"<w:tc><w:tcPr>(?:(?!</w:tc>).)*diagStripe(?:(?!</w:tc>).)*</w:tc>", xml)
     assert len(shaded) == 1
     assert "<w:t>" not in shaded[0]
     assert "<w:t " not in shaded[0]
@@ -109,8 +111,11 @@ def test_html_is_one_self_contained_page_with_a_print_stylesheet(report):
 def test_html_highlights_findings_on_their_cells_with_the_message(report):
     from xxgk.parse import finding_kinds
 
-    finding = Finding(finding_kinds.CELL_BLANK, cells=("requests.granted.total",),
-                      params={"place": "", "cell": "总计"})
+    finding = Finding(
+        finding_kinds.CELL_BLANK,
+        cells=("requests.granted.total",),
+        params={"place": "", "cell": "总计"},
+    )
     page = render_html(report, findings=[finding]).decode("utf-8")
     cell = re.search(r'<td[^>]*data-cell="requests.granted.total"[^>]*>', page).group(0)
     assert 'class="warning"' in cell

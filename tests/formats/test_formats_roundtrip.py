@@ -18,8 +18,10 @@ from xxgk.render.pdf import convert_to_pdf, render_pdfs, soffice_path
 from xxgk.synth import random_report
 
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
-needs_office = pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) is not "
-                                  "installed: run scripts/setup-system.sh")
+needs_office = pytest.mark.skipif(
+    soffice_path() is None,
+    reason="LibreOffice (soffice) is not installed: run scripts/setup-system.sh",
+)
 EXAMPLES = {"docx": 25, "html": 40, "xlsx": 12, "md": 25, "txt": 25}
 
 
@@ -38,8 +40,12 @@ def test_render_then_parse_gives_the_same_canonical_report(fmt):
     check()
 
 
-INTERIOR = tuple(k for k in CELL_KEYS if k.startswith("requests.")
-                 and k.rsplit(".", 1)[1] in ("commercial", "research", "social_welfare"))
+INTERIOR = tuple(
+    k
+    for k in CELL_KEYS
+    if k.startswith("requests.")
+    and k.rsplit(".", 1)[1] in ("commercial", "research", "social_welfare")
+)
 """Cells with a value cell on each side (the first and last are tested apart below)."""
 
 

@@ -85,20 +85,26 @@ def test_parse_oddities_placeholder_none_never_zero() -> None:
     text = TITLE + "二、主动公开政府信息情况\n规章\t/\t/\t/\n"
     report = parse_text(text)
     assert [report.values[f"active.rules.{c}"] for c in ("issued", "repealed", "in_force")] == [
-        None, None, None
+        None,
+        None,
+        None,
     ]
     assert _codes(text).count("parse-cell-placeholder") == 3
 
 
 def test_parse_oddities_table_four_rows_with_columns_in_another_order() -> None:
-    text = TITLE + "四、政府信息公开行政复议、行政诉讼情况\n" + "\n".join(
-        [
-            "| | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 |",
-            "|---|---|---|---|---|---|",
-            "| 行政复议 | 2 | 1 | 0 | 0 | 1 |",
-            "| 未经复议直接起诉 | 1 | 0 | 1 | 0 | 0 |",
-            "| 复议后起诉 | 0 | 0 | 0 | 0 | 0 |",
-        ]
+    text = (
+        TITLE
+        + "四、政府信息公开行政复议、行政诉讼情况\n"
+        + "\n".join(
+            [
+                "| | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 |",
+                "|---|---|---|---|---|---|",
+                "| 行政复议 | 2 | 1 | 0 | 0 | 1 |",
+                "| 未经复议直接起诉 | 1 | 0 | 1 | 0 | 0 |",
+                "| 复议后起诉 | 0 | 0 | 0 | 0 | 0 |",
+            ]
+        )
     )
     report = parse_text(text)
     assert report.row("review_litigation", "review") == [1, 0, 0, 1, 2]
@@ -153,8 +159,10 @@ def test_parse_oddities_merged_legal_persons_in_any_column_order() -> None:
 
 
 def test_parse_oddities_merged_legal_persons_not_adding_up() -> None:
-    text = _merged_fixture().replace("一、本年新收政府信息公开申请数量\t\t\t7\t19\t26",
-                                     "一、本年新收政府信息公开申请数量\t\t\t7\t19\t27")
+    text = _merged_fixture().replace(
+        "一、本年新收政府信息公开申请数量\t\t\t7\t19\t26",
+        "一、本年新收政府信息公开申请数量\t\t\t7\t19\t27",
+    )
     report = parse_text(text)
     wrong = [f for f in report.findings if f.code == "parse-merged-total-mismatch"]
     assert len(wrong) == 1

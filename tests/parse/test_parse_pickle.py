@@ -52,6 +52,9 @@ def test_checked_outcomes_survive_pickle(tmp_path) -> None:
         assert got.report == want.report
         assert got.validation.findings == want.validation.findings
         assert got.report.to_dict() == want.report.to_dict()
-        assert all(vars(a) == vars(b) for a, b in zip(
-            got.report.provenance.values(), want.report.provenance.values(), strict=True
-        ))
+        assert all(
+            vars(a) == vars(b)
+            for a, b in zip(
+                got.report.provenance.values(), want.report.provenance.values(), strict=True
+            )
+        )

@@ -46,7 +46,12 @@ def test_parse_seed_provenance_points_at_the_value(path: Path) -> None:
 def test_parse_seed_has_six_sections_and_no_warnings(path: Path) -> None:
     report = parse_path(path)
     assert list(report.sections)[1:] == [
-        "overview", "active", "requests", "review_litigation", "problems", "other"
+        "overview",
+        "active",
+        "requests",
+        "review_litigation",
+        "problems",
+        "other",
     ]
     assert report.sections["active"].text == ""  # the table is not section text
     assert report.sections["problems"].text

@@ -54,8 +54,16 @@ def test_parse_units_placeholders(text: str) -> None:
     assert read_cell(text).kind == "placeholder"
 
 
-@pytest.mark.parametrize(("text", "kind"), [("", "empty"), ("1,23", "invalid"), ("12.5", "number"),
-                                            ("3件", "number"), ("行政许可", "text")])
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("", "empty"),
+        ("1,23", "invalid"),
+        ("12.5", "number"),
+        ("3件", "number"),
+        ("行政许可", "text"),
+    ],
+)
 def test_parse_units_cell_kinds(text: str, kind: str) -> None:
     assert read_cell(text).kind == kind
 
@@ -66,9 +74,18 @@ def test_parse_units_space_separated_numbers() -> None:
     assert split_label_numbers("结果 维持") is None
 
 
-@given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31)),
-       st.sampled_from(["{y}年{m}月{d}日", "{y}-{m:02d}-{d:02d}", "{y}.{m}.{d}", "{y}/{m}/{d}",
-                        "{y} 年 {m} 月 {d} 日"]))
+@given(
+    st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31)),
+    st.sampled_from(
+        [
+            "{y}年{m}月{d}日",
+            "{y}-{m:02d}-{d:02d}",
+            "{y}.{m}.{d}",
+            "{y}/{m}/{d}",
+            "{y} 年 {m} 月 {d} 日",
+        ]
+    ),
+)
 def test_parse_units_date_forms(date: dt.date, form: str) -> None:
     assert parse_date(form.format(y=date.year, m=date.month, d=date.day)) == date
 
@@ -154,7 +171,7 @@ def test_parse_units_register_reader_is_used() -> None:
         return data.startswith(b"XXGKTEST")
 
     def reader(data: bytes, source: str | None):
-        return READERS["text"](data[len(b"XXGKTEST"):], source)
+        return READERS["text"](data[len(b"XXGKTEST") :], source)
 
     register_reader("xxgktest", reader, sniff=sniff)
     try:
@@ -169,8 +186,7 @@ def test_parse_units_register_reader_is_used() -> None:
 
 def test_parse_units_debug_parse_shows_the_steps() -> None:
     text = (
-        "示例市交通运输局2024年政府信息公开工作年度报告\n"
-        "二、主动公开政府信息情况\n规章\t1\t0\t3\n"
+        "示例市交通运输局2024年政府信息公开工作年度报告\n二、主动公开政府信息情况\n规章\t1\t0\t3\n"
     )
     out = debug_parse(text.encode())
     assert out["format"] == "text"

@@ -122,8 +122,15 @@ def test_render_text_of_an_empty_report_has_no_zero():
 
 @pytest.mark.parametrize(
     ("value", "printed"),
-    [(None, ""), (0, "0"), (12, "12"), (Decimal("1.50"), "1.5"), (Decimal("21613.91"), "21613.91"),
-     (Decimal("0.00"), "0"), (Decimal("100"), "100")],
+    [
+        (None, ""),
+        (0, "0"),
+        (12, "12"),
+        (Decimal("1.50"), "1.5"),
+        (Decimal("21613.91"), "21613.91"),
+        (Decimal("0.00"), "0"),
+        (Decimal("100"), "100"),
+    ],
 )
 def test_format_value(value, printed):
     assert format_value(value) == printed
@@ -133,7 +140,7 @@ def test_render_text_pipes_cells_end_with_a_pipe():
     lines = render_text(golden_report(), "pipes").splitlines()
     start = lines.index(SECTIONS[1].heading)
     end = lines.index(SECTIONS[4].heading)
-    table_lines = [line for line in lines[start + 1:end] if line and "、" not in line[:2]]
+    table_lines = [line for line in lines[start + 1 : end] if line and "、" not in line[:2]]
     assert all(line.endswith("|") for line in table_lines)
 
 
@@ -141,7 +148,7 @@ def test_render_text_cells_indents_every_cell_with_a_tab():
     lines = render_text(golden_report(), "cells").splitlines()
     start = lines.index(SECTIONS[2].heading)
     end = lines.index(SECTIONS[3].heading)
-    assert all(line == "" or line.startswith("\t") for line in lines[start + 1:end])
+    assert all(line == "" or line.startswith("\t") for line in lines[start + 1 : end])
 
 
 def test_render_text_markdown_tables_have_a_separator_row():

@@ -67,9 +67,10 @@ def test_random_report_continues_the_previous_year():
     report = random_report(random.Random(3), previous=last)
     assert (report.organization, report.year) == (last.organization, 2024)
     for column in ("natural_person", "total"):
-        assert report[request_key("carried_over", column)] == last[
-            request_key("carried_forward", column)
-        ]
+        assert (
+            report[request_key("carried_over", column)]
+            == last[request_key("carried_forward", column)]
+        )
     in_force = last["active.normative_documents.in_force"]
     issued = report["active.normative_documents.issued"]
     repealed = report["active.normative_documents.repealed"]

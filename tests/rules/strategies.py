@@ -78,16 +78,42 @@ def consistent_pair(draw: st.DrawFn) -> tuple[Report, Report]:
 
 _WORDS = st.sampled_from(
     [
-        "2024年", "二〇二四年", "统计期限自2024年1月1日至2024年12月31日", "收到申请", "未收到申请",
-        "件", "85", "自然人申请3件", "法人或其他组织申请1件", "均已办结", "考核", "评议", "追究",
-        "处理费", "国办函（2020）109号", "国办函〔2020]109号", "《关于<办法>的通知》",
+        "2024年",
+        "二〇二四年",
+        "统计期限自2024年1月1日至2024年12月31日",
+        "收到申请",
+        "未收到申请",
+        "件",
+        "85",
+        "自然人申请3件",
+        "法人或其他组织申请1件",
+        "均已办结",
+        "考核",
+        "评议",
+        "追究",
+        "处理费",
+        "国办函（2020）109号",
+        "国办函〔2020]109号",
+        "《关于<办法>的通知》",
         "收取信息处理费",
-        "元", "。", "，", "\n", "１２", "２０２４年", "13月40日", "9999年", "{", "}", "{expected}",
+        "元",
+        "。",
+        "，",
+        "\n",
+        "１２",
+        "２０２４年",
+        "13月40日",
+        "9999年",
+        "{",
+        "}",
+        "{expected}",
     ]
 )
 TEXT = st.lists(_WORDS | st.text(max_size=5), max_size=30).map("".join)
-VALUE = st.none() | st.integers(min_value=-5, max_value=120) | st.decimals(
-    min_value=-10, max_value=10**7, places=3, allow_nan=False, allow_infinity=False
+VALUE = (
+    st.none()
+    | st.integers(min_value=-5, max_value=120)
+    | st.decimals(min_value=-10, max_value=10**7, places=3, allow_nan=False, allow_infinity=False)
 )
 
 
@@ -98,8 +124,11 @@ def arbitrary_report(draw: st.DrawFn) -> Report:
     from xxgk.model.report import SectionText
 
     report = Report(
-        organization=draw(st.none() | st.sampled_from(["示例县清河镇人民政府", "示例市交通运输局"])
-                          | st.text(max_size=8)),
+        organization=draw(
+            st.none()
+            | st.sampled_from(["示例县清河镇人民政府", "示例市交通运输局"])
+            | st.text(max_size=8)
+        ),
         year=draw(st.none() | st.integers(min_value=1, max_value=9999) | st.just(9998)),
         published=draw(st.none() | st.dates()),
         format=draw(st.sampled_from(["2021", "2019"])),

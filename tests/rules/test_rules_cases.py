@@ -102,10 +102,16 @@ CASES: dict[str, dict[str, list[Case]]] = {
     },
     "requests-balance": {
         "pass": [plain(good)],
-        "fail": [plain(cells({
-            "requests.carried_forward.natural_person": 1,
-            "requests.carried_forward.total": 1,
-        }))],
+        "fail": [
+            plain(
+                cells(
+                    {
+                        "requests.carried_forward.natural_person": 1,
+                        "requests.carried_forward.total": 1,
+                    }
+                )
+            )
+        ],
     },
     "requests-group-subtotal": {
         "pass": [plain(good), plain(cells({"requests.total_handled.natural_person": 7}))],
@@ -119,13 +125,20 @@ CASES: dict[str, dict[str, list[Case]]] = {
         "pass": [
             plain(good),
             plain(cells({"active.rules.issued": None, "active.rules.in_force": None})),
-            plain(lambda: changed(
-                with_cells(good_report(), {
-                    "requests.other_no_fee.total": None,
-                    "requests.other_no_correction.total": None,
-                }),
-                format="2019", year=2020, published=dt.date(2021, 1, 20),
-            )),
+            plain(
+                lambda: changed(
+                    with_cells(
+                        good_report(),
+                        {
+                            "requests.other_no_fee.total": None,
+                            "requests.other_no_correction.total": None,
+                        },
+                    ),
+                    format="2019",
+                    year=2020,
+                    published=dt.date(2021, 1, 20),
+                )
+            ),
         ],
         "fail": [
             plain(cells({"requests.granted.other": None})),
@@ -218,31 +231,37 @@ CASES: dict[str, dict[str, list[Case]]] = {
     "title-missing": {
         "pass": [
             plain(good),
-            plain(lambda: with_text(
-                changed(good_report(), title=None),
-                "preamble",
-                "示例县清河镇人民政府2024年政府信息公开工作年度报告\n本报告根据条例编制。",
-            )),
+            plain(
+                lambda: with_text(
+                    changed(good_report(), title=None),
+                    "preamble",
+                    "示例县清河镇人民政府2024年政府信息公开工作年度报告\n本报告根据条例编制。",
+                )
+            ),
         ],
         "fail": [plain(meta(title=None))],
     },
     "signature-missing": {
         "pass": [
             plain(good),
-            plain(lambda: with_text(
-                changed(good_report(), signature=None),
-                "other",
-                "本年度没有产生信息处理费。\n示例县清河镇人民政府\n2025年1月20日",
-            )),
+            plain(
+                lambda: with_text(
+                    changed(good_report(), signature=None),
+                    "other",
+                    "本年度没有产生信息处理费。\n示例县清河镇人民政府\n2025年1月20日",
+                )
+            ),
         ],
         "fail": [plain(meta(signature=None))],
     },
     "narrative-requests-none": {
         "pass": [
             plain(good),
-            plain(lambda: with_text(
-                with_cells(good_report(), ZERO_REQUESTS), "overview", NONE_RECEIVED
-            )),
+            plain(
+                lambda: with_text(
+                    with_cells(good_report(), ZERO_REQUESTS), "overview", NONE_RECEIVED
+                )
+            ),
             plain(text("overview", "清河镇收到政府信息公开申请3件。全年未收到行政复议申请。")),
         ],
         "fail": [plain(text("overview", NONE_RECEIVED))],
@@ -260,11 +279,13 @@ CASES: dict[str, dict[str, list[Case]]] = {
     "narrative-all-closed": {
         "pass": [
             plain(good),
-            plain(lambda: with_text(
-                with_cells(good_report(), CARRIED_ONE),
-                "overview",
-                "清河镇收到政府信息公开申请4件，1件结转下年度办理。行政复议案件均已办结。",
-            )),
+            plain(
+                lambda: with_text(
+                    with_cells(good_report(), CARRIED_ONE),
+                    "overview",
+                    "清河镇收到政府信息公开申请4件，1件结转下年度办理。行政复议案件均已办结。",
+                )
+            ),
         ],
         "fail": [plain(cells(CARRIED_ONE))],
     },
@@ -276,17 +297,23 @@ CASES: dict[str, dict[str, list[Case]]] = {
         "pass": [
             plain(good),
             plain(text("other", "本年度收取信息处理费200元。")),
-            plain(lambda: with_text(
-                with_cells(good_report(), ZERO_REQUESTS), "other", "本年度没有产生处理费0元。"
-            )),
+            plain(
+                lambda: with_text(
+                    with_cells(good_report(), ZERO_REQUESTS), "other", "本年度没有产生处理费0元。"
+                )
+            ),
         ],
         "fail": [
-            plain(lambda: with_text(
-                with_cells(good_report(), ZERO_REQUESTS), "other", "本年度收取信息处理费200元。"
-            )),
-            plain(lambda: with_text(
-                with_cells(good_report(), UNPAID_ONE), "other", "本年度未发出收费通知。"
-            )),
+            plain(
+                lambda: with_text(
+                    with_cells(good_report(), ZERO_REQUESTS), "other", "本年度收取信息处理费200元。"
+                )
+            ),
+            plain(
+                lambda: with_text(
+                    with_cells(good_report(), UNPAID_ONE), "other", "本年度未发出收费通知。"
+                )
+            ),
         ],
     },
     "accountability-missing": {
@@ -295,9 +322,11 @@ CASES: dict[str, dict[str, list[Case]]] = {
             plain(text("overview", NO_ACCOUNTABILITY), settings={"unit_kind": "department"}),
         ],
         "fail": [
-            plain(lambda: with_text(
-                with_text(good_report(), "overview", NO_ACCOUNTABILITY), "problems", "无。"
-            )),
+            plain(
+                lambda: with_text(
+                    with_text(good_report(), "overview", NO_ACCOUNTABILITY), "problems", "无。"
+                )
+            ),
         ],
     },
     "accountability-partial": {
@@ -336,10 +365,17 @@ CASES: dict[str, dict[str, list[Case]]] = {
     },
     "previous-carried-over": {
         "pass": [with_previous(good, previous_report)],
-        "fail": [with_previous(good, previous_cells({
-            "requests.carried_forward.natural_person": 2,
-            "requests.carried_forward.total": 2,
-        }))],
+        "fail": [
+            with_previous(
+                good,
+                previous_cells(
+                    {
+                        "requests.carried_forward.natural_person": 2,
+                        "requests.carried_forward.total": 2,
+                    }
+                ),
+            )
+        ],
     },
     "previous-in-force": {
         "pass": [with_previous(good, previous_report)],

@@ -27,8 +27,14 @@ RELATION_TAG = "#relation"
 EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "000": (
         {"accountability-partial"},
-        {"accountability-missing", "published-late", "title-missing", "signature-missing",
-         "citation-number-format", "fee-statement-missing"},
+        {
+            "accountability-missing",
+            "published-late",
+            "title-missing",
+            "signature-missing",
+            "citation-number-format",
+            "fee-statement-missing",
+        },
     ),
     "001": (
         {"signature-missing", "citation-number-format", "published-missing"},
@@ -40,8 +46,15 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     ),
     "003": (
         {"published-missing", "signature-missing"},
-        {"narrative-requests-count", "narrative-requests-none", "narrative-all-closed",
-         "accountability-missing", "accountability-partial", "fees-implausible", "title-missing"},
+        {
+            "narrative-requests-count",
+            "narrative-requests-none",
+            "narrative-all-closed",
+            "accountability-missing",
+            "accountability-partial",
+            "fees-implausible",
+            "title-missing",
+        },
     ),
     "004": (
         {"published-late", "title-missing", "accountability-missing", "citation-number-format"},
@@ -99,9 +112,7 @@ def test_rules_seed_004_on_time_under_a_later_local_deadline() -> None:
 
 def test_rules_seed_003_prefecture_office_deadline_is_march() -> None:
     path = next(p for p in _seeds() if _id(p) == "003")
-    missing = next(
-        f for f in validate(seed_report(path)).findings if f.code == "published-missing"
-    )
+    missing = next(f for f in validate(seed_report(path)).findings if f.code == "published-missing")
     assert "2025年3月31日" in missing.message
 
 

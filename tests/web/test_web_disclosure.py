@@ -129,8 +129,14 @@ def test_web_disclosure_new_item_form_reports_errors_per_field(as_user):
         files=[("attachments", ("病毒.exe", b"MZ", "application/octet-stream"))],
     )
     assert r.status_code == 422
-    for name in ("title", "category", "withheld_reason", "doc_number", "document_date",
-                 "attachments"):
+    for name in (
+        "title",
+        "category",
+        "withheld_reason",
+        "doc_number",
+        "document_date",
+        "attachments",
+    ):
         assert f'id="err-{name}"' in r.text, name
     assert "不能晚于今天" in r.text
     assert "《条例》第十四条至第十六条" in r.text
@@ -233,9 +239,7 @@ def test_web_disclosure_withdraw_and_repeal(as_user, client):
     gone = client.get(f"/public/catalogue/items/{target['id']}")
     assert gone.status_code == 410
     assert "已撤回" in gone.text
-    doc = next(
-        r for r in published.values() if r["doc_kind"] and not r["repealed_on"]
-    )
+    doc = next(r for r in published.values() if r["doc_kind"] and not r["repealed_on"])
     day = dt.date.today().isoformat()
     r = _act(leader, doc["id"], "repeal", on=day)
     assert f"已登记“{doc['title']}”于{day}废止" in r.text
@@ -253,11 +257,15 @@ def test_web_disclosure_catalogue_editor(as_user):
         data = {"csrf_token": token(admin, page), "unit": str(qinghe["id"]), **fields}
         return admin.post("/disclosure/catalogue", data=data, follow_redirects=True)
 
-    planning = [c for c in admin.get(f"/api/v1/disclosure/catalogue?unit_id={qinghe['id']}")
-                .json() if c["name"] == "规划计划"][0]
-    assert "已添加栏目“规划计划 / 乡村振兴”" in change(
-        op="add", name="乡村振兴", parent=str(planning["id"])
-    ).text
+    planning = [
+        c
+        for c in admin.get(f"/api/v1/disclosure/catalogue?unit_id={qinghe['id']}").json()
+        if c["name"] == "规划计划"
+    ][0]
+    assert (
+        "已添加栏目“规划计划 / 乡村振兴”"
+        in change(op="add", name="乡村振兴", parent=str(planning["id"])).text
+    )
     cats = admin.get(f"/api/v1/disclosure/catalogue?unit_id={qinghe['id']}").json()
     new = next(c for c in cats if c["name"] == "乡村振兴")
     r = change(op="rename", node=str(new["id"]), name="乡村振兴战略")
@@ -274,8 +282,12 @@ def test_web_disclosure_catalogue_editor(as_user):
     assert "改名" not in clerk.get("/disclosure/catalogue").text.split("<tbody>")[1]
     r = clerk.post(
         "/disclosure/catalogue",
-        data={"csrf_token": token(clerk, "/disclosure/catalogue"), "unit": str(qinghe["id"]),
-              "op": "add", "name": "越权栏目"},
+        data={
+            "csrf_token": token(clerk, "/disclosure/catalogue"),
+            "unit": str(qinghe["id"]),
+            "op": "add",
+            "name": "越权栏目",
+        },
         follow_redirects=True,
     )
     assert "无权执行此操作" in r.text
@@ -286,7 +298,8 @@ def test_web_disclosure_compiled_report_counts_the_years_items(as_user):
     page = c.get(f"/compile?year={dt.date.today().year}").text
     published = len(_items(c, state="published")) + len(_items(c, state="withdrawn"))
     repealed_last_year = sum(
-        1 for r in _items(c, state="published").values()
+        1
+        for r in _items(c, state="published").values()
         if r["published_on"] and r["published_on"] < f"{dt.date.today().year}"
     )
     assert f"本单位主动公开政府信息{published - repealed_last_year}条" in page
@@ -305,7 +318,8 @@ def test_web_disclosure_waiting_list_and_attachments_stay_in_scope(as_user, clie
     leader = as_user("qinghe-leader")
     assert {r["state"] for r in _items(leader, mine="true").values()} == {"leader_approval"}
     with_file = next(
-        r for r in _items(clerk, state="published").values()
+        r
+        for r in _items(clerk, state="published").values()
         if clerk.get(f"/api/v1/disclosure/items/{r['id']}").json()["attachments"]
     )
     detail = clerk.get(f"/api/v1/disclosure/items/{with_file['id']}").json()
@@ -336,12 +350,19 @@ def test_web_disclosure_a_wrong_attachment_can_be_taken_off_a_draft(as_user):
     wrong = next(a["id"] for a in detail["attachments"] if a["filename"] == "错传.txt")
     form = clerk.get(f"/disclosure/items/{item_id}/edit").text
     assert f'name="remove_attachments" value="{wrong}"' in form
-    data = {**FORM, "category": cat, "channels": ["website"], "remove_attachments": [str(wrong)],
-            "csrf_token": token(clerk, f"/disclosure/items/{item_id}/edit")}
+    data = {
+        **FORM,
+        "category": cat,
+        "channels": ["website"],
+        "remove_attachments": [str(wrong)],
+        "csrf_token": token(clerk, f"/disclosure/items/{item_id}/edit"),
+    }
     r = clerk.post(f"/disclosure/items/{item_id}/edit", data=data, follow_redirects=False)
     assert r.status_code == 303
-    names = [a["filename"] for a in clerk.get(f"/api/v1/disclosure/items/{item_id}").json()[
-        "attachments"]]
+    names = [
+        a["filename"]
+        for a in clerk.get(f"/api/v1/disclosure/items/{item_id}").json()["attachments"]
+    ]
     assert names == ["正确.txt"]
     assert clerk.get(f"/disclosure/items/{item_id}/attachments/{wrong}").status_code == 404
     page = clerk.get(f"/disclosure/items/{item_id}").text

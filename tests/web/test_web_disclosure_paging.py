@@ -19,8 +19,12 @@ def test_web_disclosure_list_comes_in_pages(as_user):
     for n in range(60):
         r = c.post(
             "/api/v1/disclosure/items",
-            json={"unit_id": unit_id, "title": f"分页测试信息{n:02d}", "category_id": category,
-                  "body": "正文"},
+            json={
+                "unit_id": unit_id,
+                "title": f"分页测试信息{n:02d}",
+                "category_id": category,
+                "body": "正文",
+            },
             headers={"X-CSRF-Token": me["csrf_token"]},
         )
         assert r.status_code == 201, r.text
@@ -42,7 +46,6 @@ def test_web_disclosure_list_comes_in_pages(as_user):
     # a page past the end shows the last page; junk is the first page
     assert "第2/2页" in c.get("/disclosure", params={"page": "99"}).text
     assert "第1/2页" in c.get("/disclosure", params={"page": "x"}).text
-
 
     # a filter keeps its place in the pager links
     filtered = c.get("/disclosure", params={"q": "分页测试"}).text

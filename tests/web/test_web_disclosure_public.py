@@ -17,8 +17,15 @@ def _all_items(as_user) -> list[dict]:
 def test_web_public_catalogue_hides_drafts_and_withdrawn_items(as_user, client):
     items = _all_items(as_user)
     states = {i["state"] for i in items}
-    assert states >= {"draft", "dept_review", "secrecy_review", "leader_approval", "published",
-                      "withdrawn", "recorded"}
+    assert states >= {
+        "draft",
+        "dept_review",
+        "secrecy_review",
+        "leader_approval",
+        "published",
+        "withdrawn",
+        "recorded",
+    }
     qinghe = next(i["unit_id"] for i in items if "清河镇" in i["unit"])
     unit_page = client.get(f"/public/catalogue/units/{qinghe}").text
     index = client.get("/public/catalogue").text

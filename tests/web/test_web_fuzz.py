@@ -92,8 +92,7 @@ def test_web_fuzz_event_form_never_fails_on_the_server(as_user_once, body):
 def test_web_digit_like_query_values_fall_back_instead_of_failing(as_user):
     """Characters str.isdigit accepts but int() refuses (superscripts) are no number."""
     clerk = as_user("qinghe-clerk")
-    for path in ("/register?page=²", "/register?year=²", "/compile?year=²",
-                 "/disclosure?page=²"):
+    for path in ("/register?page=²", "/register?year=²", "/compile?year=²", "/disclosure?page=²"):
         assert clerk.get(path).status_code == 200, path
     supervisor = as_user("county-supervisor")
     assert supervisor.get("/overview?min_n=²").status_code == 200

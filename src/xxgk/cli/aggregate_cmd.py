@@ -72,6 +72,7 @@ def _write_rendered(report, fmt: str, path: Path) -> None:  # type: ignore[no-un
         path.write_bytes(data)
     except OSError as exc:
         raise InputError(
-            f"无法写入输出文件（{exc.strerror or exc}）", f"cannot write output: {exc}",
+            f"无法写入输出文件（{exc.strerror or exc}）",
+            f"cannot write output: {exc}",
             path=str(path),
         ) from exc

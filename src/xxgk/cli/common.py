@@ -66,7 +66,8 @@ def write_output(text: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise XxgkError(
-            f"无法写入输出文件（{exc.strerror or exc}）", f"cannot write output: {exc}",
+            f"无法写入输出文件（{exc.strerror or exc}）",
+            f"cannot write output: {exc}",
             path=str(output),
         ) from exc
 

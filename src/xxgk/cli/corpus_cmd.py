@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 corpus_app = typer.Typer(
-    name="corpus", help="报告库：批量入库、版本、统计、雷同检测、开放数据导出与图表。",
+    name="corpus",
+    help="报告库：批量入库、版本、统计、雷同检测、开放数据导出与图表。",
     no_args_is_help=True,
 )
 app.add_typer(corpus_app, name="corpus")
@@ -171,8 +172,10 @@ def versions_command(
         before = None
         for row in stored:
             mark = "（当前）" if row.current else ""
-            typer.echo(f"第{row.version}版{mark}  入库{row.ingested_at:%Y-%m-%d %H:%M}  "
-                       f"{row.source}  sha256:{row.source_hash[:12]}")
+            typer.echo(
+                f"第{row.version}版{mark}  入库{row.ingested_at:%Y-%m-%d %H:%M}  "
+                f"{row.source}  sha256:{row.source_hash[:12]}"
+            )
             if before is not None:
                 old = cells_dict(before.cells)
                 for key, value in cells_dict(row.cells).items():
@@ -193,8 +196,10 @@ def findings_command(year: YearOption = None, db: DbOption = None) -> None:
     with _session(db) as session:
         found = cross_year_findings(session, year)
         for report, finding in found:
-            typer.echo(f"{report.organization}\t{report.year}\t{finding.severity}\t"
-                       f"{finding.code}\t{finding.message}")
+            typer.echo(
+                f"{report.organization}\t{report.year}\t{finding.severity}\t"
+                f"{finding.code}\t{finding.message}"
+            )
     typer.echo(f"共{len(found)}项跨年度发现。")
 
 

@@ -18,9 +18,7 @@ if TYPE_CHECKING:
     from xxgk.db.models import User
 
 DbOption = Annotated[str | None, typer.Option("--db", help="数据库URL或SQLite文件路径")]
-UserOption = Annotated[
-    str, typer.Option("--as", envvar="XXGK_USER", help="以哪个用户身份操作")
-]
+UserOption = Annotated[str, typer.Option("--as", envvar="XXGK_USER", help="以哪个用户身份操作")]
 
 
 @contextmanager

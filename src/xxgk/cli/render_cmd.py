@@ -38,19 +38,32 @@ def _write(data: bytes, output: Path) -> None:
     try:
         output.write_bytes(data)
     except OSError as exc:
-        raise XxgkError(f"无法写入输出文件（{exc.strerror or exc}）",
-                        f"cannot write output: {exc}", path=str(output)) from exc
+        raise XxgkError(
+            f"无法写入输出文件（{exc.strerror or exc}）",
+            f"cannot write output: {exc}",
+            path=str(output),
+        ) from exc
 
 
 @app.command("render")
 def render_command(
-    report_path: Annotated[Path, typer.Argument(
-        metavar="REPORT", help="规范 JSON 文件，或 xxgk 能解析的任何报告文件。")],
+    report_path: Annotated[
+        Path,
+        typer.Argument(metavar="REPORT", help="规范 JSON 文件，或 xxgk 能解析的任何报告文件。"),
+    ],
     to: Annotated[RenderFormat, typer.Option("--to", "-t", help="输出格式。")] = RenderFormat.docx,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", metavar="OUT", help="写入此文件；省略时文本格式写到标准输出。")] = None,
-    check: Annotated[bool, typer.Option(
-        "--check", help="HTML：先校验，再把检查发现标在相关单元格上（悬停显示说明）。")] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="OUT", help="写入此文件；省略时文本格式写到标准输出。"
+        ),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="HTML：先校验，再把检查发现标在相关单元格上（悬停显示说明）。"
+        ),
+    ] = False,
 ) -> None:
     """按国办公开办函〔2021〕30号的格式输出年度报告：Word、网页、Excel、PDF、Markdown 或文本。
 

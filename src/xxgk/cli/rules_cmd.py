@@ -83,9 +83,11 @@ def catalogue_markdown(kinds: list[FindingKind]) -> str:
 def _details(kind: FindingKind) -> list[str]:
     lines = [kind.description] if kind.description else []
     extra = "  ".join(
-        part for part in (
+        part
+        for part in (
             f"标签：{' '.join(kind.tags)}" if kind.tags else "",
             f"依据：{kind.basis}" if kind.basis else "",
-        ) if part
+        )
+        if part
     )
     return lines + ([extra] if extra else [])

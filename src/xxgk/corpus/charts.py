@@ -15,9 +15,17 @@ from xxgk.corpus.stats import OUTCOME_GROUPS, RATES, Figures, rank
 from xxgk.errors import RenderError
 
 CJK_FONTS = (
-    "Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "Source Han Sans CN",
-    "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Droid Sans Fallback", "AR PL UMing CN",
-    "SimHei", "Microsoft YaHei", "Noto Sans CJK JP",
+    "Noto Sans CJK SC",
+    "Noto Serif CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Droid Sans Fallback",
+    "AR PL UMing CN",
+    "SimHei",
+    "Microsoft YaHei",
+    "Noto Sans CJK JP",
 )
 KINDS = ("trend", "mix", "ranking")
 
@@ -92,8 +100,13 @@ def mix_chart(years: Sequence[Figures], fmt: str = "png", *, title: str = "") ->
 
 
 def ranking_chart(
-    rows: Sequence[Figures], key: str = "granted", fmt: str = "png", *,
-    min_n: int = 30, top: int = 20, title: str = "",
+    rows: Sequence[Figures],
+    key: str = "granted",
+    fmt: str = "png",
+    *,
+    min_n: int = 30,
+    top: int = 20,
+    title: str = "",
 ) -> bytes:
     """Horizontal bars of a rate by unit, ranked only where at least ``min_n`` cases exist."""
     plt = _pyplot()

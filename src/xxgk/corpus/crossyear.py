@@ -62,9 +62,14 @@ def cross_year_in_memory(
 def _row_report(row: Mapping[str, Any]) -> Report:
     """The report of a batch row without provenance (built for the cross-year rules only)."""
     return report_from_row(
-        organization=row["organization"], year=row["year"], published=row["published"],
-        format=row["format"], source=row["source"], cells=row["cells"],
-        sections=row["sections"], extra={},
+        organization=row["organization"],
+        year=row["year"],
+        published=row["published"],
+        format=row["format"],
+        source=row["source"],
+        cells=row["cells"],
+        sections=row["sections"],
+        extra={},
     )
 
 
@@ -81,8 +86,14 @@ def _load_light(session: Session, ids: list[int]) -> dict[int, Report]:
     if not ids:
         return {}
     query = select(
-        StoredReport.id, StoredReport.organization, StoredReport.year, StoredReport.published,
-        StoredReport.format, StoredReport.source, StoredReport.cells, StoredReport.sections,
+        StoredReport.id,
+        StoredReport.organization,
+        StoredReport.year,
+        StoredReport.published,
+        StoredReport.format,
+        StoredReport.source,
+        StoredReport.cells,
+        StoredReport.sections,
     ).where(StoredReport.id.in_(ids))
     return {r.id: _row_report(r._mapping) for r in session.execute(query)}
 
@@ -150,7 +161,9 @@ def _cross_year(session: Session, stored: StoredReport) -> None:
     report = stored_report(stored)
     settings = _settings(session, stored)
     found = validate(
-        report, previous=stored_report(previous), settings=settings,
+        report,
+        previous=stored_report(previous),
+        settings=settings,
         select=CROSS_YEAR_SELECT,
     ).findings
     rows = [{**finding_row(f, cross_year=True), "report_id": stored.id} for f in found]

@@ -29,16 +29,38 @@ from xxgk.model.cells import CELL_BY_KEY, CELL_KEYS
 
 FORMATS = ("csv", "xlsx", "parquet", "jsonl")
 META = (
-    "report_id", "unit_code", "unit", "organization", "year", "version", "published",
-    "format", "source", "source_hash", "errors", "warnings", "late",
+    "report_id",
+    "unit_code",
+    "unit",
+    "organization",
+    "year",
+    "version",
+    "published",
+    "format",
+    "source",
+    "source_hash",
+    "errors",
+    "warnings",
+    "late",
 )
 LONG = ("report_id", "unit", "year", "key", "value", "source", "place")
 FINDINGS = (
-    "report_id", "unit", "year", "code", "severity", "cross_year", "message", "cells",
-    "expected", "actual", "place",
+    "report_id",
+    "unit",
+    "year",
+    "code",
+    "severity",
+    "cross_year",
+    "message",
+    "cells",
+    "expected",
+    "actual",
+    "place",
 )
 TABLES: dict[str, tuple[str, ...]] = {
-    "reports": META + CELL_KEYS, "cells": LONG, "findings": FINDINGS,
+    "reports": META + CELL_KEYS,
+    "cells": LONG,
+    "findings": FINDINGS,
 }
 XLSX_MAX_ROWS = 1_048_575
 Rows = Iterator[dict[str, Any]]
@@ -61,12 +83,19 @@ def report_rows(session: Session, year: int | None = None) -> Rows:
     for stored in _reports(session, year):
         code, name = units.get(stored.unit_id, ("", ""))
         row = {
-            "report_id": stored.id, "unit_code": code, "unit": name,
-            "organization": stored.organization, "year": stored.year,
+            "report_id": stored.id,
+            "unit_code": code,
+            "unit": name,
+            "organization": stored.organization,
+            "year": stored.year,
             "version": stored.version,
             "published": stored.published.isoformat() if stored.published else None,
-            "format": stored.format, "source": stored.source, "source_hash": stored.source_hash,
-            "errors": stored.errors, "warnings": stored.warnings, "late": stored.late,
+            "format": stored.format,
+            "source": stored.source,
+            "source_hash": stored.source_hash,
+            "errors": stored.errors,
+            "warnings": stored.warnings,
+            "late": stored.late,
         }
         row.update(cells_from_json(stored.cells))
         yield row
@@ -82,8 +111,12 @@ def cell_rows(session: Session, year: int | None = None) -> Rows:
         for key in CELL_KEYS:
             place = provenance.get(key)
             yield {
-                "report_id": stored.id, "unit": unit, "year": stored.year, "key": key,
-                "value": values[key], "source": stored.source,
+                "report_id": stored.id,
+                "unit": unit,
+                "year": stored.year,
+                "key": key,
+                "value": values[key],
+                "source": stored.source,
                 "place": Location.from_dict(place).describe() if place else "",
             }
 
@@ -92,8 +125,13 @@ def finding_rows(session: Session, year: int | None = None) -> Rows:
     """Yield one row per finding of the current reports."""
     units = _units(session)
     query = (
-        select(StoredReport.id, StoredReport.unit_id, StoredReport.organization,
-               StoredReport.year, StoredFinding)
+        select(
+            StoredReport.id,
+            StoredReport.unit_id,
+            StoredReport.organization,
+            StoredReport.year,
+            StoredFinding,
+        )
         .join(StoredFinding, StoredFinding.report_id == StoredReport.id)
         .where(StoredReport.current)
     )
@@ -102,16 +140,24 @@ def finding_rows(session: Session, year: int | None = None) -> Rows:
     query = query.order_by(StoredReport.id, StoredFinding.id).execution_options(yield_per=1000)
     for rid, unit_id, organization, report_year, finding in session.execute(query):
         yield {
-            "report_id": rid, "unit": units.get(unit_id, ("", organization))[1] or organization,
-            "year": report_year, "code": finding.code, "severity": finding.severity,
-            "cross_year": finding.cross_year, "message": finding.message,
-            "cells": ";".join(finding.cells), "expected": finding.expected,
-            "actual": finding.actual, "place": finding.place,
+            "report_id": rid,
+            "unit": units.get(unit_id, ("", organization))[1] or organization,
+            "year": report_year,
+            "code": finding.code,
+            "severity": finding.severity,
+            "cross_year": finding.cross_year,
+            "message": finding.message,
+            "cells": ";".join(finding.cells),
+            "expected": finding.expected,
+            "actual": finding.actual,
+            "place": finding.place,
         }
 
 
 SOURCES: dict[str, Callable[[Session, int | None], Rows]] = {
-    "reports": report_rows, "cells": cell_rows, "findings": finding_rows,
+    "reports": report_rows,
+    "cells": cell_rows,
+    "findings": finding_rows,
 }
 
 

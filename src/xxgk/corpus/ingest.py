@@ -95,8 +95,9 @@ def ingest_paths(
         for items in chunks:
             todo = _new_items(engine, items, summary, taken)
             split = max(1, len(todo) // (workers * 2) + 1)
-            submitted = [pool.submit(prepare_many, todo[i : i + split])
-                         for i in range(0, len(todo), split)]
+            submitted = [
+                pool.submit(prepare_many, todo[i : i + split]) for i in range(0, len(todo), split)
+            ]
             _drain(engine, pending, summary)
             _tick(progress, pending_size)
             pending, pending_size = submitted, len(items)

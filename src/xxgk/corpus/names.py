@@ -28,7 +28,7 @@ def name_key(name: str | None) -> str:
     text = _BRACKETS.sub("", text)
     for prefix in _PREFIXES:
         if text.startswith(prefix) and len(text) > len(prefix) + 1:
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
     for suffix in _SUFFIXES:
         if text.endswith(suffix) and len(text) > len(suffix):
             return text[: -len(suffix)]
@@ -73,7 +73,8 @@ class UnitMatcher:
         if len(key) < self._min_len:
             return Match(None)
         found = [
-            ids for other, ids in self._by_key.items()
+            ids
+            for other, ids in self._by_key.items()
             if other.endswith(key) or (key.endswith(other) and len(other) > self._min_len)
         ]
         ids = [i for group in found for i in group]

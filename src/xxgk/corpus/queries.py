@@ -140,11 +140,13 @@ def rematch(session: Session) -> int:
             continue  # the unit already has a report for the year: a person must decide
         session.execute(
             update(StoredReport)
-            .where((StoredReport.name_key == stored.name_key) & StoredReport.unit_id.is_(None)
-                   & (StoredReport.year == stored.year))
+            .where(
+                (StoredReport.name_key == stored.name_key)
+                & StoredReport.unit_id.is_(None)
+                & (StoredReport.year == stored.year)
+            )
             .values(unit_id=found.unit_id)
         )
         matched.append(stored.id)
     refresh_cross_year(session, matched)
     return len(matched)
-

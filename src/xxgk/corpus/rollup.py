@@ -102,6 +102,7 @@ def overview_text(result: RollUp) -> str:
     if result.own is not None:
         lines.append(
             f"本级报告与汇总数不一致的单元格{len(result.differences)}个。"
-            if result.differences else "本级报告与汇总数一致。"
+            if result.differences
+            else "本级报告与汇总数一致。"
         )
     return "\n".join(lines)

@@ -71,7 +71,8 @@ class SimilarPair:
 def clean_section(text: str) -> str:
     """The section without the fee sentence and table lines (text every report may share)."""
     kept = [
-        s for s in tx.sentences(tx.normalize(text))
+        s
+        for s in tx.sentences(tx.normalize(text))
         if not _FEE.search(s) and not _TABLE_LINE.match(s)
     ]
     return "".join(kept)
@@ -100,8 +101,14 @@ def similar_sections(
     kept: dict[str, dict[int, tuple[LeanMinHash, Key | None, Side]]] = {key: {} for key in SECTIONS}
     pairs: list[SimilarPair] = []
     query = (
-        select(StoredReport.id, StoredReport.unit_id, StoredReport.organization,
-               StoredReport.name_key, StoredReport.source, StoredReport.sections)
+        select(
+            StoredReport.id,
+            StoredReport.unit_id,
+            StoredReport.organization,
+            StoredReport.name_key,
+            StoredReport.source,
+            StoredReport.sections,
+        )
         .where(StoredReport.current & (StoredReport.year == year))
         .order_by(StoredReport.id)
         .execution_options(yield_per=500)

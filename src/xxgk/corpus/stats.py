@@ -28,10 +28,12 @@ OUTCOME_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "partial": ("部分公开率", ("partially_granted",)),
     "denied": ("不予公开率", tuple(r.key for r in OUTCOME_ROWS if r.key.startswith("denied_"))),
     "unavailable": (
-        "无法提供率", tuple(r.key for r in OUTCOME_ROWS if r.key.startswith("unavailable_"))
+        "无法提供率",
+        tuple(r.key for r in OUTCOME_ROWS if r.key.startswith("unavailable_")),
     ),
     "not_processed": (
-        "不予处理率", tuple(r.key for r in OUTCOME_ROWS if r.key.startswith("not_processed_"))
+        "不予处理率",
+        tuple(r.key for r in OUTCOME_ROWS if r.key.startswith("not_processed_")),
     ),
     "other": ("其他处理率", tuple(r.key for r in OUTCOME_ROWS if r.key.startswith("other_"))),
 }

@@ -37,8 +37,10 @@ def summary_lines(summary: IngestSummary) -> list[str]:
         lines.append("未匹配到单位的报告（已入库，请在单位表中补充或核对名称）：")
         for item in summary.unmatched[:MAX_LISTED]:
             hint = f"  可能是：{'、'.join(item.candidates)}" if item.candidates else ""
-            lines.append(f"  {item.organization or '（未识别报告主体）'} {item.year or '?'}年度  "
-                         f"{item.path}{hint}")
+            lines.append(
+                f"  {item.organization or '（未识别报告主体）'} {item.year or '?'}年度  "
+                f"{item.path}{hint}"
+            )
     if summary.failed:
         lines.append("无法读取的文件：")
         lines += [f"  {line}" for line in summary.failed[:MAX_LISTED]]
@@ -54,8 +56,15 @@ STAT_COLUMNS = ("单位", "年度", "报告数", *COUNTS.values(), *RATES.values
 def stat_cells(row: Figures) -> list[str]:
     counts = [str(row.counts[k]) for k in COUNTS]
     rates = [row.rate(k).text() for k in RATES]
-    return [row.label, str(row.year or ""), str(row.reports), *counts, *rates,
-            str(row.late), str(row.with_errors)]
+    return [
+        row.label,
+        str(row.year or ""),
+        str(row.reports),
+        *counts,
+        *rates,
+        str(row.late),
+        str(row.with_errors),
+    ]
 
 
 def stats_text(rows: Sequence[Figures], rank_key: str | None, min_n: int) -> str:

@@ -90,7 +90,10 @@ def _current_index(session: Session, rows: list[dict[str, Any]]) -> dict[Key, tu
     if not who:
         return {}
     query = select(
-        StoredReport.id, StoredReport.unit_id, StoredReport.name_key, StoredReport.year,
+        StoredReport.id,
+        StoredReport.unit_id,
+        StoredReport.name_key,
+        StoredReport.year,
         StoredReport.version,
     ).where(StoredReport.current & or_(*who))
     index = {}

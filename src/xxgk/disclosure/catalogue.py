@@ -164,8 +164,9 @@ def move_category(
     _checked_name(session, unit, node.name, parent, exclude=node)
     siblings = _siblings(session, unit, parent)
     position = max((s.position for s in siblings if s.id != node.id), default=-1) + 1
-    _change(session, actor, node, "move", parent_id=parent.id if parent else None,
-            position=position)
+    _change(
+        session, actor, node, "move", parent_id=parent.id if parent else None, position=position
+    )
     node.parent = parent
 
 

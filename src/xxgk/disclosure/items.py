@@ -43,8 +43,15 @@ ATTACHMENT_TYPES = {
     ".zip": "application/zip",
 }
 EDITABLE = (
-    "title", "body", "category", "doc_kind", "doc_number", "document_date", "channels",
-    "attribute", "withheld_reason",
+    "title",
+    "body",
+    "category",
+    "doc_kind",
+    "doc_number",
+    "document_date",
+    "channels",
+    "attribute",
+    "withheld_reason",
 )
 
 
@@ -100,8 +107,13 @@ def update_item(session: Session, actor: User, item: Item, **changes: Any) -> It
     _apply(item, unit, **{**{f: getattr(item, f) for f in EDITABLE}, **changes})
     item.updated_at = utcnow()
     audit.record(
-        session=session, actor=actor, action="update", entity="disclosure_item",
-        entity_id=item.id, before=before, after=item.snapshot(),
+        session=session,
+        actor=actor,
+        action="update",
+        entity="disclosure_item",
+        entity_id=item.id,
+        before=before,
+        after=item.snapshot(),
     )
     add_step(session, item, actor, "update", State.DRAFT, State.DRAFT)
     return item
@@ -151,9 +163,7 @@ def attachment_name(filename: str) -> tuple[str, str]:
     return name, ATTACHMENT_TYPES[suffix]
 
 
-def remove_attachment(
-    session: Session, actor: User, item: Item, attachment: Attachment
-) -> None:
+def remove_attachment(session: Session, actor: User, item: Item, attachment: Attachment) -> None:
     """Take a file off a draft (a wrong upload); the audit log keeps its name and checksum."""
     unit = session.get(Unit, item.unit_id)
     require(actor, WRITERS, unit)
@@ -163,13 +173,22 @@ def remove_attachment(
             f"item {item.id} is no longer a draft, or the attachment is not its own",
         )
     audit.record(
-        session=session, actor=actor, action="delete", entity="disclosure_attachment",
-        entity_id=attachment.id, before=attachment.snapshot(),
+        session=session,
+        actor=actor,
+        action="delete",
+        entity="disclosure_attachment",
+        entity_id=attachment.id,
+        before=attachment.snapshot(),
     )
     item.attachments.remove(attachment)
     session.delete(attachment)
     add_step(
-        session, item, actor, "update", State.DRAFT, State.DRAFT,
+        session,
+        item,
+        actor,
+        "update",
+        State.DRAFT,
+        State.DRAFT,
         f"删除附件“{attachment.filename}”",
     )
 

@@ -35,9 +35,7 @@ class CatalogueNode(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    parent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("catalogue_nodes.id"), nullable=True
-    )
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("catalogue_nodes.id"), nullable=True)
     name: Mapped[str] = mapped_column(String(100))
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -102,9 +100,20 @@ class Item(Base):
     def snapshot(self) -> dict[str, Any]:
         """Return the audited fields as plain data (the body by its length, not its text)."""
         fields = (
-            "unit_id", "category_id", "title", "doc_kind", "doc_number", "document_date",
-            "repealed_on", "channels", "attribute", "withheld_reason", "state", "author_id",
-            "published_on", "withdrawn_on",
+            "unit_id",
+            "category_id",
+            "title",
+            "doc_kind",
+            "doc_number",
+            "document_date",
+            "repealed_on",
+            "channels",
+            "attribute",
+            "withheld_reason",
+            "state",
+            "author_id",
+            "published_on",
+            "withdrawn_on",
         )
         data = {f: getattr(self, f) for f in fields}
         data["body_length"] = len(self.body or "")

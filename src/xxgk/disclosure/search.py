@@ -150,9 +150,7 @@ def _postgres_ranked(terms: list[list[str]]):  # type: ignore[no-untyped-def]
             words[-1] += ":*"
         phrases.append("(" + " <-> ".join(words) + ")")
     query = func.to_tsquery("simple", " & ".join(phrases))
-    document = func.to_tsvector(
-        "simple", SearchEntry.title_tokens + " " + SearchEntry.body_tokens
-    )
+    document = func.to_tsvector("simple", SearchEntry.title_tokens + " " + SearchEntry.body_tokens)
     title = func.setweight(
         func.to_tsvector("simple", SearchEntry.title_tokens), literal_column("'A'")
     )

@@ -179,12 +179,22 @@ def repeal(session: Session, actor: User, item: Item, repealed_on: dt.date) -> I
         doc_before = document.snapshot()
         document.repealed_on = repealed_on
         audit.record(
-            session=session, actor=actor, action="update", entity="document",
-            entity_id=document.id, before=doc_before, after=document.snapshot(),
+            session=session,
+            actor=actor,
+            action="update",
+            entity="document",
+            entity_id=document.id,
+            before=doc_before,
+            after=document.snapshot(),
         )
     audit.record(
-        session=session, actor=actor, action="repeal", entity="disclosure_item",
-        entity_id=item.id, before=before, after=item.snapshot(),
+        session=session,
+        actor=actor,
+        action="repeal",
+        entity="disclosure_item",
+        entity_id=item.id,
+        before=before,
+        after=item.snapshot(),
     )
     add_step(session, item, actor, "repeal", item.status, item.status, f"废止日期{repealed_on}")
     return item
@@ -233,8 +243,14 @@ def _advance(session: Session, actor: User, item: Item, move: Transition, reason
     item.updated_at = utcnow()
     action = "publish" if move.target is State.PUBLISHED else move.action
     audit.record(
-        session=session, actor=actor, action=action, entity="disclosure_item",
-        entity_id=item.id, before=before, after=item.snapshot(), reason=reason,
+        session=session,
+        actor=actor,
+        action=action,
+        entity="disclosure_item",
+        entity_id=item.id,
+        before=before,
+        after=item.snapshot(),
+        reason=reason,
     )
     add_step(session, item, actor, move.action, move.source, move.target, reason)
     return item

@@ -43,11 +43,17 @@ EXAMPLES: tuple[Example, ...] = (
     Example("county-government-2024.txt", f"{COUNTY}人民政府", "tabs", 11),
     Example("qinghe-town-2023.txt", f"{COUNTY}清河镇人民政府", "cells", 21, year=2023),
     Example(
-        "qinghe-town-2024.txt", f"{COUNTY}清河镇人民政府", "pipes", 22,
+        "qinghe-town-2024.txt",
+        f"{COUNTY}清河镇人民政府",
+        "pipes",
+        22,
         previous="qinghe-town-2023.txt",
     ),
     Example(
-        "shiqiao-township-2024.gb18030.txt", f"{COUNTY}石桥乡人民政府", "cells", 31,
+        "shiqiao-township-2024.gb18030.txt",
+        f"{COUNTY}石桥乡人民政府",
+        "cells",
+        31,
         encoding="gb18030",
     ),
     Example("transport-bureau-2024.md", f"{COUNTY}交通运输局", "markdown", 41),
@@ -90,8 +96,7 @@ def build_examples() -> dict[str, bytes]:
     """Return the bytes of every example file by name."""
     reports = build_reports()
     return {
-        e.filename: render_text(reports[e.filename], e.layout).encode(e.encoding)
-        for e in EXAMPLES
+        e.filename: render_text(reports[e.filename], e.layout).encode(e.encoding) for e in EXAMPLES
     }
 
 

@@ -94,8 +94,9 @@ class Report:
             "active": _active_to_dict(self.values),
             "requests": {r.key: self.row("requests", r.key) for r in REQUEST_ROWS},
             "review_litigation": {
-                g.key: {c.key: self.values[f"review_litigation.{g.key}.{c.key}"]
-                        for c in REVIEW_COLUMNS}
+                g.key: {
+                    c.key: self.values[f"review_litigation.{g.key}.{c.key}"] for c in REVIEW_COLUMNS
+                }
                 for g in REVIEW_GROUPS
             },
         }

@@ -77,8 +77,13 @@ def clear_caches() -> None:
     interpret_module = sys.modules["xxgk.parse.interpret"]  # the name is the function here
 
     for cache in (
-        text._LAYOUTS, text._PLACED, text._CELLS, tokens._PLANS, matching._EXACT,
-        interpret_module._SQUEEZED_STARTERS, sections._CANDIDATES,
+        text._LAYOUTS,
+        text._PLACED,
+        text._CELLS,
+        tokens._PLANS,
+        matching._EXACT,
+        interpret_module._SQUEEZED_STARTERS,
+        sections._CANDIDATES,
     ):
         cache.clear()
     for cached in (labels.squeeze, labels.normalise, values.read_cell, sections._matches):
@@ -99,9 +104,7 @@ def report_from_json(data: bytes, source: str | None = None) -> Report:
     try:
         obj = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(
-            f"JSON格式错误：{exc}", f"invalid JSON: {exc}", path=source
-        ) from None
+        raise InputError(f"JSON格式错误：{exc}", f"invalid JSON: {exc}", path=source) from None
     if not isinstance(obj, dict) or not {"requests", "active"} & obj.keys():
         raise InputError(
             "JSON文件不是年度报告的标准结构（缺少active、requests等键）",

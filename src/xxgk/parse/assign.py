@@ -66,10 +66,14 @@ def assign_row(
                 continue
         _write(sink, key, token, amount=key in amounts, legacy=legacy)
     if len(chosen) < len(keys):
-        missing = tuple(keys[len(chosen):])
+        missing = tuple(keys[len(chosen) :])
         sink.add(
-            fk.ROW_SHORT, tokens[0].location, missing,
-            row=row, count=len(chosen), expected=len(keys),
+            fk.ROW_SHORT,
+            tokens[0].location,
+            missing,
+            row=row,
+            count=len(chosen),
+            expected=len(keys),
         )
 
 

@@ -26,12 +26,30 @@ MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _P, _TBL, _TR, _TC, _T = f"{W}p", f"{W}tbl", f"{W}tr", f"{W}tc", f"{W}t"
 _TEXT_TAGS = (_T, f"{W}br", f"{W}cr", f"{W}tab", _P)
 _NOT_TEXT = (
-    f"{W}txbxContent", f"{W}del", f"{W}instrText", f"{W}delText", f"{MC}Fallback", f"{W}pict",
-    f"{W}drawing", f"{W}object", f"{W}footnoteReference", f"{W}commentReference",
+    f"{W}txbxContent",
+    f"{W}del",
+    f"{W}instrText",
+    f"{W}delText",
+    f"{MC}Fallback",
+    f"{W}pict",
+    f"{W}drawing",
+    f"{W}object",
+    f"{W}footnoteReference",
+    f"{W}commentReference",
 )
 """Elements whose text is not report text: text boxes, deletions, field codes, pictures."""
-_SKIP = frozenset({f"{W}pPr", f"{W}rPr", f"{W}tcPr", f"{W}trPr", f"{W}tblPr", f"{W}tblGrid",
-                   f"{W}sectPr", *_NOT_TEXT})
+_SKIP = frozenset(
+    {
+        f"{W}pPr",
+        f"{W}rPr",
+        f"{W}tcPr",
+        f"{W}trPr",
+        f"{W}tblPr",
+        f"{W}tblGrid",
+        f"{W}sectPr",
+        *_NOT_TEXT,
+    }
+)
 _VMERGE_TAG, _VAL = f"{W}vMerge", f"{W}val"
 _PROPERTIES = re.compile(rb"<w:(rPr|pPr)>.*?</w:\1>", re.S)
 _PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True, remove_comments=True)
@@ -103,8 +121,9 @@ class _Reader:
         paragraphs (a frame around the document), is layout: its cells are read as body."""
         continued = _merge_continuations(element)
         grid = [[tc for tc in _cells(tr) if tc not in continued] for tr in _rows(element)]
-        texts = [[clean_text("".join(tc.itertext(_T, with_tail=False))) for tc in row]
-                 for row in grid]
+        texts = [
+            [clean_text("".join(tc.itertext(_T, with_tail=False))) for tc in row] for row in grid
+        ]
         nested = any(next(tc.iter(_TBL), None) is not None for row in grid for tc in row)
         if nested or any(len(t) > LAYOUT_CELL for row in texts for t in row):
             for row in grid:
@@ -115,8 +134,10 @@ class _Reader:
         self.tables += 1
         for r, row in enumerate(texts):
             if any(row):
-                cells = [SourceCell(t, Location(table=index, row=r, cell=c, text=t))
-                         for c, t in enumerate(row)]
+                cells = [
+                    SourceCell(t, Location(table=index, row=r, cell=c, text=t))
+                    for c, t in enumerate(row)
+                ]
                 self.lines.append(SourceLine(cells, in_table=True))
 
 
@@ -173,13 +194,15 @@ def read_docx(data: bytes, name: str | None = None) -> SourceDocument:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             xml = package.read("word/document.xml")
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError("不是可读的 Word（DOCX）文件", "not a readable DOCX package",
-                         path=name) from exc
+        raise InputError(
+            "不是可读的 Word（DOCX）文件", "not a readable DOCX package", path=name
+        ) from exc
     try:
         root = _parse(xml)
     except etree.XMLSyntaxError as exc:
-        raise InputError("Word 文件的正文 XML 已损坏", f"broken word/document.xml: {exc}",
-                         path=name) from exc
+        raise InputError(
+            "Word 文件的正文 XML 已损坏", f"broken word/document.xml: {exc}", path=name
+        ) from exc
     _prune(root)
     body = root.find(f"{W}body")
     reader = _Reader()

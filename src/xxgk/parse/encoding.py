@@ -47,7 +47,7 @@ def bytes_to_text(data: bytes, source: str | None = None) -> Decoded:
 def _decode(data: bytes, source: str | None) -> Decoded:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _strict(data[len(bom):], encoding, source, guessed=False)
+            return _strict(data[len(bom) :], encoding, source, guessed=False)
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:

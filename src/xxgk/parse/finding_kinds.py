@@ -19,118 +19,164 @@ def _kind(code: str, severity: Severity, title: str, template: str, description:
 
 
 ENCODING_GUESSED = _kind(
-    "parse-encoding-guessed", INFO, "文本编码为推测",
+    "parse-encoding-guessed",
+    INFO,
+    "文本编码为推测",
     "文件没有编码标记，按推测的“{encoding}”编码读取",
     "文件未标明编码时只能推测；推测错误会使文字变成乱码，应核对读出的文字。",
 )
 TABLE_MISSING = _kind(
-    "parse-table-missing", E, "缺少表格",
+    "parse-table-missing",
+    E,
+    "缺少表格",
     "未找到{table}，其中各项数值均无法读取",
     "国办公开办函〔2021〕30号规定的年度报告必须包含三张固定表格，缺表即无法核对数据。",
 )
 SECTION_MISSING = _kind(
-    "parse-section-missing", W, "缺少部分",
+    "parse-section-missing",
+    W,
+    "缺少部分",
     "未找到第{number}部分“{title}”的标题",
     "年度报告应按六个部分编写；找不到标题时，该部分的文字无法单独读取。",
 )
 HEADING_VARIANT = _kind(
-    "parse-heading-variant", INFO, "部分标题与标准不同",
+    "parse-heading-variant",
+    INFO,
+    "部分标题与标准不同",
     "{place}的“{text}”被视为第{number}部分“{title}”的标题",
     "标题措辞与标准格式不同，按编号和位置识别；请确认识别正确。",
 )
 CELL_MISSING = _kind(
-    "parse-cell-missing", W, "数值缺失",
+    "parse-cell-missing",
+    W,
+    "数值缺失",
     "{row}缺少数值{detail}",
     "表格中应有数值的单元格没有读到数值，该单元格按空值处理，不会当作零。",
 )
 CELL_BLANK = _kind(
-    "parse-cell-blank", W, "单元格为空白",
+    "parse-cell-blank",
+    W,
+    "单元格为空白",
     "{place}{cell}为空白，按无数值处理",
     "统计表的每个单元格都应填写数值，没有发生的事项应填0；空白无法与漏填区分。",
 )
 CELL_PLACEHOLDER = _kind(
-    "parse-cell-placeholder", INFO, "单元格填写占位符",
+    "parse-cell-placeholder",
+    INFO,
+    "单元格填写占位符",
     "{place}{cell}填写为“{text}”，按无数值处理",
     "“/”“—”“无”等符号表示没有数值，不能当作零参与计算。",
 )
 VALUE_INVALID = _kind(
-    "parse-value-invalid", W, "数值无法识别",
+    "parse-value-invalid",
+    W,
+    "数值无法识别",
     "{place}{cell}的“{text}”不是有效的数值",
     "件数应为非负整数，金额应为数字；无法识别的内容不参与计算。",
 )
 ROW_SURPLUS = _kind(
-    "parse-row-surplus", W, "一行中数值多于列数且无法确定对应关系",
+    "parse-row-surplus",
+    W,
+    "一行中数值多于列数且无法确定对应关系",
     "{place}{row}有{count}个数值，多于{expected}列，无法确定多出的是哪一个；按前{expected}个读取：{numbers}",
     "数值个数多于列数时，各数值对应哪一列无法确定，读出的数值可能错位。",
 )
 ROW_SURPLUS_RESOLVED = _kind(
-    "parse-row-surplus-resolved", INFO, "一行中数值多于列数",
+    "parse-row-surplus-resolved",
+    INFO,
+    "一行中数值多于列数",
     "{place}{row}有{count}个数值，多于{expected}列；{how}",
     "复制表格时常多出空列或重复数值；已按总计关系或数值一致性确定对应关系。",
 )
 ROW_SHORT = _kind(
-    "parse-row-short", W, "一行中数值少于列数",
+    "parse-row-short",
+    W,
+    "一行中数值少于列数",
     "{place}{row}只有{count}个数值，少于{expected}列；按顺序填入前{count}列，其余按无数值处理",
     "数值个数少于列数时，缺少的数值无法确定，不会当作零。",
 )
 LABEL_UNMATCHED = _kind(
-    "parse-label-unmatched", W, "无法识别的表格文字",
+    "parse-label-unmatched",
+    W,
+    "无法识别的表格文字",
     "{place}的“{text}”不是{table}中的行名或列名",
     "表格中出现标准格式之外的文字，可能是改动了表格或行名写错，相关数值可能未被读取。",
 )
 LABEL_FUZZY = _kind(
-    "parse-label-fuzzy", INFO, "行名与标准格式不完全一致",
+    "parse-label-fuzzy",
+    INFO,
+    "行名与标准格式不完全一致",
     "{place}的“{text}”按近似匹配识别为“{label}”",
     "行名有错别字或被截断时按近似匹配识别；请确认识别正确。",
 )
 ROW_DUPLICATE = _kind(
-    "parse-row-duplicate", W, "同一行出现两次",
+    "parse-row-duplicate",
+    W,
+    "同一行出现两次",
     "{place}{row}再次出现，已忽略第二次的数值",
     "同一行重复出现时无法判断哪一次正确，只采用第一次读到的数值。",
 )
 GROUP_VALUES = _kind(
-    "parse-group-values", W, "分组标题行填写了数值",
+    "parse-group-values",
+    W,
+    "分组标题行填写了数值",
     "{place}分组“{group}”本身填写了数值（{numbers}），已忽略",
     "（三）至（六）等分组标题只是其下各项的标题，没有自己的数值；在其上填数容易造成重复计算。",
 )
 LEGAL_PERSONS_MERGED = _kind(
-    "parse-legal-persons-merged", W, "法人或其他组织未分列",
+    "parse-legal-persons-merged",
+    W,
+    "法人或其他组织未分列",
     "{table}只列出“法人或其他组织”合计一列，未分列商业企业、科研机构、社会公益组织、"
     "法律服务机构和其他；这五列按无数值处理，合计数另行保存",
     "标准格式要求把法人或其他组织分为五列填报；合并成一列时无法拆分，不能猜测。",
 )
 MERGED_TOTAL_MISMATCH = _kind(
-    "parse-merged-total-mismatch", W, "自然人与法人合计之和不等于总计",
+    "parse-merged-total-mismatch",
+    W,
+    "自然人与法人合计之和不等于总计",
     "{place}{row}：自然人（{natural}）加法人或其他组织（{legal}）不等于总计（{total}）",
     "只有合计列时，至少可以核对自然人与法人或其他组织之和是否等于总计。",
 )
 EXTRA_COLUMN = _kind(
-    "parse-extra-column", W, "表头中有标准格式之外的列",
+    "parse-extra-column",
+    W,
+    "表头中有标准格式之外的列",
     "{place}{table}表头有标准格式之外的一列“{label}”，其数值未计入任何单元格，另行保存",
     "标准格式之外的列（如“小计”）不是规范数据的一部分；按表头位置跳过，不让它挤占其他列。",
 )
 HEADER_MISSING = _kind(
-    "parse-header-missing", INFO, "未找到表头",
+    "parse-header-missing",
+    INFO,
+    "未找到表头",
     "{table}未找到完整的表头，按标准格式的列顺序读取",
     "没有表头时只能假定列的顺序与标准格式相同。",
 )
 FORMAT_2019 = _kind(
-    "parse-format-2019", INFO, "旧版（试行）格式",
+    "parse-format-2019",
+    INFO,
+    "旧版（试行）格式",
     "报告使用国办公开办函〔2019〕60号的试行格式，已按标准格式对应转换",
     "2019、2020年度报告使用试行格式，表二和表三（六）与2021年标准格式不同，只能部分对应。",
 )
 LEGACY_UNMAPPED = _kind(
-    "parse-legacy-unmapped", INFO, "旧格式中没有对应数值",
+    "parse-legacy-unmapped",
+    INFO,
+    "旧格式中没有对应数值",
     "{cell}在试行格式中没有含义相同的数值，按无数值处理",
     "试行格式与标准格式的统计口径不同，口径不同的数值不能直接换算。",
 )
 METADATA_MISSING = _kind(
-    "parse-metadata-missing", INFO, "未读到报告信息",
+    "parse-metadata-missing",
+    INFO,
+    "未读到报告信息",
     "未能从标题、落款或正文中读出{field}",
     "报告主体、年度和发布日期用于判断是否按时发布、是否与上年一致。",
 )
 OUT_OF_ORDER = _kind(
-    "parse-row-out-of-order", INFO, "行的顺序与标准格式不同",
+    "parse-row-out-of-order",
+    INFO,
+    "行的顺序与标准格式不同",
     "{place}{row}出现在标准格式中它之前的行之后",
     "标准格式的行顺序是固定的；顺序不同的表格可能被改动过。",
 )

@@ -19,16 +19,60 @@ from xxgk.findings import Finding, Location
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
 from xxgk.parse.readers import register_reader
 
-_SKIP = frozenset({
-    "script", "style", "noscript", "template", "nav", "footer", "header", "iframe", "select",
-    "option", "button", "input", "textarea", "head", "title", "svg", "canvas", "object",
-    "-comment", "aside",
-})
-_BLOCK = frozenset({
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article",
-    "blockquote", "pre", "center", "dd", "dt", "dl", "address", "main", "hr", "caption",
-    "figure", "form", "fieldset",
-})
+_SKIP = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "nav",
+        "footer",
+        "header",
+        "iframe",
+        "select",
+        "option",
+        "button",
+        "input",
+        "textarea",
+        "head",
+        "title",
+        "svg",
+        "canvas",
+        "object",
+        "-comment",
+        "aside",
+    }
+)
+_BLOCK = frozenset(
+    {
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "section",
+        "article",
+        "blockquote",
+        "pre",
+        "center",
+        "dd",
+        "dt",
+        "dl",
+        "address",
+        "main",
+        "hr",
+        "caption",
+        "figure",
+        "form",
+        "fieldset",
+    }
+)
 _CHROME = re.compile(
     r"(?:^|[-_\s])(?:nav|navbar|menu|breadcrumbs?|crumbs?|footer|copyright|sidebar|share|"
     r"tool-?bar|top-?bar|position|location|dqwz)(?:[-_\s\d]|$)",
@@ -37,18 +81,27 @@ _CHROME = re.compile(
 _NOT_PLAIN = ", ".join([*sorted(_SKIP - {"-comment"}), '[style*="none"]', '[style*="hidden"]'])
 """Selector of what a table must not contain for its cells to be read by the fast path."""
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_MARKUP_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html"
-                           rb"|head|body|meta|table|div|p[\s>]|title)", re.I | re.S)
-_JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'|`((?:[^`\\]|\\.)*)`',
-                        re.S)
+_MARKUP_START = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html"
+    rb"|head|body|meta|table|div|p[\s>]|title)",
+    re.I | re.S,
+)
+_JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'|`((?:[^`\\]|\\.)*)`', re.S)
 _JS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
 _JS_SIMPLE = {"n": "\n", "t": "\t", "r": "", "b": "", "f": "", "v": "", "0": ""}
 
 
 _META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff]+")
-_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
-            "gb_2312-80": "gb18030", "utf8": "utf-8", "unicode": "utf-16"}
+_ALIASES = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "cp936": "gb18030",
+    "gb_2312-80": "gb18030",
+    "utf8": "utf-8",
+    "unicode": "utf-16",
+}
 
 
 def clean_text(text: str) -> str:
@@ -69,10 +122,13 @@ def _declared_charset(data: bytes) -> str | None:
 def decode_markup(data: bytes) -> tuple[str, str, bool]:
     """Return ``(text, encoding, guessed)``: BOM, then ``<meta charset>``, then UTF-8 and
     GB18030 tried strictly, then charset-normalizer; ``guessed`` when nothing declared it."""
-    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"),
-                          (b"\xfe\xff", "utf-16-be")):
+    for bom, encoding in (
+        (b"\xef\xbb\xbf", "utf-8"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
         if data.startswith(bom):
-            return data[len(bom):].decode(encoding, "replace"), encoding, False
+            return data[len(bom) :].decode(encoding, "replace"), encoding, False
     declared = _declared_charset(data)
     if declared:
         try:
@@ -149,8 +205,13 @@ class _Walker:
             self.walk(table)
             return
         plain = table.css_first(_NOT_PLAIN) is None
-        grid = [[clean_text(td.text(deep=True, separator="") if plain else _cell_text(td))
-                 for td in _cells(tr, plain)] for tr in _rows(table, plain)]
+        grid = [
+            [
+                clean_text(td.text(deep=True, separator="") if plain else _cell_text(td))
+                for td in _cells(tr, plain)
+            ]
+            for tr in _rows(table, plain)
+        ]
         if any(len(text) > LAYOUT_CELL for row in grid for text in row):
             self.walk(table)
             return
@@ -158,8 +219,10 @@ class _Walker:
         self.tables += 1
         for r, row in enumerate(grid):
             if any(row):
-                cells = [SourceCell(t, Location(table=index, row=r, cell=c, text=t))
-                         for c, t in enumerate(row)]
+                cells = [
+                    SourceCell(t, Location(table=index, row=r, cell=c, text=t))
+                    for c, t in enumerate(row)
+                ]
                 self.lines.append(SourceLine(cells, in_table=True))
 
 
@@ -243,8 +306,10 @@ def _script_markup(tree: LexborHTMLParser) -> str:
         code = script.text(deep=True) or ""
         if "table" not in code.lower():
             continue
-        literals = [_literal_markup(next(g for g in m.groups() if g is not None))
-                    for m in _JS_STRING.finditer(code)]
+        literals = [
+            _literal_markup(next(g for g in m.groups() if g is not None))
+            for m in _JS_STRING.finditer(code)
+        ]
         joined = "".join(t for t in literals if "<" in t)
         if "<table" in joined.lower():
             chunks.append(joined)
@@ -276,8 +341,9 @@ def read_html(data: bytes, name: str | None = None) -> SourceDocument:
         if sum(line.in_table for line in script_lines) > table_rows:
             lines = lines + script_lines
     if not lines:
-        raise InputError("网页中没有可读的文字", "the HTML page contains no readable text",
-                         path=name)
+        raise InputError(
+            "网页中没有可读的文字", "the HTML page contains no readable text", path=name
+        )
     findings = [encoding_finding(encoding)] if guessed else []
     return SourceDocument(lines, source=name, format_name="html", findings=findings)
 

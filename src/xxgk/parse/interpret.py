@@ -283,9 +283,9 @@ def read_metadata(lines: Sequence[SourceLine], segments: list[Segment], sink: Si
     org, published, meta.signature = read_signature(tail)
     body = "\n".join(text for _, text, _ in preamble)
     overview = next((s for s in segments if s.key == "overview"), None)
-    overview_text = "\n".join(t for _, t, _ in _single_lines(lines, overview.indexes)) if (
-        overview
-    ) else ""
+    overview_text = (
+        "\n".join(t for _, t, _ in _single_lines(lines, overview.indexes)) if (overview) else ""
+    )
     meta.organization = (
         org
         or (organization_from_title(meta.title) if meta.title else None)

@@ -64,9 +64,7 @@ def _exact(entries: list[Entry]) -> Match:
     return match
 
 
-def exact_or_joined(
-    tokens: Sequence[Token], i: int, table: dict[str, list[Entry]]
-) -> Match | None:
+def exact_or_joined(tokens: Sequence[Token], i: int, table: dict[str, list[Entry]]) -> Match | None:
     """Return the label at ``tokens[i]``, re-joining up to three fragments when needed."""
     entries = table.get(tokens[i].norm)
     if entries:

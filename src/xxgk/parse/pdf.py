@@ -36,17 +36,22 @@ from xxgk.parse.pdf_unruled import unruled_tables
 from xxgk.parse.readers import register_reader
 
 MARGIN = 0.07  # share of the page height where running headers and footers sit
-_PAGE_NUMBER = re.compile(r"^[-—–_\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/／共]\s*\d{1,4}\s*页?)?"
-                          r"[-—–_\s]*$|^[-—–]\s*[\divxlcIVXLC]+\s*[-—–]$")
+_PAGE_NUMBER = re.compile(
+    r"^[-—–_\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/／共]\s*\d{1,4}\s*页?)?"
+    r"[-—–_\s]*$|^[-—–]\s*[\divxlcIVXLC]+\s*[-—–]$"
+)
 
 
-
-PAGE_WITHOUT_TEXT = register_kind(FindingKind(
-    "parse-pdf-page-without-text", Severity.WARNING, "PDF页面没有文字层",
-    "第{page}页没有文字层（可能是扫描页），该页的内容未能读取",
-    "扫描页只有图像，不经文字识别无法读取其中的文字和数值，相关表格可能缺失。",
-    ("#parse", "#pdf"),
-)).code
+PAGE_WITHOUT_TEXT = register_kind(
+    FindingKind(
+        "parse-pdf-page-without-text",
+        Severity.WARNING,
+        "PDF页面没有文字层",
+        "第{page}页没有文字层（可能是扫描页），该页的内容未能读取",
+        "扫描页只有图像，不经文字识别无法读取其中的文字和数值，相关表格可能缺失。",
+        ("#parse", "#pdf"),
+    )
+).code
 
 
 def sniff_pdf(data: bytes, name: str | None = None) -> bool:
@@ -74,9 +79,17 @@ def _text_lines(page: int, chars: list[Char]) -> list[PdfLine]:
     for pieces in (split_gaps(line) for line in cluster_lines(chars)):
         cells = [piece_cell(page, piece) for piece in pieces]
         first, last = pieces[0][0], pieces[-1][-1]
-        out.append(PdfLine(page, min(c.top for c in pieces[0]),
-                           SourceLine(cells, in_table=len(cells) > 1),
-                           first.x0, last.x1, first.bottom - first.top, pieces))
+        out.append(
+            PdfLine(
+                page,
+                min(c.top for c in pieces[0]),
+                SourceLine(cells, in_table=len(cells) > 1),
+                first.x0,
+                last.x1,
+                first.bottom - first.top,
+                pieces,
+            )
+        )
     return unruled_tables(out)
 
 
@@ -92,14 +105,21 @@ def _join_paragraphs(lines: list[PdfLine]) -> list[PdfLine]:
     out: list[PdfLine] = []
     for item in lines:
         prev = out[-1] if out else None
-        if (prev is not None and prev.glyph and item.glyph
-                and not prev.line.in_table and not item.line.in_table
-                and right - prev.right < 1.5 * item.glyph and item.left - left < 0.5 * item.glyph
-                and prev.right - prev.left > 0.6 * (right - left)):
+        if (
+            prev is not None
+            and prev.glyph
+            and item.glyph
+            and not prev.line.in_table
+            and not item.line.in_table
+            and right - prev.right < 1.5 * item.glyph
+            and item.left - left < 0.5 * item.glyph
+            and prev.right - prev.left > 0.6 * (right - left)
+        ):
             first = prev.line.cells[0]
             text = first.text + item.line.cells[0].text
-            prev.line.cells[0] = SourceCell(text, Location(page=first.location.page,
-                                                           bbox=first.location.bbox, text=text))
+            prev.line.cells[0] = SourceCell(
+                text, Location(page=first.location.page, bbox=first.location.bbox, text=text)
+            )
             prev.right = item.right
             continue
         out.append(item)
@@ -126,17 +146,20 @@ def _page_lines(page_no: int, page: pdfium.PdfPage) -> tuple[list[PdfLine], floa
 def _drop_running(pages: list[tuple[list[PdfLine], float]]) -> list[SourceLine]:
     """Drop page numbers and header/footer lines that repeat in the page margins, then join
     the paragraphs that the pages broke."""
-    def in_margin(item: PdfLine, height: float) -> bool:
-        return not item.line.in_table and (item.top < MARGIN * height
-                                           or item.top > (1 - MARGIN) * height)
 
-    repeated = Counter(item.line.text for lines, h in pages for item in lines
-                       if in_margin(item, h))
+    def in_margin(item: PdfLine, height: float) -> bool:
+        return not item.line.in_table and (
+            item.top < MARGIN * height or item.top > (1 - MARGIN) * height
+        )
+
+    repeated = Counter(item.line.text for lines, h in pages for item in lines if in_margin(item, h))
     kept = []
     for lines, height in pages:
         for item in lines:
-            if in_margin(item, height) and (_PAGE_NUMBER.match(item.line.text)
-                                            or (len(pages) > 1 and repeated[item.line.text] > 1)):
+            if in_margin(item, height) and (
+                _PAGE_NUMBER.match(item.line.text)
+                or (len(pages) > 1 and repeated[item.line.text] > 1)
+            ):
                 continue
             kept.append(item)
     return [item.line for item in _join_paragraphs(_drop_repeated_headers(kept))]
@@ -161,8 +184,12 @@ def _drop_repeated_headers(lines: list[PdfLine]) -> list[PdfLine]:
             dropping += 1
             continue
         dropping = -1
-        if (item.line.in_table and len(head) < HEADER_ROWS and (item.grid_start or head)
-                and not any(map(is_number, item.line.cells))):
+        if (
+            item.line.in_table
+            and len(head) < HEADER_ROWS
+            and (item.grid_start or head)
+            and not any(map(is_number, item.line.cells))
+        ):
             head.append(item.line.text)
         out.append(item)
     return out
@@ -173,13 +200,19 @@ def read_pdf(data: bytes, name: str | None = None) -> SourceDocument:
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        raise InputError("无法打开 PDF 文件（已损坏或已加密）",
-                         f"cannot open the PDF (damaged or encrypted): {exc}", path=name) from exc
+        raise InputError(
+            "无法打开 PDF 文件（已损坏或已加密）",
+            f"cannot open the PDF (damaged or encrypted): {exc}",
+            path=name,
+        ) from exc
     try:
         pages = [_page_lines(n + 1, pdf[n]) for n in range(len(pdf))]
         # a page that shows something (an image, outlined text) but has no text layer
-        blank = [n + 1 for n, (lines, _) in enumerate(pages)
-                 if not lines and next(iter(pdf[n].get_objects()), None) is not None]
+        blank = [
+            n + 1
+            for n, (lines, _) in enumerate(pages)
+            if not lines and next(iter(pdf[n].get_objects()), None) is not None
+        ]
     finally:
         pdf.close()
     lines = _drop_running(pages)
@@ -192,12 +225,12 @@ def read_pdf(data: bytes, name: str | None = None) -> SourceDocument:
     if _unreadable_share(lines) > UNREADABLE_SHARE:
         raise InputError(
             "PDF 的文字层无法识别（字体缺少编码映射，提取出的是乱码），需要先进行文字识别（OCR）",
-            "the PDF's text layer does not map to Unicode (fonts without ToUnicode); it "
-            "needs OCR",
+            "the PDF's text layer does not map to Unicode (fonts without ToUnicode); it needs OCR",
             path=name,
         )
-    findings = [Finding(PAGE_WITHOUT_TEXT, location=Location(page=n), params={"page": n})
-                for n in blank]
+    findings = [
+        Finding(PAGE_WITHOUT_TEXT, location=Location(page=n), params={"page": n}) for n in blank
+    ]
     return SourceDocument(lines, source=name, format_name="pdf", findings=findings)
 
 
@@ -207,8 +240,11 @@ UNREADABLE_SHARE = 0.3
 
 def _unreadable_share(lines: list[SourceLine]) -> float:
     text = "".join(line.text for line in lines)
-    bad = sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd"
-              or (ch < " " and ch != "\t"))
+    bad = sum(
+        1
+        for ch in text
+        if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd" or (ch < " " and ch != "\t")
+    )
     return bad / max(len(text), 1)
 
 

@@ -122,8 +122,12 @@ def is_number(cell: SourceCell) -> bool:
 
 
 def box_of(chars: list[Char]) -> Box:
-    return (min(c.x0 for c in chars), min(c.top for c in chars),
-            max(c.x1 for c in chars), max(c.bottom for c in chars))
+    return (
+        min(c.x0 for c in chars),
+        min(c.top for c in chars),
+        max(c.x1 for c in chars),
+        max(c.bottom for c in chars),
+    )
 
 
 def rulings(page: pdfium.PdfPage, frame: PageFrame) -> tuple[list[Segment], list[Segment]]:
@@ -150,8 +154,13 @@ def rulings(page: pdfium.PdfPage, frame: PageFrame) -> tuple[list[Segment], list
     return horizontal, vertical
 
 
-def _straight_pieces(obj: pdfium.PdfObject, count: int, frame: PageFrame,
-                     horizontal: list[Segment], vertical: list[Segment]) -> None:
+def _straight_pieces(
+    obj: pdfium.PdfObject,
+    count: int,
+    frame: PageFrame,
+    horizontal: list[Segment],
+    vertical: list[Segment],
+) -> None:
     """Add the horizontal and vertical line pieces of a many-segment path (display space)."""
     matrix = obj.get_matrix()
     x, y = ctypes.c_float(), ctypes.c_float()
@@ -171,8 +180,12 @@ def _straight_pieces(obj: pdfium.PdfObject, count: int, frame: PageFrame,
         previous = point
 
 
-def _add_piece(a: tuple[float, float], b: tuple[float, float],
-               horizontal: list[Segment], vertical: list[Segment]) -> None:
+def _add_piece(
+    a: tuple[float, float],
+    b: tuple[float, float],
+    horizontal: list[Segment],
+    vertical: list[Segment],
+) -> None:
     (ax, ay), (bx, by) = a, b
     if abs(ay - by) <= 0.5 and abs(ax - bx) > THIN:
         horizontal.append((ay, min(ax, bx), max(ax, bx)))
@@ -240,10 +253,12 @@ class Grid:
 def build_grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
     """Join elementary cells that no ruling separates: merged cells come out once."""
     # the outer edges are where the rulings end, also when a table has no outer border
-    xs = _snap([x for x, _, _ in vertical] + [min(h[1] for h in horizontal),
-                                               max(h[2] for h in horizontal)])
-    ys = _snap([y for y, _, _ in horizontal] + [min(v[1] for v in vertical),
-                                                 max(v[2] for v in vertical)])
+    xs = _snap(
+        [x for x, _, _ in vertical] + [min(h[1] for h in horizontal), max(h[2] for h in horizontal)]
+    )
+    ys = _snap(
+        [y for y, _, _ in horizontal] + [min(v[1] for v in vertical), max(v[2] for v in vertical)]
+    )
     cols, rows = len(xs) - 1, len(ys) - 1
     parent = list(range(cols * rows))
 
@@ -268,9 +283,14 @@ def build_grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
         span[2], span[3] = max(span[2], r), max(span[3], c)
     roots = sorted(spans, key=lambda k: (spans[k][0], spans[k][1]))
     index = {root: n for n, root in enumerate(roots)}
-    cells = [(spans[k][0], spans[k][2],
-              (xs[spans[k][1]], ys[spans[k][0]], xs[spans[k][3] + 1], ys[spans[k][2] + 1]))
-             for k in roots]
+    cells = [
+        (
+            spans[k][0],
+            spans[k][2],
+            (xs[spans[k][1]], ys[spans[k][0]], xs[spans[k][3] + 1], ys[spans[k][2] + 1]),
+        )
+        for k in roots
+    ]
     return Grid(xs, ys, [index[find(i)] for i in range(cols * rows)], cells)
 
 
@@ -314,10 +334,11 @@ def table_lines(page: int, grid: Grid, chars: list[Char]) -> list[PdfLine]:
             continue  # a merged label cell continued from the previous page
         location = Location(page=page, bbox=tuple(round(v, 1) for v in box), text=text)
         rows.setdefault(first, []).append(SourceCell(text, location))
-    lines = [PdfLine(page, grid.ys[r], SourceLine(cells, in_table=True))
-             for r, cells in sorted(rows.items()) if any(c.text for c in cells)]
+    lines = [
+        PdfLine(page, grid.ys[r], SourceLine(cells, in_table=True))
+        for r, cells in sorted(rows.items())
+        if any(c.text for c in cells)
+    ]
     if lines:
         lines[0].grid_start = True
     return lines
-
-

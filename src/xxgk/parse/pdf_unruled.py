@@ -37,7 +37,8 @@ def unruled_tables(lines: list[PdfLine]) -> list[PdfLine]:
     if not any(len(ln.line.cells) > 1 for ln in lines):
         return lines
     width = max(_x(c)[1] for ln in lines for c in ln.line.cells) - min(
-        _x(c)[0] for ln in lines for c in ln.line.cells)
+        _x(c)[0] for ln in lines for c in ln.line.cells
+    )
     out: list[PdfLine] = []
     band: list[PdfLine] = []
     for item in lines:
@@ -89,8 +90,16 @@ def _rebuild(band: list[PdfLine]) -> list[PdfLine]:
     for item in band:
         cells = [c for c in item.line.cells if id(c) not in stacked]
         if cells:
-            rows.append(PdfLine(item.page, item.top, SourceLine(cells, len(cells) > 1),
-                                item.left, item.right, item.glyph))  # pieces no longer match
+            rows.append(
+                PdfLine(
+                    item.page,
+                    item.top,
+                    SourceLine(cells, len(cells) > 1),
+                    item.left,
+                    item.right,
+                    item.glyph,
+                )
+            )  # pieces no longer match
     anchors = [i for i, r in enumerate(rows) if any(is_number(c) for c in r.line.cells)]
     if not anchors:
         return band
@@ -102,15 +111,23 @@ def _rebuild(band: list[PdfLine]) -> list[PdfLine]:
             continue
         if i in above:
             parts = [rows[k] for k in above[i]] + [row] + [rows[k] for k in below[i]]
-            _join_label(row, [c for p in parts for c in p.line.cells
-                              if not is_number(c) and _x(c)[1] <= value_x])
+            _join_label(
+                row,
+                [
+                    c
+                    for p in parts
+                    for c in p.line.cells
+                    if not is_number(c) and _x(c)[1] <= value_x
+                ],
+            )
         out.append(row)
     for stack in stacks:
         top = _box_top(stack[0])
         near = min((rows[a] for a in anchors), key=lambda r: abs(r.top - top))
         text = "".join(c.text for c in stack)
-        near.line.cells.insert(0, SourceCell(text, Location(page=near.page, bbox=_union(stack),
-                                                             text=text)))
+        near.line.cells.insert(
+            0, SourceCell(text, Location(page=near.page, bbox=_union(stack), text=text))
+        )
     return out
 
 
@@ -126,8 +143,9 @@ def _split_labels(item: PdfLine, value_x: float) -> PdfLine:
     if len(pieces) == len(item.pieces):
         return item
     cells = [piece_cell(item.page, piece) for piece in pieces]
-    return PdfLine(item.page, item.top, SourceLine(cells, True), item.left, item.right,
-                   item.glyph, pieces)
+    return PdfLine(
+        item.page, item.top, SourceLine(cells, True), item.left, item.right, item.glyph, pieces
+    )
 
 
 class _Fragments:
@@ -141,8 +159,7 @@ class _Fragments:
     def is_fragment(self, i: int) -> bool:
         """A line of label pieces only (a wrapped item, maybe beside a group label piece)."""
         cells = self.rows[i].line.cells
-        return len(cells) <= 2 and all(not is_number(c) and _x(c)[1] <= self.value_x
-                                       for c in cells)
+        return len(cells) <= 2 and all(not is_number(c) and _x(c)[1] <= self.value_x for c in cells)
 
     def assign(self) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
         rows, anchors = self.rows, self.anchors
@@ -151,16 +168,20 @@ class _Fragments:
             end = anchors[n + 1] if n + 1 < len(anchors) else len(rows)
             lead = []
             i = a + 1
-            while (i < end and self.is_fragment(i)
-                   and rows[i].top - rows[i - 1].top < 2.6 * rows[i].glyph):
+            while (
+                i < end
+                and self.is_fragment(i)
+                and rows[i].top - rows[i - 1].top < 2.6 * rows[i].glyph
+            ):
                 lead.append(i)
                 i += 1
             if n + 1 < len(anchors) and i == end:  # only fragments between two rows
-                self.below[a], self.above[end] = _split(rows, a, end, lead, self.above[a],
-                                                        self.value_x)
+                self.below[a], self.above[end] = _split(
+                    rows, a, end, lead, self.above[a], self.value_x
+                )
                 continue
             head = _text(rows, self.above[a]) + _label_text(rows[a], self.value_x)
-            self.below[a] = lead[:_completing(head, [_text(rows, [k]) for k in lead])]
+            self.below[a] = lead[: _completing(head, [_text(rows, [k]) for k in lead])]
             if n + 1 < len(anchors):  # something else sits between: keep the next row's run
                 trail = []
                 j = end - 1
@@ -179,8 +200,14 @@ class _Fragments:
             run.insert(0, i)
             i -= 1
         own = _label_text(self.rows[first], self.value_x)
-        return next((run[k:] for k in range(len(run))
-                     if _is_prefix(_norm(_text(self.rows, run[k:]) + own))), [])
+        return next(
+            (
+                run[k:]
+                for k in range(len(run))
+                if _is_prefix(_norm(_text(self.rows, run[k:]) + own))
+            ),
+            [],
+        )
 
 
 def _text(rows: list[PdfLine], indexes: list[int]) -> str:
@@ -198,10 +225,12 @@ def _completing(head: str, parts: list[str]) -> int:
     return 0 if _norm(head) in _KNOWN else len(parts)
 
 
-def _split(rows: list[PdfLine], a: int, b: int, between: list[int], taken_above: list[int],
-           value_x: float) -> tuple[list[int], list[int]]:
+def _split(
+    rows: list[PdfLine], a: int, b: int, between: list[int], taken_above: list[int], value_x: float
+) -> tuple[list[int], list[int]]:
     """Share the fragments between two rows: whole known labels first, then symmetry (a label
     centred on its numbers has as many lines above them as below)."""
+
     def text(indexes: list[int]) -> str:
         return _text(rows, indexes)
 
@@ -225,26 +254,40 @@ def _box_top(cell: SourceCell) -> float:
 
 def _union(cells: list[SourceCell]) -> tuple[float, float, float, float]:
     boxes = [c.location.bbox for c in cells if c.location.bbox]
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
-            max(b[2] for b in boxes), max(b[3] for b in boxes))
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
 
 
 def _stacks(band: list[PdfLine], value_x: float) -> list[list[SourceCell]]:
     """Find vertical labels: short pieces left of the numbers, one under the other."""
-    short = [(ln, c) for ln in band for c in ln.line.cells
-             if len(c.text) <= 3 and not is_number(c) and _x(c)[1] <= value_x]
+    short = [
+        (ln, c)
+        for ln in band
+        for c in ln.line.cells
+        if len(c.text) <= 3 and not is_number(c) and _x(c)[1] <= value_x
+    ]
     stacks: list[list[tuple[PdfLine, SourceCell]]] = []
     for line, cell in short:
         for stack in stacks:
             last_line, last = stack[-1]
-            if (_overlap(_x(last), _x(cell)) and last_line is not line
-                    and 0 < line.top - last_line.top < 1.9 * line.glyph):
+            if (
+                _overlap(_x(last), _x(cell))
+                and last_line is not line
+                and 0 < line.top - last_line.top < 1.9 * line.glyph
+            ):
                 stack.append((line, cell))
                 break
         else:
             stacks.append([(line, cell)])
-    return [[c for _, c in s] for s in stacks
-            if len(s) >= 3 or (len(s) == 2 and all(_beside(ln, c) for ln, c in s))]
+    return [
+        [c for _, c in s]
+        for s in stacks
+        if len(s) >= 3 or (len(s) == 2 and all(_beside(ln, c) for ln, c in s))
+    ]
 
 
 def _beside(line: PdfLine, cell: SourceCell) -> bool:
@@ -264,8 +307,7 @@ def _join_label(row: PdfLine, labels: list[SourceCell]) -> None:
     above and below it), in reading order, followed by the row's other cells."""
     columns: list[list[SourceCell]] = []
     for cell in sorted(labels, key=lambda c: _x(c)[0]):
-        home = next((col for col in columns if any(_overlap(_x(c), _x(cell)) for c in col)),
-                    None)
+        home = next((col for col in columns if any(_overlap(_x(c), _x(cell)) for c in col)), None)
         if home is None:
             columns.append([cell])
         else:
@@ -280,6 +322,3 @@ def _join_label(row: PdfLine, labels: list[SourceCell]) -> None:
     ids = {id(c) for c in labels}
     row.line.cells[:] = [*joined, *(c for c in row.line.cells if id(c) not in ids)]
     row.line.in_table = True
-
-
-

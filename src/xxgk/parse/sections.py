@@ -162,10 +162,9 @@ def lines_to_sections(
         if loose and findings is not None:
             findings.append(
                 Finding(
-                    fk.HEADING_VARIANT, location=loc,
-                    params={
-                        "text": text, "number": SECTIONS[j].number, "title": SECTIONS[j].title
-                    },
+                    fk.HEADING_VARIANT,
+                    location=loc,
+                    params={"text": text, "number": SECTIONS[j].number, "title": SECTIONS[j].title},
                 )
             )
     return segments

@@ -114,9 +114,7 @@ def _read_2021(rows: dict[str, tuple[Region, list[str]]], sink: Sink) -> None:
 
 
 @lru_cache(maxsize=256)
-def _keys_2021(
-    row: str, block: str, columns: tuple[str, ...]
-) -> tuple[list[str], frozenset[str]]:
+def _keys_2021(row: str, block: str, columns: tuple[str, ...]) -> tuple[list[str], frozenset[str]]:
     """The cell keys of a 2021 row in printed column order, and which of them are amounts
     (the same few headers recur in every report; the result is only read)."""
     keys = [f"active.{row}.{c}" for c in columns] if block == "documents" else [f"active.{row}"]

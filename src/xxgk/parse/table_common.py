@@ -191,7 +191,7 @@ class RowClassifier:
             self.last_norm += norm
             return "tail", 1
         for prefix in GROUP_PREFIXES:
-            rest = norm[len(prefix):].lstrip(_ITEM_NUMBERS) if norm.startswith(prefix) else ""
+            rest = norm[len(prefix) :].lstrip(_ITEM_NUMBERS) if norm.startswith(prefix) else ""
             rows = [e for e in self.table.get(rest, []) if e.role in self.row_roles]
             if rows:
                 return self._row(self._pick(rows), "exact", [token], 0, 1), 1

@@ -69,8 +69,12 @@ def parse_requests(tokens: list[Token], sink: Sink) -> TableResult:
             continue
         report_fuzzy(sink, region, row.printed)
         assign_row(
-            sink, row_name(row.key), keys_of[row.key], region.cells_for(len(order)),
-            check=check_of[row.key], where=region.location,
+            sink,
+            row_name(row.key),
+            keys_of[row.key],
+            region.cells_for(len(order)),
+            check=check_of[row.key],
+            where=region.location,
         )
         _keep_aside(sink, row.key, order)
         if MERGED in order:
@@ -123,9 +127,13 @@ def _check_merged(sink: Sink, row: str, region: Region) -> None:
     legal = report.legacy.get(key)
     if None not in (natural, total, legal) and natural + legal != total:
         sink.add(
-            fk.MERGED_TOTAL_MISMATCH, region.location,
+            fk.MERGED_TOTAL_MISMATCH,
+            region.location,
             (cells.request_key(row, "natural_person"), cells.request_key(row, "total")),
-            row=row_name(row), natural=natural, legal=legal, total=total,
+            row=row_name(row),
+            natural=natural,
+            legal=legal,
+            total=total,
         )
 
 
@@ -230,11 +238,7 @@ def _with_extras(
             continue
         if meaning.role == "column" and meaning.key in allowed:
             out.append(meaning.key)
-        elif (
-            meaning.role == "unmatched"
-            and out
-            and all(t.kind == "empty" for t in region.values)
-        ):
+        elif meaning.role == "unmatched" and out and all(t.kind == "empty" for t in region.values):
             extras.append(region)
             out.append(f"{EXTRA}{len(extras)}")
     if not extras or [k for k in out if not k.startswith(EXTRA)] != known:

@@ -106,9 +106,7 @@ def _read_stream(regions: list[Region], columns: list[str], sink: Sink) -> None:
 
 
 def _column_order(labelled: list[Region], sink: Sink) -> list[str]:
-    order = list(
-        dict.fromkeys(r.meaning.key for r in labelled if r.meaning.role == "column")
-    )
+    order = list(dict.fromkeys(r.meaning.key for r in labelled if r.meaning.role == "column"))
     if len(order) == len(COLUMNS):
         return order
     sink.add(fk.HEADER_MISSING, None, table=TABLE)

@@ -190,8 +190,15 @@ def _cell(piece: str, start: int) -> tuple[str, int]:
 def _location(line: int, column: int, text: str) -> Location:
     loc = _new(Location)
     loc.__dict__.update(
-        line=line, column=column, page=None, bbox=None, table=None, row=None, cell=None,
-        sheet=None, text=text,
+        line=line,
+        column=column,
+        page=None,
+        bbox=None,
+        table=None,
+        row=None,
+        cell=None,
+        sheet=None,
+        text=text,
     )
     return loc
 
@@ -224,6 +231,7 @@ def _fast_constructors_match() -> bool:
 
 
 if not _fast_constructors_match():  # a field was added to the model: use the plain classes
+
     def _location(line: int, column: int, text: str) -> Location:  # noqa: F811
         return Location(line=line, column=column, text=text)
 

@@ -91,7 +91,9 @@ def _plan(text: str) -> tuple[str, Decimal | None, int | None] | list[Part]:
     if parts is None:
         cell = read_cell(text)
         plan: tuple[str, Decimal | None, int | None] | list[Part] = (
-            cell.kind, cell.value, _count(cell.kind, cell.value)
+            cell.kind,
+            cell.value,
+            _count(cell.kind, cell.value),
         )
     else:
         plan = list(parts)
@@ -137,7 +139,11 @@ def _split_tokens(plan: list[Part], loc: Location, line: int, position: int) -> 
         where = Location(
             line=loc.line,
             column=None if loc.column is None else loc.column + offset,
-            page=loc.page, table=loc.table, row=loc.row, cell=loc.cell, sheet=loc.sheet,
+            page=loc.page,
+            table=loc.table,
+            row=loc.row,
+            cell=loc.cell,
+            sheet=loc.sheet,
             text=text,
         )
         tokens.append(Token(kind, text, where, line, position, value, _count(kind, value)))

@@ -63,9 +63,11 @@ def read_ole2(data: bytes, name: str | None = None) -> SourceDocument:
     try:
         converted = convert([data], suffix=suffix, to=target)[0]
     except RenderError as exc:
-        raise InputError(f"旧版 Office 文件无法转换：{exc.message_zh}",
-                         f"cannot convert the legacy Office file: {exc.message_en}",
-                         path=name) from exc
+        raise InputError(
+            f"旧版 Office 文件无法转换：{exc.message_zh}",
+            f"cannot convert the legacy Office file: {exc.message_en}",
+            path=name,
+        ) from exc
     if target == "docx":
         from xxgk.parse.docx import read_docx
 
@@ -133,8 +135,9 @@ def _sheet_lines(sheet: Worksheet) -> list[SourceLine]:
         if not is_table:
             cell = next(c for c in rows[0] if _text(c.value))
             text = _text(cell.value)
-            location = Location(sheet=sheet.title, row=cell.row - 1, cell=cell.column - 1,
-                                text=text)
+            location = Location(
+                sheet=sheet.title, row=cell.row - 1, cell=cell.column - 1, text=text
+            )
             lines.append(SourceLine([SourceCell(text, location)]))
             continue
         width = max(c.column for row in rows for c in row if _text(c.value))
@@ -143,8 +146,11 @@ def _sheet_lines(sheet: Worksheet) -> list[SourceLine]:
             line = []
             for c in cells:
                 t = _text(c.value)
-                line.append(SourceCell(t, Location(sheet=sheet.title, row=c.row - 1,
-                                                   cell=c.column - 1, text=t)))
+                line.append(
+                    SourceCell(
+                        t, Location(sheet=sheet.title, row=c.row - 1, cell=c.column - 1, text=t)
+                    )
+                )
             lines.append(SourceLine(line, in_table=True))
     return lines
 
@@ -157,9 +163,15 @@ def _heading_key(line: SourceLine) -> str | None:
 
 def _splice(sheets: list[list[SourceLine]]) -> list[SourceLine]:
     """Put each table sheet after its section's text on a text sheet, when there is one."""
-    text_index = next((i for i, lines in enumerate(sheets)
-                       if not any(ln.in_table for ln in lines)
-                       and sum(_heading_key(ln) is not None for ln in lines) >= 2), None)
+    text_index = next(
+        (
+            i
+            for i, lines in enumerate(sheets)
+            if not any(ln.in_table for ln in lines)
+            and sum(_heading_key(ln) is not None for ln in lines) >= 2
+        ),
+        None,
+    )
     if text_index is None:
         return [line for lines in sheets for line in lines]
     text = list(sheets[text_index])
@@ -172,8 +184,7 @@ def _splice(sheets: list[list[SourceLine]]) -> list[SourceLine]:
         if not heads:
             rest += lines
             continue
-        end = next((j for j in range(heads[0] + 1, len(text)) if _heading_key(text[j])),
-                   len(text))
+        end = next((j for j in range(heads[0] + 1, len(text)) if _heading_key(text[j])), len(text))
         text[end:end] = lines[1:]
     return text + rest
 
@@ -185,8 +196,9 @@ def read_xlsx(data: bytes, name: str | None = None) -> SourceDocument:
     try:
         book = load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise InputError("不是可读的 Excel（XLSX）文件", f"not a readable XLSX workbook: {exc}",
-                         path=name) from exc
+        raise InputError(
+            "不是可读的 Excel（XLSX）文件", f"not a readable XLSX workbook: {exc}", path=name
+        ) from exc
     sheets = [_sheet_lines(sheet) for sheet in book.worksheets if sheet.sheet_state == "visible"]
     lines = _splice([s for s in sheets if s])
     if not lines:

@@ -68,8 +68,17 @@ def _with_fallbacks(font_table: bytes) -> bytes:
     return text.replace("</w:fonts>", entries + "</w:fonts>").encode("utf-8")
 
 
-def _paragraph(text: str, font: str, latin: str, *, size: int = TEXT_SIZE, align: str = "both",
-               indent: bool = True, bold: bool = False, after: int = 0) -> str:
+def _paragraph(
+    text: str,
+    font: str,
+    latin: str,
+    *,
+    size: int = TEXT_SIZE,
+    align: str = "both",
+    indent: bool = True,
+    bold: bool = False,
+    after: int = 0,
+) -> str:
     indent_xml = f'<w:ind w:firstLineChars="200" w:firstLine="{size * 20}"/>' if indent else ""
     return (
         f'<w:p><w:pPr><w:spacing w:before="0" w:after="{after}" w:line="{LINE}" '
@@ -79,8 +88,15 @@ def _paragraph(text: str, font: str, latin: str, *, size: int = TEXT_SIZE, align
 
 
 def _title(report: Report, fonts: FontSet) -> str:
-    return _paragraph(report_title(report), fonts.title, fonts.latin, size=TITLE_SIZE,
-                      align="center", indent=False, after=LINE)
+    return _paragraph(
+        report_title(report),
+        fonts.title,
+        fonts.latin,
+        size=TITLE_SIZE,
+        align="center",
+        indent=False,
+        after=LINE,
+    )
 
 
 def _body_paragraphs(text: str, fonts: FontSet) -> list[str]:
@@ -90,8 +106,9 @@ def _body_paragraphs(text: str, fonts: FontSet) -> list[str]:
 def _signature(report: Report, fonts: FontSet) -> list[str]:
     lines = [t for t in (signature_name(report), chinese_date(report)) if t]
     out = [_paragraph("", fonts.body, fonts.latin, indent=False)] if lines else []
-    return out + [_paragraph(t, fonts.body, fonts.latin, align="right", indent=False)
-                  for t in lines]
+    return out + [
+        _paragraph(t, fonts.body, fonts.latin, align="right", indent=False) for t in lines
+    ]
 
 
 def document_xml(report: Report, fonts: FontSet = OFFICIAL_FONTS) -> str:

@@ -79,16 +79,15 @@ def table_xml(layout: TableLayout, report: Report, fonts: FontSet) -> str:
             if (r, c) in starts:
                 text, missing = _cell_text(cell, report)
                 merge = "restart" if cell.rowspan > 1 else ""
-                cells.append(_tc(width, cell.colspan, merge, _cell_paragraph(text, fonts),
-                                 missing))
+                cells.append(_tc(width, cell.colspan, merge, _cell_paragraph(text, fonts), missing))
             else:
                 cells.append(_tc(width, cell.colspan, "continue", _cell_paragraph("", fonts)))
             c += cell.colspan
-        rows.append('<w:tr><w:trPr><w:cantSplit/></w:trPr>' + "".join(cells) + "</w:tr>")
+        rows.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>" + "".join(cells) + "</w:tr>")
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     return (
         '<w:tbl><w:tblPr><w:tblW w:w="{}" w:type="dxa"/><w:jc w:val="center"/>'
-        "<w:tblBorders>{}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
+        '<w:tblBorders>{}</w:tblBorders><w:tblLayout w:type="fixed"/>'
         '<w:tblCellMar><w:top w:w="20" w:type="dxa"/><w:left w:w="40" w:type="dxa"/>'
         '<w:bottom w:w="20" w:type="dxa"/><w:right w:w="40" w:type="dxa"/>'
         "</w:tblCellMar></w:tblPr><w:tblGrid>{}</w:tblGrid>{}</w:tbl>"
@@ -97,6 +96,4 @@ def table_xml(layout: TableLayout, report: Report, fonts: FontSet) -> str:
 
 def _borders() -> str:
     sides = ("top", "left", "bottom", "right", "insideH", "insideV")
-    return "".join(
-        f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>' for s in sides
-    )
+    return "".join(f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>' for s in sides)

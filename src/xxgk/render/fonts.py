@@ -37,11 +37,24 @@ ALT_NAMES: dict[str, str] = {
 """Fallback faces written to ``fontTable.xml`` (Word substitutes them for a missing face)."""
 
 _CANDIDATES: dict[str, tuple[str, ...]] = {
-    "title": ("方正小标宋简体", "FZXiaoBiaoSong-B05S", "Noto Serif CJK SC", "AR PL UMing CN",
-              "Noto Sans CJK SC", "WenQuanYi Zen Hei"),
+    "title": (
+        "方正小标宋简体",
+        "FZXiaoBiaoSong-B05S",
+        "Noto Serif CJK SC",
+        "AR PL UMing CN",
+        "Noto Sans CJK SC",
+        "WenQuanYi Zen Hei",
+    ),
     "heading": ("黑体", "SimHei", "Noto Sans CJK SC", "WenQuanYi Zen Hei", "Noto Serif CJK SC"),
-    "body": ("仿宋_GB2312", "仿宋", "FangSong", "AR PL UKai CN", "Noto Serif CJK SC",
-             "AR PL UMing CN", "WenQuanYi Zen Hei"),
+    "body": (
+        "仿宋_GB2312",
+        "仿宋",
+        "FangSong",
+        "AR PL UKai CN",
+        "Noto Serif CJK SC",
+        "AR PL UMing CN",
+        "WenQuanYi Zen Hei",
+    ),
 }
 
 

@@ -71,8 +71,7 @@ def _html_cell(cell: GridCell, report: Report, notes: dict[str, list[Finding]]) 
         worst = min(found, key=lambda f: f.severity.rank)
         css = f"{css} {worst.severity.value}".strip()
         tips += [f"{f.severity.label} {f.code}：{f.message}" for f in found]
-    return HtmlCell(format_value(value), cell.rowspan, cell.colspan, cell.key, css,
-                    "\n".join(tips))
+    return HtmlCell(format_value(value), cell.rowspan, cell.colspan, cell.key, css, "\n".join(tips))
 
 
 def _table(layout: TableLayout, report: Report, notes: dict[str, list[Finding]]) -> dict:
@@ -81,8 +80,9 @@ def _table(layout: TableLayout, report: Report, notes: dict[str, list[Finding]])
     return {"key": layout.key, "rows": rows, "widths": widths}
 
 
-def render_html(report: Report, *, findings: Iterable[Finding] | None = None,
-                highlight: bool = True) -> bytes:
+def render_html(
+    report: Report, *, findings: Iterable[Finding] | None = None, highlight: bool = True
+) -> bytes:
     """Return the report as a UTF-8 HTML page.
 
     ``findings`` defaults to the report's own; with ``highlight`` the cells they name are
@@ -94,11 +94,13 @@ def render_html(report: Report, *, findings: Iterable[Finding] | None = None,
     tables = tables_for(report)
     for section in SECTIONS:
         layout = tables.get(section.key)
-        sections.append({
-            "heading": section.heading,
-            "paragraphs": paragraphs(report.section_text(section.key)),
-            "table": _table(layout, report, notes) if layout else None,
-        })
+        sections.append(
+            {
+                "heading": section.heading,
+                "paragraphs": paragraphs(report.section_text(section.key)),
+                "table": _table(layout, report, notes) if layout else None,
+            }
+        )
     preamble = report.sections.get("preamble")
     has_marks = bool(notes) or any(v is None for v in report.values.values())
     page = _template().render(

@@ -127,8 +127,9 @@ def _active_table(format_version: str = FORMAT_2021) -> TableLayout:
             rows.append((_h(ITEM_CONTENT_HEADER), _h(block.columns[0].label, 3)))
             for row, keys in zip(block.rows, keys_of, strict=True):
                 rows.append((_h(row.label, role="label"), _v(keys[0], 3)))
-    return TableLayout("active", SECTION_BY_KEY["active"].heading, 4, tuple(rows), 0,
-                       (0.34, 0.22, 0.22, 0.22))
+    return TableLayout(
+        "active", SECTION_BY_KEY["active"].heading, 4, tuple(rows), 0, (0.34, 0.22, 0.22, 0.22)
+    )
 
 
 def _request_label_cells(rows: tuple[Row, ...], index: int) -> tuple[GridCell, ...]:
@@ -162,8 +163,7 @@ def _requests_table(format_version: str = FORMAT_2021) -> TableLayout:
         values = tuple(_v(request_key(row.key, c.key)) for c in REQUEST_COLUMNS)
         rows.append((*_request_label_cells(printed, i), *values))
     widths = (0.07, 0.095, 0.265) + (0.57 / 7,) * 7
-    return TableLayout("requests", SECTION_BY_KEY["requests"].heading, 10, tuple(rows), 3,
-                       widths)
+    return TableLayout("requests", SECTION_BY_KEY["requests"].heading, 10, tuple(rows), 3, widths)
 
 
 def _review_table() -> TableLayout:
@@ -190,6 +190,7 @@ def tables_for(report: Report) -> dict[str, TableLayout]:
     """Return the three tables as ``report``'s format prints them, keyed by section (shared:
     read, do not change)."""
     return _TABLE_BY_SECTION_2019 if report.format == FORMAT_2019 else TABLE_BY_SECTION
+
 
 MISSING_TITLE = "缺少数据"
 """Tooltip / comment of a cell whose value is missing; the cell itself stays empty."""

@@ -46,14 +46,22 @@ def convert(documents: Sequence[bytes], *, suffix: str, to: str) -> list[bytes]:
             source.write_bytes(data)
             sources.append(source)
         command = [
-            soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
-            "--norestore", "--nolockcheck", "--convert-to", to, "--outdir", str(work / "out"),
+            soffice,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(work / "out"),
             *map(str, sources),
         ]
         env = dict(os.environ, HOME=str(work))
         try:
-            done = subprocess.run(command, capture_output=True, timeout=CONVERT_TIMEOUT,
-                                  env=env, check=False)
+            done = subprocess.run(
+                command, capture_output=True, timeout=CONVERT_TIMEOUT, env=env, check=False
+            )
         except subprocess.TimeoutExpired as exc:
             raise RenderError("LibreOffice 转换超时", "LibreOffice timed out") from exc
         results = []
@@ -63,8 +71,7 @@ def convert(documents: Sequence[bytes], *, suffix: str, to: str) -> list[bytes]:
                 detail = done.stderr.decode("utf-8", "replace").strip()[-300:]
                 raise RenderError(
                     f"LibreOffice 未能把 {source.name} 转换为 {to}：{detail}",
-                    f"LibreOffice did not convert {source.name} to {to} "
-                    f"(exit {done.returncode})",
+                    f"LibreOffice did not convert {source.name} to {to} (exit {done.returncode})",
                 )
             results.append(target.read_bytes())
         return results

@@ -109,8 +109,18 @@ def requests_grid(report: Report) -> Grid:
     legal = [c.label for c in LEGAL_PERSON_COLUMNS]
     grid: Grid = [
         _pad([REQUESTS_NOTE, "", "", APPLICANT_HEADER], width),
-        ["", "", "", REQUEST_COLUMNS[0].label, LEGAL_PERSON_GROUP, "", "", "", "",
-         REQUEST_COLUMNS[-1].label],
+        [
+            "",
+            "",
+            "",
+            REQUEST_COLUMNS[0].label,
+            LEGAL_PERSON_GROUP,
+            "",
+            "",
+            "",
+            "",
+            REQUEST_COLUMNS[-1].label,
+        ],
         ["", "", "", "", *legal, ""],
     ]
     seen: set[str] = set()

@@ -33,15 +33,21 @@ from xxgk.render.layout import (
 )
 
 TEXT_SHEET = "报告正文"
-SHEET_NAMES = {"active": "表二 主动公开", "requests": "表三 依申请公开",
-               "review_litigation": "表四 复议诉讼"}
+SHEET_NAMES = {
+    "active": "表二 主动公开",
+    "requests": "表三 依申请公开",
+    "review_litigation": "表四 复议诉讼",
+}
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 CELL_STYLE = "xxgk 表格"
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _MISSING = PatternFill(fill_type="lightUp", fgColor="A6A6A6")
-_WIDTHS = {"active": (26, 16, 16, 16), "requests": (8, 10, 30) + (10,) * 7,
-           "review_litigation": (9,) * 15}
+_WIDTHS = {
+    "active": (26, 16, 16, 16),
+    "requests": (8, 10, 30) + (10,) * 7,
+    "review_litigation": (9,) * 15,
+}
 
 
 def _text_sheet(sheet: Worksheet, report: Report) -> None:
@@ -81,9 +87,14 @@ def _table_sheet(sheet: Worksheet, layout: TableLayout, report: Report) -> None:
                 sheet.cell(row + dr, col + dc).style = CELL_STYLE
         if cell.rowspan > 1 or cell.colspan > 1:
             # added directly: ``merge_cells`` re-styles every edge cell, ten times slower
-            sheet.merged_cells.add(CellRange(min_row=row, min_col=col,
-                                             max_row=row + cell.rowspan - 1,
-                                             max_col=col + cell.colspan - 1))
+            sheet.merged_cells.add(
+                CellRange(
+                    min_row=row,
+                    min_col=col,
+                    max_row=row + cell.rowspan - 1,
+                    max_col=col + cell.colspan - 1,
+                )
+            )
         _fill(sheet.cell(row, col), cell, report)
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 # The rule modules, imported for their @rule registrations, in documentation order.
 # isort: off
 from xxgk.rules import (  # noqa: F401
-
     requests,
     review,
     values,

@@ -22,9 +22,7 @@ _FEES = "active.fees"
     code="rules-not-rulemaker",
     severity=Severity.WARNING,
     title="无规章制定权的机关填报了规章件数",
-    template=(
-        "表二“{row}”行填报了非零数值（{actual}），但{kind}无权制定规章，应填0或“/”{note}"
-    ),
+    template=("表二“{row}”行填报了非零数值（{actual}），但{kind}无权制定规章，应填0或“/”{note}"),
     description=(
         "只有国务院部门、省级人民政府和设区的市、自治州人民政府可以制定规章（立法法第九十一条、"
         "第九十三条）。乡镇、县级政府、地区行署和地方政府部门填报规章件数，多半是把行政规范性"

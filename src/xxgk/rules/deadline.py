@@ -91,9 +91,7 @@ def published_impossible(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     severity=Severity.INFO,
     title="没有发布日期",
     template="报告没有载明发布日期（落款日期），无法判断是否在{deadline}前按期公布",
-    description=(
-        "没有日期就无法核对是否按期公布；可补充网站发布日期后再检查。"
-    ),
+    description=("没有日期就无法核对是否按期公布；可补充网站发布日期后再检查。"),
     tags=("#metadata", "#deadline"),
     basis="D02",
 )

@@ -28,8 +28,11 @@ _TITLE_LIKE = re.compile(r"年度?报告|工作报告")
     basis="D21",
 )
 def metadata_missing(report: Report, ctx: RuleContext) -> Iterator[Finding]:
-    missing = [name for name, value in (("报告主体", report.organization),
-                                        ("报告年度", report.year)) if not value]
+    missing = [
+        name
+        for name, value in (("报告主体", report.organization), ("报告年度", report.year))
+        if not value
+    ]
     if missing:
         yield Finding("metadata-missing", params={"what": "和".join(missing)})
 

@@ -202,7 +202,5 @@ def fee_statement_contradiction(report: Report, ctx: RuleContext) -> Iterator[Fi
         yield Finding("fee-statement-contradiction", (handled_key,), params={"why": why})
     notice = _NO_FEE_NOTICE.search(text)
     if notice and unpaid:
-        why = (
-            f"第六部分称“{notice.group(0)}”，但{cell_title(unpaid_key)}为{unpaid}"
-        )
+        why = f"第六部分称“{notice.group(0)}”，但{cell_title(unpaid_key)}为{unpaid}"
         yield Finding("fee-statement-contradiction", (unpaid_key,), params={"why": why})

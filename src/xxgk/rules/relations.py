@@ -23,9 +23,7 @@ _GROUP_LABEL = {g.key: g.label for g in REVIEW_GROUPS}
 
 ABSENT_IN_FORMAT: dict[str, frozenset[str]] = {
     FORMAT_2019: frozenset(
-        request_key(row, col.key)
-        for row in LEGACY_ABSENT_REQUEST_ROWS
-        for col in REQUEST_COLUMNS
+        request_key(row, col.key) for row in LEGACY_ABSENT_REQUEST_ROWS for col in REQUEST_COLUMNS
     ),
 }
 """Cells a format does not print: they count as 0 in its relations (the old （六） is one row)."""

@@ -222,9 +222,7 @@ def buttons(item: Item, user: User) -> list[dict[str, Any]]:
             label = STEP_APPROVALS.get(item.status, label)
             if item.status is State.LEADER_APPROVAL and item.attribute != "proactive":
                 label = "审定（不公开）"
-        out.append(
-            {"action": action, "label": label, "reason": action in ("return", "withdraw")}
-        )
+        out.append({"action": action, "label": label, "reason": action in ("return", "withdraw")})
     return out
 
 
@@ -250,7 +248,13 @@ class ItemForm:
 
 
 FORM_FIELDS = (
-    "title", "category", "body", "doc_kind", "doc_number", "document_date", "attribute",
+    "title",
+    "category",
+    "body",
+    "doc_kind",
+    "doc_number",
+    "document_date",
+    "attribute",
     "withheld_reason",
 )
 
@@ -409,8 +413,13 @@ def public_tree(session: Session, unit: Unit) -> list[dict[str, Any]]:
         if e.node.parent_id in totals:
             totals[e.node.parent_id] += totals[e.node.id]
     return [
-        {"id": e.node.id, "name": e.node.name, "depth": e.depth, "path": e.path,
-         "count": totals[e.node.id]}
+        {
+            "id": e.node.id,
+            "name": e.node.name,
+            "depth": e.depth,
+            "path": e.path,
+            "count": totals[e.node.id],
+        }
         for e in entries
     ]
 

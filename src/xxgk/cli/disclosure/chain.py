@@ -53,9 +53,7 @@ def return_command(
     """
     from xxgk.disclosure import workflow
 
-    _step(
-        ctx, item_id, lambda s, actor, item: workflow.return_for_revision(s, actor, item, reason)
-    )
+    _step(ctx, item_id, lambda s, actor, item: workflow.return_for_revision(s, actor, item, reason))
 
 
 def withdraw(

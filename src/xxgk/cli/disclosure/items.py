@@ -71,7 +71,6 @@ Attach_ = Annotated[
 ]
 
 
-
 def add(
     ctx: typer.Context,
     title: Annotated[str, typer.Argument(help="标题")],
@@ -151,13 +150,23 @@ def edit(
 
     changes: dict[str, Any] = {}
     text = _body(body, body_file)
-    if not attach and not detach and all(
-        v is None for v in (title, category, text, doc_kind, doc_number, date, attribute, reason)
-    ) and not channel:
+    if (
+        not attach
+        and not detach
+        and all(
+            v is None
+            for v in (title, category, text, doc_kind, doc_number, date, attribute, reason)
+        )
+        and not channel
+    ):
         raise RegisterError("没有要修改的内容", "nothing to change")
     given = {
-        "title": title, "body": text, "doc_kind": doc_kind, "doc_number": doc_number,
-        "attribute": attribute, "withheld_reason": reason,
+        "title": title,
+        "body": text,
+        "doc_kind": doc_kind,
+        "doc_number": doc_number,
+        "attribute": attribute,
+        "withheld_reason": reason,
     }
     changes.update({k: v for k, v in given.items() if v is not None})
     if channel:
@@ -211,9 +220,7 @@ def list_command(
     with acting_session(ctx) as (s, actor):
         units = units_to_list(s, actor, unit)
         wanted = find_category(s, units[0], category) if category else None
-        items = list_items(
-            s, units, state=_state(state), category=wanted, text=text, year=year
-        )
+        items = list_items(s, units, state=_state(state), category=wanted, text=text, year=year)
         if mine:
             items = [i for i in items if i.author_id == actor.id]
         if todo:
@@ -221,8 +228,12 @@ def list_command(
         table = new_table("编号", "标题", "栏目", "状态", "起草人", "发布日期")
         for item in items:
             table.add_row(
-                f"#{item.id}", item.title, category_path(item.category), item.status.label,
-                item.author.username, day_text(item.published_on),
+                f"#{item.id}",
+                item.title,
+                category_path(item.category),
+                item.status.label,
+                item.author.username,
+                day_text(item.published_on),
             )
         wide_console().print(table)
         typer.echo(f"共{len(items)}条")
@@ -245,8 +256,10 @@ def show(ctx: typer.Context, item_id: ItemId) -> None:
         table = new_table("时间", "操作人", "操作", "状态变化", "理由")
         for step in item.steps:
             table.add_row(
-                f"{step.at:%Y-%m-%d %H:%M}", step.actor_name,
-                step_label(step.action, step.from_state), _change(step.from_state, step.to_state),
+                f"{step.at:%Y-%m-%d %H:%M}",
+                step.actor_name,
+                step_label(step.action, step.from_state),
+                _change(step.from_state, step.to_state),
                 step.reason,
             )
         wide_console().print(table)

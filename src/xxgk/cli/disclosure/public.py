@@ -50,8 +50,11 @@ def search_command(
         for hit in hits:
             before, match, after = excerpt(hit.item.body, query)
             table.add_row(
-                f"#{hit.item.id}", hit.item.title, hit.item.unit.name,
-                day_text(hit.item.published_on), before + match + after,
+                f"#{hit.item.id}",
+                hit.item.title,
+                hit.item.unit.name,
+                day_text(hit.item.published_on),
+                before + match + after,
             )
         wide_console().print(table)
         typer.echo(f"找到{len(hits)}条")
@@ -149,11 +152,21 @@ def _document_figures(report: Any) -> dict[str, dict[str, object]]:
 
 
 EXPORT_COLUMNS = (
-    ("id", "编号"), ("unit", "单位"), ("title", "标题"), ("category", "栏目"),
-    ("doc_kind", "文件类型"), ("doc_number", "文号"), ("document_date", "印发日期"),
-    ("published_on", "发布日期"), ("channels", "发布渠道"), ("attribute", "公开属性"),
-    ("state", "状态"), ("withdrawn_on", "撤回日期"), ("repealed_on", "废止日期"),
-    ("attachments", "附件"), ("body", "正文"),
+    ("id", "编号"),
+    ("unit", "单位"),
+    ("title", "标题"),
+    ("category", "栏目"),
+    ("doc_kind", "文件类型"),
+    ("doc_number", "文号"),
+    ("document_date", "印发日期"),
+    ("published_on", "发布日期"),
+    ("channels", "发布渠道"),
+    ("attribute", "公开属性"),
+    ("state", "状态"),
+    ("withdrawn_on", "撤回日期"),
+    ("repealed_on", "废止日期"),
+    ("attachments", "附件"),
+    ("body", "正文"),
 )
 
 
@@ -166,14 +179,21 @@ def _export_rows(s: Session, unit: Unit, year: int) -> list[dict[str, Any]]:
     items.sort(key=lambda i: (i.published_on, i.id))
     return [
         {
-            "id": i.id, "unit": unit.name, "title": i.title,
+            "id": i.id,
+            "unit": unit.name,
+            "title": i.title,
             "category": category_path(i.category),
-            "doc_kind": DOC_KINDS.get(i.doc_kind or "", ""), "doc_number": i.doc_number,
-            "document_date": _iso(i.document_date), "published_on": _iso(i.published_on),
-            "channels": i.channel_labels, "attribute": i.attribute_label,
-            "state": i.status.label, "withdrawn_on": _iso(i.withdrawn_on),
+            "doc_kind": DOC_KINDS.get(i.doc_kind or "", ""),
+            "doc_number": i.doc_number,
+            "document_date": _iso(i.document_date),
+            "published_on": _iso(i.published_on),
+            "channels": i.channel_labels,
+            "attribute": i.attribute_label,
+            "state": i.status.label,
+            "withdrawn_on": _iso(i.withdrawn_on),
             "repealed_on": _iso(i.repealed_on),
-            "attachments": [a.filename for a in i.attachments], "body": i.body,
+            "attachments": [a.filename for a in i.attachments],
+            "body": i.body,
         }
         for i in items
     ]

@@ -50,7 +50,12 @@ def disclosure_list(
     node = _category(scope, chosen, category) if chosen is not None and category else None
     filters = {"unit": unit, "state": state, "category": category, "q": q, "view": view}
     listing = dv.scoped_items(
-        scope, unit=chosen, state=state, category=node, text=q[:200], mine=view == "mine",
+        scope,
+        unit=chosen,
+        state=state,
+        category=node,
+        text=q[:200],
+        mine=view == "mine",
         page=int(page_no) if page_no.isdecimal() and len(page_no) < 7 else 1,
     )
     return page(

@@ -30,7 +30,13 @@ router = APIRouter(
 )
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID, description="信息编号")]
 StateName = Literal[
-    "", "draft", "dept_review", "secrecy_review", "leader_approval", "published", "recorded",
+    "",
+    "draft",
+    "dept_review",
+    "secrecy_review",
+    "leader_approval",
+    "published",
+    "recorded",
     "withdrawn",
 ]
 
@@ -105,7 +111,8 @@ class NewItem(BaseModel):
     doc_number: str = Field(default="", max_length=dv.MAX_DOC_NUMBER)
     document_date: str = Field(default="", description="印发日期 YYYY-MM-DD")
     channels: list[str] = Field(
-        default_factory=lambda: ["website"], max_length=10,
+        default_factory=lambda: ["website"],
+        max_length=10,
         description="website/bulletin/new_media/other",
     )
     attribute: str = Field(default="proactive", description="proactive/on_request/withheld")
