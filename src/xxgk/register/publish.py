@@ -16,9 +16,9 @@ from xxgk.db import audit
 from xxgk.db.access import APPROVERS, require
 from xxgk.db.models import Unit, User
 from xxgk.errors import RegisterError
+from xxgk.records.lock import locked_version
+from xxgk.records.models import PublishedReport
 from xxgk.register.compile import compile_report
-from xxgk.register.lock import locked_version
-from xxgk.register.models import PublishedReport
 
 
 def publish_report(

@@ -17,8 +17,9 @@ from xxgk.db.models import Role, Unit, User
 from xxgk.db.users import add_user
 from xxgk.errors import RegisterError
 from xxgk.model.report import Report
+from xxgk.records.models import PublishedReport
 from xxgk.register.applications import register_application
-from xxgk.register.models import Application, PublishedReport
+from xxgk.register.models import Application
 from xxgk.register.state import status
 from xxgk.register.views import state_label
 from xxgk.register.vocab import Channel
