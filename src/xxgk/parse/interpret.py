@@ -20,6 +20,7 @@ from xxgk.model import cells
 from xxgk.model.report import Report, SectionText
 from xxgk.parse import finding_kinds as fk
 from xxgk.parse.assign import Sink
+from xxgk.parse.decode import decode_rows
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine, line_facts
 from xxgk.parse.labels import ANY_TABLE_LABEL, normalise, squeeze
 from xxgk.parse.metadata import (
@@ -32,6 +33,7 @@ from xxgk.parse.metadata import (
     read_title,
     year_from,
 )
+from xxgk.parse.flat import unflatten
 from xxgk.parse.sections import Segment, lines_to_sections
 from xxgk.parse.table_active import parse_active
 from xxgk.parse.table_common import TableResult, table_name
@@ -84,14 +86,15 @@ def gc_paused() -> Iterator[None]:
 
 
 def _interpret(doc: SourceDocument) -> tuple[Report, Trace]:
-    lines = doc.lines
+    lines, glued = unflatten(doc.lines)
     findings: list[Finding] = list(doc.findings)
     trace = Trace(segments=lines_to_sections(lines, findings))
     require_report(lines, trace.segments, doc.source)
     report = Report(source=doc.source)
-    sink = Sink(report, findings)
+    sink = Sink(report, findings, glued_lines=glued)
     old = old_format_markers(lines)
     read_tables(lines, trace, sink, old)
+    decode_rows(sink, sink.pending)
     if old or trace.tables["requests"].extra.get("old_format"):
         report.format = cells.FORMAT_2019
         sink.add(fk.FORMAT_2019)
