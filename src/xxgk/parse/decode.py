@@ -121,9 +121,7 @@ def splits(
     yield from walk(0, 0)
 
 
-def row_candidates(
-    pending: PendingRow, digits: str, known: dict[str, Value]
-) -> list[Split] | None:
+def row_candidates(pending: PendingRow, digits: str, known: dict[str, Value]) -> list[Split] | None:
     """Return the splits of one row that pass the relations checkable within it and
     against the cells already read; None when there are too many to tell."""
     keys = pending.keys

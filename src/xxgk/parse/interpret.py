@@ -22,6 +22,7 @@ from xxgk.parse import finding_kinds as fk
 from xxgk.parse.assign import Sink
 from xxgk.parse.decode import decode_rows
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine, line_facts
+from xxgk.parse.flat import unflatten
 from xxgk.parse.labels import ANY_TABLE_LABEL, normalise, squeeze
 from xxgk.parse.metadata import (
     Line,
@@ -33,7 +34,6 @@ from xxgk.parse.metadata import (
     read_title,
     year_from,
 )
-from xxgk.parse.flat import unflatten
 from xxgk.parse.sections import Segment, lines_to_sections
 from xxgk.parse.table_active import parse_active
 from xxgk.parse.table_common import TableResult, table_name
