@@ -36,7 +36,16 @@ _MARKER_BEFORE = re.compile(
 _VALUE_PIECE = re.compile(r"\d+(?:\.\d+)?|[/×]|[—\-–]{1,2}|无")
 _MIN_LABELS = 4
 """Label hits a line needs before it is read as a flattened table."""
-_ANCHORS = ("本年新收", "予以公开", "信息内容", "结果维持", "本年制发", "行政许可", "申请人情况")
+_ANCHORS = (
+    "本年新收",
+    "予以公开",
+    "信息内容",
+    "结果维持",
+    "尚未审结",
+    "本年制发",
+    "行政许可",
+    "申请人情况",
+)
 
 
 @dataclass(frozen=True)
