@@ -345,7 +345,39 @@ def read_html(data: bytes, name: str | None = None) -> SourceDocument:
             "网页中没有可读的文字", "the HTML page contains no readable text", path=name
         )
     findings = [encoding_finding(encoding)] if guessed else []
-    return SourceDocument(lines, source=name, format_name="html", findings=findings)
+    doc = SourceDocument(lines, source=name, format_name="html", findings=findings)
+    doc.page_fields = page_fields(tree)
+    return doc
+
+
+_META_FIELDS = {
+    "pubdate": "published",
+    "publishdate": "published",
+    "firstpublishedtime": "published",
+    "articlepubdate": "published",
+    "article:published_time": "published",
+    "dc.date": "published",
+    "dc.date.issued": "published",
+    "dcterms.issued": "published",
+    "contentsource": "source",
+    "source": "source",
+    "sitename": "site",
+    "og:site_name": "site",
+}
+
+
+def page_fields(tree: LexborHTMLParser) -> dict[str, str]:
+    """Return the page's own fields from its ``<meta>`` tags (the CMS publication time,
+    the 来源, the site name): what the page says about itself, not the report's text."""
+    fields: dict[str, str] = {}
+    for meta in tree.css("meta"):
+        attrs = meta.attributes
+        name = (attrs.get("name") or attrs.get("property") or "").strip().lower()
+        field_name = _META_FIELDS.get(name)
+        content = (attrs.get("content") or "").strip()
+        if field_name and content and field_name not in fields:
+            fields[field_name] = content
+    return fields
 
 
 register_reader("html", read_html, sniff=sniff_html)
