@@ -165,3 +165,41 @@ def test_flattened_report_decodes_to_identical_cells_or_flags(
         if finding.code == AMBIGUOUS:
             assert "；" in finding.message or "过多" in finding.message
     assert all(parsed.values[k] is None for k in flagged)
+
+
+def test_table_two_without_rules_row_is_zero_with_an_info() -> None:
+    truth = random_report(random.Random(3))
+    text = render_text(truth, "tabs")
+    lines = [line for line in text.split("\n") if not line.startswith("规章\t")]
+    parsed = parse_text("\n".join(lines))
+    keys = [f"active.rules.{c}" for c in ("issued", "repealed", "in_force")]
+    assert [parsed.values[k] for k in keys] == [0, 0, 0]
+    assert "parse-rules-row-absent" in {f.code for f in parsed.findings}
+
+
+def test_other_handling_printed_as_one_zero_row_gives_zero_to_its_items() -> None:
+    truth = random_report(random.Random(3), zero_share=1.0)
+    text = render_text(truth, "tabs")
+    lines = text.split("\n")
+    start = next(i for i, line in enumerate(lines) if "（六）其他处理" in line)
+    lines[start : start + 3] = ["\t（六）其他处理\t\t0\t0\t0\t0\t0\t0\t0"]
+    parsed = parse_text("\n".join(lines))
+    assert parsed.format == "2021"
+    assert parsed.values == truth.values
+    codes = {f.code for f in parsed.findings}
+    assert "parse-other-one-row" in codes
+    assert "parse-format-2019" not in codes
+
+
+def test_blank_cell_stays_null_with_a_finding() -> None:
+    truth = random_report(random.Random(3))
+    text = render_text(truth, "tabs")
+    lines = text.split("\n")
+    index = next(i for i, line in enumerate(lines) if "（一）予以公开" in line)
+    cells = lines[index].split("\t")
+    cells[4] = ""
+    lines[index] = "\t".join(cells)
+    parsed = parse_text("\n".join(lines))
+    blank = {k for f in parsed.findings if f.code == "parse-cell-blank" for k in f.cells}
+    assert len(blank) == 1
+    assert parsed.values[next(iter(blank))] is None

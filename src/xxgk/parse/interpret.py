@@ -215,7 +215,7 @@ def read_tables(lines: Sequence[SourceLine], trace: Trace, sink: Sink, old: bool
         if key == "active":
             result = parse_active(tokens, sink, old_format=old)
         elif key == "requests":
-            result = parse_requests(tokens, sink)
+            result = parse_requests(tokens, sink, old_format=old)
         else:
             result = parse_review(tokens, sink)
         trace.tables[key] = result
