@@ -68,3 +68,33 @@ def test_html_meta_pubdate_is_read() -> None:
     assert report.published == truth.published
     assert report.organization == truth.organization
     assert "parse-page-date-differs" in {f.code for f in report.findings}
+
+
+def test_report_inside_a_javascript_string_is_unwrapped() -> None:
+    import json as _json
+
+    truth = random_report(random.Random(9))
+    inner = render_html(truth).decode("utf-8")
+    body = inner[inner.index("<body") : inner.rindex("</body>")]
+    body = body[body.index(">") + 1 :]
+    literal = _json.dumps(body, ensure_ascii=False)  # escaped quotes, \\n, \\"
+    page = (
+        "<html><head><title>示例县人民政府网站</title></head><body>"
+        "<div class='crumbs'>首页 &gt; 政府信息公开 &gt; 年报</div>"
+        "<script>// it's the content: don't parse this comment\n"
+        "var siteName = '示例县人民政府网站';\n"
+        f"var content = {literal};\n"
+        "document.getElementById('c').innerHTML = content;</script>"
+        "<div id='c'></div></body></html>"
+    )
+    report = parse_bytes(page.encode("utf-8"), name="page.html")
+    assert report.values == truth.values
+    assert report.organization == truth.organization
+    assert report.title == truth.title
+
+
+def test_js_string_literals_skip_comments_and_keep_escapes() -> None:
+    from xxgk.parse.html import js_string_literals
+
+    code = '// it\'s\n/* "no" */ var a = "x\\"y" + \'p"q\' + `t${1 + 2}u`;'
+    assert list(js_string_literals(code)) == ['x\\"y', 'p"q', "tu"]

@@ -399,6 +399,9 @@ def fill_sections(lines: Sequence[SourceLine], trace: Trace, sink: Sink) -> None
         report.signature = "\n".join(
             next(c.text for c in lines[i].cells if c.text) for i in trace.metadata.signature
         )
+    if not found & {s.key for s in cells.SECTIONS}:
+        sink.add(fk.SECTIONS_UNREAD)  # one finding, not one per section
+        return
     for section in cells.SECTIONS:
         if section.key not in found:
             sink.add(fk.SECTION_MISSING, number=section.number, title=section.title)
