@@ -1,8 +1,8 @@
 """Importing the unit tree from CSV or XLSX (one unit per row, parents before children).
 
 Headers (Chinese or English): 代码/code, 名称/name, 类型/kind, 上级/parent (code or name),
-行政区划代码/division_code, 日历地区/calendar_region, 年报栏目/report_column_url. Every row is checked before anything is
-written; an error names the row and the column.
+行政区划代码/division_code, 日历地区/calendar_region, 年报栏目/report_column_url. Every row is
+checked before anything is written; an error names the row and the column.
 """
 
 from __future__ import annotations

@@ -8,7 +8,9 @@ prepares each fetched report the way ``ingest`` prepares a file, with three diff
 * the report's publication date is the page's own 发布时间 when the portal prints one: the
   campaign asks whether the report was *on the web* by the deadline (条例第四十九条), and the
   落款 date (kept as ``signed``) only says when it was signed;
-* a report fetched from a unit's 年报 column belongs to that unit, whatever its title says.
+* a report fetched from a unit's 年报 column is matched by its 报告主体 as usual (a county's
+  column lists its townships and departments too); only a report whose name matches no unit
+  is taken as the column's unit's own.
 """
 
 from __future__ import annotations
@@ -102,10 +104,10 @@ def prepare_fetched(item: FetchedReport, units: dict[int, tuple[str, str]]) -> P
     report = item.report
     if item.page_published is not None:
         report.published = item.page_published
-    if item.unit_id is not None and item.unit_id in units and not report.organization:
-        report.organization = units[item.unit_id][0]
     payload = prepare_report(report, item.primary.url, item.primary.sha256)
-    if item.unit_id is not None and item.unit_id in units:
+    if payload.row["unit_id"] is None and item.unit_id is not None and item.unit_id in units:
+        report.organization = report.organization or units[item.unit_id][0]
+        payload = prepare_report(report, item.primary.url, item.primary.sha256)
         payload.row["unit_id"] = item.unit_id
         payload.candidates = ()
     payload.row["source"] = item.primary.url
