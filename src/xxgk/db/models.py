@@ -67,6 +67,8 @@ class Unit(Base):
     calendar_region: Mapped[str | None] = mapped_column(String(8), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    report_column_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    """The unit's 政府信息公开年报 column on its portal (``xxgk fetch --units`` starts there)."""
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id])
 
@@ -80,6 +82,7 @@ class Unit(Base):
             "division_code": self.division_code,
             "calendar_region": self.calendar_region,
             "active": self.active,
+            "report_column_url": self.report_column_url,
         }
 
 
