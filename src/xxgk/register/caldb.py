@@ -18,7 +18,9 @@ from xxgk.db.access import require
 from xxgk.db.models import Role, Unit, User
 from xxgk.errors import RegisterError
 from xxgk.register.calendar import Calendar, RegionalDay, regions
+from xxgk.register.deadline import compute_deadline
 from xxgk.register.models import Application, CalendarDay
+from xxgk.register.state import facts
 
 NATIONAL = "CN"
 """Region code for changes to the national calendar itself (all units)."""
@@ -43,6 +45,18 @@ def calendar_for(session: Session, region: str | None) -> Calendar:
 def unit_calendar(session: Session, unit: Unit) -> Calendar:
     """Return the calendar that applies to ``unit``."""
     return calendar_for(session, unit.calendar_region)
+
+
+def refresh_deadline(session: Session, app: Application) -> None:
+    """Store the current deadline of ``app`` with the calendar version used: the reply deadline,
+    or, while waiting for 补正, none and the applicant's correction period instead."""
+    calendar = unit_calendar(session, app.unit)
+    deadline = compute_deadline(facts(app, calendar=calendar), calendar)
+    app.due_on = deadline.date
+    app.correction_due = deadline.waiting.until if deadline.waiting else None
+    app.due_provisional = deadline.provisional
+    app.due_note = deadline.warning[:500]
+    app.calendar_version = deadline.calendar_version
 
 
 def set_calendar_day(
@@ -96,8 +110,6 @@ def recompute_deadlines(
     Closed applications are recomputed too: their stored deadline is what lists, exports and
     the lateness check show, and it must follow the calendar in force.
     """
-    from xxgk.register.events import refresh_deadline
-
     query = select(Application).join(Unit).where(Application.void.is_(False))
     if region and region != NATIONAL:
         query = query.where(Unit.calendar_region == region)

@@ -22,13 +22,14 @@ from xxgk.db import audit
 from xxgk.db.access import WRITERS, require
 from xxgk.db.models import User
 from xxgk.errors import RegisterError
-from xxgk.register.caldb import unit_calendar
+from xxgk.records.lock import ensure_unlocked
+from xxgk.records.vocab import pick
+from xxgk.register.caldb import refresh_deadline, unit_calendar
 from xxgk.register.calendar import Calendar
-from xxgk.register.deadline import FEE_PAYMENT_LIMIT, compute_deadline
-from xxgk.register.lock import ensure_unlocked
+from xxgk.register.deadline import FEE_PAYMENT_LIMIT
 from xxgk.register.models import Application, Event
-from xxgk.register.state import correction_period_end, facts, live_events, status
-from xxgk.register.vocab import DELIVERIES, EventKind, event_kind, outcome, pick
+from xxgk.register.state import correction_period_end, live_events, status
+from xxgk.register.vocab import DELIVERIES, EventKind, event_kind, outcome
 
 NEEDS_PRIOR = {
     EventKind.CORRECTION_RECEIVED: EventKind.CORRECTION_REQUESTED,
@@ -105,18 +106,6 @@ def add_event(
         reason=note,
     )
     return event
-
-
-def refresh_deadline(session: Session, app: Application) -> None:
-    """Store the current deadline of ``app`` with the calendar version used: the reply deadline,
-    or, while waiting for 补正, none and the applicant's correction period instead."""
-    calendar = unit_calendar(session, app.unit)
-    deadline = compute_deadline(facts(app, calendar=calendar), calendar)
-    app.due_on = deadline.date
-    app.correction_due = deadline.waiting.until if deadline.waiting else None
-    app.due_provisional = deadline.provisional
-    app.due_note = deadline.warning[:500]
-    app.calendar_version = deadline.calendar_version
 
 
 def _refuse_impossible(app: Application, what: EventKind, on: dt.date) -> None:

@@ -21,7 +21,7 @@ def set_fee_pauses_clock(
     """Set whether ``unit`` leaves the fee period out of the reply period (None: the default);
     return how many stored deadlines changed."""
     from xxgk.register.applications import list_applications
-    from xxgk.register.events import refresh_deadline
+    from xxgk.register.caldb import refresh_deadline
 
     require(actor, frozenset({Role.ADMIN}))
     if not reason.strip():

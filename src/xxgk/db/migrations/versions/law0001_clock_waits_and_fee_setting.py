@@ -1,7 +1,7 @@
 """the law's clock: 补正 waits, provisional notes, the unit's fee setting
 
 Revision ID: law0001
-Revises: d0001
+Revises: fetch0001
 Create Date: 2026-12-05 21:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "law0001"
-down_revision = "d0001"
+down_revision = "fetch0001"
 branch_labels = None
 depends_on = None
 
