@@ -17,10 +17,15 @@ from xxgk.web.security import receipt_code
 D = dt.date.fromisoformat
 
 
-def _seed(client, arrived: str, *events: tuple[str, str, dict]) -> tuple[int, str]:
-    """Register an application of 清河镇 through the library; return its id and receipt."""
+def _seed(
+    client, arrived: str, *events: tuple[str, str, dict], region: str | None = None
+) -> tuple[int, str]:
+    """Register an application of 清河镇 (in ``region``'s calendar, if given) through the
+    library; return its id and receipt."""
     with client.app.state.sessions() as s:
         unit = s.scalar(select(Unit).where(Unit.code == "qinghe"))
+        if region:
+            unit.calendar_region = region
         admin = s.scalar(select(User).where(User.username == "admin"))
         app = register_application(
             session=s,
@@ -108,3 +113,37 @@ def test_answer_form_offers_the_open_letters_and_records_the_chosen_one(as_user)
     )
     letters = c.get(f"/api/v1/applications/{app_id}").json()["open_letters"]
     assert [x["party"] for x in letters["consultation_answered"]] == ["某公司"]
+
+
+def test_admin_enters_regional_days_with_source_and_deadlines_follow(as_user):
+    """放假办法 art. 4: regional closures come from the region's notice; an administrator
+    enters them with the source in the web; the year is then confirmed and stored deadlines
+    (closed ones too) are recomputed. Clerks may look but not change."""
+    clerk = as_user("qinghe-clerk")
+    app_id, _ = _seed(
+        clerk, "2026-03-02", ("答复", "2026-03-20", {"outcome_name": "予以公开"}), region="XJ"
+    )
+    before = next(r for r in clerk.get("/api/v1/applications").json() if r["id"] == app_id)
+    page = clerk.get("/register/settings?region=XJ").text
+    assert "2024、2026" in page.split('id="unconfirmed"')[1].split("</p>")[0]
+    assert 'id="calendar-form"' not in page
+    refused = clerk.post(
+        "/register/settings/calendar",
+        data={"csrf_token": token(clerk, "/register"), "region": "XJ", "day": "2026-03-20"},
+    )
+    assert refused.status_code == 403
+    admin = as_user("admin")
+    form = {
+        "csrf_token": token(admin, "/register/settings"),
+        "region": "XJ",
+        "day": "2026-03-20",
+        "kind": "holiday",
+        "name": "肉孜节",
+        "source": "",
+    }
+    assert "必须注明来源" in admin.post("/register/settings/calendar", data=form).text
+    form["source"] = "（测试用虚构来源）"
+    admin.post("/register/settings/calendar", data=form)
+    after = next(r for r in admin.get("/api/v1/applications").json() if r["id"] == app_id)
+    assert after["due_on"] > before["due_on"]
+    assert "（测试用虚构来源）" in admin.get("/register/settings?region=XJ").text
