@@ -11,10 +11,10 @@ from fastapi.responses import RedirectResponse
 
 from xxgk.db.models import Role
 from xxgk.errors import RegisterError
+from xxgk.records.vocab import parse_date
 from xxgk.register.caldb import calendar_for, set_calendar_day
 from xxgk.register.calendar import regions
 from xxgk.register.settings import set_fee_pauses_clock
-from xxgk.records.vocab import parse_date
 from xxgk.web.deps import ScopeDep
 from xxgk.web.errors import WebError
 from xxgk.web.pages import flash, page
