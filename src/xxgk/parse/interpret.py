@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -101,7 +101,9 @@ def _interpret(doc: SourceDocument) -> tuple[Report, Trace]:
     return report, trace
 
 
-def require_report(lines: Sequence[SourceLine], segments: list[Segment], source: str | None):
+def require_report(
+    lines: Sequence[SourceLine], segments: list[Segment], source: str | None
+) -> None:
     """Raise ``InputError`` unless the document has a title, a heading or a table label."""
     if len(segments) > 1:
         return
@@ -161,7 +163,7 @@ def _squeeze_cells(texts: list[str]) -> str:
     known = _SQUEEZED_STARTERS
     squeezed = list(map(known.get, texts))  # cells that start a boundary, seen before
     if None not in squeezed:
-        return "".join(squeezed)
+        return "".join(squeezed)  # type: ignore[arg-type]
     for n, part in enumerate(squeezed):
         if part is None:
             text = texts[n]
@@ -172,7 +174,7 @@ def _squeeze_cells(texts: list[str]) -> str:
                 if len(known) >= 20_000:
                     known.clear()
                 known[text] = part
-    return "".join(squeezed)
+    return "".join(squeezed)  # type: ignore[arg-type]
 
 
 _SQUEEZED_STARTERS: dict[str, str] = {}  # squeeze of cell texts that start a boundary
@@ -242,7 +244,7 @@ def table_missing(sink: Sink, key: str) -> None:
     sink.add(fk.TABLE_MISSING, None, keys, table=table_name(key))
 
 
-def _single_lines(lines: Sequence[SourceLine], indexes) -> list[Line]:
+def _single_lines(lines: Sequence[SourceLine], indexes: Iterable[int]) -> list[Line]:
     out: list[Line] = []
     for i in indexes:
         line = lines[i]

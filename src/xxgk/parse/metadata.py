@@ -93,7 +93,8 @@ def period_year(text: str) -> int | None:
 def read_signature(tail: Sequence[Line]) -> tuple[str | None, dt.date | None, list[int]]:
     """Return the 落款 organization, date and line indexes from the last lines."""
     last = [line for line in tail if line[1].strip()][-2:]
-    org, date, used = None, None, []
+    org, date = None, None
+    used: list[int] = []
     for index, text, _ in reversed(last):
         if date is None and not used and parse_date(text):
             date, used = parse_date(text), [index]

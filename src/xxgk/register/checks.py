@@ -29,7 +29,9 @@ from xxgk.register.vocab import CLOSING, OUTCOMES, EventKind
 CORRECTION_NOTICE_DAYS = 7
 
 
-def _kind(code: str, aid: str, title: str, template: str, basis: str, sev=Severity.ERROR) -> str:
+def _kind(
+    code: str, aid: str, title: str, template: str, basis: str, sev: Severity = Severity.ERROR
+) -> str:
     register_kind(FindingKind(code, sev, title, template, basis=basis, tags=("#register", aid)))
     return code
 
@@ -144,6 +146,7 @@ def _late(app: Application, calendar: Calendar, today: dt.date | None) -> Iterat
     if (
         state.closing is not None
         and state.closing.kind == EventKind.REPLY
+        and state.closed_on is not None
         and state.closed_on > due
     ):
         late = len(calendar.working_days(due, state.closed_on))
