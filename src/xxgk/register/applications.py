@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from xxgk.db import audit
 from xxgk.db.access import WRITERS, require
+from xxgk.db.chain import lock_writes
 from xxgk.db.models import Unit, User
 from xxgk.errors import RegisterError
 from xxgk.records.lock import ensure_unlocked
@@ -59,6 +60,7 @@ def register_application(
     chan = channel(channel_name)
     received, _ = receipt_date(chan, arrived_on, signed_on, confirmed_on)
     ensure_unlocked(session, unit, [received])
+    lock_writes(session)  # numbers are read and taken under the one write lock
     year, seq = (
         received.year,
         _seq_of(number, received.year) or _next_seq(session, unit, received.year),

@@ -54,10 +54,11 @@ def public_units(session: Session) -> list[Unit]:
 
 def limit_submissions(request: Any) -> None:
     """Refuse a client that submitted too many online applications within the hour."""
+    from xxgk.web.deps import client_ip
     from xxgk.web.errors import WebError
 
     limiter = request.app.state.apply_limiter
-    client = request.client.host if request.client else "?"
+    client = client_ip(request)
     if limiter.blocked(client, "apply"):
         raise WebError(
             429,

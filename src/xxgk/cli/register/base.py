@@ -39,7 +39,7 @@ session = acting_session
 
 
 @register_app.callback()
-def _options(ctx: typer.Context, db: DbOption = None, user: UserOption = "admin") -> None:
+def _options(ctx: typer.Context, db: DbOption = None, user: UserOption = "") -> None:
     """申请台账：登记、办理、期限、检查与年度报表。"""
     ctx.obj = {"db": db, "user": user}
 
