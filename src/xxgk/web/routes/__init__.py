@@ -12,11 +12,13 @@ from xxgk.web.routes import (
     overview,
     public,
     register,
+    register_settings,
 )
 
 ROUTERS = (
     auth.router,
     check.router,
+    register_settings.router,
     register.router,
     disclosure.router,
     compile.router,
