@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from xxgk import parse_findings as fk
 from xxgk.findings import Finding, Location
 from xxgk.model.cells import cell_title
 from xxgk.model.report import Report, Value
-from xxgk.parse import finding_kinds as fk
 from xxgk.parse.decode import PendingRow
 from xxgk.parse.tokens import Token
 from xxgk.parse.values import as_amount, as_count

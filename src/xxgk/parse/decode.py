@@ -18,10 +18,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from xxgk import parse_findings as fk
 from xxgk.findings import Location
 from xxgk.model.cells import RELATIONS, Relation
 from xxgk.model.report import Value
-from xxgk.parse import finding_kinds as fk
 from xxgk.parse.labels import squeeze
 from xxgk.parse.tokens import Token
 

@@ -18,7 +18,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from xxgk.errors import InputError
 from xxgk.findings import Finding, Location
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
-from xxgk.parse.readers import register_reader
+from xxgk.parse.reader_common import clean_text
 
 _SKIP = frozenset(
     {
@@ -92,7 +92,6 @@ _JS_SIMPLE = {"n": "\n", "t": "\t", "r": "", "b": "", "f": "", "v": "", "0": ""}
 
 
 _META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
-_SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff]+")
 _ALIASES = {
     "gb2312": "gb18030",
     "gbk": "gb18030",
@@ -102,13 +101,6 @@ _ALIASES = {
     "utf8": "utf-8",
     "unicode": "utf-16",
 }
-
-
-def clean_text(text: str) -> str:
-    """Return text with ``&nbsp;``, full-width and zero-width spaces folded and trimmed."""
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text  # the common case, without a regex
-    return _SPACES.sub(" ", text).strip()
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -150,7 +142,7 @@ def decode_markup(data: bytes) -> tuple[str, str, bool]:
 
 def encoding_finding(encoding: str) -> Finding:
     """Return the info finding that says the page's encoding was guessed."""
-    from xxgk.parse.finding_kinds import ENCODING_GUESSED
+    from xxgk.parse_findings import ENCODING_GUESSED
 
     return Finding(ENCODING_GUESSED, params={"encoding": encoding})
 
@@ -426,6 +418,3 @@ def page_fields(tree: LexborHTMLParser) -> dict[str, str]:
         if field_name and content and field_name not in fields:
             fields[field_name] = content
     return fields
-
-
-register_reader("html", read_html, sniff=sniff_html)

@@ -14,11 +14,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from xxgk import parse_findings as fk
 from xxgk.errors import InputError
 from xxgk.findings import Finding
 from xxgk.model import cells
 from xxgk.model.report import Report, SectionText
-from xxgk.parse import finding_kinds as fk
 from xxgk.parse.assign import Sink
 from xxgk.parse.decode import decode_rows
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine, line_facts

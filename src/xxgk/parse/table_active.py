@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from xxgk import parse_findings as fk
 from xxgk.model import cells
-from xxgk.parse import finding_kinds as fk
 from xxgk.parse.assign import Sink, assign_row
 from xxgk.parse.labels import ACTIVE_LABELS, Entry, normalise, spellings
 from xxgk.parse.table_common import (

@@ -1,5 +1,8 @@
 """Every finding the parser can make, registered once with its Chinese wording.
 
+They sit beside ``findings`` (below the parser) so that the rules and the finding catalogue
+know them without importing the parser.
+
 Codes are kebab-case, start with ``parse-`` and are never renamed. A finding names the
 place in the source (``{place}``) and the cells it concerns, so a person can go back to
 the printed report and see what was read.
@@ -224,3 +227,13 @@ OUT_OF_ORDER = _kind(
     "{place}{row}出现在标准格式中它之前的行之后",
     "标准格式的行顺序是固定的；顺序不同的表格可能被改动过。",
 )
+PAGE_WITHOUT_TEXT = register_kind(
+    FindingKind(
+        "parse-pdf-page-without-text",
+        W,
+        "PDF页面没有文字层",
+        "第{page}页没有文字层（可能是扫描页），该页的内容未能读取",
+        "扫描页只有图像，不经文字识别无法读取其中的文字和数值，相关表格可能缺失。",
+        ("#parse", "#pdf"),
+    )
+).code
