@@ -16,17 +16,26 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from xxgk import parse_findings as fk
 from xxgk.findings import Location
 from xxgk.model.cells import RELATIONS, Relation
-from xxgk.model.report import Value
+from xxgk.model.report import Report, Value
 from xxgk.parse.labels import squeeze
 from xxgk.parse.tokens import Token
 
-if TYPE_CHECKING:  # assign imports this module
-    from xxgk.parse.assign import Sink
+
+class Sink(Protocol):
+    """What the decoder writes to (``parse.assign.Sink``, which imports this module)."""
+
+    report: Report
+    legacy_provenance: dict[str, Location]
+
+    def add(
+        self, code: str, location: Location | None = None, cells: Any = (), **params: Any
+    ) -> None: ...
+
 
 MAX_DIGITS = 7
 """The longest count a cell holds (9,999,999); longer pieces are not considered."""
