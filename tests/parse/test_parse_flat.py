@@ -203,3 +203,30 @@ def test_blank_cell_stays_null_with_a_finding() -> None:
     blank = {k for f in parsed.findings if f.code == "parse-cell-blank" for k in f.cells}
     assert len(blank) == 1
     assert parsed.values[next(iter(blank))] is None
+
+
+def test_local_section_order_is_recognised() -> None:
+    truth = random_report(random.Random(12))
+    text = render_text(truth, "tabs")
+    text = text.replace("六、其他需要报告的事项", "七、其他需要报告的事项")
+    text = text.replace(
+        "五、存在的主要问题及改进情况",
+        "五、信息处理费收取情况\n本年度未收取信息处理费。\n收费项目\t金额（元）\n信息处理费\t0\n\n"
+        "六、存在的主要问题及改进情况",
+    )
+    parsed = parse_text(text)
+    codes = {f.code for f in parsed.findings}
+    assert "parse-section-missing" not in codes
+    assert parsed.values == truth.values
+    assert "信息处理费收取情况" in parsed.section_text("other")
+    assert "本年度未收取信息处理费" not in parsed.section_text("review_litigation")
+    assert parsed.section_text("problems").startswith(truth.section_text("problems")[:10])
+
+
+def test_section_headings_numbered_with_arabic_digits_are_found() -> None:
+    truth = random_report(random.Random(13))
+    text = render_text(truth, "tabs")
+    for number, digit in zip("一二三四五六", "123456", strict=True):
+        text = text.replace(f"\n{number}、", f"\n{digit}、", 1)
+    parsed = parse_text(text)
+    assert "parse-section-missing" not in {f.code for f in parsed.findings}
