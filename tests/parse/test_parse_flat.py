@@ -230,3 +230,28 @@ def test_section_headings_numbered_with_arabic_digits_are_found() -> None:
         text = text.replace(f"\n{number}、", f"\n{digit}、", 1)
     parsed = parse_text(text)
     assert "parse-section-missing" not in {f.code for f in parsed.findings}
+
+
+def _leaky_pdf_text(truth) -> str:
+    """Table 三 as PDF text whose vertical 三、本年度办理结果 leaked into the row labels."""
+    leak = iter(["三、本", "年度", "办理", "结果"])
+    out = []
+    for line in render_text(truth, "tabs").split("\n"):
+        cells = line.split("\t")
+        if len(cells) > 3 and cells[0] == "三、本年度办理结果":
+            cells[0] = ""
+        if len(cells) > 3 and cells[0] == "" and (cells[1] or cells[2]):
+            label = next(leak, "") + (cells[2] or cells[1])
+            out.append("  ".join([label, *[c for c in cells[3:] if c]]))
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+def test_characters_of_a_vertical_group_label_are_stripped_from_row_labels() -> None:
+    truth = random_report(random.Random(21))
+    text = _leaky_pdf_text(truth)
+    assert "年度（二）部分公开" in text
+    parsed = parse_text(text)
+    assert parsed.values == truth.values
+    assert "parse-label-unmatched" not in {f.code for f in parsed.findings}
