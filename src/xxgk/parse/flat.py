@@ -95,13 +95,31 @@ def _heading_patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(patterns)
 
 
+_GLUED_HEADING = re.compile(
+    "|".join(
+        re.escape(f"{number}{sep}{s.title}")
+        for n, s in enumerate(cells.SECTIONS, start=1)
+        for number in (s.number, str(n))
+        for sep in ("、", ".", "．")
+    )
+)
+_ANCHOR = re.compile("|".join(_ANCHORS))
+
+
 def _maybe_flat(text: str) -> bool:
-    """Cheap test: a long line with glued headings or table labels."""
-    if len(text) < 24:
-        return False
-    if sum(anchor in text for anchor in _ANCHORS) >= 2:
-        return True
-    return "。" in text and any(s.title in text for s in cells.SECTIONS)
+    """Cheap test: a long line with glued headings or table labels (remembered per text:
+    the same lines recur from report to report)."""
+    known = _SEEN.get(text)
+    if known is None:
+        if len(_SEEN) >= 20_000:
+            _SEEN.clear()
+        known = _SEEN[text] = len(set(_ANCHOR.findall(text))) >= 2 or (
+            "。" in text and _GLUED_HEADING.search(text) is not None
+        )
+    return known
+
+
+_SEEN: dict[str, bool] = {}
 
 
 def unflatten(lines: Sequence[SourceLine]) -> tuple[list[SourceLine], frozenset[int]]:
@@ -111,10 +129,11 @@ def unflatten(lines: Sequence[SourceLine]) -> tuple[list[SourceLine], frozenset[
     glued: set[int] = set()
     changed = False
     for line in lines:
-        filled = [c for c in line.cells if c.text]
-        if len(filled) != 1 or not _maybe_flat(filled[0].text):
-            out.append(line)
+        cells_ = line.cells
+        if len(cells_) != 1 or len(cells_[0].text) < 24 or not _maybe_flat(cells_[0].text):
+            out.append(line)  # a flattened line is one long cell
             continue
+        filled = cells_
         pieces = split_flat(filled[0].text)
         if pieces is None:
             out.append(line)
