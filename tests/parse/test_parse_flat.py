@@ -255,3 +255,17 @@ def test_characters_of_a_vertical_group_label_are_stripped_from_row_labels() -> 
     parsed = parse_text(text)
     assert parsed.values == truth.values
     assert "parse-label-unmatched" not in {f.code for f in parsed.findings}
+
+
+def test_sentence_naming_table_labels_is_not_read_as_a_flattened_table() -> None:
+    truth = random_report(random.Random(22))
+    sentence = (
+        "本年度共收到政府信息公开申请37件，其中予以公开12件，部分公开3件，"
+        "不予公开2件，无法提供5件，不予处理1件，其他处理0件；全年办理行政许可5件。"
+    )
+    text = render_text(truth, "tabs").replace(
+        "一、总体情况\n", "一、总体情况\n" + sentence + "\n", 1
+    )
+    parsed = parse_text(text)
+    assert sentence in parsed.section_text("overview")
+    assert parsed.values == truth.values

@@ -171,13 +171,12 @@ def split_flat(text: str) -> list[Piece] | None:
     """Return the pieces of a flattened line, or None when it is an ordinary line."""
     s = unicodedata.normalize("NFKC", text)
     headings = _find_headings(s)
-    tables = sum(1 for _ in _label_pattern().finditer(s))
-    if not headings and tables < _MIN_LABELS:
+    matches = list(_label_pattern().finditer(s))
+    tables = len(matches)
+    if not headings and (tables < _MIN_LABELS or _narrative(s, matches)):
         return None
-    if len(headings) == 1 and headings[0][1] == 0 and tables < _MIN_LABELS:
-        start, end = headings[0][1], headings[0][2]
-        if end >= len(s.rstrip()):
-            return None  # an ordinary heading line
+    if len(headings) == 1 and headings[0][1] == 0 and headings[0][2] >= len(s.rstrip()):
+        return None  # an ordinary heading line
     pieces: list[Piece] = []
     bounds = [(0, "preamble", 0)] + [(e, key, st) for key, st, e in headings]
     for n, (start, key, heading_start) in enumerate(bounds):
@@ -192,6 +191,15 @@ def split_flat(text: str) -> list[Piece] | None:
         else:
             pieces.extend(_text_pieces(body, start, last=n + 1 == len(bounds)))
     return [p for p in pieces if any(t for t, _ in p.cells)]
+
+
+def _narrative(s: str, matches: list[re.Match[str]]) -> bool:
+    """Return True for a sentence that names table labels (``其中予以公开12件，部分公开3件``):
+    the text between its labels has sentence punctuation, a flattened table's has none."""
+    for before, after in zip(matches, matches[1:], strict=False):
+        if any(mark in s[before.end() : after.start()] for mark in "。，；,;件"):
+            return True
+    return False
 
 
 def _find_headings(s: str) -> list[tuple[str, int, int]]:
