@@ -88,7 +88,8 @@ def test_receipt_names_the_applicant_the_dates_and_the_number(world, case, store
     assert "李明：" in text
     assert "2026年3月2日" in text
     assert f"{case.due_on.year}年{case.due_on.month}月{case.due_on.day}日前作出答复" in text
-    assert "第三十一条" in text and "2026-0001" in text
+    assert "第三十一条" in text
+    assert "2026-0001" in text
     assert "示例县清河镇人民政府（印章）" in text
     assert [e.kind for e in live_events(case)] == ["registered"]
 
@@ -106,12 +107,16 @@ def test_correction_lists_items_period_and_consequence_and_records_the_event(wor
     )
     text = text_of(store, letter)
     assert letter.number == "清政信补〔2026〕1号"
-    assert "1. 写明工程名称" in text and "2. 写明所需文件的年份" in text
-    assert "第三十条" in text and "一次性告知" in text
+    assert "1. 写明工程名称" in text
+    assert "2. 写明所需文件的年份" in text
+    assert "第三十条" in text
+    assert "一次性告知" in text
     assert "自收到本告知书之日起10个工作日内补正" in text
     assert "视为放弃申请" in text
     event = next(e for e in live_events(case) if e.kind == EventKind.CORRECTION_REQUESTED)
-    assert event.on == on and "清政信补〔2026〕1号" in event.note and event.id == letter.event_id
+    assert event.on == on
+    assert "清政信补〔2026〕1号" in event.note
+    assert event.id == letter.event_id
     assert period_end(letter, world.session, world.town) == dt.date(2026, 3, 18)
 
 
@@ -123,14 +128,17 @@ def test_correction_without_items_is_refused(world, case, store):
 def test_consultation_to_a_third_party_and_to_an_agency(world, case, store):
     third = issue(world, store, case, "consultation", RECEIVED, party="某建筑公司")
     text = text_of(store, third)
-    assert "某建筑公司：" in text and "第三十二条" in text and "15个工作日" in text
+    assert "某建筑公司：" in text
+    assert "第三十二条" in text
+    assert "15个工作日" in text
     assert "由本机关依照条例的规定决定是否公开" in text
     assert "李明" not in text  # the applicant's name is not given to the third party
     agency = issue(
         world, store, case, "consultation", RECEIVED, party="示例县交通运输局", party_kind="agency"
     )
     text = text_of(store, agency)
-    assert "第三十四条" in text and "视为同意公开" in text
+    assert "第三十四条" in text
+    assert "视为同意公开" in text
     assert (third.number, agency.number) == ("清政信征〔2026〕1号", "清政信征〔2026〕2号")
 
 
@@ -157,17 +165,21 @@ def test_extension_states_approver_and_new_deadline_and_refuses_25_days(world, c
         approved_on="2026-03-19",
     )
     text = text_of(store, letter)
-    assert "王主任" in text and "2026年3月19日" in text and "第三十三条第二款" in text
+    assert "王主任" in text
+    assert "2026年3月19日" in text
+    assert "第三十三条第二款" in text
     assert case.due_on > before
     new_due = f"{case.due_on.year}年{case.due_on.month}月{case.due_on.day}日"
     assert f"延长后的答复期限为{new_due}" in text
     event = next(e for e in live_events(case) if e.kind == EventKind.EXTENSION)
-    assert event.days == 20 and event.approved_on == dt.date(2026, 3, 19)
+    assert event.days == 20
+    assert event.approved_on == dt.date(2026, 3, 19)
 
 
 def test_art35_inquiry_and_deadline(world, case, store):
     inquiry = issue(world, store, case, "art35", RECEIVED, reply_by="2026-03-10")
-    assert "第三十五条" in text_of(store, inquiry) and "说明理由" in text_of(store, inquiry)
+    assert "第三十五条" in text_of(store, inquiry)
+    assert "说明理由" in text_of(store, inquiry)
     letter = issue(world, store, case, "art35", dt.date(2026, 3, 5), custom_due_on="2026-06-30")
     assert "本机关确定的答复期限为2026年6月30日" in text_of(store, letter)
     assert case.due_on == dt.date(2026, 6, 30)
@@ -178,7 +190,9 @@ def test_fee_notice_states_basis_amount_and_payment_period(world, case, store):
         world, store, case, "fee", dt.date(2026, 3, 5), fee_method="page", fee_count="250"
     )
     text = text_of(store, letter)
-    assert "国办函〔2020〕109号" in text and "4700元" in text and "按量计收" in text
+    assert "国办函〔2020〕109号" in text
+    assert "4700元" in text
+    assert "按量计收" in text
     assert "自收到本通知书之次日起20个工作日内缴纳" in text
     event = next(e for e in live_events(case) if e.kind == EventKind.FEE_NOTICE)
     assert int(event.amount) == 4700
@@ -221,7 +235,8 @@ def test_reply_per_outcome_family_ends_with_the_remedies(
     assert "六个月内向示例县人民法院提起行政诉讼" in text
     assert text.index("行政复议") > text.index("现答复如下")
     reply = next(e for e in live_events(case) if e.kind == EventKind.REPLY)
-    assert reply.outcome == outcome and reply.on == dt.date(2026, 3, 20)
+    assert reply.outcome == outcome
+    assert reply.on == dt.date(2026, 3, 20)
 
 
 def test_denial_without_reason_is_refused(world, case, store):
@@ -241,7 +256,8 @@ def test_reissue_gives_a_new_number_and_marks_the_old(world, case, store):
         on=dt.date(2026, 3, 3),
     )
     assert second.number == "清政信收〔2026〕2号"
-    assert first.superseded_by == second.id and first.superseded_reason == "申请人姓名有误"
+    assert first.superseded_by == second.id
+    assert first.superseded_reason == "申请人姓名有误"
     assert "清政信收〔2026〕2号" in text_of(store, second)
     with pytest.raises(RegisterError, match="已被重新出具"):
         reissue_letter(
