@@ -8,6 +8,7 @@ from xxgk.web.routes import (
     compile,
     disclosure,
     disclosure_api,
+    letters,
     overview,
     public,
     register,
@@ -17,6 +18,7 @@ ROUTERS = (
     auth.router,
     check.router,
     register.router,
+    letters.router,
     disclosure.router,
     compile.router,
     overview.router,
@@ -24,6 +26,7 @@ ROUTERS = (
     catalogue_public.router,
     api.router,
     disclosure_api.router,
+    letters.api,
 )
 
 __all__ = ["ROUTERS"]

@@ -54,18 +54,14 @@ def upgrade() -> None:
         "letters",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("unit_id", sa.Integer(), sa.ForeignKey("units.id"), nullable=False),
-        sa.Column(
-            "application_id", sa.Integer(), sa.ForeignKey("applications.id"), nullable=False
-        ),
+        sa.Column("application_id", sa.Integer(), sa.ForeignKey("applications.id"), nullable=False),
         sa.Column("kind", sa.String(20), nullable=False),
         sa.Column("variant", sa.String(40), nullable=False),
         sa.Column("number", sa.String(100), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("issued_on", sa.Date(), nullable=False),
-        sa.Column(
-            "event_id", sa.Integer(), sa.ForeignKey("application_events.id"), nullable=True
-        ),
+        sa.Column("event_id", sa.Integer(), sa.ForeignKey("application_events.id"), nullable=True),
         sa.Column("actor_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=True),
         sa.Column("actor_name", sa.String(64), nullable=False),
         sa.Column("fields", sa.JSON(), nullable=False),
@@ -96,12 +92,8 @@ def upgrade() -> None:
         "case_files",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("unit_id", sa.Integer(), sa.ForeignKey("units.id"), nullable=False),
-        sa.Column(
-            "application_id", sa.Integer(), sa.ForeignKey("applications.id"), nullable=False
-        ),
-        sa.Column(
-            "event_id", sa.Integer(), sa.ForeignKey("application_events.id"), nullable=True
-        ),
+        sa.Column("application_id", sa.Integer(), sa.ForeignKey("applications.id"), nullable=False),
+        sa.Column("event_id", sa.Integer(), sa.ForeignKey("application_events.id"), nullable=True),
         sa.Column("letter_id", sa.Integer(), sa.ForeignKey("letters.id"), nullable=True),
         sa.Column("kind", sa.String(20), nullable=False),
         sa.Column("filename", sa.String(200), nullable=False),
