@@ -25,6 +25,7 @@ from xxgk.db import audit
 from xxgk.db.access import WRITERS, require
 from xxgk.db.models import Unit, User
 from xxgk.errors import RegisterError, RenderError
+from xxgk.records.vocab import parse_date
 from xxgk.register.attachments import FileStore
 from xxgk.register.caldb import unit_calendar
 from xxgk.register.casework_models import Letter, LetterSettings, LetterTemplate
@@ -32,7 +33,7 @@ from xxgk.register.events import add_event, refresh_deadline
 from xxgk.register.fees import item_fee, page_fee
 from xxgk.register.models import Application, Event
 from xxgk.register.numbering import assign_number, check_pattern, settings_for
-from xxgk.register.vocab import OUTCOMES, EventKind, outcome, parse_date
+from xxgk.register.vocab import OUTCOMES, EventKind, outcome
 from xxgk.render.letters import COMMON_FIELDS, KIND_FIELDS, default_template, render_letter
 
 MAX_EXTENSION_DAYS = 20  # 条例 art. 33 ¶2

@@ -16,6 +16,8 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from xxgk.errors import RegisterError, RenderError
+from xxgk.office import convert
+from xxgk.records.vocab import parse_date
 from xxgk.register.attachments import KINDS, FileStore, attach_file, case_files, readable_file
 from xxgk.register.casework_models import Letter
 from xxgk.register.letters import (
@@ -35,8 +37,7 @@ from xxgk.register.letters import (
 )
 from xxgk.register.models import Application
 from xxgk.register.numbering import settings_for
-from xxgk.register.vocab import OUTCOMES, parse_date
-from xxgk.render.office import convert
+from xxgk.register.vocab import OUTCOMES
 from xxgk.web.deps import MAX_ID, Scope, ScopeDep, valid_id
 from xxgk.web.errors import WebError, not_found
 from xxgk.web.pages import download, flash, page
