@@ -1,6 +1,7 @@
 """The routers of the web application, one module per area, in menu order."""
 
 from xxgk.web.routes import (
+    annual,
     api,
     auth,
     catalogue_public,
@@ -22,6 +23,7 @@ ROUTERS = (
     letters.router,
     disclosure.router,
     compile.router,
+    annual.router,
     overview.router,
     fetch.router,
     public.router,
@@ -29,6 +31,7 @@ ROUTERS = (
     api.router,
     disclosure_api.router,
     letters.api,
+    annual.api,
 )
 
 __all__ = ["ROUTERS"]
