@@ -10,6 +10,7 @@ from xxgk.web.routes import (
     disclosure,
     disclosure_api,
     fetch,
+    filing,
     letters,
     overview,
     public,
@@ -24,6 +25,7 @@ ROUTERS = (
     disclosure.router,
     compile.router,
     annual.router,
+    filing.router,
     overview.router,
     fetch.router,
     public.router,
@@ -32,6 +34,7 @@ ROUTERS = (
     disclosure_api.router,
     letters.api,
     annual.api,
+    filing.api,
 )
 
 __all__ = ["ROUTERS"]
