@@ -54,7 +54,7 @@ def test_killed_run_resumes_and_fetches_nothing_twice(portal: Portal, tmp_path: 
     """A real kill -9 of ``xxgk fetch`` while a report page is being served; the rerun
     fetches only what the killed run had not finished."""
     site = portal.site
-    blocked = "/xxgk/zfxxgknb/202501/t20250113_503.html"
+    blocked = "/xxgk/zfxxgknb/202401/t20240115_400.html"  # found on the last column page
     release = threading.Event()
     original = site.routes[blocked]
 

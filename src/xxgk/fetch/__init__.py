@@ -24,8 +24,9 @@ import httpx
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from xxgk.corpus.ingest import IngestSummary
 from xxgk.fetch.job import FetchOutcome, Progress, ProgressCallback, Seed, run_fetch
-from xxgk.fetch.reports import FetchedReport, Unread, collect
+from xxgk.fetch.reports import FetchedReport, Found, Unread, collect, iter_reports
 from xxgk.fetch.settings import FetchSettings
 from xxgk.fetch.store import (
     StoreResult,
@@ -40,9 +41,11 @@ __all__ = [
     "FetchRun",
     "FetchSettings",
     "FetchedReport",
+    "Found",
     "Progress",
     "Seed",
     "UnitColumn",
+    "collect",
     "read_url_list",
     "run",
     "run_units",
@@ -59,7 +62,7 @@ class FetchRun:
     and what the store made of them (None without a database)."""
 
     outcome: FetchOutcome
-    reports: list[FetchedReport] = field(default_factory=list)
+    reports: list[Found] = field(default_factory=list)
     unread: list[Unread] = field(default_factory=list)
     stored: StoreResult | None = None
     columns: list[UnitColumn] = field(default_factory=list)
@@ -95,13 +98,55 @@ def run(
     result = FetchRun(outcome)
     if outcome.stopped:
         return result
-    result.reports, result.unread = collect(folder)
-    if year is not None:
-        result.reports = [r for r in result.reports if r.report.year in (year, None)]
-    _write_reports(folder / REPORTS_FILE, result.reports)
-    if engine is not None:
-        result.stored = store_reports(engine, result.reports)
+    _read_and_store(folder, result, engine, year)
     return result
+
+
+STORE_CHUNK = 200
+"""Reports written to the store in one transaction (memory stays flat over a national run)."""
+
+
+def _read_and_store(
+    folder: Path, result: FetchRun, engine: Engine | None, year: int | None
+) -> None:
+    """Read the job's reports one by one into ``reports.jsonl`` and, in chunks, the store."""
+    chunk: list[FetchedReport] = []
+    path = folder / REPORTS_FILE
+    partial = path.with_suffix(".part")
+    if engine is not None:
+        result.stored = StoreResult(IngestSummary())
+    with open(partial, "w", encoding="utf-8") as out:
+        for item in iter_reports(folder):
+            if isinstance(item, Unread):
+                result.unread.append(item)
+                continue
+            if year is not None and item.report.year not in (year, None):
+                continue
+            result.reports.append(Found.of(item))
+            line = {"report": item.report.to_dict(), "fetch": item.provenance()}
+            out.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+            if engine is None:
+                continue
+            chunk.append(item)
+            if len(chunk) >= STORE_CHUNK:
+                _store(engine, chunk, result)
+        if engine is not None and chunk:
+            _store(engine, chunk, result)
+    partial.replace(path)
+
+
+def _store(engine: Engine, chunk: list[FetchedReport], result: FetchRun) -> None:
+    assert result.stored is not None
+    part = store_reports(engine, chunk)
+    total = result.stored.summary
+    total.added += part.summary.added
+    total.unchanged += part.summary.unchanged
+    total.versions += part.summary.versions
+    total.unmatched += part.summary.unmatched
+    total.with_errors += part.summary.with_errors
+    total.late += part.summary.late
+    result.stored.added_urls += part.added_urls
+    chunk.clear()
 
 
 def run_units(
@@ -150,12 +195,3 @@ def read_url_list(text: str) -> list[str]:
             )
         urls.append(item)
     return urls
-
-
-def _write_reports(path: Path, reports: Sequence[FetchedReport]) -> None:
-    partial = path.with_suffix(".part")
-    with open(partial, "w", encoding="utf-8") as out:
-        for item in reports:
-            line = {"report": item.report.to_dict(), "fetch": item.provenance()}
-            out.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
-    partial.replace(path)
