@@ -1,7 +1,7 @@
 """units: the URL of each unit's 政府信息公开年报 column (for ``xxgk fetch --units``)
 
 Revision ID: fetch0001
-Revises: d0001
+Revises: safetyweb0001
 Create Date: 2026-12-05 22:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "fetch0001"
-down_revision = "d0001"
+down_revision = "safetyweb0001"
 branch_labels = None
 depends_on = None
 
