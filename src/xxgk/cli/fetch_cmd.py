@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,7 +14,11 @@ from xxgk.cli.dbsession import DbOption
 from xxgk.errors import InputError
 
 if TYPE_CHECKING:
-    from xxgk.fetch import FetchRun, FetchSettings
+    from types import TracebackType
+
+    from sqlalchemy import Engine
+
+    from xxgk.fetch import FetchRun, FetchSettings, Progress
 
 UrlsArgument = Annotated[
     list[str] | None,
@@ -99,11 +104,11 @@ def _run(
         raise InputError("请给出网址、--list 清单文件或 --units", "give URLs, --list or --units")
     with _progress() as tick:
         if units:
-            engine = _engine(db)
+            unit_engine = _engine(db)
             try:
-                return run_units(engine, out, settings, year=year, progress=tick)
+                return run_units(unit_engine, out, settings, year=year, progress=tick)
             finally:
-                engine.dispose()
+                unit_engine.dispose()
         engine = _engine(db) if ingest else None
         try:
             return run(
@@ -120,7 +125,7 @@ def _run(
                 engine.dispose()
 
 
-def _engine(db: str | None):  # type: ignore[no-untyped-def]
+def _engine(db: str | None) -> Engine:
     from xxgk.db import make_engine, upgrade_to_head
 
     engine = make_engine(db)
@@ -131,7 +136,7 @@ def _engine(db: str | None):  # type: ignore[no-untyped-def]
 class _progress:
     """A rich progress bar on stderr: URLs finished of URLs known, and the last one."""
 
-    def __enter__(self):  # type: ignore[no-untyped-def]
+    def __enter__(self) -> Callable[[Progress], None]:
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -153,9 +158,14 @@ class _progress:
         self.task = self.bar.add_task("抓取", total=None, url="")
         return self.tick
 
-    def tick(self, p) -> None:  # type: ignore[no-untyped-def]
+    def tick(self, p: Progress) -> None:
         finished = p.done + p.failed + p.skipped
         self.bar.update(self.task, completed=finished, total=p.total, url=p.last_url[-60:])
 
-    def __exit__(self, *exc) -> None:  # type: ignore[no-untyped-def]
-        self.bar.__exit__(*exc)
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.bar.__exit__(kind, value, trace)

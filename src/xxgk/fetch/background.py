@@ -97,7 +97,18 @@ class FetchJobs:
             raise InputError("请至少填写一个网址", "no URL given")
         job = self._new(session, actor, f"{len(urls)}个网址", {"urls": urls})
         seeds = [Seed(u) for u in urls]
-        self._spawn(job, lambda p: run(seeds, self._dir(job), self.settings, **self._kw(p)))
+
+        def work(progress: _Tick) -> FetchRun:
+            return run(
+                seeds,
+                self._dir(job),
+                self.settings,
+                engine=self.engine,
+                progress=progress,
+                transport=self.transport,
+            )
+
+        self._spawn(job, work)
         return job
 
     def start_units(
@@ -133,9 +144,6 @@ class FetchJobs:
         return job
 
     # --- internals --------------------------------------------------------------------------
-
-    def _kw(self, progress: _Tick) -> dict[str, object]:
-        return {"engine": self.engine, "progress": progress, "transport": self.transport}
 
     def _dir(self, job: Job) -> Path:
         return self.folder / job.id
