@@ -10,7 +10,7 @@ import typer
 
 from xxgk.cli.app import app
 from xxgk.cli.common import fail
-from xxgk.cli.dbsession import DbOption
+from xxgk.cli.dbsession import DbOption, UserOption
 from xxgk.errors import InputError
 
 if TYPE_CHECKING:
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy import Engine
 
+    from xxgk.db.models import User
     from xxgk.fetch import FetchRun, FetchSettings, Progress
 
 UrlsArgument = Annotated[
@@ -37,6 +38,7 @@ def fetch_command(
     ] = Path("xxgk-fetch"),
     ingest: Annotated[bool, typer.Option("--ingest", help="校验并存入报告库。")] = False,
     db: DbOption = None,
+    user: UserOption = "",
     units: Annotated[
         bool, typer.Option("--units", help="从单位表中各单位的年报栏目抓取本年度报告并入库。")
     ] = False,
@@ -59,14 +61,16 @@ def fetch_command(
 
     Example:
         xxgk fetch https://www.example.gov.cn/xxgk/zfxxgknb/index.html --out nb2024
-        xxgk fetch --list urls.txt --out nb2024 --ingest --db sqlite:///xxgk.db
-        xxgk fetch --units --db sqlite:///xxgk.db --out nb-units
+        xxgk fetch --list urls.txt --out nb2024 --ingest --as admin --db sqlite:///xxgk.db
+        xxgk fetch --units --as admin --db sqlite:///xxgk.db --out nb-units
     """
     from xxgk.fetch import FetchSettings
 
     settings = FetchSettings(delay=delay, per_host=per_host, timeout=timeout, retries=retries)
     try:
-        result = _run(urls or [], list_file, out, ingest, db, units, year, recheck, settings)
+        result = _run(
+            urls or [], list_file, out, (ingest, db, user), units, year, recheck, settings
+        )
     except KeyboardInterrupt:
         raise fail("已中断；再次运行同一命令即可从中断处继续。", 130) from None
     from xxgk.fetch.text import summary_lines
@@ -80,8 +84,7 @@ def _run(
     urls: list[str],
     list_file: Path | None,
     out: Path,
-    ingest: bool,
-    db: str | None,
+    store: tuple[bool, str | None, str],
     units: bool,
     year: int | None,
     recheck: bool,
@@ -102,20 +105,23 @@ def _run(
             raise
     if not seeds and not units:
         raise InputError("请给出网址、--list 清单文件或 --units", "give URLs, --list or --units")
+    ingest, db, user = store
+    engine = _engine(db) if ingest or units else None
+    actor = _acting(engine, user) if engine is not None else None
     with _progress() as tick:
         if units:
-            unit_engine = _engine(db)
+            assert engine is not None
             try:
-                return run_units(unit_engine, out, settings, year=year, progress=tick)
+                return run_units(engine, out, settings, actor=actor, year=year, progress=tick)
             finally:
-                unit_engine.dispose()
-        engine = _engine(db) if ingest else None
+                engine.dispose()
         try:
             return run(
                 [Seed(u) for u in seeds],
                 out,
                 settings,
                 engine=engine,
+                actor=actor,
                 year=year,
                 recheck=recheck,
                 progress=tick,
@@ -131,6 +137,20 @@ def _engine(db: str | None) -> Engine:
     engine = make_engine(db)
     upgrade_to_head(engine)
     return engine
+
+
+def _acting(engine: Engine, username: str) -> User:
+    """The person named by ``--as``, who must be allowed to keep the report store."""
+    from sqlalchemy.orm import Session
+
+    from xxgk.cli.dbsession import acting_user
+    from xxgk.db.access import CORPUS_KEEPERS, require
+
+    with Session(engine) as session:
+        actor = acting_user(session, username)
+        require(actor, CORPUS_KEEPERS)
+        session.expunge(actor)
+    return actor
 
 
 class _progress:

@@ -25,6 +25,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from xxgk.corpus.ingest import IngestSummary
+from xxgk.db.access import CORPUS_KEEPERS, require
+from xxgk.db.models import User
 from xxgk.fetch.job import FetchOutcome, Progress, ProgressCallback, Seed, run_fetch
 from xxgk.fetch.reports import FetchedReport, Found, Unread, collect, iter_reports
 from xxgk.fetch.settings import FetchSettings
@@ -74,6 +76,7 @@ def run(
     settings: FetchSettings | None = None,
     *,
     engine: Engine | None = None,
+    actor: User | None = None,
     year: int | None = None,
     recheck: bool = False,
     progress: ProgressCallback | None = None,
@@ -82,9 +85,13 @@ def run(
 ) -> FetchRun:
     """Fetch ``seeds`` into ``folder``, read the reports, store them when ``engine`` is given.
 
-    The reports with their provenance are also written to ``folder/reports.jsonl``. A run
-    stopped through ``stop`` reads and stores nothing: run it again to finish the job.
+    The reports with their provenance are also written to ``folder/reports.jsonl``. The
+    store's audit log names ``actor``, who must be allowed to keep the store (checked before
+    anything is fetched). A run stopped through ``stop`` reads and stores nothing: run it again
+    to finish the job.
     """
+    if engine is not None and actor is not None:
+        require(actor, CORPUS_KEEPERS)
     outcome = run_fetch(
         seeds,
         folder,
@@ -98,7 +105,7 @@ def run(
     result = FetchRun(outcome)
     if outcome.stopped:
         return result
-    _read_and_store(folder, result, engine, year)
+    _read_and_store(folder, result, engine, actor, year)
     return result
 
 
@@ -107,7 +114,7 @@ STORE_CHUNK = 200
 
 
 def _read_and_store(
-    folder: Path, result: FetchRun, engine: Engine | None, year: int | None
+    folder: Path, result: FetchRun, engine: Engine | None, actor: User | None, year: int | None
 ) -> None:
     """Read the job's reports one by one into ``reports.jsonl`` and, in chunks, the store."""
     chunk: list[FetchedReport] = []
@@ -129,15 +136,17 @@ def _read_and_store(
                 continue
             chunk.append(item)
             if len(chunk) >= STORE_CHUNK:
-                _store(engine, chunk, result)
+                _store(engine, chunk, result, actor)
         if engine is not None and chunk:
-            _store(engine, chunk, result)
+            _store(engine, chunk, result, actor)
     partial.replace(path)
 
 
-def _store(engine: Engine, chunk: list[FetchedReport], result: FetchRun) -> None:
+def _store(
+    engine: Engine, chunk: list[FetchedReport], result: FetchRun, actor: User | None
+) -> None:
     assert result.stored is not None
-    part = store_reports(engine, chunk)
+    part = store_reports(engine, chunk, actor)
     total = result.stored.summary
     total.added += part.summary.added
     total.unchanged += part.summary.unchanged
@@ -154,6 +163,7 @@ def run_units(
     folder: Path,
     settings: FetchSettings | None = None,
     *,
+    actor: User | None = None,
     unit_ids: Sequence[int] | None = None,
     year: int | None = None,
     progress: ProgressCallback | None = None,
@@ -169,6 +179,7 @@ def run_units(
         folder,
         settings,
         engine=engine,
+        actor=actor,
         year=year or this_year(),
         progress=progress,
         stop=stop,
