@@ -27,7 +27,7 @@ def _settings(folder: Path, **extra: object) -> WebSettings:
         data_dir=folder,
         secure_cookies=False,
         secret="test-secret-" + "x" * 40,
-        demo=True,  # the demo's generated passwords need no change at first sign-in
+        demo=True,  # the demo accounts' generated passwords need no forced change
         **extra,  # type: ignore[arg-type]
     )
 
