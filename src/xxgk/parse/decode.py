@@ -16,17 +16,26 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from xxgk import parse_findings as fk
 from xxgk.findings import Location
 from xxgk.model.cells import RELATIONS, Relation
-from xxgk.model.report import Value
+from xxgk.model.report import Report, Value
 from xxgk.parse.labels import squeeze
 from xxgk.parse.tokens import Token
 
-Sink = Any
-"""The parse ``Sink`` (``parse.assign`` imports this module, so it is not named here)."""
+
+class Sink(Protocol):
+    """What the decoder writes to (``parse.assign.Sink``, which imports this module)."""
+
+    report: Report
+    legacy_provenance: dict[str, Location]
+
+    def add(
+        self, code: str, location: Location | None = None, cells: Any = (), **params: Any
+    ) -> None: ...
+
 
 MAX_DIGITS = 7
 """The longest count a cell holds (9,999,999); longer pieces are not considered."""
@@ -152,7 +161,7 @@ def row_candidates(pending: PendingRow, digits: str, known: dict[str, Value]) ->
 def decode_rows(sink: Sink, pending: list[PendingRow]) -> None:
     """Write the values of every pending row into ``sink.report``, or flag its cells."""
     report = sink.report
-    known = {k: v for k, v in report.values.items() if v is not None}
+    known: dict[str, Value] = {k: v for k, v in report.values.items() if v is not None}
     candidates: dict[int, list[Split]] = {}
     decoded = 0
     for n, row in enumerate(pending):
