@@ -172,9 +172,34 @@ def validate_report(report: Report, options: CheckOptions) -> Any:
     )
 
 
+def check_data(
+    data: bytes,
+    name: str,
+    options: CheckOptions | None = None,
+    *,
+    convert_legacy: bool = True,
+) -> Outcome:
+    """Return the outcome of parsing and validating uploaded bytes; never raises for a bad
+    file. This is the job the web application runs in its worker pool."""
+    options = options or CheckOptions()
+
+    def run() -> Outcome:
+        from xxgk.parse import parse_bytes
+
+        report = parse_bytes(data, source=name, name=name, convert_legacy=convert_legacy)
+        return Outcome(name, report=report, validation=validate_report(report, options))
+
+    return _guarded(name, run)
+
+
 def _guarded(path: str | os.PathLike[str], run: Callable[[], Outcome]) -> Outcome:
+    """Run one file's work within the time and memory budgets; a bad file (or a file over
+    a budget) becomes an outcome with a one-line reason."""
+    from xxgk.sandbox import budgeted
+
     try:
-        return run()
+        with budgeted():
+            return run()
     except XxgkError as exc:
         if exc.path is None:
             exc.path = str(path)
