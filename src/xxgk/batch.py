@@ -22,6 +22,7 @@ from typing import Any
 
 from xxgk.errors import InputError, XxgkError
 from xxgk.findings import Finding, Severity
+from xxgk.limits import LimitError, current_limits
 from xxgk.model.cells import CELL_KEYS
 from xxgk.model.report import Report
 
@@ -43,6 +44,8 @@ class Outcome:
     report: Report | None = None
     validation: Any = None
     error: str | None = None
+    over_budget: bool = False
+    """True when the file was refused by a budget of ``xxgk.limits`` (web: HTTP 413)."""
 
     @property
     def usable(self) -> bool:
@@ -203,7 +206,11 @@ def _guarded(path: str | os.PathLike[str], run: Callable[[], Outcome]) -> Outcom
     except XxgkError as exc:
         if exc.path is None:
             exc.path = str(path)
-        return Outcome(str(path), error=exc.describe() if exc.path else str(exc))
+        error = exc.describe() if exc.path else str(exc)
+        return Outcome(str(path), error=error, over_budget=isinstance(exc, LimitError))
+    except MemoryError:  # past the memory ceiling outside the parser's own guard
+        exc = LimitError("memory_bytes", current_limits().memory_bytes, path=str(path))
+        return Outcome(str(path), error=exc.describe(), over_budget=True)
     except Exception as exc:  # a bug must not stop the batch or print a traceback
         reason = f"处理时发生内部错误：{type(exc).__name__}: {exc}（internal error, please report）"
         return Outcome(str(path), error=f"{path}: {reason}")

@@ -141,33 +141,33 @@ class _Blank:
         self.column = column
 
 
-def _present_rows(sheet: Worksheet, name: str | None) -> list[list]:
-    """Return the rows that have cells, each from the sheet's first to its last column, and
-    one empty row where rows are missing (a gap ends a table as blank rows do).
+def _present_rows(sheet: Worksheet) -> list[list]:
+    """Return the cells present in each row that has any, in column order, and one empty
+    row where rows are missing (a gap ends a table as blank rows do).
 
     ``iter_rows`` walks the rectangle from A1 to the farthest cell: one cell at XFD1048576
-    made it create 17 billion cells. Only the rows present are walked here, and their
-    rectangle is checked against the cells budget first.
+    made it create 17 billion cells. Only the cells present are walked here; a table's rows
+    are filled out to its width later (``_dense``), within the cells budget.
     """
-    present = sheet._cells  # {(row, column): cell}: what the file holds, merged cells too
-    if not present:
-        return []
-    by_row: dict[int, dict[int, object]] = {}
-    for (r, c), cell in present.items():
-        by_row.setdefault(r, {})[c] = cell
-    first = min(c for _, c in present)
-    last = max(c for _, c in present)
-    check("cells", len(by_row) * (last - first + 1), path=name)
+    by_row: dict[int, list] = {}
+    for (r, _), cell in sorted(sheet._cells.items()):  # what the file holds, merged cells too
+        by_row.setdefault(r, []).append(cell)
     rows: list[list] = []
     previous = None
-    for r in sorted(by_row):
+    for r, cells in by_row.items():
         if previous is not None and r > previous + 1:
             rows.append([])
-        cells = by_row[r]
-        row = [cells.get(c) for c in range(first, last + 1)]
-        rows.append([_Blank(r, first + i) if cell is None else cell for i, cell in enumerate(row)])
+        rows.append(cells)
         previous = r
     return rows
+
+
+def _dense(row: list, first: int, count: int) -> list:
+    """Return ``count`` cells of ``row`` from column ``first``, blanks where it has none."""
+    at = {c.column: c for c in row}
+    number = row[0].row
+    cells = [at.get(c) for c in range(first, first + count)]
+    return [_Blank(number, first + i) if c is None else c for i, c in enumerate(cells)]
 
 
 def _sheet_lines(sheet: Worksheet, name: str | None = None) -> list[SourceLine]:
@@ -175,7 +175,9 @@ def _sheet_lines(sheet: Worksheet, name: str | None = None) -> list[SourceLine]:
 
     wide = _wide_anchors(sheet)
     lines = []
-    for rows, is_table in _blocks(_present_rows(sheet, name), wide):
+    first = min((c for _, c in sheet._cells), default=1)
+    last = max((c for _, c in sheet._cells), default=1)
+    for rows, is_table in _blocks(_present_rows(sheet), wide):
         if not is_table:
             cell = next(c for c in rows[0] if _text(c.value))
             text = _text(cell.value)
@@ -185,8 +187,10 @@ def _sheet_lines(sheet: Worksheet, name: str | None = None) -> list[SourceLine]:
             lines.append(SourceLine([SourceCell(text, location)]))
             continue
         width = max(c.column for row in rows for c in row if _text(c.value))
+        count = min(width, last - first + 1)  # as iter_rows' rows cut at ``width`` had
+        check("cells", count * len(rows), path=name)
         for row in rows:
-            cells = [c for c in row[:width] if not isinstance(c, MergedCell)]
+            cells = [c for c in _dense(row, first, count) if not isinstance(c, MergedCell)]
             line = []
             for c in cells:
                 t = _text(c.value)
