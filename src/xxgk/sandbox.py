@@ -109,12 +109,6 @@ def budgeted(limits: Limits | None = None) -> Iterator[None]:
         _ACTIVE.on = False
 
 
-def _init_worker() -> None:
-    """Worker start: import the parser and the rules once, for every job to come."""
-    import xxgk.parse  # noqa: F401
-    import xxgk.rules  # noqa: F401
-
-
 def _job(function: Callable[..., T], args: tuple[Any, ...], limits: Limits) -> T:
     """Run one job in a worker under the budgets of the pool."""
     with budgeted(limits):
@@ -134,10 +128,9 @@ class ParsePool:
 
         self.limits = limits
         context = multiprocessing.get_context("forkserver")
+        # the fork server imports the parser and the rules once; every worker forks from it
         context.set_forkserver_preload(["xxgk.parse", "xxgk.rules", "xxgk.batch"])
-        self._pool = ProcessPool(
-            max_workers=max(1, workers), initializer=_init_worker, context=context
-        )
+        self._pool = ProcessPool(max_workers=max(1, workers), context=context)
 
     def submit(self, function: Callable[..., T], *args: Any) -> Future[T]:
         """Start ``function(*args)`` in a worker; return its future."""

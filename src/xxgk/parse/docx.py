@@ -9,7 +9,6 @@ skipped; content controls and tracked insertions are read through.
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 
@@ -19,9 +18,8 @@ from xxgk.errors import InputError
 from xxgk.findings import Location
 from xxgk.limits import LimitError, current_limits
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
-from xxgk.parse.html import clean_text
-from xxgk.parse.package import declared_entries, open_package, read_member
-from xxgk.parse.readers import register_reader
+from xxgk.parse.package import open_package, read_member
+from xxgk.parse.reader_common import clean_text, zip_has_part
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -67,21 +65,6 @@ text node over 10 MB (the depth budget cannot go past libxml2's 256 for XML)."""
 def sniff_docx(data: bytes, name: str | None = None) -> bool:
     """Return True for a ZIP package that holds ``word/document.xml``."""
     return data.startswith(b"PK\x03\x04") and zip_has_part(data, "word/document.xml")
-
-
-def zip_has_part(data: bytes, part: str) -> bool:
-    """Return True when the ZIP package ``data`` names ``part``; a package with more entries
-    than the budget is answered from the raw bytes (its reader refuses it by the budget)."""
-    if part.encode() not in data:
-        return False
-    entries = declared_entries(data)
-    if entries is not None and entries > current_limits().members:
-        return True
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            return part in package.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return False
 
 
 def _prune(root: etree._Element) -> None:
@@ -246,6 +229,3 @@ def read_docx(data: bytes, name: str | None = None) -> SourceDocument:
     if not reader.lines:
         raise InputError("Word 文件中没有文字", "the DOCX contains no text", path=name)
     return SourceDocument(reader.lines, source=name, format_name="docx")
-
-
-register_reader("docx", read_docx, sniff=sniff_docx)

@@ -22,6 +22,7 @@ from xxgk.db.access import can_see_personal_data
 from xxgk.db.models import Unit, User
 from xxgk.errors import InputError, RegisterError, XxgkError
 from xxgk.limits import LimitError, current_limits
+from xxgk.records.vocab import parse_date
 from xxgk.register.applications import list_applications, register_application
 from xxgk.register.events import add_event
 from xxgk.register.models import Application
@@ -34,7 +35,6 @@ from xxgk.register.vocab import (
     EventKind,
     channel,
     outcome,
-    parse_date,
     pick,
 )
 

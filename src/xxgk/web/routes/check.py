@@ -17,9 +17,9 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from xxgk.batch import REPORT_SUFFIXES, CheckOptions, Outcome, check_data, validate_report
-from xxgk.cli.demo_cmd import example_paths
 from xxgk.db.models import User
 from xxgk.errors import InputError, XxgkError
+from xxgk.examples import example_paths
 from xxgk.limits import Limits, use_limits
 from xxgk.model.report import Report
 from xxgk.parse import parse_bytes, parse_text
