@@ -107,6 +107,10 @@ def test_pasted_urls_are_fetched_in_the_background_and_stored(web, portal: Porta
         sources = set(session.scalars(select(StoredReport.source)))
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "fetch")).one()
         assert entry.actor_name == "county-supervisor"
+        stored_by = session.scalars(
+            select(AuditEntry.actor_name).where(AuditEntry.action == "ingest")
+        ).all()
+        assert "county-supervisor" in stored_by  # the demo store was filled by the system
     assert portal.site.url("/art/2025/1/20/art_4521_9003.html") in sources
     # another supervising user does not see the job
     assert sign_in("county-admin").get(f"/fetch/jobs/{job_id}").status_code == 404
