@@ -78,11 +78,15 @@ class LimitError(InputError):
         shown = f"（本文件{_amount(found, unit)}）" if found is not None else ""
         super().__init__(
             f"文件超出“{label}”的上限{_amount(limit, unit)}{shown}，已拒绝读取",
-            f"over the {budget} budget of {limit:g}"
-            + (f" (found {found:g})" if found is not None else "")
+            f"over the {budget} budget of {_plain(limit)}"
+            + (f" (found {_plain(found)})" if found is not None else "")
             + f"; set XXGK_LIMIT_{budget.upper()} to change it",
             path=path,
         )
+
+
+def _plain(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:g}"
 
 
 def _amount(value: float, unit: str) -> str:
@@ -90,7 +94,7 @@ def _amount(value: float, unit: str) -> str:
         if value >= MB:
             return f"{value / MB:.0f}MB" if value % MB == 0 else f"{value / MB:.1f}MB"
         return f"{value:.0f}字节"
-    return f"{value:g}{unit}"
+    return f"{value:.0f}{unit}" if float(value).is_integer() else f"{value:g}{unit}"
 
 
 _CURRENT: Limits | None = None
