@@ -25,6 +25,7 @@ from xxgk.findings import Finding, Severity
 from xxgk.limits import LimitError, current_limits
 from xxgk.model.cells import CELL_KEYS
 from xxgk.model.report import Report
+from xxgk.spreadsheet import csv_row as safe_csv_row
 
 REPORT_SUFFIXES: frozenset[str] = frozenset(
     {".txt", ".text", ".md", ".markdown", ".json", ".html", ".htm", ".docx", ".xlsx", ".pdf"}
@@ -407,5 +408,5 @@ def reports_to_csv(reports: Iterable[Report]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_row(r) for r in reports)
+    writer.writerows(safe_csv_row(csv_row(r)) for r in reports)
     return buffer.getvalue()

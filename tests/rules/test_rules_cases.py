@@ -209,9 +209,17 @@ CASES: dict[str, dict[str, list[Case]]] = {
             plain(meta(published=dt.date(2025, 3, 31)), settings={"unit_kind": "county"}),
         ],
         "fail": [
-            plain(meta(published=dt.date(2025, 2, 1))),
+            plain(meta(published=dt.date(2025, 2, 1)), settings={"township_deadline": "1-31"}),
             plain(meta(published=dt.date(2025, 4, 1)), settings={"unit_kind": "county"}),
         ],
+    },
+    "published-late-assumed": {
+        "pass": [
+            plain(good),
+            plain(meta(published=dt.date(2025, 2, 1)), settings={"township_deadline": "1-31"}),
+            plain(meta(published=dt.date(2025, 4, 1)), settings={"unit_kind": "county"}),
+        ],
+        "fail": [plain(meta(published=dt.date(2025, 2, 1)))],
     },
     "published-impossible": {
         "pass": [plain(good), plain(meta(published=dt.date(2025, 1, 1)))],

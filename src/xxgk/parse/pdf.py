@@ -138,18 +138,32 @@ def _drop_running(pages: list[tuple[list[PdfLine], float]]) -> list[SourceLine]:
     the paragraphs that the pages broke."""
 
     def in_margin(item: PdfLine, height: float) -> bool:
-        return not item.line.in_table and (
-            item.top < MARGIN * height or item.top > (1 - MARGIN) * height
+        outside_grid = not item.line.in_table or item.pieces is not None
+        return outside_grid and (item.top < MARGIN * height or item.top > (1 - MARGIN) * height)
+
+    margin = [item for lines, h in pages for item in lines if in_margin(item, h)]
+    repeated = Counter(item.line.text for item in margin)
+    repeated_cells = Counter(c.text for item in margin for c in item.line.cells)
+
+    def running(item: PdfLine) -> bool:
+        """A page number, or a header/footer a browser prints on every page (date and
+        title, address and ``2/5``): every cell a page number or repeated on other pages."""
+        if _PAGE_NUMBER.match(item.line.text):
+            return True
+        if len(pages) < 2:
+            return False
+        if repeated[item.line.text] > 1:
+            return True
+        return all(
+            _PAGE_NUMBER.match(c.text) or repeated_cells[c.text] > 1
+            for c in item.line.cells
+            if c.text
         )
 
-    repeated = Counter(item.line.text for lines, h in pages for item in lines if in_margin(item, h))
     kept = []
     for lines, height in pages:
         for item in lines:
-            if in_margin(item, height) and (
-                _PAGE_NUMBER.match(item.line.text)
-                or (len(pages) > 1 and repeated[item.line.text] > 1)
-            ):
+            if in_margin(item, height) and running(item):
                 continue
             kept.append(item)
     return [item.line for item in _join_paragraphs(_drop_repeated_headers(kept))]

@@ -37,6 +37,7 @@ from xxgk.register.vocab import (
     outcome,
     pick,
 )
+from xxgk.spreadsheet import append_row
 
 SHEET = "申请台账"
 MASK = "（仅本单位可见）"
@@ -134,7 +135,7 @@ def export_xlsx(session: Session, unit: Unit, path: Path, *, viewer: User | None
     apps = list_applications(session, unit)
     for app in apps:
         row = _row(app, visible)
-        sheet.append([row.get(c.field) for c in COLUMNS])
+        append_row(sheet, [row.get(c.field) for c in COLUMNS])
     for letter, width in zip("ABCDEFGHIJKLMNOPQRSTU", [12, 10] + [12] * 19, strict=False):
         sheet.column_dimensions[letter].width = width
     book.save(path)

@@ -88,9 +88,9 @@ def app_from_environment() -> FastAPI:
 
     The parent process has already migrated the database, created the demo and the secret;
     the workers find the database in ``XXGK_DATABASE_URL`` and the data folder (with the
-    secret) in ``XXGK_DATA_DIR``, and do not migrate again. The rate limits live in each
-    process's memory, so each of the ``XXGK_WORKERS`` processes gets its share of them: all
-    processes together still allow about the configured number of failed logins.
+    secret) in ``XXGK_DATA_DIR``, and do not migrate again. Failed logins are counted in the
+    database, shared by every process; the limit of online applications lives in each
+    process's memory, so each of the ``XXGK_WORKERS`` processes gets its share of it.
     """
     workers = int(os.environ.get(WORKERS_ENV, "1") or 1)
     default = WebSettings(migrate=False)
@@ -102,7 +102,6 @@ def app_from_environment() -> FastAPI:
             trusted_proxies=tuple(p for p in proxies.split(",") if p),
             public_url=os.environ.get(PUBLIC_URL_ENV) or None,
             migrate=False,
-            login_attempts=-(-default.login_attempts // workers),
             applications_per_hour=-(-default.applications_per_hour // workers),
         )
     )

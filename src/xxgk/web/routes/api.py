@@ -202,10 +202,13 @@ def _detail(scope: Scope, app_id: int) -> dict[str, Any]:
         "applicant_contact": app.applicant_contact if personal else "***",
         "form_wanted": app.form_wanted,
         "deadline": {
-            "date": deadline.date.isoformat(),
+            "date": deadline.date.isoformat() if deadline.date else None,
             "provisional": deadline.provisional,
+            "warnings": list(deadline.warnings),
+            "correction_due": deadline.waiting.until.isoformat() if deadline.waiting else None,
             "explanation": list(deadline.explanation),
         },
+        "open_letters": rv.open_letters(app),
         "events": rv.timeline(app),
         "next_steps": [
             {
@@ -213,7 +216,9 @@ def _detail(scope: Scope, app_id: int) -> dict[str, Any]:
                 "label": s.kind.label,
                 "hint": s.hint,
                 "closes": s.closes,
-                "deadline_if_today": s.preview.date.isoformat() if s.preview else None,
+                "deadline_if_today": s.preview.date.isoformat()
+                if s.preview and s.preview.date
+                else None,
             }
             for s in steps
         ],
@@ -318,6 +323,8 @@ def api_public_apply(
         "receipt": receipt,
         "received_on": app.received_on.isoformat(),
         "due_on": app.due_on.isoformat() if app.due_on else None,
+        "provisional": app.due_provisional,
+        "due_note": app.due_note,
     }
 
 

@@ -15,6 +15,7 @@ from xxgk.errors import RegisterError
 from xxgk.register.applications import EDITABLE, register_application
 from xxgk.register.caldb import unit_calendar
 from xxgk.register.events import add_event
+from xxgk.register.views import due_text
 from xxgk.register.vocab import (
     APPLICANT_TYPES,
     DELIVERIES,
@@ -125,7 +126,7 @@ async def register_create(
     except RegisterError as exc:
         return _form_page(request, scope, form.values, {"form": exc.message_zh}, 422)
     scope.session.commit()
-    flash(request, f"已登记申请{app.number}，答复期限{app.due_on}")
+    flash(request, f"已登记申请{app.number}，答复期限{due_text(app)}")
     return RedirectResponse(f"/register/applications/{app.id}", status_code=303)
 
 
@@ -149,6 +150,7 @@ def application_page(
         deadline=rv.current_deadline(app, calendar),
         events=rv.timeline(app),
         steps=rv.next_steps(app, calendar, today) if writable else [],
+        letters=rv.open_letters(app),
         writable=writable,
         today=today.isoformat(),
         outcomes=OUTCOMES,
@@ -173,7 +175,7 @@ async def application_event(
         flash(request, exc.message_zh, "error")
     else:
         scope.session.commit()
-        flash(request, f"已记录“{EventKind(event.kind).label}”，答复期限{app.due_on}")
+        flash(request, f"已记录“{EventKind(event.kind).label}”，答复期限{due_text(app)}")
     return RedirectResponse(f"/register/applications/{app_id}", status_code=303)
 
 
