@@ -32,22 +32,26 @@ class Limits(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="XXGK_LIMIT_", frozen=True, extra="ignore")
 
-    upload_bytes: int = Field(20 * MB, gt=0, description="bytes of one input file")
+    upload_bytes: int = Field(default=20 * MB, gt=0, description="bytes of one input file")
     member_bytes: int = Field(
-        64 * MB, gt=0, description="decompressed bytes of one zip member or PDF stream"
+        default=64 * MB, gt=0, description="decompressed bytes of one zip member or PDF stream"
     )
     unpacked_bytes: int = Field(
-        256 * MB, gt=0, description="decompressed bytes of all members or streams of one file"
+        default=256 * MB,
+        gt=0,
+        description="decompressed bytes of all members or streams of one file",
     )
-    members: int = Field(10_000, gt=0, description="entries of one zip package")
-    pages: int = Field(300, gt=0, description="pages of one PDF")
-    sheets: int = Field(50, gt=0, description="worksheets of one workbook")
-    rows: int = Field(50_000, gt=0, description="rows present in one workbook")
-    cells: int = Field(200_000, gt=0, description="cells present (or merged) in one workbook")
-    text_chars: int = Field(2_000_000, gt=0, description="characters of text of one file")
-    depth: int = Field(256, gt=0, description="nesting depth of HTML or XML markup")
-    parse_seconds: float = Field(20.0, gt=0, description="wall time of one parse")
-    memory_bytes: int = Field(1024 * MB, gt=0, description="memory one parse may add")
+    members: int = Field(default=10_000, gt=0, description="entries of one zip package")
+    pages: int = Field(default=300, gt=0, description="pages of one PDF")
+    sheets: int = Field(default=50, gt=0, description="worksheets of one workbook")
+    rows: int = Field(default=50_000, gt=0, description="rows present in one workbook")
+    cells: int = Field(
+        default=200_000, gt=0, description="cells present (or merged) in one workbook"
+    )
+    text_chars: int = Field(default=2_000_000, gt=0, description="characters of text of one file")
+    depth: int = Field(default=256, gt=0, description="nesting depth of HTML or XML markup")
+    parse_seconds: float = Field(default=20.0, gt=0, description="wall time of one parse")
+    memory_bytes: int = Field(default=1024 * MB, gt=0, description="memory one parse may add")
 
 
 LABELS: Final[dict[str, tuple[str, str]]] = {
