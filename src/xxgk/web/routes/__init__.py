@@ -7,6 +7,7 @@ from xxgk.web.routes import (
     catalogue_public,
     check,
     compile,
+    desk,
     disclosure,
     disclosure_api,
     fetch,
@@ -19,6 +20,7 @@ from xxgk.web.routes import (
 
 ROUTERS = (
     auth.router,
+    desk.router,
     check.router,
     register.router,
     letters.router,
@@ -35,6 +37,7 @@ ROUTERS = (
     letters.api,
     annual.api,
     filing.api,
+    desk.api,
 )
 
 __all__ = ["ROUTERS"]
