@@ -3,6 +3,7 @@
 from xxgk.web.routes import (
     annual,
     api,
+    application_edit,
     auth,
     catalogue_public,
     check,
@@ -24,6 +25,7 @@ ROUTERS = (
     check.router,
     register.router,
     letters.router,
+    application_edit.router,
     disclosure.router,
     compile.router,
     annual.router,
@@ -38,6 +40,7 @@ ROUTERS = (
     annual.api,
     filing.api,
     desk.api,
+    application_edit.api,
 )
 
 __all__ = ["ROUTERS"]
