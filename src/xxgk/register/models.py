@@ -53,6 +53,10 @@ class Application(Base):
     void_reason: Mapped[str] = mapped_column(Text, default="")
     due_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    due_note: Mapped[str] = mapped_column(String(500), default="")
+    """Why the stored deadline is provisional (unpublished holidays, unconfirmed regional days)."""
+    correction_due: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    """While waiting for 补正 (art. 30): the applicant's last day to correct; ``due_on`` is None."""
     calendar_version: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 

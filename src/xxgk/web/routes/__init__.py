@@ -17,12 +17,14 @@ from xxgk.web.routes import (
     overview,
     public,
     register,
+    register_settings,
 )
 
 ROUTERS = (
     auth.router,
     desk.router,
     check.router,
+    register_settings.router,
     register.router,
     letters.router,
     application_edit.router,

@@ -2,7 +2,7 @@
 attachments, report filings; the source of a yearly Table 二 figure
 
 Revision ID: officer0001
-Revises: fetch0001 (chained after main's head at merge)
+Revises: law0001 (chained after main's head at merge)
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "officer0001"
-down_revision = "fetch0001"
+down_revision = "law0001"
 branch_labels = None
 depends_on = None
 
