@@ -30,6 +30,7 @@ COMMANDS = (
     (units_app, "list", setup.units_list),
     (users_app, "add", setup.users_add),
     (users_app, "list", setup.users_list),
+    (users_app, "unlock", setup.users_unlock),
     (apps_app, "add", applications.applications_add),
     (apps_app, "void", applications.applications_void),
     (apps_app, "list", applications.applications_list),
