@@ -22,6 +22,7 @@ from typing import Any
 
 from xxgk.errors import InputError, XxgkError
 from xxgk.findings import Finding, Severity
+from xxgk.limits import LimitError, current_limits
 from xxgk.model.cells import CELL_KEYS
 from xxgk.model.report import Report
 from xxgk.spreadsheet import csv_row as safe_csv_row
@@ -44,6 +45,8 @@ class Outcome:
     report: Report | None = None
     validation: Any = None
     error: str | None = None
+    over_budget: bool = False
+    """True when the file was refused by a budget of ``xxgk.limits`` (web: HTTP 413)."""
 
     @property
     def usable(self) -> bool:
@@ -173,13 +176,42 @@ def validate_report(report: Report, options: CheckOptions) -> Any:
     )
 
 
+def check_data(
+    data: bytes,
+    name: str,
+    options: CheckOptions | None = None,
+    *,
+    convert_legacy: bool = True,
+) -> Outcome:
+    """Return the outcome of parsing and validating uploaded bytes; never raises for a bad
+    file. This is the job the web application runs in its worker pool."""
+    options = options or CheckOptions()
+
+    def run() -> Outcome:
+        from xxgk.parse import parse_bytes
+
+        report = parse_bytes(data, source=name, name=name, convert_legacy=convert_legacy)
+        return Outcome(name, report=report, validation=validate_report(report, options))
+
+    return _guarded(name, run)
+
+
 def _guarded(path: str | os.PathLike[str], run: Callable[[], Outcome]) -> Outcome:
+    """Run one file's work within the time and memory budgets; a bad file (or a file over
+    a budget) becomes an outcome with a one-line reason."""
+    from xxgk.sandbox import budgeted
+
     try:
-        return run()
+        with budgeted():
+            return run()
     except XxgkError as exc:
         if exc.path is None:
             exc.path = str(path)
-        return Outcome(str(path), error=exc.describe() if exc.path else str(exc))
+        error = exc.describe() if exc.path else str(exc)
+        return Outcome(str(path), error=error, over_budget=isinstance(exc, LimitError))
+    except MemoryError:  # past the memory ceiling outside the parser's own guard
+        exc = LimitError("memory_bytes", current_limits().memory_bytes, path=str(path))
+        return Outcome(str(path), error=exc.describe(), over_budget=True)
     except Exception as exc:  # a bug must not stop the batch or print a traceback
         reason = f"处理时发生内部错误：{type(exc).__name__}: {exc}（internal error, please report）"
         return Outcome(str(path), error=f"{path}: {reason}")
@@ -193,6 +225,38 @@ def parse_many(
 ) -> list[Outcome]:
     """Return the parse outcome of every path, in input order."""
     return run_batch(parse_one, paths, jobs, progress=progress)
+
+
+def iter_parse(
+    paths: Sequence[str | os.PathLike[str]],
+    jobs: int | None = None,
+    *,
+    progress: Progress | None = None,
+) -> Iterator[Outcome]:
+    """Yield the parse outcome of every path, in input order, as each is ready.
+
+    Nothing is kept once yielded, so a caller that writes each outcome out (``xxgk parse
+    DIR``) holds one report at a time, whatever the size of the batch.
+    """
+    workers = min(effective_jobs(len(paths), jobs), max(1, len(paths)))
+    if workers == 1:
+        for outcome in map(parse_one, paths):
+            if progress:
+                progress()
+            yield outcome
+        return
+    chunk = max(1, min(16, len(paths) // (workers * 8)))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
+        for start in range(0, len(paths), WINDOW):  # a bounded number of results in flight
+            window = paths[start : start + WINDOW]
+            for outcome in pool.map(parse_one, window, chunksize=chunk):
+                if progress:
+                    progress()
+                yield outcome
+
+
+WINDOW = 512
+"""Paths handed to the worker processes at a time by ``iter_parse``."""
 
 
 def check_many(

@@ -91,3 +91,6 @@ class SourceDocument:
     source: str | None = None
     format_name: str = "text"
     findings: list[Finding] = field(default_factory=list)
+    page_fields: dict[str, str] = field(default_factory=dict)
+    """What the page itself says outside the report (HTML ``<meta name="PubDate">`` …):
+    ``published`` (the CMS publication time), ``source`` (来源), ``site`` (the site name)."""

@@ -19,11 +19,12 @@ from xxgk.db.access import WRITERS, require
 from xxgk.db.chain import lock_writes
 from xxgk.db.models import Unit, User
 from xxgk.errors import RegisterError
-from xxgk.register.events import refresh_deadline
-from xxgk.register.lock import ensure_unlocked
+from xxgk.records.lock import ensure_unlocked
+from xxgk.records.vocab import pick
+from xxgk.register.caldb import refresh_deadline
 from xxgk.register.models import Application, Event
 from xxgk.register.state import receipt_date, status
-from xxgk.register.vocab import APPLICANT_TYPES, EventKind, channel, pick
+from xxgk.register.vocab import APPLICANT_TYPES, EventKind, channel
 
 EDITABLE = (
     "channel",

@@ -17,9 +17,9 @@ from xxgk.db.access import APPROVERS, require
 from xxgk.db.chain import lock_writes
 from xxgk.db.models import Unit, User
 from xxgk.errors import RegisterError
+from xxgk.records.lock import locked_version
+from xxgk.records.models import PublishedReport
 from xxgk.register.compile import compile_report
-from xxgk.register.lock import locked_version
-from xxgk.register.models import PublishedReport
 
 
 def publish_report(

@@ -112,7 +112,7 @@ def where(item: Item) -> str:
 
 
 def parse_day(text: str | None, what: str) -> dt.date | None:
-    from xxgk.register.vocab import parse_date
+    from xxgk.records.vocab import parse_date
 
     return parse_date(text, what)
 

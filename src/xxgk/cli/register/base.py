@@ -46,7 +46,7 @@ def _options(ctx: typer.Context, db: DbOption = None, user: UserOption = "") -> 
 
 def optional_date(text: str | None, what: str = "日期") -> dt.date | None:
     """Parse an optional date option (one-line error naming ``what`` when malformed)."""
-    from xxgk.register.vocab import parse_date
+    from xxgk.records.vocab import parse_date
 
     return parse_date(text, what)
 

@@ -1,0 +1,39 @@
+"""Helpers every format reader shares, below the readers so that none reads through another.
+
+``clean_text`` folds the spaces that web pages, Word and Excel put in cells; ``zip_has_part``
+tells an Office package by the part it holds.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from xxgk.limits import current_limits
+from xxgk.parse.package import declared_entries
+
+_SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff]+")
+
+
+def clean_text(text: str) -> str:
+    """Return text with ``&nbsp;``, full-width and zero-width spaces folded and trimmed."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # the common case, without a regex
+    return _SPACES.sub(" ", text).strip()
+
+
+def zip_has_part(data: bytes, part: str) -> bool:
+    """Return True when ``data`` is a ZIP package holding ``part``; a package with more
+    entries than the budget is answered from the raw bytes (its reader then refuses it by
+    the budget, without building a million directory entries here)."""
+    if part.encode() not in data:
+        return False
+    entries = declared_entries(data)
+    if entries is not None and entries > current_limits().members:
+        return True
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            return part in package.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
