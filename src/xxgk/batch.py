@@ -27,6 +27,7 @@ from xxgk.model.report import Report
 
 REPORT_SUFFIXES: frozenset[str] = frozenset(
     {".txt", ".text", ".md", ".markdown", ".json", ".html", ".htm", ".docx", ".xlsx", ".pdf"}
+    | {".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # scanned or photographed pages (OCR)
 )
 """File suffixes read when a directory is expanded (files named explicitly are always read)."""
 PROCESS_THRESHOLD = 20
@@ -76,6 +77,8 @@ class CheckOptions:
     settings: Any = None
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    ocr: str = "auto"
+    """When scans are recognised: ``auto``, ``always`` or ``never`` (see ``parse.ocr``)."""
     keep_report: bool = True
     """False sends back only the report's header (unit, year, dates, title) with the findings:
     what a listing of findings needs. Shipping the whole report (200 cells with their places)
@@ -106,8 +109,9 @@ def _walk(folder: Path) -> Iterator[Path]:
             yield child
 
 
-def load_report(path: str | os.PathLike[str]) -> Report:
-    """Return the parsed report at ``path``; raise ``InputError`` when it is unusable."""
+def load_report(path: str | os.PathLike[str], ocr: str = "auto") -> Report:
+    """Return the parsed report at ``path``; raise ``InputError`` when it is unusable.
+    ``ocr`` says when scans are recognised (``auto``, ``always``, ``never``)."""
     from xxgk.parse import parse_path
 
     file = Path(path)
@@ -116,7 +120,7 @@ def load_report(path: str | os.PathLike[str]) -> Report:
     if file.is_dir():
         raise InputError("这是目录，不是报告文件", "a directory, not a report", path=str(path))
     try:
-        return parse_path(file)
+        return parse_path(file, ocr=ocr)
     except XxgkError:
         raise
     except OSError as exc:
@@ -125,9 +129,9 @@ def load_report(path: str | os.PathLike[str]) -> Report:
         ) from exc
 
 
-def parse_one(path: str | os.PathLike[str]) -> Outcome:
+def parse_one(path: str | os.PathLike[str], ocr: str = "auto") -> Outcome:
     """Return the outcome of parsing one file; never raises for a bad file."""
-    return _guarded(path, lambda: Outcome(str(path), report=load_report(path)))
+    return _guarded(path, lambda: Outcome(str(path), report=load_report(path, ocr)))
 
 
 def check_one(path: str | os.PathLike[str], options: CheckOptions | None = None) -> Outcome:
@@ -135,7 +139,7 @@ def check_one(path: str | os.PathLike[str], options: CheckOptions | None = None)
     options = options or CheckOptions()
 
     def run() -> Outcome:
-        report = load_report(path)
+        report = load_report(path, options.ocr)
         validation = validate_report(report, options)
         if not options.keep_report:
             report = report_header(report)
@@ -189,9 +193,10 @@ def parse_many(
     jobs: int | None = None,
     *,
     progress: Progress | None = None,
+    ocr: str = "auto",
 ) -> list[Outcome]:
     """Return the parse outcome of every path, in input order."""
-    return run_batch(parse_one, paths, jobs, progress=progress)
+    return run_batch(partial(parse_one, ocr=ocr), paths, jobs, progress=progress)
 
 
 def check_many(

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from xxgk.cli.app import app
-from xxgk.cli.common import JobsOption, OutputOption, PathsArgument, write_output
+from xxgk.cli.common import (
+    JobsOption,
+    OcrChoice,
+    OcrOption,
+    OutputOption,
+    PathsArgument,
+    write_output,
+)
 from xxgk.errors import InputError
 
 if TYPE_CHECKING:
@@ -89,11 +96,17 @@ def _check_rate(rate: str) -> None:
 
 
 @corpus_app.command("ingest")
-def ingest_command(paths: PathsArgument, db: DbOption = None, jobs: JobsOption = None) -> None:
+def ingest_command(
+    paths: PathsArgument,
+    db: DbOption = None,
+    jobs: JobsOption = None,
+    ocr: OcrOption = OcrChoice.auto,
+) -> None:
     """解析、校验报告文件并存入报告库（同一文件重复入库不变；文件变化则成为新版本）。
 
     Example:
         xxgk corpus ingest reports/ --db sqlite:///xxgk.db
+        xxgk corpus ingest 扫描件/ --ocr always
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -109,7 +122,11 @@ def ingest_command(paths: PathsArgument, db: DbOption = None, jobs: JobsOption =
         with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
             task = bar.add_task("入库", total=None)
             summary = ingest_paths(
-                engine, paths, jobs=jobs, progress=lambda n: bar.advance(task, n)
+                engine,
+                paths,
+                jobs=jobs,
+                progress=lambda n: bar.advance(task, n),
+                ocr=ocr.value,
             )
     finally:
         engine.dispose()

@@ -73,8 +73,10 @@ def ingest_paths(
     jobs: int | None = None,
     chunk: int = CHUNK,
     progress: Callable[[int], None] | None = None,
+    ocr: str = "auto",
 ) -> IngestSummary:
-    """Ingest every report file under ``paths`` into the store at ``engine``."""
+    """Ingest every report file under ``paths`` into the store at ``engine``; ``ocr`` says
+    when scans are recognised (``auto``, ``always``, ``never``)."""
     with Session(engine) as session:
         units = load_units(session)
     remember_kinds(units)
@@ -83,13 +85,13 @@ def ingest_paths(
     chunks = _chunks((str(p) for p in iter_report_paths(paths)), chunk)
     taken: set[str] = set()  # hashes of this run: a chunk is checked before the last is written
     if workers <= 1:
-        init_worker(units)
+        init_worker(units, ocr)
         for items in chunks:
             todo = _new_items(engine, items, summary, taken)
             _write(engine, prepare_many(todo), summary)
             _tick(progress, len(items))
         return summary
-    with ProcessPoolExecutor(workers, initializer=init_worker, initargs=(units,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=init_worker, initargs=(units, ocr)) as pool:
         pending: list[Future[list[Payload]]] = []
         pending_size = 0
         for items in chunks:

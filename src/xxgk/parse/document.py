@@ -85,9 +85,13 @@ def line_facts(
 @dataclass
 class SourceDocument:
     """What a reader produced: the lines, plus findings about the reading itself
-    (encoding guessed, text layer missing, …) and the detected format name."""
+    (encoding guessed, text layer missing, …) and the detected format name. ``ocr`` is True
+    when some of it was read by OCR from page images (its cells carry a confidence)."""
 
     lines: list[SourceLine]
     source: str | None = None
     format_name: str = "text"
     findings: list[Finding] = field(default_factory=list)
+    ocr: bool = False
+    ocr_candidates: dict[Any, tuple[str, ...]] = field(default_factory=dict)
+    """Other readings the recogniser saw for a cell, by ``(page, bbox)`` of its place."""

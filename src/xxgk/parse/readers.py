@@ -77,4 +77,10 @@ def _zip_kind(data: bytes) -> str | None:
 register_reader("text", read_text_bytes, sniff=lambda data, name: True)
 
 # The formats engineer's readers register themselves on import (after the registry exists).
-from xxgk.parse import docx, html, pdf, xlsx  # noqa: E402, F401
+from xxgk.parse import (  # noqa: E402, F401
+    docx,
+    html,
+    ocr,  # noqa: E402, F401  (images; after pdf, which it uses)
+    pdf,
+    xlsx,
+)
