@@ -23,6 +23,7 @@ LOW_CONFIDENCE = 0.9
 the fixtures (benchmarks/ocr.py): every misread digit scored under it, and a lone "0" in a
 cell, often read correctly at 0.75–0.9, is confirmed by its row and column totals."""
 
+OCR_UNREAD = "parse-ocr-unread"  # registered by ``parse.ocr``, which finds such marks
 OCR_DOUBT = register_kind(
     FindingKind(
         "parse-ocr-doubt",
@@ -89,7 +90,10 @@ def review_ocr(
         if key not in doubts:
             loc = report.provenance.get(key)
             seen = others.get((loc.page, loc.bbox), ()) if loc else ()
-            doubts[key] = Doubt(key, candidates=[_show(report.values.get(key)), *seen])
+            value = report.values.get(key)
+            doubts[key] = Doubt(
+                key, candidates=[*([str(value)] if value is not None else []), *seen]
+            )
         return doubts[key]
 
     for key, score in confidence.items():
@@ -99,6 +103,7 @@ def review_ocr(
         _check_relation(report, relation, confidence, doubt)
     for finding in list(findings):
         _check_row_finding(report, finding, doubt)
+    _key_unread_marks(findings, doubt)
     for key, item in doubts.items():
         findings.append(
             Finding(
@@ -110,7 +115,7 @@ def review_ocr(
                     "cell": cell_title(key),
                     "actual": _show(report.values.get(key)),
                     "reason": "，".join(item.reasons),
-                    "candidates": "、".join(item.candidates),
+                    "candidates": "、".join(item.candidates) or "无法确定",
                 },
             )
         )
@@ -184,3 +189,23 @@ def _check_row_finding(report: Report, finding: Finding, doubt: Callable[[str], 
             if key in report.values:
                 candidates = [digits] if digits.isdigit() else []
                 doubt(key).add(f"识别出的“{text}”不是数字", *candidates)
+
+
+def _key_unread_marks(findings: list[Finding], doubt: Callable[[str], Doubt]) -> None:
+    """Turn a mark the recogniser could not read (``parse-ocr-unread``, found by the reader
+    without knowing the cell) into a doubt about the cell read blank at that place."""
+    unread = {
+        (f.location.page, f.location.bbox): f
+        for f in findings
+        if f.code == OCR_UNREAD and f.location is not None
+    }
+    for finding in findings:
+        if finding.code != fk.CELL_BLANK or finding.location is None:
+            continue
+        mark = unread.get((finding.location.page, finding.location.bbox))
+        if mark is None:
+            continue
+        for key in finding.cells:
+            doubt(key).add("单元格中有字迹，但未能识别")
+        if mark in findings:
+            findings.remove(mark)

@@ -29,7 +29,10 @@ UNEVEN_LIGHT = 0.08  # background spread (share of white) above which a page is 
 RULE_MIN_INCH = 0.35  # a horizontal rule is at least this long (longer than any dash or 一)
 RULE_MIN_CELL_INCH = 0.12  # a vertical rule piece spans at least this (a row is taller)
 RULE_TOUCH_PT = 3.0  # a vertical piece must reach a horizontal rule within this at both ends
-INK_SHARE = 0.012  # share of dark pixels inside an empty-looking cell that means something is there
+INK_SHARE = (
+    0.02  # share of marked pixels inside an empty-looking cell that means something is there
+)
+INK_CONTRAST = 0.8  # a pixel darker than this share of the paper's brightness is a mark
 
 
 ALTERNATIVE_MIN = 0.02  # a runner-up character this probable is a candidate reading
@@ -269,7 +272,8 @@ def has_ink(gray: Gray, dpi: float, box: tuple[float, float, float, float]) -> b
     if b - a < 3 or d - c < 3:
         return False
     inside = gray[a:b, c:d]
-    return float(np.mean(inside < 128)) > INK_SHARE
+    paper = float(np.percentile(inside, 95))
+    return float(np.mean(inside < INK_CONTRAST * paper)) > INK_SHARE
 
 
 # --- recognition ---------------------------------------------------------------------------

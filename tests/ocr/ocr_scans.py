@@ -128,7 +128,7 @@ def blur_box(page: Image.Image, box: tuple[float, float, float, float], dpi: int
     scale = dpi / 72
     x0, top, x1, bottom = (round(v * scale) for v in box)
     inner = (x0 + 3, top + 3, x1 - 3, bottom - 3)
-    smudged = page.crop(inner).filter(ImageFilter.GaussianBlur(radius=dpi / 50))
+    smudged = page.crop(inner).filter(ImageFilter.GaussianBlur(radius=dpi / 20))
     copy = page.copy()
     copy.paste(smudged, inner[:2])
     return copy
