@@ -6,7 +6,10 @@ download renders it again. A visitor checks one file at a time; signed-in users 
 
 from __future__ import annotations
 
+import asyncio
 import json
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +22,8 @@ from xxgk.db.models import User
 from xxgk.errors import InputError, XxgkError
 from xxgk.model.report import Report
 from xxgk.parse import parse_bytes, parse_text
+from xxgk.parse.ocr import sniff_image
+from xxgk.parse.pdf import sniff_pdf
 from xxgk.render import render
 from xxgk.web import report_view
 from xxgk.web.deps import UserDep
@@ -74,6 +79,37 @@ def check_bytes(data: bytes, name: str) -> Checked:
     return Checked(name, report, list(result.findings))
 
 
+OCR_SECONDS = 300
+"""A scan or image uploaded for checking is given this long (OCR takes seconds a page)."""
+_OCR_POOL: ProcessPoolExecutor | None = None
+
+
+def _ocr_pool() -> ProcessPoolExecutor:
+    """One worker process for scans and images: OCR is CPU-heavy and must not hold up the
+    server; a forkserver child never inherits the server's threads."""
+    global _OCR_POOL
+    if _OCR_POOL is None:
+        context = multiprocessing.get_context("forkserver")
+        _OCR_POOL = ProcessPoolExecutor(max_workers=1, mp_context=context)
+    return _OCR_POOL
+
+
+async def check_upload(data: bytes, name: str) -> Checked:
+    """Check one upload; a PDF or image (which may need OCR) in the worker process, within
+    ``OCR_SECONDS``."""
+    if not (sniff_pdf(data) or sniff_image(data)):
+        return check_bytes(data, name)
+    work = asyncio.get_running_loop().run_in_executor(_ocr_pool(), check_bytes, data, name)
+    try:
+        return await asyncio.wait_for(work, OCR_SECONDS)
+    except TimeoutError:
+        return Checked(
+            name,
+            error=f"{name}: 文字识别超过{OCR_SECONDS // 60}分钟仍未完成，已停止；"
+            "请上传更清晰或页数更少的扫描件",
+        )
+
+
 def check_pasted(text: str) -> Checked:
     """Parse and validate pasted text."""
     try:
@@ -119,7 +155,7 @@ async def check_uploads(
         why = "" if user else "（未登录时一次只能检查一份，登录后可批量检查）"
         raise WebError(400, "too_many", f"一次最多检查{most}份报告{why}", "too many files")
     results = [
-        check_bytes(await read_upload(f, settings.max_upload_bytes), f.filename or "")
+        await check_upload(await read_upload(f, settings.max_upload_bytes), f.filename or "")
         for f in files
     ]
     if text.strip():
