@@ -199,6 +199,41 @@ def parse_many(
     return run_batch(partial(parse_one, ocr=ocr), paths, jobs, progress=progress)
 
 
+def iter_parse(
+    paths: Sequence[str | os.PathLike[str]],
+    jobs: int | None = None,
+    *,
+    progress: Progress | None = None,
+    ocr: str = "auto",
+) -> Iterator[Outcome]:
+    """Yield the parse outcome of every path, in input order, as each is ready.
+
+    Nothing is kept once yielded, so a caller that writes each outcome out (``xxgk parse
+    DIR``) holds one report at a time, whatever the size of the batch. ``ocr`` says when
+    scans are recognised.
+    """
+    work = partial(parse_one, ocr=ocr)
+    workers = min(effective_jobs(len(paths), jobs), max(1, len(paths)))
+    if workers == 1:
+        for outcome in map(work, paths):
+            if progress:
+                progress()
+            yield outcome
+        return
+    chunk = max(1, min(16, len(paths) // (workers * 8)))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
+        for start in range(0, len(paths), WINDOW):  # a bounded number of results in flight
+            window = paths[start : start + WINDOW]
+            for outcome in pool.map(work, window, chunksize=chunk):
+                if progress:
+                    progress()
+                yield outcome
+
+
+WINDOW = 512
+"""Paths handed to the worker processes at a time by ``iter_parse``."""
+
+
 def check_many(
     paths: Sequence[str | os.PathLike[str]],
     jobs: int | None = None,

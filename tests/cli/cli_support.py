@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from xxgk.cli import app
-from xxgk.cli.demo_cmd import example_paths
+from xxgk.examples import example_paths
 
 ERRORS_EXAMPLE = "education-bureau-2024-errors.txt"
 ROOT = Path(__file__).resolve().parents[2]

@@ -128,3 +128,24 @@ def test_check_can_send_back_only_the_header_with_the_findings():
         assert light.report.values == {}
         assert light.report.provenance == {}
     assert any(o.findings for o in lean)
+
+
+def test_iter_parse_yields_each_outcome_before_reading_the_next(tmp_path) -> None:
+    import random as _random
+
+    from xxgk.batch import iter_parse
+    from xxgk.render.text import render_text as _render_text
+    from xxgk.synth import random_report as _random_report
+
+    paths = []
+    for n in range(3):
+        path = tmp_path / f"r{n}.txt"
+        path.write_text(_render_text(_random_report(_random.Random(n))), encoding="utf-8")
+        paths.append(path)
+    paths.append(tmp_path / "missing.txt")
+    stream = iter_parse(paths, jobs=1)
+    first = next(stream)
+    assert first.usable
+    assert str(first.path) == str(paths[0])
+    rest = list(stream)
+    assert [o.usable for o in rest] == [True, True, False]

@@ -33,7 +33,7 @@ class Cli:
 
     def __call__(self, *args: object, user: str = "admin", code: int = 0) -> tuple[str, str]:
         argv = ["xxgk", *[str(a) for a in args]]
-        if args and args[0] == "disclosure":
+        if args and args[0] in ("disclosure", "register") and args[1] != "init":
             argv[2:2] = ["--as", user]
         self.monkeypatch.setattr("sys.argv", argv)
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cli_support import ERRORS_EXAMPLE
 
 from xxgk.batch import check_many
-from xxgk.cli.demo_cmd import example_paths, examples_dir
+from xxgk.examples import example_paths, examples_dir
 from xxgk.examples.generate import EXAMPLES, build_examples
 
 

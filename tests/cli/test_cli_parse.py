@@ -19,7 +19,7 @@ from cli_support import (
 )
 
 from xxgk.batch import CSV_COLUMNS
-from xxgk.cli.demo_cmd import example_paths
+from xxgk.examples import example_paths
 from xxgk.model.cells import SECTIONS
 from xxgk.model.report import Report
 

@@ -6,7 +6,7 @@ import json
 
 from cli_support import run
 
-from xxgk.cli.demo_cmd import example_paths
+from xxgk.examples import example_paths
 from xxgk.rules.registry import catalogue  # xxgk.rules.catalogue may be the submodule
 
 

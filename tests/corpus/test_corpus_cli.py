@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 from corpus_support import add_tree, make_report, write_report
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from xxgk.cli import app
 from xxgk.db import make_engine, upgrade_to_head
+from xxgk.db.users import add_user
 
 runner = CliRunner()
 
@@ -21,6 +23,8 @@ def db(tmp_path: Path) -> str:
     engine = make_engine(url)
     upgrade_to_head(engine)
     add_tree(engine)
+    with Session(engine) as session, session.begin():
+        add_user(session=session, actor=None, username="admin", role="admin")
     engine.dispose()
     folder = tmp_path / "in"
     folder.mkdir()
@@ -37,11 +41,15 @@ def _run(*args: str) -> tuple[int, str]:
 
 
 def test_ingest_then_every_read_command(db: str, tmp_path: Path) -> None:
-    code, out = _run("corpus", "ingest", str(tmp_path / "in"), "--db", db, "--jobs", "1")
+    code, out = _run(
+        "corpus", "ingest", "--as", "admin", str(tmp_path / "in"), "--db", db, "--jobs", "1"
+    )
     assert code == 0, out
     assert "新增4份" in out
     assert "虚拟县东山乡人民政府" in out
-    code, out = _run("corpus", "ingest", str(tmp_path / "in"), "--db", db, "--jobs", "1")
+    code, out = _run(
+        "corpus", "ingest", "--as", "admin", str(tmp_path / "in"), "--db", db, "--jobs", "1"
+    )
     assert "未变化4份" in out
     code, out = _run("corpus", "unmatched", "--db", db)
     assert "共1份未匹配报告" in out
@@ -60,7 +68,7 @@ def test_ingest_then_every_read_command(db: str, tmp_path: Path) -> None:
 
 
 def test_aggregate_json_and_docx(db: str, tmp_path: Path) -> None:
-    _run("corpus", "ingest", str(tmp_path / "in"), "--db", db, "--jobs", "1")
+    _run("corpus", "ingest", "--as", "admin", str(tmp_path / "in"), "--db", db, "--jobs", "1")
     code, out = _run("aggregate", "--unit", "shili-x", "--year", "2024", "--to", "json", "--db", db)
     assert code == 0, out
     data = json.loads(out)
@@ -100,7 +108,7 @@ def test_uninitialised_database_is_one_clear_error(tmp_path: Path) -> None:
 def test_similar_and_chart_commands(db: str, tmp_path: Path) -> None:
     from xxgk.corpus.charts import cjk_font
 
-    _run("corpus", "ingest", str(tmp_path / "in"), "--db", db, "--jobs", "1")
+    _run("corpus", "ingest", "--as", "admin", str(tmp_path / "in"), "--db", db, "--jobs", "1")
     code, out = _run("corpus", "similar", "--year", "2024", "--json", "--db", db)
     assert code == 0, out
     assert isinstance(json.loads(out), list)
@@ -119,7 +127,7 @@ def test_similar_and_chart_commands(db: str, tmp_path: Path) -> None:
 
 
 def test_stats_scoped_to_a_subtree(db: str, tmp_path: Path) -> None:
-    _run("corpus", "ingest", str(tmp_path / "in"), "--db", db, "--jobs", "1")
+    _run("corpus", "ingest", "--as", "admin", str(tmp_path / "in"), "--db", db, "--jobs", "1")
     code, out = _run("corpus", "stats", "--unit", "shiqiao", "--format", "json", "--db", db)
     assert code == 0, out
     assert [row["label"] for row in json.loads(out)] == ["示例县石桥乡人民政府"]

@@ -16,13 +16,15 @@ from xxgk.model.cells import (
     RESULTS_GROUP,
     REVIEW_COLUMNS,
 )
+from xxgk.office import soffice_path
 from xxgk.parse import ocr_mode, parse_path
 from xxgk.parse.docx import read_docx
-from xxgk.parse.html import clean_text, decode_markup, read_html
+from xxgk.parse.html import decode_markup, read_html
+from xxgk.parse.legacy_office import read_ole2
 from xxgk.parse.pdf import read_pdf
+from xxgk.parse.reader_common import clean_text
 from xxgk.parse.readers import detect_format
-from xxgk.parse.xlsx import read_ole2, read_xlsx
-from xxgk.render.office import soffice_path
+from xxgk.parse.xlsx import read_xlsx
 
 HERE = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 GOLDEN = sorted(
@@ -279,7 +281,7 @@ def test_a_docx_framed_in_a_one_cell_table_reads_like_the_plain_one():
 
 
 def test_legacy_files_without_libreoffice_ask_to_save_as_new_formats(monkeypatch):
-    import xxgk.render.office as office
+    import xxgk.office as office
 
     monkeypatch.setattr(office, "soffice_path", lambda: None)
     with pytest.raises(InputError, match="另存为 .docx 或 .xlsx"):

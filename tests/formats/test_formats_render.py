@@ -109,7 +109,7 @@ def test_html_is_one_self_contained_page_with_a_print_stylesheet(report):
 
 
 def test_html_highlights_findings_on_their_cells_with_the_message(report):
-    from xxgk.parse import finding_kinds
+    from xxgk import parse_findings as finding_kinds
 
     finding = Finding(
         finding_kinds.CELL_BLANK,

@@ -13,9 +13,9 @@ import ocr_scans as scans
 import pytest
 
 from xxgk.model.report import Report
+from xxgk.office import soffice_path
 from xxgk.parse import parse_bytes
 from xxgk.parse.ocr import ocr_available
-from xxgk.render.office import soffice_path
 
 
 @pytest.fixture(scope="session")

@@ -71,7 +71,7 @@ class World:
             username="clerk",
             role=Role.CLERK,
             unit=self.town,
-            password="s3cret-清河",
+            password="s3cret-清河镇台账",
         )
         self.reviewer: User = add_user(
             session=session,

@@ -38,7 +38,17 @@ def cli(tmp_path, monkeypatch, capsys):
         "--parent",
         "shilixian",
     )
-    run("users", "add", "clerk", "--role", "clerk", "-u", "qinghe", "--password", "pw")
+    run(
+        "users",
+        "add",
+        "clerk",
+        "--role",
+        "clerk",
+        "-u",
+        "qinghe",
+        "--password",
+        "qinghe-taizhang-2025",
+    )
     return run
 
 

@@ -16,7 +16,7 @@ import pytest
 from browser_support import BROWSER_MARKS, chromium, live_server, signed_in
 from conftest_paths import SEEDS
 
-from xxgk.cli.demo_cmd import example_paths
+from xxgk.examples import example_paths
 from xxgk.parse import parse_bytes
 
 pytestmark = BROWSER_MARKS

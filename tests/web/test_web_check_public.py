@@ -10,7 +10,7 @@ import pytest
 from conftest_paths import SEEDS
 from web_support import new_client, token
 
-from xxgk.cli.demo_cmd import example_paths
+from xxgk.examples import example_paths
 from xxgk.parse import parse_bytes
 
 ERRORS_EXAMPLE = "education-bureau-2024-errors.txt"

@@ -30,6 +30,7 @@ def settings(folder: Path, **extra) -> WebSettings:
         "data_dir": folder,
         "secure_cookies": False,
         "secret": SECRET,
+        "demo": True,
     }
     return WebSettings(**{**values, **extra})
 

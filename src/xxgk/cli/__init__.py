@@ -14,6 +14,7 @@ from xxgk.cli import (
     corpus_cmd,  # noqa: F401
     demo_cmd,  # noqa: F401
     disclosure,  # noqa: F401
+    fetch_cmd,  # noqa: F401
     parse_cmd,  # noqa: F401
     register,  # noqa: F401
     render_cmd,  # noqa: F401

@@ -20,10 +20,14 @@ from xxgk.cli.common import (
     PathsArgument,
     write_output,
 )
+from xxgk.cli.dbsession import UserOption
 from xxgk.errors import InputError
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
     from sqlalchemy.orm import Session
+
+    from xxgk.db.models import User
 
 corpus_app = typer.Typer(
     name="corpus",
@@ -81,6 +85,18 @@ def _session(db: str | None) -> Iterator[Session]:
         engine.dispose()
 
 
+def _acting(engine: Engine, username: str) -> User:
+    """Return the acting user of ``--as`` read on its own, to be named by every written chunk."""
+    from sqlalchemy.orm import Session
+
+    from xxgk.cli.dbsession import acting_user
+
+    with Session(engine) as session:
+        actor = acting_user(session, username)
+        session.expunge(actor)
+    return actor
+
+
 def _scope(session: Session, unit: str | None) -> set[int] | None:
     from xxgk.corpus.stats import scope
     from xxgk.db.units import get_unit
@@ -98,6 +114,7 @@ def _check_rate(rate: str) -> None:
 @corpus_app.command("ingest")
 def ingest_command(
     paths: PathsArgument,
+    user: UserOption = "",
     db: DbOption = None,
     jobs: JobsOption = None,
     ocr: OcrOption = OcrChoice.auto,
@@ -105,8 +122,8 @@ def ingest_command(
     """解析、校验报告文件并存入报告库（同一文件重复入库不变；文件变化则成为新版本）。
 
     Example:
-        xxgk corpus ingest reports/ --db sqlite:///xxgk.db
-        xxgk corpus ingest 扫描件/ --ocr always
+        xxgk corpus ingest reports/ --as admin --db sqlite:///xxgk.db
+        xxgk corpus ingest 扫描件/ --as admin --ocr always
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -118,6 +135,7 @@ def ingest_command(
     engine = make_engine(db)
     try:
         upgrade_to_head(engine)
+        actor = _acting(engine, user)
         columns = (TextColumn("入库"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
             task = bar.add_task("入库", total=None)
@@ -126,6 +144,7 @@ def ingest_command(
                 paths,
                 jobs=jobs,
                 progress=lambda n: bar.advance(task, n),
+                actor=actor,
                 ocr=ocr.value,
             )
     finally:
@@ -153,16 +172,17 @@ def unmatched_command(db: DbOption = None) -> None:
 
 
 @corpus_app.command("rematch")
-def rematch_command(db: DbOption = None) -> None:
+def rematch_command(user: UserOption = "", db: DbOption = None) -> None:
     """按现有单位表重新匹配未匹配的报告，并补做跨年度检查。
 
     Example:
-        xxgk corpus rematch --db sqlite:///xxgk.db
+        xxgk corpus rematch --as admin --db sqlite:///xxgk.db
     """
+    from xxgk.cli.dbsession import acting_user
     from xxgk.corpus.queries import rematch
 
     with _session(db) as session:
-        count = rematch(session)
+        count = rematch(session, acting_user(session, user))
     typer.echo(f"新匹配{count}份报告。")
 
 

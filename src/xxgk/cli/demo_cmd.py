@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from importlib import resources
 from pathlib import Path
 
-from xxgk.batch import CheckOptions, check_many, iter_report_paths, load_report
+from xxgk.batch import CheckOptions, check_many, load_report
 from xxgk.cli.app import app
 from xxgk.cli.common import stdout_console
 from xxgk.cli.show import print_outcome, print_outcomes
+from xxgk.examples import example_paths, examples_dir
 
 PREVIOUS_PAIR = ("qinghe-town-2024.txt", "qinghe-town-2023.txt")
 
@@ -20,16 +20,6 @@ NEXT_STEPS: tuple[tuple[str, str], ...] = (
     ("xxgk parse 报告.txt --format json", "输出规范 JSON (canonical JSON)"),
     ("xxgk rules", "查看全部规则 (the rule catalogue)"),
 )
-
-
-def examples_dir() -> Path:
-    """Return the folder of the bundled example reports (``xxgk/examples``)."""
-    return Path(str(resources.files("xxgk.examples")))
-
-
-def example_paths() -> list[Path]:
-    """Return the bundled example report files in name order."""
-    return list(iter_report_paths([examples_dir()]))
 
 
 def _shown(path: Path) -> Path:

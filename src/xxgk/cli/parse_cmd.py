@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TextIO
 
 import typer
 
-from xxgk.batch import Outcome, iter_report_paths, parse_many, reports_to_csv
+from xxgk.batch import CSV_COLUMNS, Outcome, csv_row, iter_parse, iter_report_paths
 from xxgk.cli.app import app
 from xxgk.cli.common import (
     JobsOption,
@@ -65,30 +69,66 @@ def parse_command(
         raise fail(InputError("没有找到报告文件", "no report files found", path=str(paths[0])))
     if debug:
         raise typer.Exit(_debug(files, output, ocr.value))
-    with progress_bar(len(files), "解析") as tick:
-        outcomes = parse_many(files, jobs, progress=tick, ocr=ocr.value)
-    for outcome in outcomes:
-        if not outcome.usable:
-            print_error(outcome.error or outcome.path)
     single = len(paths) == 1 and not paths[0].is_dir()
+    usable = True
     try:
-        write_output(_render(outcomes, output_format, single), output)
+        with progress_bar(len(files), "解析") as tick, _opened(output) as out:
+            for outcome in _written(
+                iter_parse(files, jobs, progress=tick, ocr=ocr.value), output_format, single, out
+            ):
+                if not outcome.usable:
+                    usable = False
+                    print_error(outcome.error or outcome.path)
     except XxgkError as exc:
         raise fail(exc) from exc
-    raise typer.Exit(0 if all(o.usable for o in outcomes) else 2)
+    raise typer.Exit(0 if usable else 2)
 
 
-def _render(outcomes: list[Outcome], output_format: ParseFormat, single: bool) -> str:
-    reports = [o.report for o in outcomes if o.report is not None]
+@contextmanager
+def _opened(output: Path | None) -> Iterator[TextIO]:
+    """Yield stdout, or ``output`` opened for writing (UTF-8), as a text stream."""
+    if output is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    try:
+        stream = output.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise XxgkError(
+            f"无法写入输出文件（{exc.strerror or exc}）",
+            f"cannot write output: {exc}",
+            path=str(output),
+        ) from exc
+    with stream:
+        yield stream
+
+
+def _written(
+    outcomes: Iterable[Outcome], output_format: ParseFormat, single: bool, out: TextIO
+) -> Iterator[Outcome]:
+    """Write each outcome's report to ``out`` as soon as it is ready, then pass it on.
+
+    Nothing is kept: memory stays flat at any batch size (``xxgk parse DIR``).
+    """
+    writer = csv.writer(out, lineterminator="\n")
+    first = True
     if output_format is ParseFormat.csv:
-        return reports_to_csv(reports)
-    if output_format is ParseFormat.md:
-        from xxgk.render.text import render_text
+        writer.writerow(CSV_COLUMNS)
+    for outcome in outcomes:
+        report = outcome.report
+        if report is not None:
+            if output_format is ParseFormat.csv:
+                writer.writerow(csv_row(report))
+            elif output_format is ParseFormat.md:
+                from xxgk.render.text import render_text
 
-        return "\n---\n\n".join(render_text(r, "markdown") for r in reports)
-    if output_format is ParseFormat.json and single:
-        return "".join(_json(r.to_dict(), indent=2) + "\n" for r in reports)
-    return "".join(_json(r.to_dict()) + "\n" for r in reports)
+                out.write(("" if first else "\n---\n\n") + render_text(report, "markdown"))
+            elif output_format is ParseFormat.json and single:
+                out.write(_json(report.to_dict(), indent=2) + "\n")
+            else:
+                out.write(_json(report.to_dict()) + "\n")
+            first = False
+        yield outcome
 
 
 _NUMBER_LIST = re.compile(r"\[\s*((?:-?[\d.]+|null)(?:,\s*(?:-?[\d.]+|null))*)\s*\]")

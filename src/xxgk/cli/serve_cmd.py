@@ -34,12 +34,35 @@ def serve_command(
         int,
         typer.Option("--workers", min=0, max=64, help="服务进程数（0：等于CPU核数）"),
     ] = 0,
+    secure_cookies: Annotated[
+        bool,
+        typer.Option(
+            "--secure-cookies",
+            envvar="XXGK_SECURE_COOKIES",
+            help="会话Cookie只通过HTTPS发送并启用HSTS（在HTTPS反向代理之后监听本机地址时使用）",
+        ),
+    ] = False,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trusted-proxy", help="可信反向代理的地址（可多次指定）；仅信任其 X-Forwarded-For"
+        ),
+    ] = None,
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            "--public-url",
+            envvar="XXGK_PUBLIC_URL",
+            help="公众访问本站的地址，如 https://xxgk.example.gov.cn（RSS、回执等链接据此生成）",
+        ),
+    ] = None,
 ) -> None:
     """启动网页应用（年报检查、申请台账、年报编制、汇总与对比、公开目录）。
 
     首次启动时在数据目录生成会话密钥；--demo 在空数据库中创建示例县、各角色演示账号
     （密码随机生成并在启动时打印）、演示台账和由台账生成的年度报告。
-    在本机以外的地址监听时，会话Cookie只通过HTTPS发送。
+    在本机以外的地址监听时，会话Cookie只通过HTTPS发送；在HTTPS反向代理之后监听本机地址时
+    请加 --secure-cookies。不在演示模式下运行时，演示账号须先修改初始密码。
 
     --workers 指定处理请求的进程数（默认等于CPU核数）；登录失败次数等限制由各进程分摊。
 
@@ -54,11 +77,22 @@ def serve_command(
     from xxgk.db.engine import ENV_URL, resolve_url
     from xxgk.web import WebSettings, create_app
     from xxgk.web import workers as workers_module
-    from xxgk.web.app import SECURE_COOKIES_ENV, WORKERS_ENV
+    from xxgk.web.app import (
+        DEMO_ENV,
+        PUBLIC_URL_ENV,
+        SECURE_COOKIES_ENV,
+        TRUSTED_PROXIES_ENV,
+        WORKERS_ENV,
+    )
     from xxgk.web.settings import DATA_DIR_ENV, default_data_dir
 
     settings = WebSettings(
-        database_url=db, data_dir=data_dir or default_data_dir(), secure_cookies=not _loopback(host)
+        database_url=db,
+        data_dir=data_dir or default_data_dir(),
+        secure_cookies=secure_cookies or not _loopback(host),
+        demo=demo,
+        trusted_proxies=tuple(trusted_proxy or ()),
+        public_url=public_url,
     )
     web = create_app(settings)
     if demo:
@@ -82,6 +116,9 @@ def serve_command(
     os.environ[DATA_DIR_ENV] = str(settings.data_dir.resolve())
     os.environ[SECURE_COOKIES_ENV] = "1" if settings.secure_cookies else "0"
     os.environ[WORKERS_ENV] = str(count)
+    os.environ[DEMO_ENV] = "1" if demo else "0"
+    os.environ[TRUSTED_PROXIES_ENV] = ",".join(settings.trusted_proxies)
+    os.environ[PUBLIC_URL_ENV] = public_url or ""
     if workers_module.available():
         workers_module.serve(count, host, port)
         return

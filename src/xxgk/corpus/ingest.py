@@ -25,7 +25,8 @@ from xxgk.corpus.crossyear import remember_kinds
 from xxgk.corpus.models import StoredReport
 from xxgk.corpus.prepare import Payload, file_hash, init_worker, prepare_many
 from xxgk.corpus.writer import VersionChange, write_batch
-from xxgk.db.models import Unit
+from xxgk.db.access import CORPUS_KEEPERS, require
+from xxgk.db.models import Unit, User
 
 CHUNK = 400
 """Files per transaction."""
@@ -73,10 +74,15 @@ def ingest_paths(
     jobs: int | None = None,
     chunk: int = CHUNK,
     progress: Callable[[int], None] | None = None,
+    actor: User | None = None,
     ocr: str = "auto",
 ) -> IngestSummary:
-    """Ingest every report file under ``paths`` into the store at ``engine``; ``ocr`` says
-    when scans are recognised (``auto``, ``always``, ``never``)."""
+    """Ingest every report file under ``paths`` into the store at ``engine``; each written
+    chunk is one audit entry naming ``actor`` (the person who ran the ingest; None: the
+    system, for the demo), who must be allowed to keep the store. ``ocr`` says when scans
+    are recognised (``auto``, ``always``, ``never``)."""
+    if actor is not None:
+        require(actor, CORPUS_KEEPERS)
     with Session(engine) as session:
         units = load_units(session)
     remember_kinds(units)
@@ -88,7 +94,7 @@ def ingest_paths(
         init_worker(units, ocr)
         for items in chunks:
             todo = _new_items(engine, items, summary, taken)
-            _write(engine, prepare_many(todo), summary)
+            _write(engine, prepare_many(todo), summary, actor)
             _tick(progress, len(items))
         return summary
     with ProcessPoolExecutor(workers, initializer=init_worker, initargs=(units, ocr)) as pool:
@@ -100,10 +106,10 @@ def ingest_paths(
             submitted = [
                 pool.submit(prepare_many, todo[i : i + split]) for i in range(0, len(todo), split)
             ]
-            _drain(engine, pending, summary)
+            _drain(engine, pending, summary, actor)
             _tick(progress, pending_size)
             pending, pending_size = submitted, len(items)
-        _drain(engine, pending, summary)
+        _drain(engine, pending, summary, actor)
         _tick(progress, pending_size)
     return summary
 
@@ -113,10 +119,15 @@ def _tick(progress: Callable[[int], None] | None, count: int) -> None:
         progress(count)
 
 
-def _drain(engine: Engine, futures: list[Future[list[Payload]]], summary: IngestSummary) -> None:
+def _drain(
+    engine: Engine,
+    futures: list[Future[list[Payload]]],
+    summary: IngestSummary,
+    actor: User | None,
+) -> None:
     payloads = [p for future in futures for p in future.result()]
     if payloads:
-        _write(engine, payloads, summary)
+        _write(engine, payloads, summary, actor)
 
 
 def _chunks(items: Iterator[str], size: int) -> Iterator[list[str]]:
@@ -153,7 +164,9 @@ def _new_items(
     return [(p, d) for p, d in hashed.items() if d not in known]
 
 
-def _write(engine: Engine, payloads: list[Payload], summary: IngestSummary) -> None:
+def _write(
+    engine: Engine, payloads: list[Payload], summary: IngestSummary, actor: User | None
+) -> None:
     usable = []
     for payload in payloads:
         if payload.error is not None:
@@ -163,7 +176,7 @@ def _write(engine: Engine, payloads: list[Payload], summary: IngestSummary) -> N
         _note(payload, summary)
     start = time.perf_counter()
     with Session(engine) as session, session.begin():
-        result = write_batch(session, usable)
+        result = write_batch(session, usable, actor)
     summary.write_seconds += time.perf_counter() - start
     summary.added += len(result.new_ids)
     summary.versions += result.versions

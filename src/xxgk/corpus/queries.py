@@ -12,7 +12,10 @@ from xxgk.corpus.codec import cells_from_json
 from xxgk.corpus.crossyear import refresh_cross_year
 from xxgk.corpus.models import StoredFinding, StoredReport
 from xxgk.corpus.names import UnitMatcher
-from xxgk.db.models import Unit
+from xxgk.db import audit
+from xxgk.db.access import CORPUS_KEEPERS, require
+from xxgk.db.chain import lock_writes
+from xxgk.db.models import Unit, User
 from xxgk.model.report import Report
 
 
@@ -126,8 +129,14 @@ def cross_year_findings(
     return [(r, f) for r, f in session.execute(query.order_by(StoredReport.id, StoredFinding.id))]
 
 
-def rematch(session: Session) -> int:
-    """Match unmatched reports again (after units were added); return how many now match."""
+def rematch(session: Session, actor: User | None = None) -> int:
+    """Match unmatched reports again (after units were added); return how many now match.
+
+    ``actor`` (None: the system) must be allowed to keep the store; the change is audited.
+    """
+    if actor is not None:
+        require(actor, CORPUS_KEEPERS)
+    lock_writes(session)
     units = {u.id: u.name for u in session.scalars(select(Unit).where(Unit.active))}
     matcher = UnitMatcher(units)
     matched = []
@@ -149,4 +158,12 @@ def rematch(session: Session) -> int:
         )
         matched.append(stored.id)
     refresh_cross_year(session, matched)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="rematch",
+        entity="corpus",
+        entity_id=None,
+        after={"reports": matched},
+    )
     return len(matched)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import func, insert, or_, select, update
@@ -21,6 +22,9 @@ from xxgk.corpus.crossyear import cross_year_in_memory, refresh_cross_year
 from xxgk.corpus.identity import Key, body_key, identity
 from xxgk.corpus.models import StoredFinding, StoredReport
 from xxgk.corpus.prepare import Payload
+from xxgk.db import audit
+from xxgk.db.chain import lock_writes
+from xxgk.db.models import User
 
 
 @dataclass
@@ -42,17 +46,22 @@ class BatchResult:
     versions: list[VersionChange] = field(default_factory=list)
 
 
-def write_batch(session: Session, payloads: Sequence[Payload]) -> BatchResult:
+def write_batch(
+    session: Session, payloads: Sequence[Payload], actor: User | None = None
+) -> BatchResult:
     """Insert the usable payloads (with versions and findings) and run the cross-year checks.
 
     One query finds the current reports of every body in the batch; versions, the previous
     year of each report and the cross-year findings are then worked out in memory, and the
-    rows and findings are inserted in two statements.
+    rows and findings are inserted in two statements. The batch is written under the write
+    lock (two ingests never take the same version number) and leaves one audit entry naming
+    ``actor`` (the system when None), the files and the reports it stored.
     """
     result = BatchResult()
     rows = [dict(p.row, current=True, version=1) for p in payloads]
     if not rows:
         return result
+    lock_writes(session)
     index = _current_index(session, rows)
     new_at: dict[Key, int] = {}
     for i, (row, payload) in enumerate(zip(rows, payloads, strict=True)):
@@ -74,6 +83,18 @@ def write_batch(session: Session, payloads: Sequence[Payload]) -> BatchResult:
     result.new_ids = ids
     if later:
         refresh_cross_year(session, [], also=later)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="ingest",
+        entity="corpus",
+        entity_id=None,
+        after={
+            "reports": ids,
+            "files": [PurePath(p.path).name for p in payloads],
+            "new_versions": [f"{v.organization} {v.year} v{v.version}" for v in result.versions],
+        },
+    )
     return result
 
 

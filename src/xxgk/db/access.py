@@ -8,6 +8,8 @@ from xxgk.errors import XxgkError
 WRITERS = frozenset({Role.CLERK, Role.REVIEWER, Role.UNIT_ADMIN, Role.ADMIN})
 APPROVERS = frozenset({Role.REVIEWER, Role.UNIT_ADMIN, Role.ADMIN})
 UNIT_MANAGERS = frozenset({Role.UNIT_ADMIN, Role.ADMIN})
+CORPUS_KEEPERS = frozenset({Role.SUPERVISOR, Role.UNIT_ADMIN, Role.ADMIN})
+"""Who may fill the report store (ingest, rematch): supervising offices and administrators."""
 
 
 class AccessError(XxgkError):

@@ -1,7 +1,8 @@
 """The audit log: every change made through the repository layer leaves one entry.
 
 Repository functions call :func:`record` in the same transaction as the change, so a change and
-its audit entry are committed (or lost) together.
+its audit entry are committed (or lost) together. Entries form a hash chain (``xxgk.db.chain``):
+each is written under the write lock with the hash of the one before, and never updated.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xxgk.db import chain
+from xxgk.db.base import utcnow
 from xxgk.db.models import AuditEntry, User
 
 SYSTEM_ACTOR = "system"
@@ -30,8 +33,11 @@ def record(
     after: dict[str, Any] | None = None,
     reason: str = "",
 ) -> AuditEntry:
-    """Add an audit entry for a change of ``entity`` #``entity_id`` and return it."""
+    """Add an audit entry for a change of ``entity`` #``entity_id`` and return it (flushed)."""
+    head = chain.lock_writes(session)
     entry = AuditEntry(
+        id=chain.next_entry_id(session, head),
+        at=utcnow(),
         actor_id=actor.id if actor else None,
         actor_name=actor.username if actor else SYSTEM_ACTOR,
         action=action,
@@ -40,8 +46,12 @@ def record(
         before=jsonable(before) if before is not None else None,
         after=jsonable(after) if after is not None else None,
         reason=reason,
+        prev_hash=head.last_hash,
     )
+    entry.hash = chain.entry_hash(chain.entry_fields(entry), entry.prev_hash)
+    head.last_id, head.last_hash = entry.id, entry.hash
     session.add(entry)
+    session.flush()
     return entry
 
 

@@ -2,7 +2,8 @@
 
 The URL comes from the ``--db`` option, else ``XXGK_DATABASE_URL``, else ``sqlite:///xxgk.db`` in
 the current directory. A bare file path is accepted as an SQLite database. SQLite connections
-enforce foreign keys and wait for a busy writer instead of failing at once.
+enforce foreign keys, keep a write-ahead log (readers never wait for the one writer) and wait up
+to 30 s for a busy writer instead of failing at once, so concurrent writers queue rather than err.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def make_engine(url: str | None = None) -> Engine:
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
 

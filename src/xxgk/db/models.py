@@ -11,7 +11,16 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from xxgk.db.base import Base, utcnow
@@ -58,6 +67,8 @@ class Unit(Base):
     calendar_region: Mapped[str | None] = mapped_column(String(8), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    report_column_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    """The unit's 政府信息公开年报 column on its portal (``xxgk fetch --units`` starts there)."""
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id])
 
@@ -71,6 +82,7 @@ class Unit(Base):
             "division_code": self.division_code,
             "calendar_region": self.calendar_region,
             "active": self.active,
+            "report_column_url": self.report_column_url,
         }
 
 
@@ -87,6 +99,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
 
     unit: Mapped[Unit | None] = relationship()
 
@@ -116,3 +129,59 @@ class AuditEntry(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class AuditHead(Base):
+    """The one row that ends the audit chain: the id and hash of the newest entry.
+
+    Every writer updates this row before it reads the chain's end, so the row lock (PostgreSQL)
+    or the database write lock (SQLite) serializes writers and the chain never forks; the same
+    lock serializes numbering (application numbers, report versions), see ``xxgk.db.chain``.
+    Deleting the newest entries behind xxgk's back leaves this row pointing past them.
+    """
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_id: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64), default="")
+    writes: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LoginSession(Base):
+    """A signed-in browser: the cookie carries only a random token whose sha256 is kept here.
+
+    Logging out, expiry, a password change or disabling the user revokes the row, so a copied
+    cookie stops working at once.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    address: Mapped[str] = mapped_column(String(64), default="")
+
+    user: Mapped[User] = relationship()
+
+
+class LoginThrottle(Base):
+    """Failed logins counted per account (``kind`` "account") and per address ("address").
+
+    Kept in the database so that every web worker and the CLI's unlock see the same counts.
+    """
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (UniqueConstraint("kind", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    key: Mapped[str] = mapped_column(String(100))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    last_failure: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)

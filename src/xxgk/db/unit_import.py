@@ -1,8 +1,8 @@
 """Importing the unit tree from CSV or XLSX (one unit per row, parents before children).
 
 Headers (Chinese or English): 代码/code, 名称/name, 类型/kind, 上级/parent (code or name),
-行政区划代码/division_code, 日历地区/calendar_region. Every row is checked before anything is
-written; an error names the row and the column.
+行政区划代码/division_code, 日历地区/calendar_region, 年报栏目/report_column_url. Every row is
+checked before anything is written; an error names the row and the column.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from xxgk.db.models import Unit, User
-from xxgk.db.units import add_unit, get_unit
+from xxgk.db.units import add_unit, get_unit, update_unit
 from xxgk.errors import InputError, RegisterError
 
 HEADERS = {
@@ -32,6 +32,8 @@ HEADERS = {
     "division_code": "division_code",
     "日历地区": "calendar_region",
     "calendar_region": "calendar_region",
+    "年报栏目": "report_column_url",
+    "report_column_url": "report_column_url",
 }
 REQUIRED = ("code", "name", "kind")
 
@@ -120,7 +122,7 @@ def _add(session: Session, actor: User, row: dict[str, Any], new: dict[str, Unit
             raise RegisterError(f"“{column}”列为空", f"column {column} is empty")
     parent_ref = row.get("parent") or ""
     parent = new.get(parent_ref) or (get_unit(session, parent_ref) if parent_ref else None)
-    return add_unit(
+    unit = add_unit(
         session=session,
         actor=actor,
         code=row["code"],
@@ -130,3 +132,12 @@ def _add(session: Session, actor: User, row: dict[str, Any], new: dict[str, Unit
         division_code=row.get("division_code") or None,
         calendar_region=row.get("calendar_region") or None,
     )
+    if row.get("report_column_url"):
+        update_unit(
+            session=session,
+            actor=actor,
+            unit=unit,
+            report_column_url=row["report_column_url"],
+            reason="导入单位时填写年报栏目",
+        )
+    return unit

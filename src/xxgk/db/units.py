@@ -86,15 +86,26 @@ def add_unit(
 def update_unit(
     *, session: Session, actor: User, unit: Unit, reason: str = "", **changes: Any
 ) -> Unit:
-    """Change fields of ``unit`` (name, kind, parent_id, division_code, calendar_region)."""
+    """Change fields of ``unit`` (name, kind, parent_id, division_code, calendar_region,
+    report_column_url)."""
     require(actor, UNIT_MANAGERS, unit)
-    allowed = {"name", "kind", "parent_id", "division_code", "calendar_region", "active"}
+    allowed = {
+        "name",
+        "kind",
+        "parent_id",
+        "division_code",
+        "calendar_region",
+        "active",
+        "report_column_url",
+    }
     unknown = set(changes) - allowed
     if unknown:
         raise RegisterError(f"不能修改单位字段：{sorted(unknown)}", f"cannot change {unknown}")
     before = unit.snapshot()
     if "kind" in changes:
         changes["kind"] = normalize_kind(changes["kind"], unit.name)
+    if changes.get("report_column_url"):
+        changes["report_column_url"] = column_url(changes["report_column_url"])
     for key, value in changes.items():
         setattr(unit, key, value)
     audit.record(
@@ -145,3 +156,14 @@ def _check_division_code(code: str | None, name: str) -> None:
             f"单位“{name}”的行政区划代码“{code}”应为6、9或12位数字",
             f"division code {code!r} of {name!r} must have 6, 9 or 12 digits",
         )
+
+
+def column_url(text: str) -> str:
+    """Return a unit's 年报 column URL, checked: an http(s) address of a web page."""
+    url = text.strip()
+    if not url.lower().startswith(("http://", "https://")) or len(url) > 500 or " " in url:
+        raise RegisterError(
+            f"年报栏目地址应为以http://或https://开头的网址：{url[:80]}",
+            "the report column must be an http(s) URL",
+        )
+    return url

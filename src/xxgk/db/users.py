@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+import os
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xxgk.db import audit
 from xxgk.db.access import UNIT_MANAGERS, require
+from xxgk.db.logins import check_password_policy, hash_password, password_matches, revoke_sessions
 from xxgk.db.models import Role, Unit, User
 from xxgk.errors import RegisterError
 
-_HASHER = PasswordHasher()
+MIN_LENGTH_ENV = "XXGK_PASSWORD_MIN_LENGTH"
+DEFAULT_MIN_LENGTH = 10
+
+
+def password_min_length() -> int:
+    """Return the shortest password allowed: ``XXGK_PASSWORD_MIN_LENGTH`` or 10 (never < 8)."""
+    text = os.environ.get(MIN_LENGTH_ENV, "")
+    return max(8, int(text)) if text.isdigit() else DEFAULT_MIN_LENGTH
 
 
 def add_user(
@@ -24,8 +32,13 @@ def add_user(
     unit: Unit | None = None,
     password: str | None = None,
     display_name: str = "",
+    must_change_password: bool = False,
 ) -> User:
-    """Create a user; the very first user may be created without an actor (bootstrap)."""
+    """Create a user; the very first user may be created without an actor (bootstrap).
+
+    A password must pass the policy (:func:`xxgk.db.logins.check_password_policy`);
+    ``must_change_password`` marks a generated one that its owner must replace at first login.
+    """
     role = _role(role)
     if actor is not None or session.scalar(select(func.count(User.id))):
         require(actor, UNIT_MANAGERS, unit)
@@ -35,31 +48,40 @@ def add_user(
         raise RegisterError(
             f"{role.label}必须属于一个单位", f"a {role.value} must belong to a unit"
         )
+    if password:
+        check_password_policy(username, password, password_min_length())
     user = User(
         username=username,
         role=role.value,
         unit_id=unit.id if unit else None,
         display_name=display_name or username,
-        password_hash=_HASHER.hash(password) if password else "",
+        password_hash=hash_password(password) if password else "",
+        must_change_password=must_change_password,
     )
     return audit.add_created(session=session, actor=actor, entity="user", row=user)
 
 
 def verify_password(user: User, password: str) -> bool:
-    """Return True when ``password`` matches the user's stored hash (never for no password)."""
-    if not user.password_hash or not user.active:
-        return False
-    try:
-        return _HASHER.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    """Return True when ``password`` matches the user's stored hash (never for no password);
+    takes the same time whether or not the user can sign in."""
+    return password_matches(user.password_hash if user.active else "", password)
 
 
-def set_password(*, session: Session, actor: User, user: User, password: str) -> None:
-    """Replace ``user``'s password; users may change their own, managers anyone's in reach."""
+def set_password(
+    *, session: Session, actor: User, user: User, password: str, temporary: bool = False
+) -> None:
+    """Replace ``user``'s password; users may change their own, managers anyone's in reach.
+
+    The password must pass the policy; every session of ``user`` ends (a stolen cookie dies
+    with the old password). A password set by someone else is ``temporary`` when its owner
+    must change it at the next login.
+    """
     if actor.id != user.id:
         require(actor, UNIT_MANAGERS, user.unit)
-    user.password_hash = _HASHER.hash(password)
+    check_password_policy(user.username, password, password_min_length())
+    user.password_hash = hash_password(password)
+    user.must_change_password = temporary and actor.id != user.id
+    revoke_sessions(session, user)
     audit.record(
         session=session, actor=actor, action="set-password", entity="user", entity_id=user.id
     )
@@ -70,6 +92,7 @@ def deactivate_user(*, session: Session, actor: User, user: User, reason: str) -
     require(actor, UNIT_MANAGERS, user.unit)
     before = user.snapshot()
     user.active = False
+    revoke_sessions(session, user)
     audit.record(
         session=session,
         actor=actor,

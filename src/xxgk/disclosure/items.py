@@ -23,8 +23,8 @@ from xxgk.disclosure.models import Attachment, CatalogueNode, Item, ItemStep
 from xxgk.disclosure.vocab import ATTRIBUTES, CHANNELS, WITHHELD_REASONS, State
 from xxgk.errors import RegisterError
 from xxgk.model.units import UnitKind
-from xxgk.register.inputs import DOCUMENT_KINDS as DOC_KINDS
-from xxgk.register.vocab import pick
+from xxgk.records.vocab import DOCUMENT_KINDS as DOC_KINDS
+from xxgk.records.vocab import pick
 
 MAX_TITLE = 300
 MAX_ATTACHMENT = 20 * 1024 * 1024

@@ -173,3 +173,31 @@ class SearchEntry(Base):
     )
     title_tokens: Mapped[str] = mapped_column(Text, default="")
     body_tokens: Mapped[str] = mapped_column(Text, default="")
+
+
+class NormativeDocument(Base):
+    """A 规章 or 行政规范性文件 the unit made: its issue and repeal dates (Table 二).
+
+    The documents register: entered by the register's officer or by publishing a disclosure
+    item that is such a document (``item_id``). It lives beside the items it points to, so the
+    register (which counts it) sits above disclosure and nothing points back."""
+
+    __tablename__ = "normative_documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(300))
+    doc_number: Mapped[str] = mapped_column(String(100), default="")
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    repealed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    void: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set when the document came from a published proactive-disclosure item.
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("disclosure_items.id"), nullable=True, unique=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    def snapshot(self) -> dict[str, Any]:
+        fields = ("kind", "title", "doc_number", "issued_on", "repealed_on", "void", "item_id")
+        return {f: getattr(self, f) for f in fields}

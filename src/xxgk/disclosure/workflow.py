@@ -22,11 +22,10 @@ from xxgk.db.base import utcnow
 from xxgk.db.models import Role, Unit, User
 from xxgk.disclosure import search
 from xxgk.disclosure.items import DOC_KINDS, add_step, submission_problems
-from xxgk.disclosure.models import Item
+from xxgk.disclosure.models import Item, NormativeDocument
 from xxgk.disclosure.vocab import ACTIONS, REVIEW_STATES, State
 from xxgk.errors import RegisterError, XxgkError
-from xxgk.register.lock import ensure_unlocked
-from xxgk.register.models import NormativeDocument
+from xxgk.records.lock import ensure_unlocked
 
 STEP_ROLES: dict[State, frozenset[Role]] = {
     State.DEPT_REVIEW: frozenset({Role.REVIEWER, Role.UNIT_ADMIN}),

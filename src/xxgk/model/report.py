@@ -60,6 +60,11 @@ class Report:
     title: str | None = None
     signature: str | None = None
     metadata_provenance: dict[str, Location] = field(default_factory=dict)
+    page_published: dt.date | None = None
+    """The date the web page says it was published (发布时间, ``<meta name="PubDate">``),
+    kept beside ``published`` (the 落款 date) when both are known."""
+    page_source: str | None = None
+    """The page's 来源 (the office the CMS names as the source), when printed."""
 
     def __getitem__(self, key: str) -> Value:
         return self.values[key]
@@ -113,6 +118,11 @@ class Report:
             out["findings"] = [f.to_dict() for f in self.findings]
             if self.legacy:
                 out["legacy"] = _to_json_numbers(dict(self.legacy))
+            if self.page_published or self.page_source:
+                out["page"] = {
+                    "published": self.page_published.isoformat() if self.page_published else None,
+                    "source": self.page_source,
+                }
         return out
 
     @classmethod
@@ -142,6 +152,9 @@ class Report:
             report.provenance[key] = Location.from_dict(loc)
         report.findings = [Finding.from_dict(f) for f in data.get("findings") or []]
         report.legacy = {k: to_amount(v) for k, v in (data.get("legacy") or {}).items()}
+        page = data.get("page") or {}
+        report.page_published = _date_or_none(page.get("published"))
+        report.page_source = page.get("source")
         return report
 
     def canonical(self) -> dict[str, Any]:

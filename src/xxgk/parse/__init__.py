@@ -12,9 +12,9 @@ import json
 import os
 from pathlib import Path
 
+from xxgk import parse_findings as parse_findings  # registers the parse-* kinds
 from xxgk.errors import InputError
 from xxgk.model.report import Report
-from xxgk.parse import finding_kinds as finding_kinds  # registers the parse-* kinds
 from xxgk.parse.debug import debug_parse
 from xxgk.parse.interpret import gc_paused, interpret
 from xxgk.parse.ocr import OCR_MODES, ocr_mode

@@ -1,8 +1,9 @@
 """Putting a row's value tokens into cells, with a finding for everything uncertain.
 
 Shared by the three tables: too many numbers (try each alignment, keep the one the row's
-own total confirms), too few (fill in order, say so), blanks, placeholders and junk (None,
-never zero, with the place in the source).
+own total confirms), too few (never filled by position: kept for ``parse.decode``, which
+splits runs of digits by the relations or flags the whole row), blanks, placeholders and
+junk (None, never zero, with the place in the source).
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from xxgk import parse_findings as fk
 from xxgk.findings import Finding, Location
 from xxgk.model.cells import cell_title
 from xxgk.model.report import Report, Value
-from xxgk.parse import finding_kinds as fk
+from xxgk.parse.decode import PendingRow
 from xxgk.parse.tokens import Token
 from xxgk.parse.values import as_amount, as_count
 
@@ -28,6 +30,8 @@ class Sink:
     report: Report
     findings: list[Finding] = field(default_factory=list)
     legacy_provenance: dict[str, Location] = field(default_factory=dict)
+    pending: list[PendingRow] = field(default_factory=list)
+    glued_lines: frozenset[int] = frozenset()
 
     def add(self, code: str, location: Location | None = None, cells=(), **params) -> None:
         self.findings.append(Finding(code, tuple(cells), location=location, params=params))
@@ -55,6 +59,10 @@ def assign_row(
     if not tokens:
         sink.add(fk.CELL_MISSING, where, keys, row=row, detail="")
         return
+    if len(tokens) < len(keys):
+        glued = any(t.line in sink.glued_lines for t in tokens)
+        sink.pending.append(PendingRow(row, tuple(keys), tokens, glued, where, legacy))
+        return
     chosen = _align(sink, row, keys, tokens, check, amounts)
     values, provenance = sink.report.values, sink.report.provenance
     for key, token in zip(keys, chosen, strict=False):
@@ -65,16 +73,6 @@ def assign_row(
                 provenance[key] = token.location
                 continue
         _write(sink, key, token, amount=key in amounts, legacy=legacy)
-    if len(chosen) < len(keys):
-        missing = tuple(keys[len(chosen) :])
-        sink.add(
-            fk.ROW_SHORT,
-            tokens[0].location,
-            missing,
-            row=row,
-            count=len(chosen),
-            expected=len(keys),
-        )
 
 
 def _align(

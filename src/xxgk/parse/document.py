@@ -92,6 +92,9 @@ class SourceDocument:
     source: str | None = None
     format_name: str = "text"
     findings: list[Finding] = field(default_factory=list)
+    page_fields: dict[str, str] = field(default_factory=dict)
+    """What the page itself says outside the report (HTML ``<meta name="PubDate">`` …):
+    ``published`` (the CMS publication time), ``source`` (来源), ``site`` (the site name)."""
     ocr: bool = False
     ocr_candidates: dict[Any, tuple[str, ...]] = field(default_factory=dict)
     """Other readings the recogniser saw for a cell, by ``(page, bbox)`` of its place."""

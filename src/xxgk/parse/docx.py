@@ -18,8 +18,7 @@ from lxml import etree
 from xxgk.errors import InputError
 from xxgk.findings import Location
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
-from xxgk.parse.html import clean_text
-from xxgk.parse.readers import register_reader
+from xxgk.parse.reader_common import clean_text, zip_has_part
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -58,14 +57,6 @@ _PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True, remove_comment
 def sniff_docx(data: bytes, name: str | None = None) -> bool:
     """Return True for a ZIP package that holds ``word/document.xml``."""
     return data.startswith(b"PK\x03\x04") and zip_has_part(data, "word/document.xml")
-
-
-def zip_has_part(data: bytes, part: str) -> bool:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            return part in package.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
 
 
 def _prune(root: etree._Element) -> None:
@@ -211,6 +202,3 @@ def read_docx(data: bytes, name: str | None = None) -> SourceDocument:
     if not reader.lines:
         raise InputError("Word 文件中没有文字", "the DOCX contains no text", path=name)
     return SourceDocument(reader.lines, source=name, format_name="docx")
-
-
-register_reader("docx", read_docx, sniff=sniff_docx)

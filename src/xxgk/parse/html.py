@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from collections.abc import Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from xxgk.errors import InputError
 from xxgk.findings import Finding, Location
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
-from xxgk.parse.readers import register_reader
+from xxgk.parse.reader_common import clean_text
 
 _SKIP = frozenset(
     {
@@ -86,13 +87,11 @@ _MARKUP_START = re.compile(
     rb"|head|body|meta|table|div|p[\s>]|title)",
     re.I | re.S,
 )
-_JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'|`((?:[^`\\]|\\.)*)`', re.S)
 _JS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
 _JS_SIMPLE = {"n": "\n", "t": "\t", "r": "", "b": "", "f": "", "v": "", "0": ""}
 
 
 _META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
-_SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff]+")
 _ALIASES = {
     "gb2312": "gb18030",
     "gbk": "gb18030",
@@ -102,13 +101,6 @@ _ALIASES = {
     "utf8": "utf-8",
     "unicode": "utf-16",
 }
-
-
-def clean_text(text: str) -> str:
-    """Return text with ``&nbsp;``, full-width and zero-width spaces folded and trimmed."""
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text  # the common case, without a regex
-    return _SPACES.sub(" ", text).strip()
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -150,7 +142,7 @@ def decode_markup(data: bytes) -> tuple[str, str, bool]:
 
 def encoding_finding(encoding: str) -> Finding:
     """Return the info finding that says the page's encoding was guessed."""
-    from xxgk.parse.finding_kinds import ENCODING_GUESSED
+    from xxgk.parse_findings import ENCODING_GUESSED
 
     return Finding(ENCODING_GUESSED, params={"encoding": encoding})
 
@@ -294,6 +286,57 @@ def _unescape_js(literal: str) -> str:
     return _JS_ESCAPE.sub(replace, literal)
 
 
+def js_string_literals(code: str) -> Iterator[str]:
+    """Yield the raw body (escapes not yet resolved) of every string literal in ``code``.
+
+    A small scanner of JavaScript, not a regex over quotes: comments (``//`` and ``/* */``)
+    are skipped, so a quote inside a comment does not start a string; a quote inside a
+    string of the other kind is text; an escaped quote does not end its string; a template
+    literal's ``${…}`` parts are skipped. An unterminated string ends the scan.
+    """
+    i, n = 0, len(code)
+    while i < n:
+        ch = code[i]
+        if ch == "/" and code.startswith("//", i):
+            end = code.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif ch == "/" and code.startswith("/*", i):
+            end = code.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+        elif ch in "\"'`":
+            body, i = _js_literal(code, i)
+            if body is None:
+                return
+            yield body
+        else:
+            i += 1
+
+
+def _js_literal(code: str, start: int) -> tuple[str | None, int]:
+    """Return the body of the literal opening at ``start`` and the index after it."""
+    quote = code[start]
+    parts: list[str] = []
+    i, n = start + 1, len(code)
+    while i < n:
+        ch = code[i]
+        if ch == "\\":
+            parts.append(code[i : i + 2])
+            i += 2
+        elif ch == quote:
+            return "".join(parts), i + 1
+        elif ch == "\n" and quote != "`":
+            return None, i  # a line break ends a quoted string: not a literal after all
+        elif quote == "`" and code.startswith("${", i):
+            depth, i = 1, i + 2
+            while i < n and depth:
+                depth += {"{": 1, "}": -1}.get(code[i], 0)
+                i += 1
+        else:
+            parts.append(ch)
+            i += 1
+    return None, n
+
+
 def _literal_markup(literal: str) -> str:
     text = _unescape_js(literal)
     return html_lib.unescape(text) if "&lt;" in text else text
@@ -306,10 +349,7 @@ def _script_markup(tree: LexborHTMLParser) -> str:
         code = script.text(deep=True) or ""
         if "table" not in code.lower():
             continue
-        literals = [
-            _literal_markup(next(g for g in m.groups() if g is not None))
-            for m in _JS_STRING.finditer(code)
-        ]
+        literals = [_literal_markup(raw) for raw in js_string_literals(code)]
         joined = "".join(t for t in literals if "<" in t)
         if "<table" in joined.lower():
             chunks.append(joined)
@@ -345,7 +385,36 @@ def read_html(data: bytes, name: str | None = None) -> SourceDocument:
             "网页中没有可读的文字", "the HTML page contains no readable text", path=name
         )
     findings = [encoding_finding(encoding)] if guessed else []
-    return SourceDocument(lines, source=name, format_name="html", findings=findings)
+    doc = SourceDocument(lines, source=name, format_name="html", findings=findings)
+    doc.page_fields = page_fields(tree)
+    return doc
 
 
-register_reader("html", read_html, sniff=sniff_html)
+_META_FIELDS = {
+    "pubdate": "published",
+    "publishdate": "published",
+    "firstpublishedtime": "published",
+    "articlepubdate": "published",
+    "article:published_time": "published",
+    "dc.date": "published",
+    "dc.date.issued": "published",
+    "dcterms.issued": "published",
+    "contentsource": "source",
+    "source": "source",
+    "sitename": "site",
+    "og:site_name": "site",
+}
+
+
+def page_fields(tree: LexborHTMLParser) -> dict[str, str]:
+    """Return the page's own fields from its ``<meta>`` tags (the CMS publication time,
+    the 来源, the site name): what the page says about itself, not the report's text."""
+    fields: dict[str, str] = {}
+    for meta in tree.css("meta"):
+        attrs = meta.attributes
+        name = (attrs.get("name") or attrs.get("property") or "").strip().lower()
+        field_name = _META_FIELDS.get(name)
+        content = (attrs.get("content") or "").strip()
+        if field_name and content and field_name not in fields:
+            fields[field_name] = content
+    return fields

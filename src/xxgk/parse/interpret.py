@@ -14,19 +14,24 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from xxgk import parse_findings as fk
 from xxgk.errors import InputError
 from xxgk.findings import Finding
 from xxgk.model import cells
 from xxgk.model.report import Report, SectionText
-from xxgk.parse import finding_kinds as fk
 from xxgk.parse.assign import Sink
+from xxgk.parse.decode import decode_rows
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine, line_facts
+from xxgk.parse.flat import unflatten
 from xxgk.parse.labels import ANY_TABLE_LABEL, normalise, squeeze
 from xxgk.parse.metadata import (
     Line,
     Metadata,
     organization_from_body,
     organization_from_title,
+    page_date,
+    page_source,
+    parse_page_date,
     period_year,
     read_signature,
     read_title,
@@ -85,18 +90,19 @@ def gc_paused() -> Iterator[None]:
 
 
 def _interpret(doc: SourceDocument) -> tuple[Report, Trace]:
-    lines = doc.lines
+    lines, glued = unflatten(doc.lines)
     findings: list[Finding] = list(doc.findings)
     trace = Trace(segments=lines_to_sections(lines, findings))
     require_report(lines, trace.segments, doc.source)
     report = Report(source=doc.source)
-    sink = Sink(report, findings)
+    sink = Sink(report, findings, glued_lines=glued)
     old = old_format_markers(lines)
     read_tables(lines, trace, sink, old)
+    decode_rows(sink, sink.pending)
     if old or trace.tables["requests"].extra.get("old_format"):
         report.format = cells.FORMAT_2019
         sink.add(fk.FORMAT_2019)
-    trace.metadata = read_metadata(lines, trace.segments, sink)
+    trace.metadata = read_metadata(lines, trace.segments, sink, doc.page_fields)
     fill_sections(lines, trace, sink)
     if doc.ocr:  # readings the recogniser was unsure of, or that the 勾稽 relations contradict
         review_ocr(report, findings, doc.ocr_candidates)
@@ -212,7 +218,7 @@ def read_tables(lines: Sequence[SourceLine], trace: Trace, sink: Sink, old: bool
         if key == "active":
             result = parse_active(tokens, sink, old_format=old)
         elif key == "requests":
-            result = parse_requests(tokens, sink)
+            result = parse_requests(tokens, sink, old_format=old)
         else:
             result = parse_review(tokens, sink)
         trace.tables[key] = result
@@ -275,8 +281,18 @@ def _tabbed(line: SourceLine) -> str:
 _MISSING = object()
 
 
-def read_metadata(lines: Sequence[SourceLine], segments: list[Segment], sink: Sink) -> Metadata:
-    """Read title, organization, year and published date into ``sink.report``."""
+def read_metadata(
+    lines: Sequence[SourceLine],
+    segments: list[Segment],
+    sink: Sink,
+    page_fields: dict[str, str] | None = None,
+) -> Metadata:
+    """Read title, organization, year and published date into ``sink.report``.
+
+    The organization comes from the 落款 or the title line, never from page chrome; the
+    published date is the 落款 date, else the page's own 发布时间 (``page_fields`` from the
+    reader, or a 发布时间/发布日期 line around the report). Both are kept when they differ.
+    """
     meta = Metadata()
     preamble = _single_lines(lines, segments[0].indexes)
     title = read_title(preamble)
@@ -302,6 +318,10 @@ def read_metadata(lines: Sequence[SourceLine], segments: list[Segment], sink: Si
     meta.published = published
     _places(meta, preamble, tail, org)
     report = sink.report
+    around = _joined_lines(lines, segments[0].indexes)
+    if len(segments) > 1:
+        around += _joined_lines(lines, segments[-1].indexes)
+    _page_metadata(meta, report, sink, around, page_fields or {})
     report.metadata_provenance.update(meta.places)
     report.title, report.organization = meta.title, meta.organization
     report.year, report.published = meta.year, meta.published
@@ -310,6 +330,46 @@ def read_metadata(lines: Sequence[SourceLine], segments: list[Segment], sink: Si
         if getattr(meta, field_name) is None:
             sink.add(fk.METADATA_MISSING, None, field=label)
     return meta
+
+
+def _joined_lines(lines: Sequence[SourceLine], indexes: range) -> list[Line]:
+    """Return the lines with their cells joined by a space (page fields share a line)."""
+    out: list[Line] = []
+    for i in indexes:
+        filled = [c for c in lines[i].cells if c.text]
+        if filled:
+            out.append((i, " ".join(c.text for c in filled), filled[0].location))
+    return out
+
+
+def _page_metadata(
+    meta: Metadata, report: Report, sink: Sink, around: list[Line], fields: dict[str, str]
+) -> None:
+    """Read the page's own date and 来源: kept beside the 落款; the date stands in for it
+    when the report has no dated 落款, so the lateness rule also works on web pages."""
+    texts = [text for _, text, _ in around]
+    found = parse_page_date(fields["published"]) if fields.get("published") else None
+    place = None
+    if found is None:
+        dated = page_date(texts)
+        if dated is not None:
+            found, index = dated
+            place = around[index][2]
+    report.page_published = found
+    report.page_source = fields.get("source") or page_source(texts)
+    if found is None:
+        return
+    if meta.published is None:
+        meta.published = found
+        if place is not None:
+            meta.places["published"] = place
+    elif meta.published != found:
+        sink.add(
+            fk.PAGE_DATE_DIFFERS,
+            None,
+            page_date=f"{found.year}年{found.month}月{found.day}日",
+            signed=f"{meta.published.year}年{meta.published.month}月{meta.published.day}日",
+        )
 
 
 def _places(meta: Metadata, preamble: list[Line], tail: list[Line], org: str | None) -> None:
@@ -342,6 +402,9 @@ def fill_sections(lines: Sequence[SourceLine], trace: Trace, sink: Sink) -> None
         report.signature = "\n".join(
             next(c.text for c in lines[i].cells if c.text) for i in trace.metadata.signature
         )
+    if not found & {s.key for s in cells.SECTIONS}:
+        sink.add(fk.SECTIONS_UNREAD)  # one finding, not one per section
+        return
     for section in cells.SECTIONS:
         if section.key not in found:
             sink.add(fk.SECTION_MISSING, number=section.number, title=section.title)

@@ -49,10 +49,13 @@ def read_title(preamble: Sequence[Line]) -> tuple[str, list[int]] | None:
     """Return the title (short leading lines up to the one naming the report)."""
     parts: list[Line] = []
     for line in preamble:
-        text = line[1].strip()
+        text = title_text(line[1])
+        if is_chrome(line[1]) and not (text != line[1].strip() and "报告" in text):
+            parts = []  # page chrome before the title (breadcrumbs, site name, fields)
+            continue
         if len(text) > 60 or "。" in text or text.startswith(("根据", "依据", "按照")):
             break
-        parts.append(line)
+        parts.append((line[0], text, line[2]))
         if "报告" in text:
             return "".join(p[1].strip() for p in parts), [p[0] for p in parts]
     return None
@@ -91,8 +94,14 @@ def period_year(text: str) -> int | None:
 
 
 def read_signature(tail: Sequence[Line]) -> tuple[str | None, dt.date | None, list[int]]:
-    """Return the 落款 organization, date and line indexes from the last lines."""
-    last = [line for line in tail if line[1].strip()][-2:]
+    """Return the 落款 organization, date and line indexes from the last lines.
+
+    Page chrome after the 落款 (footer, print and close buttons, site fields) is skipped.
+    """
+    kept = [line for line in tail if line[1].strip()]
+    while kept and is_chrome(kept[-1][1]):
+        kept.pop()
+    last = kept[-2:]
     org, date, used = None, None, []
     for index, text, _ in reversed(last):
         if date is None and not used and parse_date(text):
@@ -135,3 +144,67 @@ def organization_from_body(text: str) -> str | None:
         if match:
             return match.group(1)
     return None
+
+
+# --- web pages: chrome around the report, and the page's own fields -------------------------
+
+_CHROME_START = re.compile(
+    r"^(?:当前位置|您现在的位置|您当前的位置|所在位置|位置[:：]|首页|字号|【|\[|打印|关闭|分享|"
+    r"扫一扫|浏览次数|访问量|阅读量|点击|主办|承办|协办|版权|Copyright|©|备案|ICP|网站标识码|"
+    r"联系我们|网站地图|技术支持|公安|政府网站找错|索引号|信息索引|分类|发文机关|发布机构|"
+    r"文号|发文字号|成文日期|发布日期|发布时间|时间[:：]|来源|信息来源|责任编辑|编辑|上一篇|下一篇|"
+    r"相关链接|附件|标题[:：]|名称[:：])",
+    re.I,
+)
+_CHROME_ANYWHERE = re.compile(r"主办单位|承办单位|版权所有|备案号|ICP备|网站标识码|技术支持[:：]")
+_SITE_NAME = re.compile(r"(?:门户网站|网站|政府网|政务网|信息公开网|门户)$")
+_BREADCRUMB = re.compile(r"[>»＞›]|→")
+_TITLE_FIELD = re.compile(r"^(?:标题|名称|文件名称|信息名称)[:：]\s*")
+_PAGE_DATE = re.compile(
+    r"(?:发布时间|发布日期|发文日期|公开日期|发布于|PubDate|pubdate|更新时间|时间|日期)\s*[:：]?\s*"
+    r"(\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}))"
+)
+_PAGE_SOURCE = re.compile(r"(?:信息来源|来源|发布机构)\s*[:：]\s*([\u4e00-\u9fff（）()]{2,40})")
+
+
+def is_chrome(text: str) -> bool:
+    """Return True for a line of page chrome: breadcrumbs, page fields, footers, tools."""
+    s = squeeze(text)
+    if not s:
+        return False
+    if _CHROME_START.match(s) or _CHROME_ANYWHERE.search(s) or _SITE_NAME.search(s):
+        return True
+    return bool(_BREADCRUMB.search(s)) and "。" not in s
+
+
+def title_text(text: str) -> str:
+    """Return a title line without a ``标题：`` field name in front."""
+    return _TITLE_FIELD.sub("", text.strip())
+
+
+def page_date(texts: Sequence[str]) -> tuple[dt.date, int] | None:
+    """Return the first 发布时间/发布日期/PubDate field's date in ``texts`` and its index."""
+    for index, text in enumerate(texts):
+        if "报告" in text and not _CHROME_START.match(squeeze(text)):
+            continue
+        match = _PAGE_DATE.search(text)
+        if match:
+            date = parse_date(match.group(1)) or (find_date(match.group(1)) or (None,))[0]
+            if date is not None:
+                return date, index
+    return None
+
+
+def page_source(texts: Sequence[str]) -> str | None:
+    """Return the page's 来源 field (the office the page names as its source)."""
+    for text in texts:
+        match = _PAGE_SOURCE.search(text)
+        if match:
+            return match.group(1)
+    return None
+
+
+def parse_page_date(text: str) -> dt.date | None:
+    """Return the date of a CMS field value (``2025-01-20 09:30:00``), or None."""
+    found = find_date(text)
+    return found[0] if found else None

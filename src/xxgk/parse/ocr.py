@@ -29,11 +29,11 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
 from xxgk.errors import InputError
-from xxgk.findings import Finding, FindingKind, Location, Severity, register_kind
+from xxgk.findings import Finding, Location
 from xxgk.parse.document import SourceCell, SourceDocument
 from xxgk.parse.pdf import drop_running, lay_out_page
 from xxgk.parse.pdf_layout import PdfLine, cluster_lines
-from xxgk.parse.readers import register_reader
+from xxgk.parse_findings import OCR_PAGES, OCR_UNREAD
 
 OcrMode = Literal["auto", "always", "never"]
 OCR_MODES: tuple[OcrMode, ...] = ("auto", "always", "never")
@@ -52,27 +52,6 @@ PAGE_BUDGET_SECONDS = 60.0
 takes a few seconds; far more means an image that is no printed page."""
 MAX_PAGES = 60
 """More pages than this are not recognised: annual reports are a few pages long."""
-
-OCR_EMPTY_INK = register_kind(
-    FindingKind(
-        "parse-ocr-unread",
-        Severity.WARNING,
-        "表格中有字迹未能识别",
-        "{place}表格单元格中有字迹，但文字识别未能读出，按无数值处理，请对照原件核对",
-        "扫描件中的数字模糊、涂改或被印章遮挡时，文字识别可能读不出；读不出的数值不会被猜测或当作零。",
-        ("#parse", "#ocr"),
-    )
-).code
-OCR_PAGES = register_kind(
-    FindingKind(
-        "parse-ocr-pages",
-        Severity.INFO,
-        "经文字识别读取",
-        "{pages}没有文字层，已经文字识别（OCR）读取；识别把握不足的数值另行提示",
-        "扫描页的数值由文字识别读出，可能有个别误读；存疑的数值均单独列出，请对照原件核对。",
-        ("#parse", "#ocr"),
-    )
-).code
 
 
 @contextmanager
@@ -219,7 +198,7 @@ def recognise_page(page_no: int, image: PageImage) -> PageResult:
             for cell in item.line.cells[1:]:
                 box = cell.location.bbox
                 if not cell.text and box and has_ink(reading.prepared.gray, image.dpi, box):
-                    findings.append(Finding(OCR_EMPTY_INK, location=cell.location))
+                    findings.append(Finding(OCR_UNREAD, location=cell.location))
     return PageResult(lines, reading.height, findings, candidates)
 
 
@@ -360,6 +339,3 @@ IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*
 def sniff_image(data: bytes, name: str | None = None) -> bool:
     """Return True for PNG, JPEG and TIFF files (by their signature)."""
     return data.startswith(IMAGE_SIGNATURES)
-
-
-register_reader("image", read_image, sniff=sniff_image)

@@ -13,28 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from xxgk.findings import Finding, FindingKind, Location, Severity, register_kind
+from xxgk import parse_findings as fk
+from xxgk.findings import Finding, Location
 from xxgk.model.cells import RELATIONS, Relation, cell_title
 from xxgk.model.report import Report, Value
-from xxgk.parse import finding_kinds as fk
+from xxgk.parse_findings import OCR_DOUBT, OCR_UNREAD
 
 LOW_CONFIDENCE = 0.9
 """Below this confidence a reading is doubted unless the relations confirm it. Measured on
 the fixtures (benchmarks/ocr.py): every misread digit scored under it, and a lone "0" in a
 cell, often read correctly at 0.75–0.9, is confirmed by its row and column totals."""
-
-OCR_UNREAD = "parse-ocr-unread"  # registered by ``parse.ocr``, which finds such marks
-OCR_DOUBT = register_kind(
-    FindingKind(
-        "parse-ocr-doubt",
-        Severity.WARNING,
-        "文字识别结果存疑",
-        "{cell}经文字识别读作“{actual}”，{reason}；可能的读法：{candidates}。请对照原件核对",
-        "扫描件的数值由文字识别读出。识别把握不足、与勾稽关系矛盾或一行中数字个数不对的读数都会"
-        "列出，不会自行改动或猜测；勾稽关系只用来印证读数，不用来替代读数。",
-        ("#parse", "#ocr"),
-    )
-).code
 
 LOOKALIKE = str.maketrans(
     {

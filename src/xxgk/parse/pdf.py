@@ -17,7 +17,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
 from xxgk.errors import InputError
-from xxgk.findings import Finding, FindingKind, Location, Severity, register_kind
+from xxgk.findings import Finding, Location
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
 from xxgk.parse.pdf_layout import (
     Char,
@@ -34,25 +34,13 @@ from xxgk.parse.pdf_layout import (
     table_lines,
 )
 from xxgk.parse.pdf_unruled import unruled_tables
-from xxgk.parse.readers import register_reader
+from xxgk.parse_findings import PAGE_WITHOUT_TEXT
 
 MARGIN = 0.07  # share of the page height where running headers and footers sit
 _PAGE_NUMBER = re.compile(
     r"^[-—–_\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/／共]\s*\d{1,4}\s*页?)?"
     r"[-—–_\s]*$|^[-—–]\s*[\divxlcIVXLC]+\s*[-—–]$"
 )
-
-
-PAGE_WITHOUT_TEXT = register_kind(
-    FindingKind(
-        "parse-pdf-page-without-text",
-        Severity.WARNING,
-        "PDF页面没有文字层",
-        "第{page}页没有文字层（可能是扫描页），该页的内容未能读取",
-        "扫描页只有图像，不经文字识别无法读取其中的文字和数值，相关表格可能缺失。",
-        ("#parse", "#pdf"),
-    )
-).code
 
 
 def sniff_pdf(data: bytes, name: str | None = None) -> bool:
@@ -278,6 +266,3 @@ def _unreadable_share(lines: list[SourceLine]) -> float:
         if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd" or (ch < " " and ch != "\t")
     )
     return bad / max(len(text), 1)
-
-
-register_reader("pdf", read_pdf, sniff=sniff_pdf)

@@ -1,8 +1,9 @@
 """The reader registry: one reader per input format, chosen by sniffing the content.
 
-A reader turns bytes into a ``SourceDocument``; the interpreter does the rest. The formats
-engineer adds HTML, DOCX, XLSX and PDF readers with ``register_reader``; ``text`` is the
-fallback for anything that is not recognised by a more specific sniffer.
+A reader turns bytes into a ``SourceDocument``; the interpreter does the rest. Every format is
+listed once, in the table below, with the test that recognises it; ``text`` is the fallback
+for anything that no more specific sniffer recognises. The format modules import nothing from
+here (their shared helpers are in ``reader_common``), so the registry sits above them.
 """
 
 from __future__ import annotations
@@ -12,13 +13,35 @@ from collections.abc import Callable
 from io import BytesIO
 
 from xxgk.parse.document import SourceDocument
+from xxgk.parse.docx import read_docx, sniff_docx
+from xxgk.parse.html import read_html, sniff_html
+from xxgk.parse.legacy_office import read_ole2, sniff_ole2
+from xxgk.parse.ocr import read_image, sniff_image
+from xxgk.parse.pdf import read_pdf, sniff_pdf
 from xxgk.parse.text import read_text_bytes
+from xxgk.parse.xlsx import read_xlsx, sniff_xlsx
 
 Reader = Callable[[bytes, str | None], SourceDocument]
 Sniffer = Callable[[bytes, str | None], bool]
 
-READERS: dict[str, Reader] = {}
-SNIFFERS: dict[str, Sniffer] = {}
+
+def _anything(data: bytes, name: str | None = None) -> bool:
+    return True
+
+
+_FORMATS: tuple[tuple[str, Reader, Sniffer], ...] = (
+    ("text", read_text_bytes, _anything),
+    ("html", read_html, sniff_html),
+    ("docx", read_docx, sniff_docx),
+    ("pdf", read_pdf, sniff_pdf),
+    ("xlsx", read_xlsx, sniff_xlsx),
+    ("ole2", read_ole2, sniff_ole2),
+    ("image", read_image, sniff_image),  # scans and photos of pages, read by OCR
+)
+"""Every format: name, reader, sniffer. Later sniffers are asked first."""
+
+READERS: dict[str, Reader] = {name: reader for name, reader, _ in _FORMATS}
+SNIFFERS: dict[str, Sniffer] = {name: sniff for name, _, sniff in _FORMATS}
 
 
 def register_reader(name: str, reader: Reader, *, sniff: Sniffer) -> None:
@@ -72,15 +95,3 @@ def _zip_kind(data: bytes) -> str | None:
     if any(n.startswith("xl/") for n in names):
         return "xlsx"
     return None
-
-
-register_reader("text", read_text_bytes, sniff=lambda data, name: True)
-
-# The formats engineer's readers register themselves on import (after the registry exists).
-from xxgk.parse import (  # noqa: E402, F401
-    docx,
-    html,
-    ocr,  # noqa: E402, F401  (images; after pdf, which it uses)
-    pdf,
-    xlsx,
-)

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
 
+from xxgk import parse_findings as fk
 from xxgk.findings import Finding, Location
 from xxgk.model.cells import SECTIONS, Section
-from xxgk.parse import finding_kinds as fk
 from xxgk.parse.document import SourceLine, line_facts
 from xxgk.parse.labels import ANY_TABLE_LABEL, normalise, squeeze
 

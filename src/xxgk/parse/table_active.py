@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from xxgk import parse_findings as fk
 from xxgk.model import cells
-from xxgk.parse import finding_kinds as fk
 from xxgk.parse.assign import Sink, assign_row
 from xxgk.parse.labels import ACTIVE_LABELS, Entry, normalise, spellings
 from xxgk.parse.table_common import (
@@ -103,6 +103,9 @@ def _columns(header: list[str], default: tuple[str, ...]) -> list[str]:
 def _read_2021(rows: dict[str, tuple[Region, list[str]]], sink: Sink) -> None:
     for row, block in _ROWS_2021:
         default = tuple(c.key for c in block.columns)
+        if row.key not in rows and row.key == "rules":
+            _rules_absent(sink, _keys_2021(row.key, block.key, default)[0])
+            continue
         if row.key not in rows:
             keys, _ = _keys_2021(row.key, block.key, default)
             sink.add(fk.CELL_MISSING, None, keys, row=row_name(row.key), detail="")
@@ -111,6 +114,14 @@ def _read_2021(rows: dict[str, tuple[Region, list[str]]], sink: Sink) -> None:
         report_fuzzy(sink, region, row.label)
         keys, amounts = _keys_2021(row.key, block.key, tuple(_columns(header, default)))
         assign_row(sink, row_name(row.key), keys, region.cells_for(len(keys)), amounts=amounts)
+
+
+def _rules_absent(sink: Sink, keys: list[str]) -> None:
+    """A Table 二 printed without its 规章 row: the unit has no 规章 (departments and
+    townships cannot make them, 立法法 art. 93), so the row is 0/0/0, said in an info."""
+    for key in keys:
+        sink.report.values[key] = 0
+    sink.add(fk.RULES_ROW_ABSENT, None, keys)
 
 
 @lru_cache(maxsize=256)

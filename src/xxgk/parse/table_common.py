@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from xxgk import parse_findings as fk
 from xxgk.model.cells import SECTION_BY_KEY
-from xxgk.parse import finding_kinds as fk
 from xxgk.parse.assign import Sink
 from xxgk.parse.labels import GROUP_PREFIXES, Entry, leading_marker
 from xxgk.parse.matching import (

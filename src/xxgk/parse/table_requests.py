@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from xxgk import parse_findings as fk
 from xxgk.model import cells
-from xxgk.parse import finding_kinds as fk
 from xxgk.parse.assign import Sink, assign_row, total_check
 from xxgk.parse.labels import REQUEST_LABELS, Entry, normalise, spellings
 from xxgk.parse.table_common import (
@@ -44,13 +44,25 @@ def row_name(key: str) -> str:
     return f"表三“{cells.REQUEST_ROW_BY_KEY[key].printed}”行"
 
 
-def parse_requests(tokens: list[Token], sink: Sink) -> TableResult:
-    """Read Table 三 from its tokens into ``sink.report``."""
+def parse_requests(tokens: list[Token], sink: Sink, *, old_format: bool = True) -> TableResult:
+    """Read Table 三 from its tokens into ``sink.report``.
+
+    ``old_format`` False says the rest of the report is in the 2021 format: a （六）其他处理
+    printed as one row of zeros then gives 0 to its three items and keeps the format.
+    """
     regions = tokens_to_regions(tokens, RowClassifier(REQUEST_LABELS, TARGETS))
     rows = _rows(regions, sink)
     old_other = _old_other(regions, rows, sink)
     if not rows and old_other is None:
         return TableResult(False, regions=regions)
+    if old_other is not None and not old_format and _all_zero(old_other):
+        _zero_other_rows(sink, old_other)
+        for key in (*OLD_OTHER_ROWS, "other_other"):
+            rows.pop(key, None)
+        old_other = None
+        zeroed = True
+    else:
+        zeroed = False
     order = column_order(regions, sink)
     keys_of = _keys_of(tuple(order))
     check_of = _CHECK_OF
@@ -61,6 +73,8 @@ def parse_requests(tokens: list[Token], sink: Sink) -> TableResult:
         rows["other_other"] = old_other
     for row in cells.REQUEST_ROWS:
         region = rows.get(row.key)
+        if region is None and zeroed and row.key in (*OLD_OTHER_ROWS, "other_other"):
+            continue
         if region is None:
             if old_other is not None and row.key in OLD_OTHER_ROWS:
                 _legacy_none(sink, row.key)
@@ -81,6 +95,22 @@ def parse_requests(tokens: list[Token], sink: Sink) -> TableResult:
             _check_merged(sink, row.key, region)
     report_unmatched(sink, regions, TABLE)
     return TableResult(True, used_lines(regions), regions, {"old_format": old_other is not None})
+
+
+def _all_zero(region: Region) -> bool:
+    values = [t for t in region.cells() if t.kind != "empty"]
+    return bool(values) and all(t.kind == "number" and t.count == 0 for t in values)
+
+
+def _zero_other_rows(sink: Sink, region: Region) -> None:
+    """Give 0 to every cell of the three （六） items: they are non-negative and sum to 0."""
+    report = sink.report
+    for row in (*OLD_OTHER_ROWS, "other_other"):
+        for column in LEAVES:
+            key = cells.request_key(row, column)
+            report.values[key] = 0
+            report.provenance[key] = region.location
+    sink.add(fk.OTHER_AS_ONE_ROW, region.location)
 
 
 @lru_cache(maxsize=64)

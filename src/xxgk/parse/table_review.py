@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from xxgk import parse_findings as fk
 from xxgk.model import cells
-from xxgk.parse import finding_kinds as fk
 from xxgk.parse.assign import Sink, assign_row, total_check
 from xxgk.parse.labels import REVIEW_LABELS
 from xxgk.parse.table_common import (

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 
+from xxgk import parse_findings as fk
 from xxgk.findings import Finding, Location
-from xxgk.parse import finding_kinds as fk
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
 from xxgk.parse.encoding import bytes_to_text
 from xxgk.parse.interpret import gc_paused

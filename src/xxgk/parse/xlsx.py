@@ -20,14 +20,11 @@ from xxgk.errors import InputError
 from xxgk.findings import Location
 from xxgk.model.cells import SECTIONS
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
-from xxgk.parse.docx import zip_has_part
-from xxgk.parse.html import clean_text
-from xxgk.parse.readers import register_reader
+from xxgk.parse.reader_common import clean_text, zip_has_part
 
 if TYPE_CHECKING:  # openpyxl is imported when a workbook is read: text-only runs start faster
     from openpyxl.worksheet.worksheet import Worksheet
 
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HEADINGS = {
     h.replace(" ", ""): s.key
     for s in SECTIONS
@@ -38,53 +35,6 @@ _HEADINGS = {
 def sniff_xlsx(data: bytes, name: str | None = None) -> bool:
     """Return True for a ZIP package that holds ``xl/workbook.xml``."""
     return data.startswith(b"PK\x03\x04") and zip_has_part(data, "xl/workbook.xml")
-
-
-def sniff_ole2(data: bytes, name: str | None = None) -> bool:
-    """Return True for a legacy binary Office file (.doc, .xls: OLE2 compound document)."""
-    return data.startswith(OLE2_MAGIC)
-
-
-def read_ole2(data: bytes, name: str | None = None) -> SourceDocument:
-    """Read a legacy .doc or .xls by converting it with LibreOffice to DOCX or XLSX."""
-    from xxgk.errors import RenderError
-    from xxgk.render.office import convert, soffice_path
-
-    kind = _ole2_kind(data)
-    if kind is None or soffice_path() is None:
-        raise InputError(
-            "这是旧版 Office 二进制文件（.doc 或 .xls），本机没有 LibreOffice 无法转换读取；"
-            "请在 Word 或 Excel 中另存为 .docx 或 .xlsx 后再试",
-            "legacy binary Office file (.doc/.xls) and no LibreOffice to convert it; save it "
-            "as .docx/.xlsx first",
-            path=name,
-        )
-    suffix, target = kind
-    try:
-        converted = convert([data], suffix=suffix, to=target)[0]
-    except RenderError as exc:
-        raise InputError(
-            f"旧版 Office 文件无法转换：{exc.message_zh}",
-            f"cannot convert the legacy Office file: {exc.message_en}",
-            path=name,
-        ) from exc
-    if target == "docx":
-        from xxgk.parse.docx import read_docx
-
-        doc = read_docx(converted, name)
-    else:
-        doc = read_xlsx(converted, name)
-    doc.format_name = suffix.lstrip(".")
-    return doc
-
-
-def _ole2_kind(data: bytes) -> tuple[str, str] | None:
-    """Return (suffix, target) from the OLE2 directory's stream names, or None."""
-    if "WordDocument".encode("utf-16-le") in data:
-        return ".doc", "docx"
-    if any(n.encode("utf-16-le") in data for n in ("Workbook", "Book")):
-        return ".xls", "xlsx"
-    return None
 
 
 def _text(value: object) -> str:
@@ -204,7 +154,3 @@ def read_xlsx(data: bytes, name: str | None = None) -> SourceDocument:
     if not lines:
         raise InputError("Excel 文件中没有数据", "the workbook contains no data", path=name)
     return SourceDocument(lines, source=name, format_name="xlsx")
-
-
-register_reader("xlsx", read_xlsx, sniff=sniff_xlsx)
-register_reader("ole2", read_ole2, sniff=sniff_ole2)

@@ -16,13 +16,15 @@ from sqlalchemy.orm import Session
 
 from xxgk.db import audit
 from xxgk.db.access import WRITERS, require
+from xxgk.db.chain import lock_writes
 from xxgk.db.models import Unit, User
 from xxgk.errors import RegisterError
-from xxgk.register.events import refresh_deadline
-from xxgk.register.lock import ensure_unlocked
+from xxgk.records.lock import ensure_unlocked
+from xxgk.records.vocab import pick
+from xxgk.register.caldb import refresh_deadline
 from xxgk.register.models import Application, Event
 from xxgk.register.state import receipt_date, status
-from xxgk.register.vocab import APPLICANT_TYPES, EventKind, channel, pick
+from xxgk.register.vocab import APPLICANT_TYPES, EventKind, channel
 
 EDITABLE = (
     "channel",
@@ -58,6 +60,7 @@ def register_application(
     chan = channel(channel_name)
     received, _ = receipt_date(chan, arrived_on, signed_on, confirmed_on)
     ensure_unlocked(session, unit, [received])
+    lock_writes(session)  # numbers are read and taken under the one write lock
     year, seq = (
         received.year,
         _seq_of(number, received.year) or _next_seq(session, unit, received.year),

@@ -16,7 +16,9 @@ from xxgk.db.access import require
 from xxgk.db.models import Role, Unit, User
 from xxgk.errors import RegisterError
 from xxgk.register.calendar import Calendar, RegionalDay, regions
+from xxgk.register.deadline import compute_deadline
 from xxgk.register.models import Application, CalendarDay
+from xxgk.register.state import facts, status
 
 NATIONAL = "CN"
 """Region code for changes to the national calendar itself (all units)."""
@@ -38,6 +40,14 @@ def calendar_for(session: Session, region: str | None) -> Calendar:
 def unit_calendar(session: Session, unit: Unit) -> Calendar:
     """Return the calendar that applies to ``unit``."""
     return calendar_for(session, unit.calendar_region)
+
+
+def refresh_deadline(session: Session, app: Application) -> None:
+    """Store the current deadline of ``app`` with the calendar version used."""
+    deadline = compute_deadline(facts(app), unit_calendar(session, app.unit))
+    app.due_on = deadline.date
+    app.due_provisional = deadline.provisional
+    app.calendar_version = deadline.calendar_version
 
 
 def set_calendar_day(
@@ -87,9 +97,6 @@ def recompute_open_deadlines(
     *, session: Session, actor: User | None, region: str | None, reason: str
 ) -> int:
     """Recompute the stored deadline of every open application in ``region``; return changes."""
-    from xxgk.register.events import refresh_deadline
-    from xxgk.register.state import status
-
     query = select(Application).join(Unit).where(Application.void.is_(False))
     if region and region != NATIONAL:
         query = query.where(Unit.calendar_region == region)

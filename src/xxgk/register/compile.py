@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xxgk.db.models import Unit
+from xxgk.disclosure.models import NormativeDocument
 from xxgk.disclosure.yearly import proactive_summary, summary_paragraph
 from xxgk.errors import RegisterError
 from xxgk.model.cells import (
@@ -26,14 +27,14 @@ from xxgk.model.cells import (
     review_key,
 )
 from xxgk.model.report import Report, SectionText
+from xxgk.records.lock import locked_version
+from xxgk.records.vocab import DOCUMENT_KINDS
 from xxgk.register.applications import list_applications
-from xxgk.register.inputs import DOCUMENT_KINDS, YEARLY_KEYS
-from xxgk.register.lock import locked_version
+from xxgk.register.inputs import YEARLY_KEYS
 from xxgk.register.models import (
     Appeal,
     Application,
     NarrativeDraft,
-    NormativeDocument,
     YearlyCount,
 )
 from xxgk.register.state import open_on, status

@@ -17,12 +17,12 @@ from xxgk.db import audit
 from xxgk.db.access import WRITERS, require
 from xxgk.db.models import User
 from xxgk.errors import RegisterError
-from xxgk.register.caldb import unit_calendar
-from xxgk.register.deadline import compute_deadline
-from xxgk.register.lock import ensure_unlocked
+from xxgk.records.lock import ensure_unlocked
+from xxgk.records.vocab import pick
+from xxgk.register.caldb import refresh_deadline
 from xxgk.register.models import Application, Event
-from xxgk.register.state import facts, live_events, status
-from xxgk.register.vocab import DELIVERIES, EventKind, event_kind, outcome, pick
+from xxgk.register.state import live_events, status
+from xxgk.register.vocab import DELIVERIES, EventKind, event_kind, outcome
 
 NEEDS_PRIOR = {
     EventKind.CORRECTION_RECEIVED: EventKind.CORRECTION_REQUESTED,
@@ -97,14 +97,6 @@ def add_event(
         reason=note,
     )
     return event
-
-
-def refresh_deadline(session: Session, app: Application) -> None:
-    """Store the current deadline of ``app`` with the calendar version used."""
-    deadline = compute_deadline(facts(app), unit_calendar(session, app.unit))
-    app.due_on = deadline.date
-    app.due_provisional = deadline.provisional
-    app.calendar_version = deadline.calendar_version
 
 
 def _refuse_impossible(app: Application, what: EventKind, on: dt.date) -> None:

@@ -13,19 +13,19 @@ from sqlalchemy.orm import Session
 from xxgk.db import audit
 from xxgk.db.access import WRITERS, require
 from xxgk.db.models import Unit, User
+from xxgk.disclosure.models import NormativeDocument
 from xxgk.errors import RegisterError
 from xxgk.model.cells import ACTIVE_BLOCKS, SECTION_BY_KEY
-from xxgk.register.lock import ensure_unlocked
+from xxgk.records.lock import ensure_unlocked
+from xxgk.records.vocab import DOCUMENT_KINDS, pick
 from xxgk.register.models import (
     Appeal,
     Application,
     NarrativeDraft,
-    NormativeDocument,
     YearlyCount,
 )
-from xxgk.register.vocab import APPEAL_KINDS, APPEAL_OUTCOMES, pick
+from xxgk.register.vocab import APPEAL_KINDS, APPEAL_OUTCOMES
 
-DOCUMENT_KINDS = {row.key: row.label for row in ACTIVE_BLOCKS[0].rows}
 YEARLY_KEYS = {row.key: row.label for block in ACTIVE_BLOCKS[1:] for row in block.rows}
 
 

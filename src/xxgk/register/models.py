@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     Date,
     DateTime,
@@ -27,7 +26,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from xxgk.db.base import Base, utcnow
 from xxgk.db.models import Unit
-from xxgk.disclosure import models as _disclosure_models  # noqa: F401  (FK target)
 
 
 class Application(Base):
@@ -161,30 +159,6 @@ class Appeal(Base):
         return {f: getattr(self, f) for f in fields}
 
 
-class NormativeDocument(Base):
-    """A 规章 or 行政规范性文件 the unit made: its issue and repeal dates (Table 二)."""
-
-    __tablename__ = "normative_documents"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(32))
-    title: Mapped[str] = mapped_column(String(300))
-    doc_number: Mapped[str] = mapped_column(String(100), default="")
-    issued_on: Mapped[dt.date] = mapped_column(Date)
-    repealed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-    void: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Set when the document came from a published proactive-disclosure item (xxgk.disclosure).
-    item_id: Mapped[int | None] = mapped_column(
-        ForeignKey("disclosure_items.id"), nullable=True, unique=True
-    )
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-    def snapshot(self) -> dict[str, Any]:
-        fields = ("kind", "title", "doc_number", "issued_on", "repealed_on", "void", "item_id")
-        return {f: getattr(self, f) for f in fields}
-
-
 class YearlyCount(Base):
     """A yearly figure of Table 二: 行政许可/处罚/强制 decisions, 行政事业性收费 (万元)."""
 
@@ -209,23 +183,6 @@ class NarrativeDraft(Base):
     year: Mapped[int] = mapped_column(Integer)
     section: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text, default="")
-
-
-class PublishedReport(Base):
-    """A published version of a unit's annual report; a locked one freezes the year."""
-
-    __tablename__ = "published_reports"
-    __table_args__ = (UniqueConstraint("unit_id", "year", "version"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    year: Mapped[int] = mapped_column(Integer)
-    version: Mapped[int] = mapped_column(Integer)
-    published_on: Mapped[dt.date] = mapped_column(Date)
-    locked: Mapped[bool] = mapped_column(Boolean, default=True)
-    reason: Mapped[str] = mapped_column(Text, default="")
-    snapshot_json: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class CalendarDay(Base):

@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 
 from xxgk.db import audit
 from xxgk.db.access import APPROVERS, require
+from xxgk.db.chain import lock_writes
 from xxgk.db.models import Unit, User
 from xxgk.errors import RegisterError
+from xxgk.records.lock import locked_version
+from xxgk.records.models import PublishedReport
 from xxgk.register.compile import compile_report
-from xxgk.register.lock import locked_version
-from xxgk.register.models import PublishedReport
 
 
 def publish_report(
@@ -43,6 +44,7 @@ def publish_report(
             f"发布日期{published_on}应在报告年度{year}结束之后",
             f"publication date {published_on} must be after the year {year}",
         )
+    lock_writes(session)  # two publishers never take the same version number
     version = (session.scalar(_versions(unit, year)) or 0) + 1
     if version > 1 and not reason.strip():
         raise RegisterError("更正后重新发布必须说明理由", "a corrected version needs a reason")

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from xxgk.db.models import Unit, User
 from xxgk.db.unit_import import all_or_nothing, read_table
 from xxgk.errors import RegisterError
+from xxgk.records.vocab import parse_date
 from xxgk.register.inputs import add_document, set_yearly_count
-from xxgk.register.vocab import parse_date
 
 DOCUMENT_HEADERS = {
     "类型": "kind",

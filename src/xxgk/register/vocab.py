@@ -6,11 +6,10 @@ Applicant types, outcomes and appeal kinds are the keys of the report's own rows
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import StrEnum
 
-from xxgk.errors import RegisterError
 from xxgk.model.cells import APPLICANT_COLUMNS, OUTCOME_ROWS, REVIEW_COLUMNS, REVIEW_GROUPS
+from xxgk.records.vocab import pick
 
 
 class Channel(StrEnum):
@@ -113,21 +112,6 @@ DELIVERIES = {
 }
 
 
-def pick(
-    value: str | None,
-    choices: dict[str, str],
-    what: str,
-    names: dict[str, tuple[str, ...]] | None = None,
-) -> str:
-    """Return the key of ``choices`` named by ``value`` (its key, label or one of ``names``)."""
-    text = (value or "").strip()
-    for key, label in choices.items():
-        if text in (key, label, *(names or {}).get(key, ())):
-            return key
-    shown = "、".join(choices.values())
-    raise RegisterError(f"{what}“{text}”无法识别，可选：{shown}", f"unknown {what}: {text!r}")
-
-
 def outcome(value: str | None) -> str:
     """Return the outcome key named by ``value`` (key, printed label or alias)."""
     return pick(value, OUTCOMES, "办理结果", OUTCOME_NAMES)
@@ -145,20 +129,3 @@ def event_kind(value: str | EventKind) -> EventKind:
     if isinstance(value, EventKind):
         return value
     return EventKind(pick(value, {k.value: k.label for k in EventKind}, "事件类型"))
-
-
-def parse_date(value: str | dt.date | None, what: str) -> dt.date | None:
-    """Return ``value`` as a date (ISO text, or a date), None when empty."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip().replace("/", "-").replace(".", "-")
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise RegisterError(
-            f"{what}“{value}”不是有效日期，应为YYYY-MM-DD", f"{what}: not a date: {value!r}"
-        ) from None

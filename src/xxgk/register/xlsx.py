@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from xxgk.db.access import can_see_personal_data
 from xxgk.db.models import Unit, User
 from xxgk.errors import InputError, RegisterError
+from xxgk.records.vocab import parse_date
 from xxgk.register.applications import list_applications, register_application
 from xxgk.register.events import add_event
 from xxgk.register.models import Application
@@ -32,7 +33,6 @@ from xxgk.register.vocab import (
     EventKind,
     channel,
     outcome,
-    parse_date,
     pick,
 )
 

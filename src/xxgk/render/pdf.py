@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from xxgk.model.report import Report
+from xxgk.office import convert, missing_office, soffice_path
 from xxgk.render.docx import render_docx
 from xxgk.render.fonts import machine_fonts
-from xxgk.render.office import convert, missing_office, soffice_path
 
 __all__ = ["convert_to_pdf", "render_pdf", "render_pdfs", "soffice_path"]
 

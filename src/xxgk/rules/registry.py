@@ -8,12 +8,11 @@ reflection.
 
 from __future__ import annotations
 
-import contextlib
-import importlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from xxgk import parse_findings as parse_findings  # the parser's kinds, in the catalogue
 from xxgk.findings import KINDS, Finding, FindingKind, Severity, register_kind
 
 if TYPE_CHECKING:
@@ -106,9 +105,6 @@ def normalize_selectors(selectors: Iterable[str] | str) -> tuple[str, ...]:
 def catalogue() -> list[FindingKind]:
     """Return every finding kind: the rules in documentation order, then the others
     (the parser's ``parse-*`` kinds and the rest) by code."""
-    for module in ("xxgk.parse", "xxgk.parse.finding_kinds"):
-        with contextlib.suppress(ImportError):
-            importlib.import_module(module)
     rule_kinds = [r.kind for r in RULES.values()]
     others = sorted((k for k in KINDS.values() if k.code not in RULES), key=lambda k: k.code)
     return rule_kinds + others

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import importlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from xxgk import parse_findings as parse_findings  # the parser's kinds, known to every check
 from xxgk.findings import KINDS, Finding, FindingKind, Severity, register_kind
 from xxgk.model.report import Report
 from xxgk.rules.context import RuleContext
@@ -83,9 +82,7 @@ def _known_selector(selector: str) -> bool:
     if selector in _KNOWN_SELECTORS:
         return True
     if not any(matches(kind, selector) for kind in KINDS.values()):
-        _load_parser_kinds()
-        if not any(matches(kind, selector) for kind in KINDS.values()):
-            return False
+        return False
     _KNOWN_SELECTORS.add(selector)
     return True
 
@@ -97,19 +94,12 @@ def _wanted(kind: FindingKind, chosen: tuple[str, ...], dropped: tuple[str, ...]
 
 
 def _known(findings: list[Finding]) -> Iterator[Finding]:
-    """Yield the findings, loading the parser's kinds if needed; unknown codes are wrapped."""
+    """Yield the findings; a code no module registered is wrapped as unknown."""
     for finding in findings:
-        if finding.code not in KINDS:
-            _load_parser_kinds()
         if finding.code in KINDS:
             yield finding
         else:
             yield _wrap_unknown(finding)
-
-
-def _load_parser_kinds() -> None:
-    with contextlib.suppress(ImportError):
-        importlib.import_module("xxgk.parse")
 
 
 def _wrap_unknown(finding: Finding) -> Finding:

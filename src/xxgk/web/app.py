@@ -58,7 +58,6 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = make_session_factory(engine)
     app.state.secret = secret
-    app.state.limiter = LoginLimiter(settings.login_attempts, settings.login_window_seconds)
     app.state.apply_limiter = LoginLimiter(settings.applications_per_hour, 3600)
     app.add_middleware(
         SessionMiddleware,
@@ -68,7 +67,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookies,
     )
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
     app.mount("/static", StaticFiles(packages=[("xxgk.web", "static")]), name="static")
     for router in ROUTERS:
         app.include_router(router)
@@ -77,6 +76,9 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
 
 SECURE_COOKIES_ENV = "XXGK_SECURE_COOKIES"
+DEMO_ENV = "XXGK_DEMO"
+TRUSTED_PROXIES_ENV = "XXGK_TRUSTED_PROXIES"
+PUBLIC_URL_ENV = "XXGK_PUBLIC_URL"
 WORKERS_ENV = "XXGK_WORKERS"
 
 
@@ -91,9 +93,13 @@ def app_from_environment() -> FastAPI:
     """
     workers = int(os.environ.get(WORKERS_ENV, "1") or 1)
     default = WebSettings(migrate=False)
+    proxies = os.environ.get(TRUSTED_PROXIES_ENV, "")
     return create_app(
         WebSettings(
             secure_cookies=os.environ.get(SECURE_COOKIES_ENV, "1") != "0",
+            demo=os.environ.get(DEMO_ENV, "0") == "1",
+            trusted_proxies=tuple(p for p in proxies.split(",") if p),
+            public_url=os.environ.get(PUBLIC_URL_ENV) or None,
             migrate=False,
             login_attempts=-(-default.login_attempts // workers),
             applications_per_hour=-(-default.applications_per_hour // workers),
@@ -101,23 +107,44 @@ def app_from_environment() -> FastAPI:
     )
 
 
-class SecurityHeaders:
-    """Add the security headers to every response (a plain ASGI middleware: no body copies)."""
+PUBLIC_PREFIXES = ("/static/",)
+"""Paths that never carry personal data; every other response is marked ``no-store``."""
+HSTS = "max-age=31536000; includeSubDomains"
 
-    def __init__(self, app: ASGIApp):
+
+class SecurityHeaders:
+    """Add the security headers to every response (a plain ASGI middleware: no body copies).
+
+    Every response outside the static files gets ``Cache-Control: no-store`` (registers,
+    applications, exports, administration: personal data must not stay in a browser's or a
+    proxy's cache), and with secure cookies (HTTPS) HSTS as well.
+    """
+
+    def __init__(self, app: ASGIApp, hsts: bool = False):
         self.app = app
         self.headers = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+        if hsts:
+            self.headers.append((b"strict-transport-security", HSTS.encode()))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        private = not str(scope.get("path", "")).startswith(PUBLIC_PREFIXES)
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in self.headers if k not in present]
-                message["headers"] = [*message.get("headers", []), *extra]
+                if private:
+                    extra = [(k, v) for k, v in extra if k != b"cache-control"]
+                    extra.append((b"cache-control", b"no-store"))
+                    headers = [
+                        (k, v) for k, v in message.get("headers", []) if k != b"cache-control"
+                    ]
+                else:
+                    headers = list(message.get("headers", []))
+                message["headers"] = [*headers, *extra]
             await send(message)
 
         await self.app(scope, receive, with_headers)
@@ -132,6 +159,8 @@ def _respond(request: Request, error: WebError) -> Response:
         return JSONResponse(error.envelope(), status_code=error.status)
     if error.status == 401:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    if error.code == "password_change_required":
+        return RedirectResponse("/password", status_code=303)
     return page(request, "error.html", status_code=error.status, error=error)
 
 

@@ -91,6 +91,7 @@ def create_demo(session: Session, today: dt.date) -> list[str]:
             role=Role.ADMIN,
             password=admin_password,
             display_name="系统管理员",
+            must_change_password=True,
         )
     units: dict[str, Unit] = {}
     for code, name, kind, parent in UNITS:
@@ -114,6 +115,7 @@ def create_demo(session: Session, today: dt.date) -> list[str]:
             unit=units[unit] if unit else None,
             password=password,
             display_name=display,
+            must_change_password=True,
         )
         lines.append(
             f"{username}（{role.label}，{units[unit].name if unit else ''}）  密码：{password}"

@@ -17,10 +17,12 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, lazyload
 
 from xxgk.db.access import WRITERS, can_see_personal_data
+from xxgk.db.logins import session_user
 from xxgk.db.models import Role, Unit, User
 from xxgk.db.units import list_units
 from xxgk.register.models import Application
 from xxgk.web.errors import WebError, not_found
+from xxgk.web.settings import client_address
 
 MAX_ID = 2**63 - 1  # the largest primary key any of the databases can hold
 
@@ -43,14 +45,14 @@ def db_session(request: Request) -> Iterator[Session]:
 def optional_user(
     request: Request, session: Annotated[Session, Depends(db_session)]
 ) -> User | None:
-    """Return the signed-in, active user, or None for a visitor."""
-    uid = request.session.get("uid")
-    if not isinstance(uid, int):
-        return None
-    user = session.get(User, uid)
-    if user is None or not user.active or request.session.get("pw") != login_stamp(user):
-        request.session.pop("uid", None)
-        user = None
+    """Return the signed-in, active user, or None for a visitor.
+
+    The cookie holds only the session token; the session record decides (revoked at logout,
+    password change or when the user is disabled; expired after the session lifetime).
+    """
+    user = session_user(session, request.session.get("sid"))
+    if user is None:
+        request.session.pop("sid", None)
     request.state.viewer = (
         None
         if user is None
@@ -64,17 +66,31 @@ def optional_user(
     return user
 
 
-def required_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
-    """Return the signed-in user or refuse with 401 (pages turn it into the login page)."""
+def required_user(request: Request, user: Annotated[User | None, Depends(optional_user)]) -> User:
+    """Return the signed-in user or refuse with 401 (pages turn it into the login page); a
+    user whose generated password must be changed first gets only the password page."""
     if user is None:
         raise WebError(401, "login_required", "请先登录", "login required")
+    if must_change_password(request, user):
+        raise WebError(
+            403, "password_change_required", "请先修改初始密码", "change the initial password first"
+        )
     return user
 
 
-def login_stamp(user: User) -> str:
-    """Return what the session stores next to the user id at login: a short mark of the
-    password hash, so changing the password ends old sessions."""
-    return user.password_hash[-12:]
+def must_change_password(request: Request, user: User) -> bool:
+    """Return True when ``user`` still has a generated password and the site is not a demo."""
+    return user.must_change_password and not request.app.state.settings.demo
+
+
+def client_ip(request: Request) -> str:
+    """Return the client's address (X-Forwarded-For only from a configured trusted proxy)."""
+    settings = request.app.state.settings
+    return client_address(
+        request.client.host if request.client else None,
+        request.headers.get("x-forwarded-for"),
+        settings.trusted_proxies,
+    )
 
 
 class Scope:

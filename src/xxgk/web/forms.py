@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xxgk.errors import RegisterError
+from xxgk.records.vocab import parse_date
 from xxgk.register.state import DATE_LABELS, RECEIPT_RULES
-from xxgk.register.vocab import APPLICANT_TYPES, Channel, channel, parse_date
+from xxgk.register.vocab import APPLICANT_TYPES, Channel, channel
 
 DATE_FIELDS = ("arrived_on", "signed_on", "confirmed_on")
 TEXT_LIMITS = {

@@ -320,7 +320,7 @@ def main(argv: list[str] | None = None) -> None:
         help="more applications of the signed-in clerk's unit to register before the runs",
     )
     args = parser.parse_args(argv)
-    from xxgk.cli.demo_cmd import example_paths
+    from xxgk.examples import example_paths
 
     report = next(p for p in example_paths() if p.suffix == ".txt").read_bytes()
     with tempfile.TemporaryDirectory() as name:

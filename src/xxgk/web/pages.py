@@ -21,6 +21,7 @@ NAV = (
     ("/disclosure", "主动公开", "register"),
     ("/compile", "年报编制", "register"),
     ("/overview", "汇总与对比", "overview"),
+    ("/fetch", "网上采集", "overview"),
     ("/public", "公开目录", None),
 )
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -17,8 +17,9 @@ from xxgk.db.models import Role, Unit, User
 from xxgk.db.users import add_user
 from xxgk.errors import RegisterError
 from xxgk.model.report import Report
+from xxgk.records.models import PublishedReport
 from xxgk.register.applications import register_application
-from xxgk.register.models import Application, PublishedReport
+from xxgk.register.models import Application
 from xxgk.register.state import status
 from xxgk.register.views import state_label
 from xxgk.register.vocab import Channel
@@ -53,10 +54,11 @@ def public_units(session: Session) -> list[Unit]:
 
 def limit_submissions(request: Any) -> None:
     """Refuse a client that submitted too many online applications within the hour."""
+    from xxgk.web.deps import client_ip
     from xxgk.web.errors import WebError
 
     limiter = request.app.state.apply_limiter
-    client = request.client.host if request.client else "?"
+    client = client_ip(request)
     if limiter.blocked(client, "apply"):
         raise WebError(
             429,

@@ -1,8 +1,9 @@
 """CSRF tokens, login rate limiting and the receipt codes of online applications.
 
-The session itself is Starlette's signed cookie (``SessionMiddleware``); it carries the user id
-and the CSRF token. Every form carries the token in a hidden ``csrf_token`` field and every
-state-changing API call made with the session cookie carries it in ``X-CSRF-Token``.
+Starlette's signed cookie (``SessionMiddleware``) carries the random token of the server-side
+session record (``xxgk.db.logins``) and the CSRF token — nothing about the user or the password.
+Every form carries the token in a hidden ``csrf_token`` field and every state-changing API call
+made with the session cookie carries it in ``X-CSRF-Token``.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ async def require_csrf_form(request: Request) -> None:
 
 async def require_csrf_api(request: Request) -> None:
     """Refuse a cookie-authenticated API change without the ``X-CSRF-Token`` header."""
-    if request.method in SAFE_METHODS or not request.session.get("uid"):
+    if request.method in SAFE_METHODS or not request.session.get("sid"):
         return
     if not _same(request.headers.get(CSRF_HEADER), request):
         raise WebError(
@@ -71,7 +72,8 @@ async def require_csrf_api(request: Request) -> None:
 
 
 class LoginLimiter:
-    """Allow at most ``attempts`` failed logins per client and name within ``window`` seconds."""
+    """Allow at most ``attempts`` events per client and key within ``window`` seconds (the
+    online application form; logins are throttled in the database, ``xxgk.db.logins``)."""
 
     def __init__(self, attempts: int, window: float):
         self.attempts = attempts

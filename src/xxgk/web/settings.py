@@ -36,6 +36,27 @@ class WebSettings:
     applications_per_hour: int = 20
     migrate: bool = True
     secret: str | None = None
+    demo: bool = False
+    """Demo mode: the generated demo passwords may be kept; outside it they must be changed."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Addresses of reverse proxies whose X-Forwarded-For is believed (none by default)."""
+    public_url: str | None = None
+    """The site's address as the public reaches it (``https://xxgk.example.gov.cn``); links in
+    RSS, mails and receipts are built from it, never from the request's Host header."""
+    login_back_off_seconds: int = 30
+    login_back_off_max_seconds: int = 3600
+
+
+def client_address(peer: str | None, forwarded_for: str | None, trusted: tuple[str, ...]) -> str:
+    """Return the client's address: the peer, or — only when the peer is a trusted proxy — the
+    last address of X-Forwarded-For that is not itself a trusted proxy."""
+    address = peer or "?"
+    if not forwarded_for or address not in trusted:
+        return address
+    for hop in reversed([h.strip() for h in forwarded_for.split(",") if h.strip()]):
+        if hop not in trusted:
+            return hop[:64]
+    return address
 
 
 def load_secret(data_dir: Path) -> str:

@@ -18,7 +18,7 @@ from xxgk.corpus.prepare import kind_settings
 from xxgk.db.models import Unit
 from xxgk.model.cells import CELL_BY_KEY
 from xxgk.model.report import Report
-from xxgk.register.models import PublishedReport
+from xxgk.records.models import PublishedReport
 from xxgk.rules.context import RuleContext
 from xxgk.rules.settings import RuleSettings
 

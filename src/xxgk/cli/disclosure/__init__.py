@@ -2,7 +2,8 @@
 
 A thin shell over ``xxgk.disclosure``, in the manner of ``xxgk register``: every command opens
 the database (``--db``, ``XXGK_DATABASE_URL`` or ``sqlite:///xxgk.db``), acts as the user of
-``--as`` (``XXGK_USER``, default ``admin``), calls the library and prints the result in Chinese.
+``--as`` (``XXGK_USER``; required except for the public search), calls the library and prints
+the result in Chinese.
 The library decides who may do what; a refusal is an ``XxgkError`` that ``main()`` prints as one
 line. The database layer is imported inside the commands, so ``xxgk --help`` stays fast.
 

@@ -37,7 +37,7 @@ ItemId = Annotated[int, typer.Argument(help="信息编号（#后的数字）")]
 
 
 @disclosure_app.callback()
-def _options(ctx: typer.Context, db: DbOption = None, user: UserOption = "admin") -> None:
+def _options(ctx: typer.Context, db: DbOption = None, user: UserOption = "") -> None:
     """主动公开：公开目录、信息起草、三级审核与发布、检索、导出和年度统计。
 
     \b
@@ -112,7 +112,7 @@ def where(item: Item) -> str:
 
 
 def parse_day(text: str | None, what: str) -> dt.date | None:
-    from xxgk.register.vocab import parse_date
+    from xxgk.records.vocab import parse_date
 
     return parse_date(text, what)
 

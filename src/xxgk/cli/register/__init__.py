@@ -1,9 +1,9 @@
 """``xxgk register …``: the application register (台账) from the command line.
 
 A thin shell over ``xxgk.register``: every command opens the database (``--db``,
-``XXGK_DATABASE_URL`` or ``sqlite:///xxgk.db``), acts as the user of ``--as`` (``XXGK_USER``,
-default ``admin``), calls one library function and prints the result in Chinese. Errors are
-``XxgkError``s, printed by ``main()`` as one line.
+``XXGK_DATABASE_URL`` or ``sqlite:///xxgk.db``), acts as the user of ``--as`` (``XXGK_USER``;
+required, nobody is assumed), calls one library function and prints the result in Chinese.
+Errors are ``XxgkError``s, printed by ``main()`` as one line.
 
 The commands live in one module per subject (``setup``, ``applications``, ``events``,
 ``inputs``, ``report``, ``excel``) and import the database and the register only when they run.

@@ -39,14 +39,14 @@ session = acting_session
 
 
 @register_app.callback()
-def _options(ctx: typer.Context, db: DbOption = None, user: UserOption = "admin") -> None:
+def _options(ctx: typer.Context, db: DbOption = None, user: UserOption = "") -> None:
     """申请台账：登记、办理、期限、检查与年度报表。"""
     ctx.obj = {"db": db, "user": user}
 
 
 def optional_date(text: str | None, what: str = "日期") -> dt.date | None:
     """Parse an optional date option (one-line error naming ``what`` when malformed)."""
-    from xxgk.register.vocab import parse_date
+    from xxgk.records.vocab import parse_date
 
     return parse_date(text, what)
 

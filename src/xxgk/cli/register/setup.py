@@ -121,15 +121,18 @@ def users_add(
     unit: Annotated[str | None, typer.Option("--unit", "-u", help="所属单位")] = None,
     password: Annotated[str | None, typer.Option(help="密码（保存为argon2哈希）")] = None,
 ) -> None:
-    """新增用户。
+    """新增用户（数据库中还没有用户时可不指明 --as，用于创建第一个管理员）。
 
     Example:
-        xxgk register users add zhangsan --role clerk --unit qinghe
+        xxgk register --as admin users add zhangsan --role clerk --unit qinghe --password '…'
     """
+    from xxgk.cli.dbsession import acting_user
     from xxgk.db.units import get_unit
-    from xxgk.db.users import add_user
+    from xxgk.db.users import add_user, list_users
 
-    with session(ctx) as (s, actor):
+    with session(ctx, anonymous=True) as (s, _):
+        bootstrap = not ctx.obj["user"] and not list_users(s)
+        actor = None if bootstrap else acting_user(s, ctx.obj["user"])
         home = get_unit(s, unit) if unit else None
         user = add_user(
             session=s, actor=actor, username=username, role=role, unit=home, password=password

@@ -7,6 +7,8 @@ from sqlalchemy import create_engine
 
 import xxgk.corpus.models  # noqa: F401  (registers the corpus tables)
 import xxgk.db.models  # noqa: F401  (registers the shared tables)
+import xxgk.disclosure.models  # noqa: F401  (registers the disclosure tables)
+import xxgk.records.models  # noqa: F401  (registers the published report versions)
 import xxgk.register.models  # noqa: F401  (registers the register tables)
 from xxgk.db.base import Base
 from xxgk.db.engine import resolve_url

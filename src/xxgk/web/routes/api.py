@@ -22,7 +22,7 @@ from xxgk.web import register_view as rv
 from xxgk.web.deps import MAX_ID, Scope, ScopeDep, SessionDep, required_user
 from xxgk.web.errors import WebError, not_found
 from xxgk.web.forms import event_arguments, validate_application
-from xxgk.web.routes.auth import authenticate, start_session
+from xxgk.web.routes.auth import authenticate, end_session, start_session
 from xxgk.web.routes.check import check_bytes, read_upload
 from xxgk.web.routes.compile import compiled
 from xxgk.web.security import csrf_token, require_csrf_api
@@ -104,9 +104,9 @@ def api_login(
 
 
 @router.delete("/session")
-def api_logout(request: Request) -> dict[str, Any]:
-    """退出登录。"""
-    request.session.clear()
+def api_logout(session: SessionDep, request: Request) -> dict[str, Any]:
+    """退出登录（会话立即失效，复制的Cookie也不能再用）。"""
+    end_session(request, session)
     return {"ok": True}
 
 

@@ -1,18 +1,21 @@
-"""Signing in and out; the start page."""
+"""Signing in and out, changing one's password; the start page."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xxgk.db import audit
+from xxgk.db.logins import LoginPolicy, LoginRefused, close_session, open_session
+from xxgk.db.logins import authenticate as check_credentials
 from xxgk.db.models import User
-from xxgk.db.users import verify_password
-from xxgk.web.deps import SessionDep, UserDep, login_stamp
+from xxgk.db.users import set_password, verify_password
+from xxgk.errors import XxgkError
+from xxgk.web.deps import SessionDep, UserDep, client_ip, optional_user
 from xxgk.web.errors import WebError
-from xxgk.web.pages import page
+from xxgk.web.pages import flash, page
 from xxgk.web.security import require_csrf_form
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf_form)])
@@ -25,32 +28,45 @@ def safe_next(target: str | None) -> str:
     return "/register"
 
 
+def login_policy(request: Request) -> LoginPolicy:
+    """Return the throttle and password rules of this site's settings."""
+    settings = request.app.state.settings
+    return LoginPolicy(
+        free_attempts=settings.login_attempts,
+        base_seconds=settings.login_back_off_seconds,
+        max_seconds=settings.login_back_off_max_seconds,
+    )
+
+
 def authenticate(request: Request, session: Session, username: str, password: str) -> User:
-    """Return the user for these credentials, counting failures against the rate limit."""
-    limiter = request.app.state.limiter
-    client = request.client.host if request.client else "?"
-    if limiter.blocked(client, username):
-        raise WebError(
-            429,
-            "rate_limited",
-            "登录失败次数过多，请5分钟后再试",
-            "too many failed logins; try again later",
+    """Return the user for these credentials (throttled per account and per address)."""
+    try:
+        return check_credentials(
+            session, username, password, client_ip(request), login_policy(request)
         )
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None or not verify_password(user, password):
-        limiter.failed(client, username)
-        raise WebError(401, "bad_credentials", "用户名或密码错误", "wrong username or password")
-    limiter.succeeded(client, username)
-    return user
+    except LoginRefused as exc:
+        status = 429 if exc.blocked_seconds else 401
+        code = "rate_limited" if exc.blocked_seconds else "bad_credentials"
+        raise WebError(status, code, exc.message_zh, exc.message_en) from None
 
 
 def start_session(request: Request, session: Session, user: User) -> None:
-    """Begin a fresh session for ``user`` (a new CSRF token, nothing kept from before)."""
+    """Begin a fresh session for ``user``: a new server-side session record, a new CSRF token,
+    nothing kept from before; the cookie carries only the session's random token."""
+    old = request.session.get("sid")
+    if old:
+        close_session(session, old)
     request.session.clear()
-    request.session["uid"] = user.id
-    request.session["pw"] = login_stamp(user)
-    audit.record(session=session, actor=user, action="login", entity="user", entity_id=user.id)
+    max_age = request.app.state.settings.session_max_age
+    request.session["sid"] = open_session(session, user, client_ip(request), max_age)
     session.commit()
+
+
+def end_session(request: Request, session: Session) -> None:
+    """Revoke the session record of this browser and forget the cookie's content."""
+    close_session(session, request.session.get("sid"))
+    session.commit()
+    request.session.clear()
 
 
 @router.get("/")
@@ -90,10 +106,58 @@ def login(
             username=username,
         )
     start_session(request, session, user)
+    if user.must_change_password and not request.app.state.settings.demo:
+        return RedirectResponse("/password", status_code=303)
     return RedirectResponse(safe_next(next), status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
-    request.session.clear()
+def logout(session: SessionDep, request: Request) -> Response:
+    end_session(request, session)
     return RedirectResponse("/login", status_code=303)
+
+
+@router.get("/password")
+def password_form(
+    request: Request, user: Annotated[User | None, Depends(optional_user)]
+) -> Response:
+    if user is None:
+        return RedirectResponse("/login?next=/password", status_code=303)
+    return page(request, "password.html", error=None, forced=user.must_change_password)
+
+
+@router.post("/password")
+def change_password(
+    session: SessionDep,
+    request: Request,
+    user: Annotated[User | None, Depends(optional_user)],
+    current: str = Form(""),
+    new: str = Form(""),
+    again: str = Form(""),
+) -> Response:
+    """Change one's own password: every session ends, this browser gets a new one."""
+    if user is None:
+        return RedirectResponse("/login?next=/password", status_code=303)
+    error = _password_problem(user, current, new, again)
+    if not error:
+        try:
+            set_password(session=session, actor=user, user=user, password=new)
+        except XxgkError as exc:
+            error = exc.message_zh
+    if error:
+        session.rollback()
+        forced = user.must_change_password
+        return page(request, "password.html", status_code=400, error=error, forced=forced)
+    start_session(request, session, user)
+    flash(request, "密码已修改，其他设备上的登录已失效")
+    return RedirectResponse("/register", status_code=303)
+
+
+def _password_problem(user: User, current: str, new: str, again: str) -> str:
+    if not verify_password(user, current):
+        return "当前密码不正确"
+    if new != again:
+        return "两次输入的新密码不一致"
+    if new == current:
+        return "新密码不能与当前密码相同"
+    return ""

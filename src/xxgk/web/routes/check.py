@@ -17,9 +17,9 @@ from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from xxgk.batch import REPORT_SUFFIXES, CheckOptions, validate_report
-from xxgk.cli.demo_cmd import example_paths
 from xxgk.db.models import User
 from xxgk.errors import InputError, XxgkError
+from xxgk.examples import example_paths
 from xxgk.model.report import Report
 from xxgk.parse import parse_bytes, parse_text
 from xxgk.parse.ocr import sniff_image

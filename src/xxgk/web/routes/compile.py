@@ -12,9 +12,9 @@ from xxgk.db.access import APPROVERS
 from xxgk.db.models import Role
 from xxgk.errors import RegisterError
 from xxgk.model.report import Report
+from xxgk.records.lock import locked_version
 from xxgk.register.compile import compile_report
 from xxgk.register.inputs import set_narrative
-from xxgk.register.lock import locked_version
 from xxgk.register.publish import publish_report, published_versions
 from xxgk.web import report_view
 from xxgk.web.deps import Scope, ScopeDep

@@ -1,5 +1,8 @@
 """Every finding the parser can make, registered once with its Chinese wording.
 
+They sit beside ``findings`` (below the parser) so that the rules and the finding catalogue
+know them without importing the parser.
+
 Codes are kebab-case, start with ``parse-`` and are never renamed. A finding names the
 place in the source (``{place}``) and the cells it concerns, so a person can go back to
 the printed report and see what was read.
@@ -92,8 +95,52 @@ ROW_SHORT = _kind(
     "parse-row-short",
     W,
     "一行中数值少于列数",
-    "{place}{row}只有{count}个数值，少于{expected}列；按顺序填入前{count}列，其余按无数值处理",
-    "数值个数少于列数时，缺少的数值无法确定，不会当作零。",
+    "{place}{row}只有{count}个数值（{numbers}），少于{expected}列；无法确定各数值属于哪一列，"
+    "整行按无数值处理",
+    "数值个数少于列数时，空白的可能是任何一列，按顺序填入会使其后的数值错位，因此不猜测。",
+)
+SPLIT_AMBIGUOUS = _kind(
+    "parse-split-ambiguous",
+    W,
+    "连在一起的数字无法唯一拆分",
+    "{place}{row}的数字“{digits}”连在一起，拆成{expected}个数值有多种可能（{candidates}），"
+    "无法确定的单元格按无数值处理",
+    "网页或PDF文字丢失了单元格边界时，只能按表内勾稽关系拆分数字；有多种拆分都符合时不猜测。",
+)
+SPLIT_DECODED = _kind(
+    "parse-split-decoded",
+    INFO,
+    "按勾稽关系拆分了连在一起的数字",
+    "表格文字丢失了单元格边界，{rows}行连在一起的数字已按表内勾稽关系唯一拆分",
+    "拆分结果是唯一符合各行、各列勾稽关系的读法；如原表本身不平衡，请核对原件。",
+)
+RULES_ROW_ABSENT = _kind(
+    "parse-rules-row-absent",
+    INFO,
+    "表二未列“规章”行",
+    "表二未列“规章”行，按本年制发、废止、现行有效均为0读取",
+    "没有规章制定权的部门和乡镇常省略“规章”行；省略即表示没有规章，按0处理。",
+)
+OTHER_AS_ONE_ROW = _kind(
+    "parse-other-one-row",
+    INFO,
+    "（六）其他处理只填了一行",
+    "{place}“（六）其他处理”只填了一行且为0，其下三项均按0读取",
+    "三项都是非负数且合计为0，所以每一项都只能是0。",
+)
+PAGE_DATE_DIFFERS = _kind(
+    "parse-page-date-differs",
+    INFO,
+    "网页发布日期与落款日期不同",
+    "网页标注的发布日期{page_date}与报告落款日期{signed}不同；两者均已保存，按落款日期判断是否按时发布",
+    "网页的发布时间是上网时间，落款日期是成文日期；两者不同时按落款日期判断，并保留网页日期备查。",
+)
+SECTIONS_UNREAD = _kind(
+    "parse-sections-unread",
+    W,
+    "未找到各部分标题",
+    "未找到六个部分中任何一个部分的标题，正文无法分部分读取",
+    "年度报告应按六个部分编写；一个标题也找不到时，通常是文字排版无法识别，请核对原件。",
 )
 LABEL_UNMATCHED = _kind(
     "parse-label-unmatched",
@@ -180,3 +227,45 @@ OUT_OF_ORDER = _kind(
     "{place}{row}出现在标准格式中它之前的行之后",
     "标准格式的行顺序是固定的；顺序不同的表格可能被改动过。",
 )
+PAGE_WITHOUT_TEXT = register_kind(
+    FindingKind(
+        "parse-pdf-page-without-text",
+        W,
+        "PDF页面没有文字层",
+        "第{page}页没有文字层（可能是扫描页），该页的内容未能读取",
+        "扫描页只有图像，不经文字识别无法读取其中的文字和数值，相关表格可能缺失。",
+        ("#parse", "#pdf"),
+    )
+).code
+# Reading scans by OCR (parse.ocr, parse.ocr_doubt)
+OCR_UNREAD = register_kind(
+    FindingKind(
+        "parse-ocr-unread",
+        W,
+        "表格中有字迹未能识别",
+        "{place}表格单元格中有字迹，但文字识别未能读出，按无数值处理，请对照原件核对",
+        "扫描件中的数字模糊、涂改或被印章遮挡时，文字识别可能读不出；读不出的数值不会被猜测或当作零。",
+        ("#parse", "#ocr"),
+    )
+).code
+OCR_PAGES = register_kind(
+    FindingKind(
+        "parse-ocr-pages",
+        INFO,
+        "经文字识别读取",
+        "{pages}没有文字层，已经文字识别（OCR）读取；识别把握不足的数值另行提示",
+        "扫描页的数值由文字识别读出，可能有个别误读；存疑的数值均单独列出，请对照原件核对。",
+        ("#parse", "#ocr"),
+    )
+).code
+OCR_DOUBT = register_kind(
+    FindingKind(
+        "parse-ocr-doubt",
+        W,
+        "文字识别结果存疑",
+        "{cell}经文字识别读作“{actual}”，{reason}；可能的读法：{candidates}。请对照原件核对",
+        "扫描件的数值由文字识别读出。识别把握不足、与勾稽关系矛盾或一行中数字个数不对的读数都会"
+        "列出，不会自行改动或猜测；勾稽关系只用来印证读数，不用来替代读数。",
+        ("#parse", "#ocr"),
+    )
+).code

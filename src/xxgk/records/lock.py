@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from xxgk.db.models import Unit
 from xxgk.errors import RegisterError
-from xxgk.register.models import PublishedReport
+from xxgk.records.models import PublishedReport
 
 
 def locked_version(session: Session, unit: Unit, year: int) -> PublishedReport | None:

@@ -1,0 +1,79 @@
+"""网上采集 (supervising office, unit admins, administrators): paste URLs or start the fetch of
+the units' 年报 columns; the job runs in a background thread (``xxgk.fetch.background``) and
+its page shows the progress, then what was found and stored."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse
+
+from xxgk.db.models import Role
+from xxgk.fetch.background import FetchJobs
+from xxgk.fetch.store import this_year, unit_columns
+from xxgk.web.deps import ScopeDep
+from xxgk.web.errors import WebError, not_found
+from xxgk.web.forms import query_year
+from xxgk.web.pages import OVERVIEW_ROLES, flash, page
+from xxgk.web.security import require_csrf_form
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf_form)])
+
+
+def _allowed(scope: ScopeDep) -> None:
+    if Role(scope.user.role) not in OVERVIEW_ROLES:
+        raise WebError(
+            403,
+            "forbidden",
+            "网上采集仅供督查、单位管理员和系统管理员使用",
+            "supervisors, unit admins and admins only",
+        )
+
+
+def jobs(request: Request) -> FetchJobs:
+    """The application's fetch jobs (made on first use, in the data folder)."""
+    state = request.app.state
+    if getattr(state, "fetch_jobs", None) is None:
+        state.fetch_jobs = FetchJobs(state.engine, state.settings.data_dir / "fetch")
+    return state.fetch_jobs
+
+
+@router.get("/fetch")
+def fetch_page(scope: ScopeDep, request: Request):
+    _allowed(scope)
+    columns = unit_columns(scope.session, sorted(scope.unit_ids))
+    everyone = Role(scope.user.role) is Role.ADMIN
+    return page(
+        request,
+        "fetch.html",
+        columns=columns,
+        units_in_scope=len(scope.unit_ids),
+        year=this_year(),
+        jobs=jobs(request).of_user(scope.user, everyone=everyone),
+    )
+
+
+@router.post("/fetch")
+def fetch_urls(scope: ScopeDep, request: Request, urls: str = Form("")):
+    _allowed(scope)
+    job = jobs(request).start_urls(scope.session, scope.user, urls)
+    flash(request, f"已开始抓取{job.what}")
+    return RedirectResponse(f"/fetch/jobs/{job.id}", status_code=303)
+
+
+@router.post("/fetch/units")
+def fetch_units(scope: ScopeDep, request: Request, year: str = Form("")):
+    _allowed(scope)
+    job = jobs(request).start_units(
+        scope.session, scope.user, sorted(scope.unit_ids), query_year(year)
+    )
+    flash(request, f"已开始抓取{job.what}")
+    return RedirectResponse(f"/fetch/jobs/{job.id}", status_code=303)
+
+
+@router.get("/fetch/jobs/{job_id}")
+def fetch_job(scope: ScopeDep, request: Request, job_id: str):
+    _allowed(scope)
+    job = jobs(request).get(job_id)
+    if job is None or (job.user_id != scope.user.id and Role(scope.user.role) is not Role.ADMIN):
+        raise not_found("抓取任务")
+    return page(request, "fetch_job.html", job=job)

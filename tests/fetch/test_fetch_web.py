@@ -1,0 +1,141 @@
+"""网上采集 on the web: supervisors paste URLs or start their units' fetch; the job runs in a
+background thread and its page shows the progress and the result; starting is audited."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from fetch_site import FAST, Portal
+from sqlalchemy import select, update
+
+from xxgk.corpus.models import StoredReport
+from xxgk.db.models import AuditEntry, Unit
+from xxgk.fetch.background import FetchJobs
+from xxgk.web import WebSettings, create_app
+from xxgk.web.demo import ensure_demo
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def _settings(folder: Path, **extra: object) -> WebSettings:
+    return WebSettings(
+        database_url=f"sqlite:///{folder / 'web.db'}",
+        data_dir=folder,
+        secure_cookies=False,
+        secret="test-secret-" + "x" * 40,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """The demo database, made once for the module, and its passwords."""
+    folder = tmp_path_factory.mktemp("fetch-web-demo")
+    app = create_app(_settings(folder))
+    with app.state.sessions() as session:
+        lines = ensure_demo(session, folder)
+    app.state.engine.dispose()
+    passwords = {x.split("（")[0]: x.rsplit("密码：", 1)[1] for x in lines if "密码：" in x}
+    return folder, passwords
+
+
+@pytest.fixture
+def web(demo: tuple[Path, dict[str, str]], tmp_path: Path):
+    """A copy of the demo whose fetch jobs use the tests' tiny delays; returns a sign-in."""
+    source, passwords = demo
+    shutil.copy(source / "web.db", tmp_path / "web.db")
+    app = create_app(_settings(tmp_path, migrate=False))
+    app.state.fetch_jobs = FetchJobs(app.state.engine, tmp_path / "fetch", FAST)
+    clients: list[TestClient] = []
+
+    def sign_in(username: str) -> TestClient:
+        client = TestClient(app)
+        client.__enter__()
+        clients.append(client)
+        token = TOKEN.search(client.get("/login").text)
+        assert token
+        response = client.post(
+            "/login",
+            data={"username": username, "password": passwords[username], "csrf_token": token[1]},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303
+        return client
+
+    yield app, sign_in
+    for client in clients:
+        client.__exit__(None, None, None)
+    app.state.engine.dispose()
+
+
+def _token(client: TestClient) -> str:
+    match = TOKEN.search(client.get("/fetch").text)
+    assert match
+    return match[1]
+
+
+def test_only_supervising_roles_see_the_page(web) -> None:
+    _app, sign_in = web
+    assert sign_in("qinghe-clerk").get("/fetch").status_code == 403
+    page = sign_in("county-supervisor").get("/fetch")
+    assert page.status_code == 200
+    assert "网上采集年度报告" in page.text
+    assert 'href="/fetch"' in page.text  # in the menu
+
+
+def test_pasted_urls_are_fetched_in_the_background_and_stored(web, portal: Portal) -> None:
+    app, sign_in = web
+    client = sign_in("county-supervisor")
+    response = client.post(
+        "/fetch",
+        data={"urls": portal.site.url(portal.platform_column), "csrf_token": _token(client)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    job_id = response.headers["location"].rsplit("/", 1)[1]
+    app.state.fetch_jobs.wait(job_id, 60)
+    page = client.get(f"/fetch/jobs/{job_id}").text
+    assert "已完成" in page
+    assert "读出年度报告3份" in page
+    assert 'http-equiv="refresh"' not in page
+    with app.state.sessions() as session:
+        sources = set(session.scalars(select(StoredReport.source)))
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "fetch")).one()
+        assert entry.actor_name == "county-supervisor"
+    assert portal.site.url("/art/2025/1/20/art_4521_9003.html") in sources
+    # another supervising user does not see the job
+    assert sign_in("county-admin").get(f"/fetch/jobs/{job_id}").status_code == 404
+
+
+def test_unit_fetch_starts_from_the_units_columns(web, portal: Portal) -> None:
+    app, sign_in = web
+    with app.state.sessions() as session:
+        session.execute(
+            update(Unit)
+            .where(Unit.name == "示例县人民政府")
+            .values(report_column_url=portal.site.url(portal.trs_column))
+        )
+        session.commit()
+    client = sign_in("county-supervisor")
+    assert "1个已填写年报栏目地址" in client.get("/fetch").text
+    response = client.post(
+        "/fetch/units", data={"year": "2024", "csrf_token": _token(client)}, follow_redirects=False
+    )
+    job_id = response.headers["location"].rsplit("/", 1)[1]
+    app.state.fetch_jobs.wait(job_id, 60)
+    page = client.get(f"/fetch/jobs/{job_id}").text
+    assert "从1个单位的年报栏目开始抓取" in page
+    assert "读出年度报告4份" in page
+    assert portal.site.hits["/xxgk/zfxxgknb/202401/t20240115_400.html"] == 0
+
+
+def test_bad_pasted_line_is_a_clear_error(web) -> None:
+    _app, sign_in = web
+    client = sign_in("county-supervisor")
+    response = client.post("/fetch", data={"urls": "不是网址", "csrf_token": _token(client)})
+    assert response.status_code == 400
+    assert "第1行不是网址" in response.text
