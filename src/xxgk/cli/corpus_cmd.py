@@ -121,6 +121,7 @@ def ingest_command(
 ) -> None:
     """解析、校验报告文件并存入报告库（同一文件重复入库不变；文件变化则成为新版本）。
 
+    \b
     Example:
         xxgk corpus ingest reports/ --as admin --db sqlite:///xxgk.db
         xxgk corpus ingest 扫描件/ --as admin --ocr always

@@ -113,7 +113,7 @@ def _show(value: Value) -> str:
     return "（空）" if value is None else str(value)
 
 
-def _sides(report: Report, relation: Relation) -> tuple[Value, Value] | None:
+def _sides(report: Report, relation: Relation) -> tuple[Any, Any] | None:
     values = [report.values.get(k) for k in relation.total + relation.parts]
     if any(v is None for v in values):
         return None

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from xxgk.parse.pdf_layout import Char, Segment
 
-Gray = NDArray[np.uint8]
+Gray = NDArray[Any]  # a grey page, uint8 (OpenCV's stubs type results loosely)
 
 MAX_SKEW = 2.0  # degrees searched each way when straightening a page (photos: ±1° and a bit)
 SKEW_STEP = 0.1  # degrees: at 200 dpi an A4 line drifts under 3 px across the page
