@@ -22,8 +22,10 @@ from typing import Any
 
 from xxgk.errors import InputError, XxgkError
 from xxgk.findings import Finding, Severity
+from xxgk.limits import LimitError, current_limits
 from xxgk.model.cells import CELL_KEYS
 from xxgk.model.report import Report
+from xxgk.spreadsheet import csv_row as safe_csv_row
 
 REPORT_SUFFIXES: frozenset[str] = frozenset(
     {".txt", ".text", ".md", ".markdown", ".json", ".html", ".htm", ".docx", ".xlsx", ".pdf"}
@@ -44,6 +46,8 @@ class Outcome:
     report: Report | None = None
     validation: Any = None
     error: str | None = None
+    over_budget: bool = False
+    """True when the file was refused by a budget of ``xxgk.limits`` (web: HTTP 413)."""
 
     @property
     def usable(self) -> bool:
@@ -176,13 +180,42 @@ def validate_report(report: Report, options: CheckOptions) -> Any:
     )
 
 
+def check_data(
+    data: bytes,
+    name: str,
+    options: CheckOptions | None = None,
+    *,
+    convert_legacy: bool = True,
+) -> Outcome:
+    """Return the outcome of parsing and validating uploaded bytes; never raises for a bad
+    file. This is the job the web application runs in its worker pool."""
+    options = options or CheckOptions()
+
+    def run() -> Outcome:
+        from xxgk.parse import parse_bytes
+
+        report = parse_bytes(data, source=name, name=name, convert_legacy=convert_legacy)
+        return Outcome(name, report=report, validation=validate_report(report, options))
+
+    return _guarded(name, run)
+
+
 def _guarded(path: str | os.PathLike[str], run: Callable[[], Outcome]) -> Outcome:
+    """Run one file's work within the time and memory budgets; a bad file (or a file over
+    a budget) becomes an outcome with a one-line reason."""
+    from xxgk.sandbox import budgeted
+
     try:
-        return run()
+        with budgeted():
+            return run()
     except XxgkError as exc:
         if exc.path is None:
             exc.path = str(path)
-        return Outcome(str(path), error=exc.describe() if exc.path else str(exc))
+        error = exc.describe() if exc.path else str(exc)
+        return Outcome(str(path), error=error, over_budget=isinstance(exc, LimitError))
+    except MemoryError:  # past the memory ceiling outside the parser's own guard
+        exc = LimitError("memory_bytes", current_limits().memory_bytes, path=str(path))
+        return Outcome(str(path), error=exc.describe(), over_budget=True)
     except Exception as exc:  # a bug must not stop the batch or print a traceback
         reason = f"处理时发生内部错误：{type(exc).__name__}: {exc}（internal error, please report）"
         return Outcome(str(path), error=f"{path}: {reason}")
@@ -383,5 +416,5 @@ def reports_to_csv(reports: Iterable[Report]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_row(r) for r in reports)
+    writer.writerows(safe_csv_row(csv_row(r)) for r in reports)
     return buffer.getvalue()

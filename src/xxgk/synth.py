@@ -16,6 +16,9 @@ from decimal import Decimal
 from xxgk.model.cells import (
     ACTIVE_BLOCKS,
     APPLICANT_COLUMNS,
+    FORMAT_2019,
+    FORMAT_2021,
+    LEGACY_ABSENT_REQUEST_ROWS,
     OUTCOME_ROWS,
     REQUEST_COLUMNS,
     REQUEST_ROWS,
@@ -79,8 +82,12 @@ def random_report(
     year: int | None = None,
     zero_share: float = 0.5,
     previous: Report | None = None,
+    format_version: str = FORMAT_2021,
 ) -> Report:
     """Return a consistent report; deterministic for the state of ``rng``.
+
+    ``format_version`` ``FORMAT_2019`` gives the 试行 format of the 2019 and 2020 reports
+    (Table 三's （六） as one row, no 2021 Table 二 cells).
 
     ``zero_share`` is the chance that a count is zero (real reports are mostly zeros).
     With ``previous`` the report continues last year's: same unit, next year, 上年结转 equal
@@ -99,7 +106,29 @@ def random_report(
     report.title = f"{organization}{year}年政府信息公开工作年度报告"
     report.signature = organization
     _fill_sections(report, rng, previous)
+    if format_version == FORMAT_2019:
+        _to_2019_format(report)
     return report
+
+
+def _to_2019_format(report: Report) -> None:
+    """Fold （六）1 and 2 into the single （六） row and drop the Table 二 cells the 2019 trial
+    format does not print: the report stays consistent."""
+    report.format = FORMAT_2019
+    for col in REQUEST_COLUMNS:
+        folded = sum(
+            report[request_key(row, col.key)] or 0
+            for row in (*LEGACY_ABSENT_REQUEST_ROWS, "other_other")
+        )
+        report[request_key("other_other", col.key)] = folded
+        for row in LEGACY_ABSENT_REQUEST_ROWS:
+            report[request_key(row, col.key)] = None
+    for block in ACTIVE_BLOCKS:
+        for row in block.rows:
+            if row.key in ("licensing", "punishment", "enforcement"):
+                continue
+            for key in [k for k in report.values if k.startswith(f"active.{row.key}")]:
+                report[key] = None
 
 
 def _count(rng: random.Random, zero_share: float, high: int) -> int:

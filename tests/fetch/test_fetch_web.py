@@ -27,6 +27,7 @@ def _settings(folder: Path, **extra: object) -> WebSettings:
         data_dir=folder,
         secure_cookies=False,
         secret="test-secret-" + "x" * 40,
+        demo=True,  # the demo accounts' generated passwords need no forced change
         **extra,  # type: ignore[arg-type]
     )
 
@@ -106,6 +107,10 @@ def test_pasted_urls_are_fetched_in_the_background_and_stored(web, portal: Porta
         sources = set(session.scalars(select(StoredReport.source)))
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "fetch")).one()
         assert entry.actor_name == "county-supervisor"
+        stored_by = session.scalars(
+            select(AuditEntry.actor_name).where(AuditEntry.action == "ingest")
+        ).all()
+        assert "county-supervisor" in stored_by  # the demo store was filled by the system
     assert portal.site.url("/art/2025/1/20/art_4521_9003.html") in sources
     # another supervising user does not see the job
     assert sign_in("county-admin").get(f"/fetch/jobs/{job_id}").status_code == 404

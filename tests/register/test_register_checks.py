@@ -133,13 +133,23 @@ def test_register_kinds_are_in_the_catalogue():
     assert tags == {"A01", "A02", "A03", "A04", "A05", "A06"}
 
 
-def test_fee_period_pauses_the_clock_only_when_configured(new, monkeypatch):
+def test_fee_period_is_not_counted_by_default_109_hao_and_a_unit_may_change_it(new, sqlite_world):
+    """109号 (domain-rules §2.7): the time from the fee notice to payment is left out of the
+    reply period by default; a unit's setting may count it, and the explanation says which."""
+    from xxgk.register.calendar import Calendar
+    from xxgk.register.deadline import compute_deadline
     from xxgk.register.state import facts
 
     make, event, _ = new
     app = make()
     event(app, "收费通知", "2025-03-10", amount=100)
     event(app, "缴费", "2025-03-17")
-    assert facts(app).pauses == ()
-    monkeypatch.setenv("XXGK_FEE_PAUSES_CLOCK", "1")
     assert [p.label for p in facts(app).pauses] == ["收费通知至缴费"]
+    paused = compute_deadline(facts(app), Calendar("XJ"))
+    assert paused.paused_days == 5
+    assert any("不计入答复期限（国办函〔2020〕109号" in line for line in paused.explanation)
+    sqlite_world.town.fee_pauses_clock = False
+    assert facts(app).pauses == ()
+    counted = compute_deadline(facts(app), Calendar("XJ"))
+    assert counted.date < paused.date
+    assert any("计入答复期限（不扣除）" in line for line in counted.explanation)

@@ -145,6 +145,18 @@ CASES: dict[str, dict[str, list[Case]]] = {
             plain(cells({"active.licensing": None})),
         ],
     },
+    "values-unreadable": {
+        "pass": [
+            plain(good),
+            plain(cells({"requests.granted.other": None, "active.licensing": None})),
+            plain(cells(dict.fromkeys(CELL_KEYS[:20])), settings={"unreadable_share": 0.2}),
+        ],
+        "fail": [
+            plain(cells(dict.fromkeys(CELL_KEYS[:-3]))),
+            plain(cells(dict.fromkeys(CELL_KEYS[:40]))),
+            plain(cells(dict.fromkeys(CELL_KEYS[:20])), settings={"unreadable_share": 0.05}),
+        ],
+    },
     "value-negative": {
         "pass": [plain(good)],
         "fail": [plain(cells({"active.licensing": -1})), plain(cells({"active.fees": -2}))],
@@ -197,9 +209,17 @@ CASES: dict[str, dict[str, list[Case]]] = {
             plain(meta(published=dt.date(2025, 3, 31)), settings={"unit_kind": "county"}),
         ],
         "fail": [
-            plain(meta(published=dt.date(2025, 2, 1))),
+            plain(meta(published=dt.date(2025, 2, 1)), settings={"township_deadline": "1-31"}),
             plain(meta(published=dt.date(2025, 4, 1)), settings={"unit_kind": "county"}),
         ],
+    },
+    "published-late-assumed": {
+        "pass": [
+            plain(good),
+            plain(meta(published=dt.date(2025, 2, 1)), settings={"township_deadline": "1-31"}),
+            plain(meta(published=dt.date(2025, 4, 1)), settings={"unit_kind": "county"}),
+        ],
+        "fail": [plain(meta(published=dt.date(2025, 2, 1)))],
     },
     "published-impossible": {
         "pass": [plain(good), plain(meta(published=dt.date(2025, 1, 1)))],

@@ -19,6 +19,8 @@ from xxgk.findings import Severity
 from xxgk.model.report import Report
 
 LATE_CODE = "published-late"
+LATE_CODES = frozenset({LATE_CODE, "published-late-assumed"})
+"""Late by the statutory deadline, or by the assumed 1月31日 of a township-level body."""
 
 _UNITS: dict[int, tuple[str, str]] = {}
 _MATCHER: UnitMatcher | None = None
@@ -101,7 +103,7 @@ def prepare_report(report: Report, path: str, digest: str) -> Payload:
         "extra": extra_to_json(report),
         "errors": sum(1 for f in validation.findings if f.severity is Severity.ERROR),
         "warnings": sum(1 for f in validation.findings if f.severity is Severity.WARNING),
-        "late": any(f.code == LATE_CODE for f in validation.findings),
+        "late": any(f.code in LATE_CODES for f in validation.findings),
     }
     candidates = match.candidates if match else ()
     return Payload(path, digest, row=row, findings=findings, candidates=candidates)

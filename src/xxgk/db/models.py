@@ -65,6 +65,9 @@ class Unit(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True)
     division_code: Mapped[str | None] = mapped_column(String(12), nullable=True)
     calendar_region: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    fee_pauses_clock: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    """Whether the fee notice-to-payment time is left out of the reply period (None: the 109号
+    default, yes); see ``xxgk.register.state.fee_pauses_clock``."""
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     report_column_url: Mapped[str | None] = mapped_column(String(500), nullable=True)

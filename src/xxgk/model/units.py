@@ -39,6 +39,12 @@ class UnitKind(StrEnum):
         return self in _GOVERNMENTS
 
     @property
+    def is_peoples_government(self) -> bool:
+        """True for 各级人民政府 only (条例 art. 50 ¶1(四)): not 地区行政公署 nor 街道办事处,
+        which are agencies a government sends out, not governments."""
+        return self in _GOVERNMENTS - {UnitKind.PREFECTURE_OFFICE, UnitKind.SUBDISTRICT}
+
+    @property
     def may_make_rules(self) -> bool:
         """True when the body may make 规章 (立法法 arts. 91, 93)."""
         return self in _RULE_MAKERS

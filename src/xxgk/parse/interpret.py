@@ -37,8 +37,12 @@ from xxgk.parse.metadata import (
     read_title,
     year_from,
 )
+<<<<<<< HEAD
 from xxgk.parse.ocr_doubt import review_ocr
 from xxgk.parse.sections import Segment, lines_to_sections
+=======
+from xxgk.parse.sections import LOCAL, Segment, lines_to_sections
+>>>>>>> main
 from xxgk.parse.table_active import parse_active
 from xxgk.parse.table_common import TableResult, table_name
 from xxgk.parse.table_requests import parse_requests
@@ -395,9 +399,19 @@ def fill_sections(lines: Sequence[SourceLine], trace: Trace, sink: Sink) -> None
     skip = table_lines_used | set(trace.metadata.signature)
     found = {s.key for s in trace.segments}
     tabbed = line_facts(lines, "tabbed_fact", _tabbed)
+    local: list[str] = []
     for seg in trace.segments:
         text = "\n".join([tabbed[i] for i in seg.indexes if tabbed[i] and i not in skip])
+        if seg.key == LOCAL:  # a section of the unit's own: kept with 其他需要报告的事项
+            local.append(seg.heading + ("\n" + text if text else ""))
+            continue
         report.sections[seg.key] = SectionText(seg.heading, text, seg.location)
+    if local:
+        key = "other" if "other" in report.sections else trace.segments[-1].key
+        if key in report.sections:
+            section = report.sections[key]
+            joined = "\n".join([section.text, *local]).strip("\n")
+            report.sections[key] = SectionText(section.heading, joined, section.location)
     if trace.metadata.signature:
         report.signature = "\n".join(
             next(c.text for c in lines[i].cells if c.text) for i in trace.metadata.signature

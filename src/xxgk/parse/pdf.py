@@ -11,6 +11,7 @@ measurement (docs/formats.md): the same grid, an order of magnitude faster.
 from __future__ import annotations
 
 import re
+import zlib
 from collections import Counter
 
 import pypdfium2 as pdfium
@@ -18,6 +19,7 @@ import pypdfium2.raw as pdfium_raw
 
 from xxgk.errors import InputError
 from xxgk.findings import Finding, Location
+from xxgk.limits import check, current_limits
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
 from xxgk.parse.pdf_layout import (
     Char,
@@ -146,18 +148,32 @@ def _drop_running(pages: list[tuple[list[PdfLine], float]]) -> list[SourceLine]:
     the paragraphs that the pages broke."""
 
     def in_margin(item: PdfLine, height: float) -> bool:
-        return not item.line.in_table and (
-            item.top < MARGIN * height or item.top > (1 - MARGIN) * height
+        outside_grid = not item.line.in_table or item.pieces is not None
+        return outside_grid and (item.top < MARGIN * height or item.top > (1 - MARGIN) * height)
+
+    margin = [item for lines, h in pages for item in lines if in_margin(item, h)]
+    repeated = Counter(item.line.text for item in margin)
+    repeated_cells = Counter(c.text for item in margin for c in item.line.cells)
+
+    def running(item: PdfLine) -> bool:
+        """A page number, or a header/footer a browser prints on every page (date and
+        title, address and ``2/5``): every cell a page number or repeated on other pages."""
+        if _PAGE_NUMBER.match(item.line.text):
+            return True
+        if len(pages) < 2:
+            return False
+        if repeated[item.line.text] > 1:
+            return True
+        return all(
+            _PAGE_NUMBER.match(c.text) or repeated_cells[c.text] > 1
+            for c in item.line.cells
+            if c.text
         )
 
-    repeated = Counter(item.line.text for lines, h in pages for item in lines if in_margin(item, h))
     kept = []
     for lines, height in pages:
         for item in lines:
-            if in_margin(item, height) and (
-                _PAGE_NUMBER.match(item.line.text)
-                or (len(pages) > 1 and repeated[item.line.text] > 1)
-            ):
+            if in_margin(item, height) and running(item):
                 continue
             kept.append(item)
     return [item.line for item in _join_paragraphs(_drop_repeated_headers(kept))]
@@ -193,11 +209,55 @@ def _drop_repeated_headers(lines: list[PdfLine]) -> list[PdfLine]:
     return out
 
 
+_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+_CHUNK = 1024 * 1024
+
+
+def _inflated_size(compressed: bytes | memoryview, budget: int) -> int:
+    """Return the size ``compressed`` inflates to, counting at most ``budget + 1`` bytes
+    (never holding more than a chunk); 0 when it is not a zlib stream."""
+    inflater = zlib.decompressobj()
+    size = 0
+    try:
+        chunk = inflater.decompress(compressed, _CHUNK)
+        while chunk:
+            size += len(chunk)
+            if size > budget:
+                return size
+            chunk = inflater.decompress(inflater.unconsumed_tail, _CHUNK)
+    except zlib.error:
+        return size
+    return size
+
+
+def check_streams(data: bytes, name: str | None) -> None:
+    """Refuse a PDF whose compressed streams inflate past the budgets (a 1 MB flate bomb
+    becomes 2 GB inside pdfium): every stream is inflated here first, counting only."""
+    limits = current_limits()
+    total = 0
+    view = memoryview(data)
+    for match in _STREAM.finditer(data):
+        start = match.end()
+        end = data.find(b"endstream", start)
+        if end < 0:
+            end = len(data)
+        size = _inflated_size(view[start:end], limits.member_bytes)
+        check("member_bytes", size, path=name)
+        total += size
+        check("unpacked_bytes", total, path=name)
+
+
 def read_pdf(data: bytes, name: str | None = None) -> SourceDocument:
     """Read a PDF's text layer into lines; cells carry their page and bounding box.
 
+<<<<<<< HEAD
     Pages without a text layer (scans) are read by OCR when the OCR mode (``parse.ocr``)
     allows it and the ``ocr`` extra is installed; otherwise they are reported or refused."""
+=======
+    The streams and the page count are checked against the budgets before any page is read.
+    """
+    check_streams(data, name)
+>>>>>>> main
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -207,7 +267,18 @@ def read_pdf(data: bytes, name: str | None = None) -> SourceDocument:
             path=name,
         ) from exc
     try:
+<<<<<<< HEAD
         return _read_pages(pdf, name)
+=======
+        check("pages", len(pdf), path=name)
+        pages = [_page_lines(n + 1, pdf[n]) for n in range(len(pdf))]
+        # a page that shows something (an image, outlined text) but has no text layer
+        blank = [
+            n + 1
+            for n, (lines, _) in enumerate(pages)
+            if not lines and next(iter(pdf[n].get_objects()), None) is not None
+        ]
+>>>>>>> main
     finally:
         pdf.close()
 

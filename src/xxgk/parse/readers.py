@@ -86,9 +86,15 @@ def _magic(data: bytes) -> str | None:
 
 
 def _zip_kind(data: bytes) -> str | None:
+    from xxgk.limits import current_limits
+    from xxgk.parse.package import declared_entries
+
+    entries = declared_entries(data)
+    if entries is not None and entries > current_limits().members:
+        return None
     try:
         names = zipfile.ZipFile(BytesIO(data)).namelist()
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return None
     if any(n.startswith("word/") for n in names):
         return "docx"

@@ -1,7 +1,9 @@
 """Calendars backed by the database: shipped overlays plus an administrator's changes.
 
-Changing a regional calendar recomputes the deadline of every open application that uses it,
-and the audit log says, for each, what changed and why.
+Changing a regional calendar recomputes the stored deadline of every application that uses it
+(open ones, and closed ones too, whose stored deadline lists and exports show), and the audit
+log says, for each, what changed and why. Regional days an administrator enters with a source
+confirm that year's regional closures.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from xxgk.errors import RegisterError
 from xxgk.register.calendar import Calendar, RegionalDay, regions
 from xxgk.register.deadline import compute_deadline
 from xxgk.register.models import Application, CalendarDay
-from xxgk.register.state import facts, status
+from xxgk.register.state import facts
 
 NATIONAL = "CN"
 """Region code for changes to the national calendar itself (all units)."""
@@ -27,14 +29,17 @@ NATIONAL = "CN"
 def calendar_for(session: Session, region: str | None) -> Calendar:
     """Return the calendar of ``region`` (None: national) with the administrator's changes."""
     wanted = [NATIONAL] + ([region.upper()] if region else [])
-    rows = session.scalars(
-        select(CalendarDay)
-        .where(CalendarDay.region.in_(wanted), CalendarDay.active.is_(True))
-        .order_by(CalendarDay.id)
+    rows = list(
+        session.scalars(
+            select(CalendarDay)
+            .where(CalendarDay.region.in_(wanted), CalendarDay.active.is_(True))
+            .order_by(CalendarDay.id)
+        )
     )
     extra = [RegionalDay(r.day, r.kind, r.name, r.source) for r in rows]
     shipped = region if region and region.upper() in regions() else None
-    return Calendar(shipped, extra)
+    confirmed = {r.day.year for r in rows if r.region != NATIONAL}
+    return Calendar(shipped, extra, confirmed)
 
 
 def unit_calendar(session: Session, unit: Unit) -> Calendar:
@@ -43,10 +48,14 @@ def unit_calendar(session: Session, unit: Unit) -> Calendar:
 
 
 def refresh_deadline(session: Session, app: Application) -> None:
-    """Store the current deadline of ``app`` with the calendar version used."""
-    deadline = compute_deadline(facts(app), unit_calendar(session, app.unit))
+    """Store the current deadline of ``app`` with the calendar version used: the reply deadline,
+    or, while waiting for 补正, none and the applicant's correction period instead."""
+    calendar = unit_calendar(session, app.unit)
+    deadline = compute_deadline(facts(app, calendar=calendar), calendar)
     app.due_on = deadline.date
+    app.correction_due = deadline.waiting.until if deadline.waiting else None
     app.due_provisional = deadline.provisional
+    app.due_note = deadline.warning[:500]
     app.calendar_version = deadline.calendar_version
 
 
@@ -61,9 +70,9 @@ def set_calendar_day(
     source: str,
     reason: str,
 ) -> tuple[CalendarDay, int]:
-    """Add a closure (``holiday``) or make-up day (``workday``) and recompute open deadlines.
+    """Add a closure (``holiday``) or make-up day (``workday``) and recompute the deadlines.
 
-    Return the new calendar row and how many open deadlines changed.
+    Return the new calendar row and how many stored deadlines changed.
     """
     require(actor, frozenset({Role.ADMIN}))
     if kind not in ("holiday", "workday"):
@@ -84,7 +93,7 @@ def set_calendar_day(
         after={"region": row.region, "day": day, "kind": kind, "name": name, "source": source},
         reason=reason,
     )
-    changed = recompute_open_deadlines(
+    changed = recompute_deadlines(
         session=session,
         actor=actor,
         region=row.region,
@@ -93,17 +102,19 @@ def set_calendar_day(
     return row, changed
 
 
-def recompute_open_deadlines(
+def recompute_deadlines(
     *, session: Session, actor: User | None, region: str | None, reason: str
 ) -> int:
-    """Recompute the stored deadline of every open application in ``region``; return changes."""
+    """Recompute the stored deadline of every application in ``region``; return changes.
+
+    Closed applications are recomputed too: their stored deadline is what lists, exports and
+    the lateness check show, and it must follow the calendar in force.
+    """
     query = select(Application).join(Unit).where(Application.void.is_(False))
     if region and region != NATIONAL:
         query = query.where(Unit.calendar_region == region)
     changed = 0
     for app in session.scalars(query):
-        if not status(app).is_open:
-            continue
         before = {"due_on": app.due_on, "calendar_version": app.calendar_version}
         refresh_deadline(session, app)
         after = {"due_on": app.due_on, "calendar_version": app.calendar_version}
@@ -120,3 +131,7 @@ def recompute_open_deadlines(
                 reason=reason,
             )
     return changed
+
+
+recompute_open_deadlines = recompute_deadlines
+"""The former name (it recomputed open applications only)."""

@@ -3,8 +3,11 @@
 A working day is a Monday–Friday that is not a holiday, plus the 调休 make-up Saturdays and
 Sundays (domain-rules.md §4). Regional overlays (Xinjiang's 肉孜节 and 古尔邦节) add holidays and
 working days; each overlay day carries its source. For a year the national data do not cover,
-the calendar falls back to Monday–Friday and marks every answer that used such a day as
-provisional instead of failing. This module is pure: no database.
+the calendar computes the statutory holidays from 《全国年节及纪念日放假办法》 (``statutory``) and
+marks every answer that used such a day as provisional (the 调休 swaps are unknown) instead of
+failing; when the installed ``chinesecalendar`` knows the year, its data win. A region whose
+overlay lists the years its closures are confirmed for (``confirmed_years``) flags every answer
+that crosses an unconfirmed year. This module is pure: no database.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from importlib.metadata import version
 import chinese_calendar
 
 from xxgk.errors import InputError
+from xxgk.register.statutory import statutory_holidays
 
 HOLIDAY_NAMES = {
     "New Year's Day": "元旦",
@@ -56,6 +60,8 @@ class Region:
     name: str
     version: str
     days: tuple[RegionalDay, ...]
+    confirmed_years: frozenset[int] | None = None
+    """Years whose regional closures are known from a cited notice (None: not tracked)."""
 
 
 @cache
@@ -78,6 +84,7 @@ def regions() -> dict[str, Region]:
                 RegionalDay(dt.date.fromisoformat(d["date"]), d["kind"], d["name"], d["source"])
                 for d in data["days"]
             ),
+            frozenset(data["confirmed_years"]) if "confirmed_years" in data else None,
         )
         for code, data in raw.items()
     }
@@ -86,7 +93,14 @@ def regions() -> dict[str, Region]:
 class Calendar:
     """Answers "is this a working day?" for one region, and counts working days."""
 
-    def __init__(self, region: str | None = None, extra_days: Iterable[RegionalDay] = ()):
+    def __init__(
+        self,
+        region: str | None = None,
+        extra_days: Iterable[RegionalDay] = (),
+        confirmed_years: Iterable[int] = (),
+    ):
+        """``extra_days``: an administrator's changes; ``confirmed_years``: years for which the
+        administrator entered the region's closures from a cited notice."""
         self.region = region.upper() if region else None
         shipped: tuple[RegionalDay, ...] = ()
         if self.region:
@@ -99,7 +113,14 @@ class Calendar:
             shipped = regions()[self.region].days
         self.extra_days = tuple(extra_days)
         self.overrides = {d.day: d for d in (*shipped, *self.extra_days)}
+        self.confirmed_years = self._confirmed(confirmed_years)
         self.version = self._version()
+
+    def _confirmed(self, entered: Iterable[int]) -> frozenset[int] | None:
+        if not self.region or regions()[self.region].confirmed_years is None:
+            return None
+        shipped = regions()[self.region].confirmed_years or frozenset()
+        return shipped | frozenset(entered)
 
     def _version(self) -> str:
         first, last = national_range()
@@ -124,7 +145,7 @@ class Calendar:
         if override is not None:
             return override.kind == "workday"
         if not self.is_known(day):
-            return day.weekday() < 5
+            return day.weekday() < 5 and day not in statutory_holidays(day.year)
         return chinese_calendar.is_workday(day)
 
     def holiday_name(self, day: dt.date) -> str | None:
@@ -133,7 +154,7 @@ class Calendar:
         if override is not None:
             return override.name if override.kind == "holiday" else None
         if not self.is_known(day):
-            return None
+            return statutory_holidays(day.year).get(day)
         on_holiday, name = chinese_calendar.get_holiday_detail(day)
         return HOLIDAY_NAMES.get(name, name) if on_holiday and name else None
 
@@ -165,3 +186,9 @@ class Calendar:
     def provisional_between(self, start: dt.date, end: dt.date) -> bool:
         """Return True when any day in ``[start, end]`` lies outside the national data."""
         return not (self.is_known(start) and self.is_known(end))
+
+    def unconfirmed_years(self, start: dt.date, end: dt.date) -> list[int]:
+        """Return the years in ``[start, end]`` whose regional closures are not confirmed."""
+        if self.confirmed_years is None:
+            return []
+        return [y for y in range(start.year, end.year + 1) if y not in self.confirmed_years]

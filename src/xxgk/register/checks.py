@@ -21,9 +21,9 @@ from xxgk.register.applications import list_applications
 from xxgk.register.caldb import unit_calendar
 from xxgk.register.calendar import Calendar
 from xxgk.register.compile import compile_report
-from xxgk.register.deadline import compute_deadline, periods
+from xxgk.register.deadline import FEE_PAYMENT_LIMIT, compute_deadline, periods
 from xxgk.register.models import Application
-from xxgk.register.state import facts, live_events, status
+from xxgk.register.state import correction_period_end, facts, live_events, status
 from xxgk.register.vocab import CLOSING, OUTCOMES, EventKind
 
 CORRECTION_NOTICE_DAYS = 7
@@ -83,6 +83,21 @@ OUTCOME_INCONSISTENT = _kind(
     "申请{number}的办理结果为“{outcome}”，但{problem}",
     "条例第三十条、第三十五条、第四十二条",
 )
+CORRECTION_PERIOD_PASSED = _kind(
+    "register-correction-period-passed",
+    "A02",
+    "补正期限已过",
+    "申请{number}的补正期限{until}已过（截至{today}），申请人仍未补正，可按逾期未补正办结",
+    "条例第三十条",
+    Severity.INFO,
+)
+CLOSED_EARLY = _kind(
+    "register-closed-before-period",
+    "A05",
+    "未到期限即按逾期办结",
+    "申请{number}于{on}按“{what}”办结，但{period}至{end}才届满",
+    "条例第三十条；国办函〔2020〕109号",
+)
 REPORT_MISMATCH = _kind(
     "register-report-mismatch",
     "A06",
@@ -112,6 +127,7 @@ def check_application(
         *_corrections(app, calendar),
         *_extensions(app, calendar),
         *_outcome(app),
+        *_closed_early(app, calendar),
     ]
 
 
@@ -139,11 +155,20 @@ def _finding(code: str, app: Application, **params: object) -> Finding:
 
 
 def _late(app: Application, calendar: Calendar, today: dt.date | None) -> Iterator[Finding]:
-    due = compute_deadline(facts(app), calendar).date
+    """A01; while the applicant has to correct (art. 30) no reply period runs, so nothing is
+    overdue: a passed correction period is only a prompt to close the case."""
+    deadline = compute_deadline(facts(app, calendar=calendar), calendar)
     state = status(app)
+    if deadline.waiting is not None:
+        if today is not None and today > deadline.waiting.until:
+            yield _finding(CORRECTION_PERIOD_PASSED, app, until=deadline.waiting.until, today=today)
+        return
+    due = deadline.date
+    assert due is not None
     if (
         state.closing is not None
         and state.closing.kind == EventKind.REPLY
+        and state.closed_on is not None
         and state.closed_on > due
     ):
         late = len(calendar.working_days(due, state.closed_on))
@@ -166,7 +191,10 @@ def _extensions(app: Application, calendar: Calendar) -> Iterator[Finding]:
     if not extensions:
         return
     _, longest = periods(app.received_on)
-    original = compute_deadline(replace(facts(app), extension=None, custom=None), calendar).date
+    unextended = replace(facts(app, calendar=calendar), extension=None, custom=None)
+    original = compute_deadline(unextended, calendar).date
+    if original is None:  # still waiting for 补正: no period to extend yet
+        return
     problems = []
     if len(extensions) > 1:
         problems.append(f"记录了{len(extensions)}次，只允许延长一次")
@@ -205,6 +233,33 @@ def _outcome(app: Application) -> Iterator[Finding]:
                 outcome=OUTCOMES.get(state.outcome, state.outcome),
                 problem=problem,
             )
+
+
+def _closed_early(app: Application, calendar: Calendar) -> Iterator[Finding]:
+    """A05: 逾期未缴费 only after the 20 working days to pay (109号), 逾期未补正 only after the
+    correction period (art. 30); for records imported or entered before the refusal existed."""
+    state = status(app)
+    closing = state.closing
+    if closing is None:
+        return
+    live = live_events(app)
+    if closing.kind == EventKind.FEE_UNPAID:
+        notices = [e for e in live if e.kind == EventKind.FEE_NOTICE and e.on <= closing.on]
+        if notices:
+            end = calendar.add_working_days(notices[-1].on, FEE_PAYMENT_LIMIT)
+            period = f"缴费期限（收费通知次日起{FEE_PAYMENT_LIMIT}个工作日）"
+            if closing.on <= end:
+                yield _finding(
+                    CLOSED_EARLY, app, on=closing.on, what="逾期未缴费", period=period, end=end
+                )
+    if closing.kind == EventKind.CORRECTION_LAPSED:
+        notices = [e for e in live if e.kind == EventKind.CORRECTION_REQUESTED]
+        if notices:
+            end, _ = correction_period_end(notices[0], calendar)
+            if closing.on <= end:
+                yield _finding(
+                    CLOSED_EARLY, app, on=closing.on, what="逾期未补正", period="补正期限", end=end
+                )
 
 
 def _required(outcome: str) -> list[tuple[str, str]]:

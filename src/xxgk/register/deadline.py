@@ -4,6 +4,10 @@
 corrected application came in, consultation or fee pauses, an extension, an art. 35 deadline)
 and a :class:`Calendar`, and returns the deadline with every step explained in Chinese and the
 calendar version used, so that the result can be reproduced and shown to an applicant.
+
+While the agency waits for the applicant's 补正 (art. 30) there is no reply deadline at all: the
+period runs anew from the day the corrected application is received, so the result carries the
+applicant's correction period instead (``Deadline.waiting``).
 """
 
 from __future__ import annotations
@@ -13,12 +17,17 @@ from collections import Counter
 from dataclasses import dataclass
 
 from xxgk.errors import RegisterError
-from xxgk.register.calendar import Calendar, national_range
+from xxgk.register.calendar import Calendar, national_range, regions
 
 NEW_REGULATION = dt.date(2019, 5, 15)
 """The 2019 条例 applies to applications received from this day (20 + 20 working days)."""
 CONSULTATION_LIMIT = 15
+"""Working days a consulted third party (art. 32) or agency (art. 34) has to answer."""
 FEE_PAYMENT_LIMIT = 20
+"""Working days to pay, from the day after the fee notice is received (109号; domain-rules §2.7)."""
+CORRECTION_PERIOD_DEFAULT = 15
+"""Working days to correct when the 补正告知书 states no period. Art. 30 asks only for a
+"reasonable" period; this default is a setting, stated in every explanation that uses it."""
 
 
 @dataclass(frozen=True)
@@ -53,8 +62,21 @@ class CustomDeadline:
 
 
 @dataclass(frozen=True)
+class CorrectionWait:
+    """A 补正 notice (art. 30) not yet answered: sent on ``requested_on``; the applicant has
+    until ``until`` (the period stated in the notice, else the default)."""
+
+    requested_on: dt.date
+    until: dt.date
+    stated: bool = True
+
+
+@dataclass(frozen=True)
 class ApplicationFacts:
-    """What decides the deadline of one application."""
+    """What decides the deadline of one application.
+
+    ``notes`` are explanation lines the caller adds (e.g. which fee rule applies).
+    """
 
     received_on: dt.date
     receipt_rule: str = ""
@@ -62,23 +84,37 @@ class ApplicationFacts:
     pauses: tuple[Pause, ...] = ()
     extension: Extension | None = None
     custom: CustomDeadline | None = None
+    waiting: CorrectionWait | None = None
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Deadline:
-    """The computed deadline: the date, whether it is an estimate, and why."""
+    """The computed deadline: the date, whether it is an estimate, and why.
 
-    date: dt.date
+    ``date`` is None while the application waits for 补正 (``waiting`` says until when);
+    ``warnings`` say why a date is provisional, for every place that shows it.
+    """
+
+    date: dt.date | None
     provisional: bool
     explanation: tuple[str, ...]
     calendar_version: str
     base: dt.date
     extension_days: int = 0
     paused_days: int = 0
+    waiting: CorrectionWait | None = None
+    warnings: tuple[str, ...] = ()
 
     def text(self) -> str:
-        """Return the ISO date alone on the first line, then the explanation."""
-        return "\n".join((self.date.isoformat(), *self.explanation))
+        """Return the ISO date (or 待补正) alone on the first line, then the explanation."""
+        head = self.date.isoformat() if self.date else "待补正"
+        return "\n".join((head, *self.explanation))
+
+    @property
+    def warning(self) -> str:
+        """The warnings in one line, for lists and exports ("" when the date is certain)."""
+        return "；".join(self.warnings)
 
 
 def periods(received_on: dt.date) -> tuple[int, int]:
@@ -96,6 +132,8 @@ def compute_deadline(facts: ApplicationFacts, calendar: Calendar) -> Deadline:
         )
     period, longest = periods(facts.received_on)
     lines = [_receipt_line(facts)]
+    if facts.waiting is not None:
+        return _waiting(facts, facts.waiting, calendar, lines, period)
     if facts.restarted_on:
         lines.append(f"补正：{base}收到补正后的申请，答复期限自该日重新起算（条例第三十条）")
     lines.append(f"法定期限：自{base}的次日起算{period}个工作日（条例第三十三条）")
@@ -103,21 +141,85 @@ def compute_deadline(facts: ApplicationFacts, calendar: Calendar) -> Deadline:
     extra, ext_line = _extension(facts.extension, without_extension, longest)
     due, paused, pause_lines = _with_pauses(facts, calendar, base, period + extra, quiet=False)
     lines += pause_lines
+    lines += facts.notes
     if ext_line:
         lines.append(ext_line)
     lines.append(_skipped_line(calendar, base, due))
     if facts.custom is not None:
         due, custom_line = _custom(facts.custom, due)
         lines.append(custom_line)
-    provisional = calendar.provisional_between(base, due)
-    if provisional:
-        first, last = national_range()
-        lines.append(
-            f"注意：日历数据只覆盖{first}–{last}年，超出部分按周一至周五估算，本期限为暂定"
-        )
-    lines.append(f"答复期限：{due}")
+    warnings = calendar_warnings(calendar, base, due)
+    lines += [f"注意：{w}" for w in warnings]
+    lines.append(f"答复期限：{due}{'（暂定）' if warnings else ''}")
     lines.append(f"日历版本：{calendar.version}")
-    return Deadline(due, provisional, tuple(lines), calendar.version, base, extra, len(paused))
+    return Deadline(
+        due,
+        bool(warnings),
+        tuple(lines),
+        calendar.version,
+        base,
+        extra,
+        len(paused),
+        warnings=tuple(warnings),
+    )
+
+
+def calendar_warnings(calendar: Calendar, start: dt.date, end: dt.date) -> list[str]:
+    """Return why a period from ``start`` to ``end`` is only provisional (empty: it is not).
+
+    Beyond the national data the statutory holidays are computed from the 办法 but the 调休
+    swaps are unknown; a region's closures are unknown for the years not confirmed.
+    """
+    warnings = []
+    if calendar.provisional_between(start, end):
+        first, last = national_range()
+        years = "、".join(str(y) for y in range(start.year, end.year + 1) if not first <= y <= last)
+        warnings.append(
+            f"{years}年的放假安排尚未公布（日历数据覆盖{first}–{last}年），已按《全国年节及"
+            "纪念日放假办法》推算法定节假日，调休安排未知，本期限为暂定"
+        )
+    unconfirmed = calendar.unconfirmed_years(start, end)
+    if unconfirmed and calendar.region:
+        name = regions()[calendar.region].name
+        years = "、".join(str(y) for y in unconfirmed)
+        warnings.append(
+            f"{name}{years}年的区域节假日（如肉孜节、古尔邦节）尚未核实录入，本期限未计入，"
+            "为暂定；请管理员按自治区通知录入"
+        )
+    return warnings
+
+
+def _waiting(
+    facts: ApplicationFacts,
+    wait: CorrectionWait,
+    calendar: Calendar,
+    lines: list[str],
+    period: int,
+) -> Deadline:
+    """The deadline while waiting for 补正: none; the correction period instead (art. 30)."""
+    stated = (
+        ""
+        if wait.stated
+        else f"（补正告知未载明期限，按默认{CORRECTION_PERIOD_DEFAULT}个工作日计）"
+    )
+    lines += [
+        f"补正：{wait.requested_on}发出补正告知，申请人应于{wait.until}前补正{stated}",
+        f"待补正：在收到补正后的申请之前不计算答复期限；收到之日起重新计算{period}个工作日"
+        "（条例第三十条）",
+        "申请人无正当理由逾期不补正的，视为放弃申请（逾期未补正）",
+    ]
+    warnings = calendar_warnings(calendar, wait.requested_on, wait.until)
+    lines += [f"注意：{w}" for w in warnings]
+    lines.append(f"日历版本：{calendar.version}")
+    return Deadline(
+        None,
+        bool(warnings),
+        tuple(lines),
+        calendar.version,
+        facts.received_on,
+        waiting=wait,
+        warnings=tuple(warnings),
+    )
 
 
 def _receipt_line(facts: ApplicationFacts) -> str:

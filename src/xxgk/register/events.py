@@ -1,9 +1,14 @@
 """Appending events to an application: the only way its handling moves on.
 
 ``add_event`` refuses what cannot have happened (a reply before receipt, an answer to a
-consultation never sent, anything after the reply except voiding); things that did happen but
-break the law (a late 补正 notice, an extension without approval) are recorded as they were and
-reported by the register checks (A01–A05).
+consultation never sent or dated before its letter, anything after the reply except voiding)
+and a closing the law does not yet allow (逾期未缴费 before the 20 working days to pay have run,
+逾期未补正 before the correction period ends); things that did happen but break the law (a late
+补正 notice, an extension without approval) are recorded as they were and reported by the
+register checks (A01–A05).
+
+An answer belongs to its own letter (arts. 32, 34): with several consultations open it is
+matched by the letter's id or by the consulted party, never guessed.
 """
 
 from __future__ import annotations
@@ -19,9 +24,11 @@ from xxgk.db.models import User
 from xxgk.errors import RegisterError
 from xxgk.records.lock import ensure_unlocked
 from xxgk.records.vocab import pick
-from xxgk.register.caldb import refresh_deadline
+from xxgk.register.caldb import refresh_deadline, unit_calendar
+from xxgk.register.calendar import Calendar
+from xxgk.register.deadline import FEE_PAYMENT_LIMIT
 from xxgk.register.models import Application, Event
-from xxgk.register.state import live_events, status
+from xxgk.register.state import correction_period_end, live_events, status
 from xxgk.register.vocab import DELIVERIES, EventKind, event_kind, outcome
 
 NEEDS_PRIOR = {
@@ -61,7 +68,9 @@ def add_event(
     what = event_kind(kind)
     _refuse_impossible(app, what, on)
     ensure_unlocked(session, app.unit, [on])
-    ref = _reference(app, what, ref_id)
+    ref = _reference(app, what, ref_id, party)
+    _refuse_before_letter(app, what, on, ref)
+    _refuse_premature(app, what, on, unit_calendar(session, app.unit))
     result = outcome(outcome_name) if what is EventKind.REPLY and outcome_name else None
     _refuse_incomplete(what, result, days, due_on)
     how = pick(delivery, DELIVERIES, "送达方式") if delivery else None
@@ -125,8 +134,13 @@ def _refuse_impossible(app: Application, what: EventKind, on: dt.date) -> None:
         )
 
 
-def _reference(app: Application, what: EventKind, ref_id: int | None) -> int | None:
-    """Return the event an answer or a voiding refers to (the latest open one by default)."""
+def _reference(
+    app: Application, what: EventKind, ref_id: int | None, party: str = ""
+) -> int | None:
+    """Return the event an answer or a voiding refers to.
+
+    An answer names its letter by id or by party; with one open letter it may name neither.
+    """
     live = live_events(app)
     if what is EventKind.VOIDED:
         targets = {e.id for e in live if e.kind != EventKind.REGISTERED}
@@ -138,16 +152,87 @@ def _reference(app: Application, what: EventKind, ref_id: int | None) -> int | N
         return ref_id
     if what not in ANSWERS:
         return None
-    answered = {e.ref_id for e in live if e.kind == what}
-    pending = [e.id for e in live if e.kind == ANSWERS[what] and e.id not in answered]
-    if ref_id is not None and ref_id in pending:
-        return ref_id
+    pending = pending_letters(app, ANSWERS[what], what)
+    letter = _choose(app, what, pending, ref_id, party.strip())
+    return letter.id
+
+
+def pending_letters(app: Application, sent: EventKind, answer: EventKind) -> list[Event]:
+    """Return the letters of kind ``sent`` (consultations, fee notices) not yet answered."""
+    live = live_events(app)
+    answered = {e.ref_id for e in live if e.kind == answer}
+    return [e for e in live if e.kind == sent and e.id not in answered]
+
+
+def letter_label(letter: Event) -> str:
+    """Return how a letter is offered to choose from: #id, party, date."""
+    party = f" {letter.party}" if letter.party else ""
+    return f"#{letter.id}{party}（{letter.on}发出）"
+
+
+def _choose(
+    app: Application, what: EventKind, pending: list[Event], ref_id: int | None, party: str
+) -> Event:
+    sent = ANSWERS[what]
     if not pending:
         raise RegisterError(
-            f"申请{app.number}没有待答复的“{ANSWERS[what].label}”",
-            f"no pending {ANSWERS[what].value} to answer",
+            f"申请{app.number}没有待答复的“{sent.label}”",
+            f"no pending {sent.value} to answer",
         )
-    return pending[-1]
+    offered = "、".join(letter_label(e) for e in pending)
+    if ref_id is not None:
+        chosen = [e for e in pending if e.id == ref_id]
+        problem = f"编号#{ref_id}不是申请{app.number}待答复的“{sent.label}”"
+    elif party:
+        chosen = [e for e in pending if e.party == party]
+        problem = f"申请{app.number}没有发给“{party}”的待答复“{sent.label}”"
+        if len(chosen) > 1:
+            problem = f"发给“{party}”的待答复“{sent.label}”有{len(chosen)}份，请指明编号"
+            chosen = []
+    else:
+        chosen = pending if len(pending) == 1 else []
+        problem = f"申请{app.number}有{len(pending)}份待答复的“{sent.label}”，请指明对象或编号"
+    if len(chosen) != 1:
+        raise RegisterError(
+            f"{problem}；待答复：{offered}", f"which {sent.value} does this answer? {offered}"
+        )
+    return chosen[0]
+
+
+def _refuse_premature(app: Application, what: EventKind, on: dt.date, calendar: Calendar) -> None:
+    """Refuse closing as 逾期未缴费/逾期未补正 before the applicant's period has run out."""
+    live = live_events(app)
+    if what is EventKind.FEE_UNPAID:
+        notices = pending_letters(app, EventKind.FEE_NOTICE, EventKind.FEE_PAID)
+        if notices:
+            end = calendar.add_working_days(notices[-1].on, FEE_PAYMENT_LIMIT)
+            if on <= end:
+                raise RegisterError(
+                    f"收费通知{notices[-1].on}发出，缴费期限为次日起{FEE_PAYMENT_LIMIT}个工作日"
+                    f"（至{end}），{on}尚未逾期，不能按逾期未缴费办结（国办函〔2020〕109号）",
+                    f"the fee is not overdue before {end}",
+                )
+    if what is EventKind.CORRECTION_LAPSED:
+        notices = [e for e in live if e.kind == EventKind.CORRECTION_REQUESTED]
+        if notices:
+            end, _ = correction_period_end(notices[0], calendar)
+            if on <= end:
+                raise RegisterError(
+                    f"补正期限至{end}，{on}尚未逾期，不能按逾期未补正办结（条例第三十条）",
+                    f"the correction period runs until {end}",
+                )
+
+
+def _refuse_before_letter(app: Application, what: EventKind, on: dt.date, ref: int | None) -> None:
+    """Refuse an answer (or payment) dated before the letter it answers."""
+    if ref is None or what not in ANSWERS:
+        return
+    letter = next(e for e in app.events if e.id == ref)
+    if on < letter.on:
+        raise RegisterError(
+            f"{what.label}日期{on}早于{letter_label(letter)}的发出日期",
+            f"{what.value} on {on} is before its letter of {letter.on}",
+        )
 
 
 def _refuse_incomplete(

@@ -53,6 +53,10 @@ class Application(Base):
     void_reason: Mapped[str] = mapped_column(Text, default="")
     due_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    due_note: Mapped[str] = mapped_column(String(500), default="")
+    """Why the stored deadline is provisional (unpublished holidays, unconfirmed regional days)."""
+    correction_due: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    """While waiting for 补正 (art. 30): the applicant's last day to correct; ``due_on`` is None."""
     calendar_version: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -170,6 +174,7 @@ class YearlyCount(Base):
     year: Mapped[int] = mapped_column(Integer)
     key: Mapped[str] = mapped_column(String(32))
     value: Mapped[Decimal] = mapped_column(Numeric(16, 4))
+    source: Mapped[str] = mapped_column(Text, default="")
 
 
 class NarrativeDraft(Base):
@@ -198,3 +203,7 @@ class CalendarDay(Base):
     source: Mapped[str] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# The casework tables (letters, attachments, filings) hang on the tables above.
+from xxgk.register import casework_models as _casework_models  # noqa: E402,F401

@@ -7,13 +7,16 @@ checks, the compiler and the due list, so all of them read the register the same
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
+from typing import Any
 
 from xxgk.errors import RegisterError
+from xxgk.register.calendar import Calendar
 from xxgk.register.deadline import (
+    CORRECTION_PERIOD_DEFAULT,
     FEE_PAYMENT_LIMIT,
     ApplicationFacts,
+    CorrectionWait,
     CustomDeadline,
     Extension,
     Pause,
@@ -21,7 +24,9 @@ from xxgk.register.deadline import (
 from xxgk.register.models import Application, Event
 from xxgk.register.vocab import CLOSING, IMPLIED_OUTCOME, Channel, EventKind
 
-FEE_PAUSE_ENV = "XXGK_FEE_PAUSES_CLOCK"
+FEE_PAUSES_CLOCK_DEFAULT = True
+"""109号 leaves the time from the fee notice to payment out of the reply period (domain-rules
+§2.7); a unit may switch this off (``Unit.fee_pauses_clock``), and the explanation says which."""
 RECEIPT_RULES = {
     Channel.IN_PERSON: ("arrived_on", "当面提交，以提交之日为收到日期"),
     Channel.POST_SIGNED: ("signed_on", "邮寄需签收，以签收之日为收到日期"),
@@ -95,20 +100,36 @@ def open_on(app: Application, day: dt.date) -> bool:
     return closed is None or closed > day
 
 
-def facts(app: Application, *, fee_pauses_clock: bool | None = None) -> ApplicationFacts:
+def fee_pauses_clock(app: Any) -> bool:
+    """Return whether the fee period is left out of ``app``'s reply period (the unit's setting,
+    else the 109号 default)."""
+    unit = getattr(app, "unit", None)
+    setting = getattr(unit, "fee_pauses_clock", None)
+    return FEE_PAUSES_CLOCK_DEFAULT if setting is None else bool(setting)
+
+
+def facts(
+    app: Application, *, fee_pauses: bool | None = None, calendar: Calendar | None = None
+) -> ApplicationFacts:
     """Return the deadline facts of ``app`` from its live events.
 
-    Whether the time from a fee notice to payment pauses the clock is not settled (109号 could
-    not be read on it): off unless ``fee_pauses_clock`` or ``XXGK_FEE_PAUSES_CLOCK=1`` says so.
+    ``fee_pauses`` overrides the unit's fee setting; ``calendar`` (the unit's) is needed to
+    count the default correction period of a 补正 notice that states none.
     """
-    if fee_pauses_clock is None:
-        fee_pauses_clock = os.environ.get(FEE_PAUSE_ENV, "").lower() in ("1", "true", "yes")
+    pausing = fee_pauses_clock(app) if fee_pauses is None else fee_pauses
     events = live_events(app)
     kinds = {k: [e for e in events if e.kind == k] for k in EventKind}
     restarted = max((e.on for e in kinds[EventKind.CORRECTION_RECEIVED]), default=None)
     pauses = list(_consultations(kinds))
-    if fee_pauses_clock:
-        pauses += _fee_pauses(kinds)
+    notes = []
+    if kinds[EventKind.FEE_NOTICE]:
+        if pausing:
+            pauses += _fee_pauses(kinds)
+            notes.append(
+                "收费：收费通知至缴费的时间不计入答复期限（国办函〔2020〕109号；本单位按默认设置）"
+            )
+        else:
+            notes.append("收费：本单位设置为收费通知至缴费的时间计入答复期限（不扣除）")
     ext = kinds[EventKind.EXTENSION]
     custom = kinds[EventKind.ART35_DEADLINE]
     _, rule = receipt_date(Channel(app.channel), app.arrived_on, app.signed_on, app.confirmed_on)
@@ -121,7 +142,37 @@ def facts(app: Application, *, fee_pauses_clock: bool | None = None) -> Applicat
         custom=CustomDeadline(custom[-1].due_on, custom[-1].notified_on)
         if custom and custom[-1].due_on
         else None,
+        waiting=correction_wait(app, calendar or Calendar(), events),
+        notes=tuple(notes),
     )
+
+
+def correction_period_end(notice: Any, calendar: Calendar) -> tuple[dt.date, bool]:
+    """Return the last day to correct after the 补正 notice ``notice`` and whether the notice
+    stated it (its ``due_on`` date or ``days`` working days; else the default period)."""
+    if notice.due_on is not None:
+        return notice.due_on, True
+    if notice.days:
+        return calendar.add_working_days(notice.on, notice.days), True
+    return calendar.add_working_days(notice.on, CORRECTION_PERIOD_DEFAULT), False
+
+
+def correction_wait(
+    app: Any, calendar: Calendar, events: list[Event] | None = None
+) -> CorrectionWait | None:
+    """Return the pending 补正 of an open application, or None (art. 30).
+
+    The application waits from the first 补正 notice until the corrected application arrives
+    or the applicant's period lapses (a closing event); a closed application waits for nothing.
+    """
+    live = live_events(app) if events is None else events
+    if any(e.kind in CLOSING for e in live):
+        return None
+    notices = [e for e in live if e.kind == EventKind.CORRECTION_REQUESTED]
+    if not notices or any(e.kind == EventKind.CORRECTION_RECEIVED for e in live):
+        return None
+    until, stated = correction_period_end(notices[0], calendar)
+    return CorrectionWait(notices[0].on, until, stated)
 
 
 def _extension(event: Event) -> Extension:

@@ -21,21 +21,32 @@ MASK = "***"
 
 
 def state_label(app: Application) -> str:
-    """Return 办理中 / 已办结（结果） / 已作废."""
+    """Return 办理中 / 待补正（补正期限至…） / 已办结（结果） / 已作废."""
     if app.void:
         return "已作废"
     state = status(app)
     if state.is_open:
-        return "办理中"
+        until = getattr(app, "correction_due", None)
+        return f"待补正（补正期限至{until}）" if until else "办理中"
     return f"已办结（{OUTCOMES.get(state.outcome or '', '无结果')}）"
+
+
+def due_text(app: Application) -> str:
+    """Return the stored deadline as people read it: the date with （暂定） and why, or, while
+    waiting for 补正, that no reply period runs."""
+    if app.due_on is None:
+        return "待补正，暂不计算答复期限" if getattr(app, "correction_due", None) else "—"
+    note = getattr(app, "due_note", "") or ""
+    if app.due_provisional:
+        return f"{app.due_on}（暂定：{note}）" if note else f"{app.due_on}（暂定）"
+    return str(app.due_on)
 
 
 def application_line(app: Application) -> str:
     """Return one line: number, received, applicant type, deadline, state."""
-    due = f"{app.due_on}{'（暂定）' if app.due_provisional else ''}"
     return (
         f"{app.number}  收到{app.received_on}  {APPLICANT_TYPES[app.applicant_type]}  "
-        f"期限{due}  {state_label(app)}"
+        f"期限{due_text(app)}  {state_label(app)}"
     )
 
 
@@ -59,7 +70,8 @@ def application_detail(session: Session, app: Application, viewer: User | None) 
             f"  #{event.id} {event.on} {EventKind(event.kind).label} {extra} "
             f"{event.note} （{event.actor_name}）".rstrip()
         )
-    deadline = compute_deadline(facts(app), unit_calendar(session, app.unit))
+    calendar = unit_calendar(session, app.unit)
+    deadline = compute_deadline(facts(app, calendar=calendar), calendar)
     lines.append("答复期限：")
     lines += [f"  {line}" for line in deadline.explanation]
     return "\n".join(lines)
@@ -67,12 +79,18 @@ def application_detail(session: Session, app: Application, viewer: User | None) 
 
 @dataclass(frozen=True)
 class DueItem:
-    """An open application with its deadline and the working days left (negative: overdue)."""
+    """An open application with its deadline and the working days left (negative: overdue).
+
+    While it waits for 补正, ``due`` is the applicant's correction period and ``waiting`` True:
+    no reply period runs then (art. 30), so it is never overdue.
+    """
 
     app: Application
     due: dt.date
     left: int
     provisional: bool
+    waiting: bool = False
+    warning: str = ""
 
 
 _LEFT_CACHE: dict[tuple[str, dt.date, dt.date], int] = {}
@@ -105,20 +123,31 @@ def due_list(
         for app in list_applications(session, unit):
             if not status(app).is_open:
                 continue
-            deadline = compute_deadline(facts(app), calendar)
-            left = working_days_left(calendar, today, deadline.date)
+            deadline = compute_deadline(facts(app, calendar=calendar), calendar)
+            waiting = deadline.waiting is not None
+            due = deadline.waiting.until if deadline.waiting else deadline.date
+            assert due is not None
+            left = working_days_left(calendar, today, due)
             if within is None or left <= within:
-                items.append(DueItem(app, deadline.date, left, deadline.provisional))
+                items.append(
+                    DueItem(app, due, left, deadline.provisional, waiting, deadline.warning)
+                )
     return sorted(items, key=lambda i: (i.due, i.app.number))
 
 
 def due_line(item: DueItem) -> str:
     """Return a line of the due list."""
+    if item.waiting:
+        passed = "已过，可按逾期未补正办结" if item.left < 0 else f"剩余{item.left}个工作日"
+        return (
+            f"{item.app.unit.name}  {item.app.number}  待补正（补正期限{item.due}，{passed}）"
+            "  暂不计算答复期限"
+        )
     if item.left < 0:
         state = f"已逾期{-item.left}个工作日"
     elif item.left == 0:
         state = "今日到期"
     else:
         state = f"剩余{item.left}个工作日"
-    mark = "（暂定）" if item.provisional else ""
+    mark = f"（暂定：{item.warning}）" if item.warning else "（暂定）" if item.provisional else ""
     return f"{item.app.unit.name}  {item.app.number}  期限{item.due}{mark}  {state}"

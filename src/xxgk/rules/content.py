@@ -36,7 +36,8 @@ def _accountability_named(ctx: RuleContext) -> tuple[list[str], list[str]]:
 
 
 def _government(ctx: RuleContext) -> bool:
-    return ctx.has_text and ctx.unit_kind is not None and ctx.unit_kind.is_government
+    """Art. 50 ¶1(四) names 各级人民政府: 街道办事处 and 地区行政公署 are not asked."""
+    return ctx.has_text and ctx.unit_kind is not None and ctx.unit_kind.is_peoples_government
 
 
 @rule(
@@ -47,7 +48,7 @@ def _government(ctx: RuleContext) -> bool:
     description=(
         "条例第五十条第一款第（四）项：各级人民政府的年度报告应当包括工作考核、社会评议和责任追究"
         "结果情况（30号格式放在总体情况的“监督保障”中）。三项都未提及为警告；"
-        "只提及一部分为提示（accountability-partial）。"
+        "只提及一部分为提示（accountability-partial）。街道办事处、地区行政公署不是人民政府，不适用。"
     ),
     tags=("#content", "#text", "#unit"),
     basis="D17；条例第五十条",

@@ -12,6 +12,13 @@ from xxgk.model.report import Report
 from xxgk.model.units import UnitKind, guess_unit_kind
 from xxgk.rules.settings import RuleSettings
 
+LAST_YEAR_OF_OLD_REGULATION = 2018
+"""Reports on this year and before follow the 2007 条例 (国务院令第492号), art. 31."""
+OLD_REGULATION_DEADLINE = (3, 31)
+"""The 2007 条例 gave every agency until 3月31日 (domain-rules §1.1, S21)."""
+ASSUMED_TOWNSHIP_DEADLINE = (1, 31)
+"""The common local rule for 乡镇/街道, assumed until the supervising office sets one."""
+
 
 @dataclass
 class RuleContext:
@@ -75,10 +82,27 @@ class RuleContext:
         return "\n".join([self.report.title or "", self.text("preamble", "overview")])
 
     def deadline(self, year: int) -> dt.date:
-        """The publication deadline of a report on ``year`` for this body."""
+        """The publication deadline of a report on ``year`` for this body.
+
+        Reports on 2018 and earlier fall under the 2007 条例 (art. 31): every agency by 3月31日.
+        """
         month, day = self.deadline_month_day
+        if year <= LAST_YEAR_OF_OLD_REGULATION and self.settings.deadline is None:
+            month, day = OLD_REGULATION_DEADLINE
         date = dt.date(min(year + 1, dt.MAXYEAR), month, day)
         return next_workday(date) if self.settings.roll_to_workday else date
+
+    def deadline_is_assumed(self, year: int) -> bool:
+        """True when the deadline of a township-level body is only the assumed 1月31日: the
+        supervising office has not set the local rule (条例 art. 49 names no date)."""
+        kind = self.unit_kind
+        return (
+            year > LAST_YEAR_OF_OLD_REGULATION
+            and self.settings.deadline is None
+            and self.settings.township_deadline is None
+            and kind is not None
+            and kind.township_level
+        )
 
     @cached_property
     def deadline_month_day(self) -> tuple[int, int]:
@@ -88,7 +112,7 @@ class RuleContext:
         if kind is None:
             return (3, 31)
         if kind.township_level:
-            return self.settings.township_deadline
+            return self.settings.township_deadline or ASSUMED_TOWNSHIP_DEADLINE
         return kind.deadline
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from xxgk.findings import Finding, Severity
 from xxgk.model.report import Report
 from xxgk.rules.context import RuleContext
+from xxgk.rules.metadata import years_disagree
 from xxgk.rules.registry import rule
 
 _BASIS = "条例第四十九条"
@@ -26,11 +27,27 @@ def _a_year_after(date: dt.date) -> dt.date:
         return date.replace(year=date.year + 1, day=28)
 
 
-def _deadline_note(ctx: RuleContext) -> str:
+def _deadline_note(ctx: RuleContext, year: int) -> str:
+    if year <= 2018 and ctx.settings.deadline is None:
+        return "（2018年及以前年度适用2007年条例第三十一条：各级行政机关均于3月31日前公布）"
     kind = ctx.unit_kind
     if ctx.settings.deadline is None and kind is not None and kind.deadline_is_local_rule:
-        return ctx.kind_note + "；乡镇、街道的公开期限由当地规定，默认为1月31日，可在设置中调整"
+        return ctx.kind_note + "；乡镇、街道的公开期限按设置的当地规定"
     return ctx.kind_note
+
+
+def _late(report: Report, ctx: RuleContext) -> tuple[dt.date, dt.date] | None:
+    """Return (deadline, published) when the report was published late, else None.
+
+    Nothing is judged when the report's year is itself in doubt (year-mismatch): a deadline
+    reckoned from the wrong year gives a lateness of hundreds of days that is not real.
+    """
+    if report.year is None or report.published is None or years_disagree(report, ctx):
+        return None
+    deadline = ctx.deadline(report.year)
+    if deadline < report.published <= _a_year_after(deadline):
+        return deadline, report.published
+    return None
 
 
 @rule(
@@ -40,24 +57,56 @@ def _deadline_note(ctx: RuleContext) -> str:
     template="报告发布日期{actual}晚于公开期限{expected}，逾期{days}天{note}",
     description=(
         "条例第四十九条：县级以上人民政府部门应于每年1月31日前公布上一年度报告，"
-        "县级以上地方人民政府（及地区行署）于3月31日前公布；乡镇、街道的期限由当地规定，默认1月31日。"
-        "以网站发布日期为准，没有时以落款日期代替。"
+        "县级以上地方人民政府（及地区行署）于3月31日前公布；乡镇、街道的期限由当地规定，"
+        "由政务公开主管部门在设置中填写后按此判断。2018年及以前年度的报告适用2007年条例："
+        "各级行政机关均为3月31日。以网站发布日期为准，没有时以落款日期代替；"
+        "报告年度前后不一致时不判断是否逾期。"
+    ),
+    tags=("#metadata", "#deadline", "#unit"),
+    basis=f"D01；{_BASIS}；2007年条例第三十一条",
+)
+def published_late(report: Report, ctx: RuleContext) -> Iterator[Finding]:
+    late = _late(report, ctx)
+    if late is None or ctx.deadline_is_assumed(report.year or 0):
+        return
+    deadline, published = late
+    yield Finding(
+        "published-late",
+        expected=_fmt(deadline),
+        actual=_fmt(published),
+        params={
+            "days": str((published - deadline).days),
+            "note": _deadline_note(ctx, report.year or 0),
+        },
+    )
+
+
+@rule(
+    code="published-late-assumed",
+    severity=Severity.WARNING,
+    title="可能逾期公布（乡镇、街道期限未设置）",
+    template=(
+        "报告发布日期{actual}晚于通常的公开期限{expected}（{days}天）；乡镇、街道的公开期限由当地规定，"
+        "尚未设置，请政务公开主管部门在设置中填写当地期限后再判断{note}"
+    ),
+    description=(
+        "条例第四十九条没有规定乡镇人民政府和街道办事处的公开期限，由县级政务公开主管部门规定。"
+        "未设置当地期限时按常见的1月31日估计，晚于此日只作警告；设置后按当地期限判断，逾期为错误。"
     ),
     tags=("#metadata", "#deadline", "#unit"),
     basis=f"D01；{_BASIS}",
 )
-def published_late(report: Report, ctx: RuleContext) -> Iterator[Finding]:
-    if report.year is None or report.published is None:
+def published_late_assumed(report: Report, ctx: RuleContext) -> Iterator[Finding]:
+    late = _late(report, ctx)
+    if late is None or not ctx.deadline_is_assumed(report.year or 0):
         return
-    deadline = ctx.deadline(report.year)
-    published = report.published
-    if deadline < published <= _a_year_after(deadline):
-        yield Finding(
-            "published-late",
-            expected=_fmt(deadline),
-            actual=_fmt(published),
-            params={"days": str((published - deadline).days), "note": _deadline_note(ctx)},
-        )
+    deadline, published = late
+    yield Finding(
+        "published-late-assumed",
+        expected=_fmt(deadline),
+        actual=_fmt(published),
+        params={"days": str((published - deadline).days), "note": ctx.kind_note},
+    )
 
 
 @rule(
@@ -73,7 +122,7 @@ def published_late(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     basis="D02",
 )
 def published_impossible(report: Report, ctx: RuleContext) -> Iterator[Finding]:
-    if report.year is None or report.published is None:
+    if report.year is None or report.published is None or years_disagree(report, ctx):
         return
     published = report.published
     year_end = dt.date(report.year, 12, 31)

@@ -60,6 +60,15 @@ def year_mismatch(report: Report, ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
+def years_disagree(report: Report, ctx: RuleContext) -> bool:
+    """True when the title, the statistics period or the body name another year than the
+    report's: which year the report is on is then unknown (a year-mismatch finding says so)."""
+    key = "years_disagree"
+    if key not in ctx.memo:
+        ctx.memo[key] = len({year for _, year in _year_claims(report, ctx)}) > 1
+    return bool(ctx.memo[key])
+
+
 def _year_claims(report: Report, ctx: RuleContext) -> list[tuple[str, int]]:
     claims: list[tuple[str, int]] = []
     if report.year is not None:

@@ -34,6 +34,8 @@ _FEE_CHARGED = re.compile(
 )
 _NO_FEE_NOTICE = re.compile(r"(?:未|没有)(?:发出|出具|下达|送达)[^。；;]{0,6}?收费通知")
 _ALL_CLOSED = re.compile(r"(?:均|全部|均已|已全部|全部予以)(?:已)?(?:办结|答复完毕)")
+FIRST_FEE_YEAR = 2021
+"""109号 fees are charged from 2021-01-01 (domain-rules §2.7, S6): the first report year asked."""
 _FEE_STATEMENT = re.compile(r"处理费|[1１][0０][9９]\s*号")
 _NEW, _CARRIED = "new", "carried_over"
 
@@ -164,7 +166,7 @@ def narrative_all_closed(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     template=f"{section_name('other')}没有说明信息处理费的收取情况（按国办函〔2020〕109号收取的金额，或本年度没有产生信息处理费）",
     description=(
         "30号格式要求在第六部分报告依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）"
-        "收取信息处理费的情况；没有收费也应写明。"
+        "收取信息处理费的情况；没有收费也应写明。109号自2021年1月1日起收费，2020年及以前年度的报告不作要求。"
     ),
     tags=("#narrative", "#text", "#fees"),
     basis="D15；国办函〔2020〕109号；国办公开办函〔2021〕30号",
@@ -172,6 +174,8 @@ def narrative_all_closed(report: Report, ctx: RuleContext) -> Iterator[Finding]:
 def fee_statement_missing(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     if not ctx.has_text or "other" not in report.sections:
         return
+    if report.year is not None and report.year < FIRST_FEE_YEAR:
+        return  # 109号 applies to fees from 2021-01-01: earlier reports have nothing to state
     if not _FEE_STATEMENT.search(ctx.text("other")):
         yield Finding("fee-statement-missing", location=report.sections["other"].location)
 

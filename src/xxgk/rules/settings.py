@@ -24,14 +24,15 @@ class RuleSettings:
 
     ``unit_kind`` is the kind of the 报告主体 (else guessed from the name). ``deadline`` replaces
     the publication deadline (month, day of the next year) for this report; ``township_deadline``
-    is the local rule for 乡镇/街道 (the 条例 fixes none; 1月31日 is the common default).
+    is the local rule for 乡镇/街道 set by the supervising office (the 条例 fixes none); unset, the
+    common 1月31日 is assumed and lateness by it is only a warning.
     ``roll_to_workday`` moves a deadline falling on a rest day to the next working day (off by
     default: the 条例 names a calendar date). Fee limits are in 万元, the unit of Table 二.
     """
 
     unit_kind: UnitKind | None = None
     deadline: MonthDay | None = None
-    township_deadline: MonthDay = (1, 31)
+    township_deadline: MonthDay | None = None
     roll_to_workday: bool = False
     similarity_threshold: float = 0.8
     shingle_size: int = 6
@@ -39,6 +40,7 @@ class RuleSettings:
     fee_limit_township: float = 500.0
     fee_limit: float = 50_000.0
     fee_limit_province: float = 1_000_000.0
+    unreadable_share: float = 0.1
 
     def __post_init__(self) -> None:
         if self.unit_kind is not None:
@@ -51,6 +53,8 @@ class RuleSettings:
             raise _bad("similarity_threshold", self.similarity_threshold, "0 < 阈值 ≤ 1")
         if self.shingle_size < 1:
             raise _bad("shingle_size", self.shingle_size, "≥ 1")
+        if not 0.0 <= self.unreadable_share <= 1.0:
+            raise _bad("unreadable_share", self.unreadable_share, "0 ≤ 比例 ≤ 1")
 
     @classmethod
     def resolve(cls, value: RuleSettings | dict[str, Any] | None) -> RuleSettings:
@@ -79,7 +83,9 @@ SETTINGS_HELP: dict[str, str] = {
         "报告主体类别（" + "、".join(k.value for k in UnitKind) + "）；不设置时根据名称推测"
     ),
     "deadline": "本报告的公开期限（次年的月-日，如 1-31），覆盖按主体类别确定的期限",
-    "township_deadline": "乡镇、街道的公开期限（当地规定，默认次年1月31日）",
+    "township_deadline": (
+        "乡镇、街道的公开期限（由县级政务公开主管部门规定；未设置时按次年1月31日估计，逾期仅作警告）"
+    ),
     "roll_to_workday": "期限遇休息日时顺延至下一个工作日（默认不顺延）",
     "similarity_threshold": "与上年度报告正文雷同的相似度阈值（0–1）",
     "shingle_size": "计算相似度所用的连续字数",
@@ -87,6 +93,7 @@ SETTINGS_HELP: dict[str, str] = {
     "fee_limit_township": "乡镇、街道收费金额的合理上限（万元）",
     "fee_limit": "一般机关收费金额的合理上限（万元）",
     "fee_limit_province": "省级人民政府收费金额的合理上限（万元）",
+    "unreadable_share": "表格单元格未能读出数值的比例超过此值（默认0.1即10%）时列为错误",
 }
 """One line of Chinese help per setting, for the generated docs and the CLI."""
 

@@ -112,6 +112,11 @@ def status_of(session: Session, secret: str, receipt: str) -> dict[str, Any] | N
         "number": app.number,
         "received_on": app.received_on.isoformat(),
         "due_on": app.due_on.isoformat() if app.due_on and state.is_open else None,
+        "provisional": app.due_provisional and state.is_open,
+        "due_note": app.due_note,
+        "correction_due": app.correction_due.isoformat()
+        if app.correction_due and state.is_open
+        else None,
         "state": state_label(app),
         "closed_on": state.closed_on.isoformat() if state.closed_on else None,
     }

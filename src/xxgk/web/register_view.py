@@ -53,6 +53,12 @@ def due_mark(
     caller already knows it)."""
     if is_open is None:
         is_open = not app.void and status(app).is_open
+    waiting = getattr(app, "correction_due", None)
+    if is_open and app.due_on is None and waiting is not None:
+        left = working_days_left(calendar, today, waiting)
+        if left < 0:
+            return DueMark("waiting", "补正期限已过，可按逾期未补正办结", left)
+        return DueMark("waiting", f"待补正，补正期限剩余{left}个工作日", left)
     if not is_open or app.due_on is None:
         return DueMark("", "", None)
     left = working_days_left(calendar, today, app.due_on)
@@ -72,6 +78,8 @@ def application_row(
 ) -> dict[str, Any]:
     """Return one row of the register list (personal data masked unless ``personal``).
 
+    ``state`` shows 待补正 from the stored correction period, so it reads ``correction_due``.
+
     ``state`` is what decides the state: anything with ``void`` and ``events`` (default: the
     application itself, with its ORM events); ``is_open`` its state when already known.
     """
@@ -90,6 +98,8 @@ def application_row(
         "request_text": app.request_text,
         "due_on": app.due_on.isoformat() if app.due_on else None,
         "provisional": app.due_provisional,
+        "due_note": app.due_note,
+        "correction_due": app.correction_due.isoformat() if app.correction_due else None,
         "state": state_label(state),
         "open": is_open,
         "void": app.void,
@@ -149,7 +159,12 @@ def list_rows(
         calendar = calendars.get(app.unit_id)
         if calendar is None:
             calendar = calendars[app.unit_id] = calendar_of(session, app.unit, days)
-        light = SimpleNamespace(void=app.void, due_on=app.due_on, events=events.get(app.id, ()))
+        light = SimpleNamespace(
+            void=app.void,
+            due_on=app.due_on,
+            correction_due=app.correction_due,
+            events=events.get(app.id, ()),
+        )
         is_open = not app.void and status(light).is_open  # type: ignore[arg-type]
         mark = due_mark(light, calendar, today, is_open)  # type: ignore[arg-type]
         row = application_row(app, mark, personal(app.unit), light, is_open)
@@ -272,17 +287,26 @@ class Step:
 
 
 HINTS = {
-    EventKind.CORRECTION_REQUESTED: "应在收到申请之日起7个工作日内一次性告知（第三十条）",
+    EventKind.CORRECTION_REQUESTED: (
+        "应在收到申请之日起7个工作日内一次性告知，并给予合理的补正期限（第三十条）；"
+        "待补正期间不计算答复期限"
+    ),
     EventKind.CORRECTION_RECEIVED: "答复期限自收到补正后的申请之日起重新计算",
-    EventKind.CORRECTION_LAPSED: "申请人无正当理由逾期不补正，视为放弃申请，办结",
+    EventKind.CORRECTION_LAPSED: (
+        "补正期限届满后申请人无正当理由仍未补正，视为放弃申请，办结（期满前不能记录）"
+    ),
     EventKind.CONSULTATION_SENT: "征求第三方或其他机关意见的时间不计入期限（最长15个工作日）",
-    EventKind.CONSULTATION_ANSWERED: "征求意见结束，期限继续计算",
+    EventKind.CONSULTATION_ANSWERED: (
+        "选择所答复的征求意见函；答复日期不能早于发函日期，期限继续计算"
+    ),
     EventKind.EXTENSION: "经负责人同意并告知申请人，可延长不超过20个工作日（第三十三条）",
     EventKind.ART35_INQUIRY: "申请数量、频次明显超过合理范围时要求说明理由（第三十五条）",
     EventKind.ART35_DEADLINE: "理由合理但无法在期限内答复的，可另定期限并告知申请人",
     EventKind.FEE_NOTICE: "依照信息处理费管理办法收费的，发出收费通知",
     EventKind.FEE_PAID: "申请人缴纳费用",
-    EventKind.FEE_UNPAID: "申请人逾期未缴费，视为放弃申请，办结",
+    EventKind.FEE_UNPAID: (
+        "自收到收费通知次日起20个工作日内未缴费的，视为放弃申请，办结（期满前不能记录）"
+    ),
     EventKind.REPLY: "作出答复并送达，办结",
     EventKind.WITHDRAWAL: "申请人撤回申请，办结",
 }
@@ -339,10 +363,10 @@ def preview(app: Application, calendar: Calendar, kind: EventKind, on: dt.date) 
     """
     live = live_events(app)
     ref = None
-    if kind is EventKind.CONSULTATION_ANSWERED:
-        ref = _pending(live, EventKind.CONSULTATION_SENT, kind)[-1]
+    if kind is EventKind.CONSULTATION_ANSWERED:  # previewed as the answer to the oldest letter
+        ref = _pending(live, EventKind.CONSULTATION_SENT, kind)[0]
     if kind is EventKind.FEE_PAID:
-        ref = _pending(live, EventKind.FEE_NOTICE, kind)[-1]
+        ref = _pending(live, EventKind.FEE_NOTICE, kind)[0]
     extension = kind is EventKind.EXTENSION
     extra = Event(
         kind=kind.value,
@@ -354,6 +378,7 @@ def preview(app: Application, calendar: Calendar, kind: EventKind, on: dt.date) 
         notified_on=on if extension else None,
     )
     fake = SimpleNamespace(
+        unit=app.unit,
         events=[*app.events, extra],
         channel=app.channel,
         arrived_on=app.arrived_on,
@@ -361,13 +386,31 @@ def preview(app: Application, calendar: Calendar, kind: EventKind, on: dt.date) 
         confirmed_on=app.confirmed_on,
         received_on=app.received_on,
     )
-    return compute_deadline(facts(fake), calendar)  # type: ignore[arg-type]
+    return compute_deadline(facts(fake, calendar=calendar), calendar)  # type: ignore[arg-type]
 
 
 def current_deadline(app: Application, calendar: Calendar) -> Deadline:
     """Return the application's deadline with its explanation, as the library computes it
     (``calendar``: the unit's, which the caller has already built for the marks and steps)."""
-    return compute_deadline(facts(app), calendar)
+    return compute_deadline(facts(app, calendar=calendar), calendar)
+
+
+def open_letters(app: Application) -> dict[str, list[dict[str, Any]]]:
+    """Return the unanswered consultation letters and unpaid fee notices of ``app`` to choose
+    from when recording an answer or a payment (by event kind value)."""
+    from xxgk.register.events import letter_label, pending_letters
+
+    pairs = {
+        EventKind.CONSULTATION_ANSWERED: EventKind.CONSULTATION_SENT,
+        EventKind.FEE_PAID: EventKind.FEE_NOTICE,
+    }
+    return {
+        answer.value: [
+            {"id": e.id, "label": letter_label(e), "party": e.party}
+            for e in pending_letters(app, sent, answer)
+        ]
+        for answer, sent in pairs.items()
+    }
 
 
 def timeline(app: Application) -> list[dict[str, Any]]:

@@ -34,6 +34,7 @@ def applications_add(
         xxgk register applications add -u qinghe --channel 当面 --type 自然人 --arrived 2025-01-20
     """
     from xxgk.db.units import get_unit
+    from xxgk.register import views
     from xxgk.register.applications import register_application
 
     with session(ctx) as (s, actor):
@@ -51,7 +52,9 @@ def applications_add(
             request_text=request,
             form_wanted=form,
         )
-        typer.echo(f"已登记：{app_.number}，收到日期{app_.received_on}，答复期限{app_.due_on}")
+        typer.echo(
+            f"已登记：{app_.number}，收到日期{app_.received_on}，答复期限{views.due_text(app_)}"
+        )
 
 
 def applications_void(

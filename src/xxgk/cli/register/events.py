@@ -25,19 +25,32 @@ def event(
     delivery: Annotated[
         str | None, typer.Option(help="送达方式：当面送达/邮寄/电子邮件/网上/其他")
     ] = None,
-    days: Annotated[int | None, typer.Option(help="延长的工作日数")] = None,
+    days: Annotated[
+        int | None, typer.Option(help="延长的工作日数；补正告知时为补正期限的工作日数")
+    ] = None,
     approved: Annotated[str | None, typer.Option(help="延期批准日期")] = None,
     notified: Annotated[str | None, typer.Option(help="告知申请人日期")] = None,
-    due: Annotated[str | None, typer.Option(help="第三十五条另定的答复期限")] = None,
+    due: Annotated[
+        str | None, typer.Option(help="第三十五条另定的答复期限；补正告知时为补正期限（日期）")
+    ] = None,
     amount: Annotated[str | None, typer.Option(help="收费金额（元）")] = None,
-    party: Annotated[str, typer.Option(help="征求意见对象")] = "",
-    ref: Annotated[int | None, typer.Option(help="作废更正所针对的事件编号")] = None,
+    party: Annotated[
+        str, typer.Option(help="征求意见对象；记录答复时按对象找到对应的征求意见函")
+    ] = "",
+    ref: Annotated[
+        int | None,
+        typer.Option(help="所针对的事件编号：作废更正的事件，或答复/缴费所对应的函件（#后的数字）"),
+    ] = None,
     note: Annotated[str, typer.Option(help="备注")] = "",
 ) -> None:
     """记录办理事件（只能追加，不能修改；录错时用“作废更正”）。
 
+    同时有几份征求意见函未答复时，用 --party 或 --ref 指明答复的是哪一份；
+    不指明时会列出待答复的函件供选择。
+
     Example:
         xxgk register event 2025-0001 答复 -u qinghe -d 2025-02-10 --outcome 予以公开
+        xxgk register event 2025-0001 征求意见答复 -u qinghe -d 2025-02-20 --ref 12
     """
     from xxgk.db.units import get_unit
     from xxgk.register import views
@@ -64,6 +77,35 @@ def event(
             note=note,
         )
         typer.echo(f"已记录事件#{added.id}：{views.application_line(app_)}")
+
+
+def letters(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="申请编号")],
+    unit: Unit_,
+) -> None:
+    """列出一件申请待答复的征求意见函和未缴费的收费通知（编号可用于 --ref）。
+
+    Example:
+        xxgk register letters 2025-0001 -u qinghe
+    """
+    from xxgk.db.units import get_unit
+    from xxgk.register.applications import get_application
+    from xxgk.register.events import letter_label, pending_letters
+    from xxgk.register.vocab import EventKind
+
+    with session(ctx) as (s, _):
+        app_ = get_application(s, get_unit(s, unit), number)
+        pairs = (
+            (EventKind.CONSULTATION_SENT, EventKind.CONSULTATION_ANSWERED),
+            (EventKind.FEE_NOTICE, EventKind.FEE_PAID),
+        )
+        count = 0
+        for sent, answer in pairs:
+            for letter in pending_letters(app_, sent, answer):
+                typer.echo(f"{sent.label}  {letter_label(letter)}")
+                count += 1
+        typer.echo(f"待答复函件{count}份")
 
 
 def appeals_add(

@@ -108,6 +108,36 @@ def units_list(ctx: typer.Context) -> None:
             )
 
 
+def units_fee_clock(
+    ctx: typer.Context,
+    unit: Annotated[str, typer.Option("--unit", "-u", help="单位")],
+    setting: Annotated[
+        str,
+        typer.Option(help="pause 收费期间不计入答复期限（默认）/ count 计入 / default 恢复默认"),
+    ],
+    reason: Annotated[str, typer.Option(help="修改理由")],
+) -> None:
+    """设置收费通知至缴费的时间是否计入答复期限（国办函〔2020〕109号，默认不计入）。
+
+    Example:
+        xxgk register units fee-clock -u qinghe --setting count --reason 按本地规定
+    """
+    from xxgk.db.units import get_unit
+    from xxgk.errors import RegisterError
+    from xxgk.register.settings import set_fee_pauses_clock
+
+    choices = {"pause": True, "count": False, "default": None}
+    if setting not in choices:
+        raise RegisterError(
+            f"设置“{setting}”无法识别，可选：pause、count、default", f"bad setting {setting!r}"
+        )
+    with session(ctx) as (s, actor):
+        changed = set_fee_pauses_clock(
+            session=s, actor=actor, unit=get_unit(s, unit), pauses=choices[setting], reason=reason
+        )
+        typer.echo(f"已修改收费期间设置；重新计算答复期限{changed}件")
+
+
 def users_add(
     ctx: typer.Context,
     username: str,
@@ -165,7 +195,7 @@ def calendar_add(
     source: Annotated[str, typer.Option(help="来源：通知名称、文号或网址")],
     reason: Annotated[str, typer.Option(help="修改理由")],
 ) -> None:
-    """增加一个地区放假日或调休上班日，并重新计算该地区未办结申请的期限。
+    """增加一个地区放假日或调休上班日，并重新计算该地区申请的答复期限（含已办结申请的存档期限）。
 
     Example:
         xxgk register calendar add --region XJ -d 2026-03-20 --kind holiday --name 肉孜节 \\
@@ -184,7 +214,7 @@ def calendar_add(
             source=source,
             reason=reason,
         )
-        typer.echo(f"已增加{region.upper()} {date} {name}；已重新计算未办结申请的期限{changed}件")
+        typer.echo(f"已增加{region.upper()} {date} {name}；已重新计算答复期限{changed}件")
 
 
 def calendar_list(

@@ -6,31 +6,32 @@ download renders it again. A visitor checks one file at a time; signed-in users 
 
 from __future__ import annotations
 
-import asyncio
 import json
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
-from xxgk.batch import REPORT_SUFFIXES, CheckOptions, validate_report
+from xxgk.batch import REPORT_SUFFIXES, CheckOptions, Outcome, check_data, validate_report
 from xxgk.db.models import User
 from xxgk.errors import InputError, XxgkError
 from xxgk.examples import example_paths
+from xxgk.limits import Limits, use_limits
 from xxgk.model.report import Report
 from xxgk.parse import parse_bytes, parse_text
-from xxgk.parse.ocr import sniff_image
-from xxgk.parse.pdf import sniff_pdf
 from xxgk.render import render
+from xxgk.sandbox import shared_pool
 from xxgk.web import report_view
 from xxgk.web.deps import UserDep
 from xxgk.web.errors import WebError, not_found
 from xxgk.web.pages import XLSX, download, page
 from xxgk.web.security import require_csrf_form
 
+T = TypeVar("T")
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf_form)])
 DOWNLOADS = {
     "json": ("application/json", ".json"),
@@ -69,7 +70,8 @@ class Checked:
 
 
 def check_bytes(data: bytes, name: str) -> Checked:
-    """Parse and validate one input; an unusable file becomes a one-line reason."""
+    """Parse and validate one trusted input here (the bundled examples); uploads go through
+    ``check_upload``, in the worker pool."""
     try:
         report = parse_bytes(data, source=name, name=name)
         result = validate_report(report, CheckOptions())
@@ -79,35 +81,44 @@ def check_bytes(data: bytes, name: str) -> Checked:
     return Checked(name, report, list(result.findings))
 
 
-OCR_SECONDS = 300
-"""A scan or image uploaded for checking is given this long (OCR takes seconds a page)."""
-_OCR_POOL: ProcessPoolExecutor | None = None
+def checked(outcome: Outcome) -> Checked:
+    """Return the page's form of a batch outcome."""
+    if outcome.report is None or not outcome.usable:
+        return Checked(outcome.path, error=outcome.error or "")
+    findings = outcome.findings
+    outcome.report.findings = findings
+    return Checked(outcome.path, outcome.report, findings)
 
 
-def _ocr_pool() -> ProcessPoolExecutor:
-    """One worker process for scans and images: OCR is CPU-heavy and must not hold up the
-    server; a forkserver child never inherits the server's threads."""
-    global _OCR_POOL
-    if _OCR_POOL is None:
-        context = multiprocessing.get_context("forkserver")
-        _OCR_POOL = ProcessPoolExecutor(max_workers=1, mp_context=context)
-    return _OCR_POOL
+async def in_pool(request: Request, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Await ``function(*args, **kwargs)`` in the application's parse pool (``xxgk.sandbox``),
+    so a slow or hostile file holds one worker, never the event loop; with
+    ``parse_workers=0`` in a thread of this process, within the same budgets."""
+    settings = request.app.state.settings
+    job = partial(function, *args, **kwargs)
+    if settings.parse_workers <= 0:
+        return await run_in_threadpool(_within, settings.limits, job)
+    return await shared_pool(settings.parse_workers, settings.limits).run(job)
 
 
-async def check_upload(data: bytes, name: str) -> Checked:
-    """Check one upload; a PDF or image (which may need OCR) in the worker process, within
-    ``OCR_SECONDS``."""
-    if not (sniff_pdf(data) or sniff_image(data)):
-        return check_bytes(data, name)
-    work = asyncio.get_running_loop().run_in_executor(_ocr_pool(), check_bytes, data, name)
+def _within(limits: Limits, job: Callable[[], T]) -> T:
+    with use_limits(limits):
+        return job()
+
+
+async def check_upload(request: Request, data: bytes, name: str, *, trusted: bool) -> Checked:
+    """Parse and validate an uploaded file in the pool; over a budget or unreadable, the
+    result carries the one-line reason. Legacy .doc/.xls content is converted by LibreOffice
+    only for signed-in users (``trusted``): an anonymous visitor's file never reaches it."""
     try:
-        return await asyncio.wait_for(work, OCR_SECONDS)
-    except TimeoutError:
-        return Checked(
-            name,
-            error=f"{name}: 文字识别超过{OCR_SECONDS // 60}分钟仍未完成，已停止；"
-            "请上传更清晰或页数更少的扫描件",
+        outcome = await in_pool(
+            request, check_data, data, name, CheckOptions(), convert_legacy=trusted
         )
+    except XxgkError as exc:
+        if exc.path is None:
+            exc.path = name
+        return Checked(name, error=exc.describe())
+    return checked(outcome)
 
 
 def check_pasted(text: str) -> Checked:
@@ -155,7 +166,12 @@ async def check_uploads(
         why = "" if user else "（未登录时一次只能检查一份，登录后可批量检查）"
         raise WebError(400, "too_many", f"一次最多检查{most}份报告{why}", "too many files")
     results = [
-        await check_upload(await read_upload(f, settings.max_upload_bytes), f.filename or "")
+        await check_upload(
+            request,
+            await read_upload(f, settings.max_upload_bytes),
+            f.filename or "",
+            trusted=user is not None,
+        )
         for f in files
     ]
     if text.strip():

@@ -15,6 +15,7 @@ from xxgk.errors import RegisterError
 from xxgk.register.applications import EDITABLE, register_application
 from xxgk.register.caldb import unit_calendar
 from xxgk.register.events import add_event
+from xxgk.register.views import due_text
 from xxgk.register.vocab import (
     APPLICANT_TYPES,
     DELIVERIES,
@@ -22,12 +23,13 @@ from xxgk.register.vocab import (
     Channel,
     EventKind,
 )
-from xxgk.register.xlsx import export_xlsx, import_xlsx
+from xxgk.register.xlsx import export_xlsx, import_xlsx, read_rows
 from xxgk.web import register_view as rv
 from xxgk.web.deps import Scope, ScopeDep
 from xxgk.web.errors import WebError
 from xxgk.web.forms import event_arguments, query_year, validate_application
 from xxgk.web.pages import XLSX, download, flash, page
+from xxgk.web.routes.check import in_pool
 from xxgk.web.security import require_csrf_form
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf_form)])
@@ -124,7 +126,7 @@ async def register_create(
     except RegisterError as exc:
         return _form_page(request, scope, form.values, {"form": exc.message_zh}, 422)
     scope.session.commit()
-    flash(request, f"已登记申请{app.number}，答复期限{app.due_on}")
+    flash(request, f"已登记申请{app.number}，答复期限{due_text(app)}")
     return RedirectResponse(f"/register/applications/{app.id}", status_code=303)
 
 
@@ -148,6 +150,7 @@ def application_page(
         deadline=rv.current_deadline(app, calendar),
         events=rv.timeline(app),
         steps=rv.next_steps(app, calendar, today) if writable else [],
+        letters=rv.open_letters(app),
         writable=writable,
         today=today.isoformat(),
         outcomes=OUTCOMES,
@@ -172,7 +175,7 @@ async def application_event(
         flash(request, exc.message_zh, "error")
     else:
         scope.session.commit()
-        flash(request, f"已记录“{EventKind(event.kind).label}”，答复期限{app.due_on}")
+        flash(request, f"已记录“{EventKind(event.kind).label}”，答复期限{due_text(app)}")
     return RedirectResponse(f"/register/applications/{app_id}", status_code=303)
 
 
@@ -204,15 +207,16 @@ async def register_import(
     if len(data) > limit or not (file.filename or "").lower().endswith(".xlsx"):
         flash(request, "请上传不超过上限的 .xlsx 台账文件", "error")
         return RedirectResponse("/register", status_code=303)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "upload.xlsx"
-        path.write_bytes(data)
-        try:
-            result = import_xlsx(session=scope.session, unit=chosen, actor=scope.user, path=path)
-        except RegisterError as exc:
-            scope.session.rollback()
-            flash(request, exc.message_zh, "error")
-            return RedirectResponse("/register", status_code=303)
+    name = file.filename or "upload.xlsx"
+    try:
+        rows = await in_pool(request, read_rows, data, name)
+        result = import_xlsx(
+            session=scope.session, unit=chosen, actor=scope.user, path=Path(name), rows=rows
+        )
+    except RegisterError as exc:
+        scope.session.rollback()
+        flash(request, exc.message_zh, "error")
+        return RedirectResponse("/register", status_code=303)
     scope.session.commit()
     flash(request, f"已导入{result.imported}条申请")
     return RedirectResponse(f"/register?unit={chosen.id}", status_code=303)
