@@ -37,7 +37,12 @@ from xxgk.parse.metadata import (
     read_title,
     year_from,
 )
+<<<<<<< HEAD
+from xxgk.parse.ocr_doubt import review_ocr
+from xxgk.parse.sections import Segment, lines_to_sections
+=======
 from xxgk.parse.sections import LOCAL, Segment, lines_to_sections
+>>>>>>> main
 from xxgk.parse.table_active import parse_active
 from xxgk.parse.table_common import TableResult, table_name
 from xxgk.parse.table_requests import parse_requests
@@ -103,6 +108,8 @@ def _interpret(doc: SourceDocument) -> tuple[Report, Trace]:
         sink.add(fk.FORMAT_2019)
     trace.metadata = read_metadata(lines, trace.segments, sink, doc.page_fields)
     fill_sections(lines, trace, sink)
+    if doc.ocr:  # readings the recogniser was unsure of, or that the 勾稽 relations contradict
+        review_ocr(report, findings, doc.ocr_candidates)
     report.findings = findings
     return report, trace
 
