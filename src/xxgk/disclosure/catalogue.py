@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from xxgk.db import audit
 from xxgk.db.access import UNIT_MANAGERS, require
+from xxgk.db.chain import lock_writes
 from xxgk.db.models import Unit, User
 from xxgk.disclosure.models import CatalogueNode
 from xxgk.errors import RegisterError
@@ -56,6 +57,7 @@ def seed_default_catalogue(session: Session, actor: User | None, unit: Unit) -> 
     """Give ``unit`` the starting catalogue unless it has one; return the categories added."""
     if actor is not None:
         require(actor, UNIT_MANAGERS, unit)
+    lock_writes(session)  # two first visits never seed the catalogue twice
     existing = session.scalar(
         select(func.count(CatalogueNode.id)).where(CatalogueNode.unit_id == unit.id)
     )
@@ -136,6 +138,7 @@ def add_category(
     """Add a category under ``parent`` (at the top without one), after its siblings."""
     require(actor, UNIT_MANAGERS, unit)
     _check_parent(unit, parent)
+    lock_writes(session)  # the name check and the next position hold until commit
     name = _checked_name(session, unit, name, parent)
     siblings = _siblings(session, unit, parent)
     position = max((s.position for s in siblings), default=-1) + 1
@@ -162,6 +165,7 @@ def move_category(
             f"不能把栏目“{node.name}”移到它自己或它的下级栏目之下",
             f"category {node.name!r} cannot move below itself",
         )
+    lock_writes(session)
     _checked_name(session, unit, node.name, parent, exclude=node)
     siblings = _siblings(session, unit, parent)
     position = max((s.position for s in siblings if s.id != node.id), default=-1) + 1

@@ -37,6 +37,7 @@ from xxgk.parse.metadata import (
     read_title,
     year_from,
 )
+from xxgk.parse.ocr_doubt import review_ocr
 from xxgk.parse.sections import LOCAL, Segment, lines_to_sections
 from xxgk.parse.table_active import parse_active
 from xxgk.parse.table_common import TableResult, table_name
@@ -103,6 +104,8 @@ def _interpret(doc: SourceDocument) -> tuple[Report, Trace]:
         sink.add(fk.FORMAT_2019)
     trace.metadata = read_metadata(lines, trace.segments, sink, doc.page_fields)
     fill_sections(lines, trace, sink)
+    if doc.ocr:  # readings the recogniser was unsure of, or that the 勾稽 relations contradict
+        review_ocr(report, findings, doc.ocr_candidates)
     report.findings = findings
     return report, trace
 

@@ -146,6 +146,7 @@ def _split_tokens(plan: list[Part], loc: Location, line: int, position: int) -> 
             cell=loc.cell,
             sheet=loc.sheet,
             text=text,
+            confidence=loc.confidence,
         )
         tokens.append(Token(kind, text, where, line, position, value, _count(kind, value)))
     return tokens
