@@ -74,7 +74,9 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
 class LimitError(InputError):
     """A file over one of the budgets; ``budget`` is the field name of ``Limits``."""
 
-    def __init__(self, budget: str, limit: float, found: float | None = None, *, path=None):
+    def __init__(
+        self, budget: str, limit: float, found: float | None = None, *, path: str | None = None
+    ) -> None:
         self.budget = budget
         self.limit = limit
         self.found = found

@@ -63,7 +63,7 @@ def ocr_mode(mode: str) -> Iterator[None]:
             f"文字识别方式“{mode}”无效，可选：auto、always、never",
             f"unknown OCR mode {mode!r}; expected auto, always or never",
         )
-    token = _MODE.set(mode)  # type: ignore[arg-type]
+    token = _MODE.set(mode)
     try:
         yield
     finally:
