@@ -108,7 +108,7 @@ class RowClassifier:
         for entry, label in targets:
             self.target_of.setdefault(entry.key, []).append(label)
 
-    def __call__(self, tokens: list[Token], i: int) -> tuple[Meaning, int]:
+    def __call__(self, tokens: list[Token], i: int) -> tuple[Meaning | str, int]:
         norm = tokens[i].norm
         entries = self.table.get(norm)
         if entries and len(entries) == 1:  # the usual label: exactly one meaning
