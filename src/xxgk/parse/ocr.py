@@ -3,7 +3,7 @@ as a PDF with a text layer.
 
 Inputs are PDFs without a text layer, the image-only pages of a text PDF (only those pages
 are recognised) and page images (PNG, JPEG, TIFF, also photos of printed pages). Each page
-is straightened, cleaned and recognised by ``ocr_grid``; ``pdf.lay_out_page`` then builds the
+is straightened, cleaned and recognised by ``ocr_grid``; ``pdf_pages.lay_out_page`` then builds the
 ruled tables and lines exactly as for a PDF, so the interpreter, provenance (page and box,
 in points on the straightened page) and findings are the same. Every OCR'd cell carries the
 recogniser's confidence in its ``Location``; ``ocr_doubt`` flags what cannot be trusted.
@@ -31,8 +31,8 @@ import pypdfium2.raw as pdfium_raw
 from xxgk.errors import InputError
 from xxgk.findings import Finding, Location
 from xxgk.parse.document import SourceCell, SourceDocument
-from xxgk.parse.pdf import drop_running, lay_out_page
 from xxgk.parse.pdf_layout import PdfLine, cluster_lines
+from xxgk.parse.pdf_pages import drop_running, lay_out_page
 from xxgk.parse_findings import OCR_PAGES, OCR_UNREAD
 
 OcrMode = Literal["auto", "always", "never"]
