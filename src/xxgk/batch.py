@@ -111,8 +111,10 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 
 def load_report(path: str | os.PathLike[str]) -> Report:
-    """Return the parsed report at ``path``; raise ``InputError`` when it is unusable."""
+    """Return the parsed report at ``path``; raise ``InputError`` when it is unusable (or
+    over a budget of ``xxgk.limits``)."""
     from xxgk.parse import parse_path
+    from xxgk.sandbox import budgeted
 
     file = Path(path)
     if not file.exists():
@@ -120,7 +122,8 @@ def load_report(path: str | os.PathLike[str]) -> Report:
     if file.is_dir():
         raise InputError("这是目录，不是报告文件", "a directory, not a report", path=str(path))
     try:
-        return parse_path(file)
+        with budgeted():  # time and memory ceilings (nothing more inside an outer guard)
+            return parse_path(file)
     except XxgkError:
         raise
     except OSError as exc:
