@@ -237,3 +237,35 @@ PAGE_WITHOUT_TEXT = register_kind(
         ("#parse", "#pdf"),
     )
 ).code
+# Reading scans by OCR (parse.ocr, parse.ocr_doubt)
+OCR_UNREAD = register_kind(
+    FindingKind(
+        "parse-ocr-unread",
+        W,
+        "表格中有字迹未能识别",
+        "{place}表格单元格中有字迹，但文字识别未能读出，按无数值处理，请对照原件核对",
+        "扫描件中的数字模糊、涂改或被印章遮挡时，文字识别可能读不出；读不出的数值不会被猜测或当作零。",
+        ("#parse", "#ocr"),
+    )
+).code
+OCR_PAGES = register_kind(
+    FindingKind(
+        "parse-ocr-pages",
+        INFO,
+        "经文字识别读取",
+        "{pages}没有文字层，已经文字识别（OCR）读取；识别把握不足的数值另行提示",
+        "扫描页的数值由文字识别读出，可能有个别误读；存疑的数值均单独列出，请对照原件核对。",
+        ("#parse", "#ocr"),
+    )
+).code
+OCR_DOUBT = register_kind(
+    FindingKind(
+        "parse-ocr-doubt",
+        W,
+        "文字识别结果存疑",
+        "{cell}经文字识别读作“{actual}”，{reason}；可能的读法：{candidates}。请对照原件核对",
+        "扫描件的数值由文字识别读出。识别把握不足、与勾稽关系矛盾或一行中数字个数不对的读数都会"
+        "列出，不会自行改动或猜测；勾稽关系只用来印证读数，不用来替代读数。",
+        ("#parse", "#ocr"),
+    )
+).code

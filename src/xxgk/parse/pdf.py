@@ -25,6 +25,7 @@ from xxgk.parse.pdf_layout import (
     Char,
     PageFrame,
     PdfLine,
+    Segment,
     build_grid,
     cluster_lines,
     groups,
@@ -120,6 +121,15 @@ def _page_lines(page_no: int, page: pdfium.PdfPage) -> tuple[list[PdfLine], floa
     frame = PageFrame.of(page)
     chars = _chars(page, frame)
     horizontal, vertical = rulings(page, frame)
+    return lay_out_page(page_no, chars, horizontal, vertical), frame.display_height
+
+
+def lay_out_page(
+    page_no: int, chars: list[Char], horizontal: list[Segment], vertical: list[Segment]
+) -> list[PdfLine]:
+    """Return a page's lines from its characters and rulings (display space, points): ruled
+    tables first, then the printed lines around them. The OCR reader (``parse.ocr``) passes
+    the words and table rules it found in a page image, so scans are read the same way."""
     lines: list[PdfLine] = []
     for group in groups(horizontal, vertical):
         table = build_grid(*group)
@@ -130,7 +140,7 @@ def _page_lines(page_no: int, page: pdfium.PdfPage) -> tuple[list[PdfLine], floa
         lines += table_lines(page_no, table, inside)
         chars = [c for c in chars if not (x0 <= c.cx <= x1 and y0 <= c.cy <= y1)]
     lines += _text_lines(page_no, chars)
-    return sorted(lines, key=lambda item: item.top), frame.display_height
+    return sorted(lines, key=lambda item: item.top)
 
 
 def _drop_running(pages: list[tuple[list[PdfLine], float]]) -> list[SourceLine]:
@@ -241,6 +251,8 @@ def check_streams(data: bytes, name: str | None) -> None:
 def read_pdf(data: bytes, name: str | None = None) -> SourceDocument:
     """Read a PDF's text layer into lines; cells carry their page and bounding box.
 
+    Pages without a text layer (scans) are read by OCR when the OCR mode (``parse.ocr``)
+    allows it and the ``ocr`` extra is installed; otherwise they are reported or refused.
     The streams and the page count are checked against the budgets before any page is read.
     """
     check_streams(data, name)
@@ -254,32 +266,51 @@ def read_pdf(data: bytes, name: str | None = None) -> SourceDocument:
         ) from exc
     try:
         check("pages", len(pdf), path=name)
-        pages = [_page_lines(n + 1, pdf[n]) for n in range(len(pdf))]
-        # a page that shows something (an image, outlined text) but has no text layer
-        blank = [
-            n + 1
-            for n, (lines, _) in enumerate(pages)
-            if not lines and next(iter(pdf[n].get_objects()), None) is not None
-        ]
+        return _read_pages(pdf, name)
     finally:
         pdf.close()
+
+
+def _read_pages(pdf: pdfium.PdfDocument, name: str | None) -> SourceDocument:
+    from xxgk.parse import ocr  # imports this module: loaded on use
+
+    if ocr.current_mode() == "always":
+        return ocr.read_pdf_by_ocr(pdf, range(len(pdf)), [], name)
+    pages = [_page_lines(n + 1, pdf[n]) for n in range(len(pdf))]
+    # a page that shows something (an image, outlined text) but has no text layer
+    blank = [
+        n + 1
+        for n, (lines, _) in enumerate(pages)
+        if not lines and next(iter(pdf[n].get_objects()), None) is not None
+    ]
     lines = _drop_running(pages)
+    unreadable = bool(lines) and _unreadable_share(lines) > UNREADABLE_SHARE
+    if (not lines or unreadable) and ocr.will_read(name):
+        return ocr.read_pdf_by_ocr(pdf, range(len(pdf)), [], name)
     if not lines:
         raise InputError(
-            "PDF 没有文字层（可能是扫描件），需要先进行文字识别（OCR）才能读取",
+            "PDF 没有文字层（可能是扫描件），需要先进行文字识别（OCR）才能读取" + ocr.why_not_zh(),
             "the PDF has no text layer (a scan?); it needs OCR before it can be read",
             path=name,
         )
-    if _unreadable_share(lines) > UNREADABLE_SHARE:
+    if unreadable:
         raise InputError(
-            "PDF 的文字层无法识别（字体缺少编码映射，提取出的是乱码），需要先进行文字识别（OCR）",
+            "PDF 的文字层无法识别（字体缺少编码映射，提取出的是乱码），需要先进行文字识别（OCR）"
+            + ocr.why_not_zh(),
             "the PDF's text layer does not map to Unicode (fonts without ToUnicode); it needs OCR",
             path=name,
         )
+    if blank and ocr.will_read(name):
+        return ocr.read_pdf_by_ocr(pdf, [n - 1 for n in blank], pages, name)
     findings = [
         Finding(PAGE_WITHOUT_TEXT, location=Location(page=n), params={"page": n}) for n in blank
     ]
     return SourceDocument(lines, source=name, format_name="pdf", findings=findings)
+
+
+def drop_running(pages: list[tuple[list[PdfLine], float]]) -> list[SourceLine]:
+    """Return the document's lines from its pages' lines (see ``_drop_running``)."""
+    return _drop_running(pages)
 
 
 UNREADABLE_SHARE = 0.3
