@@ -15,7 +15,7 @@ pool pass a ``Limits`` object explicitly with ``use_limits``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Final
 
@@ -137,3 +137,26 @@ def check(budget: str, found: float, *, path: str | None = None) -> None:
     limit = getattr(current_limits(), budget)
     if found > limit:
         raise LimitError(budget, limit, found, path=path)
+
+
+_LIFTERS: list[Callable[[], None]] = []
+
+
+def lift_ceilings() -> None:
+    """Lift the time and memory ceilings of the enclosing guard (``xxgk.sandbox.budgeted``)
+    for the rest of the parse. Called by work that keeps budgets of its own: OCR of scans
+    (CPU seconds a page, at most 60 pages, ``parse.ocr``) needs more time and address space
+    than reading a text layer. The byte, page and cell budgets still hold, and the web's
+    worker pool still kills a job at its timeout."""
+    for lift in list(_LIFTERS):
+        lift()
+
+
+@contextmanager
+def lifter(lift: Callable[[], None]) -> Iterator[None]:
+    """Register ``lift`` for ``lift_ceilings`` inside the block (the guard does this)."""
+    _LIFTERS.append(lift)
+    try:
+        yield
+    finally:
+        _LIFTERS.remove(lift)

@@ -30,6 +30,7 @@ import pypdfium2.raw as pdfium_raw
 
 from xxgk.errors import InputError
 from xxgk.findings import Finding, Location
+from xxgk.limits import lift_ceilings
 from xxgk.parse.document import SourceCell, SourceDocument
 from xxgk.parse.pdf_layout import PdfLine, cluster_lines
 from xxgk.parse.pdf_pages import drop_running, lay_out_page
@@ -241,6 +242,7 @@ def _other_readings(chars: Sequence[Any], limit: int = 4) -> tuple[str, ...]:
 
 def recognise_pages(pages: Iterable[tuple[int, PageImage]], name: str | None) -> list[PageResult]:
     """Recognise pages in order within the time budget (``PAGE_BUDGET_SECONDS`` a page)."""
+    lift_ceilings()  # OCR keeps the budgets of this module, not the parse's time and memory
     start = time.process_time()
     results = []
     for count, (page_no, image) in enumerate(pages, start=1):
