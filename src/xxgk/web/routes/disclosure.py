@@ -257,7 +257,7 @@ def _act(scope: Scope, item: Item, action: str, reason: str, on: str) -> str:
     if action == "submit":
         workflow.submit(session, user, item)
     elif action == "approve":
-        workflow.approve(session, user, item)
+        workflow.approve(session, user, item, opinion=reason)
     elif action == "return":
         workflow.return_for_revision(session, user, item, reason)
     elif action == "withdraw":
