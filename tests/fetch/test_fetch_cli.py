@@ -14,6 +14,7 @@ from fetch_site import FAST, Portal, Request, Response
 from typer.testing import CliRunner
 
 from xxgk.cli import app
+from xxgk.errors import XxgkError
 from xxgk.fetch import Seed, run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,7 +55,7 @@ def test_killed_run_resumes_and_fetches_nothing_twice(portal: Portal, tmp_path: 
     """A real kill -9 of ``xxgk fetch`` while a report page is being served; the rerun
     fetches only what the killed run had not finished."""
     site = portal.site
-    blocked = "/xxgk/zfxxgknb/202501/t20250113_503.html"
+    blocked = "/xxgk/zfxxgknb/202401/t20240115_400.html"  # found on the last column page
     release = threading.Event()
     original = site.routes[blocked]
 
@@ -93,3 +94,61 @@ def test_killed_run_resumes_and_fetches_nothing_twice(portal: Portal, tmp_path: 
     assert again == set()
     assert site.hits[blocked] == 1
     assert len(result.reports) == 8
+
+
+def _database(tmp_path: Path) -> str:
+    """A migrated SQLite database with the portal's units, an administrator and a clerk."""
+    from fetch_site import add_units
+    from sqlalchemy.orm import Session
+
+    from xxgk.db import make_engine, upgrade_to_head
+    from xxgk.db.models import Role, Unit
+    from xxgk.db.users import add_user
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    engine = make_engine(url)
+    upgrade_to_head(engine)
+    add_units(engine)
+    with Session(engine) as session, session.begin():
+        admin = add_user(session=session, actor=None, username="admin", role=Role.ADMIN)
+        unit = session.query(Unit).filter_by(name="示例县教育局").one()
+        add_user(session=session, actor=admin, username="jiaoyu-clerk", role=Role.CLERK, unit=unit)
+    engine.dispose()
+    return url
+
+
+def test_cli_ingest_names_the_person_in_the_audit_log(portal: Portal, tmp_path: Path) -> None:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from xxgk.corpus.models import StoredReport
+    from xxgk.db import make_engine
+    from xxgk.db.models import AuditEntry
+
+    db = _database(tmp_path)
+    url = portal.site.url(portal.platform_column)
+    args = ["fetch", url, "--out", str(tmp_path / "job"), "--ingest", "--db", db, *FAST_OPTIONS]
+    result = CliRunner().invoke(app, [*args, "--as", "admin"])
+    assert result.exit_code == 0, result.output
+    assert "报告库：新增3份" in result.output
+    engine = make_engine(db)
+    with Session(engine) as session:
+        sources = set(session.scalars(select(StoredReport.source)))
+        actors = set(
+            session.scalars(select(AuditEntry.actor_name).where(AuditEntry.action == "ingest"))
+        )
+    engine.dispose()
+    assert portal.site.url("/attach/2024/nb-9001.docx") in sources
+    assert actors == {"admin"}
+
+
+def test_cli_store_refused_to_a_clerk_before_anything_is_fetched(
+    portal: Portal, tmp_path: Path
+) -> None:
+    db = _database(tmp_path)
+    url = portal.site.url(portal.platform_column)
+    args = ["fetch", url, "--out", str(tmp_path / "job"), "--ingest", "--db", db]
+    result = CliRunner().invoke(app, [*args, "--as", "jiaoyu-clerk"])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, XxgkError)
+    assert sum(portal.site.hits.values()) == 0

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
-from fetch_site import FAST, Portal, Site, conditional, make_report, report_page, trs_list_page
+from fetch_site import (
+    FAST,
+    Portal,
+    Request,
+    Response,
+    Site,
+    conditional,
+    make_report,
+    report_page,
+    trs_list_page,
+)
 
-from xxgk.fetch import Seed, run
+from xxgk.fetch import FetchedReport, Seed, collect, run
 from xxgk.fetch.archive import read_responses
 from xxgk.fetch.reports import SOURCES_DIFFER
 from xxgk.render.docx import render_docx
@@ -19,47 +30,50 @@ def _seeds(portal: Portal) -> list[Seed]:
     return [Seed(portal.site.url(portal.trs_column)), Seed(portal.site.url(portal.platform_column))]
 
 
-def _by_org(result) -> dict[tuple[str, int | None], object]:
-    return {(r.report.organization, r.report.year): r for r in result.reports}
+def _by_org(folder: Path) -> dict[tuple[str, int | None], FetchedReport]:
+    """The job's reports (read again from its folder) by organization and year."""
+    reports, _unread = collect(folder)
+    return {(r.report.organization, r.report.year): r for r in reports}
 
 
 def test_columns_lead_to_every_report_with_its_cells_and_page_fields(
     portal: Portal, tmp_path: Path
 ) -> None:
     result = run(_seeds(portal), tmp_path, FAST)
-    found = _by_org(result)
+    assert len(result.reports) == len(portal.reports)
+    found = _by_org(tmp_path)
     expected = {(r.organization, r.year): r for r in portal.reports.values()}
     assert set(found) == set(expected)
     for key, report in expected.items():
-        got = found[key].report  # type: ignore[attr-defined]
+        got = found[key].report
         differing = [k for k, v in report.values.items() if got.values[k] != v]
         assert differing == [], key
     gbk = found[("示例县清河镇人民政府", 2024)]
-    assert gbk.page_published == dt.date(2025, 1, 11)  # type: ignore[attr-defined]
-    assert gbk.page_source == "清河镇人民政府"  # type: ignore[attr-defined]
+    assert gbk.page_published == dt.date(2025, 1, 11)
+    assert gbk.page_source == "清河镇人民政府"
     js = found[("示例县民政局", 2024)]
-    assert js.page_published == dt.date(2025, 1, 21)  # type: ignore[attr-defined]
+    assert js.page_published == dt.date(2025, 1, 21)
 
 
 def test_attachment_only_report_is_read_from_the_attachment(portal: Portal, tmp_path: Path) -> None:
-    result = run(_seeds(portal), tmp_path, FAST)
-    item = _by_org(result)[("示例县教育局", 2024)]
-    urls = [(s.url.rsplit("/", 1)[-1], s.used) for s in item.sources]  # type: ignore[attr-defined]
+    run(_seeds(portal), tmp_path, FAST)
+    item = _by_org(tmp_path)[("示例县教育局", 2024)]
+    urls = [(s.url.rsplit("/", 1)[-1], s.used) for s in item.sources]
     assert urls == [("art_4521_9001.html", False), ("nb-9001.docx", True)]
-    assert item.primary.url.endswith(".docx")  # type: ignore[attr-defined]
-    assert item.page_published == dt.date(2025, 1, 20)  # type: ignore[attr-defined]
+    assert item.primary.url.endswith(".docx")
+    assert item.page_published == dt.date(2025, 1, 20)
 
 
 def test_page_and_pdf_of_one_report_are_one_report_with_two_sources(
     portal: Portal, tmp_path: Path
 ) -> None:
     result = run(_seeds(portal), tmp_path, FAST)
-    item = _by_org(result)[("示例县自然资源局", 2024)]
-    assert [s.format for s in item.sources] == ["网页", "PDF"]  # type: ignore[attr-defined]
-    assert [s.used for s in item.sources] == [True, False]  # type: ignore[attr-defined]
-    codes = [f.code for f in item.report.findings]  # type: ignore[attr-defined]
+    item = _by_org(tmp_path)[("示例县自然资源局", 2024)]
+    assert [s.format for s in item.sources] == ["网页", "PDF"]
+    assert [s.used for s in item.sources] == [True, False]
+    codes = [f.code for f in item.report.findings]
     assert SOURCES_DIFFER not in codes
-    assert sum(1 for r in result.reports if r.report.organization == "示例县自然资源局") == 1
+    assert sum(1 for r in result.reports if r.organization == "示例县自然资源局") == 1
 
 
 def test_differing_page_and_attachment_is_a_finding(site: Site, tmp_path: Path) -> None:
@@ -73,7 +87,8 @@ def test_differing_page_and_attachment_is_a_finding(site: Site, tmp_path: Path) 
     )
     site.add("/f/1.docx", render_docx(changed), DOCX)
     result = run([Seed(site.url("/art/1.html"))], tmp_path, FAST)
-    (item,) = result.reports
+    assert len(result.reports) == 1
+    ((item,), _unread) = collect(tmp_path)
     (finding,) = [f for f in item.report.findings if f.code == SOURCES_DIFFER]
     assert key in finding.cells
     assert "DOCX" in finding.message
@@ -146,7 +161,25 @@ def test_rerun_fetches_only_what_is_new_or_changed(portal: Portal, tmp_path: Pat
     )
     site.hits.clear()
     third = run(_seeds(portal), tmp_path, FAST)
+    assert len(third.reports) == 9
     assert site.hits["/xxgk/zfxxgknb/202502/t20250201_900.html"] == 1
     fetched_reports = [p for p in site.hits if "/t2025" in p or "/art/" in p or "/attach/" in p]
     assert fetched_reports == ["/xxgk/zfxxgknb/202502/t20250201_900.html"]
-    assert ("示例县审计局", 2024) in _by_org(third)
+    assert ("示例县审计局", 2024) in _by_org(tmp_path)
+
+
+def test_retry_after_of_a_busy_server_is_waited_for(site: Site, tmp_path: Path) -> None:
+    report = make_report("示例县统计局", 2024, seed=8)
+    page = report_page(report, "2025-01-23", "统计局").encode()
+    times: list[float] = []
+
+    def busy_once(_request: Request) -> Response:
+        times.append(time.monotonic())
+        if len(times) == 1:
+            return 503, {"Retry-After": "1", "Content-Type": "text/plain"}, b"busy"
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, page
+
+    site.routes["/art/2.html"] = busy_once
+    result = run([Seed(site.url("/art/2.html"))], tmp_path, FAST)
+    assert len(result.reports) == 1
+    assert times[1] - times[0] >= 1.0  # not the tests' 0.01 s back-off: the server's wish

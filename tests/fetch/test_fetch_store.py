@@ -9,11 +9,10 @@ from fetch_site import FAST, Portal
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from conftest import add_units  # noqa: F401 - the store fixture adds the units
 from xxgk.corpus.models import StoredReport
 from xxgk.corpus.rollup import rollup
 from xxgk.db.models import Unit
-from xxgk.fetch import Seed, run, run_units
+from xxgk.fetch import Seed, collect, run, run_units
 from xxgk.fetch.store import store_reports
 
 
@@ -47,7 +46,7 @@ def test_fetch_warc_parse_ingest_end_to_end(portal: Portal, store: Engine, tmp_p
     assert late.late
     assert not qinghe.late
     # storing the same reports again changes nothing
-    again = store_reports(store, result.reports)
+    again = store_reports(store, collect(tmp_path)[0])
     assert again.summary.added == 0
     assert again.summary.unchanged == 8
 

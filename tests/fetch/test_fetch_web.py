@@ -14,9 +14,9 @@ from sqlalchemy import select, update
 
 from xxgk.corpus.models import StoredReport
 from xxgk.db.models import AuditEntry, Unit
+from xxgk.demo import ensure_demo
 from xxgk.fetch.background import FetchJobs
 from xxgk.web import WebSettings, create_app
-from xxgk.web.demo import ensure_demo
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -107,6 +107,10 @@ def test_pasted_urls_are_fetched_in_the_background_and_stored(web, portal: Porta
         sources = set(session.scalars(select(StoredReport.source)))
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "fetch")).one()
         assert entry.actor_name == "county-supervisor"
+        stored_by = session.scalars(
+            select(AuditEntry.actor_name).where(AuditEntry.action == "ingest")
+        ).all()
+        assert "county-supervisor" in stored_by  # the demo store was filled by the system
     assert portal.site.url("/art/2025/1/20/art_4521_9003.html") in sources
     # another supervising user does not see the job
     assert sign_in("county-admin").get(f"/fetch/jobs/{job_id}").status_code == 404

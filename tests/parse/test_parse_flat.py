@@ -203,3 +203,85 @@ def test_blank_cell_stays_null_with_a_finding() -> None:
     blank = {k for f in parsed.findings if f.code == "parse-cell-blank" for k in f.cells}
     assert len(blank) == 1
     assert parsed.values[next(iter(blank))] is None
+
+
+def test_local_section_order_is_recognised() -> None:
+    truth = random_report(random.Random(12))
+    text = render_text(truth, "tabs")
+    text = text.replace("六、其他需要报告的事项", "七、其他需要报告的事项")
+    text = text.replace(
+        "五、存在的主要问题及改进情况",
+        "五、信息处理费收取情况\n本年度未收取信息处理费。\n收费项目\t金额（元）\n信息处理费\t0\n\n"
+        "六、存在的主要问题及改进情况",
+    )
+    parsed = parse_text(text)
+    codes = {f.code for f in parsed.findings}
+    assert "parse-section-missing" not in codes
+    assert parsed.values == truth.values
+    assert "信息处理费收取情况" in parsed.section_text("other")
+    assert "本年度未收取信息处理费" not in parsed.section_text("review_litigation")
+    assert parsed.section_text("problems").startswith(truth.section_text("problems")[:10])
+
+
+def test_section_headings_numbered_with_arabic_digits_are_found() -> None:
+    truth = random_report(random.Random(13))
+    text = render_text(truth, "tabs")
+    for number, digit in zip("一二三四五六", "123456", strict=True):
+        text = text.replace(f"\n{number}、", f"\n{digit}、", 1)
+    parsed = parse_text(text)
+    assert "parse-section-missing" not in {f.code for f in parsed.findings}
+
+
+def _leaky_pdf_text(truth) -> str:
+    """Table 三 as PDF text whose vertical 三、本年度办理结果 leaked into the row labels."""
+    leak = iter(["三、本", "年度", "办理", "结果"])
+    out = []
+    for line in render_text(truth, "tabs").split("\n"):
+        cells = line.split("\t")
+        if len(cells) > 3 and cells[0] == "三、本年度办理结果":
+            cells[0] = ""
+        if len(cells) > 3 and cells[0] == "" and (cells[1] or cells[2]):
+            label = next(leak, "") + (cells[2] or cells[1])
+            out.append("  ".join([label, *[c for c in cells[3:] if c]]))
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+def test_characters_of_a_vertical_group_label_are_stripped_from_row_labels() -> None:
+    truth = random_report(random.Random(21))
+    text = _leaky_pdf_text(truth)
+    assert "年度（二）部分公开" in text
+    parsed = parse_text(text)
+    assert parsed.values == truth.values
+    assert "parse-label-unmatched" not in {f.code for f in parsed.findings}
+
+
+def test_sentence_naming_table_labels_is_not_read_as_a_flattened_table() -> None:
+    truth = random_report(random.Random(22))
+    sentence = (
+        "本年度共收到政府信息公开申请37件，其中予以公开12件，部分公开3件，"
+        "不予公开2件，无法提供5件，不予处理1件，其他处理0件；全年办理行政许可5件。"
+    )
+    text = render_text(truth, "tabs").replace(
+        "一、总体情况\n", "一、总体情况\n" + sentence + "\n", 1
+    )
+    parsed = parse_text(text)
+    assert sentence in parsed.section_text("overview")
+    assert parsed.values == truth.values
+
+
+def test_unreadable_table_gives_one_finding_not_one_per_row() -> None:
+    truth = random_report(random.Random(3))
+    lines = [
+        line
+        for line in render_text(truth, "tabs").split("\n")
+        if not ("\t" in line and any(w in line for w in ("申请", "公开", "处理", "属于", "总计")))
+    ]
+    parsed = parse_text("\n".join(lines))
+    codes = [f.code for f in parsed.findings]
+    assert codes.count("parse-table-unreadable") == 1
+    per_row = [f for f in parsed.findings if f.code == "parse-cell-missing" and "表三" in f.message]
+    assert per_row == []
+    unreadable = next(f for f in parsed.findings if f.code == "parse-table-unreadable")
+    assert "requests.granted.total" in unreadable.cells

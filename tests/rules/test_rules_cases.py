@@ -145,6 +145,18 @@ CASES: dict[str, dict[str, list[Case]]] = {
             plain(cells({"active.licensing": None})),
         ],
     },
+    "values-unreadable": {
+        "pass": [
+            plain(good),
+            plain(cells({"requests.granted.other": None, "active.licensing": None})),
+            plain(cells(dict.fromkeys(CELL_KEYS[:20])), settings={"unreadable_share": 0.2}),
+        ],
+        "fail": [
+            plain(cells(dict.fromkeys(CELL_KEYS[:-3]))),
+            plain(cells(dict.fromkeys(CELL_KEYS[:40]))),
+            plain(cells(dict.fromkeys(CELL_KEYS[:20])), settings={"unreadable_share": 0.05}),
+        ],
+    },
     "value-negative": {
         "pass": [plain(good)],
         "fail": [plain(cells({"active.licensing": -1})), plain(cells({"active.fees": -2}))],

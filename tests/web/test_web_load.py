@@ -115,7 +115,8 @@ def test_web_worker_app_reads_database_and_data_folder_from_the_environment(
     monkeypatch.setenv("XXGK_WORKERS", "2")
     app = app_from_environment()
     assert not app.state.settings.migrate
-    assert app.state.limiter.attempts == 3  # 5 failed logins shared by two processes
+    assert app.state.settings.login_attempts == 5  # counted in the database, shared by all
+    assert app.state.apply_limiter.attempts == 10  # 20 online applications an hour, shared
     assert (tmp_path / "data" / "secret.key").exists()
     assert app.state.secret != SECRET
     with TestClient(app) as c:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -9,11 +10,16 @@ import typer
 
 from xxgk.cli.app import app
 from xxgk.cli.common import fail
-from xxgk.cli.dbsession import DbOption
+from xxgk.cli.dbsession import DbOption, UserOption
 from xxgk.errors import InputError
 
 if TYPE_CHECKING:
-    from xxgk.fetch import FetchRun, FetchSettings
+    from types import TracebackType
+
+    from sqlalchemy import Engine
+
+    from xxgk.db.models import User
+    from xxgk.fetch import FetchRun, FetchSettings, Progress
 
 UrlsArgument = Annotated[
     list[str] | None,
@@ -32,6 +38,7 @@ def fetch_command(
     ] = Path("xxgk-fetch"),
     ingest: Annotated[bool, typer.Option("--ingest", help="校验并存入报告库。")] = False,
     db: DbOption = None,
+    user: UserOption = "",
     units: Annotated[
         bool, typer.Option("--units", help="从单位表中各单位的年报栏目抓取本年度报告并入库。")
     ] = False,
@@ -54,14 +61,16 @@ def fetch_command(
 
     Example:
         xxgk fetch https://www.example.gov.cn/xxgk/zfxxgknb/index.html --out nb2024
-        xxgk fetch --list urls.txt --out nb2024 --ingest --db sqlite:///xxgk.db
-        xxgk fetch --units --db sqlite:///xxgk.db --out nb-units
+        xxgk fetch --list urls.txt --out nb2024 --ingest --as admin --db sqlite:///xxgk.db
+        xxgk fetch --units --as admin --db sqlite:///xxgk.db --out nb-units
     """
     from xxgk.fetch import FetchSettings
 
     settings = FetchSettings(delay=delay, per_host=per_host, timeout=timeout, retries=retries)
     try:
-        result = _run(urls or [], list_file, out, ingest, db, units, year, recheck, settings)
+        result = _run(
+            urls or [], list_file, out, (ingest, db, user), units, year, recheck, settings
+        )
     except KeyboardInterrupt:
         raise fail("已中断；再次运行同一命令即可从中断处继续。", 130) from None
     from xxgk.fetch.text import summary_lines
@@ -75,8 +84,7 @@ def _run(
     urls: list[str],
     list_file: Path | None,
     out: Path,
-    ingest: bool,
-    db: str | None,
+    store: tuple[bool, str | None, str],
     units: bool,
     year: int | None,
     recheck: bool,
@@ -97,20 +105,23 @@ def _run(
             raise
     if not seeds and not units:
         raise InputError("请给出网址、--list 清单文件或 --units", "give URLs, --list or --units")
+    ingest, db, user = store
+    engine = _engine(db) if ingest or units else None
+    actor = _acting(engine, user) if engine is not None else None
     with _progress() as tick:
         if units:
-            engine = _engine(db)
+            assert engine is not None
             try:
-                return run_units(engine, out, settings, year=year, progress=tick)
+                return run_units(engine, out, settings, actor=actor, year=year, progress=tick)
             finally:
                 engine.dispose()
-        engine = _engine(db) if ingest else None
         try:
             return run(
                 [Seed(u) for u in seeds],
                 out,
                 settings,
                 engine=engine,
+                actor=actor,
                 year=year,
                 recheck=recheck,
                 progress=tick,
@@ -120,7 +131,7 @@ def _run(
                 engine.dispose()
 
 
-def _engine(db: str | None):  # type: ignore[no-untyped-def]
+def _engine(db: str | None) -> Engine:
     from xxgk.db import make_engine, upgrade_to_head
 
     engine = make_engine(db)
@@ -128,10 +139,24 @@ def _engine(db: str | None):  # type: ignore[no-untyped-def]
     return engine
 
 
+def _acting(engine: Engine, username: str) -> User:
+    """The person named by ``--as``, who must be allowed to keep the report store."""
+    from sqlalchemy.orm import Session
+
+    from xxgk.cli.dbsession import acting_user
+    from xxgk.db.access import CORPUS_KEEPERS, require
+
+    with Session(engine) as session:
+        actor = acting_user(session, username)
+        require(actor, CORPUS_KEEPERS)
+        session.expunge(actor)
+    return actor
+
+
 class _progress:
     """A rich progress bar on stderr: URLs finished of URLs known, and the last one."""
 
-    def __enter__(self):  # type: ignore[no-untyped-def]
+    def __enter__(self) -> Callable[[Progress], None]:
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -153,9 +178,14 @@ class _progress:
         self.task = self.bar.add_task("抓取", total=None, url="")
         return self.tick
 
-    def tick(self, p) -> None:  # type: ignore[no-untyped-def]
+    def tick(self, p: Progress) -> None:
         finished = p.done + p.failed + p.skipped
         self.bar.update(self.task, completed=finished, total=p.total, url=p.last_url[-60:])
 
-    def __exit__(self, *exc) -> None:  # type: ignore[no-untyped-def]
-        self.bar.__exit__(*exc)
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.bar.__exit__(kind, value, trace)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from decimal import Decimal
 from itertools import islice
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from sqlalchemy import select
@@ -26,6 +26,7 @@ from xxgk.db.models import Unit
 from xxgk.errors import InputError
 from xxgk.findings import Location
 from xxgk.model.cells import CELL_BY_KEY, CELL_KEYS
+from xxgk.spreadsheet import append_row, csv_row
 
 FORMATS = ("csv", "xlsx", "parquet", "jsonl")
 META = (
@@ -66,21 +67,28 @@ XLSX_MAX_ROWS = 1_048_575
 Rows = Iterator[dict[str, Any]]
 
 
-def _units(session: Session) -> dict[int, tuple[str, str]]:
+def _units(session: Session) -> dict[int | None, tuple[str, str]]:
     return {r.id: (r.code, r.name) for r in session.execute(select(Unit.id, Unit.code, Unit.name))}
 
 
-def _reports(session: Session, year: int | None) -> Iterator[StoredReport]:
+def _reports(
+    session: Session, year: int | None, units: Collection[int] | None = None
+) -> Iterator[StoredReport]:
     query = select(StoredReport).where(StoredReport.current)
     if year is not None:
         query = query.where(StoredReport.year == year)
+    if units is not None:
+        query = query.where(StoredReport.unit_id.in_(list(units)))
     yield from session.scalars(query.order_by(StoredReport.id).execution_options(yield_per=500))
 
 
-def report_rows(session: Session, year: int | None = None) -> Rows:
-    """Yield the wide rows: metadata and every cell of each current report."""
+def report_rows(
+    session: Session, year: int | None = None, scope: Collection[int] | None = None
+) -> Rows:
+    """Yield the wide rows: metadata and every cell of each current report (of the units in
+    ``scope``, when given)."""
     units = _units(session)
-    for stored in _reports(session, year):
+    for stored in _reports(session, year, scope):
         code, name = units.get(stored.unit_id, ("", ""))
         row = {
             "report_id": stored.id,
@@ -101,10 +109,12 @@ def report_rows(session: Session, year: int | None = None) -> Rows:
         yield row
 
 
-def cell_rows(session: Session, year: int | None = None) -> Rows:
+def cell_rows(
+    session: Session, year: int | None = None, scope: Collection[int] | None = None
+) -> Rows:
     """Yield the long rows: (unit, year, key, value, source, place) per report and cell."""
     units = _units(session)
-    for stored in _reports(session, year):
+    for stored in _reports(session, year, scope):
         unit = units.get(stored.unit_id, ("", stored.organization))[1] or stored.organization
         provenance = provenance_dict((stored.extra or {}).get("provenance"))
         values = cells_from_json(stored.cells)
@@ -121,7 +131,9 @@ def cell_rows(session: Session, year: int | None = None) -> Rows:
             }
 
 
-def finding_rows(session: Session, year: int | None = None) -> Rows:
+def finding_rows(
+    session: Session, year: int | None = None, scope: Collection[int] | None = None
+) -> Rows:
     """Yield one row per finding of the current reports."""
     units = _units(session)
     query = (
@@ -137,6 +149,8 @@ def finding_rows(session: Session, year: int | None = None) -> Rows:
     )
     if year is not None:
         query = query.where(StoredReport.year == year)
+    if scope is not None:
+        query = query.where(StoredReport.unit_id.in_(list(scope)))
     query = query.order_by(StoredReport.id, StoredFinding.id).execution_options(yield_per=1000)
     for rid, unit_id, organization, report_year, finding in session.execute(query):
         yield {
@@ -154,15 +168,28 @@ def finding_rows(session: Session, year: int | None = None) -> Rows:
         }
 
 
-SOURCES: dict[str, Callable[[Session, int | None], Rows]] = {
+SOURCES: dict[str, Callable[[Session, int | None, Collection[int] | None], Rows]] = {
     "reports": report_rows,
     "cells": cell_rows,
     "findings": finding_rows,
 }
 
 
-def export(session: Session, to: str, out_dir: Path, *, year: int | None = None) -> list[Path]:
-    """Write the three tables in format ``to`` into ``out_dir``; return the files written."""
+def export(
+    session: Session,
+    to: str,
+    out_dir: Path,
+    *,
+    year: int | None = None,
+    units: Collection[int] | None = None,
+    full_paths: bool = True,
+) -> list[Path]:
+    """Write the three tables in format ``to`` into ``out_dir``; return the files written.
+
+    ``units`` limits the export to the reports of those units (the web passes the viewer's
+    scope; unmatched reports belong to no unit and are left out); without ``full_paths`` the
+    ``source`` column names the file only, never where it lies on the server.
+    """
     fmt = to.lower().lstrip(".")
     if fmt not in FORMATS:
         raise InputError(
@@ -170,15 +197,28 @@ def export(session: Session, to: str, out_dir: Path, *, year: int | None = None)
             f"unknown export format {to!r}; expected one of {', '.join(FORMATS)}",
         )
     out_dir.mkdir(parents=True, exist_ok=True)
+
+    def rows(table: str) -> Rows:
+        found = SOURCES[table](session, year, units)
+        return found if full_paths else _file_names(found)
+
     if fmt == "xlsx":
-        return [_write_xlsx(session, out_dir / "corpus.xlsx", year)]
+        return [_write_xlsx(out_dir / "corpus.xlsx", rows)]
     writer = {"csv": _write_csv, "jsonl": _write_jsonl, "parquet": _write_parquet}[fmt]
     paths = []
-    for table, source in SOURCES.items():
+    for table in SOURCES:
         path = out_dir / f"{table}.{fmt}"
-        writer(path, TABLES[table], source(session, year))
+        writer(path, TABLES[table], rows(table))
         paths.append(path)
     return paths
+
+
+def _file_names(rows: Rows) -> Rows:
+    """Yield ``rows`` with the ``source`` column cut to the file name."""
+    for row in rows:
+        if row.get("source"):
+            row["source"] = PurePath(str(row["source"]).replace("\\", "/")).name
+        yield row
 
 
 def _write_csv(path: Path, columns: tuple[str, ...], rows: Rows) -> None:
@@ -186,7 +226,7 @@ def _write_csv(path: Path, columns: tuple[str, ...], rows: Rows) -> None:
         writer = csv.writer(handle)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow(["" if row[c] is None else plain(row[c]) for c in columns])
+            writer.writerow(csv_row("" if row[c] is None else plain(row[c]) for c in columns))
 
 
 def _write_jsonl(path: Path, columns: tuple[str, ...], rows: Rows) -> None:
@@ -241,20 +281,20 @@ def _arrow_value(column: str, value: Any) -> Any:
     return str(value)
 
 
-def _write_xlsx(session: Session, path: Path, year: int | None) -> Path:
+def _write_xlsx(path: Path, rows: Callable[[str], Rows]) -> Path:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    for table, source in SOURCES.items():
+    for table in SOURCES:
         sheet = book.create_sheet(table)
         sheet.append(list(TABLES[table]))
-        for count, row in enumerate(source(session, year), start=1):
+        for count, row in enumerate(rows(table), start=1):
             if count > XLSX_MAX_ROWS:
                 raise InputError(
                     f"表“{table}”超过 XLSX 的行数上限（{XLSX_MAX_ROWS}行），请改用 csv 或 parquet",
                     f"table {table} exceeds the XLSX row limit; export as csv or parquet",
                     path=str(path),
                 )
-            sheet.append([plain(row[c]) for c in TABLES[table]])
+            append_row(sheet, (plain(row[c]) for c in TABLES[table]))
     book.save(path)
     return path

@@ -15,6 +15,7 @@ from xxgk.corpus.ingest import IngestSummary
 from xxgk.corpus.similarity import SimilarPair
 from xxgk.corpus.stats import COUNTS, RATES, Figures, rank
 from xxgk.model.cells import CELL_BY_KEY, cell_title
+from xxgk.spreadsheet import csv_record
 
 MAX_LISTED = 50
 
@@ -85,7 +86,7 @@ def stats_csv(rows: Sequence[Figures]) -> str:
     columns = list(dicts[0]) if dicts else ["label", "year"]
     writer = csv.DictWriter(buffer, columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(dicts)
+    writer.writerows(csv_record(d) for d in dicts)
     return buffer.getvalue()
 
 

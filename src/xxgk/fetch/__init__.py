@@ -24,8 +24,11 @@ import httpx
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from xxgk.corpus.ingest import IngestSummary
+from xxgk.db.access import CORPUS_KEEPERS, require
+from xxgk.db.models import User
 from xxgk.fetch.job import FetchOutcome, Progress, ProgressCallback, Seed, run_fetch
-from xxgk.fetch.reports import FetchedReport, Unread, collect
+from xxgk.fetch.reports import FetchedReport, Found, Unread, collect, iter_reports
 from xxgk.fetch.settings import FetchSettings
 from xxgk.fetch.store import (
     StoreResult,
@@ -40,9 +43,11 @@ __all__ = [
     "FetchRun",
     "FetchSettings",
     "FetchedReport",
+    "Found",
     "Progress",
     "Seed",
     "UnitColumn",
+    "collect",
     "read_url_list",
     "run",
     "run_units",
@@ -59,7 +64,7 @@ class FetchRun:
     and what the store made of them (None without a database)."""
 
     outcome: FetchOutcome
-    reports: list[FetchedReport] = field(default_factory=list)
+    reports: list[Found] = field(default_factory=list)
     unread: list[Unread] = field(default_factory=list)
     stored: StoreResult | None = None
     columns: list[UnitColumn] = field(default_factory=list)
@@ -71,6 +76,7 @@ def run(
     settings: FetchSettings | None = None,
     *,
     engine: Engine | None = None,
+    actor: User | None = None,
     year: int | None = None,
     recheck: bool = False,
     progress: ProgressCallback | None = None,
@@ -79,9 +85,13 @@ def run(
 ) -> FetchRun:
     """Fetch ``seeds`` into ``folder``, read the reports, store them when ``engine`` is given.
 
-    The reports with their provenance are also written to ``folder/reports.jsonl``. A run
-    stopped through ``stop`` reads and stores nothing: run it again to finish the job.
+    The reports with their provenance are also written to ``folder/reports.jsonl``. The
+    store's audit log names ``actor``, who must be allowed to keep the store (checked before
+    anything is fetched). A run stopped through ``stop`` reads and stores nothing: run it again
+    to finish the job.
     """
+    if engine is not None and actor is not None:
+        require(actor, CORPUS_KEEPERS)
     outcome = run_fetch(
         seeds,
         folder,
@@ -95,13 +105,57 @@ def run(
     result = FetchRun(outcome)
     if outcome.stopped:
         return result
-    result.reports, result.unread = collect(folder)
-    if year is not None:
-        result.reports = [r for r in result.reports if r.report.year in (year, None)]
-    _write_reports(folder / REPORTS_FILE, result.reports)
-    if engine is not None:
-        result.stored = store_reports(engine, result.reports)
+    _read_and_store(folder, result, engine, actor, year)
     return result
+
+
+STORE_CHUNK = 200
+"""Reports written to the store in one transaction (memory stays flat over a national run)."""
+
+
+def _read_and_store(
+    folder: Path, result: FetchRun, engine: Engine | None, actor: User | None, year: int | None
+) -> None:
+    """Read the job's reports one by one into ``reports.jsonl`` and, in chunks, the store."""
+    chunk: list[FetchedReport] = []
+    path = folder / REPORTS_FILE
+    partial = path.with_suffix(".part")
+    if engine is not None:
+        result.stored = StoreResult(IngestSummary())
+    with open(partial, "w", encoding="utf-8") as out:
+        for item in iter_reports(folder):
+            if isinstance(item, Unread):
+                result.unread.append(item)
+                continue
+            if year is not None and item.report.year not in (year, None):
+                continue
+            result.reports.append(Found.of(item))
+            line = {"report": item.report.to_dict(), "fetch": item.provenance()}
+            out.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+            if engine is None:
+                continue
+            chunk.append(item)
+            if len(chunk) >= STORE_CHUNK:
+                _store(engine, chunk, result, actor)
+        if engine is not None and chunk:
+            _store(engine, chunk, result, actor)
+    partial.replace(path)
+
+
+def _store(
+    engine: Engine, chunk: list[FetchedReport], result: FetchRun, actor: User | None
+) -> None:
+    assert result.stored is not None
+    part = store_reports(engine, chunk, actor)
+    total = result.stored.summary
+    total.added += part.summary.added
+    total.unchanged += part.summary.unchanged
+    total.versions += part.summary.versions
+    total.unmatched += part.summary.unmatched
+    total.with_errors += part.summary.with_errors
+    total.late += part.summary.late
+    result.stored.added_urls += part.added_urls
+    chunk.clear()
 
 
 def run_units(
@@ -109,6 +163,7 @@ def run_units(
     folder: Path,
     settings: FetchSettings | None = None,
     *,
+    actor: User | None = None,
     unit_ids: Sequence[int] | None = None,
     year: int | None = None,
     progress: ProgressCallback | None = None,
@@ -124,6 +179,7 @@ def run_units(
         folder,
         settings,
         engine=engine,
+        actor=actor,
         year=year or this_year(),
         progress=progress,
         stop=stop,
@@ -150,12 +206,3 @@ def read_url_list(text: str) -> list[str]:
             )
         urls.append(item)
     return urls
-
-
-def _write_reports(path: Path, reports: Sequence[FetchedReport]) -> None:
-    partial = path.with_suffix(".part")
-    with open(partial, "w", encoding="utf-8") as out:
-        for item in reports:
-            line = {"report": item.report.to_dict(), "fetch": item.provenance()}
-            out.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
-    partial.replace(path)

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from xxgk.db import audit
+from xxgk.db.access import CORPUS_KEEPERS, require
 from xxgk.db.models import User
 from xxgk.fetch import FetchRun, FetchSettings, Progress, Seed, read_url_list, run, run_units
 from xxgk.fetch.text import summary_lines
@@ -90,6 +91,7 @@ class FetchJobs:
 
     def start_urls(self, session: Session, actor: User, text: str) -> Job:
         """Start fetching the URLs pasted in ``text`` (one per line) into the store."""
+        require(actor, CORPUS_KEEPERS)
         urls = read_url_list(text)
         if not urls:
             from xxgk.errors import InputError
@@ -97,7 +99,19 @@ class FetchJobs:
             raise InputError("请至少填写一个网址", "no URL given")
         job = self._new(session, actor, f"{len(urls)}个网址", {"urls": urls})
         seeds = [Seed(u) for u in urls]
-        self._spawn(job, lambda p: run(seeds, self._dir(job), self.settings, **self._kw(p)))
+
+        def work(progress: _Tick) -> FetchRun:
+            return run(
+                seeds,
+                self._dir(job),
+                self.settings,
+                engine=self.engine,
+                actor=self._actor(job),
+                progress=progress,
+                transport=self.transport,
+            )
+
+        self._spawn(job, work)
         return job
 
     def start_units(
@@ -106,6 +120,7 @@ class FetchJobs:
         """Start collecting ``year``'s reports from the 年报 columns of ``unit_ids``."""
         from xxgk.fetch.store import this_year, unit_columns
 
+        require(actor, CORPUS_KEEPERS)
         columns = unit_columns(session, unit_ids)
         if not columns:
             from xxgk.errors import InputError
@@ -123,6 +138,7 @@ class FetchJobs:
                 self.engine,
                 self._dir(job),
                 self.settings,
+                actor=self._actor(job),
                 unit_ids=ids,
                 year=year,
                 progress=progress,
@@ -134,8 +150,13 @@ class FetchJobs:
 
     # --- internals --------------------------------------------------------------------------
 
-    def _kw(self, progress: _Tick) -> dict[str, object]:
-        return {"engine": self.engine, "progress": progress, "transport": self.transport}
+    def _actor(self, job: Job) -> User | None:
+        """The person who started ``job``, loaded afresh in the job's thread."""
+        with Session(self.engine) as session:
+            actor = session.get(User, job.user_id)
+            if actor is not None:
+                session.expunge(actor)
+        return actor
 
     def _dir(self, job: Job) -> Path:
         return self.folder / job.id

@@ -82,12 +82,18 @@ class HostGate:
         self.delay = delay
         self._lock = threading.Lock()
         self._hosts: dict[str, tuple[threading.Semaphore, threading.Lock, list[float]]] = {}
+        self._delays: dict[str, float] = {}
 
     def _host(self, host: str) -> tuple[threading.Semaphore, threading.Lock, list[float]]:
         with self._lock:
             if host not in self._hosts:
                 self._hosts[host] = (threading.Semaphore(self.per_host), threading.Lock(), [0.0])
             return self._hosts[host]
+
+    def slow_down(self, host: str, delay: float) -> None:
+        """Keep at least ``delay`` seconds between requests to ``host`` (robots Crawl-delay)."""
+        with self._lock:
+            self._delays[host] = max(delay, self.delay)
 
     def run(self, host: str, call: Callable[[], httpx.Response]) -> httpx.Response:
         slots, pace, next_start = self._host(host)
@@ -96,7 +102,7 @@ class HostGate:
                 wait = next_start[0] - time.monotonic()
                 if wait > 0:
                     time.sleep(wait)
-                next_start[0] = time.monotonic() + self.delay
+                next_start[0] = time.monotonic() + self._delays.get(host, self.delay)
             return call()
 
 
@@ -147,6 +153,9 @@ class Fetcher:
                     parser = self._read_robots(origin)
                     with self._robots_lock:
                         self._robots[origin] = parser
+                    wanted = parser.crawl_delay(self.settings.user_agent)
+                    if wanted:  # Crawl-delay: the site's own wish, up to a minute
+                        self.gate.slow_down(parts.netloc.lower(), min(float(wanted), 60.0))
         return parser.can_fetch(self.settings.user_agent, url)
 
     def _read_robots(self, origin: str) -> urllib.robotparser.RobotFileParser:
@@ -154,12 +163,12 @@ class Fetcher:
         try:
             exchange = self._attempt(origin + "/robots.txt", {})
         except (httpx.HTTPError, FetchFailed):
-            parser.allow_all = True  # unreachable host: its pages will fail on their own
+            parser.parse([])  # unreachable host: its pages will fail on their own
             return parser
         if exchange.status >= 500:
-            parser.disallow_all = True
+            parser.parse(["User-agent: *", "Disallow: /"])
         elif exchange.status >= 400 or exchange.status in REDIRECT_STATUSES:
-            parser.allow_all = True
+            parser.parse([])
         else:
             try:
                 text = _decoded(exchange, 1 << 20).decode("utf-8", "replace")
@@ -233,6 +242,7 @@ class Fetcher:
                 result.exchanges.append(exchange)
                 if exchange.status not in RETRY_STATUSES or last:
                     return exchange
+                pause = max(pause, _retry_after(exchange))
             time.sleep(pause)
             pause *= 2
         raise FetchFailed("重试后仍失败")  # not reached: the last attempt returns or raises
@@ -279,6 +289,16 @@ class Fetcher:
             if time.monotonic() > deadline:
                 raise FetchFailed("下载时间过长，已放弃")
             body.append(chunk)
+
+
+MAX_RETRY_AFTER = 120.0
+"""Longest wait a server's ``Retry-After`` may ask for (longer: the URL fails, retried next run)."""
+
+
+def _retry_after(exchange: Exchange) -> float:
+    """The seconds a 429/503 asks to wait (``Retry-After: 30``), capped; 0 when it says none."""
+    value = (exchange.header("retry-after") or "").strip()
+    return min(float(value), MAX_RETRY_AFTER) if value.isdigit() else 0.0
 
 
 def _decoded(exchange: Exchange, limit: int = 1 << 62) -> bytes:

@@ -27,6 +27,7 @@ from xxgk.fetch.settings import FetchSettings
 from xxgk.fetch.state import (
     DONE,
     FAILED,
+    FETCHING,
     FILE,
     LIST,
     PENDING,
@@ -110,6 +111,7 @@ def run_fetch(
     """
     settings = settings or FetchSettings()
     state = JobState(folder)
+    state.recover()
     new_pass = state.begin(recheck=recheck)
     for seed in seeds:
         state.add(seed.url, SEED, title=seed.title, unit_id=seed.unit_id)
@@ -177,20 +179,17 @@ class _Run:
         free = self.settings.workers - len(in_flight)
         if free <= 0:
             return
-        taken = {row.url for row in in_flight.values()}
-        for row in self.state.pending(len(in_flight) + free * 20):
-            host = _host(row.url)
-            if row.url in taken or busy.get(host, 0) >= self.settings.per_host:
-                continue
+        full = [host for host, n in busy.items() if n >= self.settings.per_host]
+        for row in self.state.claim(free, full):
             etag, modified = (row.etag, row.last_modified) if row.file else (None, None)
             future = pool.submit(self.fetcher.fetch, row.url, etag=etag, last_modified=modified)
             in_flight[future] = row
+            host = _host(row.url)
             busy[host] = busy.get(host, 0) + 1
-            taken.add(row.url)
-            free -= 1
-            if free == 0:
-                break
-        self.counts.pending = self.state.count(PENDING)
+        self.counts.pending = self._pending()
+
+    def _pending(self) -> int:
+        return self.state.count(PENDING) + self.state.count(FETCHING)
 
     # --- one response -----------------------------------------------------------------------
 
@@ -206,7 +205,7 @@ class _Run:
             self.counts.unchanged += 1
         else:
             self._store(row, result)
-        self.counts.pending = self.state.count(PENDING)
+        self.counts.pending = self._pending()
         if self.progress is not None:
             self.progress(self.counts)
 
@@ -290,8 +289,8 @@ def _result(future: Future[FetchResult], url: str) -> FetchResult:
 
 
 def _kind_after_fetch(kind: str, html: bool) -> str:
-    """A seed or report link that answered with a document is an attachment."""
-    if not html and kind in (SEED, REPORT):
+    """A seed, column or report link that answered with a document is an attachment."""
+    if not html and kind in (SEED, LIST, REPORT):
         return FILE
     return kind
 

@@ -176,28 +176,53 @@ def _labelled_date(body: str) -> dt.date | None:
     return None
 
 
-def collect(folder: Path) -> tuple[list[FetchedReport], list[Unread]]:
-    """Return the reports of the job in ``folder`` (every report page and every attachment
-    found directly on a column), and the candidates that gave none."""
+@dataclass(frozen=True)
+class Found:
+    """What a run lists of a report it read (the report itself is in the store and in
+    ``reports.jsonl``; a national run keeps only these few fields in memory)."""
+
+    organization: str
+    year: int | None
+    published: dt.date | None
+    url: str
+    sources: int
+
+    @classmethod
+    def of(cls, item: FetchedReport) -> Found:
+        report = item.report
+        published = item.page_published or report.published
+        return cls(
+            report.organization or "", report.year, published, item.primary.url, len(item.sources)
+        )
+
+
+def iter_reports(folder: Path) -> Iterator[FetchedReport | Unread]:
+    """Read the reports of the job in ``folder`` one at a time (every report page and every
+    attachment found directly on a column), or say why a candidate gave none."""
     state = JobState(folder)
     try:
-        reports: list[FetchedReport] = []
-        unread: list[Unread] = []
         for row, attachments in _candidates(state):
             sources = [_source(folder, r) for r in [row, *attachments]]
-            found = _read(folder, row, sources)
-            if isinstance(found, Unread):
-                unread.append(found)
-            else:
-                reports.append(found)
-        return reports, unread
+            yield _read(folder, row, sources)
     finally:
         state.close()
 
 
+def collect(folder: Path) -> tuple[list[FetchedReport], list[Unread]]:
+    """All of ``iter_reports`` at once (for small jobs and the tests)."""
+    reports: list[FetchedReport] = []
+    unread: list[Unread] = []
+    for item in iter_reports(folder):
+        if isinstance(item, Unread):
+            unread.append(item)
+        else:
+            reports.append(item)
+    return reports, unread
+
+
 def _candidates(state: JobState) -> Iterator[tuple[UrlRow, list[UrlRow]]]:
     parents_listed = {SEED, LIST}
-    for row in state.rows(status=DONE):
+    for row in state.rows(status=DONE, kinds=(REPORT, FILE)):
         if row.kind == REPORT:
             yield row, [a for a in state.children(row.url, FILE) if a.status == DONE]
         elif row.kind == FILE:

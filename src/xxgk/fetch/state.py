@@ -15,16 +15,19 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 SEED, LIST, REPORT, FILE = "seed", "list", "report", "file"
-PENDING, DONE, FAILED, SKIPPED = "pending", "done", "failed", "skipped"
+PENDING, FETCHING, DONE, FAILED, SKIPPED = "pending", "fetching", "done", "failed", "skipped"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS urls (
     url TEXT PRIMARY KEY,
+    host TEXT NOT NULL DEFAULT '',
     kind TEXT NOT NULL,
     parent TEXT,
     title TEXT NOT NULL DEFAULT '',
@@ -43,7 +46,8 @@ CREATE TABLE IF NOT EXISTS urls (
     changed INTEGER NOT NULL DEFAULT 0,
     error TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX IF NOT EXISTS ix_urls_status ON urls (status, kind);
+CREATE INDEX IF NOT EXISTS ix_urls_status ON urls (status, host);
+CREATE INDEX IF NOT EXISTS ix_urls_parent ON urls (parent);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -99,6 +103,11 @@ class JobState:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'pass'").fetchone()
         return int(row[0]) if row else 1
 
+    def recover(self) -> None:
+        """Put back the URLs a killed run was fetching: their responses were never kept."""
+        self.db.execute("UPDATE urls SET status = ? WHERE status = ?", (PENDING, FETCHING))
+        self.db.commit()
+
     def begin(self, *, recheck: bool = False) -> bool:
         """Start a new pass when the last one finished (nothing pending); return True when a
         new pass began, False when an interrupted pass is resumed."""
@@ -130,24 +139,33 @@ class JobState:
     ) -> bool:
         """Write ``url`` down as pending unless the job knows it; return True when new."""
         cursor = self.db.execute(
-            "INSERT OR IGNORE INTO urls (url, kind, parent, title, unit_id, depth, pass) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (url, kind, parent, title, unit_id, depth, self.current_pass),
+            "INSERT OR IGNORE INTO urls (url, host, kind, parent, title, unit_id, depth, pass) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (url, host_of(url), kind, parent, title, unit_id, depth, self.current_pass),
         )
         return cursor.rowcount == 1
 
     def commit(self) -> None:
         self.db.commit()
 
-    def pending(self, limit: int) -> list[UrlRow]:
-        """Up to ``limit`` pending URLs, columns first (they lead to the rest), then by age."""
-        rows = self.db.execute(
-            f"SELECT {_COLUMNS} FROM urls WHERE status = ? "
-            "ORDER BY CASE kind WHEN 'seed' THEN 0 WHEN 'list' THEN 1 WHEN 'report' THEN 2 "
-            "ELSE 3 END, rowid LIMIT ?",
-            (PENDING, limit),
+    def claim(self, limit: int, busy_hosts: Collection[str] = ()) -> list[UrlRow]:
+        """Take up to ``limit`` pending URLs, the oldest of each host, none of ``busy_hosts``,
+        and mark them ``fetching``: every host gets its turn, so one large portal does not
+        hold the others back, and a URL in flight is never taken twice."""
+        marks = ",".join("?" * len(busy_hosts))
+        rows = [
+            _row(r)
+            for r in self.db.execute(
+                f"SELECT {_COLUMNS} FROM urls WHERE rowid IN "
+                "(SELECT min(rowid) FROM urls WHERE status = ? GROUP BY host) "
+                f"AND host NOT IN ({marks}) ORDER BY rowid LIMIT ?",
+                (PENDING, *busy_hosts, limit),
+            )
+        ]
+        self.db.executemany(
+            "UPDATE urls SET status = ? WHERE url = ?", [(FETCHING, r.url) for r in rows]
         )
-        return [_row(r) for r in rows]
+        return rows
 
     def get(self, url: str) -> UrlRow | None:
         row = self.db.execute(f"SELECT {_COLUMNS} FROM urls WHERE url = ?", (url,)).fetchone()
@@ -204,12 +222,15 @@ class JobState:
         query = "SELECT count(*) FROM urls WHERE status = ?"
         return int(self.db.execute(query, (status,)).fetchone()[0])
 
-    def rows(self, *, kind: str | None = None, status: str | None = None) -> Iterator[UrlRow]:
-        """The URLs in the order they were found, optionally of one kind and status."""
-        where, args = [], []
-        if kind is not None:
-            where.append("kind = ?")
-            args.append(kind)
+    def rows(
+        self, *, kinds: tuple[str, ...] | None = None, status: str | None = None
+    ) -> Iterator[UrlRow]:
+        """The URLs in the order they were found, optionally of some kinds and one status."""
+        where: list[str] = []
+        args: list[object] = []
+        if kinds is not None:
+            where.append(f"kind IN ({','.join('?' * len(kinds))})")
+            args += kinds
         if status is not None:
             where.append("status = ?")
             args.append(status)
@@ -222,7 +243,11 @@ class JobState:
         return [_row(r) for r in self.db.execute(query, (url, kind))]
 
 
-def _row(values: tuple) -> UrlRow:  # type: ignore[type-arg]
+def host_of(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+def _row(values: tuple[Any, ...]) -> UrlRow:
     row = UrlRow(*values)
     row.changed = bool(row.changed)
     return row

@@ -27,7 +27,8 @@ from xxgk.corpus.ingest import IngestSummary, Unmatched, load_units
 from xxgk.corpus.models import StoredReport
 from xxgk.corpus.prepare import Payload, init_worker, prepare_report
 from xxgk.corpus.writer import write_batch
-from xxgk.db.models import Unit
+from xxgk.db.access import CORPUS_KEEPERS, require
+from xxgk.db.models import Unit, User
 from xxgk.fetch.job import Seed
 from xxgk.fetch.reports import FetchedReport
 
@@ -65,9 +66,15 @@ def unit_seeds(columns: Sequence[UnitColumn]) -> list[Seed]:
     return [Seed(c.url, unit_id=c.unit_id, title=c.name) for c in columns]
 
 
-def store_reports(engine: Engine, fetched: Sequence[FetchedReport]) -> StoreResult:
+def store_reports(
+    engine: Engine, fetched: Sequence[FetchedReport], actor: User | None = None
+) -> StoreResult:
     """Check and write ``fetched`` into the store; a report whose primary source is stored
-    already (same bytes) is counted unchanged, so storing a rerun's reports is idempotent."""
+    already (same bytes) is counted unchanged, so storing a rerun's reports is idempotent.
+    Each written chunk is an audit entry naming ``actor`` (None: the system), who must be
+    allowed to keep the store."""
+    if actor is not None:
+        require(actor, CORPUS_KEEPERS)
     with Session(engine) as session:
         units = load_units(session)
         hashes = [f.primary.sha256 for f in fetched]
@@ -93,7 +100,7 @@ def store_reports(engine: Engine, fetched: Sequence[FetchedReport]) -> StoreResu
         _note(payload, result.summary)
     if payloads:
         with Session(engine) as session, session.begin():
-            written = write_batch(session, payloads)
+            written = write_batch(session, payloads, actor)
         result.summary.added += len(written.new_ids)
         result.summary.versions += written.versions
     return result

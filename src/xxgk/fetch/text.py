@@ -27,14 +27,15 @@ def summary_lines(result: FetchRun) -> list[str]:
         lines.append(f"原始响应已存档：{outcome.warc}")
     lines.append(f"读出年度报告{len(result.reports)}份：")
     for item in result.reports[:MAX_LISTED]:
-        report = item.report
-        date = item.page_published or report.published
+        date = item.published
         shown = f"网页发布于{date.isoformat()}" if date else "未找到发布日期"
-        extra = f"，另有{len(item.sources) - 1}个来源" if len(item.sources) > 1 else ""
+        extra = f"，另有{item.sources - 1}个来源" if item.sources > 1 else ""
         lines.append(
-            f"  {report.organization or '（未识别报告主体）'} {report.year or '?'}年度  {shown}"
-            f"  {item.primary.url}{extra}"
+            f"  {item.organization or '（未识别报告主体）'} {item.year or '?'}年度  {shown}"
+            f"  {item.url}{extra}"
         )
+    if len(result.reports) > MAX_LISTED:
+        lines.append(f"  ……另有{len(result.reports) - MAX_LISTED}份未列出")
     if outcome.failures:
         lines.append("未能抓取的地址：")
         lines += [f"  {url}  {why}" for url, why in outcome.failures[:MAX_LISTED]]

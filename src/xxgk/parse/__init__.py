@@ -13,19 +13,23 @@ import os
 from pathlib import Path
 
 from xxgk import parse_findings as parse_findings  # registers the parse-* kinds
-from xxgk.errors import InputError
+from xxgk.errors import InputError, XxgkError
+from xxgk.limits import LimitError, check, current_limits
 from xxgk.model.report import Report
 from xxgk.parse.debug import debug_parse
 from xxgk.parse.interpret import gc_paused, interpret
+from xxgk.parse.ocr import OCR_MODES, ocr_mode
 from xxgk.parse.readers import READERS, detect_format, register_reader
 from xxgk.parse.text import text_to_document
 
 __all__ = [
+    "OCR_MODES",
     "READERS",
     "clear_caches",
     "debug_parse",
     "detect_format",
     "interpret",
+    "ocr_mode",
     "parse_bytes",
     "parse_path",
     "parse_text",
@@ -33,23 +37,71 @@ __all__ = [
 ]
 
 
-def parse_path(path: str | os.PathLike) -> Report:
-    """Read the report file at ``path``; raise ``InputError`` when it is unusable."""
+def parse_path(path: str | os.PathLike, *, ocr: str = "auto") -> Report:
+    """Read the report file at ``path``; raise ``InputError`` when it is unusable.
+
+    ``ocr`` says when scans are recognised: ``auto`` (pages without a text layer, images),
+    ``always`` (every page) or ``never`` (scans are refused), see ``parse.ocr``."""
     p = Path(path)
     try:
+        check("upload_bytes", p.stat().st_size, path=str(p))  # before reading it whole
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(
             f"无法读取文件：{exc.strerror or exc}", f"cannot read the file: {exc}", path=str(p)
         ) from None
-    return parse_bytes(data, source=str(p), name=p.name)
+    return parse_bytes(data, source=str(p), name=p.name, ocr=ocr)
 
 
-def parse_bytes(data: bytes, *, source: str | None = None, name: str | None = None) -> Report:
-    """Read a report from ``data`` in any registered format (detected by content)."""
+def parse_bytes(
+    data: bytes,
+    *,
+    source: str | None = None,
+    name: str | None = None,
+    convert_legacy: bool = True,
+    ocr: str = "auto",
+) -> Report:
+    """Read a report from ``data`` in any registered format (detected by content).
+
+    The content decides the reader, never the file name. Every budget of ``xxgk.limits`` is
+    checked, and whatever a library raises on a damaged file (zlib, XML, PDFium, an index
+    past the end…) becomes one ``InputError``: "文件已损坏或格式不受支持" with the reason.
+    ``convert_legacy=False`` refuses legacy .doc/.xls content instead of handing it to
+    LibreOffice (anonymous uploads: a .doc renamed .txt must not reach a converter).
+    ``ocr`` as for ``parse_path``.
+    """
+    check("upload_bytes", len(data), path=source)
+    try:
+        with ocr_mode(ocr):
+            return _parse_bytes(data, source, name, convert_legacy)
+    except XxgkError as exc:
+        if exc.path is None:
+            exc.path = source
+        raise
+    except MemoryError:
+        raise LimitError("memory_bytes", current_limits().memory_bytes, path=source) from None
+    except RecursionError:
+        raise LimitError("depth", current_limits().depth, path=source) from None
+    except Exception as exc:  # any library error on a damaged file: one clear line
+        raise damaged(exc, source) from exc
+
+
+def damaged(exc: BaseException, source: str | None) -> InputError:
+    """Return the error of a file a library could not read (damaged or not what it claims)."""
+    reason = f"{type(exc).__name__}: {exc}"[:200]
+    return InputError(
+        f"文件已损坏或格式不受支持（{reason}）",
+        f"damaged or unsupported file: {reason}",
+        path=source,
+    )
+
+
+def _parse_bytes(data: bytes, source: str | None, name: str | None, convert: bool) -> Report:
     fmt = detect_format(data, name)
     if fmt == "json":
         return report_from_json(data, source)
+    if fmt == "ole2" and not convert:
+        raise legacy_refused(name)
     reader = READERS.get(fmt)
     if reader is None:
         raise InputError(
@@ -59,9 +111,23 @@ def parse_bytes(data: bytes, *, source: str | None = None, name: str | None = No
         with gc_paused():
             report = interpret(reader(data, source))
     else:
-        report = interpret(reader(data, source))
+        document = reader(data, source)
+        check("text_chars", sum(len(c.text) for ln in document.lines for c in ln.cells))
+        report = interpret(document)
     report.source = source
     return report
+
+
+def legacy_refused(name: str | None) -> InputError:
+    """Return the refusal of legacy binary Office content where it is not converted."""
+    suffix = Path(name).suffix if name else ""
+    clothing = f"，与扩展名“{suffix}”不符" if suffix.lower() not in (".doc", ".xls") else ""
+    return InputError(
+        f"文件内容是旧版 Office 二进制格式（.doc 或 .xls）{clothing}，此处不转换此类文件；"
+        "请在 Word 或 Excel 中另存为 .docx 或 .xlsx 后再上传",
+        "legacy binary Office content is not converted here; save it as .docx/.xlsx",
+        path=name,
+    )
 
 
 def clear_caches() -> None:
@@ -94,6 +160,7 @@ def parse_text(text: str, *, source: str | None = None) -> Report:
     """Read a report from already decoded text."""
     if not text.strip():
         raise InputError("文件为空", "the file is empty", path=source)
+    check("text_chars", len(text), path=source)
     report = interpret(text_to_document(text, source))
     report.source = source
     return report

@@ -16,13 +16,26 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from xxgk import parse_findings as fk
 from xxgk.findings import Location
 from xxgk.model.cells import RELATIONS, Relation
-from xxgk.model.report import Value
+from xxgk.model.report import Report, Value
 from xxgk.parse.labels import squeeze
 from xxgk.parse.tokens import Token
+
+
+class Sink(Protocol):
+    """What the decoder writes to (``parse.assign.Sink``, which imports this module)."""
+
+    report: Report
+    legacy_provenance: dict[str, Location]
+
+    def add(
+        self, code: str, location: Location | None = None, cells: Any = (), **params: Any
+    ) -> None: ...
+
 
 MAX_DIGITS = 7
 """The longest count a cell holds (9,999,999); longer pieces are not considered."""
@@ -145,10 +158,10 @@ def row_candidates(pending: PendingRow, digits: str, known: dict[str, Value]) ->
     return found
 
 
-def decode_rows(sink, pending: list[PendingRow]) -> None:
+def decode_rows(sink: Sink, pending: list[PendingRow]) -> None:
     """Write the values of every pending row into ``sink.report``, or flag its cells."""
     report = sink.report
-    known = {k: v for k, v in report.values.items() if v is not None}
+    known: dict[str, Value] = {k: v for k, v in report.values.items() if v is not None}
     candidates: dict[int, list[Split]] = {}
     decoded = 0
     for n, row in enumerate(pending):
@@ -206,7 +219,7 @@ def _narrow_jointly(
         candidates[n] = [s for s in candidates[n] if s in kept]
 
 
-def _write(sink, row: PendingRow, digits: str, found: list[Split]) -> int:
+def _write(sink: Sink, row: PendingRow, digits: str, found: list[Split]) -> int:
     """Write the cells every split agrees on; flag the others. Return 1 when decoded."""
     values, provenance = _targets(sink, row)
     location = row.tokens[0].location if row.tokens else row.where
@@ -227,7 +240,7 @@ def _write(sink, row: PendingRow, digits: str, found: list[Split]) -> int:
 
 
 def _ambiguous(
-    sink,
+    sink: Sink,
     row: PendingRow,
     digits: str,
     found: list[Split],
@@ -257,14 +270,14 @@ def _ambiguous(
     )
 
 
-def _targets(sink, row: PendingRow) -> tuple[dict[str, Value], dict[str, Location]]:
+def _targets(sink: Sink, row: PendingRow) -> tuple[dict[str, Value], dict[str, Location]]:
     """Return where the row's values and places go: the canonical cells, or ``legacy``."""
     if row.legacy:
         return sink.report.legacy, sink.legacy_provenance
     return sink.report.values, sink.report.provenance
 
 
-def _short(sink, row: PendingRow) -> None:
+def _short(sink: Sink, row: PendingRow) -> None:
     """Flag every cell of a short row that cannot be split: no value is placed by position."""
     filled = [t for t in row.tokens if t.kind != "empty"]
     location = row.tokens[0].location if row.tokens else row.where

@@ -9,7 +9,6 @@ skipped; content controls and tracked insertions are read through.
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 
@@ -17,7 +16,9 @@ from lxml import etree
 
 from xxgk.errors import InputError
 from xxgk.findings import Location
+from xxgk.limits import LimitError, current_limits
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
+from xxgk.parse.package import open_package, read_member
 from xxgk.parse.reader_common import clean_text, zip_has_part
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -50,8 +51,15 @@ _SKIP = frozenset(
     }
 )
 _VMERGE_TAG, _VAL = f"{W}vMerge", f"{W}val"
-_PROPERTIES = re.compile(rb"<w:(rPr|pPr)>.*?</w:\1>", re.S)
-_PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True, remove_comments=True)
+_PROPERTIES = re.compile(rb"<w:(rPr|pPr)>.{0,4096}?</w:\1>", re.S)
+"""Run and paragraph properties; bounded, so that unclosed ones cost a bounded scan each."""
+SLIM_MAX_BYTES = 8 * 1024 * 1024
+"""Larger XML is parsed as it is: cutting properties out is a speed-up for ordinary files."""
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True
+)
+"""Without ``huge_tree`` libxml2 keeps its protections: nesting depth at most 256 and no
+text node over 10 MB (the depth budget cannot go past libxml2's 256 for XML)."""
 
 
 def sniff_docx(data: bytes, name: str | None = None) -> bool:
@@ -170,7 +178,7 @@ def _merge_continuations(table: etree._Element) -> set[etree._Element]:
 def _parse(xml: bytes) -> etree._Element:
     """Parse ``document.xml``; run and paragraph properties (most of its bytes, never text)
     are cut out first, which halves the parse time, unless that leaves invalid XML."""
-    slim = _PROPERTIES.sub(b"", xml)
+    slim = _PROPERTIES.sub(b"", xml) if len(xml) <= SLIM_MAX_BYTES else xml
     if len(slim) < len(xml):
         try:
             return etree.fromstring(slim, _PARSER)
@@ -179,21 +187,40 @@ def _parse(xml: bytes) -> etree._Element:
     return etree.fromstring(xml, _PARSER)
 
 
+XML_MAX_DEPTH = 256
+"""libxml2's own nesting limit without ``huge_tree``."""
+
+
+def _check_depth(root: etree._Element, name: str | None) -> None:
+    """Refuse XML nested deeper than the depth budget (when it is set below libxml2's)."""
+    budget = current_limits().depth
+    if budget >= XML_MAX_DEPTH:
+        return
+    for element in root.iter():
+        depth = sum(1 for _ in element.iterancestors())
+        if depth > budget:
+            raise LimitError("depth", budget, path=name)
+
+
 def read_docx(data: bytes, name: str | None = None) -> SourceDocument:
     """Read a DOCX into lines; table cells keep their table, row and cell index."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            xml = package.read("word/document.xml")
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        with open_package(data, name, "Word（DOCX）") as package:
+            xml = read_member(package, "word/document.xml", name)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
         raise InputError(
             "不是可读的 Word（DOCX）文件", "not a readable DOCX package", path=name
         ) from exc
     try:
         root = _parse(xml)
     except etree.XMLSyntaxError as exc:
+        if "depth" in str(exc).lower():
+            depth = min(current_limits().depth, XML_MAX_DEPTH)
+            raise LimitError("depth", depth, path=name) from exc
         raise InputError(
             "Word 文件的正文 XML 已损坏", f"broken word/document.xml: {exc}", path=name
         ) from exc
+    _check_depth(root, name)
     _prune(root)
     body = root.find(f"{W}body")
     reader = _Reader()

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from xxgk.errors import InputError
+from xxgk.limits import check
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -36,7 +37,10 @@ def bytes_to_text(data: bytes, source: str | None = None) -> Decoded:
     """Decode ``data``; raise ``InputError`` for empty, binary or undecodable input."""
     if not data.strip():
         raise InputError("文件为空", "the file is empty", path=source)
+    # a character takes at most 4 bytes in any encoding read here: refuse before decoding
+    check("text_chars", len(data) // 4, path=source)
     decoded = _decode(data, source)
+    check("text_chars", len(decoded.text), path=source)
     text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError("文件为空", "the file is empty", path=source)

@@ -95,13 +95,31 @@ def _heading_patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(patterns)
 
 
+_GLUED_HEADING = re.compile(
+    "|".join(
+        re.escape(f"{number}{sep}{s.title}")
+        for n, s in enumerate(cells.SECTIONS, start=1)
+        for number in (s.number, str(n))
+        for sep in ("、", ".", "．")
+    )
+)
+_ANCHOR = re.compile("|".join(_ANCHORS))
+
+
 def _maybe_flat(text: str) -> bool:
-    """Cheap test: a long line with glued headings or table labels."""
-    if len(text) < 24:
-        return False
-    if sum(anchor in text for anchor in _ANCHORS) >= 2:
-        return True
-    return "。" in text and any(s.title in text for s in cells.SECTIONS)
+    """Cheap test: a long line with glued headings or table labels (remembered per text:
+    the same lines recur from report to report)."""
+    known = _SEEN.get(text)
+    if known is None:
+        if len(_SEEN) >= 20_000:
+            _SEEN.clear()
+        known = _SEEN[text] = len(set(_ANCHOR.findall(text))) >= 2 or (
+            "。" in text and _GLUED_HEADING.search(text) is not None
+        )
+    return known
+
+
+_SEEN: dict[str, bool] = {}
 
 
 def unflatten(lines: Sequence[SourceLine]) -> tuple[list[SourceLine], frozenset[int]]:
@@ -111,10 +129,11 @@ def unflatten(lines: Sequence[SourceLine]) -> tuple[list[SourceLine], frozenset[
     glued: set[int] = set()
     changed = False
     for line in lines:
-        filled = [c for c in line.cells if c.text]
-        if len(filled) != 1 or not _maybe_flat(filled[0].text):
-            out.append(line)
+        cells_ = line.cells
+        if len(cells_) != 1 or len(cells_[0].text) < 24 or not _maybe_flat(cells_[0].text):
+            out.append(line)  # a flattened line is one long cell
             continue
+        filled = cells_
         pieces = split_flat(filled[0].text)
         if pieces is None:
             out.append(line)
@@ -152,13 +171,12 @@ def split_flat(text: str) -> list[Piece] | None:
     """Return the pieces of a flattened line, or None when it is an ordinary line."""
     s = unicodedata.normalize("NFKC", text)
     headings = _find_headings(s)
-    tables = sum(1 for _ in _label_pattern().finditer(s))
-    if not headings and tables < _MIN_LABELS:
+    matches = list(_label_pattern().finditer(s))
+    tables = len(matches)
+    if not headings and (tables < _MIN_LABELS or _narrative(s, matches)):
         return None
-    if len(headings) == 1 and headings[0][1] == 0 and tables < _MIN_LABELS:
-        start, end = headings[0][1], headings[0][2]
-        if end >= len(s.rstrip()):
-            return None  # an ordinary heading line
+    if len(headings) == 1 and headings[0][1] == 0 and headings[0][2] >= len(s.rstrip()):
+        return None  # an ordinary heading line
     pieces: list[Piece] = []
     bounds = [(0, "preamble", 0)] + [(e, key, st) for key, st, e in headings]
     for n, (start, key, heading_start) in enumerate(bounds):
@@ -173,6 +191,15 @@ def split_flat(text: str) -> list[Piece] | None:
         else:
             pieces.extend(_text_pieces(body, start, last=n + 1 == len(bounds)))
     return [p for p in pieces if any(t for t, _ in p.cells)]
+
+
+def _narrative(s: str, matches: list[re.Match[str]]) -> bool:
+    """Return True for a sentence that names table labels (``其中予以公开12件，部分公开3件``):
+    the text between its labels has sentence punctuation, a flattened table's has none."""
+    for before, after in zip(matches, matches[1:], strict=False):
+        if any(mark in s[before.end() : after.start()] for mark in "。，；,;件"):
+            return True
+    return False
 
 
 def _find_headings(s: str) -> list[tuple[str, int, int]]:

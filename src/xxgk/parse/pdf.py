@@ -11,35 +11,24 @@ measurement (docs/formats.md): the same grid, an order of magnitude faster.
 from __future__ import annotations
 
 import re
-from collections import Counter
+import zlib
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
 from xxgk.errors import InputError
 from xxgk.findings import Finding, Location
-from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
+from xxgk.limits import LimitError, check, current_limits
+from xxgk.parse import ocr
+from xxgk.parse.document import SourceDocument, SourceLine
 from xxgk.parse.pdf_layout import (
     Char,
     PageFrame,
     PdfLine,
-    build_grid,
-    cluster_lines,
-    groups,
-    is_number,
-    piece_cell,
     rulings,
-    split_gaps,
-    table_lines,
 )
-from xxgk.parse.pdf_unruled import unruled_tables
+from xxgk.parse.pdf_pages import drop_running, lay_out_page
 from xxgk.parse_findings import PAGE_WITHOUT_TEXT
-
-MARGIN = 0.07  # share of the page height where running headers and footers sit
-_PAGE_NUMBER = re.compile(
-    r"^[-—–_\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/／共]\s*\d{1,4}\s*页?)?"
-    r"[-—–_\s]*$|^[-—–]\s*[\divxlcIVXLC]+\s*[-—–]$"
-)
 
 
 def sniff_pdf(data: bytes, name: str | None = None) -> bool:
@@ -61,130 +50,60 @@ def _chars(page: pdfium.PdfPage, frame: PageFrame) -> list[Char]:
     return chars
 
 
-def _text_lines(page: int, chars: list[Char]) -> list[PdfLine]:
-    """Return the lines outside ruled tables, split into cells at wide gaps."""
-    out = []
-    for pieces in (split_gaps(line) for line in cluster_lines(chars)):
-        cells = [piece_cell(page, piece) for piece in pieces]
-        first, last = pieces[0][0], pieces[-1][-1]
-        out.append(
-            PdfLine(
-                page,
-                min(c.top for c in pieces[0]),
-                SourceLine(cells, in_table=len(cells) > 1),
-                first.x0,
-                last.x1,
-                first.bottom - first.top,
-                pieces,
-            )
-        )
-    return unruled_tables(out)
-
-
-def _join_paragraphs(lines: list[PdfLine]) -> list[PdfLine]:
-    """Join a paragraph's printed lines, across pages too: a one-cell line that runs to the
-    right margin goes on in the next one-cell line when that starts at the left margin
-    (an indented line starts a new paragraph). Margins are the document's, not a page's."""
-    single = [ln for ln in lines if not ln.line.in_table and ln.glyph]
-    if len(single) < 4:
-        return lines
-    left = min(ln.left for ln in single)
-    right = max(ln.right for ln in single)
-    out: list[PdfLine] = []
-    for item in lines:
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.glyph
-            and item.glyph
-            and not prev.line.in_table
-            and not item.line.in_table
-            and right - prev.right < 1.5 * item.glyph
-            and item.left - left < 0.5 * item.glyph
-            and prev.right - prev.left > 0.6 * (right - left)
-        ):
-            first = prev.line.cells[0]
-            text = first.text + item.line.cells[0].text
-            prev.line.cells[0] = SourceCell(
-                text, Location(page=first.location.page, bbox=first.location.bbox, text=text)
-            )
-            prev.right = item.right
-            continue
-        out.append(item)
-    return out
-
-
 def _page_lines(page_no: int, page: pdfium.PdfPage) -> tuple[list[PdfLine], float]:
     frame = PageFrame.of(page)
     chars = _chars(page, frame)
     horizontal, vertical = rulings(page, frame)
-    lines: list[PdfLine] = []
-    for group in groups(horizontal, vertical):
-        table = build_grid(*group)
-        x0, x1, y0, y1 = table.xs[0], table.xs[-1], table.ys[0], table.ys[-1]
-        inside = [c for c in chars if x0 <= c.cx <= x1 and y0 <= c.cy <= y1]
-        if not inside:
-            continue
-        lines += table_lines(page_no, table, inside)
-        chars = [c for c in chars if not (x0 <= c.cx <= x1 and y0 <= c.cy <= y1)]
-    lines += _text_lines(page_no, chars)
-    return sorted(lines, key=lambda item: item.top), frame.display_height
+    return lay_out_page(page_no, chars, horizontal, vertical), frame.display_height
 
 
-def _drop_running(pages: list[tuple[list[PdfLine], float]]) -> list[SourceLine]:
-    """Drop page numbers and header/footer lines that repeat in the page margins, then join
-    the paragraphs that the pages broke."""
-
-    def in_margin(item: PdfLine, height: float) -> bool:
-        return not item.line.in_table and (
-            item.top < MARGIN * height or item.top > (1 - MARGIN) * height
-        )
-
-    repeated = Counter(item.line.text for lines, h in pages for item in lines if in_margin(item, h))
-    kept = []
-    for lines, height in pages:
-        for item in lines:
-            if in_margin(item, height) and (
-                _PAGE_NUMBER.match(item.line.text)
-                or (len(pages) > 1 and repeated[item.line.text] > 1)
-            ):
-                continue
-            kept.append(item)
-    return [item.line for item in _join_paragraphs(_drop_repeated_headers(kept))]
+_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+_CHUNK = 1024 * 1024
 
 
-HEADER_ROWS = 4
-"""At most this many rows (without numbers) at the top of a table can be a repeated header."""
+def _inflated_size(compressed: bytes | memoryview, budget: int) -> int:
+    """Return the size ``compressed`` inflates to, counting at most ``budget + 1`` bytes
+    (never holding more than a chunk); 0 when it is not a zlib stream."""
+    inflater = zlib.decompressobj()
+    size = 0
+    try:
+        chunk = inflater.decompress(compressed, _CHUNK)
+        while chunk:
+            size += len(chunk)
+            if size > budget:
+                return size
+            chunk = inflater.decompress(inflater.unconsumed_tail, _CHUNK)
+    except zlib.error:
+        return size
+    return size
 
 
-def _drop_repeated_headers(lines: list[PdfLine]) -> list[PdfLine]:
-    """Drop the header rows a table repeats at the top of each page (Word's "repeat as
-    header row"): the leading rows of a table part equal to those of the part before."""
-    out: list[PdfLine] = []
-    head: list[str] = []
-    dropping = -1  # index into ``head`` while a new part repeats it
-    for item in lines:
-        if item.grid_start:
-            dropping = 0 if head and out and out[-1].line.in_table else -1
-            if dropping < 0:
-                head = []
-        if 0 <= dropping < len(head) and item.line.in_table and item.line.text == head[dropping]:
-            dropping += 1
-            continue
-        dropping = -1
-        if (
-            item.line.in_table
-            and len(head) < HEADER_ROWS
-            and (item.grid_start or head)
-            and not any(map(is_number, item.line.cells))
-        ):
-            head.append(item.line.text)
-        out.append(item)
-    return out
+def check_streams(data: bytes, name: str | None) -> None:
+    """Refuse a PDF whose compressed streams inflate past the budgets (a 1 MB flate bomb
+    becomes 2 GB inside pdfium): every stream is inflated here first, counting only."""
+    limits = current_limits()
+    total = 0
+    view = memoryview(data)
+    for match in _STREAM.finditer(data):
+        start = match.end()
+        end = data.find(b"endstream", start)
+        if end < 0:
+            end = len(data)
+        size = _inflated_size(view[start:end], limits.member_bytes)
+        if size > limits.member_bytes:  # counting stopped there: the real size is not known
+            raise LimitError("member_bytes", limits.member_bytes, path=name)
+        total += size
+        check("unpacked_bytes", total, path=name)
 
 
 def read_pdf(data: bytes, name: str | None = None) -> SourceDocument:
-    """Read a PDF's text layer into lines; cells carry their page and bounding box."""
+    """Read a PDF's text layer into lines; cells carry their page and bounding box.
+
+    Pages without a text layer (scans) are read by OCR when the OCR mode (``parse.ocr``)
+    allows it and the ``ocr`` extra is installed; otherwise they are reported or refused.
+    The streams and the page count are checked against the budgets before any page is read.
+    """
+    check_streams(data, name)
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -194,28 +113,41 @@ def read_pdf(data: bytes, name: str | None = None) -> SourceDocument:
             path=name,
         ) from exc
     try:
-        pages = [_page_lines(n + 1, pdf[n]) for n in range(len(pdf))]
-        # a page that shows something (an image, outlined text) but has no text layer
-        blank = [
-            n + 1
-            for n, (lines, _) in enumerate(pages)
-            if not lines and next(iter(pdf[n].get_objects()), None) is not None
-        ]
+        check("pages", len(pdf), path=name)
+        return _read_pages(pdf, name)
     finally:
         pdf.close()
-    lines = _drop_running(pages)
+
+
+def _read_pages(pdf: pdfium.PdfDocument, name: str | None) -> SourceDocument:
+    if ocr.current_mode() == "always":
+        return ocr.read_pdf_by_ocr(pdf, range(len(pdf)), [], name)
+    pages = [_page_lines(n + 1, pdf[n]) for n in range(len(pdf))]
+    # a page that shows something (an image, outlined text) but has no text layer
+    blank = [
+        n + 1
+        for n, (lines, _) in enumerate(pages)
+        if not lines and next(iter(pdf[n].get_objects()), None) is not None
+    ]
+    lines = drop_running(pages)
+    unreadable = bool(lines) and _unreadable_share(lines) > UNREADABLE_SHARE
+    if (not lines or unreadable) and ocr.will_read(name):
+        return ocr.read_pdf_by_ocr(pdf, range(len(pdf)), [], name)
     if not lines:
         raise InputError(
-            "PDF 没有文字层（可能是扫描件），需要先进行文字识别（OCR）才能读取",
+            "PDF 没有文字层（可能是扫描件），需要先进行文字识别（OCR）才能读取" + ocr.why_not_zh(),
             "the PDF has no text layer (a scan?); it needs OCR before it can be read",
             path=name,
         )
-    if _unreadable_share(lines) > UNREADABLE_SHARE:
+    if unreadable:
         raise InputError(
-            "PDF 的文字层无法识别（字体缺少编码映射，提取出的是乱码），需要先进行文字识别（OCR）",
+            "PDF 的文字层无法识别（字体缺少编码映射，提取出的是乱码），需要先进行文字识别（OCR）"
+            + ocr.why_not_zh(),
             "the PDF's text layer does not map to Unicode (fonts without ToUnicode); it needs OCR",
             path=name,
         )
+    if blank and ocr.will_read(name):
+        return ocr.read_pdf_by_ocr(pdf, [n - 1 for n in blank], pages, name)
     findings = [
         Finding(PAGE_WITHOUT_TEXT, location=Location(page=n), params={"page": n}) for n in blank
     ]

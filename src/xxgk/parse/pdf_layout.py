@@ -22,6 +22,7 @@ from xxgk.parse.document import SourceCell, SourceLine
 THIN = 2.5  # a ruling is a path at most this thick (points)
 SNAP = 2.0  # coordinates closer than this are the same ruling line
 SLIVER = 4.0  # grid lines closer than this are one (a double border), never a cell
+COLLINEAR = 0.75  # pieces whose positions differ by less than this lie on one ruling
 _NUMBER = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?$")
 
 
@@ -112,7 +113,8 @@ def split_gaps(line: list[Char], factor: float = 1.2) -> list[list[Char]]:
 def piece_cell(page: int, piece: list[Char]) -> SourceCell:
     """Return a piece of a line as a cell with its page and bounding box."""
     text = "".join(c.text for c in piece)
-    box = tuple(round(v, 1) for v in box_of(piece))
+    x0, y0, x1, y1 = (round(v, 1) for v in box_of(piece))
+    box = (x0, y0, x1, y1)
     return SourceCell(text, Location(page=page, bbox=box, text=text))
 
 
@@ -151,7 +153,34 @@ def rulings(page: pdfium.PdfPage, frame: PageFrame) -> tuple[list[Segment], list
                 vertical += [(x0, y0, y1), (x1, y0, y1)]
             elif count > 5:
                 _straight_pieces(obj, count, frame, horizontal, vertical)
-    return horizontal, vertical
+    return merge_collinear(horizontal), merge_collinear(vertical)
+
+
+def merge_collinear(segments: list[Segment]) -> list[Segment]:
+    """Join pieces of one ruling line: ``(at, start, end)`` on the same line that touch or
+    overlap become one segment.
+
+    A page printed by a browser draws every side of every cell as its own small rectangle;
+    the table's rulings are the union of those pieces. Joined, a merged cell's side and the
+    sides of its neighbours connect, so the table is one group and its grid is whole.
+    """
+    lines: list[list[Segment]] = []
+    for segment in sorted(segments):
+        if lines and segment[0] - lines[-1][0][0] <= COLLINEAR:
+            lines[-1].append(segment)
+        else:
+            lines.append([segment])
+    out: list[list[float]] = []
+    for line in lines:
+        at = line[0][0]
+        joined: list[list[float]] = []
+        for _, start, end in sorted(line, key=lambda s: s[1]):
+            if joined and start <= joined[-1][2] + SNAP:
+                joined[-1][2] = max(joined[-1][2], end)
+            else:
+                joined.append([at, start, end])
+        out += joined
+    return [(at, start, end) for at, start, end in out]
 
 
 def _straight_pieces(
@@ -332,7 +361,8 @@ def table_lines(page: int, grid: Grid, chars: list[Char]) -> list[PdfLine]:
         text = text_of(inside.get(n, []))
         if not text and last > first:
             continue  # a merged label cell continued from the previous page
-        location = Location(page=page, bbox=tuple(round(v, 1) for v in box), text=text)
+        x0, y0, x1, y1 = (round(v, 1) for v in box)
+        location = Location(page=page, bbox=(x0, y0, x1, y1), text=text)
         rows.setdefault(first, []).append(SourceCell(text, location))
     lines = [
         PdfLine(page, grid.ys[r], SourceLine(cells, in_table=True))

@@ -29,7 +29,7 @@ _KEYWORDS = {
     "problems": ("问题", "改进", "整改"),
     "other": ("其他", "事项"),
 }
-_SECTION_MARKER = re.compile(r"^[#*\s]*(?:第)?([一二三四五六1-6])(?:部分)?\s*[、.,．:：]")
+_SECTION_MARKER = re.compile(r"^[#*\s]*(?:第)?([一二三四五六七八九1-9])(?:部分)?\s*[、.,．:：]")
 
 
 @dataclass
@@ -89,7 +89,8 @@ def match_heading(text: str, index: int, *, loose: bool) -> bool:
     body = normalise(text).rstrip("：:")
     titles = TITLES[section.key]
     if number is not None and number != index + 1:
-        return False
+        # renumbered after a local section (五、信息处理费收取情况 before 六、存在的主要问题…)
+        return not loose and number == index + 2 and body in titles
     if body in titles or (number and any(body.startswith(t) for t in titles) and len(body) < 40):
         return number is not None or body == normalise(section.title)
     return (
@@ -108,7 +109,7 @@ def _matches(text: str, index: int, loose: bool) -> bool:
     return match_heading(text, index, loose=loose)
 
 
-_FIRST = frozenset("一二三四五六123456１２３４５６#*第 \u3000") | frozenset(
+_FIRST = frozenset("一二三四五六七八九123456789１２３４５６７８９#*第 \u3000") | frozenset(
     t[0] for t in ALL_TITLES
 )
 
@@ -137,6 +138,34 @@ def _candidate_heading(line: SourceLine) -> str | None:
     return text
 
 
+LOCAL = "local"
+"""Key of a section a unit adds in its own order (五、信息处理费收取情况): it ends the section
+before it, so its text and tables are not read as part of that section."""
+
+
+def _local_headings(
+    candidates: list[str | None], found: list[tuple[int, int, str, bool]]
+) -> list[tuple[int, str, str, bool]]:
+    """Return the headings of local sections: numbered like a section, not a table label,
+    and followed by a standard heading renumbered one place on (the local one took its
+    number)."""
+    taken = {i for i, *_ in found}
+    out = []
+    for i, text in enumerate(candidates):
+        if text is None or i in taken or "。" in text or len(text) > 30:
+            continue
+        number = section_number(text)
+        if number is None or normalise(text) in ANY_TABLE_LABEL:
+            continue
+        after = next((f for f in found if f[0] > i), None)
+        if after is None:
+            continue
+        printed = section_number(after[2])
+        if printed == number + 1 and after[1] + 1 == number:
+            out.append((i, LOCAL, text, False))
+    return out
+
+
 def lines_to_sections(
     lines: Sequence[SourceLine], findings: list[Finding] | None = None
 ) -> list[Segment]:
@@ -154,12 +183,17 @@ def lines_to_sections(
                 found.append((i, j, text, not strict))
                 nxt = j + 1
                 break
-    segments = [Segment("preamble", "", 0, found[0][0] if found else len(lines))]
-    for n, (i, j, text, loose) in enumerate(found):
-        end = found[n + 1][0] if n + 1 < len(found) else len(lines)
+    local = _local_headings(candidates, found)
+    marks = sorted([(i, SECTIONS[j].key, text, loose) for i, j, text, loose in found] + local)
+    segments = [Segment("preamble", "", 0, marks[0][0] if marks else len(lines))]
+    for n, (i, key, text, loose) in enumerate(marks):
+        end = marks[n + 1][0] if n + 1 < len(marks) else len(lines)
         loc = next((c.location for c in lines[i].cells if c.text), None)
-        segments.append(Segment(SECTIONS[j].key, text, i + 1, end, loc, i))
-        if loose and findings is not None:
+        segments.append(Segment(key, text, i + 1, end, loc, i))
+        if key == LOCAL:
+            continue
+        j = next(n for n, s in enumerate(SECTIONS) if s.key == key)
+        if (loose or section_number(text) not in (None, j + 1)) and findings is not None:
             findings.append(
                 Finding(
                     fk.HEADING_VARIANT,

@@ -6,14 +6,16 @@ row, whether the header is over, the last row for tails) and names every text to
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from xxgk import parse_findings as fk
+from xxgk.model import cells
 from xxgk.model.cells import SECTION_BY_KEY
 from xxgk.parse.assign import Sink
-from xxgk.parse.labels import GROUP_PREFIXES, Entry, leading_marker
+from xxgk.parse.labels import GROUP_PREFIXES, Entry, leading_marker, normalise, squeeze
 from xxgk.parse.matching import (
     Match,
     completes,
@@ -106,7 +108,7 @@ class RowClassifier:
         for entry, label in targets:
             self.target_of.setdefault(entry.key, []).append(label)
 
-    def __call__(self, tokens: list[Token], i: int) -> tuple[Meaning, int]:
+    def __call__(self, tokens: list[Token], i: int) -> tuple[Meaning | str, int]:
         norm = tokens[i].norm
         entries = self.table.get(norm)
         if entries and len(entries) == 1:  # the usual label: exactly one meaning
@@ -190,22 +192,66 @@ class RowClassifier:
         ):
             self.last_norm += norm
             return "tail", 1
+        unclosed = _UNCLOSED_MARKER.match(squeeze(token.text))
+        if unclosed:  # （三不予公开: a narrow merged cell wrapped its marker's ）away
+            entries = self.table.get(normalise(unclosed.group(1) + "）" + unclosed.group(2)), ())
+            if entries:
+                found = self._single(entries[0], norm)
+                if found is not None:
+                    return found, 1
         for prefix in GROUP_PREFIXES:
             rest = norm[len(prefix) :].lstrip(_ITEM_NUMBERS) if norm.startswith(prefix) else ""
             rows = [e for e in self.table.get(rest, []) if e.role in self.row_roles]
             if rows:
                 return self._row(self._pick(rows), "exact", [token], 0, 1), 1
+        leaked = self._without_vertical_label(token.text)
+        if leaked is not None:
+            return self._row(leaked, "exact", [token], 0, 1), 1
         ahead = [(e, lab) for e, lab in self.targets if e.order >= self.expected][:6]
         entry = prefix_of(norm, ahead)
         if entry:
             return self._row(entry, "prefix", [token], 0, 1), 1
-        found = fuzzy(norm, ahead) or fuzzy(norm, self.targets)
-        if found:
-            return self._row(found[0], "fuzzy", [token], 0, 1), 1
+        close = fuzzy(norm, ahead) or fuzzy(norm, self.targets)
+        if close:
+            return self._row(close[0], "fuzzy", [token], 0, 1), 1
         self.last = None
         if is_narrative(token.text):
             return Meaning("narrative"), 1
         return Meaning("unmatched"), 1
+
+    def _without_vertical_label(self, text: str) -> Entry | None:
+        """Return the row a label names once the characters of a vertical group label that
+        leaked in front of it are dropped (``度办1.属于国家秘密``: 三、本年度办理结果 is printed
+        one character per line beside the rows)."""
+        squeezed = squeeze(text)
+        for cut in range(1, min(MAX_LEAKED, len(squeezed) - 1) + 1):
+            if squeezed[cut - 1] not in VERTICAL_CHARS:
+                return None
+            rows = [
+                e for e in self.table.get(normalise(squeezed[cut:]), ()) if e.role in self.row_roles
+            ]
+            if rows:
+                return self._pick(rows)
+        return None
+
+
+_UNCLOSED_MARKER = re.compile(r"^([(（][一二三四五六七八九十\d]{1,2})(?![)）])(.+)$")
+MAX_LEAKED = 4
+"""Characters of a vertical label that can sit in front of one row's label."""
+VERTICAL_CHARS = frozenset(
+    "".join(
+        (
+            cells.RESULTS_GROUP,
+            *cells.REQUEST_GROUPS,
+            cells.LEGAL_PERSON_GROUP,
+            cells.APPLICANT_HEADER,
+            *(g.label for g in cells.REVIEW_GROUPS),
+            cells.LITIGATION_HEADER,
+        )
+    )
+    + "）)"
+) - frozenset("0123456789")
+"""The characters of the group labels that are printed vertically beside the rows."""
 
 
 def report_unmatched(sink: Sink, regions: list[Region], table: str) -> None:

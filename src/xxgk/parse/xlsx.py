@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from xxgk.errors import InputError
 from xxgk.findings import Location
+from xxgk.limits import check
 from xxgk.model.cells import SECTIONS
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
+from xxgk.parse.package import open_package, read_member
 from xxgk.parse.reader_common import clean_text, zip_has_part
 
 if TYPE_CHECKING:  # openpyxl is imported when a workbook is read: text-only runs start faster
@@ -76,12 +79,55 @@ def _blocks(rows: list[list], wide: set[tuple[int, int]]) -> list[tuple[list, bo
     return [b for b in blocks if b[0]]
 
 
-def _sheet_lines(sheet: Worksheet) -> list[SourceLine]:
+class _Blank:
+    """A cell the file does not have (what ``iter_rows`` would have created, without
+    storing it in the sheet)."""
+
+    __slots__ = ("column", "row")
+    value = None
+
+    def __init__(self, row: int, column: int) -> None:
+        self.row = row
+        self.column = column
+
+
+def _present_rows(sheet: Worksheet) -> list[list]:
+    """Return the cells present in each row that has any, in column order, and one empty
+    row where rows are missing (a gap ends a table as blank rows do).
+
+    ``iter_rows`` walks the rectangle from A1 to the farthest cell: one cell at XFD1048576
+    made it create 17 billion cells. Only the cells present are walked here; a table's rows
+    are filled out to its width later (``_dense``), within the cells budget.
+    """
+    by_row: dict[int, list] = {}
+    for (r, _), cell in sorted(sheet._cells.items()):  # what the file holds, merged cells too
+        by_row.setdefault(r, []).append(cell)
+    rows: list[list] = []
+    previous = None
+    for r, cells in by_row.items():
+        if previous is not None and r > previous + 1:
+            rows.append([])
+        rows.append(cells)
+        previous = r
+    return rows
+
+
+def _dense(row: list, first: int, count: int) -> list:
+    """Return ``count`` cells of ``row`` from column ``first``, blanks where it has none."""
+    at = {c.column: c for c in row}
+    number = row[0].row
+    cells = [at.get(c) for c in range(first, first + count)]
+    return [_Blank(number, first + i) if c is None else c for i, c in enumerate(cells)]
+
+
+def _sheet_lines(sheet: Worksheet, name: str | None = None) -> list[SourceLine]:
     from openpyxl.cell.cell import MergedCell
 
     wide = _wide_anchors(sheet)
     lines = []
-    for rows, is_table in _blocks([list(r) for r in sheet.iter_rows()], wide):
+    first = min((c for _, c in sheet._cells), default=1)
+    last = max((c for _, c in sheet._cells), default=1)
+    for rows, is_table in _blocks(_present_rows(sheet), wide):
         if not is_table:
             cell = next(c for c in rows[0] if _text(c.value))
             text = _text(cell.value)
@@ -91,8 +137,10 @@ def _sheet_lines(sheet: Worksheet) -> list[SourceLine]:
             lines.append(SourceLine([SourceCell(text, location)]))
             continue
         width = max(c.column for row in rows for c in row if _text(c.value))
+        count = min(width, last - first + 1)  # as iter_rows' rows cut at ``width`` had
+        check("cells", count * len(rows), path=name)
         for row in rows:
-            cells = [c for c in row[:width] if not isinstance(c, MergedCell)]
+            cells = [c for c in _dense(row, first, count) if not isinstance(c, MergedCell)]
             line = []
             for c in cells:
                 t = _text(c.value)
@@ -139,17 +187,67 @@ def _splice(sheets: list[list[SourceLine]]) -> list[SourceLine]:
     return text + rest
 
 
+_MERGE = re.compile(
+    rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"\$?([A-Z]{1,3})\$?(\d{1,7})"
+    rb"(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?\""
+)
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _merged_area(xml: bytes) -> int:
+    """Return the number of cells the sheet's merged ranges cover (openpyxl makes one object
+    for each of them)."""
+    if b"mergeCell" not in xml:
+        return 0
+    area = 0
+    for c1, r1, c2, r2 in _MERGE.findall(xml):
+        if c2:
+            width = abs(_column_number(c2) - _column_number(c1)) + 1
+            area += width * (abs(int(r2) - int(r1)) + 1)
+    return area
+
+
+def check_workbook(data: bytes, name: str | None) -> None:
+    """Check a workbook against the budgets before openpyxl builds it: the package, the
+    number of sheets, and the rows, cells and merged cells the sheets actually hold
+    (counted in the XML; the declared ``<dimension>`` is never trusted)."""
+    with open_package(data, name, "Excel（XLSX）") as package:
+        sheets = [
+            n
+            for n in package.namelist()
+            if n.startswith(("xl/worksheets/", "xl/chartsheets/")) and n.endswith(".xml")
+        ]
+        check("sheets", len(sheets), path=name)
+        rows = cells = 0
+        for member in sheets:
+            xml = read_member(package, member, name)
+            rows += xml.count(b"<row ") + xml.count(b"<row>") + xml.count(b":row ")
+            cells += xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b":c ")
+            cells += _merged_area(xml)
+            check("rows", rows, path=name)
+            check("cells", cells, path=name)
+
+
 def read_xlsx(data: bytes, name: str | None = None) -> SourceDocument:
     """Read every sheet of an XLSX workbook into lines, sheets in reading order."""
     from openpyxl import load_workbook
 
+    check_workbook(data, name)
     try:
         book = load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise InputError(
             "不是可读的 Excel（XLSX）文件", f"not a readable XLSX workbook: {exc}", path=name
         ) from exc
-    sheets = [_sheet_lines(sheet) for sheet in book.worksheets if sheet.sheet_state == "visible"]
+    sheets = [
+        _sheet_lines(sheet, name) for sheet in book.worksheets if sheet.sheet_state == "visible"
+    ]
     lines = _splice([s for s in sheets if s])
     if not lines:
         raise InputError("Excel 文件中没有数据", "the workbook contains no data", path=name)

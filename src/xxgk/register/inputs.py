@@ -160,8 +160,10 @@ def set_yearly_count(
     year: int,
     key: str,
     value: Decimal | int | str,
+    source: str = "",
 ) -> YearlyCount:
-    """Enter (or correct) a yearly figure: licensing, punishment, enforcement, fees (万元)."""
+    """Enter (or correct) a yearly figure: licensing, punishment, enforcement, fees (万元);
+    ``source`` says where the figure comes from (e.g. 审批系统年度统计)."""
     require(actor, WRITERS, unit)
     key = pick(key, YEARLY_KEYS, "年度数据项")
     amount = _amount(value, key)
@@ -171,11 +173,12 @@ def set_yearly_count(
             YearlyCount.unit_id == unit.id, YearlyCount.year == year, YearlyCount.key == key
         )
     )
-    before = {"value": row.value} if row else None
+    before = {"value": row.value, "source": row.source} if row else None
     if row is None:
         row = YearlyCount(unit_id=unit.id, year=year, key=key, value=amount)
         session.add(row)
     row.value = amount
+    row.source = source.strip()[:500]
     session.flush()
     audit.record(
         session=session,
@@ -184,7 +187,7 @@ def set_yearly_count(
         entity="yearly_count",
         entity_id=row.id,
         before=before,
-        after={"year": year, "key": key, "value": amount},
+        after={"year": year, "key": key, "value": amount, "source": row.source},
     )
     return row
 

@@ -174,6 +174,7 @@ class YearlyCount(Base):
     year: Mapped[int] = mapped_column(Integer)
     key: Mapped[str] = mapped_column(String(32))
     value: Mapped[Decimal] = mapped_column(Numeric(16, 4))
+    source: Mapped[str] = mapped_column(Text, default="")
 
 
 class NarrativeDraft(Base):
@@ -202,3 +203,7 @@ class CalendarDay(Base):
     source: Mapped[str] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# The casework tables (letters, attachments, filings) hang on the tables above.
+from xxgk.register import casework_models as _casework_models  # noqa: E402,F401

@@ -33,6 +33,7 @@ def publish_report(
 ) -> PublishedReport:
     """Publish ``unit``'s report for ``year`` as of ``published_on`` and lock the year."""
     require(actor, APPROVERS, unit)
+    lock_writes(session)  # two publishers never both find the year open or take one version
     current = locked_version(session, unit, year)
     if current is not None:
         raise RegisterError(
@@ -44,7 +45,6 @@ def publish_report(
             f"发布日期{published_on}应在报告年度{year}结束之后",
             f"publication date {published_on} must be after the year {year}",
         )
-    lock_writes(session)  # two publishers never take the same version number
     version = (session.scalar(_versions(unit, year)) or 0) + 1
     if version > 1 and not reason.strip():
         raise RegisterError("更正后重新发布必须说明理由", "a corrected version needs a reason")

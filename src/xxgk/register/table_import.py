@@ -26,7 +26,14 @@ DOCUMENT_HEADERS = {
     "印发日期": "issued_on",
     "废止日期": "repealed_on",
 }
-COUNT_HEADERS = {"年度": "year", "项目": "key", "数值": "value", "数量": "value"}
+COUNT_HEADERS = {
+    "年度": "year",
+    "项目": "key",
+    "数值": "value",
+    "数量": "value",
+    "来源": "source",
+    "数据来源": "source",
+}
 
 
 def import_documents(*, session: Session, unit: Unit, actor: User, path: Path) -> int:
@@ -63,6 +70,7 @@ def import_counts(*, session: Session, unit: Unit, actor: User, path: Path) -> i
             year=int(row["year"]),
             key=row["key"],
             value=row["value"].strip(),
+            source=row.get("source", "") or f"导入：{path.name}",
         )
 
     all_or_nothing(session, rows, add, path)

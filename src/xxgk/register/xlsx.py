@@ -8,6 +8,7 @@ same columns (plus the computed 收到日期 and 答复期限), so an exported f
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from xxgk.db.access import can_see_personal_data
 from xxgk.db.models import Unit, User
-from xxgk.errors import InputError, RegisterError
+from xxgk.errors import InputError, RegisterError, XxgkError
+from xxgk.limits import LimitError, current_limits
 from xxgk.records.vocab import parse_date
 from xxgk.register.applications import list_applications, register_application
 from xxgk.register.events import add_event
@@ -35,6 +37,7 @@ from xxgk.register.vocab import (
     outcome,
     pick,
 )
+from xxgk.spreadsheet import append_row
 
 SHEET = "申请台账"
 MASK = "（仅本单位可见）"
@@ -132,7 +135,7 @@ def export_xlsx(session: Session, unit: Unit, path: Path, *, viewer: User | None
     apps = list_applications(session, unit)
     for app in apps:
         row = _row(app, visible)
-        sheet.append([row.get(c.field) for c in COLUMNS])
+        append_row(sheet, [row.get(c.field) for c in COLUMNS])
     for letter, width in zip("ABCDEFGHIJKLMNOPQRSTU", [12, 10] + [12] * 19, strict=False):
         sheet.column_dimensions[letter].width = width
     book.save(path)
@@ -174,11 +177,25 @@ def _on(event: Any) -> dt.date | None:
     return event.on if event is not None else None
 
 
+Rows = list[tuple[int, dict[str, Any]]]
+
+
 def import_xlsx(
-    *, session: Session, unit: Unit, actor: User, path: Path, valid_only: bool = False
+    *,
+    session: Session,
+    unit: Unit,
+    actor: User,
+    path: Path,
+    valid_only: bool = False,
+    rows: Rows | None = None,
 ) -> ImportResult:
-    """Import the applications of ``path`` into ``unit``'s register."""
-    rows = _read(path)
+    """Import the applications of ``path`` into ``unit``'s register.
+
+    ``rows`` are those ``read_rows`` already read from the file (the web application reads
+    uploads in its worker pool); ``path`` then only names the file in messages.
+    """
+    if rows is None:
+        rows = read_rows(path.read_bytes(), str(path))
     result = ImportResult()
     parsed: list[tuple[int, dict[str, Any]]] = []
     for number, raw in rows:
@@ -204,15 +221,27 @@ def import_xlsx(
     return result
 
 
-def _read(path: Path) -> list[tuple[int, dict[str, Any]]]:
+MAX_COLUMNS = 64
+"""Columns read from a 台账 sheet (the template has fewer than 30): the declared dimension
+of a hostile file could otherwise pad every row to 16,384 columns."""
+
+
+def read_rows(data: bytes, name: str) -> Rows:
+    """Return the numbered rows of a 台账 workbook, within the budgets of ``xxgk.limits``."""
+    from xxgk.parse.xlsx import check_workbook
+
+    path = name
+    check_workbook(data, name)
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
+        lines = _bounded_rows(sheet, name)
+    except XxgkError:
+        raise
     except Exception as exc:  # any reading failure: the file is not a usable workbook
         raise InputError(
             f"无法读取Excel文件：{exc}", f"cannot read workbook: {exc}", path=str(path)
         ) from exc
-    sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
-    lines = list(sheet.iter_rows(values_only=True))
     if not lines:
         raise InputError("Excel文件为空", "the workbook is empty", path=str(path))
     header = [_header(h) for h in lines[0]]
@@ -230,6 +259,18 @@ def _read(path: Path) -> list[tuple[int, dict[str, Any]]]:
         for i, line in enumerate(lines[1:], start=2)
         if any(v not in (None, "") for v in line)
     ]
+
+
+def _bounded_rows(sheet: Any, name: str) -> list[tuple[Any, ...]]:
+    """Return the sheet's rows; read-only openpyxl pads missing rows up to the declared
+    dimension, so the rows budget counts those too (a far cell is refused, not walked)."""
+    budget = current_limits().rows
+    lines = []
+    for line in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+        lines.append(line)
+        if len(lines) > budget:
+            raise LimitError("rows", budget, path=name)
+    return lines
 
 
 def _header(value: Any) -> str:

@@ -106,9 +106,13 @@ def _body_paragraphs(text: str, fonts: FontSet) -> list[str]:
 def _signature(report: Report, fonts: FontSet) -> list[str]:
     lines = [t for t in (signature_name(report), chinese_date(report)) if t]
     out = [_paragraph("", fonts.body, fonts.latin, indent=False)] if lines else []
-    return out + [
-        _paragraph(t, fonts.body, fonts.latin, align="right", indent=False) for t in lines
-    ]
+    out += [_paragraph(t, fonts.body, fonts.latin, align="right", indent=False) for t in lines]
+    return [_keep_with_next(p) for p in out[:-1]] + out[-1:]
+
+
+def _keep_with_next(paragraph: str) -> str:
+    """Return ``paragraph`` marked to stay on the page of the paragraph after it."""
+    return paragraph.replace("<w:pPr>", "<w:pPr><w:keepNext/>", 1)
 
 
 def document_xml(report: Report, fonts: FontSet = OFFICIAL_FONTS) -> str:
@@ -125,7 +129,11 @@ def document_xml(report: Report, fonts: FontSet = OFFICIAL_FONTS) -> str:
         if layout is not None:
             body.append(table_xml(layout, report, fonts))
             body.append(_paragraph("", fonts.body, fonts.latin, indent=False))
-    body += _signature(report, fonts)
+    signature = _signature(report, fonts)
+    if signature and body:
+        # The 落款 never stands alone on a page: the last paragraph goes with it.
+        body[-1] = _keep_with_next(body[-1])
+    body += signature
     _, sect_pr = _base_package()
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

@@ -30,10 +30,11 @@ def run_xml(text: str, font: str, latin: str, half_points: int, bold: bool = Fal
     )
 
 
-def _cell_paragraph(text: str, fonts: FontSet) -> str:
+def _cell_paragraph(text: str, fonts: FontSet, keep_next: bool = False) -> str:
     run = run_xml(text, fonts.table, fonts.latin, TABLE_FONT_HALF_POINTS) if text else ""
+    keep = "<w:keepNext/>" if keep_next else ""
     return (
-        '<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="280" w:lineRule="auto"/>'
+        f'<w:p><w:pPr>{keep}<w:spacing w:before="0" w:after="0" w:line="280" w:lineRule="auto"/>'
         f'<w:jc w:val="center"/></w:pPr>{run}</w:p>'
     )
 
@@ -69,21 +70,27 @@ def table_xml(layout: TableLayout, report: Report, fonts: FontSet) -> str:
             covered[(r + dr, c)] = cell
     rows = []
     for r in range(len(layout.rows)):
+        # Header rows repeat on every page and stay with the first body row (keepNext).
+        header = r < layout.header_rows
         cells, c = [], 0
         while c < layout.columns:
-            cell = starts.get((r, c)) or covered.get((r, c))
-            if cell is None:  # inside a colspan: the starting cell already covers it
+            found = starts.get((r, c)) or covered.get((r, c))
+            if found is None:  # inside a colspan: the starting cell already covers it
                 c += 1
                 continue
+            cell = found
             width = sum(widths[c : c + cell.colspan])
             if (r, c) in starts:
                 text, missing = _cell_text(cell, report)
                 merge = "restart" if cell.rowspan > 1 else ""
-                cells.append(_tc(width, cell.colspan, merge, _cell_paragraph(text, fonts), missing))
+                body = _cell_paragraph(text, fonts, header)
+                cells.append(_tc(width, cell.colspan, merge, body, missing))
             else:
-                cells.append(_tc(width, cell.colspan, "continue", _cell_paragraph("", fonts)))
+                body = _cell_paragraph("", fonts, header)
+                cells.append(_tc(width, cell.colspan, "continue", body))
             c += cell.colspan
-        rows.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>" + "".join(cells) + "</w:tr>")
+        row_props = "<w:cantSplit/>"
+        rows.append(f"<w:tr><w:trPr>{row_props}</w:trPr>" + "".join(cells) + "</w:tr>")
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     return (
         '<w:tbl><w:tblPr><w:tblW w:w="{}" w:type="dxa"/><w:jc w:val="center"/>'

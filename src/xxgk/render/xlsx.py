@@ -31,6 +31,7 @@ from xxgk.render.layout import (
     signature_name,
     tables_for,
 )
+from xxgk.spreadsheet import append_row, set_cell
 
 TEXT_SHEET = "报告正文"
 SHEET_NAMES = {
@@ -62,7 +63,7 @@ def _text_sheet(sheet: Worksheet, report: Report) -> None:
         lines += paragraphs(report.section_text(section.key))
     lines += [t for t in (signature_name(report), chinese_date(report)) if t]
     for line in lines:
-        sheet.append([line])
+        append_row(sheet, [line])
     sheet["A1"].font = Font(bold=True, size=14)
     for row in sheet.iter_rows(min_row=2):
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
@@ -77,7 +78,7 @@ def _number(value: int | Decimal | None) -> int | float | None:
 def _table_sheet(sheet: Worksheet, layout: TableLayout, report: Report) -> None:
     """Write ``layout`` under its heading (row 1, one unmerged cell: a paragraph when read
     back), merging spans as the template does."""
-    sheet.cell(1, 1, layout.heading).font = Font(bold=True, size=12)
+    set_cell(sheet.cell(1, 1), layout.heading).font = Font(bold=True, size=12)
     for index, width in enumerate(_WIDTHS[layout.key], start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     for r, c, cell in layout.positions():
@@ -101,7 +102,7 @@ def _table_sheet(sheet: Worksheet, layout: TableLayout, report: Report) -> None:
 def _fill(target: Cell, cell: GridCell, report: Report) -> None:
     """Write a label, or a value as a number; a missing value is hatched, with a comment."""
     if cell.key is None:
-        target.value = cell.text
+        set_cell(target, cell.text)
         return
     value = _number(cell_value(report, cell.key))
     target.value = value

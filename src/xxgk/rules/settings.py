@@ -40,6 +40,7 @@ class RuleSettings:
     fee_limit_township: float = 500.0
     fee_limit: float = 50_000.0
     fee_limit_province: float = 1_000_000.0
+    unreadable_share: float = 0.1
 
     def __post_init__(self) -> None:
         if self.unit_kind is not None:
@@ -52,6 +53,8 @@ class RuleSettings:
             raise _bad("similarity_threshold", self.similarity_threshold, "0 < 阈值 ≤ 1")
         if self.shingle_size < 1:
             raise _bad("shingle_size", self.shingle_size, "≥ 1")
+        if not 0.0 <= self.unreadable_share <= 1.0:
+            raise _bad("unreadable_share", self.unreadable_share, "0 ≤ 比例 ≤ 1")
 
     @classmethod
     def resolve(cls, value: RuleSettings | dict[str, Any] | None) -> RuleSettings:
@@ -90,6 +93,7 @@ SETTINGS_HELP: dict[str, str] = {
     "fee_limit_township": "乡镇、街道收费金额的合理上限（万元）",
     "fee_limit": "一般机关收费金额的合理上限（万元）",
     "fee_limit_province": "省级人民政府收费金额的合理上限（万元）",
+    "unreadable_share": "表格单元格未能读出数值的比例超过此值（默认0.1即10%）时列为错误",
 }
 """One line of Chinese help per setting, for the generated docs and the CLI."""
 

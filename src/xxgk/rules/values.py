@@ -71,6 +71,40 @@ def value_missing(report: Report, ctx: RuleContext) -> Iterator[Finding]:
 
 
 @rule(
+    code="values-unreadable",
+    severity=Severity.ERROR,
+    title="大部分表格数值未能读出",
+    template="{count}个单元格（共{total}个，占{share}）未能读出数值，超过{limit}，报告的表格无法核对",
+    description=(
+        "一份报告的表格如果大部分数值都读不出来（扫描页、乱码字体、表格被改成图片或文字），"
+        "逐格的“数值缺失”警告之外，整份报告实际上无法核对，按错误列出，使 xxgk check 以1退出。"
+        "比例由设置 unreadable_share 决定（默认10%）；格式本身没有的单元格不计入。"
+    ),
+    tags=("#values", "#table"),
+    basis="D10；国办公开办函〔2021〕30号",
+)
+def values_unreadable(report: Report, ctx: RuleContext) -> Iterator[Finding]:
+    values = report.values
+    if None not in map(values.get, CELL_KEYS):
+        return
+    allowed = expected_missing(report, ctx)
+    expected = [k for k in CELL_KEYS if k not in allowed]
+    missing = [k for k in expected if values.get(k) is None]
+    share = len(missing) / max(1, len(expected))
+    if share <= ctx.settings.unreadable_share:
+        return
+    yield Finding(
+        "values-unreadable",
+        params={
+            "count": str(len(missing)),
+            "total": str(len(expected)),
+            "share": f"{share:.0%}",
+            "limit": f"{ctx.settings.unreadable_share:.0%}",
+        },
+    )
+
+
+@rule(
     code="value-negative",
     severity=Severity.ERROR,
     title="数值为负数",
@@ -80,7 +114,7 @@ def value_missing(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     basis="D10",
 )
 def value_negative(report: Report, ctx: RuleContext) -> Iterator[Finding]:
-    if min(filter(_IS_VALUE, report.values.values()), default=0) >= 0:
+    if min(filter(_IS_VALUE, report.values.values()), default=0) >= 0:  # type: ignore[type-var,operator]
         return  # the usual report, checked in C
     for key, value in report.values.items():
         if value is not None and value < 0:

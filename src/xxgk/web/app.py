@@ -68,6 +68,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         https_only=settings.secure_cookies,
     )
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.mount("/static", StaticFiles(packages=[("xxgk.web", "static")]), name="static")
     for router in ROUTERS:
         app.include_router(router)
@@ -87,9 +88,9 @@ def app_from_environment() -> FastAPI:
 
     The parent process has already migrated the database, created the demo and the secret;
     the workers find the database in ``XXGK_DATABASE_URL`` and the data folder (with the
-    secret) in ``XXGK_DATA_DIR``, and do not migrate again. The rate limits live in each
-    process's memory, so each of the ``XXGK_WORKERS`` processes gets its share of them: all
-    processes together still allow about the configured number of failed logins.
+    secret) in ``XXGK_DATA_DIR``, and do not migrate again. Failed logins are counted in the
+    database, shared by every process; the limit of online applications lives in each
+    process's memory, so each of the ``XXGK_WORKERS`` processes gets its share of it.
     """
     workers = int(os.environ.get(WORKERS_ENV, "1") or 1)
     default = WebSettings(migrate=False)
@@ -101,7 +102,6 @@ def app_from_environment() -> FastAPI:
             trusted_proxies=tuple(p for p in proxies.split(",") if p),
             public_url=os.environ.get(PUBLIC_URL_ENV) or None,
             migrate=False,
-            login_attempts=-(-default.login_attempts // workers),
             applications_per_hour=-(-default.applications_per_hour // workers),
         )
     )
@@ -150,6 +150,41 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+class BodyLimit:
+    """Refuse a request body over ``max_bytes`` before it is read: at once when the
+    Content-Length says so, else as soon as the streamed bytes pass the limit (the handler's
+    read of the body raises 413, nothing more is received or written to disk)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    def too_large(self) -> StarletteHTTPException:
+        mb = self.max_bytes // (1024 * 1024)
+        return StarletteHTTPException(413, f"提交的内容超过{mb}MB的上限，未予接收")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or ()).get(b"content-length", b"")
+        over = declared.isdigit() and int(declared) > self.max_bytes
+        received = 0
+
+        async def bounded() -> Message:
+            nonlocal received
+            if over:
+                raise self.too_large()
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise self.too_large()
+            return message
+
+        await self.app(scope, receive if scope["method"] in ("GET", "HEAD") else bounded, send)
+
+
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith(API_PREFIX)
 
@@ -188,6 +223,8 @@ def _install_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         messages = {404: "页面不存在", 405: "不支持此请求方法"}
         message = messages.get(exc.status_code, "请求无法处理")
+        if exc.status_code == 413:
+            message = str(exc.detail)
         return _respond(
             request, WebError(exc.status_code, f"http_{exc.status_code}", message, str(exc.detail))
         )

@@ -9,6 +9,7 @@ from typing import Any
 
 from xxgk.db.access import AccessError
 from xxgk.errors import InputError, RegisterError, RenderError, XxgkError
+from xxgk.limits import LimitError
 
 
 class WebError(Exception):
@@ -49,6 +50,8 @@ def from_library(exc: XxgkError) -> WebError:
     """Translate an error raised by the library into an HTTP error."""
     if isinstance(exc, AccessError):
         return WebError(403, "forbidden", exc.message_zh, exc.message_en)
+    if isinstance(exc, LimitError):
+        return WebError(413, "over_budget", exc.message_zh, exc.message_en)
     code = {
         InputError: "input",
         RegisterError: "register",

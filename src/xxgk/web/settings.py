@@ -12,6 +12,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xxgk.limits import Limits, current_limits
+
 DATA_DIR_ENV = "XXGK_DATA_DIR"
 SECRET_FILE = "secret.key"
 
@@ -30,6 +32,12 @@ class WebSettings:
     secure_cookies: bool = True
     session_max_age: int = 8 * 3600
     max_upload_bytes: int = 20 * 1024 * 1024
+    max_request_bytes: int = 64 * 1024 * 1024
+    """Bytes of one request body, checked before it is read (Content-Length and the stream)."""
+    parse_workers: int = 2
+    """Worker processes that parse uploads (0: parse in a thread of this process, for tests)."""
+    limits: Limits = field(default_factory=current_limits)
+    """The budgets of every parse (``xxgk.limits``; ``XXGK_LIMIT_*`` in the environment)."""
     max_files: int = 20
     login_attempts: int = 5
     login_window_seconds: int = 300

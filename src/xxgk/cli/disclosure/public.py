@@ -213,11 +213,13 @@ def _csv_bytes(rows: list[dict[str, Any]]) -> bytes:
     import csv
     import io
 
+    from xxgk.spreadsheet import csv_row
+
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow([label for _, label in EXPORT_COLUMNS])
     for row in rows:
-        writer.writerow([_flat(row[key]) for key, _ in EXPORT_COLUMNS])
+        writer.writerow(csv_row(_flat(row[key]) for key, _ in EXPORT_COLUMNS))
     return buffer.getvalue().encode("utf-8")
 
 
@@ -231,6 +233,8 @@ def _xlsx_bytes(rows: list[dict[str, Any]]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from xxgk.spreadsheet import append_row
+
     book = Workbook()
     sheet = book.active
     sheet.title = "主动公开"
@@ -239,7 +243,7 @@ def _xlsx_bytes(rows: list[dict[str, Any]]) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         values = [_flat(row[key]) for key, _ in EXPORT_COLUMNS]
-        sheet.append([v[:XLSX_CELL_LIMIT] if isinstance(v, str) else v for v in values])
+        append_row(sheet, [v[:XLSX_CELL_LIMIT] if isinstance(v, str) else v for v in values])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -7,25 +7,31 @@ download renders it again. A visitor checks one file at a time; signed-in users 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
-from xxgk.batch import REPORT_SUFFIXES, CheckOptions, validate_report
+from xxgk.batch import REPORT_SUFFIXES, CheckOptions, Outcome, check_data, validate_report
 from xxgk.db.models import User
 from xxgk.errors import InputError, XxgkError
 from xxgk.examples import example_paths
+from xxgk.limits import LimitError, Limits, use_limits
 from xxgk.model.report import Report
 from xxgk.parse import parse_bytes, parse_text
 from xxgk.render import render
+from xxgk.sandbox import shared_pool
 from xxgk.web import report_view
 from xxgk.web.deps import UserDep
 from xxgk.web.errors import WebError, not_found
 from xxgk.web.pages import XLSX, download, page
 from xxgk.web.security import require_csrf_form
 
+T = TypeVar("T")
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf_form)])
 DOWNLOADS = {
     "json": ("application/json", ".json"),
@@ -43,6 +49,7 @@ class Checked:
     report: Report | None = None
     findings: list[Any] = field(default_factory=list)
     error: str = ""
+    over_budget: bool = False
 
     def view(self) -> dict[str, Any]:
         if self.report is None:
@@ -64,7 +71,8 @@ class Checked:
 
 
 def check_bytes(data: bytes, name: str) -> Checked:
-    """Parse and validate one input; an unusable file becomes a one-line reason."""
+    """Parse and validate one trusted input here (the bundled examples); uploads go through
+    ``check_upload``, in the worker pool."""
     try:
         report = parse_bytes(data, source=name, name=name)
         result = validate_report(report, CheckOptions())
@@ -72,6 +80,46 @@ def check_bytes(data: bytes, name: str) -> Checked:
         return Checked(name, error=exc.describe())
     report.findings = list(result.findings)
     return Checked(name, report, list(result.findings))
+
+
+def checked(outcome: Outcome) -> Checked:
+    """Return the page's form of a batch outcome."""
+    if outcome.report is None or not outcome.usable:
+        return Checked(outcome.path, error=outcome.error or "", over_budget=outcome.over_budget)
+    findings = outcome.findings
+    outcome.report.findings = findings
+    return Checked(outcome.path, outcome.report, findings)
+
+
+async def in_pool(request: Request, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Await ``function(*args, **kwargs)`` in the application's parse pool (``xxgk.sandbox``),
+    so a slow or hostile file holds one worker, never the event loop; with
+    ``parse_workers=0`` in a thread of this process, within the same budgets."""
+    settings = request.app.state.settings
+    job = partial(function, *args, **kwargs)
+    if settings.parse_workers <= 0:
+        return await run_in_threadpool(_within, settings.limits, job)
+    return await shared_pool(settings.parse_workers, settings.limits).run(job)
+
+
+def _within(limits: Limits, job: Callable[[], T]) -> T:
+    with use_limits(limits):
+        return job()
+
+
+async def check_upload(request: Request, data: bytes, name: str, *, trusted: bool) -> Checked:
+    """Parse and validate an uploaded file in the pool; over a budget or unreadable, the
+    result carries the one-line reason. Legacy .doc/.xls content is converted by LibreOffice
+    only for signed-in users (``trusted``): an anonymous visitor's file never reaches it."""
+    try:
+        outcome = await in_pool(
+            request, check_data, data, name, CheckOptions(), convert_legacy=trusted
+        )
+    except XxgkError as exc:
+        if exc.path is None:
+            exc.path = name
+        return Checked(name, error=exc.describe(), over_budget=isinstance(exc, LimitError))
+    return checked(outcome)
 
 
 def check_pasted(text: str) -> Checked:
@@ -119,7 +167,12 @@ async def check_uploads(
         why = "" if user else "（未登录时一次只能检查一份，登录后可批量检查）"
         raise WebError(400, "too_many", f"一次最多检查{most}份报告{why}", "too many files")
     results = [
-        check_bytes(await read_upload(f, settings.max_upload_bytes), f.filename or "")
+        await check_upload(
+            request,
+            await read_upload(f, settings.max_upload_bytes),
+            f.filename or "",
+            trusted=user is not None,
+        )
         for f in files
     ]
     if text.strip():
@@ -144,7 +197,13 @@ async def check_submit(
     text: str = Form(""),
 ):
     results = await check_uploads(request, files or [], text, user)
-    return page(request, "check_result.html", results=[r.view() for r in results])
+    refused = all(r.over_budget for r in results)  # 413 when every input was over a budget
+    return page(
+        request,
+        "check_result.html",
+        status_code=413 if refused else 200,
+        results=[r.view() for r in results],
+    )
 
 
 @router.get("/check/example/{name}")

@@ -5,7 +5,7 @@ its page shows the progress, then what was found and stored."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from xxgk.db.models import Role
 from xxgk.fetch.background import FetchJobs
@@ -34,11 +34,12 @@ def jobs(request: Request) -> FetchJobs:
     state = request.app.state
     if getattr(state, "fetch_jobs", None) is None:
         state.fetch_jobs = FetchJobs(state.engine, state.settings.data_dir / "fetch")
-    return state.fetch_jobs
+    registry: FetchJobs = state.fetch_jobs
+    return registry
 
 
 @router.get("/fetch")
-def fetch_page(scope: ScopeDep, request: Request):
+def fetch_page(scope: ScopeDep, request: Request) -> HTMLResponse:
     _allowed(scope)
     columns = unit_columns(scope.session, sorted(scope.unit_ids))
     everyone = Role(scope.user.role) is Role.ADMIN
@@ -53,7 +54,7 @@ def fetch_page(scope: ScopeDep, request: Request):
 
 
 @router.post("/fetch")
-def fetch_urls(scope: ScopeDep, request: Request, urls: str = Form("")):
+def fetch_urls(scope: ScopeDep, request: Request, urls: str = Form("")) -> RedirectResponse:
     _allowed(scope)
     job = jobs(request).start_urls(scope.session, scope.user, urls)
     flash(request, f"已开始抓取{job.what}")
@@ -61,7 +62,7 @@ def fetch_urls(scope: ScopeDep, request: Request, urls: str = Form("")):
 
 
 @router.post("/fetch/units")
-def fetch_units(scope: ScopeDep, request: Request, year: str = Form("")):
+def fetch_units(scope: ScopeDep, request: Request, year: str = Form("")) -> RedirectResponse:
     _allowed(scope)
     job = jobs(request).start_units(
         scope.session, scope.user, sorted(scope.unit_ids), query_year(year)
@@ -71,7 +72,7 @@ def fetch_units(scope: ScopeDep, request: Request, year: str = Form("")):
 
 
 @router.get("/fetch/jobs/{job_id}")
-def fetch_job(scope: ScopeDep, request: Request, job_id: str):
+def fetch_job(scope: ScopeDep, request: Request, job_id: str) -> HTMLResponse:
     _allowed(scope)
     job = jobs(request).get(job_id)
     if job is None or (job.user_id != scope.user.id and Role(scope.user.role) is not Role.ADMIN):

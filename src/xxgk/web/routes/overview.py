@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from xxgk.db.models import Role
+from xxgk.spreadsheet import csv_row
 from xxgk.web import corpus_view, supervision
 from xxgk.web.deps import ScopeDep
 from xxgk.web.errors import WebError
@@ -121,14 +122,16 @@ def overview_export(scope: ScopeDep, year: str = "") -> Response:
     writer.writerow(["单位", "年度", "状态", "应发布日期", "发布日期", "错误数"])
     for r in rows:
         writer.writerow(
-            [
-                r["unit"],
-                y,
-                r["label"],
-                r["due"],
-                r["published_on"],
-                "" if r["errors"] is None else r["errors"],
-            ]
+            csv_row(
+                [
+                    r["unit"],
+                    y,
+                    r["label"],
+                    r["due"],
+                    r["published_on"],
+                    "" if r["errors"] is None else r["errors"],
+                ]
+            )
         )
     return Response(
         "\ufeff" + out.getvalue(),
@@ -139,13 +142,16 @@ def overview_export(scope: ScopeDep, year: str = "") -> Response:
 
 @router.get("/overview/opendata.xlsx")
 def overview_open_data(scope: ScopeDep, year: str = "") -> Response:
-    """The report store's open data (reports, cells, findings of published reports)."""
+    """The report store's open data (reports, cells, findings of published reports) of the
+    units in the user's scope, with file names but no server paths."""
     from xxgk.corpus.export import export
 
     _allowed(scope)
     y = _year(year)
     with tempfile.TemporaryDirectory() as folder:
-        paths = export(scope.session, "xlsx", Path(folder), year=y)
+        paths = export(
+            scope.session, "xlsx", Path(folder), year=y, units=scope.unit_ids, full_paths=False
+        )
         body = paths[0].read_bytes()
     return Response(
         body,

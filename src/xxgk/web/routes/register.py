@@ -23,12 +23,13 @@ from xxgk.register.vocab import (
     Channel,
     EventKind,
 )
-from xxgk.register.xlsx import export_xlsx, import_xlsx
+from xxgk.register.xlsx import export_xlsx, import_xlsx, read_rows
 from xxgk.web import register_view as rv
 from xxgk.web.deps import Scope, ScopeDep
 from xxgk.web.errors import WebError
 from xxgk.web.forms import event_arguments, query_year, validate_application
 from xxgk.web.pages import XLSX, download, flash, page
+from xxgk.web.routes.check import in_pool
 from xxgk.web.security import require_csrf_form
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf_form)])
@@ -206,15 +207,16 @@ async def register_import(
     if len(data) > limit or not (file.filename or "").lower().endswith(".xlsx"):
         flash(request, "请上传不超过上限的 .xlsx 台账文件", "error")
         return RedirectResponse("/register", status_code=303)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "upload.xlsx"
-        path.write_bytes(data)
-        try:
-            result = import_xlsx(session=scope.session, unit=chosen, actor=scope.user, path=path)
-        except RegisterError as exc:
-            scope.session.rollback()
-            flash(request, exc.message_zh, "error")
-            return RedirectResponse("/register", status_code=303)
+    name = file.filename or "upload.xlsx"
+    try:
+        rows = await in_pool(request, read_rows, data, name)
+        result = import_xlsx(
+            session=scope.session, unit=chosen, actor=scope.user, path=Path(name), rows=rows
+        )
+    except RegisterError as exc:
+        scope.session.rollback()
+        flash(request, exc.message_zh, "error")
+        return RedirectResponse("/register", status_code=303)
     scope.session.commit()
     flash(request, f"已导入{result.imported}条申请")
     return RedirectResponse(f"/register?unit={chosen.id}", status_code=303)

@@ -1,0 +1,162 @@
+"""Budgets for every input xxgk reads, in one place.
+
+A report file comes from anyone: an anonymous visitor of 年报检查, a crawler's download, a
+colleague's USB stick. Every reader checks the budget that bounds its own work *before* doing
+that work (the bytes of the upload, the decompressed bytes of each zip member and PDF stream,
+pages, sheets, rows and cells actually present, characters of text, nesting depth of markup),
+and the whole parse runs under a wall-time and memory ceiling (``xxgk.sandbox``). A file over
+any budget is refused with ``LimitError``: one line naming the budget, never a traceback.
+
+The defaults serve real reports with a wide margin (a real report is < 5 MB and < 60 pages,
+its tables a few hundred cells). Each budget can be changed with an environment variable
+``XXGK_LIMIT_<NAME>`` (``XXGK_LIMIT_PAGES=500``), read once per process; tests and the worker
+pool pass a ``Limits`` object explicitly with ``use_limits``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Final
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from xxgk.errors import InputError
+
+MB: Final = 1024 * 1024
+
+
+class Limits(BaseSettings):
+    """The budgets of one parse; every field can be set by ``XXGK_LIMIT_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="XXGK_LIMIT_", frozen=True, extra="ignore")
+
+    upload_bytes: int = Field(default=20 * MB, gt=0, description="bytes of one input file")
+    member_bytes: int = Field(
+        default=64 * MB, gt=0, description="decompressed bytes of one zip member or PDF stream"
+    )
+    unpacked_bytes: int = Field(
+        default=256 * MB,
+        gt=0,
+        description="decompressed bytes of all members or streams of one file",
+    )
+    members: int = Field(default=10_000, gt=0, description="entries of one zip package")
+    pages: int = Field(default=300, gt=0, description="pages of one PDF")
+    sheets: int = Field(default=50, gt=0, description="worksheets of one workbook")
+    rows: int = Field(default=50_000, gt=0, description="rows present in one workbook")
+    cells: int = Field(
+        default=200_000, gt=0, description="cells present (or merged) in one workbook"
+    )
+    text_chars: int = Field(default=2_000_000, gt=0, description="characters of text of one file")
+    depth: int = Field(default=256, gt=0, description="nesting depth of HTML or XML markup")
+    parse_seconds: float = Field(default=20.0, gt=0, description="wall time of one parse")
+    memory_bytes: int = Field(default=1024 * MB, gt=0, description="memory one parse may add")
+
+
+LABELS: Final[dict[str, tuple[str, str]]] = {
+    "upload_bytes": ("文件大小", "字节"),
+    "member_bytes": ("压缩包内单个部件（或 PDF 数据流）解压后的大小", "字节"),
+    "unpacked_bytes": ("解压后的总大小", "字节"),
+    "members": ("压缩包内的部件数", "个"),
+    "pages": ("页数", "页"),
+    "sheets": ("工作表数", "个"),
+    "rows": ("表格行数", "行"),
+    "cells": ("单元格数", "个"),
+    "text_chars": ("文字字数", "字"),
+    "depth": ("标记嵌套层数", "层"),
+    "parse_seconds": ("解析时间", "秒"),
+    "memory_bytes": ("解析内存", "字节"),
+}
+"""What an officer reads for each budget: its name and its unit."""
+
+
+class LimitError(InputError):
+    """A file over one of the budgets; ``budget`` is the field name of ``Limits``."""
+
+    def __init__(
+        self, budget: str, limit: float, found: float | None = None, *, path: str | None = None
+    ) -> None:
+        self.budget = budget
+        self.limit = limit
+        self.found = found
+        label, unit = LABELS[budget]
+        shown = f"（本文件{_amount(found, unit)}）" if found is not None else ""
+        super().__init__(
+            f"文件超出“{label}”的上限{_amount(limit, unit)}{shown}，已拒绝读取",
+            f"over the {budget} budget of {_plain(limit)}"
+            + (f" (found {_plain(found)})" if found is not None else "")
+            + f"; set XXGK_LIMIT_{budget.upper()} to change it",
+            path=path,
+        )
+
+
+def _plain(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:g}"
+
+
+def _amount(value: float, unit: str) -> str:
+    if unit == "字节":
+        if value >= MB:
+            return f"{value / MB:.0f}MB" if value % MB == 0 else f"{value / MB:.1f}MB"
+        return f"{value:.0f}字节"
+    return f"{value:.0f}{unit}" if float(value).is_integer() else f"{value:g}{unit}"
+
+
+_CURRENT: Limits | None = None
+
+
+def current_limits() -> Limits:
+    """Return the budgets in force: those of ``use_limits``, else the environment's."""
+    global _CURRENT
+    if _CURRENT is None:
+        _CURRENT = Limits()
+    return _CURRENT
+
+
+@contextmanager
+def use_limits(limits: Limits) -> Iterator[Limits]:
+    """Make ``limits`` the budgets in force inside the block (a worker job, a test)."""
+    global _CURRENT
+    previous = _CURRENT
+    _CURRENT = limits
+    try:
+        yield limits
+    finally:
+        _CURRENT = previous
+
+
+def reset_limits() -> None:
+    """Forget the budgets read from the environment (after the environment changed)."""
+    global _CURRENT
+    _CURRENT = None
+
+
+def check(budget: str, found: float, *, path: str | None = None) -> None:
+    """Raise ``LimitError`` when ``found`` exceeds the budget ``budget`` in force."""
+    limit = getattr(current_limits(), budget)
+    if found > limit:
+        raise LimitError(budget, limit, found, path=path)
+
+
+_LIFTERS: list[Callable[[], None]] = []
+
+
+def lift_ceilings() -> None:
+    """Lift the time and memory ceilings of the enclosing guard (``xxgk.sandbox.budgeted``)
+    for the rest of the parse. Called by work that keeps budgets of its own: OCR of scans
+    (CPU seconds a page, at most 60 pages, ``parse.ocr``) needs more time and address space
+    than reading a text layer. The byte, page and cell budgets still hold, and the web's
+    worker pool still kills a job at its timeout."""
+    for lift in list(_LIFTERS):
+        lift()
+
+
+@contextmanager
+def lifter(lift: Callable[[], None]) -> Iterator[None]:
+    """Register ``lift`` for ``lift_ceilings`` inside the block (the guard does this)."""
+    _LIFTERS.append(lift)
+    try:
+        yield
+    finally:
+        _LIFTERS.remove(lift)

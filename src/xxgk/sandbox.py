@@ -1,0 +1,191 @@
+"""Running a parse within its wall-time and memory budget.
+
+Two ways, one budget (``xxgk.limits``):
+
+- ``budgeted()`` guards a parse in the current process (the CLI, and each job of a worker):
+  a timer raises ``LimitError`` when the parse takes longer than ``parse_seconds``, and the
+  address-space limit (``RLIMIT_AS``) is lowered to what the process uses now plus
+  ``memory_bytes``, so an allocation past it raises ``MemoryError`` (reported as the memory
+  budget) instead of swapping the machine. Both are undone afterwards.
+- ``ParsePool`` runs jobs in a bounded pool of worker processes (pebble) for the web
+  application: each job has a timeout after which its worker is killed and replaced, and each
+  worker has a memory ceiling. A hostile upload costs one worker slot, never the site; the
+  handlers ``await`` the pool, so the event loop serves other requests meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import multiprocessing
+import os
+import resource
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from xxgk.errors import InputError
+from xxgk.limits import LimitError, Limits, current_limits, lifter, use_limits
+
+T = TypeVar("T")
+GRACE_SECONDS = 5.0
+"""The pool kills a job this long after its own timer should have stopped it (C code that
+does not return to Python cannot be interrupted by the timer)."""
+_ACTIVE = threading.local()
+
+
+def address_space() -> int:
+    """Return the bytes of address space this process uses now (Linux; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            pages = int(statm.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+@contextmanager
+def memory_ceiling(extra_bytes: int) -> Iterator[None]:
+    """Lower the soft ``RLIMIT_AS`` to the current use plus ``extra_bytes`` for the block
+    (``lift_ceilings`` puts the previous limit back early)."""
+    used = address_space()
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    ceiling = used + extra_bytes
+    if not used or hard != resource.RLIM_INFINITY and ceiling > hard:
+        yield
+        return
+    lowered = soft == resource.RLIM_INFINITY or ceiling < soft
+
+    def restore() -> None:
+        if lowered:
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+    if lowered:
+        resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
+    try:
+        with lifter(restore):
+            yield
+    finally:
+        restore()
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ``LimitError`` (parse_seconds) in the block once ``seconds`` have passed."""
+
+    def expired(_signum: int, _frame: object) -> None:
+        raise LimitError("parse_seconds", seconds)
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        with lifter(lambda: signal.setitimer(signal.ITIMER_REAL, 0)):
+            yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def budgeted(limits: Limits | None = None) -> Iterator[None]:
+    """Run the block within the time and memory budget of ``limits`` (those in force).
+
+    Only the main thread can receive the timer's signal; elsewhere, and inside an outer
+    ``budgeted`` block, this does nothing (the outer guard or the pool's timeout holds).
+    """
+    limits = limits or current_limits()
+    main = threading.current_thread() is threading.main_thread()
+    if not main or getattr(_ACTIVE, "on", False) or not hasattr(signal, "setitimer"):
+        yield
+        return
+    _ACTIVE.on = True
+    try:
+        with (
+            use_limits(limits),
+            memory_ceiling(limits.memory_bytes),
+            time_limit(limits.parse_seconds),
+        ):
+            yield
+    except MemoryError:
+        raise LimitError("memory_bytes", limits.memory_bytes) from None
+    finally:
+        _ACTIVE.on = False
+
+
+def _job(function: Callable[..., T], args: tuple[Any, ...], limits: Limits) -> T:
+    """Run one job in a worker under the budgets of the pool."""
+    with budgeted(limits):
+        return function(*args)
+
+
+class ParsePool:
+    """A bounded pool of worker processes for parsing uploads.
+
+    ``workers`` processes at most; a job running past ``parse_seconds`` (plus a grace) is
+    killed with its worker, which pebble replaces; a worker that dies (out of memory, a
+    crash in a C library) fails only its own job.
+    """
+
+    def __init__(self, workers: int, limits: Limits) -> None:
+        from pebble import ProcessPool
+
+        self.limits = limits
+        context = multiprocessing.get_context("forkserver")
+        # the fork server imports the parser and the rules once; every worker forks from it
+        context.set_forkserver_preload(["xxgk.parse", "xxgk.rules", "xxgk.batch"])
+        self._pool = ProcessPool(max_workers=max(1, workers), context=context)
+
+    def submit(self, function: Callable[..., T], *args: Any) -> Future[T]:
+        """Start ``function(*args)`` in a worker; return its future."""
+        timeout = self.limits.parse_seconds + GRACE_SECONDS
+        return self._pool.schedule(_job, args=(function, args, self.limits), timeout=timeout)
+
+    async def run(self, function: Callable[..., T], *args: Any) -> T:
+        """Await ``function(*args)`` in a worker; a killed or dead job raises ``InputError``."""
+        from pebble import ProcessExpired
+
+        future = self.submit(function, *args)
+        try:
+            return await asyncio.wrap_future(future)
+        except FutureTimeout:
+            raise LimitError("parse_seconds", self.limits.parse_seconds) from None
+        except ProcessExpired as exc:
+            raise InputError(
+                "文件已损坏或格式不受支持（解析进程异常终止，可能超出内存上限）",
+                f"the parsing process died: {exc}",
+            ) from None
+
+    def close(self) -> None:
+        """Stop the workers (running jobs are abandoned)."""
+        self._pool.stop()
+        self._pool.join(timeout=10)
+
+
+_POOLS: dict[tuple[int, Limits], ParsePool] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def shared_pool(workers: int, limits: Limits) -> ParsePool:
+    """Return this process's pool for ``workers`` and ``limits``, started on first use and
+    stopped when the process ends (applications made for tests share it)."""
+    key = (workers, limits)
+    with _POOLS_LOCK:
+        pool = _POOLS.get(key)
+        if pool is None:
+            if not _POOLS:
+                atexit.register(close_pools)
+            pool = _POOLS[key] = ParsePool(workers, limits)
+        return pool
+
+
+def close_pools() -> None:
+    """Stop every pool of this process."""
+    with _POOLS_LOCK:
+        pools = list(_POOLS.values())
+        _POOLS.clear()
+    for pool in pools:
+        pool.close()
