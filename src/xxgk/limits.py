@@ -48,6 +48,13 @@ class Limits(BaseSettings):
     depth: int = Field(256, gt=0, description="nesting depth of HTML or XML markup")
     parse_seconds: float = Field(20.0, gt=0, description="wall time of one parse")
     memory_bytes: int = Field(1024 * MB, gt=0, description="memory one parse may add")
+    ocr_pages: int = Field(30, gt=0, description="pages of one file recognised by OCR")
+    ocr_seconds: float = Field(
+        240.0, gt=0, description="wall time OCR may add to a parse (all its pages)"
+    )
+    ocr_memory_bytes: int = Field(
+        2048 * MB, gt=0, description="memory OCR may add to a parse (its models and a page)"
+    )
 
 
 LABELS: Final[dict[str, tuple[str, str]]] = {
@@ -63,6 +70,9 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "depth": ("标记嵌套层数", "层"),
     "parse_seconds": ("解析时间", "秒"),
     "memory_bytes": ("解析内存", "字节"),
+    "ocr_pages": ("文字识别页数", "页"),
+    "ocr_seconds": ("文字识别时间", "秒"),
+    "ocr_memory_bytes": ("文字识别内存", "字节"),
 }
 """What an officer reads for each budget: its name and its unit."""
 

@@ -107,6 +107,29 @@ def budgeted(limits: Limits | None = None) -> Iterator[None]:
         raise LimitError("memory_bytes", limits.memory_bytes) from None
     finally:
         _ACTIVE.on = False
+        _ACTIVE.ocr = False
+
+
+def allow_ocr(limits: Limits | None = None) -> None:
+    """Give the running budgeted parse the OCR allowance: ``ocr_seconds`` more wall time and
+    ``ocr_memory_bytes`` more address space (the recogniser's models take half a gigabyte,
+    a page as much again). Called once when a parse starts recognising pages; outside a
+    budgeted block (tests, the library) it does nothing. The allowance lasts to the end of
+    the parse: the models stay loaded."""
+    limits = limits or current_limits()
+    main = threading.current_thread() is threading.main_thread()
+    if not main or not getattr(_ACTIVE, "on", False) or getattr(_ACTIVE, "ocr", False):
+        return
+    _ACTIVE.ocr = True
+    remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+    if remaining > 0:
+        signal.setitimer(signal.ITIMER_REAL, remaining + limits.ocr_seconds)
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft != resource.RLIM_INFINITY:
+        raised = soft + limits.ocr_memory_bytes
+        if hard != resource.RLIM_INFINITY:
+            raised = min(raised, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (raised, hard))
 
 
 def _job(function: Callable[..., T], args: tuple[Any, ...], limits: Limits) -> T:
@@ -134,7 +157,9 @@ class ParsePool:
 
     def submit(self, function: Callable[..., T], *args: Any) -> Future[T]:
         """Start ``function(*args)`` in a worker; return its future."""
-        timeout = self.limits.parse_seconds + GRACE_SECONDS
+        # the job's own timer stops it; this kill is for C code that never returns, and
+        # leaves room for the OCR allowance of a scan (``allow_ocr``)
+        timeout = self.limits.parse_seconds + self.limits.ocr_seconds + GRACE_SECONDS
         return self._pool.schedule(_job, args=(function, args, self.limits), timeout=timeout)
 
     async def run(self, function: Callable[..., T], *args: Any) -> T:

@@ -54,22 +54,12 @@ def parse_path(path: str | os.PathLike, *, ocr: str = "auto") -> Report:
 
 
 def parse_bytes(
-<<<<<<< HEAD
-    data: bytes, *, source: str | None = None, name: str | None = None, ocr: str = "auto"
-) -> Report:
-    """Read a report from ``data`` in any registered format (detected by content); ``ocr``
-    as for ``parse_path``."""
-    with ocr_mode(ocr):
-        return _parse_bytes(data, source, name)
-
-
-def _parse_bytes(data: bytes, source: str | None, name: str | None) -> Report:
-=======
     data: bytes,
     *,
     source: str | None = None,
     name: str | None = None,
     convert_legacy: bool = True,
+    ocr: str = "auto",
 ) -> Report:
     """Read a report from ``data`` in any registered format (detected by content).
 
@@ -78,10 +68,12 @@ def _parse_bytes(data: bytes, source: str | None, name: str | None) -> Report:
     past the end…) becomes one ``InputError``: "文件已损坏或格式不受支持" with the reason.
     ``convert_legacy=False`` refuses legacy .doc/.xls content instead of handing it to
     LibreOffice (anonymous uploads: a .doc renamed .txt must not reach a converter).
+    ``ocr`` says when scans are recognised (``auto``, ``always``, ``never``; ``parse.ocr``).
     """
     check("upload_bytes", len(data), path=source)
     try:
-        return _parse_bytes(data, source, name, convert_legacy)
+        with ocr_mode(ocr):
+            return _parse_bytes(data, source, name, convert_legacy)
     except XxgkError as exc:
         if exc.path is None:
             exc.path = source
@@ -105,7 +97,6 @@ def damaged(exc: BaseException, source: str | None) -> InputError:
 
 
 def _parse_bytes(data: bytes, source: str | None, name: str | None, convert: bool) -> Report:
->>>>>>> main
     fmt = detect_format(data, name)
     if fmt == "json":
         return report_from_json(data, source)

@@ -37,12 +37,8 @@ from xxgk.parse.metadata import (
     read_title,
     year_from,
 )
-<<<<<<< HEAD
 from xxgk.parse.ocr_doubt import review_ocr
-from xxgk.parse.sections import Segment, lines_to_sections
-=======
 from xxgk.parse.sections import LOCAL, Segment, lines_to_sections
->>>>>>> main
 from xxgk.parse.table_active import parse_active
 from xxgk.parse.table_common import TableResult, table_name
 from xxgk.parse.table_requests import parse_requests

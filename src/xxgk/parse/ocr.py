@@ -30,10 +30,12 @@ import pypdfium2.raw as pdfium_raw
 
 from xxgk.errors import InputError
 from xxgk.findings import Finding, Location
+from xxgk.limits import check
 from xxgk.parse.document import SourceCell, SourceDocument
 from xxgk.parse.pdf import drop_running, lay_out_page
 from xxgk.parse.pdf_layout import PdfLine, cluster_lines
 from xxgk.parse_findings import OCR_PAGES, OCR_UNREAD
+from xxgk.sandbox import allow_ocr
 
 OcrMode = Literal["auto", "always", "never"]
 OCR_MODES: tuple[OcrMode, ...] = ("auto", "always", "never")
@@ -51,8 +53,6 @@ PAGE_BUDGET_SECONDS = 60.0
 """OCR gives up on a document after this many CPU seconds per page (this process's CPU time,
 so a busy machine does not trip it): a page normally takes a few seconds; far more means an
 image that is no printed page."""
-MAX_PAGES = 60
-"""More pages than this are not recognised: annual reports are a few pages long."""
 
 
 @contextmanager
@@ -151,8 +151,9 @@ def image_pages(data: bytes, name: str | None = None) -> list[PageImage]:
             f"cannot open the image: {exc}",
             path=name,
         ) from exc
+    check("ocr_pages", len(frames), path=name)
     pages = []
-    for frame in frames[:MAX_PAGES]:
+    for frame in frames:
         gray = frame.convert("L")
         dpi = _image_dpi(frame, gray.width)
         if dpi < MIN_DPI:  # a small photo: enlarge so glyphs reach the recogniser's size
@@ -240,16 +241,14 @@ def _other_readings(chars: Sequence[Any], limit: int = 4) -> tuple[str, ...]:
 
 
 def recognise_pages(pages: Iterable[tuple[int, PageImage]], name: str | None) -> list[PageResult]:
-    """Recognise pages in order within the time budget (``PAGE_BUDGET_SECONDS`` a page)."""
+    """Recognise pages in order within the budgets: ``ocr_pages`` of ``xxgk.limits`` pages
+    at most, ``PAGE_BUDGET_SECONDS`` of CPU a page; a budgeted parse gets the OCR allowance
+    of time and memory (``sandbox.allow_ocr``)."""
+    allow_ocr()
     start = time.process_time()
     results = []
     for count, (page_no, image) in enumerate(pages, start=1):
-        if count > MAX_PAGES:
-            raise InputError(
-                f"扫描页超过{MAX_PAGES}页，不进行文字识别",
-                f"more than {MAX_PAGES} scanned pages; not recognised",
-                path=name,
-            )
+        check("ocr_pages", count, path=name)
         results.append(recognise_page(page_no, image))
         if time.process_time() - start > PAGE_BUDGET_SECONDS * count:
             raise InputError(

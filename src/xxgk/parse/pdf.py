@@ -250,14 +250,11 @@ def check_streams(data: bytes, name: str | None) -> None:
 def read_pdf(data: bytes, name: str | None = None) -> SourceDocument:
     """Read a PDF's text layer into lines; cells carry their page and bounding box.
 
-<<<<<<< HEAD
     Pages without a text layer (scans) are read by OCR when the OCR mode (``parse.ocr``)
-    allows it and the ``ocr`` extra is installed; otherwise they are reported or refused."""
-=======
+    allows it and the ``ocr`` extra is installed; otherwise they are reported or refused.
     The streams and the page count are checked against the budgets before any page is read.
     """
     check_streams(data, name)
->>>>>>> main
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -267,18 +264,8 @@ def read_pdf(data: bytes, name: str | None = None) -> SourceDocument:
             path=name,
         ) from exc
     try:
-<<<<<<< HEAD
-        return _read_pages(pdf, name)
-=======
         check("pages", len(pdf), path=name)
-        pages = [_page_lines(n + 1, pdf[n]) for n in range(len(pdf))]
-        # a page that shows something (an image, outlined text) but has no text layer
-        blank = [
-            n + 1
-            for n, (lines, _) in enumerate(pages)
-            if not lines and next(iter(pdf[n].get_objects()), None) is not None
-        ]
->>>>>>> main
+        return _read_pages(pdf, name)
     finally:
         pdf.close()
 
