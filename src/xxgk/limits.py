@@ -15,7 +15,7 @@ pool pass a ``Limits`` object explicitly with ``use_limits``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Final
 
@@ -137,3 +137,19 @@ def check(budget: str, found: float, *, path: str | None = None) -> None:
     limit = getattr(current_limits(), budget)
     if found > limit:
         raise LimitError(budget, limit, found, path=path)
+
+
+_OCR_ALLOWANCE: list[Callable[[], None]] = []
+
+
+def on_ocr(grant: Callable[[], None]) -> None:
+    """Set what gives a running parse the OCR allowance (``sandbox`` registers itself, so
+    the parser, below it, can ask without importing it)."""
+    _OCR_ALLOWANCE[:] = [grant]
+
+
+def allow_ocr() -> None:
+    """Ask for the OCR allowance (``ocr_seconds``, ``ocr_memory_bytes``) of the running
+    parse: called once when a parse starts recognising pages."""
+    for grant in _OCR_ALLOWANCE:
+        grant()

@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from xxgk.errors import InputError
-from xxgk.limits import LimitError, Limits, current_limits, use_limits
+from xxgk.limits import LimitError, Limits, current_limits, on_ocr, use_limits
 
 T = TypeVar("T")
 GRACE_SECONDS = 5.0
@@ -130,6 +130,9 @@ def allow_ocr(limits: Limits | None = None) -> None:
         if hard != resource.RLIM_INFINITY:
             raised = min(raised, hard)
         resource.setrlimit(resource.RLIMIT_AS, (raised, hard))
+
+
+on_ocr(allow_ocr)
 
 
 def _job(function: Callable[..., T], args: tuple[Any, ...], limits: Limits) -> T:

@@ -16,30 +16,25 @@ the reader signature stays ``(data, name)``.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
 from xxgk.errors import InputError
 from xxgk.findings import Finding, Location
-from xxgk.limits import check
+from xxgk.limits import allow_ocr, check
+from xxgk.parse import ocr_policy as modes
 from xxgk.parse.document import SourceCell, SourceDocument
-from xxgk.parse.pdf import drop_running, lay_out_page
+from xxgk.parse.ocr_policy import OCR_MODES, OcrMode, current_mode, ocr_available, ocr_mode
+from xxgk.parse.pdf import drop_running, lay_out_page, use_scan_reader
 from xxgk.parse.pdf_layout import PdfLine, cluster_lines
 from xxgk.parse_findings import OCR_PAGES, OCR_UNREAD
-from xxgk.sandbox import allow_ocr
 
-OcrMode = Literal["auto", "always", "never"]
-OCR_MODES: tuple[OcrMode, ...] = ("auto", "always", "never")
-_MODE: ContextVar[OcrMode] = ContextVar("xxgk_ocr_mode", default="auto")
 Place = tuple[int | None, tuple[float, float, float, float] | None]  # page, bbox of a cell
 
 MIN_DPI = 150.0
@@ -53,44 +48,6 @@ PAGE_BUDGET_SECONDS = 60.0
 """OCR gives up on a document after this many CPU seconds per page (this process's CPU time,
 so a busy machine does not trip it): a page normally takes a few seconds; far more means an
 image that is no printed page."""
-
-
-@contextmanager
-def ocr_mode(mode: str) -> Iterator[None]:
-    """Read with OCR mode ``mode`` (``auto``, ``always`` or ``never``) inside the block."""
-    if mode not in OCR_MODES:
-        raise InputError(
-            f"文字识别方式“{mode}”无效，可选：auto、always、never",
-            f"unknown OCR mode {mode!r}; expected auto, always or never",
-        )
-    token = _MODE.set(mode)  # type: ignore[arg-type]
-    try:
-        yield
-    finally:
-        _MODE.reset(token)
-
-
-def current_mode() -> OcrMode:
-    return _MODE.get()
-
-
-def ocr_available() -> bool:
-    """Return True when the ``ocr`` extra (rapidocr-onnxruntime with OpenCV) is installed."""
-    return all(importlib.util.find_spec(m) is not None for m in ("rapidocr_onnxruntime", "cv2"))
-
-
-def will_read(name: str | None = None) -> bool:
-    """Return True when scanned pages are to be recognised now (mode and installation)."""
-    return current_mode() != "never" and ocr_available()
-
-
-def why_not_zh() -> str:
-    """Return why OCR was not done, to append to a refusal (empty when it was allowed)."""
-    if current_mode() == "never":
-        return "（已设定不做文字识别）"
-    if not ocr_available():
-        return "（本机未安装文字识别组件，可安装 xxgk[ocr]）"
-    return ""
 
 
 # --- page images ---------------------------------------------------------------------------
@@ -301,9 +258,9 @@ def read_pdf_by_ocr(
     """Read a PDF whose pages ``indexes`` (0-based) are recognised; the others keep their
     text-layer lines from ``pages`` (empty: every page is recognised)."""
     wanted = list(indexes)
-    if not ocr_available():
+    if not modes.ocr_available():
         raise InputError(
-            "PDF 需要先进行文字识别（OCR）才能读取" + why_not_zh(),
+            "PDF 需要先进行文字识别（OCR）才能读取" + modes.why_not_zh(),
             "the PDF needs OCR, which is not installed (pip install 'xxgk[ocr]')",
             path=name,
         )
@@ -319,9 +276,9 @@ def read_pdf_by_ocr(
 
 def read_image(data: bytes, name: str | None = None) -> SourceDocument:
     """Read a report from page images (PNG, JPEG, TIFF; a scan or a photo)."""
-    if not will_read(name):
+    if not modes.will_read(name):
         raise InputError(
-            "图片中的报告需要先进行文字识别（OCR）才能读取" + why_not_zh(),
+            "图片中的报告需要先进行文字识别（OCR）才能读取" + modes.why_not_zh(),
             "an image needs OCR before it can be read",
             path=name,
         )
@@ -339,3 +296,17 @@ IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*
 def sniff_image(data: bytes, name: str | None = None) -> bool:
     """Return True for PNG, JPEG and TIFF files (by their signature)."""
     return data.startswith(IMAGE_SIGNATURES)
+
+
+use_scan_reader(read_pdf_by_ocr)  # the PDF reader hands its scanned pages here
+__all__ = [
+    "OCR_MODES",
+    "OcrMode",
+    "current_mode",
+    "ocr_available",
+    "ocr_mode",
+    "read_image",
+    "read_pdf_by_ocr",
+    "recognise_page",
+    "sniff_image",
+]

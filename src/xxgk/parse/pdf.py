@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter
+from collections.abc import Callable, Iterable
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
@@ -20,6 +21,7 @@ import pypdfium2.raw as pdfium_raw
 from xxgk.errors import InputError
 from xxgk.findings import Finding, Location
 from xxgk.limits import check, current_limits
+from xxgk.parse import ocr_policy as ocr
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
 from xxgk.parse.pdf_layout import (
     Char,
@@ -270,11 +272,51 @@ def read_pdf(data: bytes, name: str | None = None) -> SourceDocument:
         pdf.close()
 
 
-def _read_pages(pdf: pdfium.PdfDocument, name: str | None) -> SourceDocument:
-    from xxgk.parse import ocr  # imports this module: loaded on use
+ScanReader = Callable[
+    [pdfium.PdfDocument, Iterable[int], list[tuple[list[PdfLine], float]], str | None],
+    SourceDocument,
+]
+_SCAN_READER: list[ScanReader] = []
 
-    if ocr.current_mode() == "always":
-        return ocr.read_pdf_by_ocr(pdf, range(len(pdf)), [], name)
+
+def use_scan_reader(reader: ScanReader) -> None:
+    """Set the reader of scanned pages (``parse.ocr`` registers itself: it builds on this
+    module, so this module cannot import it)."""
+    _SCAN_READER[:] = [reader]
+
+
+class _Scans:
+    """The OCR mode and the registered scan reader, as ``_read_pages`` asks them."""
+
+    def current_mode(self) -> str:
+        return ocr.current_mode()
+
+    def will_read(self, name: str | None) -> bool:
+        return bool(_SCAN_READER) and ocr.will_read(name)
+
+    def why_not_zh(self) -> str:
+        return ocr.why_not_zh()
+
+    def read_pdf_by_ocr(
+        self,
+        pdf: pdfium.PdfDocument,
+        indexes: Iterable[int],
+        pages: list[tuple[list[PdfLine], float]],
+        name: str | None,
+    ) -> SourceDocument:
+        if not _SCAN_READER:
+            raise InputError(
+                "PDF 需要先进行文字识别（OCR）才能读取" + ocr.why_not_zh(),
+                "the PDF needs OCR, which is not available",
+                path=name,
+            )
+        return _SCAN_READER[0](pdf, indexes, pages, name)
+
+
+def _read_pages(pdf: pdfium.PdfDocument, name: str | None) -> SourceDocument:
+    scans = _Scans()
+    if scans.current_mode() == "always":
+        return scans.read_pdf_by_ocr(pdf, range(len(pdf)), [], name)
     pages = [_page_lines(n + 1, pdf[n]) for n in range(len(pdf))]
     # a page that shows something (an image, outlined text) but has no text layer
     blank = [
@@ -284,23 +326,24 @@ def _read_pages(pdf: pdfium.PdfDocument, name: str | None) -> SourceDocument:
     ]
     lines = _drop_running(pages)
     unreadable = bool(lines) and _unreadable_share(lines) > UNREADABLE_SHARE
-    if (not lines or unreadable) and ocr.will_read(name):
-        return ocr.read_pdf_by_ocr(pdf, range(len(pdf)), [], name)
+    if (not lines or unreadable) and scans.will_read(name):
+        return scans.read_pdf_by_ocr(pdf, range(len(pdf)), [], name)
     if not lines:
         raise InputError(
-            "PDF 没有文字层（可能是扫描件），需要先进行文字识别（OCR）才能读取" + ocr.why_not_zh(),
+            "PDF 没有文字层（可能是扫描件），需要先进行文字识别（OCR）才能读取"
+            + scans.why_not_zh(),
             "the PDF has no text layer (a scan?); it needs OCR before it can be read",
             path=name,
         )
     if unreadable:
         raise InputError(
             "PDF 的文字层无法识别（字体缺少编码映射，提取出的是乱码），需要先进行文字识别（OCR）"
-            + ocr.why_not_zh(),
+            + scans.why_not_zh(),
             "the PDF's text layer does not map to Unicode (fonts without ToUnicode); it needs OCR",
             path=name,
         )
-    if blank and ocr.will_read(name):
-        return ocr.read_pdf_by_ocr(pdf, [n - 1 for n in blank], pages, name)
+    if blank and scans.will_read(name):
+        return scans.read_pdf_by_ocr(pdf, [n - 1 for n in blank], pages, name)
     findings = [
         Finding(PAGE_WITHOUT_TEXT, location=Location(page=n), params={"page": n}) for n in blank
     ]
