@@ -214,8 +214,8 @@ def _guarded(path: str | os.PathLike[str], run: Callable[[], Outcome]) -> Outcom
         error = exc.describe() if exc.path else str(exc)
         return Outcome(str(path), error=error, over_budget=isinstance(exc, LimitError))
     except MemoryError:  # past the memory ceiling outside the parser's own guard
-        exc = LimitError("memory_bytes", current_limits().memory_bytes, path=str(path))
-        return Outcome(str(path), error=exc.describe(), over_budget=True)
+        over = LimitError("memory_bytes", current_limits().memory_bytes, path=str(path))
+        return Outcome(str(path), error=over.describe(), over_budget=True)
     except Exception as exc:  # a bug must not stop the batch or print a traceback
         reason = f"处理时发生内部错误：{type(exc).__name__}: {exc}（internal error, please report）"
         return Outcome(str(path), error=f"{path}: {reason}")

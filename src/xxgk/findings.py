@@ -102,7 +102,7 @@ class Location:
             and type(self) is Location
         ):
             return _text_location, (state["line"], state["column"], state["text"])
-        return copyreg.__newobj__, (type(self),), dict(state)
+        return copyreg.__newobj__, (type(self),), dict(state)  # type: ignore[attr-defined]
 
 
 def _text_location(line: int | None, column: int | None, text: str | None) -> Location:

@@ -32,28 +32,32 @@ class Limits(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="XXGK_LIMIT_", frozen=True, extra="ignore")
 
-    upload_bytes: int = Field(20 * MB, gt=0, description="bytes of one input file")
+    upload_bytes: int = Field(default=20 * MB, gt=0, description="bytes of one input file")
     member_bytes: int = Field(
-        64 * MB, gt=0, description="decompressed bytes of one zip member or PDF stream"
+        default=64 * MB, gt=0, description="decompressed bytes of one zip member or PDF stream"
     )
     unpacked_bytes: int = Field(
-        256 * MB, gt=0, description="decompressed bytes of all members or streams of one file"
+        default=256 * MB,
+        gt=0,
+        description="decompressed bytes of all members or streams of one file",
     )
-    members: int = Field(10_000, gt=0, description="entries of one zip package")
-    pages: int = Field(300, gt=0, description="pages of one PDF")
-    sheets: int = Field(50, gt=0, description="worksheets of one workbook")
-    rows: int = Field(50_000, gt=0, description="rows present in one workbook")
-    cells: int = Field(200_000, gt=0, description="cells present (or merged) in one workbook")
-    text_chars: int = Field(2_000_000, gt=0, description="characters of text of one file")
-    depth: int = Field(256, gt=0, description="nesting depth of HTML or XML markup")
-    parse_seconds: float = Field(20.0, gt=0, description="wall time of one parse")
-    memory_bytes: int = Field(1024 * MB, gt=0, description="memory one parse may add")
-    ocr_pages: int = Field(30, gt=0, description="pages of one file recognised by OCR")
+    members: int = Field(default=10_000, gt=0, description="entries of one zip package")
+    pages: int = Field(default=300, gt=0, description="pages of one PDF")
+    sheets: int = Field(default=50, gt=0, description="worksheets of one workbook")
+    rows: int = Field(default=50_000, gt=0, description="rows present in one workbook")
+    cells: int = Field(
+        default=200_000, gt=0, description="cells present (or merged) in one workbook"
+    )
+    text_chars: int = Field(default=2_000_000, gt=0, description="characters of text of one file")
+    depth: int = Field(default=256, gt=0, description="nesting depth of HTML or XML markup")
+    parse_seconds: float = Field(default=20.0, gt=0, description="wall time of one parse")
+    memory_bytes: int = Field(default=1024 * MB, gt=0, description="memory one parse may add")
+    ocr_pages: int = Field(default=30, gt=0, description="pages of one file recognised by OCR")
     ocr_seconds: float = Field(
-        240.0, gt=0, description="wall time OCR may add to a parse (all its pages)"
+        default=240.0, gt=0, description="wall time OCR may add to a parse (all its pages)"
     )
     ocr_memory_bytes: int = Field(
-        2048 * MB, gt=0, description="memory OCR may add to a parse (its models and a page)"
+        default=2048 * MB, gt=0, description="memory OCR may add to a parse (its models and a page)"
     )
 
 
@@ -88,11 +92,15 @@ class LimitError(InputError):
         shown = f"（本文件{_amount(found, unit)}）" if found is not None else ""
         super().__init__(
             f"文件超出“{label}”的上限{_amount(limit, unit)}{shown}，已拒绝读取",
-            f"over the {budget} budget of {limit:g}"
-            + (f" (found {found:g})" if found is not None else "")
+            f"over the {budget} budget of {_plain(limit)}"
+            + (f" (found {_plain(found)})" if found is not None else "")
             + f"; set XXGK_LIMIT_{budget.upper()} to change it",
             path=path,
         )
+
+
+def _plain(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:g}"
 
 
 def _amount(value: float, unit: str) -> str:
@@ -100,7 +108,7 @@ def _amount(value: float, unit: str) -> str:
         if value >= MB:
             return f"{value / MB:.0f}MB" if value % MB == 0 else f"{value / MB:.1f}MB"
         return f"{value:.0f}字节"
-    return f"{value:g}{unit}"
+    return f"{value:.0f}{unit}" if float(value).is_integer() else f"{value:g}{unit}"
 
 
 _CURRENT: Limits | None = None

@@ -57,9 +57,9 @@ def test_web_login_limiter_counts_per_client_and_name():
     ("target", "expected"),
     [
         ("/register/applications/3", "/register/applications/3"),
-        ("//evil.example/x", "/register"),
-        ("https://evil.example/", "/register"),
-        ("", "/register"),
+        ("//evil.example/x", "/desk"),
+        ("https://evil.example/", "/desk"),
+        ("", "/desk"),
     ],
 )
 def test_web_login_only_redirects_inside_the_site(target, expected):

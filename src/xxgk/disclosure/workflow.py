@@ -158,7 +158,7 @@ def withdraw(
 
 def repeal(session: Session, actor: User, item: Item, repealed_on: dt.date) -> Item:
     """Record that a published 规章 or 行政规范性文件 was repealed (it stays public, marked so)."""
-    unit = session.get(Unit, item.unit_id)
+    unit = session.get_one(Unit, item.unit_id)
     require(actor, REPEALERS, unit)
     if not item.doc_kind or item.status not in (State.PUBLISHED, State.WITHDRAWN):
         raise WorkflowError(
@@ -262,7 +262,9 @@ def _reason(reason: str, what: str) -> str:
     return text
 
 
-def _check_document_years(session: Session, item: Item, published_on: dt.date | None = None):
+def _check_document_years(
+    session: Session, item: Item, published_on: dt.date | None = None
+) -> None:
     """Refuse a change to a year whose annual report is published (the year lock)."""
     days = [published_on]
     if item.doc_kind:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -110,7 +110,9 @@ def _interpret(doc: SourceDocument) -> tuple[Report, Trace]:
     return report, trace
 
 
-def require_report(lines: Sequence[SourceLine], segments: list[Segment], source: str | None):
+def require_report(
+    lines: Sequence[SourceLine], segments: list[Segment], source: str | None
+) -> None:
     """Raise ``InputError`` unless the document has a title, a heading or a table label."""
     if len(segments) > 1:
         return
@@ -170,7 +172,7 @@ def _squeeze_cells(texts: list[str]) -> str:
     known = _SQUEEZED_STARTERS
     squeezed = list(map(known.get, texts))  # cells that start a boundary, seen before
     if None not in squeezed:
-        return "".join(squeezed)
+        return "".join(squeezed)  # type: ignore[arg-type]
     for n, part in enumerate(squeezed):
         if part is None:
             text = texts[n]
@@ -181,7 +183,7 @@ def _squeeze_cells(texts: list[str]) -> str:
                 if len(known) >= 20_000:
                     known.clear()
                 known[text] = part
-    return "".join(squeezed)
+    return "".join(squeezed)  # type: ignore[arg-type]
 
 
 _SQUEEZED_STARTERS: dict[str, str] = {}  # squeeze of cell texts that start a boundary
@@ -251,7 +253,7 @@ def table_missing(sink: Sink, key: str) -> None:
     sink.add(fk.TABLE_MISSING, None, keys, table=table_name(key))
 
 
-def _single_lines(lines: Sequence[SourceLine], indexes) -> list[Line]:
+def _single_lines(lines: Sequence[SourceLine], indexes: Iterable[int]) -> list[Line]:
     out: list[Line] = []
     for i in indexes:
         line = lines[i]
@@ -415,6 +417,6 @@ def fill_sections(lines: Sequence[SourceLine], trace: Trace, sink: Sink) -> None
     if not found & {s.key for s in cells.SECTIONS}:
         sink.add(fk.SECTIONS_UNREAD)  # one finding, not one per section
         return
-    for section in cells.SECTIONS:
-        if section.key not in found:
-            sink.add(fk.SECTION_MISSING, number=section.number, title=section.title)
+    for wanted in cells.SECTIONS:
+        if wanted.key not in found:
+            sink.add(fk.SECTION_MISSING, number=wanted.number, title=wanted.title)

@@ -20,7 +20,7 @@ import pypdfium2.raw as pdfium_raw
 
 from xxgk.errors import InputError
 from xxgk.findings import Finding, Location
-from xxgk.limits import check, current_limits
+from xxgk.limits import LimitError, check, current_limits
 from xxgk.parse import ocr_policy as ocr
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
 from xxgk.parse.pdf_layout import (
@@ -244,7 +244,8 @@ def check_streams(data: bytes, name: str | None) -> None:
         if end < 0:
             end = len(data)
         size = _inflated_size(view[start:end], limits.member_bytes)
-        check("member_bytes", size, path=name)
+        if size > limits.member_bytes:  # counting stopped there: the real size is not known
+            raise LimitError("member_bytes", limits.member_bytes, path=name)
         total += size
         check("unpacked_bytes", total, path=name)
 

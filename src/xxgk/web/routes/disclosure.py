@@ -333,8 +333,8 @@ def _change_catalogue(scope: Scope, unit: Any, op: str, form: dict[str, str]) ->
         return f"已建立默认公开目录（{added}个栏目）" if added else "该单位已有公开目录"
     if op == "add":
         parent = _node(scope, unit, form.get("parent", ""), optional=True)
-        node = cat.add_category(session, user, unit, form.get("name", ""), parent)
-        return f"已添加栏目“{cat.category_path(node)}”"
+        new = cat.add_category(session, user, unit, form.get("name", ""), parent)
+        return f"已添加栏目“{cat.category_path(new)}”"
     node = _node(scope, unit, form.get("node", ""))
     assert node is not None
     if op == "rename":

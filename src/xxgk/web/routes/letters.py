@@ -19,7 +19,9 @@ from xxgk.errors import RegisterError, RenderError
 from xxgk.office import convert
 from xxgk.records.vocab import parse_date
 from xxgk.register.attachments import KINDS, FileStore, attach_file, case_files, readable_file
+from xxgk.register.caldb import unit_calendar
 from xxgk.register.casework_models import Letter
+from xxgk.register.checks import check_application
 from xxgk.register.letters import (
     DELIVERY_METHODS,
     KIND_LABELS,
@@ -167,6 +169,10 @@ def casework_page(scope: ScopeDep, request: Request, app_id: int):
         methods=DELIVERY_METHODS,
         file_kinds=KINDS,
         events=list(app.events),
+        findings=[
+            {"code": f.code, "severity": f.severity.value, "message": f.message}
+            for f in check_application(app, unit_calendar(scope.session, app.unit), today=_today())
+        ],
         today=_today().isoformat(),
     )
 
