@@ -114,9 +114,11 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 
 def load_report(path: str | os.PathLike[str], ocr: str = "auto") -> Report:
-    """Return the parsed report at ``path``; raise ``InputError`` when it is unusable.
-    ``ocr`` says when scans are recognised (``auto``, ``always``, ``never``)."""
+    """Return the parsed report at ``path``; raise ``InputError`` when it is unusable (or
+    over a budget of ``xxgk.limits``). ``ocr`` says when scans are recognised (``auto``,
+    ``always``, ``never``)."""
     from xxgk.parse import parse_path
+    from xxgk.sandbox import budgeted
 
     file = Path(path)
     if not file.exists():
@@ -124,7 +126,8 @@ def load_report(path: str | os.PathLike[str], ocr: str = "auto") -> Report:
     if file.is_dir():
         raise InputError("这是目录，不是报告文件", "a directory, not a report", path=str(path))
     try:
-        return parse_path(file, ocr=ocr)
+        with budgeted():  # time and memory ceilings (nothing more inside an outer guard)
+            return parse_path(file, ocr=ocr)
     except XxgkError:
         raise
     except OSError as exc:

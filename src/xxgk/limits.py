@@ -52,13 +52,6 @@ class Limits(BaseSettings):
     depth: int = Field(default=256, gt=0, description="nesting depth of HTML or XML markup")
     parse_seconds: float = Field(default=20.0, gt=0, description="wall time of one parse")
     memory_bytes: int = Field(default=1024 * MB, gt=0, description="memory one parse may add")
-    ocr_pages: int = Field(default=30, gt=0, description="pages of one file recognised by OCR")
-    ocr_seconds: float = Field(
-        default=240.0, gt=0, description="wall time OCR may add to a parse (all its pages)"
-    )
-    ocr_memory_bytes: int = Field(
-        default=2048 * MB, gt=0, description="memory OCR may add to a parse (its models and a page)"
-    )
 
 
 LABELS: Final[dict[str, tuple[str, str]]] = {
@@ -74,9 +67,6 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "depth": ("标记嵌套层数", "层"),
     "parse_seconds": ("解析时间", "秒"),
     "memory_bytes": ("解析内存", "字节"),
-    "ocr_pages": ("文字识别页数", "页"),
-    "ocr_seconds": ("文字识别时间", "秒"),
-    "ocr_memory_bytes": ("文字识别内存", "字节"),
 }
 """What an officer reads for each budget: its name and its unit."""
 
@@ -84,7 +74,9 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
 class LimitError(InputError):
     """A file over one of the budgets; ``budget`` is the field name of ``Limits``."""
 
-    def __init__(self, budget: str, limit: float, found: float | None = None, *, path=None):
+    def __init__(
+        self, budget: str, limit: float, found: float | None = None, *, path: str | None = None
+    ) -> None:
         self.budget = budget
         self.limit = limit
         self.found = found
@@ -147,17 +139,24 @@ def check(budget: str, found: float, *, path: str | None = None) -> None:
         raise LimitError(budget, limit, found, path=path)
 
 
-_OCR_ALLOWANCE: list[Callable[[], None]] = []
+_LIFTERS: list[Callable[[], None]] = []
 
 
-def on_ocr(grant: Callable[[], None]) -> None:
-    """Set what gives a running parse the OCR allowance (``sandbox`` registers itself, so
-    the parser, below it, can ask without importing it)."""
-    _OCR_ALLOWANCE[:] = [grant]
+def lift_ceilings() -> None:
+    """Lift the time and memory ceilings of the enclosing guard (``xxgk.sandbox.budgeted``)
+    for the rest of the parse. Called by work that keeps budgets of its own: OCR of scans
+    (CPU seconds a page, at most 60 pages, ``parse.ocr``) needs more time and address space
+    than reading a text layer. The byte, page and cell budgets still hold, and the web's
+    worker pool still kills a job at its timeout."""
+    for lift in list(_LIFTERS):
+        lift()
 
 
-def allow_ocr() -> None:
-    """Ask for the OCR allowance (``ocr_seconds``, ``ocr_memory_bytes``) of the running
-    parse: called once when a parse starts recognising pages."""
-    for grant in _OCR_ALLOWANCE:
-        grant()
+@contextmanager
+def lifter(lift: Callable[[], None]) -> Iterator[None]:
+    """Register ``lift`` for ``lift_ceilings`` inside the block (the guard does this)."""
+    _LIFTERS.append(lift)
+    try:
+        yield
+    finally:
+        _LIFTERS.remove(lift)

@@ -135,6 +135,13 @@ PAGE_DATE_DIFFERS = _kind(
     "网页标注的发布日期{page_date}与报告落款日期{signed}不同；两者均已保存，按落款日期判断是否按时发布",
     "网页的发布时间是上网时间，落款日期是成文日期；两者不同时按落款日期判断，并保留网页日期备查。",
 )
+TABLE_UNREADABLE = _kind(
+    "parse-table-unreadable",
+    E,
+    "表格无法读取",
+    "找到了{table}，但其中{rows}行没有读到数值，该表各项数值均无法核对",
+    "表格的行名或数值排版无法识别时，整张表按无数值处理；请核对原件或换用其他格式的文件。",
+)
 SECTIONS_UNREAD = _kind(
     "parse-sections-unread",
     W,

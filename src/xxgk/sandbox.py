@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from xxgk.errors import InputError
-from xxgk.limits import LimitError, Limits, current_limits, on_ocr, use_limits
+from xxgk.limits import LimitError, Limits, current_limits, lifter, use_limits
 
 T = TypeVar("T")
 GRACE_SECONDS = 5.0
@@ -50,7 +50,8 @@ def address_space() -> int:
 
 @contextmanager
 def memory_ceiling(extra_bytes: int) -> Iterator[None]:
-    """Lower the soft ``RLIMIT_AS`` to the current use plus ``extra_bytes`` for the block."""
+    """Lower the soft ``RLIMIT_AS`` to the current use plus ``extra_bytes`` for the block
+    (``lift_ceilings`` puts the previous limit back early)."""
     used = address_space()
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     ceiling = used + extra_bytes
@@ -58,13 +59,18 @@ def memory_ceiling(extra_bytes: int) -> Iterator[None]:
         yield
         return
     lowered = soft == resource.RLIM_INFINITY or ceiling < soft
+
+    def restore() -> None:
+        if lowered:
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
     if lowered:
         resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
     try:
-        yield
+        with lifter(restore):
+            yield
     finally:
-        if lowered:
-            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+        restore()
 
 
 @contextmanager
@@ -77,7 +83,8 @@ def time_limit(seconds: float) -> Iterator[None]:
     previous = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        with lifter(lambda: signal.setitimer(signal.ITIMER_REAL, 0)):
+            yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -107,32 +114,6 @@ def budgeted(limits: Limits | None = None) -> Iterator[None]:
         raise LimitError("memory_bytes", limits.memory_bytes) from None
     finally:
         _ACTIVE.on = False
-        _ACTIVE.ocr = False
-
-
-def allow_ocr(limits: Limits | None = None) -> None:
-    """Give the running budgeted parse the OCR allowance: ``ocr_seconds`` more wall time and
-    ``ocr_memory_bytes`` more address space (the recogniser's models take half a gigabyte,
-    a page as much again). Called once when a parse starts recognising pages; outside a
-    budgeted block (tests, the library) it does nothing. The allowance lasts to the end of
-    the parse: the models stay loaded."""
-    limits = limits or current_limits()
-    main = threading.current_thread() is threading.main_thread()
-    if not main or not getattr(_ACTIVE, "on", False) or getattr(_ACTIVE, "ocr", False):
-        return
-    _ACTIVE.ocr = True
-    remaining, _ = signal.getitimer(signal.ITIMER_REAL)
-    if remaining > 0:
-        signal.setitimer(signal.ITIMER_REAL, remaining + limits.ocr_seconds)
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if soft != resource.RLIM_INFINITY:
-        raised = soft + limits.ocr_memory_bytes
-        if hard != resource.RLIM_INFINITY:
-            raised = min(raised, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (raised, hard))
-
-
-on_ocr(allow_ocr)
 
 
 def _job(function: Callable[..., T], args: tuple[Any, ...], limits: Limits) -> T:
@@ -160,9 +141,7 @@ class ParsePool:
 
     def submit(self, function: Callable[..., T], *args: Any) -> Future[T]:
         """Start ``function(*args)`` in a worker; return its future."""
-        # the job's own timer stops it; this kill is for C code that never returns, and
-        # leaves room for the OCR allowance of a scan (``allow_ocr``)
-        timeout = self.limits.parse_seconds + self.limits.ocr_seconds + GRACE_SECONDS
+        timeout = self.limits.parse_seconds + GRACE_SECONDS
         return self._pool.schedule(_job, args=(function, args, self.limits), timeout=timeout)
 
     async def run(self, function: Callable[..., T], *args: Any) -> T:

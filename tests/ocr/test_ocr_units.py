@@ -18,7 +18,7 @@ from xxgk.cli import app
 from xxgk.errors import InputError
 from xxgk.findings import Location
 from xxgk.model.cells import request_key
-from xxgk.parse import ocr, ocr_policy, parse_bytes
+from xxgk.parse import ocr, parse_bytes
 from xxgk.parse.document import SourceDocument
 from xxgk.parse.ocr_doubt import LOW_CONFIDENCE, review_ocr
 from xxgk.parse.readers import detect_format
@@ -63,7 +63,7 @@ def test_an_unknown_ocr_mode_is_refused():
 
 
 def test_without_the_ocr_extra_a_scan_is_refused_with_how_to_install(monkeypatch):
-    monkeypatch.setattr(ocr_policy, "ocr_available", lambda: False)
+    monkeypatch.setattr(ocr, "ocr_available", lambda: False)
     with pytest.raises(InputError) as caught:
         parse_bytes(SCAN_FIXTURE.read_bytes(), name="scan.pdf")
     assert "需要先进行文字识别（OCR）" in str(caught.value)

@@ -121,8 +121,11 @@ def submit(session: Session, actor: User, item: Item) -> Item:
     return _advance(session, actor, item, move, "")
 
 
-def approve(session: Session, actor: User, item: Item, on: dt.date | None = None) -> Item:
-    """Sign the current review step; the leader's signature publishes (or records) the item."""
+def approve(
+    session: Session, actor: User, item: Item, on: dt.date | None = None, opinion: str = ""
+) -> Item:
+    """Sign the current review step with an optional 审核意见 (kept on the step); the leader's
+    signature publishes (or records) the item."""
     if item.status is State.LEADER_APPROVAL and item.attribute != "proactive":
         move = _move(item, "record")
     else:
@@ -134,7 +137,7 @@ def approve(session: Session, actor: User, item: Item, on: dt.date | None = None
         item.published_on = published_on
         search.index_item(session, item)
         _register_document(session, actor, item)
-    return _advance(session, actor, item, move, "")
+    return _advance(session, actor, item, move, " ".join(opinion.split())[:2000])
 
 
 def return_for_revision(session: Session, actor: User, item: Item, reason: str) -> Item:

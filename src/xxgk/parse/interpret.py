@@ -217,6 +217,7 @@ def read_tables(lines: Sequence[SourceLine], trace: Trace, sink: Sink, old: bool
     for key in ("active", "requests", "review_litigation"):
         indexes = table_lines(key, trace.segments, after, len(lines))
         tokens = lines_to_tokens(lines, indexes)
+        first = len(sink.findings)
         if key == "active":
             result = parse_active(tokens, sink, old_format=old)
         elif key == "requests":
@@ -226,8 +227,33 @@ def read_tables(lines: Sequence[SourceLine], trace: Trace, sink: Sink, old: bool
         trace.tables[key] = result
         if result.found:
             after = max(result.lines, default=after - 1) + 1
+            one_finding_if_unreadable(sink, key, first)
         else:
             table_missing(sink, key)
+
+
+UNREADABLE_SHARE = 0.5
+"""Share of a table's rows without values from which the table counts as unreadable."""
+
+
+def one_finding_if_unreadable(sink: Sink, key: str, first: int) -> None:
+    """Replace the per-row ``parse-cell-missing`` findings of a table most of whose rows
+    have no values by one finding for the table: a person reads one message, not 25."""
+    added = sink.findings[first:]
+    missing = [f for f in added if f.code == fk.CELL_MISSING]
+    rows = _TABLE_ROWS[key]
+    if len(missing) < 3 or len(missing) < UNREADABLE_SHARE * rows:
+        return
+    keys = tuple(dict.fromkeys(k for f in missing for k in f.cells))
+    sink.findings[first:] = [f for f in added if f.code != fk.CELL_MISSING]
+    sink.add(fk.TABLE_UNREADABLE, None, keys, table=table_name(key), rows=len(missing))
+
+
+_TABLE_ROWS = {
+    "active": sum(len(b.rows) for b in cells.ACTIVE_BLOCKS),
+    "requests": len(cells.REQUEST_ROWS),
+    "review_litigation": len(cells.REVIEW_GROUPS),
+}
 
 
 def table_lines(key: str, segments: list[Segment], after: int, total: int) -> range:

@@ -3,7 +3,7 @@ as a PDF with a text layer.
 
 Inputs are PDFs without a text layer, the image-only pages of a text PDF (only those pages
 are recognised) and page images (PNG, JPEG, TIFF, also photos of printed pages). Each page
-is straightened, cleaned and recognised by ``ocr_grid``; ``pdf.lay_out_page`` then builds the
+is straightened, cleaned and recognised by ``ocr_grid``; ``pdf_pages.lay_out_page`` then builds the
 ruled tables and lines exactly as for a PDF, so the interpreter, provenance (page and box,
 in points on the straightened page) and findings are the same. Every OCR'd cell carries the
 recogniser's confidence in its ``Location``; ``ocr_doubt`` flags what cannot be trusted.
@@ -16,25 +16,29 @@ the reader signature stays ``(data, name)``.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
 from xxgk.errors import InputError
 from xxgk.findings import Finding, Location
-from xxgk.limits import allow_ocr, check
-from xxgk.parse import ocr_policy as modes
+from xxgk.limits import lift_ceilings
 from xxgk.parse.document import SourceCell, SourceDocument
-from xxgk.parse.ocr_policy import OCR_MODES, OcrMode, current_mode, ocr_available, ocr_mode
-from xxgk.parse.pdf import drop_running, lay_out_page, use_scan_reader
 from xxgk.parse.pdf_layout import PdfLine, cluster_lines
+from xxgk.parse.pdf_pages import drop_running, lay_out_page
 from xxgk.parse_findings import OCR_PAGES, OCR_UNREAD
 
+OcrMode = Literal["auto", "always", "never"]
+OCR_MODES: tuple[OcrMode, ...] = ("auto", "always", "never")
+_MODE: ContextVar[OcrMode] = ContextVar("xxgk_ocr_mode", default="auto")
 Place = tuple[int | None, tuple[float, float, float, float] | None]  # page, bbox of a cell
 
 MIN_DPI = 150.0
@@ -49,6 +53,46 @@ PAGE_BUDGET_SECONDS = 60.0
 """OCR gives up on a document after this many CPU seconds per page (this process's CPU time,
 so a busy machine does not trip it): a page normally takes a few seconds; far more means an
 image that is no printed page."""
+MAX_PAGES = 60
+"""More pages than this are not recognised: annual reports are a few pages long."""
+
+
+@contextmanager
+def ocr_mode(mode: str) -> Iterator[None]:
+    """Read with OCR mode ``mode`` (``auto``, ``always`` or ``never``) inside the block."""
+    if mode not in OCR_MODES:
+        raise InputError(
+            f"文字识别方式“{mode}”无效，可选：auto、always、never",
+            f"unknown OCR mode {mode!r}; expected auto, always or never",
+        )
+    token = _MODE.set(mode)
+    try:
+        yield
+    finally:
+        _MODE.reset(token)
+
+
+def current_mode() -> OcrMode:
+    return _MODE.get()
+
+
+def ocr_available() -> bool:
+    """Return True when the ``ocr`` extra (rapidocr-onnxruntime with OpenCV) is installed."""
+    return all(importlib.util.find_spec(m) is not None for m in ("rapidocr_onnxruntime", "cv2"))
+
+
+def will_read(name: str | None = None) -> bool:
+    """Return True when scanned pages are to be recognised now (mode and installation)."""
+    return current_mode() != "never" and ocr_available()
+
+
+def why_not_zh() -> str:
+    """Return why OCR was not done, to append to a refusal (empty when it was allowed)."""
+    if current_mode() == "never":
+        return "（已设定不做文字识别）"
+    if not ocr_available():
+        return "（本机未安装文字识别组件，可安装 xxgk[ocr]）"
+    return ""
 
 
 # --- page images ---------------------------------------------------------------------------
@@ -109,9 +153,8 @@ def image_pages(data: bytes, name: str | None = None) -> list[PageImage]:
             f"cannot open the image: {exc}",
             path=name,
         ) from exc
-    check("ocr_pages", len(frames), path=name)
     pages = []
-    for frame in frames:
+    for frame in frames[:MAX_PAGES]:
         gray = frame.convert("L")
         dpi = _image_dpi(frame, gray.width)
         if dpi < MIN_DPI:  # a small photo: enlarge so glyphs reach the recogniser's size
@@ -199,14 +242,17 @@ def _other_readings(chars: Sequence[Any], limit: int = 4) -> tuple[str, ...]:
 
 
 def recognise_pages(pages: Iterable[tuple[int, PageImage]], name: str | None) -> list[PageResult]:
-    """Recognise pages in order within the budgets: ``ocr_pages`` of ``xxgk.limits`` pages
-    at most, ``PAGE_BUDGET_SECONDS`` of CPU a page; a budgeted parse gets the OCR allowance
-    of time and memory (``sandbox.allow_ocr``)."""
-    allow_ocr()
+    """Recognise pages in order within the time budget (``PAGE_BUDGET_SECONDS`` a page)."""
+    lift_ceilings()  # OCR keeps the budgets of this module, not the parse's time and memory
     start = time.process_time()
     results = []
     for count, (page_no, image) in enumerate(pages, start=1):
-        check("ocr_pages", count, path=name)
+        if count > MAX_PAGES:
+            raise InputError(
+                f"扫描页超过{MAX_PAGES}页，不进行文字识别",
+                f"more than {MAX_PAGES} scanned pages; not recognised",
+                path=name,
+            )
         results.append(recognise_page(page_no, image))
         if time.process_time() - start > PAGE_BUDGET_SECONDS * count:
             raise InputError(
@@ -259,9 +305,9 @@ def read_pdf_by_ocr(
     """Read a PDF whose pages ``indexes`` (0-based) are recognised; the others keep their
     text-layer lines from ``pages`` (empty: every page is recognised)."""
     wanted = list(indexes)
-    if not modes.ocr_available():
+    if not ocr_available():
         raise InputError(
-            "PDF 需要先进行文字识别（OCR）才能读取" + modes.why_not_zh(),
+            "PDF 需要先进行文字识别（OCR）才能读取" + why_not_zh(),
             "the PDF needs OCR, which is not installed (pip install 'xxgk[ocr]')",
             path=name,
         )
@@ -277,9 +323,9 @@ def read_pdf_by_ocr(
 
 def read_image(data: bytes, name: str | None = None) -> SourceDocument:
     """Read a report from page images (PNG, JPEG, TIFF; a scan or a photo)."""
-    if not modes.will_read(name):
+    if not will_read(name):
         raise InputError(
-            "图片中的报告需要先进行文字识别（OCR）才能读取" + modes.why_not_zh(),
+            "图片中的报告需要先进行文字识别（OCR）才能读取" + why_not_zh(),
             "an image needs OCR before it can be read",
             path=name,
         )
@@ -297,17 +343,3 @@ IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*
 def sniff_image(data: bytes, name: str | None = None) -> bool:
     """Return True for PNG, JPEG and TIFF files (by their signature)."""
     return data.startswith(IMAGE_SIGNATURES)
-
-
-use_scan_reader(read_pdf_by_ocr)  # the PDF reader hands its scanned pages here
-__all__ = [
-    "OCR_MODES",
-    "OcrMode",
-    "current_mode",
-    "ocr_available",
-    "ocr_mode",
-    "read_image",
-    "read_pdf_by_ocr",
-    "recognise_page",
-    "sniff_image",
-]

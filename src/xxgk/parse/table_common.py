@@ -211,9 +211,9 @@ class RowClassifier:
         entry = prefix_of(norm, ahead)
         if entry:
             return self._row(entry, "prefix", [token], 0, 1), 1
-        found = fuzzy(norm, ahead) or fuzzy(norm, self.targets)
-        if found:
-            return self._row(found[0], "fuzzy", [token], 0, 1), 1
+        close = fuzzy(norm, ahead) or fuzzy(norm, self.targets)
+        if close:
+            return self._row(close[0], "fuzzy", [token], 0, 1), 1
         self.last = None
         if is_narrative(token.text):
             return Meaning("narrative"), 1

@@ -130,10 +130,10 @@ def seed_register(folder: Path, count: int, today: dt.date | None = None) -> Non
     from sqlalchemy import select
 
     from xxgk.db.models import Unit, User
+    from xxgk.demo import REQUESTS, ensure_demo
     from xxgk.register.applications import register_application
     from xxgk.register.events import add_event
     from xxgk.web import WebSettings, create_app
-    from xxgk.web.demo import REQUESTS, ensure_demo
 
     day = today or dt.date.today()
     web = create_app(WebSettings(database_url=_db_url(folder), data_dir=folder))

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Form, Path, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from xxgk.db.queries import row_by_id
 from xxgk.errors import RegisterError, RenderError
 from xxgk.office import convert
 from xxgk.records.vocab import parse_date
@@ -40,7 +41,7 @@ from xxgk.register.letters import (
 from xxgk.register.models import Application
 from xxgk.register.numbering import settings_for
 from xxgk.register.vocab import OUTCOMES
-from xxgk.web.deps import MAX_ID, Scope, ScopeDep, valid_id
+from xxgk.web.deps import MAX_ID, Scope, ScopeDep
 from xxgk.web.errors import WebError, not_found
 from xxgk.web.pages import download, flash, page
 from xxgk.web.security import require_csrf_api, require_csrf_form
@@ -91,7 +92,7 @@ def file_store(request: Request) -> FileStore:
 
 
 def _letter(scope: Scope, letter_id: int) -> tuple[Letter, Application]:
-    letter = scope.session.get(Letter, letter_id) if valid_id(letter_id) else None
+    letter = row_by_id(scope.session, Letter, letter_id)
     if letter is None:
         raise not_found("文书")
     try:

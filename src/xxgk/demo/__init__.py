@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 from xxgk.db.models import Role, Unit, User
 from xxgk.db.units import add_unit
 from xxgk.db.users import add_user
+from xxgk.demo.disclosure import seed_disclosure
 from xxgk.register.applications import register_application
 from xxgk.register.events import add_event
 from xxgk.register.inputs import set_narrative
 from xxgk.register.publish import publish_report
-from xxgk.web.demo_disclosure import seed_disclosure
 
 ACCOUNTS_FILE = "demo-accounts.txt"
 UNITS = (
