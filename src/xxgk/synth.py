@@ -124,10 +124,10 @@ def _to_2019_format(report: Report) -> None:
         for row in LEGACY_ABSENT_REQUEST_ROWS:
             report[request_key(row, col.key)] = None
     for block in ACTIVE_BLOCKS:
-        for row in block.rows:
-            if row.key in ("licensing", "punishment", "enforcement"):
+        for printed in block.rows:
+            if printed.key in ("licensing", "punishment", "enforcement"):
                 continue
-            for key in [k for k in report.values if k.startswith(f"active.{row.key}")]:
+            for key in [k for k in report.values if k.startswith(f"active.{printed.key}")]:
                 report[key] = None
 
 

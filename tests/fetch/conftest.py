@@ -6,12 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fetch_site import Portal, Site, build_portal, make_report
+from fetch_site import Portal, Site, add_units, build_portal, make_report
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from xxgk.db import make_engine, upgrade_to_head
-from xxgk.db.models import Unit
 
 
 @pytest.fixture(scope="session")
@@ -32,30 +30,6 @@ def site() -> Iterator[Site]:
 @pytest.fixture
 def portal(site: Site, report_pdf: bytes) -> Portal:
     return build_portal(site, pdf=report_pdf)
-
-
-UNITS = (
-    # code, name, kind, parent code
-    ("shili-x", "示例县人民政府", "county", None),
-    ("qinghe", "示例县清河镇人民政府", "township", "shili-x"),
-    ("shiqiao", "示例县石桥乡人民政府", "township", "shili-x"),
-    ("jiaotong", "示例县交通运输局", "department", "shili-x"),
-    ("jiaoyu", "示例县教育局", "department", "shili-x"),
-    ("minzheng", "示例县民政局", "department", "shili-x"),
-    ("ziran", "示例县自然资源局", "department", "shili-x"),
-)
-
-
-def add_units(engine: Engine) -> dict[str, int]:
-    """Insert the portal's units; return their ids by code."""
-    ids: dict[str, int] = {}
-    with Session(engine) as session, session.begin():
-        for code, name, kind, parent in UNITS:
-            unit = Unit(code=code, name=name, kind=kind, parent_id=ids.get(parent or ""))
-            session.add(unit)
-            session.flush()
-            ids[code] = unit.id
-    return ids
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -21,6 +21,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from xxgk.db.models import Unit
 from xxgk.fetch import FetchSettings
 from xxgk.model.report import Report
 from xxgk.render.docx import render_docx
@@ -354,3 +358,27 @@ def build_portal(site: Site, year: int = 2024, pdf: bytes | None = None) -> Port
         platform_column=col + "1",
         pdf_path=pdf_path if pdf else "",
     )
+
+
+UNITS = (
+    # code, name, kind, parent code
+    ("shili-x", "示例县人民政府", "county", None),
+    ("qinghe", "示例县清河镇人民政府", "township", "shili-x"),
+    ("shiqiao", "示例县石桥乡人民政府", "township", "shili-x"),
+    ("jiaotong", "示例县交通运输局", "department", "shili-x"),
+    ("jiaoyu", "示例县教育局", "department", "shili-x"),
+    ("minzheng", "示例县民政局", "department", "shili-x"),
+    ("ziran", "示例县自然资源局", "department", "shili-x"),
+)
+
+
+def add_units(engine: Engine) -> dict[str, int]:
+    """Insert the portal's units; return their ids by code."""
+    ids: dict[str, int] = {}
+    with Session(engine) as session, session.begin():
+        for code, name, kind, parent in UNITS:
+            unit = Unit(code=code, name=name, kind=kind, parent_id=ids.get(parent or ""))
+            session.add(unit)
+            session.flush()
+            ids[code] = unit.id
+    return ids

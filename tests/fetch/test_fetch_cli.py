@@ -98,9 +98,9 @@ def test_killed_run_resumes_and_fetches_nothing_twice(portal: Portal, tmp_path: 
 
 def _database(tmp_path: Path) -> str:
     """A migrated SQLite database with the portal's units, an administrator and a clerk."""
+    from fetch_site import add_units
     from sqlalchemy.orm import Session
 
-    from conftest import add_units
     from xxgk.db import make_engine, upgrade_to_head
     from xxgk.db.models import Role, Unit
     from xxgk.db.users import add_user

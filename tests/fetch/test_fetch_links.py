@@ -84,3 +84,17 @@ def test_page_fields_from_meta_tags_and_from_the_printed_line() -> None:
     )
     date, source = page_fields(printed)
     assert (date.isoformat() if date else None, source) == ("2025-01-21", "示例县教育局")
+
+
+def test_report_page_with_related_links_is_not_a_column() -> None:
+    related = "".join(
+        f'<li><a href="/nb/{y}.html">示例县{y}年政府信息公开工作年度报告</a></li>'
+        for y in (2022, 2023)
+    )
+    table = "<table>" + "<tr>" + "<td>0</td>" * 10 + "</tr>" * 1 + "</table>"
+    page = (
+        f"<html><body><table>{'<tr>' + '<td>1</td>' * 10 + '</tr>'}</table>{related}</body></html>"
+    )
+    assert find_links(page, BASE).looks_like_list
+    report = f"<html><body>{table * 15}{related}</body></html>"
+    assert not find_links(report, BASE).looks_like_list

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
-from fetch_site import FAST, Portal, Site, conditional, make_report, report_page, trs_list_page
+from fetch_site import (
+    FAST,
+    Portal,
+    Request,
+    Response,
+    Site,
+    conditional,
+    make_report,
+    report_page,
+    trs_list_page,
+)
 
 from xxgk.fetch import FetchedReport, Seed, collect, run
 from xxgk.fetch.archive import read_responses
@@ -155,3 +166,20 @@ def test_rerun_fetches_only_what_is_new_or_changed(portal: Portal, tmp_path: Pat
     fetched_reports = [p for p in site.hits if "/t2025" in p or "/art/" in p or "/attach/" in p]
     assert fetched_reports == ["/xxgk/zfxxgknb/202502/t20250201_900.html"]
     assert ("示例县审计局", 2024) in _by_org(tmp_path)
+
+
+def test_retry_after_of_a_busy_server_is_waited_for(site: Site, tmp_path: Path) -> None:
+    report = make_report("示例县统计局", 2024, seed=8)
+    page = report_page(report, "2025-01-23", "统计局").encode()
+    times: list[float] = []
+
+    def busy_once(_request: Request) -> Response:
+        times.append(time.monotonic())
+        if len(times) == 1:
+            return 503, {"Retry-After": "1", "Content-Type": "text/plain"}, b"busy"
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, page
+
+    site.routes["/art/2.html"] = busy_once
+    result = run([Seed(site.url("/art/2.html"))], tmp_path, FAST)
+    assert len(result.reports) == 1
+    assert times[1] - times[0] >= 1.0  # not the tests' 0.01 s back-off: the server's wish

@@ -9,7 +9,6 @@ from fetch_site import FAST, Portal
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from conftest import add_units  # noqa: F401 - the store fixture adds the units
 from xxgk.corpus.models import StoredReport
 from xxgk.corpus.rollup import rollup
 from xxgk.db.models import Unit

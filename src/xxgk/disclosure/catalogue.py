@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -146,7 +147,7 @@ def add_category(
 
 def rename_category(session: Session, actor: User, node: CatalogueNode, name: str) -> None:
     """Give ``node`` a new name (unique among its siblings)."""
-    unit = session.get(Unit, node.unit_id)
+    unit = session.get_one(Unit, node.unit_id)
     require(actor, UNIT_MANAGERS, unit)
     name = _checked_name(session, unit, name, node.parent, exclude=node)
     _change(session, actor, node, "rename", name=name)
@@ -156,7 +157,7 @@ def move_category(
     session: Session, actor: User, node: CatalogueNode, parent: CatalogueNode | None
 ) -> None:
     """Put ``node`` (with its subtree) under ``parent``; a category cannot go below itself."""
-    unit = session.get(Unit, node.unit_id)
+    unit = session.get_one(Unit, node.unit_id)
     require(actor, UNIT_MANAGERS, unit)
     _check_parent(unit, parent)
     if parent is not None and (parent.id == node.id or _below(parent, node)):
@@ -176,7 +177,7 @@ def move_category(
 
 def deactivate_category(session: Session, actor: User, node: CatalogueNode) -> None:
     """Retire ``node`` and its subtree; their items keep their category, nothing is deleted."""
-    unit = session.get(Unit, node.unit_id)
+    unit = session.get_one(Unit, node.unit_id)
     require(actor, UNIT_MANAGERS, unit)
     for entry in catalogue_tree(session, unit):
         if entry.node.id == node.id or _below(entry.node, node):
@@ -198,7 +199,7 @@ def _create(
     return audit.add_created(session=session, actor=actor, entity="catalogue", row=node)
 
 
-def _change(session: Session, actor: User, node: CatalogueNode, action: str, **values) -> None:
+def _change(session: Session, actor: User, node: CatalogueNode, action: str, **values: Any) -> None:
     before = node.snapshot()
     for key, value in values.items():
         setattr(node, key, value)

@@ -242,6 +242,7 @@ class Fetcher:
                 result.exchanges.append(exchange)
                 if exchange.status not in RETRY_STATUSES or last:
                     return exchange
+                pause = max(pause, _retry_after(exchange))
             time.sleep(pause)
             pause *= 2
         raise FetchFailed("重试后仍失败")  # not reached: the last attempt returns or raises
@@ -288,6 +289,16 @@ class Fetcher:
             if time.monotonic() > deadline:
                 raise FetchFailed("下载时间过长，已放弃")
             body.append(chunk)
+
+
+MAX_RETRY_AFTER = 120.0
+"""Longest wait a server's ``Retry-After`` may ask for (longer: the URL fails, retried next run)."""
+
+
+def _retry_after(exchange: Exchange) -> float:
+    """The seconds a 429/503 asks to wait (``Retry-After: 30``), capped; 0 when it says none."""
+    value = (exchange.header("retry-after") or "").strip()
+    return min(float(value), MAX_RETRY_AFTER) if value.isdigit() else 0.0
 
 
 def _decoded(exchange: Exchange, limit: int = 1 << 62) -> bytes:

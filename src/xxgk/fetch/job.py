@@ -289,8 +289,8 @@ def _result(future: Future[FetchResult], url: str) -> FetchResult:
 
 
 def _kind_after_fetch(kind: str, html: bool) -> str:
-    """A seed or report link that answered with a document is an attachment."""
-    if not html and kind in (SEED, REPORT):
+    """A seed, column or report link that answered with a document is an attachment."""
+    if not html and kind in (SEED, LIST, REPORT):
         return FILE
     return kind
 

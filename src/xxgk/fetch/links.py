@@ -39,6 +39,8 @@ JS_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 _ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030"}
+REPORT_CELLS = 120
+"""Table cells from which a page is taken for a report page rather than a column."""
 MAX_ATTACHMENTS = 10
 """Attachments followed from one report page (a report and its annex tables at most)."""
 
@@ -59,10 +61,15 @@ class PageLinks:
     reports: list[Link] = field(default_factory=list)
     attachments: list[Link] = field(default_factory=list)
     pages: list[Link] = field(default_factory=list)
+    cells: int = 0
+    """Table cells on the page (a report's three tables have well over a hundred)."""
 
     @property
     def looks_like_list(self) -> bool:
-        """A column page: several report links or a pagination (a report page has neither)."""
+        """A column page: several report links or a pagination, unless the page itself holds a
+        report's tables (a report page may list 相关阅读 — other years' reports)."""
+        if self.cells >= REPORT_CELLS:
+            return False
         return len(self.reports) >= 2 or bool(self.pages)
 
 
@@ -112,7 +119,7 @@ def find_links(text: str, base_url: str) -> PageLinks:
     title_node = tree.css_first("title")
     title = _clean(title_node.text()) if title_node else ""
     annual = bool(REPORT_TITLE.search(title))
-    out = PageLinks(title=title)
+    out = PageLinks(title=title, cells=len(tree.css("td")))
     seen: set[str] = {_absolute(base_url, "")}
     for link in _anchors(tree, base_url) + _script_anchors(tree, base_url):
         if link.url in seen or not link.url.startswith(("http://", "https://")):

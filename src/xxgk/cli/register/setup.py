@@ -37,11 +37,14 @@ def init(
         reason = str(getattr(exc, "orig", exc)).splitlines()[0]
         raise InputError(f"无法初始化数据库：{reason}", f"cannot initialise: {reason}") from exc
     engine = make_engine(url)
-    with make_session_factory(engine)() as s:
-        if not list_users(s):
-            add_user(session=s, actor=None, username="admin", role="admin", password=password)
-            s.commit()
-            typer.echo("已创建系统管理员：admin")
+    try:
+        with make_session_factory(engine)() as s:
+            if not list_users(s):
+                add_user(session=s, actor=None, username="admin", role="admin", password=password)
+                s.commit()
+                typer.echo("已创建系统管理员：admin")
+    finally:
+        engine.dispose()
     typer.echo(f"数据库已就绪：{url}（迁移版本 {revision}）")
 
 
