@@ -80,10 +80,13 @@ def time_limit(seconds: float) -> Iterator[None]:
     def expired(_signum: int, _frame: object) -> None:
         raise LimitError("parse_seconds", seconds)
 
+    def disarm() -> None:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
     previous = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        with lifter(lambda: signal.setitimer(signal.ITIMER_REAL, 0)):
+        with lifter(disarm):
             yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
