@@ -406,12 +406,13 @@ CSV_COLUMNS: tuple[str, ...] = ("organization", "year", "published", "format", "
 
 
 def csv_row(report: Report) -> list[str]:
-    """Return one CSV row of ``report`` in ``CSV_COLUMNS`` order; a missing value is empty."""
+    """Return one CSV row of ``report`` in ``CSV_COLUMNS`` order; a missing value is empty and
+    formula-like text is kept as text (``xxgk.spreadsheet``)."""
     from xxgk.render.text import format_value
 
     published = report.published.isoformat() if report.published else ""
     meta = [report.organization or "", str(report.year or ""), published, report.format]
-    return meta + [report.source or ""] + [format_value(report[k]) for k in CELL_KEYS]
+    return safe_csv_row(meta + [report.source or ""] + [format_value(report[k]) for k in CELL_KEYS])
 
 
 def reports_to_csv(reports: Iterable[Report]) -> str:
@@ -419,5 +420,5 @@ def reports_to_csv(reports: Iterable[Report]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerows(safe_csv_row(csv_row(r)) for r in reports)
+    writer.writerows(csv_row(r) for r in reports)
     return buffer.getvalue()

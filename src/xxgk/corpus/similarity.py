@@ -19,6 +19,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 from itertools import islice
 
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -151,8 +152,27 @@ def signature(text: str, *, num_perm: int = NUM_PERM) -> LeanMinHash | None:
     return _minhash(shingles, num_perm)
 
 
-def _minhash(shingles: set[str], num_perm: int) -> LeanMinHash:
-    minhash = MinHash(num_perm=num_perm, seed=1)
+@lru_cache(maxsize=20_000)
+def _shingles(text: str) -> frozenset[str]:
+    """The shingles of a paragraph, kept for the paragraphs compared most (templates)."""
+    return frozenset(tx.shingles(text, SHINGLE))
+
+
+@lru_cache(maxsize=4)
+def _template(num_perm: int) -> MinHash:
+    """A MinHash whose random permutations are drawn once (drawing them is most of the cost
+    of a new MinHash); every signature reuses them, so all are comparable."""
+    return MinHash(num_perm=num_perm, seed=1)
+
+
+def _minhash(shingles: set[str] | frozenset[str], num_perm: int) -> LeanMinHash:
+    template = _template(num_perm)
+    minhash = MinHash(
+        num_perm=num_perm,
+        seed=1,
+        permutations=template.permutations,
+        scheme=template.scheme,
+    )
     minhash.update_batch([s.encode("utf-8") for s in shingles])
     return LeanMinHash(minhash)
 
@@ -245,7 +265,7 @@ class _Finder:
                 continue
             if minhash.jaccard(self.hashes[other]) < self.threshold - CANDIDATE_MARGIN:
                 continue
-            score = tx.jaccard(shingles, tx.shingles(earlier.text, SHINGLE))
+            score = tx.jaccard(shingles, set(_shingles(earlier.text)))
             if score >= self.threshold:
                 self.matches.append((other, index, score))
                 bodies.add(earlier.body)

@@ -22,6 +22,7 @@ from xxgk.disclosure.workflow import actionable_states, waiting_for
 from xxgk.findings import Finding
 from xxgk.register.applications import list_applications
 from xxgk.register.caldb import unit_calendar
+from xxgk.register.calendar import Calendar
 from xxgk.register.casework_models import Letter
 from xxgk.register.checks import check_application
 from xxgk.register.filing import STATE_LABELS, filing_gate, state_of
@@ -109,7 +110,9 @@ def _is_error(finding: Finding) -> bool:
     return finding.severity.value in ("error", "warning")
 
 
-def _consultations(app: Application, calendar, today: dt.date, desk: Desk, unit: Unit) -> None:  # type: ignore[no-untyped-def]
+def _consultations(
+    app: Application, calendar: Calendar, today: dt.date, desk: Desk, unit: Unit
+) -> None:
     events = live_events(app)
     answered = {e.ref_id for e in events if e.kind == EventKind.CONSULTATION_ANSWERED}
     for sent in events:
