@@ -12,7 +12,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,ocr]'
 	@if [ -x scripts/setup-system.sh ]; then scripts/setup-system.sh; fi
 	@if [ -x scripts/setup-browser.sh ]; then scripts/setup-browser.sh; fi
 	touch $(STAMP)
@@ -25,6 +25,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -n $(JOBS) -q
 
 lint: $(STAMP)

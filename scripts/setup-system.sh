@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the system tools xxgk's formats need: LibreOffice headless (DOCX -> PDF; .doc/.xls ->
 # .docx/.xlsx for reading), poppler's
-# pdftoppm (PDF -> PNG checks) and CJK fonts with 仿宋/宋体/黑体-like faces.
+# pdftoppm (PDF -> PNG checks), CJK fonts with 仿宋/宋体/黑体-like faces, and the libGL/GLib
+# that OpenCV (the ocr extra) loads.
 # Idempotent: installs only what is missing. Never fails the build: without apt (or without
 # root) it says so in one line and exits 0; the PDF tests then skip with a visible reason.
 set -u
@@ -25,6 +26,9 @@ if ! fc-list 2>/dev/null | grep -qi 'zenhei'; then
     missing+=(fonts-wqy-zenhei)
 fi
 command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
+# OpenCV's wheel (rapidocr's dependency) links libGL and GLib
+ldconfig -p 2>/dev/null | grep -q 'libGL.so.1' || missing+=(libgl1)
+ldconfig -p 2>/dev/null | grep -q 'libglib-2.0.so.0' || missing+=(libglib2.0-0)
 
 if [ ${#missing[@]} -eq 0 ]; then
     say "LibreOffice, pdftoppm and CJK fonts are present"

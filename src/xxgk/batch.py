@@ -29,6 +29,7 @@ from xxgk.spreadsheet import csv_row as safe_csv_row
 
 REPORT_SUFFIXES: frozenset[str] = frozenset(
     {".txt", ".text", ".md", ".markdown", ".json", ".html", ".htm", ".docx", ".xlsx", ".pdf"}
+    | {".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # scanned or photographed pages (OCR)
 )
 """File suffixes read when a directory is expanded (files named explicitly are always read)."""
 PROCESS_THRESHOLD = 20
@@ -80,6 +81,8 @@ class CheckOptions:
     settings: Any = None
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    ocr: str = "auto"
+    """When scans are recognised: ``auto``, ``always`` or ``never`` (see ``parse.ocr``)."""
     keep_report: bool = True
     """False sends back only the report's header (unit, year, dates, title) with the findings:
     what a listing of findings needs. Shipping the whole report (200 cells with their places)
@@ -110,9 +113,12 @@ def _walk(folder: Path) -> Iterator[Path]:
             yield child
 
 
-def load_report(path: str | os.PathLike[str]) -> Report:
-    """Return the parsed report at ``path``; raise ``InputError`` when it is unusable."""
+def load_report(path: str | os.PathLike[str], ocr: str = "auto") -> Report:
+    """Return the parsed report at ``path``; raise ``InputError`` when it is unusable (or
+    over a budget of ``xxgk.limits``). ``ocr`` says when scans are recognised (``auto``,
+    ``always``, ``never``)."""
     from xxgk.parse import parse_path
+    from xxgk.sandbox import budgeted
 
     file = Path(path)
     if not file.exists():
@@ -120,7 +126,8 @@ def load_report(path: str | os.PathLike[str]) -> Report:
     if file.is_dir():
         raise InputError("这是目录，不是报告文件", "a directory, not a report", path=str(path))
     try:
-        return parse_path(file)
+        with budgeted():  # time and memory ceilings (nothing more inside an outer guard)
+            return parse_path(file, ocr=ocr)
     except XxgkError:
         raise
     except OSError as exc:
@@ -129,9 +136,9 @@ def load_report(path: str | os.PathLike[str]) -> Report:
         ) from exc
 
 
-def parse_one(path: str | os.PathLike[str]) -> Outcome:
+def parse_one(path: str | os.PathLike[str], ocr: str = "auto") -> Outcome:
     """Return the outcome of parsing one file; never raises for a bad file."""
-    return _guarded(path, lambda: Outcome(str(path), report=load_report(path)))
+    return _guarded(path, lambda: Outcome(str(path), report=load_report(path, ocr)))
 
 
 def check_one(path: str | os.PathLike[str], options: CheckOptions | None = None) -> Outcome:
@@ -139,7 +146,7 @@ def check_one(path: str | os.PathLike[str], options: CheckOptions | None = None)
     options = options or CheckOptions()
 
     def run() -> Outcome:
-        report = load_report(path)
+        report = load_report(path, options.ocr)
         validation = validate_report(report, options)
         if not options.keep_report:
             report = report_header(report)
@@ -210,8 +217,8 @@ def _guarded(path: str | os.PathLike[str], run: Callable[[], Outcome]) -> Outcom
         error = exc.describe() if exc.path else str(exc)
         return Outcome(str(path), error=error, over_budget=isinstance(exc, LimitError))
     except MemoryError:  # past the memory ceiling outside the parser's own guard
-        exc = LimitError("memory_bytes", current_limits().memory_bytes, path=str(path))
-        return Outcome(str(path), error=exc.describe(), over_budget=True)
+        over = LimitError("memory_bytes", current_limits().memory_bytes, path=str(path))
+        return Outcome(str(path), error=over.describe(), over_budget=True)
     except Exception as exc:  # a bug must not stop the batch or print a traceback
         reason = f"处理时发生内部错误：{type(exc).__name__}: {exc}（internal error, please report）"
         return Outcome(str(path), error=f"{path}: {reason}")
@@ -222,9 +229,10 @@ def parse_many(
     jobs: int | None = None,
     *,
     progress: Progress | None = None,
+    ocr: str = "auto",
 ) -> list[Outcome]:
     """Return the parse outcome of every path, in input order."""
-    return run_batch(parse_one, paths, jobs, progress=progress)
+    return run_batch(partial(parse_one, ocr=ocr), paths, jobs, progress=progress)
 
 
 def iter_parse(
@@ -232,15 +240,18 @@ def iter_parse(
     jobs: int | None = None,
     *,
     progress: Progress | None = None,
+    ocr: str = "auto",
 ) -> Iterator[Outcome]:
     """Yield the parse outcome of every path, in input order, as each is ready.
 
     Nothing is kept once yielded, so a caller that writes each outcome out (``xxgk parse
-    DIR``) holds one report at a time, whatever the size of the batch.
+    DIR``) holds one report at a time, whatever the size of the batch. ``ocr`` says when
+    scans are recognised.
     """
+    work = partial(parse_one, ocr=ocr)
     workers = min(effective_jobs(len(paths), jobs), max(1, len(paths)))
     if workers == 1:
-        for outcome in map(parse_one, paths):
+        for outcome in map(work, paths):
             if progress:
                 progress()
             yield outcome
@@ -249,7 +260,7 @@ def iter_parse(
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
         for start in range(0, len(paths), WINDOW):  # a bounded number of results in flight
             window = paths[start : start + WINDOW]
-            for outcome in pool.map(parse_one, window, chunksize=chunk):
+            for outcome in pool.map(work, window, chunksize=chunk):
                 if progress:
                     progress()
                 yield outcome
@@ -395,12 +406,13 @@ CSV_COLUMNS: tuple[str, ...] = ("organization", "year", "published", "format", "
 
 
 def csv_row(report: Report) -> list[str]:
-    """Return one CSV row of ``report`` in ``CSV_COLUMNS`` order; a missing value is empty."""
+    """Return one CSV row of ``report`` in ``CSV_COLUMNS`` order; a missing value is empty and
+    formula-like text is kept as text (``xxgk.spreadsheet``)."""
     from xxgk.render.text import format_value
 
     published = report.published.isoformat() if report.published else ""
     meta = [report.organization or "", str(report.year or ""), published, report.format]
-    return meta + [report.source or ""] + [format_value(report[k]) for k in CELL_KEYS]
+    return safe_csv_row(meta + [report.source or ""] + [format_value(report[k]) for k in CELL_KEYS])
 
 
 def reports_to_csv(reports: Iterable[Report]) -> str:
@@ -408,5 +420,5 @@ def reports_to_csv(reports: Iterable[Report]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerows(safe_csv_row(csv_row(r)) for r in reports)
+    writer.writerows(csv_row(r) for r in reports)
     return buffer.getvalue()

@@ -38,7 +38,9 @@ class Location:
 
     Text sources fill ``line`` and ``column`` (1-based); HTML/DOCX fill ``table``, ``row`` and
     ``cell`` (0-based indexes); PDF fills ``page`` (1-based) and ``bbox`` (x0, top, x1, bottom).
-    ``text`` is the raw source text of the place, for people to recognise it.
+    ``text`` is the raw source text of the place, for people to recognise it. ``confidence``
+    (0…1) is the text recogniser's certainty for a place read by OCR from a page image, else
+    None: a reading below the threshold of ``parse.ocr_doubt`` is flagged, never trusted.
     """
 
     line: int | None = None
@@ -50,6 +52,7 @@ class Location:
     cell: int | None = None
     sheet: str | None = None
     text: str | None = None
+    confidence: float | None = None
 
     def describe(self) -> str:
         """Return the place in Chinese, e.g. ``第12行第3列`` or ``第2页``."""
@@ -84,21 +87,22 @@ class Location:
         """Pickle a text place (line, column, text) as three values.
 
         Batches send a few hundred places per report back from worker processes; the
-        default pickle writes and reads a nine-entry state dict for each.
+        default pickle writes and reads a ten-entry state dict for each.
         """
         state = self.__dict__
         if (
-            len(state) == 9
+            len(state) == 10
             and state["page"] is None
             and state["bbox"] is None
             and state["table"] is None
             and state["row"] is None
             and state["cell"] is None
             and state["sheet"] is None
+            and state["confidence"] is None
             and type(self) is Location
         ):
             return _text_location, (state["line"], state["column"], state["text"])
-        return copyreg.__newobj__, (type(self),), dict(state)
+        return copyreg.__newobj__, (type(self),), dict(state)  # type: ignore[attr-defined]
 
 
 def _text_location(line: int | None, column: int | None, text: str | None) -> Location:
@@ -115,6 +119,7 @@ def _text_location(line: int | None, column: int | None, text: str | None) -> Lo
         cell=None,
         sheet=None,
         text=text,
+        confidence=None,
     )
     return loc
 

@@ -15,7 +15,7 @@ pool pass a ``Limits`` object explicitly with ``use_limits``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Final
 
@@ -32,22 +32,26 @@ class Limits(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="XXGK_LIMIT_", frozen=True, extra="ignore")
 
-    upload_bytes: int = Field(20 * MB, gt=0, description="bytes of one input file")
+    upload_bytes: int = Field(default=20 * MB, gt=0, description="bytes of one input file")
     member_bytes: int = Field(
-        64 * MB, gt=0, description="decompressed bytes of one zip member or PDF stream"
+        default=64 * MB, gt=0, description="decompressed bytes of one zip member or PDF stream"
     )
     unpacked_bytes: int = Field(
-        256 * MB, gt=0, description="decompressed bytes of all members or streams of one file"
+        default=256 * MB,
+        gt=0,
+        description="decompressed bytes of all members or streams of one file",
     )
-    members: int = Field(10_000, gt=0, description="entries of one zip package")
-    pages: int = Field(300, gt=0, description="pages of one PDF")
-    sheets: int = Field(50, gt=0, description="worksheets of one workbook")
-    rows: int = Field(50_000, gt=0, description="rows present in one workbook")
-    cells: int = Field(200_000, gt=0, description="cells present (or merged) in one workbook")
-    text_chars: int = Field(2_000_000, gt=0, description="characters of text of one file")
-    depth: int = Field(256, gt=0, description="nesting depth of HTML or XML markup")
-    parse_seconds: float = Field(20.0, gt=0, description="wall time of one parse")
-    memory_bytes: int = Field(1024 * MB, gt=0, description="memory one parse may add")
+    members: int = Field(default=10_000, gt=0, description="entries of one zip package")
+    pages: int = Field(default=300, gt=0, description="pages of one PDF")
+    sheets: int = Field(default=50, gt=0, description="worksheets of one workbook")
+    rows: int = Field(default=50_000, gt=0, description="rows present in one workbook")
+    cells: int = Field(
+        default=200_000, gt=0, description="cells present (or merged) in one workbook"
+    )
+    text_chars: int = Field(default=2_000_000, gt=0, description="characters of text of one file")
+    depth: int = Field(default=256, gt=0, description="nesting depth of HTML or XML markup")
+    parse_seconds: float = Field(default=20.0, gt=0, description="wall time of one parse")
+    memory_bytes: int = Field(default=1024 * MB, gt=0, description="memory one parse may add")
 
 
 LABELS: Final[dict[str, tuple[str, str]]] = {
@@ -70,7 +74,9 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
 class LimitError(InputError):
     """A file over one of the budgets; ``budget`` is the field name of ``Limits``."""
 
-    def __init__(self, budget: str, limit: float, found: float | None = None, *, path=None):
+    def __init__(
+        self, budget: str, limit: float, found: float | None = None, *, path: str | None = None
+    ) -> None:
         self.budget = budget
         self.limit = limit
         self.found = found
@@ -78,11 +84,15 @@ class LimitError(InputError):
         shown = f"（本文件{_amount(found, unit)}）" if found is not None else ""
         super().__init__(
             f"文件超出“{label}”的上限{_amount(limit, unit)}{shown}，已拒绝读取",
-            f"over the {budget} budget of {limit:g}"
-            + (f" (found {found:g})" if found is not None else "")
+            f"over the {budget} budget of {_plain(limit)}"
+            + (f" (found {_plain(found)})" if found is not None else "")
             + f"; set XXGK_LIMIT_{budget.upper()} to change it",
             path=path,
         )
+
+
+def _plain(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:g}"
 
 
 def _amount(value: float, unit: str) -> str:
@@ -90,7 +100,7 @@ def _amount(value: float, unit: str) -> str:
         if value >= MB:
             return f"{value / MB:.0f}MB" if value % MB == 0 else f"{value / MB:.1f}MB"
         return f"{value:.0f}字节"
-    return f"{value:g}{unit}"
+    return f"{value:.0f}{unit}" if float(value).is_integer() else f"{value:g}{unit}"
 
 
 _CURRENT: Limits | None = None
@@ -127,3 +137,26 @@ def check(budget: str, found: float, *, path: str | None = None) -> None:
     limit = getattr(current_limits(), budget)
     if found > limit:
         raise LimitError(budget, limit, found, path=path)
+
+
+_LIFTERS: list[Callable[[], None]] = []
+
+
+def lift_ceilings() -> None:
+    """Lift the time and memory ceilings of the enclosing guard (``xxgk.sandbox.budgeted``)
+    for the rest of the parse. Called by work that keeps budgets of its own: OCR of scans
+    (CPU seconds a page, at most 60 pages, ``parse.ocr``) needs more time and address space
+    than reading a text layer. The byte, page and cell budgets still hold, and the web's
+    worker pool still kills a job at its timeout."""
+    for lift in list(_LIFTERS):
+        lift()
+
+
+@contextmanager
+def lifter(lift: Callable[[], None]) -> Iterator[None]:
+    """Register ``lift`` for ``lift_ceilings`` inside the block (the guard does this)."""
+    _LIFTERS.append(lift)
+    try:
+        yield
+    finally:
+        _LIFTERS.remove(lift)

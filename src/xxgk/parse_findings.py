@@ -135,6 +135,13 @@ PAGE_DATE_DIFFERS = _kind(
     "网页标注的发布日期{page_date}与报告落款日期{signed}不同；两者均已保存，按落款日期判断是否按时发布",
     "网页的发布时间是上网时间，落款日期是成文日期；两者不同时按落款日期判断，并保留网页日期备查。",
 )
+TABLE_UNREADABLE = _kind(
+    "parse-table-unreadable",
+    E,
+    "表格无法读取",
+    "找到了{table}，但其中{rows}行没有读到数值，该表各项数值均无法核对",
+    "表格的行名或数值排版无法识别时，整张表按无数值处理；请核对原件或换用其他格式的文件。",
+)
 SECTIONS_UNREAD = _kind(
     "parse-sections-unread",
     W,
@@ -235,5 +242,37 @@ PAGE_WITHOUT_TEXT = register_kind(
         "第{page}页没有文字层（可能是扫描页），该页的内容未能读取",
         "扫描页只有图像，不经文字识别无法读取其中的文字和数值，相关表格可能缺失。",
         ("#parse", "#pdf"),
+    )
+).code
+# Reading scans by OCR (parse.ocr, parse.ocr_doubt)
+OCR_UNREAD = register_kind(
+    FindingKind(
+        "parse-ocr-unread",
+        W,
+        "表格中有字迹未能识别",
+        "{place}表格单元格中有字迹，但文字识别未能读出，按无数值处理，请对照原件核对",
+        "扫描件中的数字模糊、涂改或被印章遮挡时，文字识别可能读不出；读不出的数值不会被猜测或当作零。",
+        ("#parse", "#ocr"),
+    )
+).code
+OCR_PAGES = register_kind(
+    FindingKind(
+        "parse-ocr-pages",
+        INFO,
+        "经文字识别读取",
+        "{pages}没有文字层，已经文字识别（OCR）读取；识别把握不足的数值另行提示",
+        "扫描页的数值由文字识别读出，可能有个别误读；存疑的数值均单独列出，请对照原件核对。",
+        ("#parse", "#ocr"),
+    )
+).code
+OCR_DOUBT = register_kind(
+    FindingKind(
+        "parse-ocr-doubt",
+        W,
+        "文字识别结果存疑",
+        "{cell}经文字识别读作“{actual}”，{reason}；可能的读法：{candidates}。请对照原件核对",
+        "扫描件的数值由文字识别读出。识别把握不足、与勾稽关系矛盾或一行中数字个数不对的读数都会"
+        "列出，不会自行改动或猜测；勾稽关系只用来印证读数，不用来替代读数。",
+        ("#parse", "#ocr"),
     )
 ).code

@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from xxgk.errors import InputError
-from xxgk.limits import LimitError, Limits, current_limits, use_limits
+from xxgk.limits import LimitError, Limits, current_limits, lifter, use_limits
 
 T = TypeVar("T")
 GRACE_SECONDS = 5.0
@@ -50,7 +50,8 @@ def address_space() -> int:
 
 @contextmanager
 def memory_ceiling(extra_bytes: int) -> Iterator[None]:
-    """Lower the soft ``RLIMIT_AS`` to the current use plus ``extra_bytes`` for the block."""
+    """Lower the soft ``RLIMIT_AS`` to the current use plus ``extra_bytes`` for the block
+    (``lift_ceilings`` puts the previous limit back early)."""
     used = address_space()
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     ceiling = used + extra_bytes
@@ -58,13 +59,18 @@ def memory_ceiling(extra_bytes: int) -> Iterator[None]:
         yield
         return
     lowered = soft == resource.RLIM_INFINITY or ceiling < soft
+
+    def restore() -> None:
+        if lowered:
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
     if lowered:
         resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
     try:
-        yield
+        with lifter(restore):
+            yield
     finally:
-        if lowered:
-            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+        restore()
 
 
 @contextmanager
@@ -74,10 +80,14 @@ def time_limit(seconds: float) -> Iterator[None]:
     def expired(_signum: int, _frame: object) -> None:
         raise LimitError("parse_seconds", seconds)
 
+    def disarm() -> None:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
     previous = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        with lifter(disarm):
+            yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

@@ -127,8 +127,18 @@ def test_check_unknown_kind_is_refused():
 
 
 def test_check_kind_is_used():
-    result = run("check", example("qinghe-town-2024.txt"), "--kind", "township")
-    assert result.exit_code == 0, result.stdout
+    """Without ``--kind`` the kind is guessed from the name (a 政府部门, said so in the
+    message); as a 县级人民政府 the report owes the accountability paragraph instead."""
+    path = example(ERRORS_EXAMPLE)
+    guessed = run("check", path)
+    county = run("check", path, "--kind", "county")
+    assert guessed.exit_code == county.exit_code == 1
+    assert "系根据名称“示例县教育局”推测" in guessed.stdout
+    assert "accountability-missing" not in guessed.stdout
+    assert "推测" not in county.stdout
+    assert "accountability-missing" in county.stdout
+    assert "报告主体类别：县级人民政府" in county.stdout
+    assert county.stdout != guessed.stdout
 
 
 # Bad input and batches

@@ -289,3 +289,11 @@ def test_a_wrong_attachment_leaves_a_draft_and_only_a_draft(office):
     workflow.submit(office.session, office.author, item)
     with pytest.raises(RegisterError, match="不能删除附件"):
         remove_attachment(office.session, office.author, item, keep)
+
+
+def test_each_review_step_keeps_its_opinion(office):
+    item = draft(office)
+    workflow.submit(office.session, office.author, item)
+    workflow.approve(office.session, office.reviewer, item, opinion="  同意，\n报保密审查 ")
+    entries = [e for e in history(office.session, "disclosure_item", item.id) if e.reason]
+    assert entries[-1].reason == "同意， 报保密审查"

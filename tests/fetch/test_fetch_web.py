@@ -14,9 +14,9 @@ from sqlalchemy import select, update
 
 from xxgk.corpus.models import StoredReport
 from xxgk.db.models import AuditEntry, Unit
+from xxgk.demo import ensure_demo
 from xxgk.fetch.background import FetchJobs
 from xxgk.web import WebSettings, create_app
-from xxgk.web.demo import ensure_demo
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 

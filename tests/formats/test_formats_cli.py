@@ -79,7 +79,7 @@ def test_parse_reads_a_directory_mixing_every_format(tmp_path):
     for fixture in FIXTURES.iterdir():
         if fixture.suffix in (".html", ".docx", ".xlsx", ".pdf"):
             shutil.copy(fixture, tmp_path / fixture.name)
-    result = run("parse", tmp_path, "--format", "jsonl")
+    result = run("parse", tmp_path, "--format", "jsonl", "--ocr", "never")
     reports = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     assert result.exit_code == 2  # the scan has no text layer
     assert "OCR" in result.stderr

@@ -9,6 +9,7 @@ from formats_pdfmaker import grid_ops, make_pdf, text_op
 
 from xxgk.errors import InputError
 from xxgk.model.cells import ACTIVE_BLOCKS, REQUESTS_NOTE, REVIEW_COLUMNS, REVIEW_GROUPS
+from xxgk.parse import ocr_mode
 from xxgk.parse.pdf import read_pdf
 from xxgk.render.layout import TABLE_BY_SECTION, TableLayout, format_value
 from xxgk.synth import random_report
@@ -102,13 +103,14 @@ def test_double_borders_make_no_sliver_cells(report):
 def test_a_text_layer_without_unicode_mapping_says_ocr_is_needed():
     garbage = "".join(chr(0xE000 + i) for i in range(40))
     pdf = make_pdf([[text_op(60, 700, garbage[:20]), text_op(60, 680, garbage[20:])]])
-    with pytest.raises(InputError, match="OCR"):
+    with ocr_mode("never"), pytest.raises(InputError, match="OCR"):
         read_pdf(pdf, "garbled.pdf")
 
 
 def test_a_scanned_page_among_text_pages_is_a_finding(report):
     drawing_only = ["60 60 400 600 re S"]  # a page that shows something but has no text
     pdf = make_pdf([grid_ops(REVIEW, report, style="rects"), drawing_only, []])
-    doc = read_pdf(pdf, "mixed.pdf")
+    with ocr_mode("never"):  # tests/ocr reads such pages by OCR
+        doc = read_pdf(pdf, "mixed.pdf")
     assert [(f.code, f.location.page) for f in doc.findings] == [("parse-pdf-page-without-text", 2)]
     assert "第2页没有文字层" in doc.findings[0].message

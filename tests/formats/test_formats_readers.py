@@ -17,7 +17,7 @@ from xxgk.model.cells import (
     REVIEW_COLUMNS,
 )
 from xxgk.office import soffice_path
-from xxgk.parse import parse_path
+from xxgk.parse import ocr_mode, parse_path
 from xxgk.parse.docx import read_docx
 from xxgk.parse.html import decode_markup, read_html
 from xxgk.parse.legacy_office import read_ole2
@@ -225,7 +225,7 @@ def test_pdf_wrapped_and_vertical_labels_are_read_in_one_piece():
 
 
 def test_scanned_pdf_says_ocr_is_needed():
-    with pytest.raises(InputError, match="OCR"):
+    with ocr_mode("never"), pytest.raises(InputError, match="OCR"):
         read_pdf((HERE / "pdf_scan.pdf").read_bytes(), "scan.pdf")
 
 

@@ -3,6 +3,8 @@ budgets, and must be refused with the budget named (or, for the far cell, read c
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hostile_support import (
     deep_docx,
@@ -174,3 +176,20 @@ def test_budgets_are_read_from_the_environment(monkeypatch):
         monkeypatch.delenv("XXGK_LIMIT_PAGES")
         reset_limits()
     assert current_limits().pages == Limits().pages
+
+
+def test_budgets_lift_ceilings_ends_the_time_and_memory_ceilings_for_the_rest():
+    """OCR keeps budgets of its own: after ``lift_ceilings`` the guard's timer no longer fires."""
+    import resource
+
+    from xxgk.limits import lift_ceilings
+
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    with budgeted(Limits(parse_seconds=0.05, memory_bytes=512 * MB)):
+        assert resource.getrlimit(resource.RLIMIT_AS) != before
+        lift_ceilings()
+        assert resource.getrlimit(resource.RLIMIT_AS) == before
+        deadline = time.monotonic() + 0.2
+        while time.monotonic() < deadline:  # past the 0.05 s budget, no longer stopped
+            pass
+    assert resource.getrlimit(resource.RLIMIT_AS) == before

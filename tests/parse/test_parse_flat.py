@@ -269,3 +269,19 @@ def test_sentence_naming_table_labels_is_not_read_as_a_flattened_table() -> None
     parsed = parse_text(text)
     assert sentence in parsed.section_text("overview")
     assert parsed.values == truth.values
+
+
+def test_unreadable_table_gives_one_finding_not_one_per_row() -> None:
+    truth = random_report(random.Random(3))
+    lines = [
+        line
+        for line in render_text(truth, "tabs").split("\n")
+        if not ("\t" in line and any(w in line for w in ("申请", "公开", "处理", "属于", "总计")))
+    ]
+    parsed = parse_text("\n".join(lines))
+    codes = [f.code for f in parsed.findings]
+    assert codes.count("parse-table-unreadable") == 1
+    per_row = [f for f in parsed.findings if f.code == "parse-cell-missing" and "表三" in f.message]
+    assert per_row == []
+    unreadable = next(f for f in parsed.findings if f.code == "parse-table-unreadable")
+    assert "requests.granted.total" in unreadable.cells

@@ -65,6 +65,7 @@ def test_killed_writer_keeps_every_committed_application(engine):
             break
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    proc.stdout.close()
     engine.dispose()
     reopened = make_engine(url)
     if reopened.dialect.name == "sqlite":

@@ -60,3 +60,10 @@ def test_rules_any_report_is_judged_without_crashing(report, previous, roll: boo
         assert finding.message
         assert finding.to_dict()["code"] == finding.code
     assert result.valid is (not result.errors)
+
+
+@given(consistent_pair())
+def test_rules_generator_fills_every_cell_of_the_model(pair) -> None:
+    """The generator's hand-written tables cover the model's cells: none added unseen."""
+    report, _ = pair
+    assert set(report.values) == set(CELL_KEYS)

@@ -75,13 +75,22 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
-def signed_in(browser: Any, base: str, passwords: dict[str, str], username: str, **options: Any):
+def signed_in(
+    browser: Any,
+    base: str,
+    passwords: dict[str, str],
+    username: str,
+    then: str = "/register",
+    **options: Any,
+):
     """Open a new page (``options``: Playwright's ``new_page`` ones) signed in as ``username``;
-    signing in lands on the register list."""
+    signing in lands on the desk (工作台); the page then opens ``then``."""
     page = browser.new_page(**options)
     page.goto(f"{base}/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", passwords[username])
     page.click("button:has-text('登录')")
-    page.wait_for_url(f"{base}/register")
+    page.wait_for_url(f"{base}/desk")
+    if then != "/desk":
+        page.goto(f"{base}{then}")
     return page

@@ -64,10 +64,23 @@ def test_budgets_web_api_hostile_file_is_413_with_the_budget_named(client):
     assert "标记嵌套层数" in body["message"]
 
 
-def test_budgets_web_check_page_far_cell_xlsx_is_answered(client):
-    r = _check(client, ("far.xlsx", far_cell_xlsx(rows=20, far="XFD20", columns=2)))
+def test_budgets_web_check_page_over_a_budget_is_413_with_the_reason(client):
+    r = _check(client, ("deep.html", deep_html(5000)))
+    assert r.status_code == 413
+    assert "deep.html" in r.text
+    assert "标记嵌套层数" in r.text
+
+
+def test_budgets_web_check_page_far_cell_xlsx_is_read_from_the_cells_present(client):
+    r = _check(client, ("far.xlsx", far_cell_xlsx()))
     assert r.status_code == 200
-    assert "far.xlsx" in r.text
+    assert "不是政府信息公开工作年度报告" in r.text  # read (two cells), then judged
+
+
+def test_budgets_web_check_page_far_cell_in_a_table_is_refused_by_the_cells_budget(client):
+    r = _check(client, ("far.xlsx", far_cell_xlsx(rows=20, far="XFD20", columns=2)))
+    assert r.status_code == 413
+    assert "单元格数" in r.text
 
 
 def test_budgets_web_anonymous_doc_renamed_txt_is_refused_not_converted(client):

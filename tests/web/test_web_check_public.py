@@ -237,3 +237,34 @@ def test_web_online_applications_are_rate_limited_per_client(demo):
             201,
             429,
         ]
+
+
+def _photographed_title() -> bytes:
+    """A page image with a report title on it (what a phone photo of page 1 shows)."""
+    import io
+    from pathlib import Path
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    font_file = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+    if not font_file.exists():
+        pytest.skip("no CJK font to draw the page with")
+    page = Image.new("L", (1240, 400), 255)
+    font = ImageFont.truetype(str(font_file), 40)
+    ImageDraw.Draw(page).text(
+        (80, 150), "示例县清河镇人民政府2024年政府信息公开工作年度报告", font=font
+    )
+    out = io.BytesIO()
+    page.save(out, "PNG")
+    return out.getvalue()
+
+
+def test_web_check_reads_a_page_image_by_ocr(client):
+    from xxgk.parse.ocr import ocr_available
+
+    if not ocr_available():
+        pytest.skip("the ocr extra is not installed")
+    r = _check(client, ("第1页.png", _photographed_title(), "image/png"))
+    assert r.status_code == 200
+    assert "示例县清河镇人民政府" in html.unescape(r.text)
+    assert "经文字识别（OCR）读取" in html.unescape(r.text)

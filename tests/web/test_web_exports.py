@@ -77,3 +77,17 @@ def test_open_data_is_scoped_to_the_viewers_units_without_server_paths(demo):
     assert sources
     assert all("/" not in s and "\\" not in s for s in sources)
     assert all(s.endswith(".txt") for s in sources)
+
+
+def test_rss_links_come_from_the_public_url_never_the_host_header(demo):
+    import xml.etree.ElementTree as ET
+
+    folder, _ = demo
+    with new_client(folder, public_url="https://xxgk.example.gov.cn/") as c:
+        feed = c.get("/public/catalogue/rss.xml", headers={"Host": "evil.example"}).content
+    links = [e.text or "" for e in ET.fromstring(feed).iter("link")]
+    assert links
+    assert all(link.startswith("https://xxgk.example.gov.cn/public/") for link in links)
+    with new_client(folder) as c:
+        feed = c.get("/public/catalogue/rss.xml", headers={"Host": "evil.example"}).content
+    assert b"evil.example" not in feed

@@ -147,3 +147,15 @@ def test_admin_enters_regional_days_with_source_and_deadlines_follow(as_user):
     after = next(r for r in admin.get("/api/v1/applications").json() if r["id"] == app_id)
     assert after["due_on"] > before["due_on"]
     assert "（测试用虚构来源）" in admin.get("/register/settings?region=XJ").text
+
+
+def test_the_case_page_shows_no_finding_while_waiting_and_the_right_one_when_late(as_user):
+    """Art. 30: a case waiting for 补正 within its period is lawful: no finding on the web;
+    art. 33: a reply after the deadline shows the lateness."""
+    c = as_user("qinghe-clerk")
+    waiting, _ = _seed(c, "2026-03-02", ("补正告知", "2026-03-04", {"due_on": D("2099-12-31")}))
+    page = c.get(f"/register/applications/{waiting}/letters").text
+    assert 'id="case-findings"' not in page
+    late, _ = _seed(c, "2026-05-06", ("答复", "2026-07-01", {"outcome_name": "予以公开"}))
+    page = c.get(f"/register/applications/{late}/letters").text
+    assert "晚于答复期限2026-06-02" in page.split('id="case-findings"')[1]

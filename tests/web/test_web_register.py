@@ -198,9 +198,9 @@ def test_web_compile_edit_export_and_publish(as_user):
 def test_web_overview_for_supervisor_only(as_user):
     sup = as_user("county-supervisor")
     page = sup.get("/overview").text
-    assert "未发布" in page
+    assert "未报送" in page
     assert "示例县石桥乡人民政府" in page
-    assert "逾期发布" in page  # the transport bureau published after 31 January
+    assert "<td>示例县交通运输局</td><td>逾期</td>" in page  # published after 31 January
     csv = sup.get("/overview/export.csv")
     assert "示例县交通运输局" in csv.content.decode("utf-8-sig")
     assert as_user("qinghe-clerk").get("/overview").status_code == 403
@@ -209,9 +209,9 @@ def test_web_overview_for_supervisor_only(as_user):
 def test_web_overview_from_the_report_store(as_user):
     sup = as_user("county-supervisor")
     page = sup.get("/overview").text
-    members = re.search(r'<table class="list" id="members">(.*?)</table>', page, re.S)[1]
-    assert re.search(r"<td>示例县石桥乡人民政府</td><td>缺报</td>", members)
-    assert re.search(r"<td>示例县清河镇人民政府</td><td>已报送", members)
+    members = re.search(r'<table class="list" id="status-table">(.*?)</table>', page, re.S)[1]
+    assert re.search(r"<td>示例县石桥乡人民政府</td><td>未报送</td>", members)
+    assert re.search(r"<td>示例县教育局</td><td>有错误</td><td>报告库</td>", members)
     pairs = re.search(r'<table class="list" id="pairs">(.*?)</table>', page, re.S)[1]
     assert "示例县交通运输局" in pairs
     assert "示例县教育局" in pairs

@@ -57,9 +57,9 @@ def test_web_login_limiter_counts_per_client_and_name():
     ("target", "expected"),
     [
         ("/register/applications/3", "/register/applications/3"),
-        ("//evil.example/x", "/register"),
-        ("https://evil.example/", "/register"),
-        ("", "/register"),
+        ("//evil.example/x", "/desk"),
+        ("https://evil.example/", "/desk"),
+        ("", "/desk"),
     ],
 )
 def test_web_login_only_redirects_inside_the_site(target, expected):
@@ -128,7 +128,7 @@ def test_web_working_days_left_agrees_with_the_calendar(today, due):
 def test_web_demo_is_created_once(demo_template):
     from web_support import new_client
 
-    from xxgk.web.demo import ensure_demo
+    from xxgk.demo import ensure_demo
 
     folder, passwords = demo_template
     with new_client(folder) as c, c.app.state.sessions() as session:

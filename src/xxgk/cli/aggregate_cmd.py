@@ -54,6 +54,7 @@ def aggregate_command(
         if output is None:
             return
     elif fmt:
+        assert path is not None  # a format other than json always names a file
         _write_rendered(result.report, fmt, path)
     typer.echo(status_counts_line(result.counts(), len(result.statuses)))
     for line in status_lines(result.statuses):

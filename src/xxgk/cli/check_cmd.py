@@ -20,6 +20,8 @@ from xxgk.batch import (
 from xxgk.cli.app import app
 from xxgk.cli.common import (
     JobsOption,
+    OcrChoice,
+    OcrOption,
     PathsArgument,
     fail,
     print_error,
@@ -62,6 +64,7 @@ def check_command(
         str | None, typer.Option("--kind", "-k", metavar="UNIT_KIND", help=KIND_HELP)
     ] = None,
     jobs: JobsOption = None,
+    ocr: OcrOption = OcrChoice.auto,
 ) -> None:
     """校验年度报告：勾稽关系、发布期限、六个部分、收费说明等，按报告分组列出问题。
 
@@ -75,11 +78,12 @@ def check_command(
         xxgk check 2024年报告.txt --previous 2023年报告.txt
         xxgk check 报告.txt --select requests-balance,review-group-total
         xxgk check 报告.txt --ignore '#narrative' --kind township
+        xxgk check 扫描件.pdf 照片.jpg --ocr auto
     """
     files = list(iter_report_paths(paths))
     if not files:
         raise fail(InputError("没有找到报告文件", "no report files found", path=str(paths[0])))
-    options = _options(previous, select, ignore, kind)
+    options = _options(previous, select, ignore, kind, ocr.value)
     with progress_bar(len(files), "校验") as tick:
         outcomes = check_many(files, jobs, options=options, progress=tick)
     for outcome in outcomes:
@@ -94,14 +98,23 @@ def check_command(
 
 
 def _options(
-    previous: Path | None, select: list[str] | None, ignore: list[str] | None, kind: str | None
+    previous: Path | None,
+    select: list[str] | None,
+    ignore: list[str] | None,
+    kind: str | None,
+    ocr: str = "auto",
 ) -> CheckOptions:
     try:
-        last_year = load_report(previous) if previous is not None else None
+        last_year = load_report(previous, ocr) if previous is not None else None
     except XxgkError as exc:
         raise fail(exc) from exc
     return CheckOptions(
-        last_year, _settings(kind), split_codes(select), split_codes(ignore), keep_report=False
+        last_year,
+        _settings(kind),
+        split_codes(select),
+        split_codes(ignore),
+        ocr=ocr,
+        keep_report=False,
     )
 
 

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from xxgk.cli.app import app
-from xxgk.cli.common import JobsOption, OutputOption, PathsArgument, write_output
+from xxgk.cli.common import (
+    JobsOption,
+    OcrChoice,
+    OcrOption,
+    OutputOption,
+    PathsArgument,
+    write_output,
+)
 from xxgk.cli.dbsession import UserOption
 from xxgk.errors import InputError
 
@@ -106,12 +113,18 @@ def _check_rate(rate: str) -> None:
 
 @corpus_app.command("ingest")
 def ingest_command(
-    paths: PathsArgument, user: UserOption = "", db: DbOption = None, jobs: JobsOption = None
+    paths: PathsArgument,
+    user: UserOption = "",
+    db: DbOption = None,
+    jobs: JobsOption = None,
+    ocr: OcrOption = OcrChoice.auto,
 ) -> None:
     """解析、校验报告文件并存入报告库（同一文件重复入库不变；文件变化则成为新版本）。
 
+    \b
     Example:
         xxgk corpus ingest reports/ --as admin --db sqlite:///xxgk.db
+        xxgk corpus ingest 扫描件/ --as admin --ocr always
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -128,7 +141,12 @@ def ingest_command(
         with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
             task = bar.add_task("入库", total=None)
             summary = ingest_paths(
-                engine, paths, jobs=jobs, progress=lambda n: bar.advance(task, n), actor=actor
+                engine,
+                paths,
+                jobs=jobs,
+                progress=lambda n: bar.advance(task, n),
+                actor=actor,
+                ocr=ocr.value,
             )
     finally:
         engine.dispose()

@@ -37,6 +37,12 @@ INTRO = """\
 批量处理超过 20 个文件时，`xxgk parse` 和 `xxgk check` 在标准错误输出显示进度条，并使用
 全部 CPU 核心（`--jobs N` 指定进程数，`--jobs 1` 在本进程中运行）；结果总按输入顺序输出。
 
+会修改数据的命令（`xxgk register …`、`xxgk disclosure …`、`xxgk corpus ingest`、
+`xxgk corpus rematch`）必须用 `--as 用户名`（或环境变量 `XXGK_USER`）指明操作人：该用户必须
+存在且有效，其角色和所属单位与网页中一样由程序库检查，审计日志记下其用户名。没有默认用户；
+只有 `xxgk register init` 和在空数据库中创建第一个用户的 `xxgk register users add` 不需要。
+`xxgk audit verify` 校验审计日志的哈希链：完整时退出码为 0，发现被改动或删除的记录时为 1。
+
 本文件由 `python -m xxgk.cli.docs` 生成，帮助文本与代码一致（`tests/test_docs.py` 检查）。
 """
 

@@ -18,6 +18,8 @@ from xxgk.batch import CSV_COLUMNS, Outcome, csv_row, iter_parse, iter_report_pa
 from xxgk.cli.app import app
 from xxgk.cli.common import (
     JobsOption,
+    OcrChoice,
+    OcrOption,
     OutputOption,
     PathsArgument,
     fail,
@@ -46,6 +48,7 @@ def parse_command(
         bool, typer.Option("--debug", help="输出解析器的中间结果（分节、表格、标签匹配）。")
     ] = False,
     jobs: JobsOption = None,
+    ocr: OcrOption = OcrChoice.auto,
 ) -> None:
     """解析年度报告，输出规范的 JSON、JSON Lines、CSV 或 Markdown。
 
@@ -59,18 +62,19 @@ def parse_command(
         xxgk parse 报告目录/ --format csv -o 报告.csv
         xxgk parse 报告.txt --format md
         xxgk parse 报告.txt --debug
+        xxgk parse 扫描件.pdf --ocr always
     """
     files = list(iter_report_paths(paths))
     if not files:
         raise fail(InputError("没有找到报告文件", "no report files found", path=str(paths[0])))
     if debug:
-        raise typer.Exit(_debug(files, output))
+        raise typer.Exit(_debug(files, output, ocr.value))
     single = len(paths) == 1 and not paths[0].is_dir()
     usable = True
     try:
         with progress_bar(len(files), "解析") as tick, _opened(output) as out:
             for outcome in _written(
-                iter_parse(files, jobs, progress=tick), output_format, single, out
+                iter_parse(files, jobs, progress=tick, ocr=ocr.value), output_format, single, out
             ):
                 if not outcome.usable:
                     usable = False
@@ -142,13 +146,14 @@ def _items(numbers: str) -> list[str]:
     return [item.strip() for item in numbers.split(",")]
 
 
-def _debug(files: list[Path], output: Path | None) -> int:
-    from xxgk.parse import debug_parse
+def _debug(files: list[Path], output: Path | None, ocr: str) -> int:
+    from xxgk.parse import debug_parse, ocr_mode
 
     dumps, status = [], 0
     for file in files:
         try:
-            dump = debug_parse(file.read_bytes())
+            with ocr_mode(ocr):
+                dump = debug_parse(file.read_bytes())
         except (OSError, XxgkError) as exc:
             print_error(exc if isinstance(exc, XxgkError) else f"{file}: {exc}")
             status = 2

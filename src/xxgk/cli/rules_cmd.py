@@ -74,7 +74,14 @@ def catalogue_markdown(kinds: list[FindingKind]) -> str:
     """Return the catalogue as one Markdown table."""
     lines = ["| 代码 | 级别 | 名称 | 说明 | 标签 | 依据 |", "|---|---|---|---|---|---|"]
     for k in kinds:
-        cells = (k.code, k.severity.label, k.title, k.description, " ".join(k.tags), k.basis)
+        cells: tuple[str, ...] = (
+            k.code,
+            k.severity.label,
+            k.title,
+            k.description,
+            " ".join(k.tags),
+            k.basis,
+        )
         cells = tuple(c.replace("|", "\\|").replace("\n", " ") for c in cells)
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

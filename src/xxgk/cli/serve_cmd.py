@@ -96,7 +96,7 @@ def serve_command(
     )
     web = create_app(settings)
     if demo:
-        from xxgk.web.demo import ensure_demo
+        from xxgk.demo import ensure_demo
 
         with web.state.sessions() as session:
             lines = ensure_demo(session, settings.data_dir)

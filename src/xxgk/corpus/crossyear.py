@@ -59,7 +59,7 @@ def cross_year_in_memory(
     return later
 
 
-def _row_report(row: Mapping[str, Any]) -> Report:
+def _row_report(row: Mapping[Any, Any]) -> Report:
     """The report of a batch row without provenance (built for the cross-year rules only)."""
     return report_from_row(
         organization=row["organization"],
@@ -143,7 +143,7 @@ def refresh_cross_year(
         if following is not None:
             touched.add(following.id)
     for rid in sorted(touched):
-        _cross_year(session, session.get(StoredReport, rid))
+        _cross_year(session, session.get_one(StoredReport, rid))
     _recount(session, touched)
 
 
@@ -155,6 +155,7 @@ def _cross_year(session: Session, stored: StoredReport) -> None:
             (StoredFinding.report_id == stored.id) & StoredFinding.cross_year
         )
     )
+    assert stored.year is not None  # reports without a year are never cross-checked
     previous = current_report(session, stored, stored.year - 1)
     if previous is None:
         return

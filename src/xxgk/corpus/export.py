@@ -67,7 +67,7 @@ XLSX_MAX_ROWS = 1_048_575
 Rows = Iterator[dict[str, Any]]
 
 
-def _units(session: Session) -> dict[int, tuple[str, str]]:
+def _units(session: Session) -> dict[int | None, tuple[str, str]]:
     return {r.id: (r.code, r.name) for r in session.execute(select(Unit.id, Unit.code, Unit.name))}
 
 

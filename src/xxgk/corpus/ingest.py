@@ -75,10 +75,12 @@ def ingest_paths(
     chunk: int = CHUNK,
     progress: Callable[[int], None] | None = None,
     actor: User | None = None,
+    ocr: str = "auto",
 ) -> IngestSummary:
     """Ingest every report file under ``paths`` into the store at ``engine``; each written
     chunk is one audit entry naming ``actor`` (the person who ran the ingest; None: the
-    system, for the demo), who must be allowed to keep the store."""
+    system, for the demo), who must be allowed to keep the store. ``ocr`` says when scans
+    are recognised (``auto``, ``always``, ``never``)."""
     if actor is not None:
         require(actor, CORPUS_KEEPERS)
     with Session(engine) as session:
@@ -89,13 +91,13 @@ def ingest_paths(
     chunks = _chunks((str(p) for p in iter_report_paths(paths)), chunk)
     taken: set[str] = set()  # hashes of this run: a chunk is checked before the last is written
     if workers <= 1:
-        init_worker(units)
+        init_worker(units, ocr)
         for items in chunks:
             todo = _new_items(engine, items, summary, taken)
             _write(engine, prepare_many(todo), summary, actor)
             _tick(progress, len(items))
         return summary
-    with ProcessPoolExecutor(workers, initializer=init_worker, initargs=(units,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=init_worker, initargs=(units, ocr)) as pool:
         pending: list[Future[list[Payload]]] = []
         pending_size = 0
         for items in chunks:

@@ -24,6 +24,7 @@ LATE_CODES = frozenset({LATE_CODE, "published-late-assumed"})
 
 _UNITS: dict[int, tuple[str, str]] = {}
 _MATCHER: UnitMatcher | None = None
+_OCR = "auto"  # when scans are recognised in this process (see ``parse.ocr``)
 
 
 @dataclass
@@ -38,9 +39,11 @@ class Payload:
     candidates: tuple[str, ...] = ()
 
 
-def init_worker(units: dict[int, tuple[str, str]]) -> None:
-    """Remember the units ``{id: (name, kind)}`` for matching in this process."""
-    global _MATCHER
+def init_worker(units: dict[int, tuple[str, str]], ocr: str = "auto") -> None:
+    """Remember the units ``{id: (name, kind)}`` for matching in this process, and the OCR
+    mode for reading."""
+    global _MATCHER, _OCR
+    _OCR = ocr
     _UNITS.clear()
     _UNITS.update(units)
     _MATCHER = UnitMatcher({i: name for i, (name, _kind) in units.items()})
@@ -61,7 +64,7 @@ def prepare_file(item: tuple[str, str]) -> Payload:
 
     path, digest = item
     try:
-        report = load_report(path)
+        report = load_report(path, _OCR)
         return prepare_report(report, path, digest)
     except XxgkError as exc:
         if exc.path is None:

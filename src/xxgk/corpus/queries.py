@@ -144,7 +144,7 @@ def rematch(session: Session, actor: User | None = None) -> int:
         found = matcher.match(stored.organization)
         if found.unit_id is None:
             continue
-        taken = unit_report(session, session.get(Unit, found.unit_id), stored.year or 0)
+        taken = unit_report(session, session.get_one(Unit, found.unit_id), stored.year or 0)
         if taken is not None:
             continue  # the unit already has a report for the year: a person must decide
         session.execute(

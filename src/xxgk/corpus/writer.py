@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import ColumnElement, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from xxgk.corpus.codec import cells_dict
@@ -103,7 +103,7 @@ def _current_index(session: Session, rows: list[dict[str, Any]]) -> dict[Key, tu
     bodies, for every year."""
     unit_ids = {r["unit_id"] for r in rows if r["unit_id"] is not None}
     names = {r["name_key"] for r in rows if r["unit_id"] is None and r["name_key"]}
-    who = []
+    who: list[ColumnElement[bool]] = []
     if unit_ids:
         who.append(StoredReport.unit_id.in_(sorted(unit_ids)))
     if names:

@@ -52,12 +52,16 @@ def can_see_personal_data(viewer: User | None, unit: Unit) -> bool:
     return Role(viewer.role) is not Role.SUPERVISOR and viewer.unit_id == unit.id
 
 
-def _within(unit: Unit, home_id: int | None, *, manager: bool) -> bool:
+def in_subtree(unit: Unit, root_id: int | None) -> bool:
+    """Return True when ``unit`` is unit ``root_id`` or lies below it: the one definition of a
+    unit's subtree, used by the rights checks here and by the web's scope."""
     node: Unit | None = unit
     while node is not None:
-        if node.id == home_id:
+        if node.id == root_id:
             return True
-        if not manager:
-            return False
         node = node.parent
     return False
+
+
+def _within(unit: Unit, home_id: int | None, *, manager: bool) -> bool:
+    return in_subtree(unit, home_id) if manager else unit.id == home_id

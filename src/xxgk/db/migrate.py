@@ -32,9 +32,13 @@ def upgrade_to_head(url: str | Engine | None = None) -> str:
     """Bring the database at ``url`` (or behind an engine) to the newest schema; return it."""
     engine = url if isinstance(url, Engine) else make_engine(url)
     config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    finally:
+        if engine is not url:  # an engine made here: close its connections
+            engine.dispose()
     return head_revision()
 
 

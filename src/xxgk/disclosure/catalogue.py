@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xxgk.db import audit
 from xxgk.db.access import UNIT_MANAGERS, require
+from xxgk.db.chain import lock_writes
 from xxgk.db.models import Unit, User
 from xxgk.disclosure.models import CatalogueNode
 from xxgk.errors import RegisterError
@@ -55,6 +57,7 @@ def seed_default_catalogue(session: Session, actor: User | None, unit: Unit) -> 
     """Give ``unit`` the starting catalogue unless it has one; return the categories added."""
     if actor is not None:
         require(actor, UNIT_MANAGERS, unit)
+    lock_writes(session)  # two first visits never seed the catalogue twice
     existing = session.scalar(
         select(func.count(CatalogueNode.id)).where(CatalogueNode.unit_id == unit.id)
     )
@@ -135,6 +138,7 @@ def add_category(
     """Add a category under ``parent`` (at the top without one), after its siblings."""
     require(actor, UNIT_MANAGERS, unit)
     _check_parent(unit, parent)
+    lock_writes(session)  # the name check and the next position hold until commit
     name = _checked_name(session, unit, name, parent)
     siblings = _siblings(session, unit, parent)
     position = max((s.position for s in siblings), default=-1) + 1
@@ -143,7 +147,7 @@ def add_category(
 
 def rename_category(session: Session, actor: User, node: CatalogueNode, name: str) -> None:
     """Give ``node`` a new name (unique among its siblings)."""
-    unit = session.get(Unit, node.unit_id)
+    unit = session.get_one(Unit, node.unit_id)
     require(actor, UNIT_MANAGERS, unit)
     name = _checked_name(session, unit, name, node.parent, exclude=node)
     _change(session, actor, node, "rename", name=name)
@@ -153,7 +157,7 @@ def move_category(
     session: Session, actor: User, node: CatalogueNode, parent: CatalogueNode | None
 ) -> None:
     """Put ``node`` (with its subtree) under ``parent``; a category cannot go below itself."""
-    unit = session.get(Unit, node.unit_id)
+    unit = session.get_one(Unit, node.unit_id)
     require(actor, UNIT_MANAGERS, unit)
     _check_parent(unit, parent)
     if parent is not None and (parent.id == node.id or _below(parent, node)):
@@ -161,6 +165,7 @@ def move_category(
             f"不能把栏目“{node.name}”移到它自己或它的下级栏目之下",
             f"category {node.name!r} cannot move below itself",
         )
+    lock_writes(session)
     _checked_name(session, unit, node.name, parent, exclude=node)
     siblings = _siblings(session, unit, parent)
     position = max((s.position for s in siblings if s.id != node.id), default=-1) + 1
@@ -172,7 +177,7 @@ def move_category(
 
 def deactivate_category(session: Session, actor: User, node: CatalogueNode) -> None:
     """Retire ``node`` and its subtree; their items keep their category, nothing is deleted."""
-    unit = session.get(Unit, node.unit_id)
+    unit = session.get_one(Unit, node.unit_id)
     require(actor, UNIT_MANAGERS, unit)
     for entry in catalogue_tree(session, unit):
         if entry.node.id == node.id or _below(entry.node, node):
@@ -194,7 +199,7 @@ def _create(
     return audit.add_created(session=session, actor=actor, entity="catalogue", row=node)
 
 
-def _change(session: Session, actor: User, node: CatalogueNode, action: str, **values) -> None:
+def _change(session: Session, actor: User, node: CatalogueNode, action: str, **values: Any) -> None:
     before = node.snapshot()
     for key, value in values.items():
         setattr(node, key, value)

@@ -93,7 +93,7 @@ def create_item(
 
 def update_item(session: Session, actor: User, item: Item, **changes: Any) -> Item:
     """Change fields of a draft (any of ``EDITABLE``); submitted items are frozen."""
-    unit = session.get(Unit, item.unit_id)
+    unit = session.get_one(Unit, item.unit_id)
     require(actor, WRITERS, unit)
     if item.status is not State.DRAFT:
         raise RegisterError(
@@ -123,7 +123,7 @@ def add_attachment(
     session: Session, actor: User, item: Item, filename: str, data: bytes
 ) -> Attachment:
     """Attach a file to a draft; the type is judged by its extension, the size is limited."""
-    unit = session.get(Unit, item.unit_id)
+    unit = session.get_one(Unit, item.unit_id)
     require(actor, WRITERS, unit)
     if item.status is not State.DRAFT:
         raise RegisterError(
@@ -165,7 +165,7 @@ def attachment_name(filename: str) -> tuple[str, str]:
 
 def remove_attachment(session: Session, actor: User, item: Item, attachment: Attachment) -> None:
     """Take a file off a draft (a wrong upload); the audit log keeps its name and checksum."""
-    unit = session.get(Unit, item.unit_id)
+    unit = session.get_one(Unit, item.unit_id)
     require(actor, WRITERS, unit)
     if item.status is not State.DRAFT or attachment.item_id != item.id:
         raise RegisterError(
@@ -261,7 +261,7 @@ def _filtered(
     category: CatalogueNode | None,
     text: str | None,
     year: int | None,
-) -> Select[tuple[Item]]:
+) -> Select[Item]:
     query = select(Item).where(Item.unit_id.in_([u.id for u in units]))
     if state:
         query = query.where(Item.state == State(state).value)

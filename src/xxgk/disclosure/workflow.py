@@ -121,8 +121,11 @@ def submit(session: Session, actor: User, item: Item) -> Item:
     return _advance(session, actor, item, move, "")
 
 
-def approve(session: Session, actor: User, item: Item, on: dt.date | None = None) -> Item:
-    """Sign the current review step; the leader's signature publishes (or records) the item."""
+def approve(
+    session: Session, actor: User, item: Item, on: dt.date | None = None, opinion: str = ""
+) -> Item:
+    """Sign the current review step with an optional 审核意见 (kept on the step); the leader's
+    signature publishes (or records) the item."""
     if item.status is State.LEADER_APPROVAL and item.attribute != "proactive":
         move = _move(item, "record")
     else:
@@ -134,7 +137,7 @@ def approve(session: Session, actor: User, item: Item, on: dt.date | None = None
         item.published_on = published_on
         search.index_item(session, item)
         _register_document(session, actor, item)
-    return _advance(session, actor, item, move, "")
+    return _advance(session, actor, item, move, " ".join(opinion.split())[:2000])
 
 
 def return_for_revision(session: Session, actor: User, item: Item, reason: str) -> Item:
@@ -158,7 +161,7 @@ def withdraw(
 
 def repeal(session: Session, actor: User, item: Item, repealed_on: dt.date) -> Item:
     """Record that a published 规章 or 行政规范性文件 was repealed (it stays public, marked so)."""
-    unit = session.get(Unit, item.unit_id)
+    unit = session.get_one(Unit, item.unit_id)
     require(actor, REPEALERS, unit)
     if not item.doc_kind or item.status not in (State.PUBLISHED, State.WITHDRAWN):
         raise WorkflowError(
@@ -262,7 +265,9 @@ def _reason(reason: str, what: str) -> str:
     return text
 
 
-def _check_document_years(session: Session, item: Item, published_on: dt.date | None = None):
+def _check_document_years(
+    session: Session, item: Item, published_on: dt.date | None = None
+) -> None:
     """Refuse a change to a year whose annual report is published (the year lock)."""
     days = [published_on]
     if item.doc_kind:

@@ -43,6 +43,7 @@ class WarcArchive:
             exchange.url,
             "request",
             payload=BytesIO(b""),
+            length=0,  # a known length: warcio then buffers nothing in a temporary file
             http_headers=StatusAndHeaders(
                 f"GET /{path} {exchange.http_version}",
                 exchange.request_headers,
@@ -54,6 +55,7 @@ class WarcArchive:
             exchange.url,
             "response",
             payload=BytesIO(exchange.body),
+            length=len(exchange.body),
             http_headers=StatusAndHeaders(
                 f"{exchange.status} {exchange.reason}",
                 _stored_headers(exchange.headers),

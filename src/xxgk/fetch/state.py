@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 SEED, LIST, REPORT, FILE = "seed", "list", "report", "file"
@@ -248,7 +249,7 @@ def host_of(url: str) -> str:
     return urlsplit(url).netloc.lower()
 
 
-def _row(values: tuple) -> UrlRow:  # type: ignore[type-arg]
+def _row(values: tuple[Any, ...]) -> UrlRow:
     row = UrlRow(*values)
     row.changed = bool(row.changed)
     return row

@@ -18,15 +18,18 @@ from xxgk.limits import LimitError, check, current_limits
 from xxgk.model.report import Report
 from xxgk.parse.debug import debug_parse
 from xxgk.parse.interpret import gc_paused, interpret
+from xxgk.parse.ocr import OCR_MODES, ocr_mode
 from xxgk.parse.readers import READERS, detect_format, register_reader
 from xxgk.parse.text import text_to_document
 
 __all__ = [
+    "OCR_MODES",
     "READERS",
     "clear_caches",
     "debug_parse",
     "detect_format",
     "interpret",
+    "ocr_mode",
     "parse_bytes",
     "parse_path",
     "parse_text",
@@ -34,8 +37,11 @@ __all__ = [
 ]
 
 
-def parse_path(path: str | os.PathLike) -> Report:
-    """Read the report file at ``path``; raise ``InputError`` when it is unusable."""
+def parse_path(path: str | os.PathLike, *, ocr: str = "auto") -> Report:
+    """Read the report file at ``path``; raise ``InputError`` when it is unusable.
+
+    ``ocr`` says when scans are recognised: ``auto`` (pages without a text layer, images),
+    ``always`` (every page) or ``never`` (scans are refused), see ``parse.ocr``."""
     p = Path(path)
     try:
         check("upload_bytes", p.stat().st_size, path=str(p))  # before reading it whole
@@ -44,7 +50,7 @@ def parse_path(path: str | os.PathLike) -> Report:
         raise InputError(
             f"无法读取文件：{exc.strerror or exc}", f"cannot read the file: {exc}", path=str(p)
         ) from None
-    return parse_bytes(data, source=str(p), name=p.name)
+    return parse_bytes(data, source=str(p), name=p.name, ocr=ocr)
 
 
 def parse_bytes(
@@ -53,6 +59,7 @@ def parse_bytes(
     source: str | None = None,
     name: str | None = None,
     convert_legacy: bool = True,
+    ocr: str = "auto",
 ) -> Report:
     """Read a report from ``data`` in any registered format (detected by content).
 
@@ -61,10 +68,12 @@ def parse_bytes(
     past the end…) becomes one ``InputError``: "文件已损坏或格式不受支持" with the reason.
     ``convert_legacy=False`` refuses legacy .doc/.xls content instead of handing it to
     LibreOffice (anonymous uploads: a .doc renamed .txt must not reach a converter).
+    ``ocr`` says when scans are recognised (``auto``, ``always``, ``never``; ``parse.ocr``).
     """
     check("upload_bytes", len(data), path=source)
     try:
-        return _parse_bytes(data, source, name, convert_legacy)
+        with ocr_mode(ocr):
+            return _parse_bytes(data, source, name, convert_legacy)
     except XxgkError as exc:
         if exc.path is None:
             exc.path = source

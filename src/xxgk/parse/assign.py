@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from xxgk import parse_findings as fk
 from xxgk.findings import Finding, Location
@@ -33,7 +34,9 @@ class Sink:
     pending: list[PendingRow] = field(default_factory=list)
     glued_lines: frozenset[int] = frozenset()
 
-    def add(self, code: str, location: Location | None = None, cells=(), **params) -> None:
+    def add(
+        self, code: str, location: Location | None = None, cells: Sequence[str] = (), **params: Any
+    ) -> None:
         self.findings.append(Finding(code, tuple(cells), location=location, params=params))
 
 
@@ -108,7 +111,7 @@ def _align(
 
 def _write(sink: Sink, key: str, token: Token, *, amount: bool, legacy: bool) -> None:
     if token.kind == "number" and not amount and not legacy and token.value is not None:
-        value = _COUNTS.get(token.value)  # the usual cell: a whole count
+        value: Value | None = _COUNTS.get(token.value)  # the usual cell: a whole count
         if value is not None:
             sink.report.values[key] = value
             sink.report.provenance[key] = token.location

@@ -85,7 +85,8 @@ def line_facts(
 @dataclass
 class SourceDocument:
     """What a reader produced: the lines, plus findings about the reading itself
-    (encoding guessed, text layer missing, …) and the detected format name."""
+    (encoding guessed, text layer missing, …) and the detected format name. ``ocr`` is True
+    when some of it was read by OCR from page images (its cells carry a confidence)."""
 
     lines: list[SourceLine]
     source: str | None = None
@@ -94,3 +95,6 @@ class SourceDocument:
     page_fields: dict[str, str] = field(default_factory=dict)
     """What the page itself says outside the report (HTML ``<meta name="PubDate">`` …):
     ``published`` (the CMS publication time), ``source`` (来源), ``site`` (the site name)."""
+    ocr: bool = False
+    ocr_candidates: dict[Any, tuple[str, ...]] = field(default_factory=dict)
+    """Other readings the recogniser saw for a cell, by ``(page, bbox)`` of its place."""

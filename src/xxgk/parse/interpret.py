@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -37,6 +37,7 @@ from xxgk.parse.metadata import (
     read_title,
     year_from,
 )
+from xxgk.parse.ocr_doubt import review_ocr
 from xxgk.parse.sections import LOCAL, Segment, lines_to_sections
 from xxgk.parse.table_active import parse_active
 from xxgk.parse.table_common import TableResult, table_name
@@ -103,11 +104,15 @@ def _interpret(doc: SourceDocument) -> tuple[Report, Trace]:
         sink.add(fk.FORMAT_2019)
     trace.metadata = read_metadata(lines, trace.segments, sink, doc.page_fields)
     fill_sections(lines, trace, sink)
+    if doc.ocr:  # readings the recogniser was unsure of, or that the 勾稽 relations contradict
+        review_ocr(report, findings, doc.ocr_candidates)
     report.findings = findings
     return report, trace
 
 
-def require_report(lines: Sequence[SourceLine], segments: list[Segment], source: str | None):
+def require_report(
+    lines: Sequence[SourceLine], segments: list[Segment], source: str | None
+) -> None:
     """Raise ``InputError`` unless the document has a title, a heading or a table label."""
     if len(segments) > 1:
         return
@@ -167,7 +172,7 @@ def _squeeze_cells(texts: list[str]) -> str:
     known = _SQUEEZED_STARTERS
     squeezed = list(map(known.get, texts))  # cells that start a boundary, seen before
     if None not in squeezed:
-        return "".join(squeezed)
+        return "".join(squeezed)  # type: ignore[arg-type]
     for n, part in enumerate(squeezed):
         if part is None:
             text = texts[n]
@@ -178,7 +183,7 @@ def _squeeze_cells(texts: list[str]) -> str:
                 if len(known) >= 20_000:
                     known.clear()
                 known[text] = part
-    return "".join(squeezed)
+    return "".join(squeezed)  # type: ignore[arg-type]
 
 
 _SQUEEZED_STARTERS: dict[str, str] = {}  # squeeze of cell texts that start a boundary
@@ -212,6 +217,7 @@ def read_tables(lines: Sequence[SourceLine], trace: Trace, sink: Sink, old: bool
     for key in ("active", "requests", "review_litigation"):
         indexes = table_lines(key, trace.segments, after, len(lines))
         tokens = lines_to_tokens(lines, indexes)
+        first = len(sink.findings)
         if key == "active":
             result = parse_active(tokens, sink, old_format=old)
         elif key == "requests":
@@ -221,8 +227,33 @@ def read_tables(lines: Sequence[SourceLine], trace: Trace, sink: Sink, old: bool
         trace.tables[key] = result
         if result.found:
             after = max(result.lines, default=after - 1) + 1
+            one_finding_if_unreadable(sink, key, first)
         else:
             table_missing(sink, key)
+
+
+UNREADABLE_SHARE = 0.5
+"""Share of a table's rows without values from which the table counts as unreadable."""
+
+
+def one_finding_if_unreadable(sink: Sink, key: str, first: int) -> None:
+    """Replace the per-row ``parse-cell-missing`` findings of a table most of whose rows
+    have no values by one finding for the table: a person reads one message, not 25."""
+    added = sink.findings[first:]
+    missing = [f for f in added if f.code == fk.CELL_MISSING]
+    rows = _TABLE_ROWS[key]
+    if len(missing) < 3 or len(missing) < UNREADABLE_SHARE * rows:
+        return
+    keys = tuple(dict.fromkeys(k for f in missing for k in f.cells))
+    sink.findings[first:] = [f for f in added if f.code != fk.CELL_MISSING]
+    sink.add(fk.TABLE_UNREADABLE, None, keys, table=table_name(key), rows=len(missing))
+
+
+_TABLE_ROWS = {
+    "active": sum(len(b.rows) for b in cells.ACTIVE_BLOCKS),
+    "requests": len(cells.REQUEST_ROWS),
+    "review_litigation": len(cells.REVIEW_GROUPS),
+}
 
 
 def table_lines(key: str, segments: list[Segment], after: int, total: int) -> range:
@@ -248,7 +279,7 @@ def table_missing(sink: Sink, key: str) -> None:
     sink.add(fk.TABLE_MISSING, None, keys, table=table_name(key))
 
 
-def _single_lines(lines: Sequence[SourceLine], indexes) -> list[Line]:
+def _single_lines(lines: Sequence[SourceLine], indexes: Iterable[int]) -> list[Line]:
     out: list[Line] = []
     for i in indexes:
         line = lines[i]
@@ -412,6 +443,6 @@ def fill_sections(lines: Sequence[SourceLine], trace: Trace, sink: Sink) -> None
     if not found & {s.key for s in cells.SECTIONS}:
         sink.add(fk.SECTIONS_UNREAD)  # one finding, not one per section
         return
-    for section in cells.SECTIONS:
-        if section.key not in found:
-            sink.add(fk.SECTION_MISSING, number=section.number, title=section.title)
+    for wanted in cells.SECTIONS:
+        if wanted.key not in found:
+            sink.add(fk.SECTION_MISSING, number=wanted.number, title=wanted.title)

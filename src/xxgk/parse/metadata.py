@@ -102,7 +102,8 @@ def read_signature(tail: Sequence[Line]) -> tuple[str | None, dt.date | None, li
     while kept and is_chrome(kept[-1][1]):
         kept.pop()
     last = kept[-2:]
-    org, date, used = None, None, []
+    org, date = None, None
+    used: list[int] = []
     for index, text, _ in reversed(last):
         if date is None and not used and parse_date(text):
             date, used = parse_date(text), [index]

@@ -14,7 +14,7 @@ import struct
 import zipfile
 
 from xxgk.errors import InputError
-from xxgk.limits import check, current_limits
+from xxgk.limits import LimitError, check, current_limits
 
 _EOCD = b"PK\x05\x06"
 _EOCD_SIZE = 22
@@ -57,5 +57,6 @@ def read_member(package: zipfile.ZipFile, member: str, name: str | None) -> byte
     budget = current_limits().member_bytes
     with package.open(member) as stream:
         data = stream.read(budget + 1)
-    check("member_bytes", len(data), path=name)
+    if len(data) > budget:  # read no further: the real size is not known
+        raise LimitError("member_bytes", budget, path=name)
     return data

@@ -12,36 +12,23 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections import Counter
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
 from xxgk.errors import InputError
 from xxgk.findings import Finding, Location
-from xxgk.limits import check, current_limits
-from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
+from xxgk.limits import LimitError, check, current_limits
+from xxgk.parse import ocr
+from xxgk.parse.document import SourceDocument, SourceLine
 from xxgk.parse.pdf_layout import (
     Char,
     PageFrame,
     PdfLine,
-    build_grid,
-    cluster_lines,
-    groups,
-    is_number,
-    piece_cell,
     rulings,
-    split_gaps,
-    table_lines,
 )
-from xxgk.parse.pdf_unruled import unruled_tables
+from xxgk.parse.pdf_pages import drop_running, lay_out_page
 from xxgk.parse_findings import PAGE_WITHOUT_TEXT
-
-MARGIN = 0.07  # share of the page height where running headers and footers sit
-_PAGE_NUMBER = re.compile(
-    r"^[-—–_\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/／共]\s*\d{1,4}\s*页?)?"
-    r"[-—–_\s]*$|^[-—–]\s*[\divxlcIVXLC]+\s*[-—–]$"
-)
 
 
 def sniff_pdf(data: bytes, name: str | None = None) -> bool:
@@ -63,140 +50,11 @@ def _chars(page: pdfium.PdfPage, frame: PageFrame) -> list[Char]:
     return chars
 
 
-def _text_lines(page: int, chars: list[Char]) -> list[PdfLine]:
-    """Return the lines outside ruled tables, split into cells at wide gaps."""
-    out = []
-    for pieces in (split_gaps(line) for line in cluster_lines(chars)):
-        cells = [piece_cell(page, piece) for piece in pieces]
-        first, last = pieces[0][0], pieces[-1][-1]
-        out.append(
-            PdfLine(
-                page,
-                min(c.top for c in pieces[0]),
-                SourceLine(cells, in_table=len(cells) > 1),
-                first.x0,
-                last.x1,
-                first.bottom - first.top,
-                pieces,
-            )
-        )
-    return unruled_tables(out)
-
-
-def _join_paragraphs(lines: list[PdfLine]) -> list[PdfLine]:
-    """Join a paragraph's printed lines, across pages too: a one-cell line that runs to the
-    right margin goes on in the next one-cell line when that starts at the left margin
-    (an indented line starts a new paragraph). Margins are the document's, not a page's."""
-    single = [ln for ln in lines if not ln.line.in_table and ln.glyph]
-    if len(single) < 4:
-        return lines
-    left = min(ln.left for ln in single)
-    right = max(ln.right for ln in single)
-    out: list[PdfLine] = []
-    for item in lines:
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.glyph
-            and item.glyph
-            and not prev.line.in_table
-            and not item.line.in_table
-            and right - prev.right < 1.5 * item.glyph
-            and item.left - left < 0.5 * item.glyph
-            and prev.right - prev.left > 0.6 * (right - left)
-        ):
-            first = prev.line.cells[0]
-            text = first.text + item.line.cells[0].text
-            prev.line.cells[0] = SourceCell(
-                text, Location(page=first.location.page, bbox=first.location.bbox, text=text)
-            )
-            prev.right = item.right
-            continue
-        out.append(item)
-    return out
-
-
 def _page_lines(page_no: int, page: pdfium.PdfPage) -> tuple[list[PdfLine], float]:
     frame = PageFrame.of(page)
     chars = _chars(page, frame)
     horizontal, vertical = rulings(page, frame)
-    lines: list[PdfLine] = []
-    for group in groups(horizontal, vertical):
-        table = build_grid(*group)
-        x0, x1, y0, y1 = table.xs[0], table.xs[-1], table.ys[0], table.ys[-1]
-        inside = [c for c in chars if x0 <= c.cx <= x1 and y0 <= c.cy <= y1]
-        if not inside:
-            continue
-        lines += table_lines(page_no, table, inside)
-        chars = [c for c in chars if not (x0 <= c.cx <= x1 and y0 <= c.cy <= y1)]
-    lines += _text_lines(page_no, chars)
-    return sorted(lines, key=lambda item: item.top), frame.display_height
-
-
-def _drop_running(pages: list[tuple[list[PdfLine], float]]) -> list[SourceLine]:
-    """Drop page numbers and header/footer lines that repeat in the page margins, then join
-    the paragraphs that the pages broke."""
-
-    def in_margin(item: PdfLine, height: float) -> bool:
-        outside_grid = not item.line.in_table or item.pieces is not None
-        return outside_grid and (item.top < MARGIN * height or item.top > (1 - MARGIN) * height)
-
-    margin = [item for lines, h in pages for item in lines if in_margin(item, h)]
-    repeated = Counter(item.line.text for item in margin)
-    repeated_cells = Counter(c.text for item in margin for c in item.line.cells)
-
-    def running(item: PdfLine) -> bool:
-        """A page number, or a header/footer a browser prints on every page (date and
-        title, address and ``2/5``): every cell a page number or repeated on other pages."""
-        if _PAGE_NUMBER.match(item.line.text):
-            return True
-        if len(pages) < 2:
-            return False
-        if repeated[item.line.text] > 1:
-            return True
-        return all(
-            _PAGE_NUMBER.match(c.text) or repeated_cells[c.text] > 1
-            for c in item.line.cells
-            if c.text
-        )
-
-    kept = []
-    for lines, height in pages:
-        for item in lines:
-            if in_margin(item, height) and running(item):
-                continue
-            kept.append(item)
-    return [item.line for item in _join_paragraphs(_drop_repeated_headers(kept))]
-
-
-HEADER_ROWS = 4
-"""At most this many rows (without numbers) at the top of a table can be a repeated header."""
-
-
-def _drop_repeated_headers(lines: list[PdfLine]) -> list[PdfLine]:
-    """Drop the header rows a table repeats at the top of each page (Word's "repeat as
-    header row"): the leading rows of a table part equal to those of the part before."""
-    out: list[PdfLine] = []
-    head: list[str] = []
-    dropping = -1  # index into ``head`` while a new part repeats it
-    for item in lines:
-        if item.grid_start:
-            dropping = 0 if head and out and out[-1].line.in_table else -1
-            if dropping < 0:
-                head = []
-        if 0 <= dropping < len(head) and item.line.in_table and item.line.text == head[dropping]:
-            dropping += 1
-            continue
-        dropping = -1
-        if (
-            item.line.in_table
-            and len(head) < HEADER_ROWS
-            and (item.grid_start or head)
-            and not any(map(is_number, item.line.cells))
-        ):
-            head.append(item.line.text)
-        out.append(item)
-    return out
+    return lay_out_page(page_no, chars, horizontal, vertical), frame.display_height
 
 
 _STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
@@ -232,7 +90,8 @@ def check_streams(data: bytes, name: str | None) -> None:
         if end < 0:
             end = len(data)
         size = _inflated_size(view[start:end], limits.member_bytes)
-        check("member_bytes", size, path=name)
+        if size > limits.member_bytes:  # counting stopped there: the real size is not known
+            raise LimitError("member_bytes", limits.member_bytes, path=name)
         total += size
         check("unpacked_bytes", total, path=name)
 
@@ -240,6 +99,8 @@ def check_streams(data: bytes, name: str | None) -> None:
 def read_pdf(data: bytes, name: str | None = None) -> SourceDocument:
     """Read a PDF's text layer into lines; cells carry their page and bounding box.
 
+    Pages without a text layer (scans) are read by OCR when the OCR mode (``parse.ocr``)
+    allows it and the ``ocr`` extra is installed; otherwise they are reported or refused.
     The streams and the page count are checked against the budgets before any page is read.
     """
     check_streams(data, name)
@@ -253,28 +114,40 @@ def read_pdf(data: bytes, name: str | None = None) -> SourceDocument:
         ) from exc
     try:
         check("pages", len(pdf), path=name)
-        pages = [_page_lines(n + 1, pdf[n]) for n in range(len(pdf))]
-        # a page that shows something (an image, outlined text) but has no text layer
-        blank = [
-            n + 1
-            for n, (lines, _) in enumerate(pages)
-            if not lines and next(iter(pdf[n].get_objects()), None) is not None
-        ]
+        return _read_pages(pdf, name)
     finally:
         pdf.close()
-    lines = _drop_running(pages)
+
+
+def _read_pages(pdf: pdfium.PdfDocument, name: str | None) -> SourceDocument:
+    if ocr.current_mode() == "always":
+        return ocr.read_pdf_by_ocr(pdf, range(len(pdf)), [], name)
+    pages = [_page_lines(n + 1, pdf[n]) for n in range(len(pdf))]
+    # a page that shows something (an image, outlined text) but has no text layer
+    blank = [
+        n + 1
+        for n, (lines, _) in enumerate(pages)
+        if not lines and next(iter(pdf[n].get_objects()), None) is not None
+    ]
+    lines = drop_running(pages)
+    unreadable = bool(lines) and _unreadable_share(lines) > UNREADABLE_SHARE
+    if (not lines or unreadable) and ocr.will_read(name):
+        return ocr.read_pdf_by_ocr(pdf, range(len(pdf)), [], name)
     if not lines:
         raise InputError(
-            "PDF 没有文字层（可能是扫描件），需要先进行文字识别（OCR）才能读取",
+            "PDF 没有文字层（可能是扫描件），需要先进行文字识别（OCR）才能读取" + ocr.why_not_zh(),
             "the PDF has no text layer (a scan?); it needs OCR before it can be read",
             path=name,
         )
-    if _unreadable_share(lines) > UNREADABLE_SHARE:
+    if unreadable:
         raise InputError(
-            "PDF 的文字层无法识别（字体缺少编码映射，提取出的是乱码），需要先进行文字识别（OCR）",
+            "PDF 的文字层无法识别（字体缺少编码映射，提取出的是乱码），需要先进行文字识别（OCR）"
+            + ocr.why_not_zh(),
             "the PDF's text layer does not map to Unicode (fonts without ToUnicode); it needs OCR",
             path=name,
         )
+    if blank and ocr.will_read(name):
+        return ocr.read_pdf_by_ocr(pdf, [n - 1 for n in blank], pages, name)
     findings = [
         Finding(PAGE_WITHOUT_TEXT, location=Location(page=n), params={"page": n}) for n in blank
     ]

@@ -113,7 +113,8 @@ def split_gaps(line: list[Char], factor: float = 1.2) -> list[list[Char]]:
 def piece_cell(page: int, piece: list[Char]) -> SourceCell:
     """Return a piece of a line as a cell with its page and bounding box."""
     text = "".join(c.text for c in piece)
-    box = tuple(round(v, 1) for v in box_of(piece))
+    x0, y0, x1, y1 = (round(v, 1) for v in box_of(piece))
+    box = (x0, y0, x1, y1)
     return SourceCell(text, Location(page=page, bbox=box, text=text))
 
 
@@ -360,7 +361,8 @@ def table_lines(page: int, grid: Grid, chars: list[Char]) -> list[PdfLine]:
         text = text_of(inside.get(n, []))
         if not text and last > first:
             continue  # a merged label cell continued from the previous page
-        location = Location(page=page, bbox=tuple(round(v, 1) for v in box), text=text)
+        x0, y0, x1, y1 = (round(v, 1) for v in box)
+        location = Location(page=page, bbox=(x0, y0, x1, y1), text=text)
         rows.setdefault(first, []).append(SourceCell(text, location))
     lines = [
         PdfLine(page, grid.ys[r], SourceLine(cells, in_table=True))

@@ -183,7 +183,7 @@ class _Fragments:
             head = _text(rows, self.above[a]) + _label_text(rows[a], self.value_x)
             self.below[a] = lead[: _completing(head, [_text(rows, [k]) for k in lead])]
             if n + 1 < len(anchors):  # something else sits between: keep the next row's run
-                trail = []
+                trail: list[int] = []
                 j = end - 1
                 while j >= i and self.is_fragment(j):
                     trail.insert(0, j)
@@ -194,7 +194,7 @@ class _Fragments:
     def _lead_in(self) -> list[int]:
         """Fragments just before the first row: its label began on the previous page."""
         first = self.anchors[0]
-        run = []
+        run: list[int] = []
         i = first - 1
         while i >= 0 and self.is_fragment(i):
             run.insert(0, i)

@@ -16,6 +16,7 @@ from xxgk.parse.document import SourceDocument
 from xxgk.parse.docx import read_docx, sniff_docx
 from xxgk.parse.html import read_html, sniff_html
 from xxgk.parse.legacy_office import read_ole2, sniff_ole2
+from xxgk.parse.ocr import read_image, sniff_image
 from xxgk.parse.pdf import read_pdf, sniff_pdf
 from xxgk.parse.text import read_text_bytes
 from xxgk.parse.xlsx import read_xlsx, sniff_xlsx
@@ -35,6 +36,7 @@ _FORMATS: tuple[tuple[str, Reader, Sniffer], ...] = (
     ("pdf", read_pdf, sniff_pdf),
     ("xlsx", read_xlsx, sniff_xlsx),
     ("ole2", read_ole2, sniff_ole2),
+    ("image", read_image, sniff_image),  # scans and photos of pages, read by OCR
 )
 """Every format: name, reader, sniffer. Later sniffers are asked first."""
 

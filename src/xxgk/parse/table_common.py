@@ -6,6 +6,7 @@ row, whether the header is over, the last row for tails) and names every text to
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -107,7 +108,7 @@ class RowClassifier:
         for entry, label in targets:
             self.target_of.setdefault(entry.key, []).append(label)
 
-    def __call__(self, tokens: list[Token], i: int) -> tuple[Meaning, int]:
+    def __call__(self, tokens: list[Token], i: int) -> tuple[Meaning | str, int]:
         norm = tokens[i].norm
         entries = self.table.get(norm)
         if entries and len(entries) == 1:  # the usual label: exactly one meaning
@@ -191,6 +192,13 @@ class RowClassifier:
         ):
             self.last_norm += norm
             return "tail", 1
+        unclosed = _UNCLOSED_MARKER.match(squeeze(token.text))
+        if unclosed:  # （三不予公开: a narrow merged cell wrapped its marker's ）away
+            entries = self.table.get(normalise(unclosed.group(1) + "）" + unclosed.group(2)), ())
+            if entries:
+                found = self._single(entries[0], norm)
+                if found is not None:
+                    return found, 1
         for prefix in GROUP_PREFIXES:
             rest = norm[len(prefix) :].lstrip(_ITEM_NUMBERS) if norm.startswith(prefix) else ""
             rows = [e for e in self.table.get(rest, []) if e.role in self.row_roles]
@@ -203,9 +211,9 @@ class RowClassifier:
         entry = prefix_of(norm, ahead)
         if entry:
             return self._row(entry, "prefix", [token], 0, 1), 1
-        found = fuzzy(norm, ahead) or fuzzy(norm, self.targets)
-        if found:
-            return self._row(found[0], "fuzzy", [token], 0, 1), 1
+        close = fuzzy(norm, ahead) or fuzzy(norm, self.targets)
+        if close:
+            return self._row(close[0], "fuzzy", [token], 0, 1), 1
         self.last = None
         if is_narrative(token.text):
             return Meaning("narrative"), 1
@@ -227,6 +235,7 @@ class RowClassifier:
         return None
 
 
+_UNCLOSED_MARKER = re.compile(r"^([(（][一二三四五六七八九十\d]{1,2})(?![)）])(.+)$")
 MAX_LEAKED = 4
 """Characters of a vertical label that can sit in front of one row's label."""
 VERTICAL_CHARS = frozenset(
@@ -240,6 +249,7 @@ VERTICAL_CHARS = frozenset(
             cells.LITIGATION_HEADER,
         )
     )
+    + "）)"
 ) - frozenset("0123456789")
 """The characters of the group labels that are printed vertically beside the rows."""
 

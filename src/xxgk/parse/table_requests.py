@@ -155,7 +155,7 @@ def _check_merged(sink: Sink, row: str, region: Region) -> None:
     natural = report.values.get(cells.request_key(row, "natural_person"))
     total = report.values.get(cells.request_key(row, "total"))
     legal = report.legacy.get(key)
-    if None not in (natural, total, legal) and natural + legal != total:
+    if natural is not None and total is not None and legal is not None and natural + legal != total:
         sink.add(
             fk.MERGED_TOTAL_MISMATCH,
             region.location,

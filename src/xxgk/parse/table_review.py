@@ -11,7 +11,8 @@ from functools import lru_cache
 
 from xxgk import parse_findings as fk
 from xxgk.model import cells
-from xxgk.parse.assign import Sink, assign_row, total_check
+from xxgk.model.report import Value
+from xxgk.parse.assign import Check, Sink, assign_row, total_check
 from xxgk.parse.labels import REVIEW_LABELS
 from xxgk.parse.table_common import (
     Meaning,
@@ -66,7 +67,7 @@ def _group_keys(group: str, columns: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=16)
-def _check(group: str):
+def _check(group: str) -> Check:
     return total_check(
         cells.review_key(group, "total"), [cells.review_key(group, c) for c in cells.REVIEW_PARTS]
     )
@@ -99,7 +100,7 @@ def _read_stream(regions: list[Region], columns: list[str], sink: Sink) -> None:
         row = Region([], values=tokens).cells()
     checks = [_check(g) for g in GROUPS]
 
-    def check(values):
+    def check(values: dict[str, Value]) -> bool:
         return all(c(values) for c in checks)
 
     assign_row(sink, TABLE, keys, row, check=check)

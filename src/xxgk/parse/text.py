@@ -17,6 +17,7 @@ fragments when the concatenation is a known label, for every reader alike.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from xxgk import parse_findings as fk
 from xxgk.findings import Finding, Location
@@ -43,7 +44,7 @@ def read_text_bytes(data: bytes, source: str | None = None) -> SourceDocument:
 def text_to_document(text: str, source: str | None = None) -> SourceDocument:
     """Split decoded text into lines of cells, keeping each cell's line and column."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    lines = []
+    lines: list[SourceLine] = []
     append = lines.append
     placed_of = _PLACED.get
     for number, raw in enumerate(text.split("\n"), start=1):  # line_to_cells, inlined
@@ -71,7 +72,7 @@ def _remember_placed(raw: str, number: int) -> SourceLine | None:
     placed = _placed_cells(raw, number)
     line = None if placed is None else _source_line(list(placed[0]), placed[1])
     if line is not None:
-        line.memo = {}  # shared: later steps may remember their work on it
+        line.memo = {}  # type: ignore[misc]  # shared: later steps may remember their work on it
     if len(_PLACED) >= _PLACED_CACHE_SIZE:
         _PLACED.clear()
     _PLACED[(raw, number)] = line
@@ -115,7 +116,7 @@ _PLACED: dict[tuple[str, int], SourceLine | None] = {}
 _CELLS: dict[tuple[str, int, int], SourceCell] = {}  # (text, line number, column): frozen
 _CELL_CACHE_SIZE = 100_000
 _PLACED_CACHE_SIZE = 50_000
-_MISSING = object()
+_MISSING: Any = object()
 
 
 def line_layout(raw: str) -> tuple[tuple[tuple[str, int], ...], bool] | None:

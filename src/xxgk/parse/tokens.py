@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from xxgk.findings import Location
 from xxgk.parse.document import SourceLine
@@ -73,7 +74,7 @@ def line_tokens(line: SourceLine, index: int) -> list[Token]:
             kind, value, count = plan
             append(Token(kind, text, cell.location, index, position, value, count))
         else:
-            tokens.extend(_split_tokens(plan, cell.location, index, position))
+            tokens.extend(_split_tokens(plan, cell.location, index, position))  # type: ignore[arg-type]
     return tokens
 
 
@@ -145,6 +146,7 @@ def _split_tokens(plan: list[Part], loc: Location, line: int, position: int) -> 
             cell=loc.cell,
             sheet=loc.sheet,
             text=text,
+            confidence=loc.confidence,
         )
         tokens.append(Token(kind, text, where, line, position, value, _count(kind, value)))
     return tokens
@@ -155,7 +157,7 @@ class Region:
     """A label (one or more joined text tokens) and the value tokens that follow it."""
 
     label: list[Token]
-    meaning: object = None
+    meaning: Any = None  # a Meaning of the table's classifier, or a plain word
     values: list[Token] = field(default_factory=list)
 
     @property

@@ -29,7 +29,9 @@ from xxgk.register.vocab import CLOSING, OUTCOMES, EventKind
 CORRECTION_NOTICE_DAYS = 7
 
 
-def _kind(code: str, aid: str, title: str, template: str, basis: str, sev=Severity.ERROR) -> str:
+def _kind(
+    code: str, aid: str, title: str, template: str, basis: str, sev: Severity = Severity.ERROR
+) -> str:
     register_kind(FindingKind(code, sev, title, template, basis=basis, tags=("#register", aid)))
     return code
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -91,7 +93,9 @@ def count_requests(report: Report, apps: Iterable[Application], year: int) -> No
 def count_appeals(report: Report, appeals: Iterable[Appeal], year: int) -> None:
     """Fill Table 四: appeals pending at some time in ``year``, by their state on 31 December."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    counts = {(g.key, p): 0 for g in REVIEW_GROUPS for p in REVIEW_PARTS}
+    counts: dict[tuple[str, str | None], int] = {
+        (g.key, p): 0 for g in REVIEW_GROUPS for p in REVIEW_PARTS
+    }
     for appeal in appeals:
         if appeal.void or appeal.filed_on > end:
             continue
@@ -128,11 +132,12 @@ def _yearly(report: Report, session: Session, unit: Unit, year: int) -> None:
     )
     values = {r.key: r.value for r in rows}
     for key in YEARLY_KEYS:
-        value = values.get(key)
-        if value is not None and key != "fees":
-            value = int(value)
-        elif value is not None:
-            value = value.normalize() if value != value.to_integral_value() else int(value)
+        stored = values.get(key)
+        value: Decimal | int | None = stored
+        if stored is not None and key != "fees":
+            value = int(stored)
+        elif stored is not None:
+            value = stored.normalize() if stored != stored.to_integral_value() else int(stored)
         report[f"active.{key}"] = value
 
 
@@ -152,5 +157,5 @@ def _sections(report: Report, session: Session, unit: Unit, year: int) -> None:
         report.sections[section.key] = SectionText(section.heading, drafts.get(section.key, ""))
 
 
-def _rows(session: Session, model: type, unit: Unit) -> list:
+def _rows(session: Session, model: Any, unit: Unit) -> list[Any]:
     return list(session.scalars(select(model).where(model.unit_id == unit.id)))

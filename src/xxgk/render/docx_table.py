@@ -74,10 +74,11 @@ def table_xml(layout: TableLayout, report: Report, fonts: FontSet) -> str:
         header = r < layout.header_rows
         cells, c = [], 0
         while c < layout.columns:
-            cell = starts.get((r, c)) or covered.get((r, c))
-            if cell is None:  # inside a colspan: the starting cell already covers it
+            found = starts.get((r, c)) or covered.get((r, c))
+            if found is None:  # inside a colspan: the starting cell already covers it
                 c += 1
                 continue
+            cell = found
             width = sum(widths[c : c + cell.colspan])
             if (r, c) in starts:
                 text, missing = _cell_text(cell, report)

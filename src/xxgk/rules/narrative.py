@@ -118,8 +118,9 @@ def _compare_count(
 ) -> Iterator[Finding]:
     new_keys = tuple(request_key(_NEW, c) for c in columns)
     carried_keys = tuple(request_key(_CARRIED, c) for c in columns)
-    values = [report.values.get(k) for k in new_keys + carried_keys]
-    if any(v is None for v in values):
+    found = [report.values.get(k) for k in new_keys + carried_keys]
+    values = [v for v in found if v is not None]
+    if len(values) < len(found):
         return
     new = sum(values[: len(columns)])
     both = new + sum(values[len(columns) :])

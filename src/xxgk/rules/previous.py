@@ -119,7 +119,7 @@ def previous_in_force(report: Report, ctx: RuleContext) -> Iterator[Finding]:
         keys = [f"active.{row.key}.{c}" for c in ("in_force", "issued", "repealed")]
         before = previous.values.get(keys[0])
         now, issued, repealed = (report.values.get(k) for k in keys)
-        if None in (before, now, issued, repealed):
+        if before is None or now is None or issued is None or repealed is None:
             continue
         expected = before + issued - repealed
         if now != expected:

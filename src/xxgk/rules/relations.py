@@ -67,8 +67,8 @@ def broken(report: Report, code: str) -> list[Broken]:
     out = []
     for relation in BY_CODE[code]:
         try:  # the common case: every cell known
-            total = sum(map(get, relation.total))
-            parts = sum(map(get, relation.parts))
+            total = sum(map(get, relation.total))  # type: ignore[arg-type]  # None: TypeError
+            parts = sum(map(get, relation.parts))  # type: ignore[arg-type]
         except TypeError:
             total = _sum(report.values, relation.total, absent)
             parts = _sum(report.values, relation.parts, absent)

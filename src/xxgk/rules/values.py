@@ -114,7 +114,7 @@ def values_unreadable(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     basis="D10",
 )
 def value_negative(report: Report, ctx: RuleContext) -> Iterator[Finding]:
-    if min(filter(_IS_VALUE, report.values.values()), default=0) >= 0:
+    if min(filter(_IS_VALUE, report.values.values()), default=0) >= 0:  # type: ignore[type-var,operator]
         return  # the usual report, checked in C
     for key, value in report.values.items():
         if value is not None and value < 0:

@@ -16,15 +16,14 @@ from fastapi import Depends, Request
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, lazyload
 
-from xxgk.db.access import WRITERS, can_see_personal_data
+from xxgk.db.access import WRITERS, can_see_personal_data, in_subtree
 from xxgk.db.logins import session_user
 from xxgk.db.models import Role, Unit, User
+from xxgk.db.queries import MAX_ID as MAX_ID  # the routes' bound on ids
 from xxgk.db.units import list_units
 from xxgk.register.models import Application
 from xxgk.web.errors import WebError, not_found
 from xxgk.web.settings import client_address
-
-MAX_ID = 2**63 - 1  # the largest primary key any of the databases can hold
 
 
 def valid_id(value: int) -> bool:
@@ -117,15 +116,7 @@ class Scope:
         return frozenset({self.user.unit_id})
 
     def _subtree(self, root: int) -> set[int]:
-        children: dict[int | None, list[int]] = {}
-        for _, unit in self.tree:
-            children.setdefault(unit.parent_id, []).append(unit.id)
-        found, todo = set(), [root]
-        while todo:
-            node = todo.pop()
-            found.add(node)
-            todo += children.get(node, [])
-        return found
+        return {unit.id for _, unit in self.tree if in_subtree(unit, root)}
 
     def units(self) -> list[tuple[int, Unit]]:
         """Return ``(depth, unit)`` of the units in scope, in tree order."""

@@ -12,6 +12,7 @@ from typing import Any
 
 from xxgk.errors import RegisterError
 from xxgk.records.vocab import parse_date
+from xxgk.register.letters import MAX_EXTENSION_DAYS
 from xxgk.register.state import DATE_LABELS, RECEIPT_RULES
 from xxgk.register.vocab import APPLICANT_TYPES, Channel, channel
 
@@ -107,6 +108,12 @@ def event_arguments(values: dict[str, str]) -> dict[str, Any]:
         if text and not text.isdecimal():
             raise RegisterError(f"{label}应为整数", f"{name} must be an integer")
         args[name] = int(text) if text else None
+    if args["days"] is not None and args["days"] > MAX_EXTENSION_DAYS:
+        # 条例 art. 33 ¶2: refused at entry, not only found later by the register checks.
+        raise RegisterError(
+            f"延长答复期限最长不得超过{MAX_EXTENSION_DAYS}个工作日（条例第三十三条第二款）",
+            f"an extension is at most {MAX_EXTENSION_DAYS} working days",
+        )
     amount = v.get("amount", "")
     if amount:
         from decimal import Decimal, InvalidOperation

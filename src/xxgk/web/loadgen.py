@@ -39,6 +39,14 @@ from pathlib import Path
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+def _csrf(page: str) -> str:
+    """Return the CSRF token of a form page (a page without one is a broken page)."""
+    match = TOKEN.search(page)
+    if match is None:
+        raise RuntimeError("no csrf_token on the page")
+    return match[1]
+
+
 @dataclass(frozen=True)
 class LoadResult:
     """What one run measured (latencies in seconds, sorted)."""
@@ -122,10 +130,10 @@ def seed_register(folder: Path, count: int, today: dt.date | None = None) -> Non
     from sqlalchemy import select
 
     from xxgk.db.models import Unit, User
+    from xxgk.demo import REQUESTS, ensure_demo
     from xxgk.register.applications import register_application
     from xxgk.register.events import add_event
     from xxgk.web import WebSettings, create_app
-    from xxgk.web.demo import REQUESTS, ensure_demo
 
     day = today or dt.date.today()
     web = create_app(WebSettings(database_url=_db_url(folder), data_dir=folder))
@@ -188,7 +196,7 @@ def sign_in(port: int, username: str, password: str) -> str:
     page = response.read().decode()
     cookie = response.getheader("set-cookie", "").split(";")[0]
     body = urllib.parse.urlencode(
-        {"username": username, "password": password, "csrf_token": TOKEN.search(page)[1]}
+        {"username": username, "password": password, "csrf_token": _csrf(page)}
     )
     conn.request(
         "POST",
@@ -285,7 +293,7 @@ def check_request(cookie: str, port: int, report: bytes) -> tuple[str, str, byte
     conn = http.client.HTTPConnection("127.0.0.1", port)
     conn.request("GET", "/check", headers={"Cookie": cookie})
     response = conn.getresponse()
-    token = TOKEN.search(response.read().decode())[1]
+    token = _csrf(response.read().decode())
     cookie = (response.getheader("set-cookie") or cookie).split(";")[0]
     boundary = "xxgkloadboundary"
     body = (

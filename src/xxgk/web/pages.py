@@ -16,6 +16,7 @@ from xxgk.web.security import CSRF_FIELD, csrf_token
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 TEMPLATES.env.auto_reload = False  # the templates ship with the package: no stat() per page
 NAV = (
+    ("/desk", "工作台", "register"),
     ("/check", "年报检查", None),
     ("/register", "申请台账", "register"),
     ("/disclosure", "主动公开", "register"),

@@ -193,7 +193,7 @@ def light_events(session: Session, apps: list[Application]) -> dict[int, list[An
 def _page_of_applications(
     scope: Any, unit: Unit | None, year: int | None, page: int
 ) -> list[Application]:
-    return scope.applications(  # type: ignore[no-any-return]
+    return scope.applications(  # type: ignore[no-any-return,unused-ignore]
         unit,
         year,
         include_void=False,

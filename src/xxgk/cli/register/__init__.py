@@ -31,6 +31,7 @@ COMMANDS = (
     (units_app, "fee-clock", setup.units_fee_clock),
     (users_app, "add", setup.users_add),
     (users_app, "list", setup.users_list),
+    (users_app, "unlock", setup.users_unlock),
     (apps_app, "add", applications.applications_add),
     (apps_app, "void", applications.applications_void),
     (apps_app, "list", applications.applications_list),

@@ -37,11 +37,14 @@ def init(
         reason = str(getattr(exc, "orig", exc)).splitlines()[0]
         raise InputError(f"无法初始化数据库：{reason}", f"cannot initialise: {reason}") from exc
     engine = make_engine(url)
-    with make_session_factory(engine)() as s:
-        if not list_users(s):
-            add_user(session=s, actor=None, username="admin", role="admin", password=password)
-            s.commit()
-            typer.echo("已创建系统管理员：admin")
+    try:
+        with make_session_factory(engine)() as s:
+            if not list_users(s):
+                add_user(session=s, actor=None, username="admin", role="admin", password=password)
+                s.commit()
+                typer.echo("已创建系统管理员：admin")
+    finally:
+        engine.dispose()
     typer.echo(f"数据库已就绪：{url}（迁移版本 {revision}）")
 
 
@@ -168,6 +171,28 @@ def users_add(
             session=s, actor=actor, username=username, role=role, unit=home, password=password
         )
         typer.echo(f"已新增用户：{user.username}（{user.role}）")
+
+
+def users_unlock(
+    ctx: typer.Context,
+    username: Annotated[str | None, typer.Argument(help="解除锁定的用户名")] = None,
+    address: Annotated[
+        str | None, typer.Option("--address", help="解除锁定的来源地址（仅系统管理员）")
+    ] = None,
+) -> None:
+    """解除因登录失败次数过多而产生的锁定（按账号或按来源地址）。
+
+    Example:
+        xxgk register --as admin users unlock qinghe-clerk
+    """
+    from xxgk.db.logins import unlock
+    from xxgk.errors import InputError
+
+    if not username and not address:
+        raise InputError("请指明用户名或 --address 地址", "name a user or an --address")
+    with session(ctx) as (s, actor):
+        lifted = unlock(s, actor=actor, username=username, address=address)
+        typer.echo(f"已解除锁定：{lifted}项" if lifted else "没有需要解除的锁定")
 
 
 def users_list(ctx: typer.Context) -> None:

@@ -3,10 +3,12 @@
 from xxgk.web.routes import (
     annual,
     api,
+    application_edit,
     auth,
     catalogue_public,
     check,
     compile,
+    desk,
     disclosure,
     disclosure_api,
     fetch,
@@ -20,10 +22,12 @@ from xxgk.web.routes import (
 
 ROUTERS = (
     auth.router,
+    desk.router,
     check.router,
     register_settings.router,
     register.router,
     letters.router,
+    application_edit.router,
     disclosure.router,
     compile.router,
     annual.router,
@@ -37,6 +41,8 @@ ROUTERS = (
     letters.api,
     annual.api,
     filing.api,
+    desk.api,
+    application_edit.api,
 )
 
 __all__ = ["ROUTERS"]

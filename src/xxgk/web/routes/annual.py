@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Form, Path, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
+from xxgk.db.queries import row_by_id
 from xxgk.errors import RegisterError
 from xxgk.records.vocab import parse_date
 from xxgk.register.inputs import YEARLY_KEYS, add_appeal, decide_appeal
@@ -21,7 +22,7 @@ from xxgk.register.models import Appeal
 from xxgk.register.table_import import import_counts
 from xxgk.register.vocab import APPEAL_KINDS, APPEAL_OUTCOMES
 from xxgk.register.yearly import appeals_of, application_by_number, save_figures, yearly_figures
-from xxgk.web.deps import MAX_ID, Scope, ScopeDep, valid_id
+from xxgk.web.deps import MAX_ID, Scope, ScopeDep
 from xxgk.web.errors import WebError, not_found
 from xxgk.web.forms import query_year
 from xxgk.web.pages import flash, page
@@ -194,7 +195,7 @@ async def inputs_appeal(scope: ScopeDep, request: Request):
 
 
 def _appeal(scope: Scope, appeal_id: int) -> Appeal:
-    appeal = scope.session.get(Appeal, appeal_id) if valid_id(appeal_id) else None
+    appeal = row_by_id(scope.session, Appeal, appeal_id)
     if appeal is None or appeal.unit_id not in scope.unit_ids:
         raise not_found("复议诉讼案件")
     return appeal

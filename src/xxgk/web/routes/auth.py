@@ -25,7 +25,7 @@ def safe_next(target: str | None) -> str:
     """Return a local path to go to after login (never another site)."""
     if target and target.startswith("/") and not target.startswith("//"):
         return target
-    return "/register"
+    return "/desk"
 
 
 def login_policy(request: Request) -> LoginPolicy:
@@ -73,7 +73,7 @@ def end_session(request: Request, session: Session) -> None:
 def index(
     user: UserDep,
 ) -> Response:
-    return RedirectResponse("/register" if user else "/check", status_code=303)
+    return RedirectResponse("/desk" if user else "/check", status_code=303)
 
 
 @router.get("/login")

@@ -105,7 +105,9 @@ def catalogue_attachment(
 
 
 def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """Return the site's address for absolute links: the configured public URL, never the
+    request's Host header (which any client may forge); without one, links stay relative."""
+    return (request.app.state.settings.public_url or "").rstrip("/")
 
 
 @router.get("/public/catalogue/rss.xml")

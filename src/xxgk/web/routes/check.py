@@ -20,7 +20,7 @@ from xxgk.batch import REPORT_SUFFIXES, CheckOptions, Outcome, check_data, valid
 from xxgk.db.models import User
 from xxgk.errors import InputError, XxgkError
 from xxgk.examples import example_paths
-from xxgk.limits import Limits, use_limits
+from xxgk.limits import LimitError, Limits, use_limits
 from xxgk.model.report import Report
 from xxgk.parse import parse_bytes, parse_text
 from xxgk.render import render
@@ -49,6 +49,7 @@ class Checked:
     report: Report | None = None
     findings: list[Any] = field(default_factory=list)
     error: str = ""
+    over_budget: bool = False
 
     def view(self) -> dict[str, Any]:
         if self.report is None:
@@ -84,7 +85,7 @@ def check_bytes(data: bytes, name: str) -> Checked:
 def checked(outcome: Outcome) -> Checked:
     """Return the page's form of a batch outcome."""
     if outcome.report is None or not outcome.usable:
-        return Checked(outcome.path, error=outcome.error or "")
+        return Checked(outcome.path, error=outcome.error or "", over_budget=outcome.over_budget)
     findings = outcome.findings
     outcome.report.findings = findings
     return Checked(outcome.path, outcome.report, findings)
@@ -117,7 +118,7 @@ async def check_upload(request: Request, data: bytes, name: str, *, trusted: boo
     except XxgkError as exc:
         if exc.path is None:
             exc.path = name
-        return Checked(name, error=exc.describe())
+        return Checked(name, error=exc.describe(), over_budget=isinstance(exc, LimitError))
     return checked(outcome)
 
 
@@ -196,7 +197,13 @@ async def check_submit(
     text: str = Form(""),
 ):
     results = await check_uploads(request, files or [], text, user)
-    return page(request, "check_result.html", results=[r.view() for r in results])
+    refused = all(r.over_budget for r in results)  # 413 when every input was over a budget
+    return page(
+        request,
+        "check_result.html",
+        status_code=413 if refused else 200,
+        results=[r.view() for r in results],
+    )
 
 
 @router.get("/check/example/{name}")

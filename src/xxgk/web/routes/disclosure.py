@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from xxgk.db.queries import row_by_id
 from xxgk.disclosure import catalogue as cat
 from xxgk.disclosure import workflow
 from xxgk.disclosure.items import (
@@ -23,7 +24,7 @@ from xxgk.disclosure.items import (
 from xxgk.disclosure.models import CatalogueNode, Item
 from xxgk.errors import XxgkError
 from xxgk.web import disclosure_view as dv
-from xxgk.web.deps import Scope, ScopeDep, valid_id
+from xxgk.web.deps import Scope, ScopeDep
 from xxgk.web.errors import WebError, not_found
 from xxgk.web.pages import flash, page
 from xxgk.web.security import require_csrf_form
@@ -75,7 +76,7 @@ def disclosure_list(
 
 def _category(scope: Scope, unit: Any, category: str) -> CatalogueNode | None:
     key = int(category) if category.isdecimal() else 0
-    node = scope.session.get(CatalogueNode, key) if valid_id(key) else None
+    node = row_by_id(scope.session, CatalogueNode, key)
     return node if node is not None and node.unit_id == unit.id else None
 
 
@@ -138,6 +139,7 @@ async def _read_files(files: list[UploadFile], errors: dict[str, str]) -> list[t
     out = []
     for upload in files:
         data = await upload.read(MAX_ATTACHMENT + 1)
+        await upload.close()  # its spooled temporary file, at once rather than at collection
         problem = dv.check_upload(upload.filename or "", len(data))
         if problem:
             errors["attachments"] = problem
@@ -255,7 +257,7 @@ def _act(scope: Scope, item: Item, action: str, reason: str, on: str) -> str:
     if action == "submit":
         workflow.submit(session, user, item)
     elif action == "approve":
-        workflow.approve(session, user, item)
+        workflow.approve(session, user, item, opinion=reason)
     elif action == "return":
         workflow.return_for_revision(session, user, item, reason)
     elif action == "withdraw":
@@ -333,8 +335,8 @@ def _change_catalogue(scope: Scope, unit: Any, op: str, form: dict[str, str]) ->
         return f"已建立默认公开目录（{added}个栏目）" if added else "该单位已有公开目录"
     if op == "add":
         parent = _node(scope, unit, form.get("parent", ""), optional=True)
-        node = cat.add_category(session, user, unit, form.get("name", ""), parent)
-        return f"已添加栏目“{cat.category_path(node)}”"
+        new = cat.add_category(session, user, unit, form.get("name", ""), parent)
+        return f"已添加栏目“{cat.category_path(new)}”"
     node = _node(scope, unit, form.get("node", ""))
     assert node is not None
     if op == "rename":

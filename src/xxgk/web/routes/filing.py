@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from xxgk.db.access import APPROVERS
 from xxgk.db.models import Role, Unit
+from xxgk.db.queries import row_by_id
 from xxgk.errors import RegisterError
 from xxgk.records.vocab import parse_date
 from xxgk.register.casework_models import ReportFiling
@@ -26,7 +27,7 @@ from xxgk.register.filing import (
     submit_report,
     supervisors_of,
 )
-from xxgk.web.deps import MAX_ID, Scope, ScopeDep, valid_id
+from xxgk.web.deps import MAX_ID, Scope, ScopeDep
 from xxgk.web.errors import not_found
 from xxgk.web.forms import query_year
 from xxgk.web.pages import flash, page
@@ -73,7 +74,7 @@ def filing_summary(scope: Scope, unit: Unit, year: int) -> dict[str, Any]:
 
 
 def _filing(scope: Scope, filing_id: int) -> tuple[ReportFiling, Unit]:
-    row = scope.session.get(ReportFiling, filing_id) if valid_id(filing_id) else None
+    row = row_by_id(scope.session, ReportFiling, filing_id)
     if row is None or row.unit_id not in scope.unit_ids:
         raise not_found("报送记录")
     return row, scope.unit(row.unit_id)

@@ -15,11 +15,14 @@ from fastapi import APIRouter, Depends, Form, Path, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from xxgk.db.queries import row_by_id
 from xxgk.errors import RegisterError, RenderError
 from xxgk.office import convert
 from xxgk.records.vocab import parse_date
 from xxgk.register.attachments import KINDS, FileStore, attach_file, case_files, readable_file
+from xxgk.register.caldb import unit_calendar
 from xxgk.register.casework_models import Letter
+from xxgk.register.checks import check_application
 from xxgk.register.letters import (
     DELIVERY_METHODS,
     KIND_LABELS,
@@ -38,7 +41,7 @@ from xxgk.register.letters import (
 from xxgk.register.models import Application
 from xxgk.register.numbering import settings_for
 from xxgk.register.vocab import OUTCOMES
-from xxgk.web.deps import MAX_ID, Scope, ScopeDep, valid_id
+from xxgk.web.deps import MAX_ID, Scope, ScopeDep
 from xxgk.web.errors import WebError, not_found
 from xxgk.web.pages import download, flash, page
 from xxgk.web.security import require_csrf_api, require_csrf_form
@@ -89,7 +92,7 @@ def file_store(request: Request) -> FileStore:
 
 
 def _letter(scope: Scope, letter_id: int) -> tuple[Letter, Application]:
-    letter = scope.session.get(Letter, letter_id) if valid_id(letter_id) else None
+    letter = row_by_id(scope.session, Letter, letter_id)
     if letter is None:
         raise not_found("文书")
     try:
@@ -167,6 +170,10 @@ def casework_page(scope: ScopeDep, request: Request, app_id: int):
         methods=DELIVERY_METHODS,
         file_kinds=KINDS,
         events=list(app.events),
+        findings=[
+            {"code": f.code, "severity": f.severity.value, "message": f.message}
+            for f in check_application(app, unit_calendar(scope.session, app.unit), today=_today())
+        ],
         today=_today().isoformat(),
     )
 

@@ -14,7 +14,9 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from xxgk.db.models import Role
+from xxgk.campaign.status import count_statuses, unit_statuses
+from xxgk.db.access import in_subtree
+from xxgk.db.models import Role, Unit
 from xxgk.spreadsheet import csv_row
 from xxgk.web import corpus_view, supervision
 from xxgk.web.deps import ScopeDep
@@ -37,6 +39,14 @@ def _allowed(scope: ScopeDep) -> None:
 
 def _year(text: str) -> int:
     return query_year(text) or dt.date.today().year - 1
+
+
+def _chosen(scope: ScopeDep, unit: str) -> tuple[Unit, list[Unit], set[int]]:
+    """Return the chosen unit, the units of its subtree within the scope (the chosen unit
+    first) and their ids: every figure of the page follows this choice."""
+    root = scope.unit(unit)
+    members = [u for _, u in scope.units() if in_subtree(u, root.id)]
+    return root, members, {u.id for u in members}
 
 
 def _rate(text: str) -> str:
@@ -64,9 +74,8 @@ def overview(
 
     _allowed(scope)
     y = _year(year)
-    root = scope.unit(unit)
-    ids = set(scope.unit_ids)
-    units = [u for _, u in scope.units()]
+    root, units, ids = _chosen(scope, unit)
+    statuses = unit_statuses(scope.session, units, y)
     register_trend = supervision.rollup(scope.session, units, [y - 2, y - 1, y])
     top = max(t["sums"]["requests.new.total"] for t in register_trend) or 1
     return page(
@@ -76,7 +85,8 @@ def overview(
         top=top,
         root=root,
         units=scope.units(),
-        rows=supervision.status_table(scope.session, units, y),
+        rows=statuses,
+        status_counts=count_statuses(statuses),
         trend=register_trend,
         labels=supervision.rollup_labels(),
         keys=supervision.ROLLUP_KEYS,
@@ -87,16 +97,16 @@ def overview(
 
 
 @router.get("/overview/trend.svg")
-def overview_chart(scope: ScopeDep) -> Response:
+def overview_chart(scope: ScopeDep, unit: str = "") -> Response:
     _allowed(scope)
-    svg = corpus_view.trend_svg(scope.session, set(scope.unit_ids))
+    svg = corpus_view.trend_svg(scope.session, _chosen(scope, unit)[2])
     return Response(svg, media_type="image/svg+xml")
 
 
 @router.get("/overview/mix.svg")
-def overview_mix_chart(scope: ScopeDep) -> Response:
+def overview_mix_chart(scope: ScopeDep, unit: str = "") -> Response:
     _allowed(scope)
-    svg = corpus_view.mix_svg(scope.session, set(scope.unit_ids))
+    svg = corpus_view.mix_svg(scope.session, _chosen(scope, unit)[2])
     return Response(svg, media_type="image/svg+xml")
 
 
@@ -105,31 +115,46 @@ def overview_ranking_chart(
     scope: ScopeDep, year: str = "", unit: str = "", rank: str = "", min_n: str = ""
 ) -> Response:
     _allowed(scope)
-    root = scope.unit(unit)
-    svg = corpus_view.ranking_svg(
-        scope.session, root, _year(year), set(scope.unit_ids), _rate(rank), _min_n(min_n)
-    )
+    root, _, ids = _chosen(scope, unit)
+    svg = corpus_view.ranking_svg(scope.session, root, _year(year), ids, _rate(rank), _min_n(min_n))
     return Response(svg, media_type="image/svg+xml")
 
 
+EXPORT_COLUMNS = (
+    ("单位", "unit"),
+    ("年度", "year"),
+    ("状态", "status"),
+    ("依据", "source"),
+    ("说明", "detail"),
+    ("应发布日期", "due"),
+    ("发布日期", "published_on"),
+    ("错误数", "errors"),
+)
+
+
 @router.get("/overview/export.csv")
-def overview_export(scope: ScopeDep, year: str = "") -> Response:
+def overview_export(scope: ScopeDep, year: str = "", unit: str = "") -> Response:
+    """The status list of the chosen unit's members as the page shows it: Chinese headers,
+    the canonical keys in a second header row, a BOM for spreadsheet programs."""
     _allowed(scope)
     y = _year(year)
-    rows = supervision.status_table(scope.session, [u for _, u in scope.units()], y)
+    _, units, _ = _chosen(scope, unit)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["单位", "年度", "状态", "应发布日期", "发布日期", "错误数"])
-    for r in rows:
+    writer.writerow([label for label, _ in EXPORT_COLUMNS])
+    writer.writerow([key for _, key in EXPORT_COLUMNS])
+    for s in unit_statuses(scope.session, units, y):
         writer.writerow(
             csv_row(
                 [
-                    r["unit"],
+                    s.unit,
                     y,
-                    r["label"],
-                    r["due"],
-                    r["published_on"],
-                    "" if r["errors"] is None else r["errors"],
+                    s.label,
+                    s.source,
+                    s.detail,
+                    s.due.isoformat(),
+                    s.published_on.isoformat() if s.published_on else "",
+                    "" if s.errors is None else s.errors,
                 ]
             )
         )
@@ -141,17 +166,16 @@ def overview_export(scope: ScopeDep, year: str = "") -> Response:
 
 
 @router.get("/overview/opendata.xlsx")
-def overview_open_data(scope: ScopeDep, year: str = "") -> Response:
+def overview_open_data(scope: ScopeDep, year: str = "", unit: str = "") -> Response:
     """The report store's open data (reports, cells, findings of published reports) of the
     units in the user's scope, with file names but no server paths."""
     from xxgk.corpus.export import export
 
     _allowed(scope)
     y = _year(year)
+    ids = sorted(_chosen(scope, unit)[2])
     with tempfile.TemporaryDirectory() as folder:
-        paths = export(
-            scope.session, "xlsx", Path(folder), year=y, units=scope.unit_ids, full_paths=False
-        )
+        paths = export(scope.session, "xlsx", Path(folder), year=y, units=ids, full_paths=False)
         body = paths[0].read_bytes()
     return Response(
         body,

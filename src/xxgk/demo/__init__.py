@@ -12,18 +12,19 @@ import datetime as dt
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from xxgk.db.models import Role, Unit, User
 from xxgk.db.units import add_unit
 from xxgk.db.users import add_user
+from xxgk.demo.disclosure import seed_disclosure
 from xxgk.register.applications import register_application
 from xxgk.register.events import add_event
 from xxgk.register.inputs import set_narrative
 from xxgk.register.publish import publish_report
-from xxgk.web.demo_disclosure import seed_disclosure
 
 ACCOUNTS_FILE = "demo-accounts.txt"
 UNITS = (
@@ -154,7 +155,9 @@ def demo_corpus(session: Session, folder: Path, today: dt.date) -> int:
                 continue
             (folder / f"{code}-{year}.txt").write_bytes(render(report, "txt"))
     session.commit()
-    summary = ingest_paths(session.get_bind(), [folder], jobs=1)
+    bind = session.get_bind()
+    assert isinstance(bind, Engine)  # the demo session is bound to its engine
+    summary = ingest_paths(bind, [folder], jobs=1)
     return summary.added
 
 
@@ -229,7 +232,7 @@ def _this_year(session: Session, unit: Unit, clerk: User, today: dt.date) -> Non
     )
     for i, (days_ago, channel, then) in enumerate(plan):
         day = received(days_ago)
-        dates = {"arrived_on": day}
+        dates: dict[str, Any] = {"arrived_on": day}
         if channel == "post_signed":
             dates["signed_on"] = day
         if channel == "online":

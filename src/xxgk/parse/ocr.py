@@ -1,0 +1,345 @@
+"""Reading scanned reports: page images → recognised words and table rules → the same lines
+as a PDF with a text layer.
+
+Inputs are PDFs without a text layer, the image-only pages of a text PDF (only those pages
+are recognised) and page images (PNG, JPEG, TIFF, also photos of printed pages). Each page
+is straightened, cleaned and recognised by ``ocr_grid``; ``pdf_pages.lay_out_page`` then builds the
+ruled tables and lines exactly as for a PDF, so the interpreter, provenance (page and box,
+in points on the straightened page) and findings are the same. Every OCR'd cell carries the
+recogniser's confidence in its ``Location``; ``ocr_doubt`` flags what cannot be trusted.
+
+OCR needs the ``ocr`` extra (``pip install 'xxgk[ocr]'``). Without it, and with the mode
+``never``, scans are refused with a clear reason. The mode (``auto``: only where there is
+no text layer; ``always``: every page; ``never``) is set by ``ocr_mode`` around a read, so
+the reader signature stays ``(data, name)``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
+
+from xxgk.errors import InputError
+from xxgk.findings import Finding, Location
+from xxgk.limits import lift_ceilings
+from xxgk.parse.document import SourceCell, SourceDocument
+from xxgk.parse.pdf_layout import PdfLine, cluster_lines
+from xxgk.parse.pdf_pages import drop_running, lay_out_page
+from xxgk.parse_findings import OCR_PAGES, OCR_UNREAD
+
+OcrMode = Literal["auto", "always", "never"]
+OCR_MODES: tuple[OcrMode, ...] = ("auto", "always", "never")
+_MODE: ContextVar[OcrMode] = ContextVar("xxgk_ocr_mode", default="auto")
+Place = tuple[int | None, tuple[float, float, float, float] | None]  # page, bbox of a cell
+
+MIN_DPI = 150.0
+"""Pages are recognised at no less than this. Measured on the fixtures (benchmarks/ocr.py):
+150 and 200 dpi both read every cell exactly in about the same time (the detector resizes the
+page itself, the recogniser each word to 48 px), so 150 is the floor for scans and photos."""
+MAX_DPI = 300.0
+"""A scan finer than this is resampled down: more pixels only cost time."""
+A4_WIDTH_INCH = 8.27
+"""An image without a resolution is taken to be an A4-wide page (the report's paper)."""
+PAGE_BUDGET_SECONDS = 60.0
+"""OCR gives up on a document after this many CPU seconds per page (this process's CPU time,
+so a busy machine does not trip it): a page normally takes a few seconds; far more means an
+image that is no printed page."""
+MAX_PAGES = 60
+"""More pages than this are not recognised: annual reports are a few pages long."""
+
+
+@contextmanager
+def ocr_mode(mode: str) -> Iterator[None]:
+    """Read with OCR mode ``mode`` (``auto``, ``always`` or ``never``) inside the block."""
+    if mode not in OCR_MODES:
+        raise InputError(
+            f"文字识别方式“{mode}”无效，可选：auto、always、never",
+            f"unknown OCR mode {mode!r}; expected auto, always or never",
+        )
+    token = _MODE.set(mode)
+    try:
+        yield
+    finally:
+        _MODE.reset(token)
+
+
+def current_mode() -> OcrMode:
+    return _MODE.get()
+
+
+def ocr_available() -> bool:
+    """Return True when the ``ocr`` extra (rapidocr-onnxruntime with OpenCV) is installed."""
+    return all(importlib.util.find_spec(m) is not None for m in ("rapidocr_onnxruntime", "cv2"))
+
+
+def will_read(name: str | None = None) -> bool:
+    """Return True when scanned pages are to be recognised now (mode and installation)."""
+    return current_mode() != "never" and ocr_available()
+
+
+def why_not_zh() -> str:
+    """Return why OCR was not done, to append to a refusal (empty when it was allowed)."""
+    if current_mode() == "never":
+        return "（已设定不做文字识别）"
+    if not ocr_available():
+        return "（本机未安装文字识别组件，可安装 xxgk[ocr]）"
+    return ""
+
+
+# --- page images ---------------------------------------------------------------------------
+
+
+@dataclass
+class PageImage:
+    """One page to recognise: grey pixels and their resolution (dots per inch)."""
+
+    gray: Any  # numpy uint8 array, height × width
+    dpi: float
+
+
+@dataclass
+class PageResult:
+    """One recognised page: its lines, height in points and the findings about it."""
+
+    lines: list[PdfLine]
+    height: float
+    findings: list[Finding] = field(default_factory=list)
+    candidates: dict[Place, tuple[str, ...]] = field(default_factory=dict)
+
+
+def pdf_page_dpi(page: pdfium.PdfPage) -> float:
+    """Return the resolution to render a scanned page at: that of its largest image (no
+    detail lost, none invented), kept within ``MIN_DPI``…``MAX_DPI``."""
+    best = 0.0
+    for obj in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE]):
+        left, bottom, right, top = obj.get_bounds()
+        try:
+            width_px, _ = obj.get_px_size()
+        except Exception:  # an image pdfium cannot measure: use the default resolution
+            continue
+        if right - left > 36:
+            best = max(best, width_px / ((right - left) / 72.0))
+    return min(max(best, MIN_DPI), MAX_DPI)
+
+
+def render_pdf_page(page: pdfium.PdfPage) -> PageImage:
+    import numpy as np
+
+    dpi = pdf_page_dpi(page)
+    image = page.render(scale=dpi / 72.0, grayscale=True).to_pil().convert("L")
+    return PageImage(np.asarray(image), dpi)
+
+
+def image_pages(data: bytes, name: str | None = None) -> list[PageImage]:
+    """Return the pages of an image file (every frame of a TIFF), upright as shown."""
+    import numpy as np
+    from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        frames = [ImageOps.exif_transpose(f.copy()) for f in ImageSequence.Iterator(image)]
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise InputError(
+            "无法打开图片文件（已损坏或格式不支持）",
+            f"cannot open the image: {exc}",
+            path=name,
+        ) from exc
+    pages = []
+    for frame in frames[:MAX_PAGES]:
+        gray = frame.convert("L")
+        dpi = _image_dpi(frame, gray.width)
+        if dpi < MIN_DPI:  # a small photo: enlarge so glyphs reach the recogniser's size
+            factor = MIN_DPI / dpi
+            gray = gray.resize((round(gray.width * factor), round(gray.height * factor)))
+            dpi = MIN_DPI
+        elif dpi > MAX_DPI:
+            factor = MAX_DPI / dpi
+            gray = gray.resize((round(gray.width * factor), round(gray.height * factor)))
+            dpi = MAX_DPI
+        pages.append(PageImage(np.asarray(gray), dpi))
+    return pages
+
+
+def _image_dpi(frame: Any, width_px: int) -> float:
+    """The resolution an image declares when it is plausible for a page, else the one that
+    makes it an A4-wide page."""
+    declared = frame.info.get("dpi")
+    fitted = width_px / A4_WIDTH_INCH
+    if declared:
+        dpi = float(declared[0])
+        # a declared resolution that makes the page neither A4 nor A3 wide is a default (72)
+        if 7.0 <= width_px / dpi <= 12.5:
+            return dpi
+    return fitted
+
+
+# --- recognition -----------------------------------------------------------------------------
+
+
+def recognise_page(page_no: int, image: PageImage) -> PageResult:
+    """Recognise one page image into lines (a plain function a worker pool can call)."""
+    from xxgk.parse.ocr_grid import has_ink, read_page_image
+
+    reading = read_page_image(image.gray, image.dpi)
+    lines = lay_out_page(page_no, list(reading.chars), reading.horizontal, reading.vertical)
+    findings: list[Finding] = []
+    candidates: dict[Place, tuple[str, ...]] = {}
+    for item in lines:
+        item.line.cells = [
+            _with_confidence(cell, reading.chars, candidates) for cell in item.line.cells
+        ]
+        if item.line.in_table and item.line.cells and any(c.text for c in item.line.cells):
+            for cell in item.line.cells[1:]:
+                box = cell.location.bbox
+                if not cell.text and box and has_ink(reading.prepared.gray, image.dpi, box):
+                    findings.append(Finding(OCR_UNREAD, location=cell.location))
+    return PageResult(lines, reading.height, findings, candidates)
+
+
+def _with_confidence(
+    cell: SourceCell, chars: Sequence[Any], candidates: dict[Place, tuple[str, ...]]
+) -> SourceCell:
+    """Return ``cell`` with the lowest confidence of the characters read inside its box;
+    the other readings the recogniser saw for them go to ``candidates``."""
+    box = cell.location.bbox
+    if box is None or not cell.text:
+        return cell
+    x0, top, x1, bottom = box
+    inside = [
+        ch for ch in chars if x0 - 0.5 <= ch.cx <= x1 + 0.5 and top - 0.5 <= ch.cy <= bottom + 0.5
+    ]
+    if not inside:
+        return cell
+    loc = cell.location
+    ordered = [ch for line in cluster_lines(inside) for ch in line]
+    if "".join(ch.text for ch in ordered) == cell.text:
+        others = _other_readings(ordered)
+        if others:
+            candidates[(loc.page, loc.bbox)] = others
+    confidence = round(min(ch.score for ch in inside), 3)
+    return SourceCell(
+        cell.text, Location(page=loc.page, bbox=loc.bbox, text=loc.text, confidence=confidence)
+    )
+
+
+def _other_readings(chars: Sequence[Any], limit: int = 4) -> tuple[str, ...]:
+    """Return the texts with one character replaced by a runner-up the recogniser saw."""
+    text = [ch.text for ch in chars]
+    out: list[str] = []
+    for index, ch in sorted(enumerate(chars), key=lambda pair: pair[1].score):
+        for alternative in ch.alternatives:
+            out.append("".join(text[:index]) + alternative + "".join(text[index + 1 :]))
+    return tuple(out[:limit])
+
+
+def recognise_pages(pages: Iterable[tuple[int, PageImage]], name: str | None) -> list[PageResult]:
+    """Recognise pages in order within the time budget (``PAGE_BUDGET_SECONDS`` a page)."""
+    lift_ceilings()  # OCR keeps the budgets of this module, not the parse's time and memory
+    start = time.process_time()
+    results = []
+    for count, (page_no, image) in enumerate(pages, start=1):
+        if count > MAX_PAGES:
+            raise InputError(
+                f"扫描页超过{MAX_PAGES}页，不进行文字识别",
+                f"more than {MAX_PAGES} scanned pages; not recognised",
+                path=name,
+            )
+        results.append(recognise_page(page_no, image))
+        if time.process_time() - start > PAGE_BUDGET_SECONDS * count:
+            raise InputError(
+                f"文字识别超时（第{page_no}页），图片可能不是打印的报告页面",
+                f"OCR ran out of time on page {page_no}",
+                path=name,
+            )
+    return results
+
+
+def _pages_label(numbers: Sequence[int], total: int) -> str:
+    if len(numbers) == total:
+        return "全部页面" if total > 1 else "该页"
+    return "第" + "、".join(str(n) for n in numbers) + "页"
+
+
+def _document(
+    pages: list[tuple[list[PdfLine], float]],
+    results: list[PageResult],
+    findings: list[Finding],
+    recognised: Sequence[int],
+    total: int,
+    name: str | None,
+    format_name: str,
+) -> SourceDocument:
+    lines = drop_running(pages)
+    if not lines:
+        raise InputError(
+            "文字识别（OCR）没有读出任何文字（图片可能太模糊、太小或不是报告页面）",
+            "OCR read no text (the image may be too blurred, too small or not a report page)",
+            path=name,
+        )
+    note = Finding(OCR_PAGES, params={"pages": _pages_label(recognised, total)})
+    return SourceDocument(
+        lines,
+        source=name,
+        format_name=format_name,
+        findings=[note, *findings],
+        ocr=True,
+        ocr_candidates={k: v for r in results for k, v in r.candidates.items()},
+    )
+
+
+def read_pdf_by_ocr(
+    pdf: pdfium.PdfDocument,
+    indexes: Iterable[int],
+    pages: list[tuple[list[PdfLine], float]],
+    name: str | None,
+) -> SourceDocument:
+    """Read a PDF whose pages ``indexes`` (0-based) are recognised; the others keep their
+    text-layer lines from ``pages`` (empty: every page is recognised)."""
+    wanted = list(indexes)
+    if not ocr_available():
+        raise InputError(
+            "PDF 需要先进行文字识别（OCR）才能读取" + why_not_zh(),
+            "the PDF needs OCR, which is not installed (pip install 'xxgk[ocr]')",
+            path=name,
+        )
+    results = recognise_pages(((n + 1, render_pdf_page(pdf[n])) for n in wanted), name)
+    out = list(pages) if pages else [([], 0.0) for _ in range(len(pdf))]
+    findings: list[Finding] = []
+    for n, result in zip(wanted, results, strict=True):
+        out[n] = (result.lines, result.height)
+        findings += result.findings
+    recognised = [n + 1 for n in wanted]
+    return _document(out, results, findings, recognised, len(pdf), name, "pdf")
+
+
+def read_image(data: bytes, name: str | None = None) -> SourceDocument:
+    """Read a report from page images (PNG, JPEG, TIFF; a scan or a photo)."""
+    if not will_read(name):
+        raise InputError(
+            "图片中的报告需要先进行文字识别（OCR）才能读取" + why_not_zh(),
+            "an image needs OCR before it can be read",
+            path=name,
+        )
+    images = image_pages(data, name)
+    results = recognise_pages(enumerate(images, start=1), name)
+    findings = [f for r in results for f in r.findings]
+    pages = [(r.lines, r.height) for r in results]
+    numbers = list(range(1, len(pages) + 1))
+    return _document(pages, results, findings, numbers, len(pages), name, "image")
+
+
+IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+
+
+def sniff_image(data: bytes, name: str | None = None) -> bool:
+    """Return True for PNG, JPEG and TIFF files (by their signature)."""
+    return data.startswith(IMAGE_SIGNATURES)

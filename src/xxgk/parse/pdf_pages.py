@@ -1,0 +1,177 @@
+"""A PDF page's printed lines from its characters and rulings, and the document's lines from
+its pages: ruled tables first, then the lines around them (split into cells at wide gaps),
+running headers, footers and page numbers dropped, repeated table headers dropped, and broken
+paragraphs joined again. Shared by the text-layer reader (``pdf``) and the OCR reader
+(``ocr``), which passes the words and rules it found in a page image, so scans are read the
+same way as text PDFs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from xxgk.findings import Location
+from xxgk.parse.document import SourceCell, SourceLine
+from xxgk.parse.pdf_layout import (
+    Char,
+    PdfLine,
+    Segment,
+    build_grid,
+    cluster_lines,
+    groups,
+    is_number,
+    piece_cell,
+    split_gaps,
+    table_lines,
+)
+from xxgk.parse.pdf_unruled import unruled_tables
+
+MARGIN = 0.07  # share of the page height where running headers and footers sit
+_PAGE_NUMBER = re.compile(
+    r"^[-—–_\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/／共]\s*\d{1,4}\s*页?)?"
+    r"[-—–_\s]*$|^[-—–]\s*[\divxlcIVXLC]+\s*[-—–]$"
+)
+
+
+def _text_lines(page: int, chars: list[Char]) -> list[PdfLine]:
+    """Return the lines outside ruled tables, split into cells at wide gaps."""
+    out = []
+    for pieces in (split_gaps(line) for line in cluster_lines(chars)):
+        cells = [piece_cell(page, piece) for piece in pieces]
+        first, last = pieces[0][0], pieces[-1][-1]
+        out.append(
+            PdfLine(
+                page,
+                min(c.top for c in pieces[0]),
+                SourceLine(cells, in_table=len(cells) > 1),
+                first.x0,
+                last.x1,
+                first.bottom - first.top,
+                pieces,
+            )
+        )
+    return unruled_tables(out)
+
+
+def _join_paragraphs(lines: list[PdfLine]) -> list[PdfLine]:
+    """Join a paragraph's printed lines, across pages too: a one-cell line that runs to the
+    right margin goes on in the next one-cell line when that starts at the left margin
+    (an indented line starts a new paragraph). Margins are the document's, not a page's."""
+    single = [ln for ln in lines if not ln.line.in_table and ln.glyph]
+    if len(single) < 4:
+        return lines
+    left = min(ln.left for ln in single)
+    right = max(ln.right for ln in single)
+    out: list[PdfLine] = []
+    for item in lines:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.glyph
+            and item.glyph
+            and not prev.line.in_table
+            and not item.line.in_table
+            and right - prev.right < 1.5 * item.glyph
+            and item.left - left < 0.5 * item.glyph
+            and prev.right - prev.left > 0.6 * (right - left)
+        ):
+            first = prev.line.cells[0]
+            text = first.text + item.line.cells[0].text
+            prev.line.cells[0] = SourceCell(
+                text, Location(page=first.location.page, bbox=first.location.bbox, text=text)
+            )
+            prev.right = item.right
+            continue
+        out.append(item)
+    return out
+
+
+def lay_out_page(
+    page_no: int, chars: list[Char], horizontal: list[Segment], vertical: list[Segment]
+) -> list[PdfLine]:
+    """Return a page's lines from its characters and rulings (display space, points): ruled
+    tables first, then the printed lines around them. The OCR reader (``parse.ocr``) passes
+    the words and table rules it found in a page image, so scans are read the same way."""
+    lines: list[PdfLine] = []
+    for group in groups(horizontal, vertical):
+        table = build_grid(*group)
+        x0, x1, y0, y1 = table.xs[0], table.xs[-1], table.ys[0], table.ys[-1]
+        inside = [c for c in chars if x0 <= c.cx <= x1 and y0 <= c.cy <= y1]
+        if not inside:
+            continue
+        lines += table_lines(page_no, table, inside)
+        chars = [c for c in chars if not (x0 <= c.cx <= x1 and y0 <= c.cy <= y1)]
+    lines += _text_lines(page_no, chars)
+    return sorted(lines, key=lambda item: item.top)
+
+
+def _drop_running(pages: list[tuple[list[PdfLine], float]]) -> list[SourceLine]:
+    """Drop page numbers and header/footer lines that repeat in the page margins, then join
+    the paragraphs that the pages broke."""
+
+    def in_margin(item: PdfLine, height: float) -> bool:
+        outside_grid = not item.line.in_table or item.pieces is not None
+        return outside_grid and (item.top < MARGIN * height or item.top > (1 - MARGIN) * height)
+
+    margin = [item for lines, h in pages for item in lines if in_margin(item, h)]
+    repeated = Counter(item.line.text for item in margin)
+    repeated_cells = Counter(c.text for item in margin for c in item.line.cells)
+
+    def running(item: PdfLine) -> bool:
+        """A page number, or a header/footer a browser prints on every page (date and
+        title, address and ``2/5``): every cell a page number or repeated on other pages."""
+        if _PAGE_NUMBER.match(item.line.text):
+            return True
+        if len(pages) < 2:
+            return False
+        if repeated[item.line.text] > 1:
+            return True
+        return all(
+            _PAGE_NUMBER.match(c.text) or repeated_cells[c.text] > 1
+            for c in item.line.cells
+            if c.text
+        )
+
+    kept = []
+    for lines, height in pages:
+        for item in lines:
+            if in_margin(item, height) and running(item):
+                continue
+            kept.append(item)
+    return [item.line for item in _join_paragraphs(_drop_repeated_headers(kept))]
+
+
+HEADER_ROWS = 4
+"""At most this many rows (without numbers) at the top of a table can be a repeated header."""
+
+
+def _drop_repeated_headers(lines: list[PdfLine]) -> list[PdfLine]:
+    """Drop the header rows a table repeats at the top of each page (Word's "repeat as
+    header row"): the leading rows of a table part equal to those of the part before."""
+    out: list[PdfLine] = []
+    head: list[str] = []
+    dropping = -1  # index into ``head`` while a new part repeats it
+    for item in lines:
+        if item.grid_start:
+            dropping = 0 if head and out and out[-1].line.in_table else -1
+            if dropping < 0:
+                head = []
+        if 0 <= dropping < len(head) and item.line.in_table and item.line.text == head[dropping]:
+            dropping += 1
+            continue
+        dropping = -1
+        if (
+            item.line.in_table
+            and len(head) < HEADER_ROWS
+            and (item.grid_start or head)
+            and not any(map(is_number, item.line.cells))
+        ):
+            head.append(item.line.text)
+        out.append(item)
+    return out
+
+
+def drop_running(pages: list[tuple[list[PdfLine], float]]) -> list[SourceLine]:
+    """Return the document's lines from its pages' lines (see ``_drop_running``)."""
+    return _drop_running(pages)

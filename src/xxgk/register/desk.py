@@ -1,0 +1,257 @@
+"""The desk: what is due for one person, counted in working days — overdue and due-soon cases,
+letters not yet delivered, 补正 periods running out, consultations unanswered after 15 working
+days, disclosure items waiting for their step, the year's report and what blocks it — and the
+e-mail reminders (a daily digest and the 5- and 1-working-day warnings) where a unit has set
+up SMTP.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xxgk.db.models import Unit, User
+from xxgk.disclosure.models import Item
+from xxgk.disclosure.workflow import actionable_states, waiting_for
+from xxgk.findings import Finding
+from xxgk.register.applications import list_applications
+from xxgk.register.caldb import unit_calendar
+from xxgk.register.calendar import Calendar
+from xxgk.register.casework_models import Letter
+from xxgk.register.checks import check_application
+from xxgk.register.filing import STATE_LABELS, filing_gate, state_of
+from xxgk.register.letters import ANSWER_DAYS, KIND_LABELS, LetterKind, period_end
+from xxgk.register.models import Application
+from xxgk.register.numbering import settings_for
+from xxgk.register.state import live_events, status
+from xxgk.register.views import working_days_left
+from xxgk.register.vocab import EventKind
+
+DUE_SOON = 5
+"""Working days ahead that count as "due soon" (the warning case systems send first)."""
+WARN_DAYS = (5, 1)
+"""The working days before a deadline on which an e-mail warning goes out."""
+PERIOD_SOON = 3
+
+
+@dataclass(frozen=True)
+class CaseLine:
+    """One application on the desk with what is due and when."""
+
+    app_id: int
+    unit: str
+    number: str
+    what: str
+    due: dt.date
+    left: int
+    findings: tuple[str, ...] = ()
+
+
+@dataclass
+class Desk:
+    """Everything due for one person, most urgent first in each list."""
+
+    overdue: list[CaseLine] = field(default_factory=list)
+    due_soon: list[CaseLine] = field(default_factory=list)
+    letters_to_send: list[CaseLine] = field(default_factory=list)
+    corrections_ending: list[CaseLine] = field(default_factory=list)
+    consultations_unanswered: list[CaseLine] = field(default_factory=list)
+    disclosure_waiting: list[tuple[int, str, str]] = field(default_factory=list)
+    reports: list[tuple[Unit, int, str, int]] = field(default_factory=list)
+    findings: list[CaseLine] = field(default_factory=list)
+
+    @property
+    def badge(self) -> int:
+        """The number shown on the in-page badge: things needing action now."""
+        return (
+            len(self.overdue)
+            + len(self.due_soon)
+            + len(self.letters_to_send)
+            + len(self.corrections_ending)
+            + len(self.consultations_unanswered)
+            + len(self.disclosure_waiting)
+        )
+
+
+def _case_lines(session: Session, unit: Unit, today: dt.date, desk: Desk) -> None:
+    calendar = unit_calendar(session, unit)
+    for app in list_applications(session, unit):
+        found = [f for f in check_application(app, calendar, today=today) if _is_error(f)]
+        if found:
+            desk.findings.append(
+                CaseLine(
+                    app.id,
+                    unit.name,
+                    app.number,
+                    "登记检查发现问题",
+                    app.received_on,
+                    0,
+                    tuple(f.message for f in found),
+                )
+            )
+        if not status(app).is_open or app.due_on is None:
+            continue
+        left = working_days_left(calendar, today, app.due_on)
+        line = CaseLine(app.id, unit.name, app.number, "答复期限", app.due_on, left)
+        if left < 0:
+            desk.overdue.append(line)
+        elif left <= DUE_SOON:
+            desk.due_soon.append(line)
+        _consultations(app, calendar, today, desk, unit)
+
+
+def _is_error(finding: Finding) -> bool:
+    return finding.severity.value in ("error", "warning")
+
+
+def _consultations(
+    app: Application, calendar: Calendar, today: dt.date, desk: Desk, unit: Unit
+) -> None:
+    events = live_events(app)
+    answered = {e.ref_id for e in events if e.kind == EventKind.CONSULTATION_ANSWERED}
+    for sent in events:
+        if sent.kind != EventKind.CONSULTATION_SENT or sent.id in answered:
+            continue
+        end = calendar.add_working_days(sent.on, ANSWER_DAYS)
+        if end < today:
+            desk.consultations_unanswered.append(
+                CaseLine(
+                    app.id,
+                    unit.name,
+                    app.number,
+                    f"征求意见（{sent.party}）逾期未复",
+                    end,
+                    working_days_left(calendar, today, end),
+                )
+            )
+
+
+def _letters(session: Session, unit: Unit, today: dt.date, desk: Desk) -> None:
+    calendar = unit_calendar(session, unit)
+    query = select(Letter, Application).join(Application, Letter.application_id == Application.id)
+    query = query.where(Letter.unit_id == unit.id, Letter.superseded_by.is_(None))
+    for letter, app in session.execute(query):
+        label = KIND_LABELS[LetterKind(letter.kind)]
+        if letter.delivered_on is None and not app.void:
+            desk.letters_to_send.append(
+                CaseLine(
+                    app.id,
+                    unit.name,
+                    app.number,
+                    f"{label}{letter.number}待送达",
+                    letter.issued_on,
+                    0,
+                )
+            )
+        if letter.kind != LetterKind.CORRECTION or not status(app).is_open:
+            continue
+        kinds = {e.kind for e in live_events(app) if e.on >= letter.issued_on}
+        if EventKind.CORRECTION_RECEIVED in kinds or EventKind.CORRECTION_LAPSED in kinds:
+            continue
+        end = period_end(letter, session, unit)
+        if end is not None:
+            left = working_days_left(calendar, today, end)
+            if left <= PERIOD_SOON:
+                desk.corrections_ending.append(
+                    CaseLine(
+                        app.id, unit.name, app.number, f"补正期限（{letter.number}）", end, left
+                    )
+                )
+
+
+def _disclosure(session: Session, user: User, unit_ids: Iterable[int], desk: Desk) -> None:
+    states = [s.value for s in actionable_states(user)]
+    if not states:
+        return
+    query = select(Item).where(Item.unit_id.in_(list(unit_ids)), Item.state.in_(states))
+    for item in session.scalars(query.order_by(Item.id)):
+        if waiting_for(item, user):
+            desk.disclosure_waiting.append((item.id, item.title, item.status.label))
+
+
+def build_desk(
+    session: Session, user: User, units: list[Unit], today: dt.date, report_year: int
+) -> Desk:
+    """Return the desk of ``user`` over ``units`` (the units the user may see)."""
+    desk = Desk()
+    for unit in units:
+        _case_lines(session, unit, today, desk)
+        _letters(session, unit, today, desk)
+    _disclosure(session, user, [u.id for u in units], desk)
+    own = [u for u in units if u.id == user.unit_id] or units[:1]
+    for unit in own:
+        state = state_of(session, unit, report_year)
+        blockers = (
+            0 if state == "published" else len(filing_gate(session, unit, report_year).errors)
+        )
+        desk.reports.append((unit, report_year, STATE_LABELS[state], blockers))
+    for lines in (desk.overdue, desk.due_soon, desk.corrections_ending):
+        lines.sort(key=lambda line: (line.left, line.number))
+    return desk
+
+
+# --- e-mail reminders -------------------------------------------------------------------------
+
+
+def warnings_due(desk: Desk) -> list[CaseLine]:
+    """Return the cases whose deadline is exactly 5 or 1 working days away (the warnings)."""
+    return [line for line in desk.due_soon if line.left in WARN_DAYS]
+
+
+def digest_text(unit: Unit, desk: Desk, today: dt.date) -> str:
+    """Return the plain-text daily digest of ``desk`` for ``unit``."""
+    lines = [f"{unit.name} 政府信息公开工作提醒（{today.isoformat()}）", ""]
+    sections = (
+        ("已逾期", desk.overdue),
+        ("即将到期（5个工作日内）", desk.due_soon),
+        ("待送达的文书", desk.letters_to_send),
+        ("补正期限即将届满", desk.corrections_ending),
+        ("征求意见逾期未复", desk.consultations_unanswered),
+    )
+    for title, items in sections:
+        if not items:
+            continue
+        lines.append(f"【{title}】")
+        for item in items:
+            left = (
+                f"，剩余{item.left}个工作日" if item.left >= 0 else f"，已逾期{-item.left}个工作日"
+            )
+            lines.append(f"  {item.number} {item.what} {item.due.isoformat()}{left}")
+        lines.append("")
+    for warning in warnings_due(desk):
+        lines.append(f"※ 申请{warning.number}距答复期限还有{warning.left}个工作日")
+    if len(lines) == 2:
+        lines.append("今日没有需要处理的事项。")
+    return "\n".join(lines)
+
+
+def send_digest(session: Session, unit: Unit, user: User, today: dt.date, report_year: int) -> int:
+    """Send ``unit``'s daily digest to the addresses its settings list; return how many.
+
+    Nothing is sent where the unit has no SMTP server or no recipient configured.
+    """
+    settings = settings_for(session, unit)
+    recipients = [
+        a.strip() for a in settings.digest_to.replace(",", "\n").splitlines() if a.strip()
+    ]
+    if not settings.smtp_host or not recipients:
+        return 0
+    desk = build_desk(session, user, [unit], today, report_year)
+    message = EmailMessage()
+    warnings = warnings_due(desk)
+    subject = f"【政务公开提醒】{unit.name} {today.isoformat()}"
+    if warnings:
+        subject += f"：{len(warnings)}件申请临近答复期限"
+    message["Subject"] = subject
+    message["From"] = settings.smtp_sender or f"xxgk@{settings.smtp_host}"
+    message["To"] = ", ".join(recipients)
+    message.set_content(digest_text(unit, desk, today))
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port or 25, timeout=30) as smtp:
+        smtp.send_message(message)
+    return len(recipients)

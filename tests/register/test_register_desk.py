@@ -1,0 +1,140 @@
+"""The desk: overdue and due-soon cases in working days, letters to deliver, 补正 periods and
+consultations running out, register findings; reminders through a local SMTP server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import socket
+from email.policy import default as default_policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from xxgk.register.applications import register_application
+from xxgk.register.attachments import FileStore
+from xxgk.register.caldb import unit_calendar
+from xxgk.register.desk import build_desk, digest_text, send_digest, warnings_due
+from xxgk.register.events import add_event
+from xxgk.register.letters import issue_letter, update_settings
+
+TODAY = dt.date(2026, 3, 20)  # a Friday
+
+
+def _app(world, received: dt.date, name: str = "张三"):
+    return register_application(
+        session=world.session,
+        unit=world.town,
+        actor=world.clerk,
+        channel_name="in_person",
+        applicant_type="natural_person",
+        arrived_on=received,
+        applicant_name=name,
+        request_text="某项政府信息",
+    )
+
+
+def _received_for(world, left: int) -> dt.date:
+    """Return a receipt date whose deadline is ``left`` working days after TODAY."""
+    calendar = unit_calendar(world.session, world.town)
+    day = TODAY
+    while True:
+        due = calendar.add_working_days(day, 20)
+        gap = len(calendar.working_days(TODAY, due)) if due >= TODAY else -1
+        if gap == left:
+            return day
+        day -= dt.timedelta(days=1)
+
+
+@pytest.fixture
+def busy(world, tmp_path):
+    store = FileStore(tmp_path / "files")
+    overdue = _app(world, dt.date(2026, 1, 5))
+    soon = _app(world, _received_for(world, 5))
+    unclear = _app(world, TODAY - dt.timedelta(days=10))
+    issue_letter(
+        session=world.session,
+        store=store,
+        actor=world.clerk,
+        application=unclear,
+        kind="correction",
+        on=TODAY - dt.timedelta(days=9),
+        values={"items": "写明文件名称", "correction_days": "5"},
+    )
+    add_event(
+        session=world.session,
+        actor=world.clerk,
+        application=overdue,
+        kind="consultation_sent",
+        on=dt.date(2026, 1, 12),
+        party="某公司",
+    )
+    world.session.commit()
+    return overdue, soon, unclear
+
+
+def test_desk_lists_what_is_due_in_working_days(world, busy):
+    overdue, soon, unclear = busy
+    desk = build_desk(world.session, world.clerk, [world.town], TODAY, 2025)
+    assert [line.number for line in desk.overdue] == [overdue.number]
+    assert desk.overdue[0].left < 0
+    assert soon.number in [line.number for line in desk.due_soon]
+    assert next(line for line in desk.due_soon if line.number == soon.number).left == 5
+    assert [line.number for line in desk.letters_to_send] == [unclear.number]
+    assert [line.number for line in desk.corrections_ending] == [unclear.number]
+    assert [line.number for line in desk.consultations_unanswered] == [overdue.number]
+    assert overdue.number in {line.number for line in desk.findings}  # A01: late
+    assert desk.badge >= 5
+    assert desk.reports[0][2] == "编制中"
+    assert [w.number for w in warnings_due(desk)] == [soon.number]
+    text = digest_text(world.town, desk, TODAY)
+    assert "已逾期" in text
+    assert f"※ 申请{soon.number}距答复期限还有5个工作日" in text
+
+
+class Inbox:
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server():
+    inbox = Inbox()
+    with socket.socket() as probe:  # a free port on the loopback interface
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+def test_digest_and_warnings_through_a_local_smtp_server(world, busy, smtp_server):
+    inbox, port = smtp_server
+    _, soon, _ = busy
+    assert send_digest(world.session, world.town, world.clerk, TODAY, 2025) == 0  # no SMTP set
+    update_settings(
+        session=world.session,
+        actor=world.clerk,
+        unit=world.town,
+        changes={
+            "smtp_host": "127.0.0.1",
+            "smtp_port": str(port),
+            "smtp_sender": "gk@example.invalid",
+            "digest_to": "officer@example.invalid\nleader@example.invalid",
+        },
+    )
+    assert send_digest(world.session, world.town, world.clerk, TODAY, 2025) == 2
+    assert len(inbox.messages) == 1
+    message = inbox.messages[0]
+    assert "1件申请临近答复期限" in message["Subject"]
+    assert message["To"] == "officer@example.invalid, leader@example.invalid"
+    body = message.get_content()
+    assert soon.number in body
+    assert "补正期限即将届满" in body

@@ -1,0 +1,178 @@
+"""One status per unit and year (xxgk.campaign.status) and the overview that follows it:
+every table, chart and export of the page follows the chosen unit, and a second county's
+supervisor sees nothing of the first."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from web_support import login, new_client
+
+from xxgk.campaign.status import CampaignStatus, count_statuses, unit_statuses
+from xxgk.db.engine import make_engine
+from xxgk.db.models import Role, Unit, User
+from xxgk.db.units import add_unit
+from xxgk.db.users import add_user
+from xxgk.register.casework_models import ReportFiling
+
+YEAR = dt.date.today().year - 1
+OTHER_PASSWORD = "另一县督查-口令-2026"
+
+
+def _session(folder) -> Session:
+    return Session(make_engine(f"sqlite:///{folder / 'web.db'}"))
+
+
+def _units(s: Session) -> dict[str, Unit]:
+    return {u.name: u for u in s.scalars(select(Unit))}
+
+
+def _file(s: Session, unit: Unit, state: str, reason: str = "") -> None:
+    s.add(
+        ReportFiling(
+            unit_id=unit.id,
+            year=YEAR,
+            version=1,
+            state=state,
+            submitted_by="qinghe-clerk",
+            acknowledged=[],
+            snapshot_json={},
+            decided_by="county-supervisor" if reason else "",
+            decision_reason=reason,
+        )
+    )
+
+
+def _table(page: str) -> dict[str, str]:
+    body = re.search(r'<table class="list" id="status-table">(.*?)</table>', page, re.S)[1]
+    rows = re.findall(r"<tr [^>]*><td>([^<]+)</td><td>([^<]+)</td>", body)
+    return dict(rows)
+
+
+def test_one_status_per_unit_from_register_store_and_filing(demo):
+    folder, _ = demo
+    with _session(folder) as s:
+        units = _units(s)
+        county = units["示例县人民政府"]
+        _file(s, units["示例县石桥乡人民政府"], "returned", "表三第二行合计不等")
+        _file(s, county, "submitted")
+        s.commit()
+        got = {u.unit: u for u in unit_statuses(s, list(units.values()), YEAR)}
+    assert got["示例县石桥乡人民政府"].status is CampaignStatus.RETURNED
+    assert "表三第二行合计不等" in got["示例县石桥乡人民政府"].detail
+    assert got["示例县人民政府"].status is CampaignStatus.AWAITING
+    assert got["示例县人民政府"].source == "报送记录"
+    # published through the register after 31 January: late, with its error count kept
+    transport = got["示例县交通运输局"]
+    assert (transport.status, transport.source) == (CampaignStatus.LATE, "申请台账发布")
+    assert transport.published_on > transport.due
+    assert got["示例县清河镇人民政府"].status is CampaignStatus.ON_TIME
+    # only in the report store, on time but with errors
+    education = got["示例县教育局"]
+    assert (education.status, education.source) == (CampaignStatus.ERRORS, "报告库")
+    assert education.errors
+    assert education.errors > 0
+    counts = count_statuses(list(got.values()))
+    assert sum(counts.values()) == 5
+    assert counts[CampaignStatus.NOT_FILED] == 0
+
+
+def test_overview_shows_the_one_status_and_follows_the_chosen_unit(as_user):
+    sup = as_user("county-supervisor")
+    page = sup.get(f"/overview?year={YEAR}").text
+    table = _table(page)
+    assert table["示例县交通运输局"] == "逾期"
+    assert table["示例县石桥乡人民政府"] == "未报送"
+    assert table["示例县清河镇人民政府"] == "已发布按时"
+    assert page.count('id="status-table"') == 1  # no second, contradicting table
+    assert 'id="members"' not in page
+    units = {u["name"]: u["id"] for u in sup.get("/api/v1/units").json()}
+    town = units["示例县清河镇人民政府"]
+    page = sup.get(f"/overview?year={YEAR}&unit={town}").text
+    assert list(_table(page)) == ["示例县清河镇人民政府"]
+    assert f'src="/overview/trend.svg?unit={town}"' in page
+    assert f"/overview/export.csv?year={YEAR}&amp;unit={town}" in page
+    pairs = re.search(r'<table class="list" id="pairs">(.*?)</table>', page, re.S)
+    assert pairs is None or "示例县教育局" not in pairs[1]
+    trend = re.search(r'<table class="list" id="trend">(.*?)</table>', page, re.S)[1]
+    year_row = re.search(rf"<tr><td>{YEAR}</td><td>(\d+)</td>", trend)
+    assert year_row[1] == "1"  # only the township's published report is summed
+
+
+def test_status_export_has_bom_chinese_headers_and_keys(as_user):
+    sup = as_user("county-supervisor")
+    units = {u["name"]: u["id"] for u in sup.get("/api/v1/units").json()}
+    raw = sup.get(f"/overview/export.csv?year={YEAR}&unit={units['示例县交通运输局']}").content
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["单位", "年度", "状态"]
+    assert rows[1][:3] == ["unit", "year", "status"]
+    assert rows[2][0] == "示例县交通运输局"
+    assert rows[2][2] == "逾期"
+    assert len(rows) == 3
+
+
+@pytest.fixture
+def other_county(demo):
+    """A signed-in supervisor of a second county beside the demo's 示例县."""
+    folder, _ = demo
+    with _session(folder) as s:
+        admin = s.scalar(select(User).where(User.username == "admin"))
+        county = add_unit(
+            session=s, actor=admin, code="lingxian", name="另一县人民政府", kind="county"
+        )
+        add_unit(
+            session=s,
+            actor=admin,
+            code="lx-town",
+            name="另一县东镇人民政府",
+            kind="township",
+            parent=county,
+        )
+        add_user(
+            session=s,
+            actor=admin,
+            username="other-supervisor",
+            role=Role.SUPERVISOR,
+            unit=county,
+            password=OTHER_PASSWORD,
+        )
+        s.commit()
+    with new_client(folder) as c:
+        login(c, "other-supervisor", OTHER_PASSWORD)
+        yield c
+
+
+def test_a_second_county_sees_nothing_of_the_first(other_county, as_user):
+    first = {u["name"]: u["id"] for u in as_user("county-supervisor").get("/api/v1/units").json()}
+    c = other_county
+    page = c.get(f"/overview?year={YEAR}").text
+    assert set(_table(page)) == {"另一县人民政府", "另一县东镇人民政府"}
+    assert "示例县" not in page
+    body = c.get(f"/overview/export.csv?year={YEAR}").content.decode("utf-8-sig")
+    assert "示例县" not in body
+    assert "另一县东镇人民政府" in body
+    county = first["示例县人民政府"]
+    for path in (
+        f"/overview?unit={county}",
+        f"/overview/export.csv?unit={county}",
+        f"/overview/trend.svg?unit={county}",
+        f"/overview/mix.svg?unit={county}",
+        f"/overview/ranking.svg?unit={county}",
+        f"/overview/opendata.xlsx?unit={county}",
+    ):
+        assert c.get(path).status_code == 404, path
+    for path in ("/overview/trend.svg", "/overview/mix.svg"):
+        assert "示例县" not in c.get(path).text, path
+
+
+def test_the_overview_stays_closed_to_clerks(as_user):
+    clerk = as_user("qinghe-clerk")
+    for path in ("/overview", "/overview/export.csv", "/overview/trend.svg"):
+        assert clerk.get(path).status_code == 403, path
