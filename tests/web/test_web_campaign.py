@@ -176,3 +176,31 @@ def test_the_overview_stays_closed_to_clerks(as_user):
     clerk = as_user("qinghe-clerk")
     for path in ("/overview", "/overview/export.csv", "/overview/trend.svg"):
         assert clerk.get(path).status_code == 403, path
+
+
+def test_a_register_publication_enters_the_store_once(demo):
+    from xxgk.campaign.store import SOURCE_PREFIX, store_published
+    from xxgk.corpus.queries import unit_report, versions
+    from xxgk.records.models import PublishedReport
+
+    folder, _ = demo
+    with _session(folder) as s:
+        unit = _units(s)["示例县交通运输局"]
+        published = s.scalar(
+            select(PublishedReport).where(
+                PublishedReport.unit_id == unit.id, PublishedReport.year == YEAR
+            )
+        )
+        before = len(versions(s, unit, YEAR))
+        new_id = store_published(s, unit, published, None)
+        assert new_id is not None
+        stored = unit_report(s, unit, YEAR)
+        assert stored.id == new_id
+        assert stored.source.startswith(SOURCE_PREFIX)
+        assert stored.published == published.published_on
+        assert stored.late  # published after 31 January: the store's own check agrees
+        assert len(versions(s, unit, YEAR)) == before + 1
+        assert store_published(s, unit, published, None) is None  # no second copy
+        status = {u.unit: u for u in unit_statuses(s, [unit], YEAR)}["示例县交通运输局"]
+        assert status.status is CampaignStatus.LATE
+        assert status.stored_report_id == new_id

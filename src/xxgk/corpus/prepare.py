@@ -79,13 +79,22 @@ def prepare_many(items: list[tuple[str, str]]) -> list[Payload]:
     return [prepare_file(item) for item in items]
 
 
-def prepare_report(report: Report, path: str, digest: str) -> Payload:
-    """Match ``report`` to a unit, validate it with that unit's kind and build its rows."""
+def prepare_report(
+    report: Report, path: str, digest: str, unit: tuple[int, str] | None = None
+) -> Payload:
+    """Match ``report`` to a unit, validate it with that unit's kind and build its rows.
+
+    ``unit`` (id, kind) is given when the report's unit is known already (a report published
+    through the register): no name matching then.
+    """
     from xxgk.rules import validate
 
-    match = _MATCHER.match(report.organization) if _MATCHER else None
-    unit_id = match.unit_id if match else None
-    settings = kind_settings(_UNITS[unit_id][1]) if unit_id is not None else None
+    match = _MATCHER.match(report.organization) if _MATCHER and unit is None else None
+    unit_id = unit[0] if unit else (match.unit_id if match else None)
+    if unit is not None:
+        settings = kind_settings(unit[1])
+    else:
+        settings = kind_settings(_UNITS[unit_id][1]) if unit_id is not None else None
     validation = validate(report, settings=settings)
     findings = [finding_row(f) for f in validation.findings]
     report.source = report.source or path

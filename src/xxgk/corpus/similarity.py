@@ -265,7 +265,7 @@ class _Finder:
                 continue
             if minhash.jaccard(self.hashes[other]) < self.threshold - CANDIDATE_MARGIN:
                 continue
-            score = tx.jaccard(shingles, _shingles(earlier.text))
+            score = tx.jaccard(shingles, set(_shingles(earlier.text)))
             if score >= self.threshold:
                 self.matches.append((other, index, score))
                 bodies.add(earlier.body)

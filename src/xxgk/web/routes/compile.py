@@ -8,13 +8,13 @@ import datetime as dt
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from xxgk.campaign.store import publish_into_store
 from xxgk.db.access import APPROVERS
 from xxgk.db.models import Role
 from xxgk.errors import RegisterError
 from xxgk.model.report import Report
 from xxgk.records.lock import locked_version
 from xxgk.register.compile import compile_report
-from xxgk.register.filing import publish_filed
 from xxgk.register.inputs import set_narrative
 from xxgk.register.publish import published_versions
 from xxgk.web import report_view
@@ -136,7 +136,7 @@ def compile_publish(
     try:
         # Through the filing gate: no missing value, no empty section, acceptance where a
         # supervisor uses xxgk, and an earlier date only with its reason.
-        row = publish_filed(
+        row = publish_into_store(
             session=scope.session,
             actor=scope.user,
             unit=chosen,

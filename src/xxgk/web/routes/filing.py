@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
+from xxgk.campaign.store import publish_into_store
 from xxgk.db.access import APPROVERS
 from xxgk.db.models import Role, Unit
 from xxgk.db.queries import row_by_id
@@ -22,7 +23,6 @@ from xxgk.register.filing import (
     decide_filing,
     filing_gate,
     filings,
-    publish_filed,
     state_of,
     submit_report,
     supervisors_of,
@@ -169,7 +169,7 @@ def filing_publish(
 ):
     chosen = scope.unit(unit)
     try:
-        published = publish_filed(
+        published = publish_into_store(
             session=scope.session,
             actor=scope.user,
             unit=chosen,
@@ -245,7 +245,7 @@ def api_publish(
     scope: ScopeDep, unit_id: IdPath, year: YearPath, body: Publication
 ) -> dict[str, Any]:
     unit = scope.unit(unit_id)
-    published = publish_filed(
+    published = publish_into_store(
         session=scope.session,
         actor=scope.user,
         unit=unit,
