@@ -15,22 +15,24 @@ pool pass a ``Limits`` object explicitly with ``use_limits``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Final
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from xxgk.errors import InputError
 
 MB: Final = 1024 * 1024
 
 
-class Limits(BaseSettings):
+class Limits(BaseModel):
     """The budgets of one parse; every field can be set by ``XXGK_LIMIT_<FIELD>``."""
 
-    model_config = SettingsConfigDict(env_prefix="XXGK_LIMIT_", frozen=True, extra="ignore")
+    # A plain model read by ``from_environment``, not pydantic-settings: importing that costs
+    # more CPU than the rest of ``xxgk check FILE``'s start-up (it pulls in asyncio).
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     upload_bytes: int = Field(default=20 * MB, gt=0, description="bytes of one input file")
     member_bytes: int = Field(
@@ -53,6 +55,19 @@ class Limits(BaseSettings):
     parse_seconds: float = Field(default=20.0, gt=0, description="wall time of one parse")
     memory_bytes: int = Field(default=1024 * MB, gt=0, description="memory one parse may add")
 
+    @classmethod
+    def from_environment(cls, environ: dict[str, str] | None = None) -> Limits:
+        """Return the budgets with every ``XXGK_LIMIT_<FIELD>`` set (any case) applied."""
+        source = os.environ if environ is None else environ
+        values = {
+            name[len(ENV_PREFIX) :].lower(): value
+            for name, value in source.items()
+            if name.upper().startswith(ENV_PREFIX)
+        }
+        return cls.model_validate(values)
+
+
+ENV_PREFIX: Final = "XXGK_LIMIT_"
 
 LABELS: Final[dict[str, tuple[str, str]]] = {
     "upload_bytes": ("文件大小", "字节"),
@@ -110,7 +125,7 @@ def current_limits() -> Limits:
     """Return the budgets in force: those of ``use_limits``, else the environment's."""
     global _CURRENT
     if _CURRENT is None:
-        _CURRENT = Limits()
+        _CURRENT = Limits.from_environment()
     return _CURRENT
 
 

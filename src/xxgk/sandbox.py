@@ -15,7 +15,6 @@ Two ways, one budget (``xxgk.limits``):
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import multiprocessing
 import os
@@ -149,6 +148,8 @@ class ParsePool:
 
     async def run(self, function: Callable[..., T], *args: Any) -> T:
         """Await ``function(*args)`` in a worker; a killed or dead job raises ``InputError``."""
+        import asyncio  # here, not at the top: ``xxgk check FILE`` should not pay its import
+
         from pebble import ProcessExpired
 
         future = self.submit(function, *args)

@@ -11,7 +11,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from xxgk.batch import PROCESS_THRESHOLD
 from xxgk.batch import Progress as Tick
@@ -51,6 +50,9 @@ def progress_bar(total: int, label: str) -> Iterator[Tick | None]:
     if total <= PROCESS_THRESHOLD:
         yield None
         return
+    # imported here: a single-file command never draws a bar and should not pay for rich.progress
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task(label, total=total)

@@ -37,6 +37,8 @@ HOLIDAY_NAMES = {
     "Anti-Fascist 70th Day": "抗战胜利纪念日",
 }
 ONE_DAY = dt.timedelta(days=1)
+MAX_CACHED_VERSIONS = 64
+"""Calendar versions whose answers are kept (each administrator change makes a new version)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,41 @@ def national_range() -> tuple[int, int]:
     """Return the first and last year the installed ``chinesecalendar`` knows."""
     years = [d.year for d in chinese_calendar.holidays]
     return min(years), max(years)
+
+
+@cache
+def national_version() -> str:
+    """Return the version of the installed national data (read once: metadata is slow)."""
+    first, last = national_range()
+    return f"chinesecalendar {version('chinesecalendar')}（{first}–{last}）"
+
+
+@dataclass
+class DayAnswers:
+    """Answers already computed for one calendar version.
+
+    ``chinese_calendar`` validates every date against its whole table (a min and max over
+    all holidays per call), which made the register pages spend most of their CPU there.
+    The version string names the national data, the regional overlay and the administrator's
+    changes, so answers keyed on it can be shared by every request and never go stale.
+    """
+
+    workday: dict[dt.date, bool]
+    holiday: dict[dt.date, str | None]
+
+
+_ANSWERS: dict[str, DayAnswers] = {}
+
+
+def answers_for(calendar_version: str) -> DayAnswers:
+    """Return the shared answer cache of ``calendar_version`` (dict operations are atomic
+    under the GIL, so concurrent requests at worst compute a day twice)."""
+    found = _ANSWERS.get(calendar_version)
+    if found is None:
+        if len(_ANSWERS) >= MAX_CACHED_VERSIONS:
+            _ANSWERS.clear()
+        found = _ANSWERS.setdefault(calendar_version, DayAnswers({}, {}))
+    return found
 
 
 @cache
@@ -115,6 +152,7 @@ class Calendar:
         self.overrides = {d.day: d for d in (*shipped, *self.extra_days)}
         self.confirmed_years = self._confirmed(confirmed_years)
         self.version = self._version()
+        self._answers = answers_for(self.version)
 
     def _confirmed(self, entered: Iterable[int]) -> frozenset[int] | None:
         if not self.region or regions()[self.region].confirmed_years is None:
@@ -123,8 +161,7 @@ class Calendar:
         return shipped | frozenset(entered)
 
     def _version(self) -> str:
-        first, last = national_range()
-        parts = [f"chinesecalendar {version('chinesecalendar')}（{first}–{last}）"]
+        parts = [national_version()]
         if self.region:
             parts.append(f"{self.region} {regions()[self.region].version}")
         if self.extra_days:
@@ -140,7 +177,14 @@ class Calendar:
         return first <= day.year <= last
 
     def is_workday(self, day: dt.date) -> bool:
-        """Return True for a working day; outside the data, Monday–Friday (an estimate)."""
+        """Return True for a working day; outside the data, Monday–Friday less the statutory
+        holidays (an estimate). Answers are cached per calendar version."""
+        known = self._answers.workday.get(day)
+        if known is None:
+            known = self._answers.workday[day] = self._compute_workday(day)
+        return known
+
+    def _compute_workday(self, day: dt.date) -> bool:
         override = self.overrides.get(day)
         if override is not None:
             return override.kind == "workday"
@@ -149,7 +193,13 @@ class Calendar:
         return chinese_calendar.is_workday(day)
 
     def holiday_name(self, day: dt.date) -> str | None:
-        """Return the Chinese name of the holiday on ``day``, or None."""
+        """Return the Chinese name of the holiday on ``day``, or None (cached per version)."""
+        answers = self._answers.holiday
+        if day not in answers:
+            answers[day] = self._compute_holiday_name(day)
+        return answers[day]
+
+    def _compute_holiday_name(self, day: dt.date) -> str | None:
         override = self.overrides.get(day)
         if override is not None:
             return override.name if override.kind == "holiday" else None

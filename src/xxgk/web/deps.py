@@ -9,7 +9,6 @@ Writes are checked again by the library (``xxgk.db.access.require``).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cached_property
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -100,13 +99,27 @@ class Scope:
         self.session = session
         self.user = user
         self.role = Role(user.role)
+        self._tree: list[tuple[int, Unit]] | None = None
+        self._unit_ids: frozenset[int] | None = None
 
-    @cached_property
+    # Memoised by hand, not with functools.cached_property: on Python 3.11 that holds one lock
+    # per class, so every request waited for the others' unit trees. A Scope belongs to one
+    # request (one thread), so it needs no lock at all.
+    @property
     def tree(self) -> list[tuple[int, Unit]]:
-        return list_units(self.session)
+        """Return ``(depth, unit)`` of every unit, in tree order (read once per request)."""
+        if self._tree is None:
+            self._tree = list_units(self.session)
+        return self._tree
 
-    @cached_property
+    @property
     def unit_ids(self) -> frozenset[int]:
+        """Return the ids of the units in scope (computed once per request)."""
+        if self._unit_ids is None:
+            self._unit_ids = self._scope_ids()
+        return self._unit_ids
+
+    def _scope_ids(self) -> frozenset[int]:
         if self.role is Role.ADMIN:
             return frozenset(u.id for _, u in self.tree)
         if self.user.unit_id is None:
