@@ -141,8 +141,13 @@ def test_rerun_fetches_only_what_is_new_or_changed(portal: Portal, tmp_path: Pat
     second = run(_seeds(portal), tmp_path, FAST)
     assert not second.outcome.resumed
     asked = set(site.hits)
-    # the columns are asked again (conditionally), the reports and attachments are not
+    # the columns are asked again (conditionally), and what failed; the reports and
+    # attachments already fetched are not
+    assert site.hits["/xxgk/zfxxgknb/slow.html"] == FAST.retries + 1
     assert asked <= {
+        "/xxgk/zfxxgknb/slow.html",
+        "/loop/a.html",
+        "/loop/b.html",
         "/robots.txt",
         "/xxgk/zfxxgknb/index.html",
         "/xxgk/zfxxgknb/index_1.html",

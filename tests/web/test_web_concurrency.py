@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from threading import Barrier
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -45,11 +46,8 @@ def site(request: pytest.FixtureRequest, tmp_path) -> tuple[Engine, str, int]:
         return engine, url, town.id
 
 
-def _client(url: str, folder) -> TestClient:
-    settings = WebSettings(
-        database_url=url, data_dir=folder, secure_cookies=False, secret=SECRET, migrate=False
-    )
-    client = TestClient(create_app(settings))
+def _client(app: FastAPI) -> TestClient:
+    client = TestClient(app)
     client.__enter__()
     login(client, "clerk", PASSWORD)
     return client
@@ -57,8 +55,12 @@ def _client(url: str, folder) -> TestClient:
 
 def test_twenty_concurrent_registrations_through_api_and_form(site, tmp_path):
     engine, url, unit_id = site
-    clients = [_client(url, tmp_path) for _ in range(WRITERS)]
-    start = Barrier(WRITERS, timeout=120)
+    settings = WebSettings(
+        database_url=url, data_dir=tmp_path, secure_cookies=False, secret=SECRET, migrate=False
+    )
+    app = create_app(settings)  # one application (one connection pool), twenty browsers
+    clients = [_client(app) for _ in range(WRITERS)]
+    start = Barrier(WRITERS, timeout=600)
     day = dt.date.today().isoformat()
 
     def register(i: int) -> int:
@@ -101,6 +103,7 @@ def test_twenty_concurrent_registrations_through_api_and_form(site, tmp_path):
     finally:
         for c in clients:
             c.__exit__(None, None, None)
+        app.state.engine.dispose()
     assert sorted(codes) == [201] * (WRITERS // 2) + [303] * (WRITERS // 2)
     with Session(engine) as s:
         numbers = list(s.scalars(select(Application.number)))

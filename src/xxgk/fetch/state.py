@@ -7,8 +7,9 @@ a national run of tens of thousands of columns keeps a flat memory.
 
 A finished job run again starts a new *pass*: its seeds and column pages go back to pending
 and are asked for with ``If-None-Match``/``If-Modified-Since``; a 304, or a body with the hash
-already stored, changes nothing; report pages and attachments already fetched are not asked for
-again unless ``recheck`` is given, so a rerun fetches only what is new or changed.
+already stored, changes nothing; what failed is tried again; report pages and attachments
+already fetched are not asked for again unless ``recheck`` is given, so a rerun fetches only
+what is new, changed or not yet fetched.
 """
 
 from __future__ import annotations
@@ -117,8 +118,9 @@ class JobState:
         kinds = (SEED, LIST, REPORT, FILE) if recheck else (SEED, LIST)
         marks = ",".join("?" * len(kinds))
         self.db.execute(
-            f"UPDATE urls SET status = ?, pass = ?, changed = 0 WHERE kind IN ({marks})",
-            (PENDING, new, *kinds),
+            f"UPDATE urls SET status = ?, pass = ?, changed = 0 WHERE kind IN ({marks}) "
+            "OR status = ?",
+            (PENDING, new, *kinds, FAILED),
         )
         self.db.execute("UPDATE urls SET changed = 0")
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('pass', ?)", (str(new),))
