@@ -51,7 +51,7 @@ def _file(s: Session, unit: Unit, state: str, reason: str = "") -> None:
 
 def _table(page: str) -> dict[str, str]:
     body = re.search(r'<table class="list" id="status-table">(.*?)</table>', page, re.S)[1]
-    rows = re.findall(r"<tr [^>]*><td>([^<]+)</td><td>([^<]+)</td>", body)
+    rows = re.findall(r"<tr [^>]*><td><a [^>]*>([^<]+)</a></td><td>([^<]+)</td>", body)
     return dict(rows)
 
 
@@ -204,3 +204,29 @@ def test_a_register_publication_enters_the_store_once(demo):
         status = {u.unit: u for u in unit_statuses(s, [unit], YEAR)}["示例县交通运输局"]
         assert status.status is CampaignStatus.LATE
         assert status.stored_report_id == new_id
+
+
+def test_drilldown_shows_the_units_report_findings_and_versions(as_user):
+    sup = as_user("county-supervisor")
+    units = {u["name"]: u["id"] for u in sup.get("/api/v1/units").json()}
+    page = sup.get(f"/overview?year={YEAR}").text
+    education = units["示例县教育局"]
+    assert f'href="/overview/units/{education}?year={YEAR}"' in page
+    page = sup.get(f"/overview/units/{education}?year={YEAR}").text
+    assert 'data-status="errors"' in page
+    assert "依据：报告库" in page
+    assert 'class="findings"' in page
+    assert 'data-table="' in page  # the official tables
+    assert '<li class="error"' in page  # the error that gives the unit its status
+    versions = re.search(r'<table class="list" id="versions">(.*?)</table>', page, re.S)[1]
+    assert "第1版" in versions
+    assert "/tmp" not in versions  # file names only, no server paths
+    missing = sup.get(f"/overview/units/{units['示例县石桥乡人民政府']}?year={YEAR}").text
+    assert "尚未发布，也未存入报告库" in missing
+
+
+def test_drilldown_stays_in_scope(other_county, as_user):
+    first = {u["name"]: u["id"] for u in as_user("county-supervisor").get("/api/v1/units").json()}
+    assert other_county.get(f"/overview/units/{first['示例县教育局']}").status_code == 404
+    clerk = as_user("qinghe-clerk")
+    assert clerk.get(f"/overview/units/{first['示例县清河镇人民政府']}").status_code == 403

@@ -200,7 +200,7 @@ def test_web_overview_for_supervisor_only(as_user):
     page = sup.get("/overview").text
     assert "未报送" in page
     assert "示例县石桥乡人民政府" in page
-    assert "<td>示例县交通运输局</td><td>逾期</td>" in page  # published after 31 January
+    assert re.search(r"示例县交通运输局</a></td><td>逾期</td>", page)  # published after 31 January
     csv = sup.get("/overview/export.csv")
     assert "示例县交通运输局" in csv.content.decode("utf-8-sig")
     assert as_user("qinghe-clerk").get("/overview").status_code == 403
@@ -210,8 +210,8 @@ def test_web_overview_from_the_report_store(as_user):
     sup = as_user("county-supervisor")
     page = sup.get("/overview").text
     members = re.search(r'<table class="list" id="status-table">(.*?)</table>', page, re.S)[1]
-    assert re.search(r"<td>示例县石桥乡人民政府</td><td>未报送</td>", members)
-    assert re.search(r"<td>示例县教育局</td><td>有错误</td><td>报告库</td>", members)
+    assert re.search(r"示例县石桥乡人民政府</a></td><td>未报送</td>", members)
+    assert re.search(r"示例县教育局</a></td><td>有错误</td><td>报告库</td>", members)
     pairs = re.search(r'<table class="list" id="pairs">(.*?)</table>', page, re.S)[1]
     assert "示例县交通运输局" in pairs
     assert "示例县教育局" in pairs
