@@ -109,7 +109,7 @@ def application_row(
     }
 
 
-_CALENDARS: dict[tuple[str | None, tuple[int, ...]], Calendar] = {}
+_CALENDARS: dict[tuple[str, str | None, tuple[int, ...]], Calendar] = {}
 
 
 def calendar_of(session: Session, unit: Unit, days: tuple[int, ...] | None = None) -> Calendar:
@@ -122,7 +122,9 @@ def calendar_of(session: Session, unit: Unit, days: tuple[int, ...] | None = Non
     """
     if days is None:
         days = calendar_rows(session)
-    key = (unit.calendar_region, days)
+    # the database is part of the key: row ids of two databases (tests, several apps in one
+    # process) say nothing about each other
+    key = (str(session.get_bind().url), unit.calendar_region, days)
     found = _CALENDARS.get(key)
     if found is None:
         if len(_CALENDARS) > 256:
