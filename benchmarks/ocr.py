@@ -7,8 +7,9 @@ with ``parse_bytes``. Prints, per fixture, pages recognised per CPU second of th
 (one core), the share of the 200 cells read exactly, how many were flagged
 (``parse-ocr-doubt``) and how many were wrong without a flag (must be 0).
 
-Targets: cells exact ≥ 99 %, silently wrong 0; speed ≥ 0.15 pages/s on one core (a table
-page of Table 三 holds about 180 words, each recognised separately).
+Targets: cells exact ≥ 99 %, silently wrong 0 (issue 17); speed ≥ 0.5 pages/s on one core (the
+issue's 1–2 s a page). Not met: a page of Table 三 holds about 180 words, each recognised
+separately (≈ 7 s a page, 2026-12-05).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from xxgk.parse import parse_bytes  # noqa: E402
 from xxgk.parse.ocr import ocr_available  # noqa: E402
 
 EXACT_TARGET = 0.99
-PAGES_PER_SECOND_TARGET = 0.15
+PAGES_PER_SECOND_TARGET = 0.5
 
 
 def fixtures(pdf: bytes) -> dict[str, tuple[bytes, int]]:

@@ -295,17 +295,23 @@ _OTHER_EXTRA = (
 
 
 def _overview(report: Report, rng: random.Random) -> str:
+    """Section 一. The stock sentences are shared by design, so each paragraph also names the
+    body and its own figures: two bodies never share a whole paragraph unless one copies."""
     org, year = report.organization or "", report.year
     oversight = _GOVERNMENT_OVERSIGHT if is_government(org) else _DEPARTMENT_OVERSIGHT
+    aim = rng.choice(_AIMS)
+    published = rng.randint(20, 900)
     return "\n".join(
         (
-            f"{year}年，{org}认真贯彻《中华人民共和国政府信息公开条例》，{rng.choice(_AIMS)}"
+            f"{year}年，{org}认真贯彻《中华人民共和国政府信息公开条例》，{aim}"
             "扎实推进政府信息公开工作。",
-            f"（一）主动公开。全年主动公开政府信息{rng.randint(20, 900)}条。",
+            f"（一）主动公开。全年主动公开政府信息{published}条。",
             f"（二）依申请公开。{_requests_sentence(report)}",
-            f"（三）政府信息管理。{_pick(rng, _MANAGE, 2)}",
-            f"（四）平台建设。{_pick(rng, _PLATFORM, 2)}",
-            f"（五）监督保障。{rng.choice(oversight).format(n=rng.randint(1, 4))}",
+            f"（三）政府信息管理。{_pick(rng, _MANAGE, 2)}"
+            f"{org}对本年度拟公开的{published}条信息逐条审核后发布。",
+            f"（四）平台建设。{_pick(rng, _PLATFORM, 2)}"
+            f"{year}年{org}门户网站专栏共发布信息{published}条。",
+            f"（五）监督保障。{org}{rng.choice(oversight).format(n=rng.randint(1, 4))}",
         )
     )
 

@@ -303,3 +303,36 @@ def test_table_two_inputs_imported_from_files(cli, tmp_path):
     bad.write_text("年度,项目,数值\n2025,行政许可,1.5\n2025,行政许可,2\n", encoding="utf-8")
     out = cli("import-counts", str(bad), "-u", "qinghe", user="clerk", code=2)
     assert "第2行" in out
+
+
+def test_law_cases_from_the_command_line(cli):
+    """Issue 13 end to end: a case waiting for 补正 is lawful (no finding, art. 30) even long
+    after; answers name their letter (arts. 32/34); 逾期未缴费 before the 20 working days is
+    refused (109号); `register check` finds a late reply (art. 33)."""
+    _apply(cli, "2026-03-02")
+    cli("event", "2026-0001", "补正告知", "-u", "qinghe", "-d", "2026-03-04", "--due", "2026-03-20")
+    listed = cli("applications", "list", "-u", "qinghe", user="clerk")
+    assert "待补正（补正期限至2026-03-20）" in listed
+    out = cli("check", "-u", "qinghe", "--today", "2026-03-19", user="clerk")
+    assert "共0个问题" in out
+    _apply(cli, "2026-04-01")
+    cli("event", "2026-0002", "征求意见", "-u", "qinghe", "-d", "2026-04-02", "--party", "某公司")
+    cli("event", "2026-0002", "征求意见", "-u", "qinghe", "-d", "2026-04-03", "--party", "县局")
+    letters = cli("letters", "2026-0002", "-u", "qinghe", user="clerk")
+    assert "某公司" in letters
+    assert "待答复函件2份" in letters
+    refused = cli("event", "2026-0002", "征求意见答复", "-u", "qinghe", "-d", "2026-04-08", code=2)
+    assert "请指明对象或编号" in refused
+    assert refused.count("\n") == 1
+    cli("event", "2026-0002", "征求意见答复", "-u", "qinghe", "-d", "2026-04-08", "--party", "县局")
+    assert "待答复函件1份" in cli("letters", "2026-0002", "-u", "qinghe", user="clerk")
+    cli("event", "2026-0002", "收费通知", "-u", "qinghe", "-d", "2026-04-09", "--amount", "100")
+    early = cli("event", "2026-0002", "逾期未缴费", "-u", "qinghe", "-d", "2026-04-20", code=2)
+    assert "尚未逾期" in early
+    _apply(cli, "2026-05-06")
+    _reply(cli, "2026-0003", "2026-07-01", "予以公开")
+    late = cli("check", "-u", "qinghe", "--today", "2026-07-02", user="clerk", code=1)
+    assert "register-reply-late" in late
+    waiting = [line for line in late.splitlines() if "2026-0001" in line]
+    assert waiting == [line for line in waiting if "register-correction-period-passed" in line]
+    assert waiting

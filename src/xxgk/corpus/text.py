@@ -95,16 +95,29 @@ def stats_json(rows: Sequence[Figures]) -> str:
 
 
 def pair_lines(pairs: Sequence[SimilarPair]) -> list[str]:
+    """One line per pair, then its shared passages side by side, the shared words in 【】."""
     if not pairs:
         return ["未发现不同单位之间雷同的段落。"]
-    lines = [f"发现{len(pairs)}对雷同段落（相似度为 MinHash 估计值）："]
+    lines = [
+        f"发现{len(pairs)}对雷同文本（整个部分的相似度为 MinHash 估计值，"
+        "段落的相似度按6字片段计算；109号收费说明等每份报告都应有的固定表述不计）："
+    ]
     for pair in pairs:
         data = pair.to_dict()
         lines.append(
-            f"  {pair.score:.0%}  {data['section']}  {pair.first.name}（{pair.first.source}）"
-            f" ↔ {pair.second.name}（{pair.second.source}）"
+            f"  {pair.score:.0%}  {data['section']}（{data['level']}）  "
+            f"{pair.first.name}（{pair.first.source}） ↔ {pair.second.name}（{pair.second.source}）"
         )
+        for passage in pair.passages:
+            first, second = passage.parts()
+            lines.append(f"    段落相似度{passage.score:.0%}")
+            lines.append(f"    {pair.first.name}：{_marked(first)}")
+            lines.append(f"    {pair.second.name}：{_marked(second)}")
     return lines
+
+
+def _marked(parts: list[tuple[str, bool]]) -> str:
+    return "".join(f"【{text}】" if shared else text for text, shared in parts)
 
 
 def status_lines(statuses: Sequence[MemberStatus]) -> list[str]:

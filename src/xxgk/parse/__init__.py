@@ -69,7 +69,7 @@ def parse_bytes(
     past the end…) becomes one ``InputError``: "文件已损坏或格式不受支持" with the reason.
     ``convert_legacy=False`` refuses legacy .doc/.xls content instead of handing it to
     LibreOffice (anonymous uploads: a .doc renamed .txt must not reach a converter).
-    ``ocr`` as for ``parse_path``.
+    ``ocr`` says when scans are recognised (``auto``, ``always``, ``never``; ``parse.ocr``).
     """
     check("upload_bytes", len(data), path=source)
     try:
