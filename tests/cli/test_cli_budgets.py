@@ -17,7 +17,7 @@ from xxgk.render import render
 from xxgk.synth import random_report
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "parse"))
-from hostile_support import deep_html, many_page_pdf  # noqa: E402
+from hostile_support import deep_html, far_cell_xlsx, many_page_pdf, zip_of  # noqa: E402
 
 
 @pytest.fixture
@@ -73,3 +73,24 @@ def test_cli_budgets_unreadable_share_is_a_setting():
     assert RuleSettings().unreadable_share == 0.1
     with pytest.raises(ValueError, match="unreadable_share"):
         RuleSettings(unreadable_share=1.5)
+
+
+def _broken_sheet_xlsx() -> bytes:
+    """A workbook whose sheet XML is cut off: openpyxl raises an XML ParseError."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(far_cell_xlsx(far="B1"))) as package:
+        members = {n: package.read(n) for n in package.namelist()}
+    members["xl/worksheets/sheet1.xml"] = members["xl/worksheets/sheet1.xml"][:120]
+    return zip_of(members)
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_cli_budgets_damaged_file_is_one_line_with_exit_2(tmp_path, debug):
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(_broken_sheet_xlsx())
+    result = run("parse", *(["--debug"] if debug else []), bad)
+    assert result.exit_code == 2
+    assert f"{bad}: 文件已损坏或格式不受支持（ParseError" in result.output
+    assert "Traceback" not in result.output

@@ -148,12 +148,13 @@ def _items(numbers: str) -> list[str]:
 
 def _debug(files: list[Path], output: Path | None, ocr: str) -> int:
     from xxgk.parse import debug_parse, ocr_mode
+    from xxgk.sandbox import budgeted
 
     dumps, status = [], 0
     for file in files:
         try:
-            with ocr_mode(ocr):
-                dump = debug_parse(file.read_bytes())
+            with ocr_mode(ocr), budgeted():
+                dump = debug_parse(file.read_bytes(), source=str(file), name=file.name)
         except (OSError, XxgkError) as exc:
             print_error(exc if isinstance(exc, XxgkError) else f"{file}: {exc}")
             status = 2

@@ -19,6 +19,7 @@ from xxgk.model.report import Report
 from xxgk.parse.debug import debug_parse
 from xxgk.parse.interpret import gc_paused, interpret
 from xxgk.parse.ocr import OCR_MODES, ocr_mode
+from xxgk.parse.reader_common import damaged
 from xxgk.parse.readers import READERS, detect_format, register_reader
 from xxgk.parse.text import text_to_document
 
@@ -84,16 +85,6 @@ def parse_bytes(
         raise LimitError("depth", current_limits().depth, path=source) from None
     except Exception as exc:  # any library error on a damaged file: one clear line
         raise damaged(exc, source) from exc
-
-
-def damaged(exc: BaseException, source: str | None) -> InputError:
-    """Return the error of a file a library could not read (damaged or not what it claims)."""
-    reason = f"{type(exc).__name__}: {exc}"[:200]
-    return InputError(
-        f"文件已损坏或格式不受支持（{reason}）",
-        f"damaged or unsupported file: {reason}",
-        path=source,
-    )
 
 
 def _parse_bytes(data: bytes, source: str | None, name: str | None, convert: bool) -> Report:

@@ -4,13 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
+from xxgk.errors import XxgkError
+from xxgk.limits import LimitError, check, current_limits
 from xxgk.parse.document import SourceDocument
 from xxgk.parse.interpret import interpret_with_trace
+from xxgk.parse.reader_common import damaged
 from xxgk.parse.readers import READERS, detect_format
 
 
 def debug_parse(data: bytes, *, source: str | None = None, name: str | None = None) -> dict:
-    """Return the format, lines, sections, label matches, values and findings of ``data``."""
+    """Return the format, lines, sections, label matches, values and findings of ``data``.
+
+    Within the budgets of ``xxgk.limits``, and a library's error on a damaged file is one
+    ``InputError``, as for ``parse_bytes``."""
+    check("upload_bytes", len(data), path=source)
+    try:
+        return _debug_parse(data, source, name)
+    except XxgkError as exc:
+        if exc.path is None:
+            exc.path = source
+        raise
+    except MemoryError:
+        raise LimitError("memory_bytes", current_limits().memory_bytes, path=source) from None
+    except RecursionError:
+        raise LimitError("depth", current_limits().depth, path=source) from None
+    except Exception as exc:  # any library error on a damaged file: one clear line
+        raise damaged(exc, source) from exc
+
+
+def _debug_parse(data: bytes, source: str | None, name: str | None) -> dict:
     fmt = detect_format(data, name)
     out: dict[str, Any] = {"format": fmt}
     reader = READERS.get(fmt)

@@ -10,6 +10,7 @@ import io
 import re
 import zipfile
 
+from xxgk.errors import InputError
 from xxgk.limits import current_limits
 from xxgk.parse.package import declared_entries
 
@@ -37,3 +38,14 @@ def zip_has_part(data: bytes, part: str) -> bool:
             return part in package.namelist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return False
+
+
+def damaged(exc: BaseException, source: str | None) -> InputError:
+    """Return the error of a file a library could not read (damaged or not what it claims):
+    one line with the library's reason, never a traceback."""
+    reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+    return InputError(
+        f"文件已损坏或格式不受支持（{reason}）",
+        f"damaged or unsupported file: {reason}",
+        path=source,
+    )
