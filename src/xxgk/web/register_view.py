@@ -124,7 +124,7 @@ def calendar_of(session: Session, unit: Unit, days: tuple[int, ...] | None = Non
         days = calendar_rows(session)
     # the database is part of the key: row ids of two databases (tests, several apps in one
     # process) say nothing about each other
-    key = (str(session.get_bind().url), unit.calendar_region, days)
+    key = (str(session.get_bind().engine.url), unit.calendar_region, days)
     found = _CALENDARS.get(key)
     if found is None:
         if len(_CALENDARS) > 256:
