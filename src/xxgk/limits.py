@@ -53,6 +53,11 @@ class Limits(BaseModel):
     text_chars: int = Field(default=2_000_000, gt=0, description="characters of text of one file")
     depth: int = Field(default=256, gt=0, description="nesting depth of HTML or XML markup")
     parse_seconds: float = Field(default=20.0, gt=0, description="wall time of one parse")
+    ocr_seconds: float = Field(
+        default=240.0,
+        gt=0,
+        description="wall time of one upload that may need OCR (a scan or image) in the pool",
+    )
     memory_bytes: int = Field(default=1024 * MB, gt=0, description="memory one parse may add")
 
     @classmethod
@@ -81,6 +86,7 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "text_chars": ("文字字数", "字"),
     "depth": ("标记嵌套层数", "层"),
     "parse_seconds": ("解析时间", "秒"),
+    "ocr_seconds": ("扫描件文字识别时间", "秒"),
     "memory_bytes": ("解析内存", "字节"),
 }
 """What an officer reads for each budget: its name and its unit."""

@@ -141,22 +141,27 @@ class ParsePool:
         context.set_forkserver_preload(["xxgk.parse", "xxgk.rules", "xxgk.batch"])
         self._pool = ProcessPool(max_workers=max(1, workers), context=context)
 
-    def submit(self, function: Callable[..., T], *args: Any) -> Future[T]:
-        """Start ``function(*args)`` in a worker; return its future."""
-        timeout = self.limits.parse_seconds + GRACE_SECONDS
+    def submit(
+        self, function: Callable[..., T], *args: Any, budget: str = "parse_seconds"
+    ) -> Future[T]:
+        """Start ``function(*args)`` in a worker; return its future. ``budget`` names the
+        time budget of ``Limits`` after which the job is killed: ``parse_seconds``, or
+        ``ocr_seconds`` for a file that may be a scan (OCR lifts the parse's own timer and
+        keeps its per-page budget; this is the outer bound of the whole job)."""
+        timeout = float(getattr(self.limits, budget)) + GRACE_SECONDS
         return self._pool.schedule(_job, args=(function, args, self.limits), timeout=timeout)
 
-    async def run(self, function: Callable[..., T], *args: Any) -> T:
+    async def run(self, function: Callable[..., T], *args: Any, budget: str = "parse_seconds") -> T:
         """Await ``function(*args)`` in a worker; a killed or dead job raises ``InputError``."""
         import asyncio  # here, not at the top: ``xxgk check FILE`` should not pay its import
 
         from pebble import ProcessExpired
 
-        future = self.submit(function, *args)
+        future = self.submit(function, *args, budget=budget)
         try:
             return await asyncio.wrap_future(future)
         except FutureTimeout:
-            raise LimitError("parse_seconds", self.limits.parse_seconds) from None
+            raise LimitError(budget, float(getattr(self.limits, budget))) from None
         except ProcessExpired as exc:
             raise InputError(
                 "文件已损坏或格式不受支持（解析进程异常终止，可能超出内存上限）",

@@ -13,7 +13,6 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
-from xxgk.batch import CheckOptions, check_data
 from xxgk.db.models import Role, User
 from xxgk.register.applications import register_application
 from xxgk.register.caldb import unit_calendar
@@ -24,7 +23,7 @@ from xxgk.web.deps import MAX_ID, Scope, ScopeDep, SessionDep, required_user
 from xxgk.web.errors import WebError, not_found
 from xxgk.web.forms import event_arguments, validate_application
 from xxgk.web.routes.auth import authenticate, end_session, start_session
-from xxgk.web.routes.check import checked, in_pool, read_upload
+from xxgk.web.routes.check import check_in_pool, checked, read_upload
 from xxgk.web.routes.compile import compiled
 from xxgk.web.security import csrf_token, require_csrf_api
 
@@ -125,7 +124,7 @@ async def api_check(request: Request, file: UploadFile) -> dict[str, Any]:
     """检查一份报告文件：返回规范JSON与检查发现（不保存任何内容）。"""
     data = await read_upload(file, request.app.state.settings.max_upload_bytes)
     name = file.filename or "upload"
-    outcome = await in_pool(request, check_data, data, name, CheckOptions(), convert_legacy=False)
+    outcome = await check_in_pool(request, data, name, trusted=False)
     result = checked(outcome)
     if result.report is None:
         status, code = (413, "over_budget") if outcome.over_budget else (400, "unreadable")

@@ -23,6 +23,8 @@ from xxgk.examples import example_paths
 from xxgk.limits import LimitError, Limits, use_limits
 from xxgk.model.report import Report
 from xxgk.parse import parse_bytes, parse_text
+from xxgk.parse.ocr import ocr_available, sniff_image
+from xxgk.parse.pdf import sniff_pdf
 from xxgk.render import render
 from xxgk.sandbox import shared_pool
 from xxgk.web import report_view
@@ -95,11 +97,28 @@ async def in_pool(request: Request, function: Callable[..., T], *args: Any, **kw
     """Await ``function(*args, **kwargs)`` in the application's parse pool (``xxgk.sandbox``),
     so a slow or hostile file holds one worker, never the event loop; with
     ``parse_workers=0`` in a thread of this process, within the same budgets."""
+    return await _in_pool(request, "parse_seconds", partial(function, *args, **kwargs))
+
+
+def time_budget(data: bytes) -> str:
+    """Return the time budget of parsing ``data`` in the pool: ``ocr_seconds`` for an image
+    or a PDF when OCR is installed (a scan is recognised page by page, far longer than a
+    parse), else ``parse_seconds``."""
+    maybe_scan = sniff_image(data) or sniff_pdf(data)
+    return "ocr_seconds" if maybe_scan and ocr_available() else "parse_seconds"
+
+
+async def check_in_pool(request: Request, data: bytes, name: str, *, trusted: bool) -> Outcome:
+    """Check an uploaded file in the pool within its time budget (see ``time_budget``)."""
+    job = partial(check_data, data, name, CheckOptions(), convert_legacy=trusted)
+    return await _in_pool(request, time_budget(data), job)
+
+
+async def _in_pool(request: Request, budget: str, job: Callable[[], T]) -> T:
     settings = request.app.state.settings
-    job = partial(function, *args, **kwargs)
     if settings.parse_workers <= 0:
         return await run_in_threadpool(_within, settings.limits, job)
-    return await shared_pool(settings.parse_workers, settings.limits).run(job)
+    return await shared_pool(settings.parse_workers, settings.limits).run(job, budget=budget)
 
 
 def _within(limits: Limits, job: Callable[[], T]) -> T:
@@ -112,9 +131,7 @@ async def check_upload(request: Request, data: bytes, name: str, *, trusted: boo
     result carries the one-line reason. Legacy .doc/.xls content is converted by LibreOffice
     only for signed-in users (``trusted``): an anonymous visitor's file never reaches it."""
     try:
-        outcome = await in_pool(
-            request, check_data, data, name, CheckOptions(), convert_legacy=trusted
-        )
+        outcome = await check_in_pool(request, data, name, trusted=trusted)
     except XxgkError as exc:
         if exc.path is None:
             exc.path = name
