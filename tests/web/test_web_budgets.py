@@ -13,7 +13,7 @@ import pytest
 from web_support import new_client, settings, token
 
 from xxgk.web import create_app
-from xxgk.web.routes import api as api_route
+from xxgk.web.routes import check as check_route
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "parse"))
 from hostile_support import deep_html, far_cell_xlsx, legacy_doc  # noqa: E402
@@ -96,7 +96,9 @@ def test_budgets_web_slow_parse_in_the_pool_does_not_block_other_requests(
     import slow_support
 
     folder, _ = demo
-    monkeypatch.setattr(api_route, "check_data", slow_support.wait_for_file)
+    monkeypatch.setattr(
+        check_route, "check_data", slow_support.wait_for_file
+    )  # the API checks through it
     app = create_app(settings(folder))
     signal = tmp_path / "go"
 
