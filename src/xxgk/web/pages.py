@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
 
 from xxgk.db.models import Role
+from xxgk.errors import RegisterError
 from xxgk.web.security import CSRF_FIELD, csrf_token
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
@@ -32,6 +35,25 @@ OVERVIEW_ROLES = frozenset({Role.SUPERVISOR, Role.UNIT_ADMIN, Role.ADMIN})
 def flash(request: Request, message: str, kind: str = "ok") -> None:
     """Keep a message for the next page the user sees."""
     request.session.setdefault("flash", []).append([kind, message])
+
+
+T = TypeVar("T")
+
+
+def write_flashed(
+    session: Session, request: Request, write: Callable[[], T], done: Callable[[T], str]
+) -> T | None:
+    """Run a form's ``write``: commit and flash ``done(result)``, or, when the library
+    refuses (``RegisterError``), roll back and flash its reason. Returns the result or None."""
+    try:
+        result = write()
+    except RegisterError as exc:
+        session.rollback()
+        flash(request, exc.message_zh, "error")
+        return None
+    session.commit()
+    flash(request, done(result))
+    return result
 
 
 def nav_items(role: str | None) -> list[tuple[str, str]]:

@@ -43,7 +43,7 @@ from xxgk.register.numbering import settings_for
 from xxgk.register.vocab import OUTCOMES
 from xxgk.web.deps import MAX_ID, Scope, ScopeDep
 from xxgk.web.errors import WebError, not_found
-from xxgk.web.pages import download, flash, page
+from xxgk.web.pages import download, page, write_flashed
 from xxgk.web.security import require_csrf_api, require_csrf_form
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -185,23 +185,20 @@ async def casework_issue(scope: ScopeDep, request: Request, app_id: int):
     form = await request.form()
     values = {k: str(form.get(k, "")) for k in LETTER_VALUES if form.get(k)}
     target = f"/register/applications/{app_id}/letters"
-    try:
-        on = parse_date(str(form.get("on", "")), "文书日期") or _today()
-        letter = issue_letter(
+    write_flashed(
+        scope.session,
+        request,
+        lambda: issue_letter(
             session=scope.session,
             store=file_store(request),
             actor=scope.user,
             application=app,
             kind=str(form.get("kind", "")),
-            on=on,
+            on=parse_date(str(form.get("on", "")), "文书日期") or _today(),
             values=values,
-        )
-    except RegisterError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-        return RedirectResponse(target, status_code=303)
-    scope.session.commit()
-    flash(request, f"已出具{KIND_LABELS[LetterKind(letter.kind)]}，文号{letter.number}")
+        ),
+        lambda letter: f"已出具{KIND_LABELS[LetterKind(letter.kind)]}，文号{letter.number}",
+    )
     return RedirectResponse(target, status_code=303)
 
 
@@ -236,8 +233,10 @@ def letter_delivery(
 ):
     letter, app = _letter(scope, letter_id)
     _writable(scope, app)
-    try:
-        record_delivery(
+    write_flashed(
+        scope.session,
+        request,
+        lambda: record_delivery(
             session=scope.session,
             actor=scope.user,
             letter=letter,
@@ -245,13 +244,9 @@ def letter_delivery(
             method=method,
             delivered_on=parse_date(delivered_on, "送达日期") or _today(),
             tracking_number=tracking_number,
-        )
-    except RegisterError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-    else:
-        scope.session.commit()
-        flash(request, f"已记录{letter.number}的送达")
+        ),
+        lambda _: f"已记录{letter.number}的送达",
+    )
     return RedirectResponse(f"/register/applications/{app.id}/letters", status_code=303)
 
 
@@ -265,8 +260,10 @@ def letter_reissue(
 ):
     letter, app = _letter(scope, letter_id)
     _writable(scope, app)
-    try:
-        new = reissue_letter(
+    write_flashed(
+        scope.session,
+        request,
+        lambda: reissue_letter(
             session=scope.session,
             store=file_store(request),
             actor=scope.user,
@@ -274,13 +271,9 @@ def letter_reissue(
             application=app,
             reason=reason,
             on=parse_date(on, "日期") or _today(),
-        )
-    except RegisterError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-    else:
-        scope.session.commit()
-        flash(request, f"已重新出具，新文号{new.number}（原{letter.number}已标注作废）")
+        ),
+        lambda new: f"已重新出具，新文号{new.number}（原{letter.number}已标注作废）",
+    )
     return RedirectResponse(f"/register/applications/{app.id}/letters", status_code=303)
 
 
@@ -298,8 +291,10 @@ async def casework_upload(
     _writable(scope, app)
     limit = request.app.state.settings.max_upload_bytes
     data = await file.read(limit + 1)
-    try:
-        row = attach_file(
+    write_flashed(
+        scope.session,
+        request,
+        lambda: attach_file(
             session=scope.session,
             store=file_store(request),
             actor=scope.user,
@@ -310,13 +305,9 @@ async def casework_upload(
             event_id=int(event_id) if event_id.isdecimal() else None,
             note=note,
             max_bytes=limit,
-        )
-    except RegisterError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-    else:
-        scope.session.commit()
-        flash(request, f"已保存附件“{row.filename}”")
+        ),
+        lambda row: f"已保存附件“{row.filename}”",
+    )
     return RedirectResponse(f"/register/applications/{app_id}/letters", status_code=303)
 
 
@@ -377,21 +368,19 @@ async def template_upload(
     if not scope.can_write(chosen):
         raise WebError(403, "forbidden", "您无权修改该单位的文书模板", "no write access")
     data = await file.read(request.app.state.settings.max_upload_bytes + 1)
-    try:
-        upload_template(
+    write_flashed(
+        scope.session,
+        request,
+        lambda: upload_template(
             session=scope.session,
             actor=scope.user,
             unit=chosen,
             kind=kind,
             data=data,
             filename=file.filename or "template.docx",
-        )
-    except RegisterError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-    else:
-        scope.session.commit()
-        flash(request, "已启用上传的模板")
+        ),
+        lambda _: "已启用上传的模板",
+    )
     return RedirectResponse(f"/letters/templates?unit={chosen.id}", status_code=303)
 
 
@@ -402,14 +391,14 @@ async def settings_save(scope: ScopeDep, request: Request):
     if not scope.can_write(chosen):
         raise WebError(403, "forbidden", "您无权修改该单位的文书设置", "no write access")
     changes = {k: str(form.get(k, "")) for k in SETTING_FIELDS if k in form}
-    try:
-        update_settings(session=scope.session, actor=scope.user, unit=chosen, changes=changes)
-    except RegisterError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-    else:
-        scope.session.commit()
-        flash(request, "已保存文书设置")
+    write_flashed(
+        scope.session,
+        request,
+        lambda: update_settings(
+            session=scope.session, actor=scope.user, unit=chosen, changes=changes
+        ),
+        lambda _: "已保存文书设置",
+    )
     return RedirectResponse(f"/letters/templates?unit={chosen.id}", status_code=303)
 
 
