@@ -25,7 +25,7 @@ from xxgk.register.yearly import appeals_of, application_by_number, save_figures
 from xxgk.web.deps import MAX_ID, Scope, ScopeDep
 from xxgk.web.errors import WebError, not_found
 from xxgk.web.forms import query_year
-from xxgk.web.pages import flash, page
+from xxgk.web.pages import flash, page, write_flashed
 from xxgk.web.routes.compile import default_year
 from xxgk.web.security import require_csrf_api, require_csrf_form
 
@@ -111,21 +111,19 @@ async def inputs_yearly(scope: ScopeDep, request: Request):
     year = query_year(str(form.get("year", ""))) or default_year(dt.date.today())
     values = {k: str(form.get(k, "")) for k in YEARLY_KEYS}
     sources = {k: str(form.get(f"source_{k}", "")) for k in YEARLY_KEYS}
-    try:
-        saved = save_figures(
+    write_flashed(
+        scope.session,
+        request,
+        lambda: save_figures(
             session=scope.session,
             unit=unit,
             actor=scope.user,
             year=year,
             values=values,
             sources=sources,
-        )
-    except RegisterError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-    else:
-        scope.session.commit()
-        flash(request, f"已保存{saved}项年度数据")
+        ),
+        lambda saved: f"已保存{saved}项年度数据",
+    )
     return _back(unit.id, year)
 
 
@@ -183,14 +181,12 @@ async def inputs_appeal(scope: ScopeDep, request: Request):
     values = {k: str(v) for k, v in form.items()}
     unit = _writable_unit(scope, values.get("unit", ""))
     year = query_year(values.get("year", "")) or default_year(dt.date.today())
-    try:
-        _new_appeal(scope, unit, values)
-    except RegisterError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-    else:
-        scope.session.commit()
-        flash(request, "已登记复议诉讼案件")
+    write_flashed(
+        scope.session,
+        request,
+        lambda: _new_appeal(scope, unit, values),
+        lambda _: "已登记复议诉讼案件",
+    )
     return _back(unit.id, year)
 
 
