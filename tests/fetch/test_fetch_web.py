@@ -144,3 +144,12 @@ def test_bad_pasted_line_is_a_clear_error(web) -> None:
     response = client.post("/fetch", data={"urls": "不是网址", "csrf_token": _token(client)})
     assert response.status_code == 400
     assert "第1行不是网址" in response.text
+
+
+def test_pasted_urls_are_bounded(web) -> None:
+    _app, sign_in = web
+    client = sign_in("county-supervisor")
+    urls = "\n".join(f"http://127.0.0.1:9/r{i}.html" for i in range(2001))
+    response = client.post("/fetch", data={"urls": urls, "csrf_token": _token(client)})
+    assert response.status_code == 400
+    assert "一次最多粘贴2000个网址（本次2001个）" in response.text

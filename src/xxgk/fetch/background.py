@@ -31,6 +31,11 @@ RUNNING, DONE, FAILED = "running", "done", "failed"
 STATE_LABELS = {RUNNING: "正在抓取", DONE: "已完成", FAILED: "出错"}
 
 
+MAX_PASTED_URLS = 2000
+"""URLs one pasted web job may hold (a column walk finds the rest; national lists go through
+the command line's ``--list``, which streams)."""
+
+
 @dataclass
 class Job:
     """One fetch started from the web: who, what, and how far it has come."""
@@ -93,10 +98,16 @@ class FetchJobs:
         """Start fetching the URLs pasted in ``text`` (one per line) into the store."""
         require(actor, CORPUS_KEEPERS)
         urls = read_url_list(text)
-        if not urls:
-            from xxgk.errors import InputError
+        from xxgk.errors import InputError
 
+        if not urls:
             raise InputError("请至少填写一个网址", "no URL given")
+        if len(urls) > MAX_PASTED_URLS:
+            raise InputError(
+                f"一次最多粘贴{MAX_PASTED_URLS}个网址（本次{len(urls)}个），"
+                "请分批提交，或用命令行 xxgk fetch --list 抓取更长的清单",
+                f"at most {MAX_PASTED_URLS} pasted URLs (got {len(urls)})",
+            )
         job = self._new(session, actor, f"{len(urls)}个网址", {"urls": urls})
         seeds = [Seed(u) for u in urls]
 
