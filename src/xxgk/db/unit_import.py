@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from xxgk.db.models import Unit, User
 from xxgk.db.units import add_unit, get_unit, update_unit
 from xxgk.errors import InputError, RegisterError
+from xxgk.limits import LimitError, current_limits
 
 HEADERS = {
     "代码": "code",
@@ -53,7 +54,7 @@ def read_table(
             sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
         except Exception as exc:  # not a readable workbook
             raise InputError(f"无法读取Excel文件：{exc}", str(exc), path=str(path)) from exc
-        lines = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        lines = _sheet_lines(sheet, str(path))
     else:
         try:
             lines = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
@@ -74,6 +75,26 @@ def read_table(
         for line in lines[1:]
         if any(line)
     ]
+
+
+TABLE_COLUMNS = 64
+"""Columns read of an imported table (the widest import has a dozen): openpyxl pads every
+row to the declared width, which a hostile workbook sets to 16,384."""
+
+
+def _sheet_lines(sheet: Any, path: str) -> list[list[str]]:
+    """Return the sheet's rows as text, bounded: at most ``TABLE_COLUMNS`` columns and the
+    ``rows`` budget of ``xxgk.limits`` (a far-away cell makes openpyxl walk every row up to
+    it, so the walk stops at the budget instead of trusting the declared dimension)."""
+    budget = current_limits().rows
+    lines: list[list[str]] = []
+    for number, row in enumerate(
+        sheet.iter_rows(max_col=TABLE_COLUMNS, max_row=budget + 1, values_only=True), start=1
+    ):
+        if number > budget:
+            raise LimitError("rows", budget, path=path)
+        lines.append([_cell(v) for v in row])
+    return lines
 
 
 def _cell(value: Any) -> str:
