@@ -153,3 +153,38 @@ def test_pasted_urls_are_bounded(web) -> None:
     response = client.post("/fetch", data={"urls": urls, "csrf_token": _token(client)})
     assert response.status_code == 400
     assert "一次最多粘贴2000个网址（本次2001个）" in response.text
+
+
+def test_unit_admin_sets_a_units_column_in_the_web(web) -> None:
+    app, sign_in = web
+    client = sign_in("county-admin")
+    page = client.get("/fetch").text
+    unit_id = re.search(r'<option value="(\d+)">[^<]*清河镇', page)
+    assert unit_id, "the unit is offered in the form"
+    url = "https://qinghe.example.gov.cn/xxgk/zfxxgknb/"
+    response = client.post(
+        "/fetch/column",
+        data={"unit": unit_id[1], "url": url, "csrf_token": _token(client)},
+    )
+    assert response.status_code == 200
+    assert "的年报栏目地址" in response.text
+    with app.state.sessions() as session:
+        unit = session.get(Unit, int(unit_id[1]))
+        assert unit is not None
+        assert unit.report_column_url == url
+        entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert entry is not None
+        assert entry.actor_name == "county-admin"
+
+
+def test_a_bad_column_url_is_refused_with_its_reason(web) -> None:
+    _app, sign_in = web
+    client = sign_in("county-admin")
+    page = client.get("/fetch").text
+    unit_id = re.search(r'<option value="(\d+)">', page)
+    assert unit_id
+    response = client.post(
+        "/fetch/column",
+        data={"unit": unit_id[1], "url": "ftp://x", "csrf_token": _token(client)},
+    )
+    assert "年报栏目地址应为以http://或https://开头的网址" in response.text

@@ -8,12 +8,13 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from xxgk.db.models import Role
+from xxgk.db.units import update_unit
 from xxgk.fetch.background import FetchJobs
 from xxgk.fetch.store import this_year, unit_columns
 from xxgk.web.deps import ScopeDep
 from xxgk.web.errors import WebError, not_found
 from xxgk.web.forms import query_year
-from xxgk.web.pages import OVERVIEW_ROLES, flash, page
+from xxgk.web.pages import OVERVIEW_ROLES, flash, page, write_flashed
 from xxgk.web.security import require_csrf_form
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf_form)])
@@ -48,6 +49,7 @@ def fetch_page(scope: ScopeDep, request: Request) -> HTMLResponse:
         "fetch.html",
         columns=columns,
         units_in_scope=len(scope.unit_ids),
+        units=scope.units(),
         year=this_year(),
         jobs=jobs(request).of_user(scope.user, everyone=everyone),
     )
@@ -59,6 +61,28 @@ def fetch_urls(scope: ScopeDep, request: Request, urls: str = Form("")) -> Redir
     job = jobs(request).start_urls(scope.session, scope.user, urls)
     flash(request, f"已开始抓取{job.what}")
     return RedirectResponse(f"/fetch/jobs/{job.id}", status_code=303)
+
+
+@router.post("/fetch/column")
+def fetch_column(
+    scope: ScopeDep, request: Request, unit: str = Form(""), url: str = Form("")
+) -> RedirectResponse:
+    """Set or clear one unit's 年报 column URL (unit administrators; audited by update_unit)."""
+    _allowed(scope)
+    chosen = scope.unit(unit)
+    write_flashed(
+        scope.session,
+        request,
+        lambda: update_unit(
+            session=scope.session,
+            actor=scope.user,
+            unit=chosen,
+            reason="设置年报栏目地址",
+            report_column_url=url.strip() or None,
+        ),
+        lambda _: f"已保存{chosen.name}的年报栏目地址",
+    )
+    return RedirectResponse("/fetch", status_code=303)
 
 
 @router.post("/fetch/units")
