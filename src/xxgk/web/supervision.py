@@ -29,7 +29,6 @@ ROLLUP_KEYS = (
     "requests.total_handled.total",
     "requests.carried_forward.total",
 )
-STATUS_LABELS = {"published": "按时发布", "late": "逾期发布", "missing": "未发布"}
 
 
 def due_date(unit: Unit, year: int) -> dt.date:
@@ -46,37 +45,6 @@ def _latest(session: Session, unit_ids: list[int], year: int) -> dict[int, Publi
         .order_by(PublishedReport.version)
     )
     return {row.unit_id: row for row in rows}
-
-
-def status_table(session: Session, units: list[Unit], year: int) -> list[dict[str, Any]]:
-    """Return one row per unit: its report status for ``year`` and the validator's errors."""
-    from xxgk.rules import validate
-
-    latest = _latest(session, [u.id for u in units], year)
-    rows = []
-    for unit in units:
-        row = latest.get(unit.id)
-        entry: dict[str, Any] = {
-            "unit": unit.name,
-            "due": due_date(unit, year).isoformat(),
-            "report_id": None,
-            "published_on": "",
-            "errors": None,
-        }
-        if row is None:
-            entry["status"] = "missing"
-        else:
-            report = Report.from_dict(row.snapshot_json)
-            late = row.published_on > due_date(unit, year)
-            entry.update(
-                status="late" if late else "published",
-                report_id=row.id,
-                published_on=row.published_on.isoformat(),
-                errors=len(validate(report, settings=kind_settings(unit.kind)).errors),
-            )
-        entry["label"] = STATUS_LABELS[entry["status"]]
-        rows.append(entry)
-    return rows
 
 
 def rollup(session: Session, units: list[Unit], years: list[int]) -> list[dict[str, Any]]:
