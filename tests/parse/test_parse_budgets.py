@@ -193,3 +193,16 @@ def test_budgets_lift_ceilings_ends_the_time_and_memory_ceilings_for_the_rest():
         while time.monotonic() < deadline:  # past the 0.05 s budget, no longer stopped
             pass
     assert resource.getrlimit(resource.RLIMIT_AS) == before
+
+
+def test_budget_refusal_survives_the_trip_back_from_a_worker() -> None:
+    """A worker of the parse pool pickles its error: every field arrives, so the page still
+    names the budget and the file."""
+    import pickle
+
+    sent = LimitError("rows", 5, 7, path="年度数据.xlsx")
+    back = pickle.loads(pickle.dumps(sent))
+    assert type(back) is LimitError
+    assert (back.budget, back.limit, back.found, back.path) == ("rows", 5, 7, "年度数据.xlsx")
+    assert back.message_zh == sent.message_zh
+    assert str(back) == str(sent)
