@@ -167,11 +167,25 @@ class ParsePool:
         """Await ``function(*args)`` in a worker; a killed or dead job raises ``InputError``."""
         import asyncio  # here, not at the top: ``xxgk check FILE`` should not pay its import
 
+        future = self.submit(function, *args, budget=budget)
+        with self._refusals(budget):
+            return await asyncio.wrap_future(future)
+
+    def call(self, function: Callable[..., T], *args: Any, budget: str = "parse_seconds") -> T:
+        """Wait for ``function(*args)`` in a worker, blocking this thread (a fetch job reads
+        its downloads so); a killed or dead job raises ``InputError`` as in ``run``."""
+        future = self.submit(function, *args, budget=budget)
+        with self._refusals(budget):
+            return future.result()
+
+    @contextmanager
+    def _refusals(self, budget: str) -> Iterator[None]:
+        """Turn a job killed at its timeout into ``LimitError`` and a worker that died (out of
+        memory, a crash in a C library) into ``InputError``."""
         from pebble import ProcessExpired
 
-        future = self.submit(function, *args, budget=budget)
         try:
-            return await asyncio.wrap_future(future)
+            yield
         except FutureTimeout:
             raise LimitError(budget, float(getattr(self.limits, budget))) from None
         except ProcessExpired as exc:
