@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from web_support import login, new_client
 
 from xxgk.campaign.drilldown import drilldown, mark_finding
+from xxgk.campaign.exports import findings_csv
 from xxgk.corpus.ingest import ingest_paths
 from xxgk.corpus.queries import cells_report, current_cells, subtree
 from xxgk.db import audit
@@ -407,3 +408,38 @@ def test_clerks_and_visitors_are_kept_out(as_user, client):
         assert response.status_code == 403, path
         assert "仅供督查" in response.text
         assert client.get(path, follow_redirects=False).status_code in (303, 401), path
+
+
+def test_the_cli_lists_marks_and_exports_through_the_same_functions(demo, tmp_path):
+    from typer.testing import CliRunner
+
+    from xxgk.cli import app
+
+    folder, _ = demo
+    _store(folder, _town_report(1), "v1.txt")
+    db = ["--db", f"sqlite:///{folder / 'web.db'}"]
+    runner = CliRunner()
+    listed = runner.invoke(app, ["campaign", "findings", "-u", "shiqiao", "-y", str(YEAR), *db])
+    assert listed.exit_code == 0, listed.output
+    assert "未标记\t" in listed.output
+    assert ROW_TOTAL in listed.output
+    args = ["campaign", "mark", "-u", "shiqiao", "-y", str(YEAR), "-f", ROW_TOTAL]
+    marked = runner.invoke(
+        app, [*args, "--verdict", "确认", "--reason", "请更正", "--as", "county-supervisor", *db]
+    )
+    assert marked.exit_code == 0, marked.output
+    refused = runner.invoke(
+        app, [*args, "--verdict", "确认", "--reason", "x", "--as", "qinghe-clerk", *db]
+    )
+    assert refused.exit_code != 0
+    out = tmp_path / "问题清单.csv"
+    exported = runner.invoke(
+        app, ["campaign", "findings", "-u", "shilixian", "-y", str(YEAR), "-o", str(out), *db]
+    )
+    assert exported.exit_code == 0, exported.output
+    with _session(folder) as s:
+        expected = findings_csv(s, [_unit(s, TOWN)], YEAR).decode("utf-8-sig").splitlines()
+    rows = out.read_bytes().decode("utf-8-sig").splitlines()
+    marked_rows = [r for r in expected[2:] if "请更正" in r]
+    assert len(marked_rows) == 1
+    assert marked_rows[0] in rows
