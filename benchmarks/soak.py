@@ -5,7 +5,7 @@ schema of the PostgreSQL database ``test`` at 127.0.0.1:5432, and lets 20 writer
 applications (form and API), record replies and sign in again for 60 s. Prints the requests,
 the 5xx count (target 0), unexpected answers, p50/p99 latencies per kind of write, whether
 every application number is unique and whether the audit chain verifies; exits 1 when a
-target is missed. See ``xxgk.web.soak`` for the options (``--writers``, ``--seconds``,
+target is missed. See ``xxgk.demo.soak`` for the options (``--writers``, ``--seconds``,
 ``--workers``, ``--database sqlite|postgresql|both``, ``--postgres URL``). Example:
 
     .venv/bin/python benchmarks/soak.py --seconds 60
@@ -13,7 +13,7 @@ target is missed. See ``xxgk.web.soak`` for the options (``--writers``, ``--seco
 
 import sys
 
-from xxgk.web.soak import main
+from xxgk.demo.soak import main
 
 if __name__ == "__main__":
     sys.exit(main())

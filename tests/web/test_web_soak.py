@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from xxgk.web.soak import ACTIONS, soak
+from xxgk.demo.soak import ACTIONS, soak
 
 WRITERS = 20
 SECONDS = 5.0

@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xxgk.web.loadgen import TOKEN, demo_server
+from xxgk.demo.server import TOKEN, demo_server
 
 POSTGRES = os.environ.get("XXGK_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 CLERK = "qinghe-clerk"
