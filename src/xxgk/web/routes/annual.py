@@ -145,14 +145,12 @@ async def inputs_import(
     with tempfile.TemporaryDirectory() as folder:
         path = FilePath(folder) / name
         path.write_bytes(data)
-        try:
-            count = import_counts(session=scope.session, unit=chosen, actor=scope.user, path=path)
-        except RegisterError as exc:
-            scope.session.rollback()
-            flash(request, exc.message_zh, "error")
-            return _back(chosen.id, y)
-    scope.session.commit()
-    flash(request, f"已导入{count}项年度数据")
+        write_flashed(
+            scope.session,
+            request,
+            lambda: import_counts(session=scope.session, unit=chosen, actor=scope.user, path=path),
+            lambda count: f"已导入{count}项年度数据",
+        )
     return _back(chosen.id, y)
 
 
@@ -208,7 +206,8 @@ def inputs_decision(
 ):
     appeal = _appeal(scope, appeal_id)
     unit = _writable_unit(scope, appeal.unit_id)
-    try:
+
+    def decide() -> None:
         day = parse_date(decided_on, "审结日期")
         if day is None:
             raise RegisterError("请填写审结日期", "decided_on is required")
@@ -220,12 +219,8 @@ def inputs_decision(
             decided_on=day,
             outcome=outcome,
         )
-    except RegisterError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-    else:
-        scope.session.commit()
-        flash(request, "已记录审结结果")
+
+    write_flashed(scope.session, request, decide, lambda _: "已记录审结结果")
     return _back(unit.id, query_year(year) or default_year(dt.date.today()))
 
 
