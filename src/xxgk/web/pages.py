@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from xxgk.db.models import Role
-from xxgk.errors import RegisterError
+from xxgk.errors import RegisterError, XxgkError
 from xxgk.web.security import CSRF_FIELD, csrf_token
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
@@ -41,13 +41,20 @@ T = TypeVar("T")
 
 
 def write_flashed(
-    session: Session, request: Request, write: Callable[[], T], done: Callable[[T], str]
+    session: Session,
+    request: Request,
+    write: Callable[[], T],
+    done: Callable[[T], str],
+    *,
+    refused: type[XxgkError] = RegisterError,
 ) -> T | None:
     """Run a form's ``write``: commit and flash ``done(result)``, or, when the library
-    refuses (``RegisterError``), roll back and flash its reason. Returns the result or None."""
+    refuses (``refused``: a ``RegisterError``, unless the form shows every library error,
+    a refused right included, as its reason), roll back and flash its reason. Returns the
+    result or None."""
     try:
         result = write()
-    except RegisterError as exc:
+    except refused as exc:
         session.rollback()
         flash(request, exc.message_zh, "error")
         return None
