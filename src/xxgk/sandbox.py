@@ -168,6 +168,21 @@ class ParsePool:
                 f"the parsing process died: {exc}",
             ) from None
 
+    def call(self, function: Callable[..., T], *args: Any, budget: str = "parse_seconds") -> T:
+        """``run`` for a caller outside the event loop (a background batch's thread): wait
+        for ``function(*args)`` in a worker; a killed or dead job raises ``InputError``."""
+        from pebble import ProcessExpired
+
+        try:
+            return self.submit(function, *args, budget=budget).result()
+        except FutureTimeout:
+            raise LimitError(budget, float(getattr(self.limits, budget))) from None
+        except ProcessExpired as exc:
+            raise InputError(
+                "文件已损坏或格式不受支持（解析进程异常终止，可能超出内存上限）",
+                f"the parsing process died: {exc}",
+            ) from None
+
     def close(self) -> None:
         """Stop the workers (running jobs are abandoned)."""
         self._pool.stop()

@@ -147,14 +147,18 @@ def require_in_scope(session: Session, actor: User, unit: Unit) -> None:
 # --- expanding the upload -------------------------------------------------------------------
 
 
-def expand(uploads: Iterable[Upload]) -> list[Upload | FileResult]:
+def expand(uploads: Iterable[Upload | FileResult]) -> list[Upload | FileResult]:
     """Return the files of ``uploads`` with every ZIP package opened (members in order), or
     the refusal of what cannot be read: a type xxgk does not read, a broken or oversized
-    package, a package nested deeper than ``MAX_NESTING``."""
+    package, a package nested deeper than ``MAX_NESTING``. A result given (a file refused
+    on receipt, e.g. too large) is kept in its place."""
     out: list[Upload | FileResult] = []
     budget = _Budget()
     for upload in uploads:
-        _expand_one(upload, 0, out, budget)
+        if isinstance(upload, FileResult):
+            out.append(upload)
+        else:
+            _expand_one(upload, 0, out, budget)
     return out
 
 
@@ -299,7 +303,7 @@ def remembered_unit(session: Session, organization: str, scope: Collection[int])
 def collect_reports(
     session: Session,
     actor: User,
-    uploads: Sequence[Upload],
+    uploads: Sequence[Upload | FileResult],
     *,
     read: Reader = read_here,
     default_year: int | None = None,

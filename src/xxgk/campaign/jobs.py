@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from xxgk.campaign.collect import (
+    Counts,
     FileResult,
     Reader,
     Upload,
@@ -30,7 +31,7 @@ from xxgk.campaign.collect import (
 from xxgk.db import audit
 from xxgk.db.access import CORPUS_KEEPERS, require
 from xxgk.db.models import User
-from xxgk.errors import InputError
+from xxgk.errors import InputError, XxgkError
 
 RUNNING, DONE, FAILED = "running", "done", "failed"
 STATE_LABELS = {RUNNING: "正在处理", DONE: "已完成", FAILED: "出错"}
@@ -56,7 +57,7 @@ class CollectJob:
         return STATE_LABELS[self.state]
 
     @property
-    def counts(self):  # type: ignore[no-untyped-def]
+    def counts(self) -> Counts:
         return count_results(self.results)
 
 
@@ -89,7 +90,7 @@ class CollectJobs:
         self,
         session: Session,
         actor: User,
-        uploads: Sequence[Upload],
+        uploads: Sequence[Upload | FileResult],
         *,
         read: Reader = read_here,
         default_year: int | None = None,
@@ -98,7 +99,7 @@ class CollectJobs:
         require(actor, CORPUS_KEEPERS)
         if not uploads:
             raise InputError("请选择要存入报告库的报告文件或压缩包", "no file given")
-        names = [u.name for u in uploads]
+        names = [u.name if isinstance(u, Upload) else u.file for u in uploads]
         what = names[0] if len(names) == 1 else f"{names[0]}等{len(names)}个文件"
         job = CollectJob(
             id=uuid.uuid4().hex[:12],
@@ -131,7 +132,11 @@ class CollectJobs:
         return job
 
     def _run(
-        self, job: CollectJob, uploads: list[Upload], read: Reader, default_year: int | None
+        self,
+        job: CollectJob,
+        uploads: list[Upload | FileResult],
+        read: Reader,
+        default_year: int | None,
     ) -> None:
         def tick(done: int, total: int) -> None:
             job.done, job.total = done, total
@@ -144,7 +149,8 @@ class CollectJobs:
                 )
                 session.commit()
         except Exception as exc:  # shown on the batch's page; the thread must not die silently
-            job.error = f"处理出错，本批未存入：{exc}"
+            reason = exc.message_zh if isinstance(exc, XxgkError) else type(exc).__name__
+            job.error = f"处理出错，本批未存入：{reason}"
             job.state = FAILED
             return
         job.results = results
