@@ -18,10 +18,11 @@ report and is remembered for the next file of the same name (``remembered_unit``
 from __future__ import annotations
 
 import hashlib
+import os
 import zipfile
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -40,7 +41,7 @@ from xxgk.db.chain import lock_writes
 from xxgk.db.models import Role, Unit, User
 from xxgk.db.units import list_units
 from xxgk.errors import InputError, XxgkError
-from xxgk.limits import LimitError, current_limits
+from xxgk.limits import MB, LimitError, current_limits
 from xxgk.model.cells import CELL_KEYS
 from xxgk.model.report import Report
 
@@ -528,3 +529,86 @@ def count_results(results: Sequence[FileResult]) -> Counts:
         counts.with_errors += r.stored and r.errors > 0
         counts.late += r.stored and r.late
     return counts
+
+
+# --- the command line's side ------------------------------------------------------------------
+
+
+def collected_files(paths: Iterable[str | os.PathLike[str]]) -> list[Upload | FileResult]:
+    """Return the files named by ``paths`` for ``collect_reports``: named files as given,
+    folders walked (hidden entries skipped) for every collected type and ZIP; a file that
+    cannot be read, or one over the upload budget, is refused alone."""
+    limit = current_limits().upload_bytes
+    out: list[Upload | FileResult] = []
+    for path in _walk_paths(paths):
+        try:
+            size = path.stat().st_size
+            if size > limit:
+                out.append(refused(str(path), f"文件超过{limit // MB}MB的上限，未读取"))
+                continue
+            out.append(Upload(str(path), path.read_bytes()))
+        except OSError as exc:
+            out.append(refused(str(path), f"无法读取文件（{exc.strerror or exc}）"))
+    return out
+
+
+def _walk_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterable[Path]:
+    wanted = COLLECT_SUFFIXES | {ZIP_SUFFIX}
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_dir():
+            yield path
+            continue
+        for child in sorted(path.rglob("*")):
+            hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+            if child.is_file() and not hidden and child.suffix.lower() in wanted:
+                yield child
+
+
+RESULT_HEADERS = (
+    "文件",
+    "报告主体",
+    "所属单位",
+    "年度",
+    "版本",
+    "错误",
+    "警告",
+    "未读出单元格",
+    "逾期",
+    "结果",
+)
+
+
+def result_cells(r: FileResult) -> list[Any]:
+    """One file's row of the result table, in ``RESULT_HEADERS`` order, as a person reads it."""
+    checked = r.stored or r.version is not None
+    if r.refused:
+        outcome = f"未存入：{r.refused}"
+    elif r.stored:
+        outcome = "已存入" + (f"（{r.note}）" if r.note else "")
+    else:
+        outcome = r.note
+    return [
+        r.file,
+        r.organization,
+        r.unit or ("未匹配" if r.stored else ""),
+        r.year or "",
+        f"第{r.version}版" if r.version else "",
+        r.errors if checked else "",
+        r.warnings if checked else "",
+        r.unreadable if r.stored else "",
+        ("逾期" if r.late else "按时") if checked else "",
+        outcome,
+    ]
+
+
+def result_lines(results: Sequence[FileResult]) -> list[str]:
+    """The result table as tab-separated lines with a Chinese header and a closing count."""
+    lines = ["\t".join(RESULT_HEADERS)]
+    lines += ["\t".join(str(c) for c in result_cells(r)) for r in results]
+    c = count_results(results)
+    lines.append(
+        f"共{c.files}份：存入{c.stored}份（未匹配单位{c.unmatched}份），未存入{c.refused}份，"
+        f"有错误{c.with_errors}份，逾期{c.late}份。"
+    )
+    return lines
