@@ -10,22 +10,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from xxgk.campaign.collect import (
     FileResult,
-    Reader,
     Upload,
     match_report,
-    read_here,
     unmatched_in_scope,
 )
-from xxgk.campaign.jobs import CollectJobs
 from xxgk.db.models import Role
-from xxgk.limits import use_limits
-from xxgk.model.report import Report
-from xxgk.sandbox import shared_pool
+from xxgk.web.collecting import jobs, reader
 from xxgk.web.deps import ScopeDep, valid_id
 from xxgk.web.errors import WebError, not_found
 from xxgk.web.forms import query_year
 from xxgk.web.pages import OVERVIEW_ROLES, page, write_flashed
-from xxgk.web.routes.check import time_budget
 from xxgk.web.security import require_csrf_form
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf_form)])
@@ -42,35 +36,6 @@ def allowed(scope: ScopeDep) -> None:
             "报告收集仅供督查、单位管理员和系统管理员使用",
             "supervisors, unit admins and admins only",
         )
-
-
-def jobs(request: Request) -> CollectJobs:
-    """The application's collection batches (made on first use)."""
-    state = request.app.state
-    if getattr(state, "collect_jobs", None) is None:
-        state.collect_jobs = CollectJobs(state.engine)
-    registry: CollectJobs = state.collect_jobs
-    return registry
-
-
-def reader(request: Request) -> Reader:
-    """Return the ``Reader`` of this application: each file parsed in the sandbox pool within
-    its time budget (``parse_seconds``, ``ocr_seconds`` for a possible scan); with
-    ``parse_workers=0`` in the batch's thread within the same budgets."""
-    settings = request.app.state.settings
-    if settings.parse_workers <= 0:
-
-        def read_in_thread(data: bytes, name: str) -> Report:
-            with use_limits(settings.limits):
-                return read_here(data, name)
-
-        return read_in_thread
-    pool = shared_pool(settings.parse_workers, settings.limits)
-
-    def read_in_pool(data: bytes, name: str) -> Report:
-        return pool.call(read_here, data, name, budget=time_budget(data))
-
-    return read_in_pool
 
 
 async def received(request: Request, files: list[UploadFile]) -> list[Upload | FileResult]:
