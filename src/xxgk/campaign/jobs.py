@@ -80,6 +80,15 @@ class CollectJobs:
             jobs = [j for j in self._jobs.values() if j.user_id == user.id]
         return sorted(jobs, key=lambda j: j.started_at, reverse=True)
 
+    def note_match(self, user: User, report_id: int, unit_id: int, unit: str) -> None:
+        """Show on ``user``'s batches that the unmatched report ``report_id`` now belongs to
+        ``unit`` (the store holds the truth; this keeps the batch's table in step)."""
+        for job in self.of_user(user):
+            for result in job.results:
+                if result.report_id == report_id and result.unit_id is None:
+                    result.unit_id, result.unit = unit_id, unit
+                    result.note = "已人工指定所属单位"
+
     def wait(self, job_id: str, timeout: float | None = None) -> None:
         """Wait for a batch's thread to end (tests; a person watches the page)."""
         thread = self._threads.get(job_id)

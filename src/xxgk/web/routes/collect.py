@@ -110,11 +110,13 @@ def collect_match(
     if chosen is None:
         raise WebError(400, "unit", "请选择报告所属的单位", "no unit chosen")
     report_id = int(report) if report.isdecimal() and valid_id(int(report)) else 0
-    write_flashed(
+    stored = write_flashed(
         scope.session,
         request,
         lambda: match_report(scope.session, scope.user, report_id, chosen),
         lambda stored: f"已将“{stored.organization or stored.source}”的报告归入{chosen.name}",
     )
+    if stored is not None:
+        jobs(request).note_match(scope.user, report_id, chosen.id, chosen.name)
     target = back if back.startswith("/collect") and "//" not in back else "/collect"
     return RedirectResponse(target, status_code=303)
