@@ -211,7 +211,7 @@ def _expand_one(
 
 def _members(upload: Upload, budget: _Budget) -> list[Upload]:
     """Return the files in a ZIP package within the budgets (directory checked first)."""
-    from xxgk.parse.package import open_package, read_member
+    from xxgk.ooxml import open_package, read_member
 
     found = []
     with open_package(upload.data, upload.name, "ZIP 压缩包") as package:

@@ -1,26 +1,16 @@
-"""What the pages that parse uploads share: the time budget of a file in the sandbox pool, and
-the collection batches of the application with the pool-backed ``Reader`` they parse with
-(报告收集 and 年报检查's 存入报告库 both start batches)."""
+"""What the pages that store uploads share: the application's collection batches and the
+pool-backed ``Reader`` they parse with (报告收集 and 年报检查's 存入报告库 both start them)."""
 
 from __future__ import annotations
 
 from fastapi import Request
 
+from xxgk.batch import time_budget
 from xxgk.campaign.collect import Reader, read_here
 from xxgk.campaign.jobs import CollectJobs
 from xxgk.limits import use_limits
 from xxgk.model.report import Report
-from xxgk.parse.ocr import ocr_available, sniff_image
-from xxgk.parse.pdf import sniff_pdf
 from xxgk.sandbox import shared_pool
-
-
-def time_budget(data: bytes) -> str:
-    """Return the time budget of parsing ``data`` in the pool: ``ocr_seconds`` for an image
-    or a PDF when OCR is installed (a scan is recognised page by page, far longer than a
-    parse), else ``parse_seconds``."""
-    maybe_scan = sniff_image(data) or sniff_pdf(data)
-    return "ocr_seconds" if maybe_scan and ocr_available() else "parse_seconds"
 
 
 def jobs(request: Request) -> CollectJobs:

@@ -20,6 +20,7 @@ from xxgk.web.routes import (
     public,
     register,
     register_settings,
+    triage,
 )
 
 ROUTERS = (
@@ -37,6 +38,7 @@ ROUTERS = (
     overview.router,
     campaign.router,
     collect.router,
+    triage.router,
     fetch.router,
     public.router,
     catalogue_public.router,

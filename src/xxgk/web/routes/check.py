@@ -16,7 +16,14 @@ from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from xxgk.batch import REPORT_SUFFIXES, CheckOptions, Outcome, check_data, validate_report
+from xxgk.batch import (
+    REPORT_SUFFIXES,
+    CheckOptions,
+    Outcome,
+    check_data,
+    time_budget,
+    validate_report,
+)
 from xxgk.campaign.collect import unreadable_cells
 from xxgk.campaign.results import CheckedFile, results_workbook
 from xxgk.db.models import Role, User
@@ -28,7 +35,7 @@ from xxgk.parse import parse_bytes, parse_text
 from xxgk.render import render
 from xxgk.sandbox import shared_pool
 from xxgk.web import report_view
-from xxgk.web.collecting import jobs, reader, time_budget
+from xxgk.web.collecting import jobs, reader
 from xxgk.web.deps import SessionDep, UserDep
 from xxgk.web.errors import WebError, not_found
 from xxgk.web.pages import OVERVIEW_ROLES, XLSX, download, page
