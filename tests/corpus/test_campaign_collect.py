@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
 from corpus_support import make_report
@@ -31,6 +33,8 @@ from xxgk.limits import Limits, use_limits
 from xxgk.render import render
 
 YEAR = 2024
+FORMATS = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
+LEGACY = ("legacy_word97.doc", "legacy_excel97.xls")
 
 
 def _user(session: Session, name: str, role: Role, unit_code: str | None) -> User:
@@ -185,3 +189,15 @@ def test_matching_by_hand_is_kept_and_remembered(session):
     assert "人工指定" in again[0].note
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "match_report"))
     assert entry is not None
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) missing")
+def test_legacy_doc_and_xls_in_a_zip_are_read_and_stored_unmatched(session):
+    admin = _user(session, "root", Role.ADMIN, None)
+    package = _zip({name: (FORMATS / name).read_bytes() for name in LEGACY})
+    results = collect_reports(session, admin, [Upload("旧格式.zip", package)])
+    assert [(r.organization, r.year, r.stored) for r in results] == [
+        ("模拟县青松乡人民政府", 2024, True),
+        ("样例市司法局", 2024, True),
+    ]
+    assert all(not r.matched for r in results)  # no such units in the tree
