@@ -25,6 +25,7 @@ NAV = (
     ("/disclosure", "主动公开", "register"),
     ("/compile", "年报编制", "register"),
     ("/overview", "汇总与对比", "overview"),
+    ("/collect", "报告收集", "overview"),
     ("/fetch", "网上采集", "overview"),
     ("/public", "公开目录", None),
 )
