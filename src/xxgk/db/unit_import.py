@@ -127,13 +127,44 @@ def all_or_nothing(
 
 def import_units(*, session: Session, actor: User, path: Path) -> list[Unit]:
     """Create the units listed in ``path``; nothing is created when any row is wrong."""
+    return import_unit_rows(session=session, actor=actor, rows=read_table(path), path=path)
+
+
+UNIT_TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+
+
+def read_unit_file(data: bytes, name: str) -> list[dict[str, str]]:
+    """Return the rows of an uploaded unit table (``data`` named ``name``): the parse the web
+    runs in the worker pool, within the budgets of ``xxgk.limits``."""
+    import tempfile
+
+    base = Path(name.replace("\\", "/")).name or "units.csv"
+    if not base.lower().endswith(UNIT_TABLE_SUFFIXES):
+        raise InputError(
+            "单位表应为 .xlsx 或 .csv 文件（列：代码、名称、类型、上级、行政区划代码）",
+            "a unit table is an .xlsx or .csv file",
+            path=base,
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / base
+        path.write_bytes(data)
+        try:
+            return read_table(path)
+        except InputError as exc:
+            raise InputError(exc.message_zh, exc.message_en, path=base) from None
+
+
+def import_unit_rows(
+    *, session: Session, actor: User, rows: list[dict[str, str]], path: Path
+) -> list[Unit]:
+    """Create the units of ``rows`` (read by :func:`read_table`); all or nothing."""
     created: dict[str, Unit] = {}
 
     def add(row: dict[str, str]) -> None:
         unit = _add(session, actor, row, created)
         created[unit.code] = unit
 
-    all_or_nothing(session, read_table(path), add, path, ("未导入任何单位", "no unit imported"))
+    all_or_nothing(session, rows, add, path, ("未导入任何单位", "no unit imported"))
     return list(created.values())
 
 

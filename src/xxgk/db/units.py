@@ -43,6 +43,18 @@ def normalize_kind(value: str | None, name: str) -> str:
     )
 
 
+def deadline_rule(kind: str) -> str:
+    """Return, in Chinese, by when a unit of ``kind`` publishes its annual report (条例第四十九条;
+    乡镇、街道 by local rule, 1月31日 by default)."""
+    try:
+        unit_kind = UnitKind.parse(kind)
+    except ValueError:
+        return "类型未知，按1月31日"
+    month, day = unit_kind.deadline
+    rule = f"次年{month}月{day}日前"
+    return rule + "（地方规定，默认）" if unit_kind.deadline_is_local_rule else rule
+
+
 def region_for(division_code: str | None) -> str | None:
     """Return the calendar region implied by a 行政区划代码, if any."""
     if not division_code:
