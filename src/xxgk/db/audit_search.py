@@ -23,8 +23,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, column, false, func, or_, select, table
 from sqlalchemy.orm import Session
 
+from xxgk.db.access import UNIT_MANAGERS, require
 from xxgk.db.chain import ChainReport, verify
-from xxgk.db.models import AuditEntry, Unit, User
+from xxgk.db.models import AuditEntry, Role, Unit, User
 from xxgk.spreadsheet import csv_row
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
@@ -142,6 +143,14 @@ class AuditPage:
     total: int
     page: int
     pages: int
+
+
+def reader_scope(reader: User | None) -> tuple[int | None, bool]:
+    """Return ``(scope_root, everything)`` for ``reader``: the system administrator reads the
+    whole log, a unit administrator the log of the own subtree; anyone else is refused."""
+    require(reader, UNIT_MANAGERS)
+    assert reader is not None
+    return reader.unit_id, Role(reader.role) is Role.ADMIN
 
 
 def _subtree_ids(root_id: int, name: str) -> Select[Any]:

@@ -213,6 +213,15 @@ def get_user(session: Session, username: str) -> User:
     return user
 
 
+def find_user(session: Session, username: str) -> User:
+    """Return the user called ``username``, active or not (an administrator re-enables a
+    disabled one), or raise a RegisterError."""
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    if user is None:
+        raise RegisterError(f"找不到用户“{username}”", f"no user {username!r}")
+    return user
+
+
 def list_users(session: Session) -> list[User]:
     """Return every user, in order of creation."""
     return list(session.scalars(select(User).order_by(User.id)))

@@ -58,7 +58,7 @@ class Query:
 
 
 def _scope_args(scope: Scope) -> tuple[int | None, bool]:
-    return scope.user.unit_id, scope.role is Role.ADMIN
+    return audit_search.reader_scope(scope.user)
 
 
 @router.get("/admin/audit")
