@@ -22,6 +22,7 @@ from xxgk.web.routes import (
     public,
     register,
     register_settings,
+    triage,
 )
 
 ROUTERS = (
@@ -38,6 +39,7 @@ ROUTERS = (
     filing.router,
     overview.router,
     campaign.router,
+    triage.router,
     fetch.router,
     admin_units.router,
     admin_users.router,

@@ -15,7 +15,7 @@ from xxgk.db.access import in_subtree
 from xxgk.db.audit import history
 from xxgk.db.audit_search import action_label
 from xxgk.db.models import Role
-from xxgk.db.unit_import import import_unit_rows, read_unit_file
+from xxgk.db.unit_import import import_units, read_unit_file
 from xxgk.db.units import (
     add_unit,
     deadline_rule,
@@ -128,9 +128,7 @@ async def unit_import(scope: ScopeDep, request: Request, file: UploadFile) -> Re
         return _back()
     try:
         rows = await in_pool(request, read_unit_file, data, name)
-        created = import_unit_rows(
-            session=scope.session, actor=scope.user, rows=rows, path=_path(name)
-        )
+        created = import_units(session=scope.session, actor=scope.user, path=_path(name), rows=rows)
     except XxgkError as exc:
         scope.session.rollback()
         flash(request, exc.describe(), "error")
