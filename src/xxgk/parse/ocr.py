@@ -19,11 +19,9 @@ from __future__ import annotations
 import importlib.util
 import io
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
@@ -32,13 +30,14 @@ from xxgk.errors import InputError
 from xxgk.findings import Finding, Location
 from xxgk.limits import lift_ceilings
 from xxgk.parse.document import SourceCell, SourceDocument
+from xxgk.parse.ocr_modes import OCR_MODES as OCR_MODES
+from xxgk.parse.ocr_modes import OcrMode as OcrMode
+from xxgk.parse.ocr_modes import current_mode
+from xxgk.parse.ocr_modes import ocr_mode as ocr_mode
 from xxgk.parse.pdf_layout import PdfLine, cluster_lines
 from xxgk.parse.pdf_pages import drop_running, lay_out_page
 from xxgk.parse_findings import OCR_PAGES, OCR_UNREAD
 
-OcrMode = Literal["auto", "always", "never"]
-OCR_MODES: tuple[OcrMode, ...] = ("auto", "always", "never")
-_MODE: ContextVar[OcrMode] = ContextVar("xxgk_ocr_mode", default="auto")
 Place = tuple[int | None, tuple[float, float, float, float] | None]  # page, bbox of a cell
 
 MIN_DPI = 150.0
@@ -55,25 +54,6 @@ so a busy machine does not trip it): a page normally takes a few seconds; far mo
 image that is no printed page."""
 MAX_PAGES = 60
 """More pages than this are not recognised: annual reports are a few pages long."""
-
-
-@contextmanager
-def ocr_mode(mode: str) -> Iterator[None]:
-    """Read with OCR mode ``mode`` (``auto``, ``always`` or ``never``) inside the block."""
-    if mode not in OCR_MODES:
-        raise InputError(
-            f"文字识别方式“{mode}”无效，可选：auto、always、never",
-            f"unknown OCR mode {mode!r}; expected auto, always or never",
-        )
-    token = _MODE.set(mode)
-    try:
-        yield
-    finally:
-        _MODE.reset(token)
-
-
-def current_mode() -> OcrMode:
-    return _MODE.get()
 
 
 def ocr_available() -> bool:
@@ -335,11 +315,3 @@ def read_image(data: bytes, name: str | None = None) -> SourceDocument:
     pages = [(r.lines, r.height) for r in results]
     numbers = list(range(1, len(pages) + 1))
     return _document(pages, results, findings, numbers, len(pages), name, "image")
-
-
-IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
-
-
-def sniff_image(data: bytes, name: str | None = None) -> bool:
-    """Return True for PNG, JPEG and TIFF files (by their signature)."""
-    return data.startswith(IMAGE_SIGNATURES)

@@ -23,8 +23,8 @@ from xxgk.examples import example_paths
 from xxgk.limits import LimitError, Limits, use_limits
 from xxgk.model.report import Report
 from xxgk.parse import parse_bytes, parse_text
-from xxgk.parse.ocr import ocr_available, sniff_image
-from xxgk.parse.pdf import sniff_pdf
+from xxgk.parse.ocr import ocr_available
+from xxgk.parse.sniff import sniff_image, sniff_pdf
 from xxgk.render import render
 from xxgk.sandbox import shared_pool
 from xxgk.web import report_view
