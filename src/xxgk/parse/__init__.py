@@ -138,6 +138,7 @@ def clear_caches() -> None:
         text._PLACED,
         text._CELLS,
         tokens._PLANS,
+        tokens._SHAPES,
         matching._EXACT,
         interpret_module._SQUEEZED_STARTERS,
         sections._CANDIDATES,
