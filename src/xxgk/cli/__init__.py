@@ -27,6 +27,7 @@ __all__ = ["COMMANDS", "app", "load_commands", "main"]
 COMMANDS: dict[str, str] = {
     "aggregate": "aggregate_cmd",
     "audit": "audit_cmd",
+    "campaign": "campaign_cmd",
     "check": "check_cmd",
     "corpus": "corpus_cmd",
     "demo": "demo_cmd",

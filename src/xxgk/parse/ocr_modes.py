@@ -1,12 +1,13 @@
 """When scans are recognised: the OCR mode in force around a read (``auto``, ``always``,
-``never``).
+``never``), and whether the recogniser is installed.
 
-Apart from ``parse.ocr`` so that setting the mode (every ``parse_bytes`` does) imports neither
-PDFium nor the recogniser.
+Apart from ``parse.ocr`` so that setting the mode (every ``parse_bytes`` does) and asking
+whether OCR could run import neither PDFium nor the recogniser.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -37,3 +38,8 @@ def ocr_mode(mode: str) -> Iterator[None]:
 def current_mode() -> OcrMode:
     """Return the OCR mode in force."""
     return _MODE.get()
+
+
+def ocr_available() -> bool:
+    """Return True when the ``ocr`` extra (rapidocr-onnxruntime with OpenCV) is installed."""
+    return all(importlib.util.find_spec(m) is not None for m in ("rapidocr_onnxruntime", "cv2"))
