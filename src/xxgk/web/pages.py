@@ -25,11 +25,15 @@ NAV = (
     ("/disclosure", "主动公开", "register"),
     ("/compile", "年报编制", "register"),
     ("/overview", "汇总与对比", "overview"),
+    ("/collect", "报告收集", "overview"),
     ("/fetch", "网上采集", "overview"),
+    ("/admin", "系统管理", "admin"),
     ("/public", "公开目录", None),
 )
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OVERVIEW_ROLES = frozenset({Role.SUPERVISOR, Role.UNIT_ADMIN, Role.ADMIN})
+ADMIN_AREA_ROLES = frozenset({Role.UNIT_ADMIN, Role.ADMIN, Role.LEADER})
+"""Who finds 系统管理 in the menu (leaders for the published years only)."""
 
 
 def flash(request: Request, message: str, kind: str = "ok") -> None:
@@ -70,6 +74,8 @@ def nav_items(role: str | None) -> list[tuple[str, str]]:
         if need == "register" and role is None:
             continue
         if need == "overview" and (role is None or Role(role) not in OVERVIEW_ROLES):
+            continue
+        if need == "admin" and (role is None or Role(role) not in ADMIN_AREA_ROLES):
             continue
         items.append((href, label))
     return items
