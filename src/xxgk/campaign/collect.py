@@ -112,7 +112,13 @@ class FileResult:
             "refused": self.refused,
             "note": self.note,
             "report_id": self.report_id,
+            "candidates": list(self.candidates),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FileResult:
+        """The result as ``to_dict`` wrote it (a batch's saved state)."""
+        return cls(**{**data, "candidates": tuple(data.get("candidates") or ())})
 
 
 def refused(name: str, reason: str) -> FileResult:
