@@ -202,3 +202,14 @@ def test_a_second_county_sees_nothing_and_stores_nothing_of_the_first(other_coun
     assert "未找到该未匹配报告" in steal.text
     table = rows(upload(other, [("清河镇.txt", report_text("示例县清河镇人民政府", 42))]))
     assert "不是您管辖范围内的单位" in table["清河镇.txt"]
+
+
+def test_a_file_over_the_upload_limit_is_refused_alone(demo):
+    folder, passwords = demo
+    good = report_text("示例县教育局", 71)
+    with new_client(folder, max_upload_bytes=len(good) + 10) as c:
+        login(c, "county-supervisor", passwords["county-supervisor"])
+        table = rows(upload(c, [("大文件.txt", good + b"x" * 100), ("教育局.txt", good)]))
+    assert "文件超过" in table["大文件.txt"]
+    assert "未存入" in table["大文件.txt"]
+    assert "已存入" in table["教育局.txt"]
