@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from xxgk.db.models import Role
-from xxgk.errors import RegisterError
+from xxgk.errors import RegisterError, XxgkError
 from xxgk.web.security import CSRF_FIELD, csrf_token
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
@@ -25,6 +25,7 @@ NAV = (
     ("/disclosure", "主动公开", "register"),
     ("/compile", "年报编制", "register"),
     ("/overview", "汇总与对比", "overview"),
+    ("/collect", "报告收集", "overview"),
     ("/fetch", "网上采集", "overview"),
     ("/admin", "系统管理", "admin"),
     ("/public", "公开目录", None),
@@ -44,13 +45,20 @@ T = TypeVar("T")
 
 
 def write_flashed(
-    session: Session, request: Request, write: Callable[[], T], done: Callable[[T], str]
+    session: Session,
+    request: Request,
+    write: Callable[[], T],
+    done: Callable[[T], str],
+    *,
+    refused: type[XxgkError] = RegisterError,
 ) -> T | None:
     """Run a form's ``write``: commit and flash ``done(result)``, or, when the library
-    refuses (``RegisterError``), roll back and flash its reason. Returns the result or None."""
+    refuses (``refused``: a ``RegisterError``, unless the form shows every library error,
+    a refused right included, as its reason), roll back and flash its reason. Returns the
+    result or None."""
     try:
         result = write()
-    except RegisterError as exc:
+    except refused as exc:
         session.rollback()
         flash(request, exc.message_zh, "error")
         return None
