@@ -45,9 +45,7 @@ def test_rollup_sums_subtree_and_lists_missing_late_and_errors(
     assert result.own is None
 
 
-def test_rollup_compares_a_whole_scope_report_like_with_like(
-    store: Engine, tmp_path: Path
-) -> None:
+def test_rollup_compares_a_whole_scope_report_like_with_like(store: Engine, tmp_path: Path) -> None:
     """A 全口径 report is its members' sum plus the 本级 share: only a cell below the sum is
     flagged; a 本级 report (the default) is not compared cell by cell at all."""
     town = make_report("示例县清河镇人民政府", 2024, 31)

@@ -14,7 +14,7 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
-from xxgk.batch import CSV_COLUMNS, Outcome, csv_row, iter_parse, iter_report_paths
+from xxgk.batch import Outcome, csv_header_lines, csv_row, iter_parse, iter_report_paths
 from xxgk.cli.app import app
 from xxgk.cli.common import (
     JobsOption,
@@ -113,7 +113,7 @@ def _written(
     writer = csv.writer(out, lineterminator="\n")
     first = True
     if output_format is ParseFormat.csv:
-        writer.writerow(CSV_COLUMNS)
+        out.write(csv_header_lines())
     for outcome in outcomes:
         report = outcome.report
         if report is not None:
