@@ -443,3 +443,19 @@ def test_the_cli_lists_marks_and_exports_through_the_same_functions(demo, tmp_pa
     marked_rows = [r for r in expected[2:] if "请更正" in r]
     assert len(marked_rows) == 1
     assert marked_rows[0] in rows
+
+
+def test_a_unit_admin_sees_the_findings_but_may_not_mark_them(as_user, demo):
+    folder, _ = demo
+    _store(folder, _town_report(1), "v1.txt")
+    admin = as_user("county-admin")
+    units = {u["name"]: u["id"] for u in admin.get("/api/v1/units").json()}
+    town = units[TOWN]
+    page = admin.get(f"/overview/units/{town}?year={YEAR}").text
+    assert f'data-key="{ROW_TOTAL}"' in page
+    assert "保存标记" not in page  # no form for who may not mark
+    form = {"year": YEAR, "key": ROW_TOTAL, "verdict": "confirmed", "reason": "x"}
+    response = admin.post(f"/overview/units/{town}/marks", data={**form, "csrf_token": _csrf(page)})
+    assert "只有督查（政务公开办）和系统管理员可以标记问题" in response.text
+    with _session(folder) as s:
+        assert audit.history(s, "finding_mark") == []
