@@ -34,6 +34,7 @@ def main(out: Path) -> None:
         _public(browser, base, out)
         _officer(browser, base, passwords, out)
         _supervisor(browser, base, passwords, out)
+        _collect(browser, base, passwords, out, Path(tmp))
         browser.close()
     print(f"screenshots written to {out}")
 
@@ -115,6 +116,61 @@ def _campaign(page: Page, base: str, out: Path) -> None:
     page.click("#rollup-link")
     page.wait_for_selector("#member-status")
     page.screenshot(path=out / "campaign-rollup.png")
+
+
+def _collect_zip(folder: Path) -> Path:
+    """A ZIP of the demo county's reports as they arrive in January: 石桥乡 late, one file
+    cut off in the mail, one under a name that matches no unit."""
+    import datetime as dt
+    import random
+    import zipfile
+
+    from xxgk.render import render
+    from xxgk.synth import random_report
+
+    year = dt.date.today().year - 1
+    names = {
+        "县政府.txt": ("示例县人民政府", dt.date(year + 1, 1, 20)),
+        "石桥乡.txt": ("示例县石桥乡人民政府", dt.date(year + 1, 3, 15)),
+        "教育局.txt": ("示例县教育局", dt.date(year + 1, 1, 25)),
+        "便民中心.txt": ("清河镇便民服务中心", dt.date(year + 1, 1, 22)),
+    }
+    path = folder / "一月报送.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for i, (file, (name, published)) in enumerate(names.items()):
+            report = random_report(random.Random(i), organization=name, year=year)
+            report.published = published
+            package.writestr(file, render(report, "txt"))
+        package.writestr("交通局.docx", b"PK\x03\x04 cut off")
+    return path
+
+
+def _collect(browser, base: str, passwords: dict[str, str], out: Path, tmp: Path) -> None:
+    """报告收集: the form, a finished batch with its per-file table, and the batch check."""
+    page = _login(browser, base, passwords, "county-supervisor")
+    package = _collect_zip(tmp)
+    page.goto(f"{base}/collect")
+    page.set_input_files("input[name=files]", str(package))
+    page.screenshot(path=out / "collect.png")
+    page.click("button:has-text('上传并存入报告库')")
+    page.wait_for_selector('#job-state[data-state="done"]', timeout=180_000)
+    page.screenshot(path=out / "collect-job.png", full_page=True)
+    page.goto(f"{base}/check")
+    page.set_input_files(
+        "input[name=files]",
+        [
+            str(EXAMPLES / name)
+            for name in (
+                "education-bureau-2024-errors.txt",
+                "county-government-2024.txt",
+                "qinghe-town-2024.txt",
+            )
+        ],
+    )
+    page.click("button:has-text('开始检查')")
+    page.wait_for_load_state()
+    page.screenshot(path=out / "check-batch.png")
+    page.close()
 
 
 if __name__ == "__main__":

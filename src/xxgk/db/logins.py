@@ -25,7 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from xxgk.db import audit
-from xxgk.db.access import UNIT_MANAGERS, require
+from xxgk.db.access import UNIT_MANAGERS, require, require_manager_of
 from xxgk.db.base import utcnow
 from xxgk.db.chain import lock_writes
 from xxgk.db.models import LoginSession, LoginThrottle, Role, User
@@ -165,7 +165,7 @@ def unlock(
     if username:
         user = session.scalar(select(User).where(User.username == username))
         if user is not None:
-            require(actor, UNIT_MANAGERS, user.unit)
+            require_manager_of(actor, user)
         lifted += _lift(session, ACCOUNT, _account_key(username))
     if address:
         require(actor, frozenset({Role.ADMIN}))
@@ -179,6 +179,19 @@ def unlock(
         after={"username": username, "address": address, "lifted": lifted},
     )
     return lifted
+
+
+def locked_accounts(session: Session, usernames: list[str]) -> dict[str, dt.datetime]:
+    """Return, of ``usernames``, those whose account is throttled now, with until when."""
+    keys = {_account_key(name): name for name in usernames}
+    rows = session.scalars(
+        select(LoginThrottle).where(
+            LoginThrottle.kind == ACCOUNT,
+            LoginThrottle.key.in_(sorted(keys)),
+            LoginThrottle.blocked_until > utcnow(),
+        )
+    )
+    return {keys[row.key]: row.blocked_until for row in rows if row.blocked_until is not None}
 
 
 def _lift(session: Session, kind: str, key: str) -> int:
