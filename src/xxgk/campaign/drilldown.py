@@ -23,6 +23,7 @@ from xxgk.corpus.codec import stored_report
 from xxgk.corpus.models import StoredReport
 from xxgk.db.models import Unit, User
 from xxgk.errors import RegisterError
+from xxgk.findings import Finding
 
 CROSS_YEAR_TAG = "#previous"
 """The tag of the rules that compare a report with the unit's report of the year before."""
@@ -56,6 +57,11 @@ class Drilldown:
     provenance: Provenance | None
     versions_diff: ReportDiff | None
     year_diff: ReportDiff | None
+
+    @property
+    def open_findings(self) -> list[Finding]:
+        """Return the findings not dismissed (驳回): those the report's cells still show."""
+        return [t.finding for t in self.findings if t.verdict is not Verdict.DISMISSED]
 
     @property
     def cross_year(self) -> list[Triaged]:
