@@ -35,6 +35,7 @@ def main(out: Path) -> None:
         _officer(browser, base, passwords, out)
         _supervisor(browser, base, passwords, out)
         _collect(browser, base, passwords, out, Path(tmp))
+        _admin(browser, base, passwords, out)
         browser.close()
     print(f"screenshots written to {out}")
 
@@ -171,6 +172,30 @@ def _collect(browser, base: str, passwords: dict[str, str], out: Path, tmp: Path
     page.wait_for_load_state()
     page.screenshot(path=out / "check-batch.png")
     page.close()
+
+
+def _admin(browser, base: str, passwords: dict[str, str], out: Path) -> None:
+    """系统管理 as the county's unit administrator (last: it resets a password), and the
+    published years as the township's leader."""
+    page = _login(browser, base, passwords, "county-admin")
+    page.goto(f"{base}/admin/units")
+    page.screenshot(path=out / "admin-units.png", full_page=True)
+    page.click("#unit-tree a:has-text('清河镇')")
+    page.wait_for_load_state()
+    page.screenshot(path=out / "admin-unit.png", full_page=True)
+    page.goto(f"{base}/admin/users")
+    page.screenshot(path=out / "admin-users.png", full_page=True)
+    page.click("tr[data-user=qinghe-clerk] summary")
+    page.click("tr[data-user=qinghe-clerk] .reset-form button")
+    page.wait_for_load_state()
+    page.screenshot(path=out / "admin-password.png")
+    page.goto(f"{base}/admin/audit")
+    page.screenshot(path=out / "admin-audit.png")
+    page.close()
+    leader = _login(browser, base, passwords, "qinghe-leader")
+    leader.goto(f"{base}/admin/years")
+    leader.screenshot(path=out / "admin-years.png", full_page=True)
+    leader.close()
 
 
 if __name__ == "__main__":

@@ -25,9 +25,11 @@ from sqlalchemy.orm import Session
 
 from xxgk.db.access import UNIT_MANAGERS, require
 from xxgk.db.chain import ChainReport, verify
-from xxgk.db.models import AuditEntry, Role, Unit, User
+from xxgk.db.models import ROLE_LABELS, AuditEntry, Role, Unit, User
+from xxgk.model.units import UnitKind
 from xxgk.spreadsheet import csv_row
 
+UNIT_KIND_LABELS = {k.value: k.label for k in UnitKind}
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 PAGE_SIZE = 50
 EXPORT_ROWS = 100_000
@@ -241,9 +243,50 @@ def local_time(moment: dt.datetime) -> str:
     return moment.replace(tzinfo=dt.UTC).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
 
 
+FIELD_LABELS = {
+    "username": "用户名",
+    "display_name": "姓名",
+    "role": "角色",
+    "unit_id": "单位编号",
+    "active": "在用",
+    "address": "来源地址",
+    "code": "代码",
+    "name": "名称",
+    "kind": "类型",
+    "parent_id": "上级单位编号",
+    "division_code": "行政区划代码",
+    "calendar_region": "地区日历",
+    "report_column_url": "年报栏目",
+    "locked": "锁定",
+    "year": "年度",
+    "version": "版本",
+    "published_on": "发布日期",
+    "unit": "单位",
+    "lifted": "解除项数",
+}
+"""The Chinese names of the fields the admin pages' entries carry (others keep their key)."""
+
+
+def _shown(key: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if value is None:
+        return "（空）"
+    if key == "role":
+        return ROLE_LABELS.get(Role(value), str(value)) if value in set(Role) else str(value)
+    if key == "kind":
+        return UNIT_KIND_LABELS.get(str(value), str(value))
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
 def change_text(value: dict[str, Any] | None) -> str:
-    """Return the before/after data of an entry as compact JSON text (empty when none)."""
-    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    """Return the before/after data of an entry for a reader: "名称：…；类型：…" with the
+    fields' Chinese names (empty when none)."""
+    if not value:
+        return ""
+    return "；".join(f"{FIELD_LABELS.get(k, k)}：{_shown(k, v)}" for k, v in sorted(value.items()))
 
 
 CSV_COLUMNS = (

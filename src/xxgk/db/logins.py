@@ -162,6 +162,7 @@ def unlock(
     require(actor, UNIT_MANAGERS if username else frozenset({Role.ADMIN}))
     lock_writes(session)
     lifted = 0
+    user = None
     if username:
         user = session.scalar(select(User).where(User.username == username))
         if user is not None:
@@ -175,7 +176,7 @@ def unlock(
         actor=actor,
         action="unlock-login",
         entity="user",
-        entity_id=None,
+        entity_id=user.id if user is not None else None,
         after={"username": username, "address": address, "lifted": lifted},
     )
     return lifted

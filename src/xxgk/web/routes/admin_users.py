@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from xxgk.db.audit_search import local_time
 from xxgk.db.logins import locked_accounts, unlock
 from xxgk.db.models import ROLE_LABELS, Role, User
 from xxgk.db.queries import row_by_id
@@ -62,7 +63,10 @@ def users_page(scope: ScopeDep, request: Request, unit: str = "") -> HTMLRespons
         request,
         "admin_users.html",
         people=people,
-        locked=locked_accounts(scope.session, [u.username for u in people]),
+        locked={
+            name: local_time(until)[11:16]
+            for name, until in locked_accounts(scope.session, [u.username for u in people]).items()
+        },
         roles=_roles(scope),
         labels={r.value: r.label for r in Role},
         units=scope.units(),
