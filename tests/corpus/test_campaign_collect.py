@@ -165,6 +165,16 @@ def test_zip_packages_are_bounded_by_members_bytes_and_nesting():
     assert "上限" in out[0].refused
     out = expand([Upload("broken.zip", b"PK\x05\x06 not a zip")])
     assert out[0].refused
+    stored = io.BytesIO()
+    with zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as package:
+        package.writestr("good.txt", b"good")
+        package.writestr("bad.txt", b"DAMAGED")
+    damaged = stored.getvalue().replace(b"DAMAGED", b"DAMAGEX")  # the CRC no longer agrees
+    good, bad = expand([Upload("mixed.zip", damaged)])
+    assert good == Upload("mixed.zip/good.txt", b"good")
+    assert isinstance(bad, FileResult)
+    assert bad.file == "mixed.zip/bad.txt"
+    assert "已损坏" in bad.refused
 
 
 def test_matching_by_hand_is_kept_and_remembered(session):

@@ -9,6 +9,7 @@ import io
 import random
 import re
 import zipfile
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -109,6 +110,24 @@ def test_an_unmatched_report_is_matched_from_a_list_and_remembered(as_user):
     assert "按此前人工指定的单位归入" in again["便民中心-更正.txt"]
 
 
+def test_a_batch_is_seen_by_every_server_process_and_after_a_restart(as_user):
+    from xxgk.campaign.jobs import CollectJobs
+
+    sup = as_user("county-supervisor")
+    page = upload(sup, [("教育局.txt", report_text("示例县教育局", 61))])
+    job_id = re.search(r'<h1 data-job="(\w+)">', page)[1]
+    registry = sup.app.state.collect_jobs
+    job = registry.get(job_id)
+    other_process = CollectJobs(sup.app.state.engine, registry.folder)
+    again = other_process.get(job_id)
+    assert again is not None
+    assert again.to_dict() == job.to_dict()
+    assert [r.file for r in again.results] == ["教育局.txt"]
+    assert [j.id for j in other_process.of_user(SimpleNamespace(id=job.user_id))] == [job_id]
+    assert other_process.of_user(SimpleNamespace(id=job.user_id + 1000)) == []
+    assert other_process.get("../../etc/passwd") is None
+
+
 def test_clerks_and_visitors_cannot_collect(as_user, client):
     clerk = as_user("qinghe-clerk")
     assert clerk.get("/collect").status_code == 403
@@ -161,7 +180,7 @@ def test_a_second_county_sees_nothing_and_stores_nothing_of_the_first(other_coun
     sup = as_user("county-supervisor")
     first_page = upload(sup, [("不明.txt", report_text("某某服务站", 41))])
     report = re.search(r'name="report" value="(\d+)"', rows(first_page)["不明.txt"])[1]
-    job = re.search(r'value="/collect/jobs/(\w+)"', first_page)[1]
+    job = re.search(r'<h1 data-job="(\w+)">', first_page)[1]
     other = other_county
     assert other.get(f"/collect/jobs/{job}").status_code == 404
     page = other.get("/collect").text
@@ -183,3 +202,14 @@ def test_a_second_county_sees_nothing_and_stores_nothing_of_the_first(other_coun
     assert "未找到该未匹配报告" in steal.text
     table = rows(upload(other, [("清河镇.txt", report_text("示例县清河镇人民政府", 42))]))
     assert "不是您管辖范围内的单位" in table["清河镇.txt"]
+
+
+def test_a_file_over_the_upload_limit_is_refused_alone(demo):
+    folder, passwords = demo
+    good = report_text("示例县教育局", 71)
+    with new_client(folder, max_upload_bytes=len(good) + 10) as c:
+        login(c, "county-supervisor", passwords["county-supervisor"])
+        table = rows(upload(c, [("大文件.txt", good + b"x" * 100), ("教育局.txt", good)]))
+    assert "文件超过" in table["大文件.txt"]
+    assert "未存入" in table["大文件.txt"]
+    assert "已存入" in table["教育局.txt"]

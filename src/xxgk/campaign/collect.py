@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import zipfile
+import zlib
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -112,7 +113,13 @@ class FileResult:
             "refused": self.refused,
             "note": self.note,
             "report_id": self.report_id,
+            "candidates": list(self.candidates),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FileResult:
+        """The result as ``to_dict`` wrote it (a batch's saved state)."""
+        return cls(**{**data, "candidates": tuple(data.get("candidates") or ())})
 
 
 def refused(name: str, reason: str) -> FileResult:
@@ -199,7 +206,10 @@ def _expand_one(
         if not members:
             out.append(refused(upload.name, "压缩包中没有文件"))
         for member in members:
-            _expand_one(member, depth + 1, out, budget)
+            if isinstance(member, FileResult):
+                out.append(member)
+            else:
+                _expand_one(member, depth + 1, out, budget)
         return
     suffix = PurePath(upload.name).suffix.lower()
     if suffix not in COLLECT_SUFFIXES:
@@ -209,24 +219,36 @@ def _expand_one(
     out.append(upload)
 
 
-def _members(upload: Upload, budget: _Budget) -> list[Upload]:
-    """Return the files in a ZIP package within the budgets (directory checked first)."""
+def _members(upload: Upload, budget: _Budget) -> list[Upload | FileResult]:
+    """Return the files in a ZIP package within the budgets (directory checked first); a
+    member that cannot be unpacked (damaged, encrypted, an unknown compression) is refused
+    alone."""
     from xxgk.ooxml import open_package, read_member
 
-    found = []
+    found: list[Upload | FileResult] = []
     with open_package(upload.data, upload.name, "ZIP 压缩包") as package:
         for info in package.infolist():
             name = member_name(info)
             if info.is_dir() or name.startswith(SKIPPED_PREFIXES) or "/." in name:
                 continue
             budget.take(upload.name, info.file_size)
+            where = f"{upload.name}/{name}"
             try:
-                data = read_member(package, info.filename, upload.name)
-            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
-                raise InputError(
-                    f"压缩包中的“{name}”已损坏，无法解压", f"bad member: {exc}"
-                ) from exc
-            found.append(Upload(f"{upload.name}/{name}", data))
+                found.append(Upload(where, read_member(package, info.filename, upload.name)))
+            except LimitError:
+                raise
+            except (
+                zipfile.BadZipFile,
+                OSError,
+                EOFError,
+                RuntimeError,
+                ValueError,
+                NotImplementedError,
+                zlib.error,
+            ):
+                found.append(
+                    refused(where, "压缩包中的此文件已损坏、加密或压缩方式不受支持，无法解压")
+                )
     return found
 
 

@@ -17,7 +17,7 @@ def jobs(request: Request) -> CollectJobs:
     """The application's collection batches (made on first use)."""
     state = request.app.state
     if getattr(state, "collect_jobs", None) is None:
-        state.collect_jobs = CollectJobs(state.engine)
+        state.collect_jobs = CollectJobs(state.engine, state.settings.data_dir / "collect")
     registry: CollectJobs = state.collect_jobs
     return registry
 

@@ -208,7 +208,13 @@ def check_form(
     request: Request,
 ):
     examples = [p.name for p in example_paths()]
-    return page(request, "check.html", examples=examples, multiple=user is not None)
+    return page(
+        request,
+        "check.html",
+        examples=examples,
+        multiple=user is not None,
+        can_store=may_store(user),
+    )
 
 
 @router.post("/check")

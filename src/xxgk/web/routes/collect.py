@@ -15,6 +15,7 @@ from xxgk.campaign.collect import (
     unmatched_in_scope,
 )
 from xxgk.db.models import Role
+from xxgk.limits import MB
 from xxgk.web.collecting import jobs, reader
 from xxgk.web.deps import ScopeDep, valid_id
 from xxgk.web.errors import WebError, not_found
@@ -39,7 +40,8 @@ def allowed(scope: ScopeDep) -> None:
 
 
 async def received(request: Request, files: list[UploadFile]) -> list[Upload | FileResult]:
-    """Return the uploaded files; one over the size limit is refused alone, not the batch."""
+    """Return the uploaded files; one over the size limit, or past the batch's total
+    (``unpacked_bytes``), is refused alone, not the batch."""
     limit = request.app.state.settings.max_upload_bytes
     files = [f for f in files if f.filename]
     if not files:
@@ -48,14 +50,20 @@ async def received(request: Request, files: list[UploadFile]) -> list[Upload | F
         raise WebError(
             400, "too_many", f"一次最多上传{MAX_FILES}个文件，可打包成ZIP上传", "too many files"
         )
+    total = request.app.state.settings.limits.unpacked_bytes
     out: list[Upload | FileResult] = []
+    taken = 0
     for upload in files:
         name = upload.filename or "上传文件"
         data = await upload.read(limit + 1)
         if len(data) > limit:
-            reason = f"文件超过{limit // (1024 * 1024)}MB的上限，未读取"
+            reason = f"文件超过{limit // MB}MB的上限，未读取"
+            out.append(FileResult(file=name, refused=reason))
+        elif taken + len(data) > total:
+            reason = f"本批上传总量超过{total // MB}MB，此文件未读取，请分批上传"
             out.append(FileResult(file=name, refused=reason))
         else:
+            taken += len(data)
             out.append(Upload(name, data))
     return out
 
