@@ -4,6 +4,7 @@ budgets, and must be refused with the budget named (or, for the far cell, read c
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pytest
 from hostile_support import (
@@ -63,7 +64,7 @@ def test_budgets_xlsx_zip_bomb_is_refused_by_the_member_budget():
 
 
 def test_budgets_total_unpacked_bytes_is_a_budget_of_its_own():
-    limits = SMALL.model_copy(update={"member_bytes": 2 * MB, "unpacked_bytes": 1 * MB})
+    limits = replace(SMALL, member_bytes=2 * MB, unpacked_bytes=1 * MB)
     assert refused(docx_bomb(int(1.5 * MB)), "bomb.docx", limits).budget == "unpacked_bytes"
 
 
@@ -123,7 +124,7 @@ def test_budgets_markup_depth_ignores_void_and_optional_end_tags():
 
 
 def test_budgets_upload_bytes_is_checked_first():
-    limits = SMALL.model_copy(update={"upload_bytes": 1000})
+    limits = replace(SMALL, upload_bytes=1000)
     assert refused(b"x" * 1001, "big.txt", limits).budget == "upload_bytes"
 
 
@@ -133,7 +134,7 @@ def test_budgets_parse_path_checks_the_size_before_reading(tmp_path):
     from xxgk.parse import parse_path
 
     with (
-        use_limits(SMALL.model_copy(update={"upload_bytes": 4000})),
+        use_limits(replace(SMALL, upload_bytes=4000)),
         pytest.raises(LimitError) as caught,
     ):
         parse_path(path)
@@ -178,18 +179,47 @@ def test_budgets_are_read_from_the_environment(monkeypatch):
     assert current_limits().pages == Limits().pages
 
 
-def test_budgets_lift_ceilings_ends_the_time_and_memory_ceilings_for_the_rest():
-    """OCR keeps budgets of its own: after ``lift_ceilings`` the guard's timer no longer fires."""
+def test_budgets_lift_ceilings_switches_to_the_ocr_time_budget_and_lifts_memory():
+    """OCR runs past the parse budget but not past its own: after ``lift_ceilings`` the
+    guard's timer fires at ``ocr_seconds`` from the start of the parse, naming that budget,
+    and the address space is no longer limited."""
     import resource
 
     from xxgk.limits import lift_ceilings
 
     before = resource.getrlimit(resource.RLIMIT_AS)
-    with budgeted(Limits(parse_seconds=0.05, memory_bytes=512 * MB)):
-        assert resource.getrlimit(resource.RLIMIT_AS) != before
+    limits = Limits(parse_seconds=0.05, ocr_seconds=0.4, memory_bytes=512 * MB)
+    seen = []
+
+    def ocr_like() -> None:
+        seen.append(resource.getrlimit(resource.RLIMIT_AS))
         lift_ceilings()
-        assert resource.getrlimit(resource.RLIMIT_AS) == before
+        seen.append(resource.getrlimit(resource.RLIMIT_AS))
         deadline = time.monotonic() + 0.2
-        while time.monotonic() < deadline:  # past the 0.05 s budget, no longer stopped
+        while time.monotonic() < deadline:  # past the 0.05 s parse budget, still running
             pass
+        seen.append("past the parse budget")
+        _spin()  # until the OCR budget
+
+    began = time.monotonic()
+    with pytest.raises(LimitError) as caught, budgeted(limits):
+        ocr_like()
+    assert seen[0] != before
+    assert seen[1:] == [before, "past the parse budget"]
+    assert caught.value.budget == "ocr_seconds"
+    assert "XXGK_LIMIT_OCR_SECONDS" in caught.value.message_en
+    assert time.monotonic() - began >= 0.4
     assert resource.getrlimit(resource.RLIMIT_AS) == before
+
+
+def test_budget_refusal_survives_the_trip_back_from_a_worker() -> None:
+    """A worker of the parse pool pickles its error: every field arrives, so the page still
+    names the budget and the file."""
+    import pickle
+
+    sent = LimitError("rows", 5, 7, path="年度数据.xlsx")
+    back = pickle.loads(pickle.dumps(sent))
+    assert type(back) is LimitError
+    assert (back.budget, back.limit, back.found, back.path) == ("rows", 5, 7, "年度数据.xlsx")
+    assert back.message_zh == sent.message_zh
+    assert str(back) == str(sent)

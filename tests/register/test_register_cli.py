@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import pytest
 
 from xxgk.cli import main
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "parse"))
 
 
 @pytest.fixture
@@ -336,3 +340,90 @@ def test_law_cases_from_the_command_line(cli):
     waiting = [line for line in late.splitlines() if "2026-0001" in line]
     assert waiting == [line for line in waiting if "register-correction-period-passed" in line]
     assert waiting
+
+
+def _xxgk(monkeypatch, capsys, *args: str, code: int = 0) -> str:
+    """Run a top-level ``xxgk …`` command (not below ``register``)."""
+    monkeypatch.setattr("sys.argv", ["xxgk", *args])
+    try:
+        main()
+        status = 0
+    except SystemExit as exc:
+        status = exc.code or 0
+    out, err = capsys.readouterr()
+    assert status == code, out + err
+    return out + err
+
+
+def test_admin_commands_share_the_web_s_library_and_are_scoped(cli, tmp_path, monkeypatch, capsys):
+    cli(
+        "users",
+        "add",
+        "county-admin",
+        "--role",
+        "unit_admin",
+        "-u",
+        "shilixian",
+        "--password",
+        "Shilixian-guanli-2026",
+    )
+    cli("units", "add", "jt", "示例县交通局", "--kind", "department", "--parent", "shilixian")
+    boss = {"user": "county-admin"}
+    assert "已更名" in cli(
+        "units", "rename", "jt", "示例县交通运输局", "--reason", "机构改革", **boss
+    )
+    moved = cli("units", "move", "jt", "--parent", "qinghe", "--reason", "划转", **boss)
+    assert "调整到示例县清河镇人民政府之下" in moved
+    out = cli("units", "set", "qinghe", "--kind", "subdistrict", "--reason", "撤镇设街道", **boss)
+    assert "次年1月31日前（地方规定，默认）" in out
+    assert "已停用" in cli("units", "retire", "jt", "--reason", "撤并", **boss)
+    assert "已调整" in cli("users", "role", "clerk", "--role", "审核人", "--reason", "轮岗", **boss)
+    assert "一次性密码（仅显示一次）" in cli("users", "reset-password", "clerk", **boss)
+    assert "已停用" in cli("users", "disable", "clerk", "--reason", "调离", **boss)
+    assert "已启用" in cli("users", "disable", "clerk", "--enable", "--reason", "返岗", **boss)
+    refused = cli("users", "reset-password", "admin", code=2, **boss)
+    assert "系统级账号由系统管理员管理" in refused
+    listing = _xxgk(
+        monkeypatch, capsys, "audit", "list", "--as", "county-admin", "--action", "rename"
+    )
+    assert "共1条" in listing
+    assert "机构改革" in listing
+    target = tmp_path / "audit.csv"
+    _xxgk(monkeypatch, capsys, "audit", "export", "--as", "county-admin", "-o", str(target))
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("\ufeff编号,")
+    assert "设置密码" in text
+    clerk = _xxgk(monkeypatch, capsys, "audit", "list", "--as", "clerk", code=2)
+    assert "无权执行此操作" in clerk
+
+
+HOSTILE_TABLES = {
+    "far cell": ("far.xlsx", "表格行数"),
+    "zip bomb": ("bomb.xlsx", "解压后的大小"),
+}
+
+
+@pytest.mark.parametrize("hostile", sorted(HOSTILE_TABLES))
+@pytest.mark.parametrize(
+    ("command", "user"),
+    [
+        (("import-counts",), "clerk"),
+        (("import-documents",), "clerk"),
+        (("units", "import"), "admin"),
+    ],
+)
+def test_table_imports_refuse_a_hostile_workbook_with_exit_2(cli, tmp_path, hostile, command, user):
+    """A few-KB workbook declaring a cell at XFD1048576 (walked up to the rows budget) and
+    one whose sheet inflates past the member budget: one line naming the file and the budget,
+    exit 2, nothing imported."""
+    from hostile_support import far_cell_xlsx, xlsx_bomb
+
+    name, budget = HOSTILE_TABLES[hostile]
+    path = tmp_path / name
+    data = far_cell_xlsx(rows=3, columns=3) if hostile == "far cell" else xlsx_bomb(70 << 20)
+    path.write_bytes(data)
+    unit = ("-u", "qinghe") if user == "clerk" else ()
+    out = cli(*command, str(path), *unit, user=user, code=2)
+    assert f"{path}: 文件超出" in out
+    assert budget in out
+    assert "Traceback" not in out

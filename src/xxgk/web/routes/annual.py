@@ -5,7 +5,6 @@ compiled report has no value left to type elsewhere."""
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from decimal import Decimal
 from pathlib import Path as FilePath
 from typing import Annotated, Any
@@ -15,17 +14,18 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
 from xxgk.db.queries import row_by_id
-from xxgk.errors import RegisterError
+from xxgk.errors import RegisterError, XxgkError
 from xxgk.records.vocab import parse_date
 from xxgk.register.inputs import YEARLY_KEYS, add_appeal, decide_appeal
 from xxgk.register.models import Appeal
-from xxgk.register.table_import import import_counts
+from xxgk.register.table_import import import_counts, read_counts
 from xxgk.register.vocab import APPEAL_KINDS, APPEAL_OUTCOMES
 from xxgk.register.yearly import appeals_of, application_by_number, save_figures, yearly_figures
 from xxgk.web.deps import MAX_ID, Scope, ScopeDep
 from xxgk.web.errors import WebError, not_found
 from xxgk.web.forms import query_year
 from xxgk.web.pages import flash, page, write_flashed
+from xxgk.web.routes.check import in_pool
 from xxgk.web.routes.compile import default_year
 from xxgk.web.security import require_csrf_api, require_csrf_form
 
@@ -137,22 +137,28 @@ async def inputs_import(
 ):
     chosen = _writable_unit(scope, unit)
     y = query_year(year) or default_year(dt.date.today())
-    data = await file.read(request.app.state.settings.max_upload_bytes + 1)
+    limit = request.app.state.settings.max_upload_bytes
+    data = await file.read(limit + 1)
     name = FilePath((file.filename or "upload.xlsx").replace("\\", "/")).name
     if not name.lower().endswith((".xlsx", ".csv")):
         flash(request, "请上传 .xlsx 或 .csv 文件（列：年度、项目、数值、来源）", "error")
         return _back(chosen.id, y)
-    with tempfile.TemporaryDirectory() as folder:
-        path = FilePath(folder) / name
-        path.write_bytes(data)
-        try:
-            count = import_counts(session=scope.session, unit=chosen, actor=scope.user, path=path)
-        except RegisterError as exc:
-            scope.session.rollback()
-            flash(request, exc.message_zh, "error")
-            return _back(chosen.id, y)
-    scope.session.commit()
-    flash(request, f"已导入{count}项年度数据")
+    if len(data) > limit:
+        flash(request, f"文件“{name}”超过{limit // (1024 * 1024)}MB的上限", "error")
+        return _back(chosen.id, y)
+    try:
+        rows = await in_pool(request, read_counts, data, name)
+    except XxgkError as exc:  # unreadable, over a budget: one line naming the file
+        flash(request, f"{name}：{exc.message_zh}", "error")
+        return _back(chosen.id, y)
+    write_flashed(
+        scope.session,
+        request,
+        lambda: import_counts(
+            session=scope.session, unit=chosen, actor=scope.user, path=FilePath(name), rows=rows
+        ),
+        lambda count: f"已导入{count}项年度数据",
+    )
     return _back(chosen.id, y)
 
 
@@ -208,7 +214,8 @@ def inputs_decision(
 ):
     appeal = _appeal(scope, appeal_id)
     unit = _writable_unit(scope, appeal.unit_id)
-    try:
+
+    def decide() -> None:
         day = parse_date(decided_on, "审结日期")
         if day is None:
             raise RegisterError("请填写审结日期", "decided_on is required")
@@ -220,12 +227,8 @@ def inputs_decision(
             decided_on=day,
             outcome=outcome,
         )
-    except RegisterError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-    else:
-        scope.session.commit()
-        flash(request, "已记录审结结果")
+
+    write_flashed(scope.session, request, decide, lambda _: "已记录审结结果")
     return _back(unit.id, query_year(year) or default_year(dt.date.today()))
 
 

@@ -1,0 +1,123 @@
+"""Reading the register: applications of a set of units (a page of them, or how many), the
+events that decide their state as light rows, the calendar changes in force, an application
+by its receipt, and the newest published version of each report.
+
+The web's scope decides *which* units a person may read; these functions only read what they
+are given, the same for the pages, the API and the CLI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, lazyload
+
+from xxgk.db.models import Unit
+from xxgk.records.models import PublishedReport
+from xxgk.register.models import Application, CalendarDay, Event
+
+CHUNK = 500
+"""Ids bound in one ``IN (...)``: well below every database's limit on parameters."""
+
+
+def _filtered(
+    query: Select[Any], unit_ids: Collection[int] | None, year: int | None, include_void: bool
+) -> Select[Any]:
+    if unit_ids is not None:
+        query = query.where(Application.unit_id.in_(list(unit_ids)))
+    if year is not None:
+        query = query.where(Application.year == year)
+    if not include_void:
+        query = query.where(Application.void.is_(False))
+    return query
+
+
+def applications(
+    session: Session,
+    unit_ids: Collection[int] | None = None,
+    *,
+    year: int | None = None,
+    include_void: bool = True,
+    newest_first: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+    events: bool = True,
+) -> list[Application]:
+    """Return the applications of ``unit_ids`` (None: of every unit), received in ``year``,
+    by unit and number (``newest_first``: the highest number first, as the register list
+    shows them); ``limit``/``offset`` select one page; ``events=False`` leaves their events
+    unread (a list reads them as light rows, see :func:`light_events`)."""
+    query = _filtered(select(Application), unit_ids, year, include_void)
+    if not events:
+        query = query.options(lazyload(Application.events))
+    number = Application.number.desc() if newest_first else Application.number
+    query = query.order_by(Application.unit_id, number)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    return list(session.scalars(query))
+
+
+def count_applications(
+    session: Session,
+    unit_ids: Collection[int] | None = None,
+    *,
+    year: int | None = None,
+    include_void: bool = True,
+) -> int:
+    """Return how many applications :func:`applications` would return without a limit."""
+    query = _filtered(select(func.count(Application.id)), unit_ids, year, include_void)
+    return session.scalar(query) or 0
+
+
+def light_events(session: Session, app_ids: Iterable[int]) -> dict[int, list[Any]]:
+    """Return the events of the applications ``app_ids`` by application id as plain rows
+    (id, kind, ref_id, outcome, on: what the state of an application is decided by), in event
+    order.
+
+    A list shows the state of many applications at once; plain rows cost a fraction of
+    building every event as an ORM object.
+    """
+    out: dict[int, list[Any]] = {}
+    ids = list(app_ids)
+    columns = (Event.application_id, Event.id, Event.kind, Event.ref_id, Event.outcome, Event.on)
+    for start in range(0, len(ids), CHUNK):
+        query = select(*columns).where(Event.application_id.in_(ids[start : start + CHUNK]))
+        for row in session.execute(query.order_by(Event.id)):
+            out.setdefault(row.application_id, []).append(row)
+    return out
+
+
+def calendar_change_ids(session: Session) -> tuple[int, ...]:
+    """Return the ids of the calendar changes in force: they are only ever added or retired,
+    so this tuple says whether a calendar built earlier is still the current one."""
+    query = select(CalendarDay.id).where(CalendarDay.active.is_(True)).order_by(CalendarDay.id)
+    return tuple(session.scalars(query))
+
+
+def application_numbered(session: Session, unit_code: str, number: str) -> Application | None:
+    """Return the application ``number`` of the unit coded ``unit_code``, or None."""
+    query = (
+        select(Application)
+        .join(Unit, Unit.id == Application.unit_id)
+        .where(Unit.code == unit_code, Application.number == number)
+    )
+    return session.scalar(query)
+
+
+def newest_published(session: Session) -> list[tuple[PublishedReport, Unit]]:
+    """Return the newest published version of every unit's report with its unit, newest
+    year first, then by unit code."""
+    rows = session.execute(
+        select(PublishedReport, Unit)
+        .join(Unit, Unit.id == PublishedReport.unit_id)
+        .order_by(PublishedReport.year.desc(), Unit.code, PublishedReport.version.desc())
+    ).all()
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for row, unit in rows:
+        if (row.unit_id, row.year) not in seen:
+            seen.add((row.unit_id, row.year))
+            out.append((row, unit))
+    return out
