@@ -15,7 +15,6 @@ from xxgk.campaign.store import publish_into_store
 from xxgk.db.access import APPROVERS
 from xxgk.db.models import Role, Unit
 from xxgk.db.queries import row_by_id
-from xxgk.errors import RegisterError
 from xxgk.records.vocab import parse_date
 from xxgk.register.casework_models import ReportFiling
 from xxgk.register.filing import (
@@ -30,7 +29,7 @@ from xxgk.register.filing import (
 from xxgk.web.deps import MAX_ID, Scope, ScopeDep
 from xxgk.web.errors import not_found
 from xxgk.web.forms import query_year
-from xxgk.web.pages import flash, page
+from xxgk.web.pages import page, write_flashed
 from xxgk.web.routes.compile import default_year
 from xxgk.web.security import require_csrf_api, require_csrf_form
 
@@ -114,20 +113,18 @@ def filing_submit(
     acknowledge: Annotated[str, Form()] = "",
 ):
     chosen = scope.unit(unit)
-    try:
-        row = submit_report(
+    write_flashed(
+        scope.session,
+        request,
+        lambda: submit_report(
             session=scope.session,
             actor=scope.user,
             unit=chosen,
             year=year,
             acknowledge_warnings=acknowledge == "yes",
-        )
-    except RegisterError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-    else:
-        scope.session.commit()
-        flash(request, f"已报送{year}年度报告（第{row.version}次报送）")
+        ),
+        lambda row: f"已报送{year}年度报告（第{row.version}次报送）",
+    )
     return _back(chosen, year)
 
 
@@ -140,21 +137,19 @@ def filing_decide(
     reason: Annotated[str, Form()] = "",
 ):
     row, unit = _filing(scope, filing_id)
-    try:
-        decide_filing(
+    write_flashed(
+        scope.session,
+        request,
+        lambda: decide_filing(
             session=scope.session,
             actor=scope.user,
             filing=row,
             unit=unit,
             accept=decision == "accept",
             reason=reason,
-        )
-    except RegisterError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-    else:
-        scope.session.commit()
-        flash(request, "已审核通过" if decision == "accept" else "已退回")
+        ),
+        lambda _: "已审核通过" if decision == "accept" else "已退回",
+    )
     return _back(unit, row.year)
 
 
@@ -168,8 +163,10 @@ def filing_publish(
     reason: Annotated[str, Form()] = "",
 ):
     chosen = scope.unit(unit)
-    try:
-        published = publish_into_store(
+    write_flashed(
+        scope.session,
+        request,
+        lambda: publish_into_store(
             session=scope.session,
             actor=scope.user,
             unit=chosen,
@@ -177,13 +174,9 @@ def filing_publish(
             today=dt.date.today(),
             published_on=parse_date(published_on, "发布日期"),
             date_reason=reason,
-        )
-    except RegisterError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-    else:
-        scope.session.commit()
-        flash(request, f"已发布{year}年度报告，发布日期{published.published_on}")
+        ),
+        lambda published: f"已发布{year}年度报告，发布日期{published.published_on}",
+    )
     return _back(chosen, year)
 
 
