@@ -14,9 +14,10 @@ from aiosmtpd.controller import Controller
 from xxgk.register.applications import register_application
 from xxgk.register.attachments import FileStore
 from xxgk.register.caldb import unit_calendar
-from xxgk.register.desk import build_desk, digest_text, send_digest, warnings_due
+from xxgk.register.desk import build_desk, digest_text, send_digest, sent_reminders, warnings_due
 from xxgk.register.events import add_event
 from xxgk.register.letters import issue_letter, update_settings
+from xxgk.register.reminders import send_reminders
 
 TODAY = dt.date(2026, 3, 20)  # a Friday
 
@@ -138,3 +139,31 @@ def test_digest_and_warnings_through_a_local_smtp_server(world, busy, smtp_serve
     body = message.get_content()
     assert soon.number in body
     assert "补正期限即将届满" in body
+
+
+def test_a_warning_is_sent_once_and_a_refused_mail_is_not_recorded(world, busy, smtp_server):
+    inbox, port = smtp_server
+    _, soon, _ = busy
+    settings = {"smtp_host": "127.0.0.1", "smtp_port": str(port), "digest_to": "gk@example.invalid"}
+    update_settings(session=world.session, actor=world.clerk, unit=world.town, changes=settings)
+    send_digest(world.session, world.town, world.clerk, TODAY, 2025)
+    send_digest(world.session, world.town, world.clerk, TODAY, 2025)  # by hand, again
+    first, second = (m.get_content() for m in inbox.messages)
+    warning = f"※ 申请{soon.number}距答复期限还有5个工作日"
+    assert warning in first
+    assert warning not in second
+    assert soon.number in second
+    days, warned = sent_reminders(world.session, world.town)
+    assert days == {TODAY.isoformat()}
+    assert len(warned) == 1
+    world.session.commit()
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = probe.getsockname()[1]
+    settings["smtp_port"] = str(dead)
+    update_settings(session=world.session, actor=world.clerk, unit=world.town, changes=settings)
+    tomorrow = TODAY + dt.timedelta(days=3)
+    results = send_reminders(world.session, world.admin, tomorrow)
+    assert [r.sent for r in results] == [0]
+    assert "提醒邮件未能发出" in results[0].note
+    assert sent_reminders(world.session, world.town)[0] == {TODAY.isoformat()}  # not recorded
