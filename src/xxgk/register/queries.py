@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import and_, exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, selectinload
 
-from xxgk.register.caldb import calendar_for
+from xxgk.findings import Finding, Severity
+from xxgk.register.caldb import calendar_for, unit_calendar
 from xxgk.register.calendar import Calendar
 from xxgk.register.models import Application, Event
 from xxgk.register.views import working_days_left
@@ -93,3 +94,54 @@ def menu_badge(
     """Return the number on the menu's badge: open applications of ``unit_ids`` overdue or due
     within DUE_SOON working days (by the calendar of ``region``, the user's own unit's)."""
     return open_applications_due(session, unit_ids, region_horizon(session, region, today))
+
+
+def problems_of(
+    session: Session, apps: Sequence[Application], today: dt.date
+) -> dict[int, list[Finding]]:
+    """Return the register checks' errors and warnings (A01–A05) of each of ``apps`` that has
+    any, by application id: the marker of a row in the register list and its 有问题 filter.
+
+    The events of all ``apps`` are read in one statement (a list's applications come without
+    them), each unit's calendar once.
+    """
+    from xxgk.register.checks import check_application
+
+    if not apps:
+        return {}
+    ids = [app.id for app in apps]
+    loaded: dict[int, Application] = {}
+    for start in range(0, len(ids), 500):
+        query = (
+            select(Application)
+            .where(Application.id.in_(ids[start : start + 500]))
+            .options(selectinload(Application.events))
+            .execution_options(populate_existing=True)
+        )
+        loaded.update((app.id, app) for app in session.scalars(query))
+    calendars: dict[int, Calendar] = {}
+    found: dict[int, list[Finding]] = {}
+    for app_id in ids:
+        app = loaded[app_id]
+        calendar = calendars.get(app.unit_id)
+        if calendar is None:
+            calendar = calendars[app.unit_id] = unit_calendar(session, app.unit)
+        problems = [
+            f
+            for f in check_application(app, calendar, today=today)
+            if f.severity in (Severity.ERROR, Severity.WARNING)
+        ]
+        if problems:
+            found[app_id] = problems
+    return found
+
+
+def case_findings(app: Application, calendar: Calendar, today: dt.date) -> list[dict[str, str]]:
+    """Return every register finding of ``app`` (errors, warnings and notes) as the case page
+    shows them: the message, its severity and the legal basis."""
+    from xxgk.register.checks import check_application
+
+    return [
+        {"severity": f.severity.value, "message": f.message, "basis": f.kind.basis}
+        for f in check_application(app, calendar, today=today)
+    ]

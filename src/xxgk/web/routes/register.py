@@ -15,6 +15,7 @@ from xxgk.errors import RegisterError
 from xxgk.register.applications import EDITABLE, register_application
 from xxgk.register.caldb import unit_calendar
 from xxgk.register.events import add_event
+from xxgk.register.queries import case_findings
 from xxgk.register.views import due_text
 from xxgk.register.vocab import (
     APPLICANT_TYPES,
@@ -148,6 +149,7 @@ def application_page(
         row=row,
         contact=app.applicant_contact if scope.personal(app.unit) else "***",
         deadline=rv.current_deadline(app, calendar),
+        findings=case_findings(app, calendar, today),
         events=rv.timeline(app),
         steps=rv.next_steps(app, calendar, today) if writable else [],
         letters=rv.open_letters(app),
