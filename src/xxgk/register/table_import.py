@@ -7,6 +7,7 @@ when any row is wrong (the session is rolled back), and each error names its row
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -56,9 +57,27 @@ def import_documents(*, session: Session, unit: Unit, actor: User, path: Path) -
     return len(rows)
 
 
-def import_counts(*, session: Session, unit: Unit, actor: User, path: Path) -> int:
-    """Enter the yearly figures listed in ``path``; return how many."""
-    rows = read_table(path, COUNT_HEADERS, ("year", "key", "value"))
+def read_count_rows(data: bytes, name: str) -> list[dict[str, str]]:
+    """Read the yearly figures of an uploaded file ``name`` (XLSX or CSV) from its bytes: what
+    the web runs in the parse pool, so an untrusted workbook never runs on the event loop."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / (Path(name.replace("\\", "/")).name or "upload.xlsx")
+        path.write_bytes(data)
+        return read_table(path, COUNT_HEADERS, ("year", "key", "value"))
+
+
+def import_counts(
+    *,
+    session: Session,
+    unit: Unit,
+    actor: User,
+    path: Path,
+    rows: list[dict[str, str]] | None = None,
+) -> int:
+    """Enter the yearly figures listed in ``path`` (or its ``rows``, already read by
+    ``read_count_rows``); return how many."""
+    if rows is None:
+        rows = read_table(path, COUNT_HEADERS, ("year", "key", "value"))
 
     def add(row: dict[str, str]) -> None:
         if not row["year"].strip().isdecimal():

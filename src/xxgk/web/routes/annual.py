@@ -5,7 +5,6 @@ compiled report has no value left to type elsewhere."""
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from decimal import Decimal
 from pathlib import Path as FilePath
 from typing import Annotated, Any
@@ -14,18 +13,20 @@ from fastapi import APIRouter, Depends, Form, Path, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
+from xxgk.db.models import Unit
 from xxgk.db.queries import row_by_id
 from xxgk.errors import RegisterError
 from xxgk.records.vocab import parse_date
 from xxgk.register.inputs import YEARLY_KEYS, add_appeal, decide_appeal
 from xxgk.register.models import Appeal
-from xxgk.register.table_import import import_counts
+from xxgk.register.table_import import import_counts, read_count_rows
 from xxgk.register.vocab import APPEAL_KINDS, APPEAL_OUTCOMES
 from xxgk.register.yearly import appeals_of, application_by_number, save_figures, yearly_figures
 from xxgk.web.deps import MAX_ID, Scope, ScopeDep
 from xxgk.web.errors import WebError, not_found
 from xxgk.web.forms import query_year
 from xxgk.web.pages import flash, page, write_flashed
+from xxgk.web.routes.check import in_pool
 from xxgk.web.routes.compile import default_year
 from xxgk.web.security import require_csrf_api, require_csrf_form
 
@@ -142,18 +143,25 @@ async def inputs_import(
     if not name.lower().endswith((".xlsx", ".csv")):
         flash(request, "请上传 .xlsx 或 .csv 文件（列：年度、项目、数值、来源）", "error")
         return _back(chosen.id, y)
-    with tempfile.TemporaryDirectory() as folder:
-        path = FilePath(folder) / name
-        path.write_bytes(data)
-        try:
-            count = import_counts(session=scope.session, unit=chosen, actor=scope.user, path=path)
-        except RegisterError as exc:
-            scope.session.rollback()
-            flash(request, exc.message_zh, "error")
-            return _back(chosen.id, y)
+    try:
+        count = await _import_counts(scope, request, chosen, data, name)
+    except RegisterError as exc:
+        scope.session.rollback()
+        flash(request, exc.message_zh, "error")
+        return _back(chosen.id, y)
     scope.session.commit()
     flash(request, f"已导入{count}项年度数据")
     return _back(chosen.id, y)
+
+
+async def _import_counts(scope: Scope, request: Request, unit: Unit, data: bytes, name: str) -> int:
+    """Read the uploaded figures in the parse pool, then enter them (all or nothing)."""
+    if len(data) > request.app.state.settings.max_upload_bytes:
+        raise RegisterError(f"文件“{name}”超过上传上限", f"{name} is too large")
+    rows = await in_pool(request, read_count_rows, data, name)
+    return import_counts(
+        session=scope.session, unit=unit, actor=scope.user, path=FilePath(name), rows=rows
+    )
 
 
 def _new_appeal(scope: Scope, unit, values: dict[str, str]) -> Appeal:
@@ -307,3 +315,22 @@ def api_decide(scope: ScopeDep, appeal_id: IdPath, body: Decision) -> dict[str, 
     )
     scope.session.commit()
     return {"id": appeal.id, "outcome": appeal.outcome}
+
+
+@api.post(
+    "/units/{unit_id}/yearly/import",
+    summary="从Excel或CSV导入表二年度数据（列：年度、项目、数值、来源）",
+)
+async def api_import_figures(
+    scope: ScopeDep, request: Request, unit_id: IdPath, file: UploadFile
+) -> dict[str, Any]:
+    unit = _writable_unit(scope, unit_id)
+    name = FilePath((file.filename or "upload.xlsx").replace("\\", "/")).name
+    if not name.lower().endswith((".xlsx", ".csv")):
+        raise RegisterError(
+            f"文件“{name}”应为 .xlsx 或 .csv（列：年度、项目、数值、来源）", "xlsx or csv expected"
+        )
+    data = await file.read(request.app.state.settings.max_upload_bytes + 1)
+    count = await _import_counts(scope, request, unit, data, name)
+    scope.session.commit()
+    return {"imported": count}

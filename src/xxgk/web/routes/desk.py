@@ -75,3 +75,18 @@ def api_desk(scope: ScopeDep) -> dict[str, Any]:
         ],
         "findings": _lines(desk.findings),
     }
+
+
+@api.post("/desk/digest", summary="立即发送本单位今日提醒邮件")
+def api_digest(scope: ScopeDep) -> dict[str, Any]:
+    unit = scope.unit(None)
+    if not scope.can_write(unit):
+        raise WebError(403, "forbidden", "您无权发送本单位的提醒邮件", "no write access")
+    if not digest_recipients(settings_for(scope.session, unit)):
+        raise WebError(
+            409, "not_configured", "本单位未设置邮件服务器或收件人", "no SMTP server or recipients"
+        )
+    today = dt.date.today()
+    sent = send_digest(scope.session, unit, scope.user, today, default_year(today))
+    scope.session.commit()
+    return {"unit": unit.name, "recipients": sent}
