@@ -18,8 +18,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from xxgk.demo import ensure_demo
+from xxgk.demo.server import TOKEN
 from xxgk.web import WebSettings, create_app
-from xxgk.web.loadgen import TOKEN
 
 BEFORE_DETAIL_MS = 16.0  # issue #19: the detail page cost 16 ms CPU, 77 % in the calendar
 CLERK = "qinghe-clerk"

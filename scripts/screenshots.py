@@ -16,7 +16,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
-from xxgk.web.loadgen import demo_server
+from xxgk.demo.server import demo_server
 
 CHROMIUM = "/usr/bin/chromium"
 EXAMPLES = Path(__file__).resolve().parents[1] / "src" / "xxgk" / "examples"

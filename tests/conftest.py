@@ -86,6 +86,7 @@ def pg_engine(pg_schema_url: str) -> Iterator[Engine]:
 
 def truncate_all(engine: Engine) -> None:
     """Empty every table of the shared metadata, so each test starts from a clean schema."""
+    import xxgk.campaign.models  # noqa: F401
     import xxgk.corpus.models  # noqa: F401
     import xxgk.disclosure.models  # noqa: F401
     import xxgk.records.models  # noqa: F401

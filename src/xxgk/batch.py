@@ -203,6 +203,17 @@ def check_data(
     return _guarded(name, run)
 
 
+def time_budget(data: bytes) -> str:
+    """Return the time budget of parsing ``data`` in the worker pool: ``ocr_seconds`` for
+    an image or a PDF when OCR is installed (a scan is recognised page by page, far longer
+    than a parse), else ``parse_seconds``."""
+    from xxgk.parse.ocr import ocr_available, sniff_image
+    from xxgk.parse.pdf import sniff_pdf
+
+    maybe_scan = sniff_image(data) or sniff_pdf(data)
+    return "ocr_seconds" if maybe_scan and ocr_available() else "parse_seconds"
+
+
 def _guarded(path: str | os.PathLike[str], run: Callable[[], Outcome]) -> Outcome:
     """Run one file's work within the time and memory budgets; a bad file (or a file over
     a budget) becomes an outcome with a one-line reason."""

@@ -27,6 +27,21 @@ class XxgkError(Exception):
         tail = f" ({self.message_en})" if self.message_en else ""
         return f"{head}{self.message_zh}{tail}"
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle every attribute (a worker of the parse pool sends its error back): the
+        default would call ``__init__`` with ``describe()`` alone, which subclasses with
+        other arguments (``LimitError``) cannot take."""
+        return (_restored, (type(self), self.args, dict(self.__dict__)))
+
+
+def _restored(
+    cls: type[XxgkError], args: tuple[object, ...], state: dict[str, object]
+) -> XxgkError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class InputError(XxgkError):
     """Raised when an input file cannot be read as a report at all."""

@@ -56,7 +56,7 @@ class Limits(BaseModel):
     ocr_seconds: float = Field(
         default=240.0,
         gt=0,
-        description="wall time of one upload that may need OCR (a scan or image) in the pool",
+        description="wall time of one parse that recognises a scan or image (OCR)",
     )
     memory_bytes: int = Field(default=1024 * MB, gt=0, description="memory one parse may add")
 
@@ -96,7 +96,13 @@ class LimitError(InputError):
     """A file over one of the budgets; ``budget`` is the field name of ``Limits``."""
 
     def __init__(
-        self, budget: str, limit: float, found: float | None = None, *, path: str | None = None
+        self,
+        budget: str,
+        limit: float,
+        found: float | None = None,
+        *,
+        path: str | None = None,
+        message_zh: str | None = None,
     ) -> None:
         self.budget = budget
         self.limit = limit
@@ -104,7 +110,7 @@ class LimitError(InputError):
         label, unit = LABELS[budget]
         shown = f"（本文件{_amount(found, unit)}）" if found is not None else ""
         super().__init__(
-            f"文件超出“{label}”的上限{_amount(limit, unit)}{shown}，已拒绝读取",
+            message_zh or f"文件超出“{label}”的上限{_amount(limit, unit)}{shown}，已拒绝读取",
             f"over the {budget} budget of {_plain(limit)}"
             + (f" (found {_plain(found)})" if found is not None else "")
             + f"; set XXGK_LIMIT_{budget.upper()} to change it",
@@ -164,11 +170,12 @@ _LIFTERS: list[Callable[[], None]] = []
 
 
 def lift_ceilings() -> None:
-    """Lift the time and memory ceilings of the enclosing guard (``xxgk.sandbox.budgeted``)
-    for the rest of the parse. Called by work that keeps budgets of its own: OCR of scans
-    (CPU seconds a page, at most 60 pages, ``parse.ocr``) needs more time and address space
-    than reading a text layer. The byte, page and cell budgets still hold, and the web's
-    worker pool still kills a job at its timeout."""
+    """Switch the enclosing guard (``xxgk.sandbox.budgeted``) to the OCR ceilings for the
+    rest of the parse: its timer now stops the parse ``ocr_seconds`` after it began (instead
+    of ``parse_seconds``), and the address-space limit is lifted (the recogniser maps more
+    than it uses). Called by OCR of scans (``parse.ocr``), which also refuses up front a scan
+    whose pages would take longer than ``ocr_seconds``. The byte, page and cell budgets still
+    hold, and the web's worker pool still kills a job at its timeout."""
     for lift in list(_LIFTERS):
         lift()
 

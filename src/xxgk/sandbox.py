@@ -21,6 +21,7 @@ import os
 import resource
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -73,19 +74,30 @@ def memory_ceiling(extra_bytes: int) -> Iterator[None]:
 
 
 @contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise ``LimitError`` (parse_seconds) in the block once ``seconds`` have passed."""
+def time_limit(seconds: float, ocr_seconds: float | None = None) -> Iterator[None]:
+    """Raise ``LimitError`` (parse_seconds) in the block once ``seconds`` have passed; after
+    ``lift_ceilings`` (OCR), ``LimitError`` (ocr_seconds) once ``ocr_seconds`` have passed
+    since the block began (no later timer without ``ocr_seconds``)."""
+    began = time.monotonic()
+    budget: dict[str, float] = {"parse_seconds": seconds}
 
     def expired(_signum: int, _frame: object) -> None:
-        raise LimitError("parse_seconds", seconds)
+        ((name, limit),) = budget.items()
+        raise LimitError(name, limit)
 
-    def disarm() -> None:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+    def extend() -> None:
+        if ocr_seconds is None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            return
+        budget.clear()
+        budget["ocr_seconds"] = ocr_seconds
+        left = ocr_seconds - (time.monotonic() - began)
+        signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
 
     previous = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        with lifter(disarm):
+        with lifter(extend):
             yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
@@ -109,7 +121,7 @@ def budgeted(limits: Limits | None = None) -> Iterator[None]:
         with (
             use_limits(limits),
             memory_ceiling(limits.memory_bytes),
-            time_limit(limits.parse_seconds),
+            time_limit(limits.parse_seconds, limits.ocr_seconds),
         ):
             yield
     except MemoryError:
@@ -155,11 +167,25 @@ class ParsePool:
         """Await ``function(*args)`` in a worker; a killed or dead job raises ``InputError``."""
         import asyncio  # here, not at the top: ``xxgk check FILE`` should not pay its import
 
+        future = self.submit(function, *args, budget=budget)
+        with self._refusals(budget):
+            return await asyncio.wrap_future(future)
+
+    def call(self, function: Callable[..., T], *args: Any, budget: str = "parse_seconds") -> T:
+        """Wait for ``function(*args)`` in a worker, blocking this thread (a fetch job reads
+        its downloads so); a killed or dead job raises ``InputError`` as in ``run``."""
+        future = self.submit(function, *args, budget=budget)
+        with self._refusals(budget):
+            return future.result()
+
+    @contextmanager
+    def _refusals(self, budget: str) -> Iterator[None]:
+        """Turn a job killed at its timeout into ``LimitError`` and a worker that died (out of
+        memory, a crash in a C library) into ``InputError``."""
         from pebble import ProcessExpired
 
-        future = self.submit(function, *args, budget=budget)
         try:
-            return await asyncio.wrap_future(future)
+            yield
         except FutureTimeout:
             raise LimitError(budget, float(getattr(self.limits, budget))) from None
         except ProcessExpired as exc:

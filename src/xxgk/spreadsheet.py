@@ -14,7 +14,7 @@ Kept free of every other xxgk module so that any layer may use it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -64,3 +64,33 @@ def append_row(sheet: Any, values: Iterable[Any]) -> None:
         else:
             row.append(value)
     sheet.append(row)
+
+
+BOM = "\ufeff"
+"""Excel and WPS read a CSV as UTF-8 only when it starts with this mark."""
+
+
+def csv_document(columns: Sequence[tuple[str, str]], rows: Iterable[Iterable[Any]]) -> str:
+    """Return a CSV a Chinese reader can open: a BOM, the Chinese headers, the canonical keys
+    in a second header row, then ``rows`` with every formula-like cell kept as text.
+
+    ``columns`` are ``(Chinese label, key)`` pairs.
+    """
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([label for label, _ in columns])
+    writer.writerow([key for _, key in columns])
+    writer.writerows(csv_row(row) for row in rows)
+    return BOM + buffer.getvalue()
+
+
+def dictionary_sheet(book: Any, columns: Sequence[tuple[str, str, str]]) -> None:
+    """Add a 数据字典 sheet to an openpyxl ``book``: one row per column with its Chinese
+    header, its canonical key and what it holds (``columns``: label, key, description)."""
+    sheet = book.create_sheet("数据字典")
+    append_row(sheet, ["列名", "字段", "说明"])
+    for label, key, description in columns:
+        append_row(sheet, [label, key, description])

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+import xxgk.campaign.models  # noqa: F401  (marks on findings)
 import xxgk.records.models  # noqa: F401  (published report versions)
 import xxgk.register.models  # noqa: F401  (the register's tables are part of the metadata)
 from xxgk.db import make_engine, resolve_url, upgrade_to_head
@@ -46,7 +47,8 @@ def test_migrations_match_the_models(engine):
     mine = {
         m.local_table.name
         for m in Base.registry.mappers
-        if m.class_.__module__ in ("xxgk.db.models", "xxgk.register.models", "xxgk.records.models")
+        if m.class_.__module__
+        in ("xxgk.db.models", "xxgk.register.models", "xxgk.records.models", "xxgk.campaign.models")
     }
     assert {"units", "users", "audit_log", "applications", "application_events"} <= mine
     with engine.connect() as conn:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,30 @@ def test_a_bad_column_url_is_refused_with_its_reason(web) -> None:
         data={"unit": unit_id[1], "url": "ftp://x", "csrf_token": _token(client)},
     )
     assert "年报栏目地址应为以http://或https://开头的网址" in response.text
+
+
+def test_a_hostile_download_in_a_web_job_is_refused_by_its_budget(web, site) -> None:
+    """The job's thread hands each download to the bounded worker pool: a zip bomb is one
+    line naming the budget on the job's page, and the job finishes."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "parse"))
+    from hostile_support import docx_bomb
+
+    site.add(
+        "/f/bomb.docx",
+        docx_bomb(70 << 20),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    app, sign_in = web
+    client = sign_in("county-supervisor")
+    response = client.post(
+        "/fetch",
+        data={"urls": site.url("/f/bomb.docx"), "csrf_token": _token(client)},
+        follow_redirects=False,
+    )
+    job_id = response.headers["location"].rsplit("/", 1)[1]
+    app.state.fetch_jobs.wait(job_id, 60)
+    page = client.get(f"/fetch/jobs/{job_id}").text
+    assert "已完成" in page
+    assert "读出年度报告0份" in page
+    assert "bomb.docx" in page
+    assert "解压后的大小" in page

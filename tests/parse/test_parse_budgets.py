@@ -178,18 +178,47 @@ def test_budgets_are_read_from_the_environment(monkeypatch):
     assert current_limits().pages == Limits().pages
 
 
-def test_budgets_lift_ceilings_ends_the_time_and_memory_ceilings_for_the_rest():
-    """OCR keeps budgets of its own: after ``lift_ceilings`` the guard's timer no longer fires."""
+def test_budgets_lift_ceilings_switches_to_the_ocr_time_budget_and_lifts_memory():
+    """OCR runs past the parse budget but not past its own: after ``lift_ceilings`` the
+    guard's timer fires at ``ocr_seconds`` from the start of the parse, naming that budget,
+    and the address space is no longer limited."""
     import resource
 
     from xxgk.limits import lift_ceilings
 
     before = resource.getrlimit(resource.RLIMIT_AS)
-    with budgeted(Limits(parse_seconds=0.05, memory_bytes=512 * MB)):
-        assert resource.getrlimit(resource.RLIMIT_AS) != before
+    limits = Limits(parse_seconds=0.05, ocr_seconds=0.4, memory_bytes=512 * MB)
+    seen = []
+
+    def ocr_like() -> None:
+        seen.append(resource.getrlimit(resource.RLIMIT_AS))
         lift_ceilings()
-        assert resource.getrlimit(resource.RLIMIT_AS) == before
+        seen.append(resource.getrlimit(resource.RLIMIT_AS))
         deadline = time.monotonic() + 0.2
-        while time.monotonic() < deadline:  # past the 0.05 s budget, no longer stopped
+        while time.monotonic() < deadline:  # past the 0.05 s parse budget, still running
             pass
+        seen.append("past the parse budget")
+        _spin()  # until the OCR budget
+
+    began = time.monotonic()
+    with pytest.raises(LimitError) as caught, budgeted(limits):
+        ocr_like()
+    assert seen[0] != before
+    assert seen[1:] == [before, "past the parse budget"]
+    assert caught.value.budget == "ocr_seconds"
+    assert "XXGK_LIMIT_OCR_SECONDS" in caught.value.message_en
+    assert time.monotonic() - began >= 0.4
     assert resource.getrlimit(resource.RLIMIT_AS) == before
+
+
+def test_budget_refusal_survives_the_trip_back_from_a_worker() -> None:
+    """A worker of the parse pool pickles its error: every field arrives, so the page still
+    names the budget and the file."""
+    import pickle
+
+    sent = LimitError("rows", 5, 7, path="年度数据.xlsx")
+    back = pickle.loads(pickle.dumps(sent))
+    assert type(back) is LimitError
+    assert (back.budget, back.limit, back.found, back.path) == ("rows", 5, 7, "年度数据.xlsx")
+    assert back.message_zh == sent.message_zh
+    assert str(back) == str(sent)

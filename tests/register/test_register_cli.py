@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import pytest
 
 from xxgk.cli import main
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "parse"))
 
 
 @pytest.fixture
@@ -336,3 +340,35 @@ def test_law_cases_from_the_command_line(cli):
     waiting = [line for line in late.splitlines() if "2026-0001" in line]
     assert waiting == [line for line in waiting if "register-correction-period-passed" in line]
     assert waiting
+
+
+HOSTILE_TABLES = {
+    "far cell": ("far.xlsx", "表格行数"),
+    "zip bomb": ("bomb.xlsx", "解压后的大小"),
+}
+
+
+@pytest.mark.parametrize("hostile", sorted(HOSTILE_TABLES))
+@pytest.mark.parametrize(
+    ("command", "user"),
+    [
+        (("import-counts",), "clerk"),
+        (("import-documents",), "clerk"),
+        (("units", "import"), "admin"),
+    ],
+)
+def test_table_imports_refuse_a_hostile_workbook_with_exit_2(cli, tmp_path, hostile, command, user):
+    """A few-KB workbook declaring a cell at XFD1048576 (walked up to the rows budget) and
+    one whose sheet inflates past the member budget: one line naming the file and the budget,
+    exit 2, nothing imported."""
+    from hostile_support import far_cell_xlsx, xlsx_bomb
+
+    name, budget = HOSTILE_TABLES[hostile]
+    path = tmp_path / name
+    data = far_cell_xlsx(rows=3, columns=3) if hostile == "far cell" else xlsx_bomb(70 << 20)
+    path.write_bytes(data)
+    unit = ("-u", "qinghe") if user == "clerk" else ()
+    out = cli(*command, str(path), *unit, user=user, code=2)
+    assert f"{path}: 文件超出" in out
+    assert budget in out
+    assert "Traceback" not in out

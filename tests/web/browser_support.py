@@ -14,8 +14,8 @@ import pytest
 import uvicorn
 from web_support import copy_demo, settings
 
+from xxgk.demo.server import free_port
 from xxgk.web import create_app
-from xxgk.web.loadgen import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,11 +17,15 @@ from sqlalchemy import select
 from web_support import SECRET, login, settings
 
 from xxgk.db.models import Unit, User
+from xxgk.demo.server import demo_server, sign_in
 from xxgk.errors import InputError
 from xxgk.register.caldb import set_calendar_day
-from xxgk.web import create_app, loadgen, workers
+from xxgk.web import create_app, workers
 from xxgk.web import register_view as rv
 from xxgk.web.app import app_from_environment
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+import loadgen  # noqa: E402  (the load benchmark's generator, benchmarks/loadgen.py)
 
 ROW = re.compile(r'<tr class="[^"]*" data-number="([^"]+)"')
 
@@ -181,8 +187,8 @@ def test_web_loadgen_request_bytes():
 def test_web_serve_with_two_workers_signs_in_and_lists(tmp_path):
     """``xxgk serve --demo --workers 2`` as a subprocess: both processes share the secret, so
     a session made by one is good on the other (new connections land on either)."""
-    with loadgen.demo_server(tmp_path, workers=2) as (port, passwords):
-        cookie = loadgen.sign_in(port, "qinghe-clerk", passwords["qinghe-clerk"])
+    with demo_server(tmp_path, workers=2) as (port, passwords):
+        cookie = sign_in(port, "qinghe-clerk", passwords["qinghe-clerk"])
         assert cookie.startswith("xxgk_session=")
         listing = ("GET", "/register", None, {"Cookie": cookie})
         result = loadgen.run(port, "list", listing, 4, 0.5)

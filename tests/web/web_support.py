@@ -9,8 +9,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from xxgk.demo import ensure_demo
+from xxgk.demo.server import TOKEN
 from xxgk.web import WebSettings, create_app
-from xxgk.web.loadgen import TOKEN
 
 SECRET = "test-secret-" + "x" * 40
 

@@ -3,6 +3,7 @@
     combine(reports, organization=..., year=...) -> Report     the cell-by-cell sum
     member_status(members, submissions) -> [MemberStatus]     reported / missing / late / errors
     compare(own, computed) -> [Finding]                        cells where a unit's report differs
+    compare_scoped(own, computed, scope) -> [Finding]         the same, 本级 / 全口径 aware
 
 The corpus store (``xxgk.corpus.rollup``) finds the members and their reports and calls these.
 """
@@ -10,6 +11,14 @@ The corpus store (``xxgk.corpus.rollup``) finds the members and their reports an
 from xxgk.aggregate.combine import combine, named, summary_sections
 from xxgk.aggregate.compare import compare
 from xxgk.aggregate.kinds import DIFFERS, MISSING, PARTIAL
+from xxgk.aggregate.scope import (
+    DEFAULT_SCOPE,
+    ReportScope,
+    ScopedCell,
+    compare_scoped,
+    scope_of,
+    scoped_cells,
+)
 from xxgk.aggregate.status import (
     Member,
     MemberStatus,
@@ -20,17 +29,23 @@ from xxgk.aggregate.status import (
 )
 
 __all__ = [
+    "DEFAULT_SCOPE",
     "DIFFERS",
     "MISSING",
     "PARTIAL",
+    "ReportScope",
+    "ScopedCell",
     "Member",
     "MemberStatus",
     "Status",
     "Submission",
     "combine",
     "compare",
+    "compare_scoped",
     "count_by_status",
     "member_status",
     "named",
+    "scope_of",
+    "scoped_cells",
     "summary_sections",
 ]

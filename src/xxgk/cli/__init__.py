@@ -11,6 +11,7 @@ import sys
 from xxgk.cli import (
     aggregate_cmd,  # noqa: F401
     audit_cmd,  # noqa: F401
+    campaign_cmd,  # noqa: F401
     check_cmd,  # noqa: F401
     corpus_cmd,  # noqa: F401
     demo_cmd,  # noqa: F401

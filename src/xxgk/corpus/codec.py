@@ -6,6 +6,7 @@ cells as null; sections, provenance and the other metadata go to ``sections`` an
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -71,6 +72,8 @@ def extra_to_json(report: Report) -> dict[str, Any]:
         "signature": report.signature,
         "provenance": provenance_to_json(report.provenance),
         "legacy": cells_to_json_loose(report.legacy),
+        "page_published": report.page_published.isoformat() if report.page_published else None,
+        "page_source": report.page_source,
     }
 
 
@@ -106,6 +109,8 @@ def report_from_row(
     for key, loc in provenance_dict(extra.get("provenance")).items():
         report.provenance[key] = Location.from_dict(loc)
     report.legacy = {k: to_amount(v) for k, v in (extra.get("legacy") or {}).items()}
+    report.page_published = _day(extra.get("page_published"))
+    report.page_source = extra.get("page_source")
     report.findings = list(findings or [])
     return report
 
@@ -136,6 +141,14 @@ def finding_row(finding: Finding, *, cross_year: bool = False) -> dict[str, Any]
         "place": finding.location.describe()[:200] if finding.location else "",
         "cross_year": cross_year,
     }
+
+
+def _day(text: Any) -> dt.date | None:
+    """Return the ISO date ``text`` kept in ``extra`` (None when absent or unreadable)."""
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _text(value: Any) -> str | None:

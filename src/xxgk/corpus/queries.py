@@ -167,3 +167,11 @@ def rematch(session: Session, actor: User | None = None) -> int:
         after={"reports": matched},
     )
     return len(matched)
+
+
+def report_owners(session: Session, report_ids: set[int]) -> dict[int, int | None]:
+    """Return the unit of each stored report in ``report_ids`` (None: matched to no unit)."""
+    if not report_ids:
+        return {}
+    query = select(StoredReport.id, StoredReport.unit_id).where(StoredReport.id.in_(report_ids))
+    return {row.id: row.unit_id for row in session.execute(query)}

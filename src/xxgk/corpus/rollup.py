@@ -16,13 +16,17 @@ from xxgk.aggregate import (
     MISSING,
     Member,
     MemberStatus,
+    ReportScope,
+    ScopedCell,
     Status,
     Submission,
     combine,
-    compare,
+    compare_scoped,
     count_by_status,
     member_status,
     named,
+    scope_of,
+    scoped_cells,
     summary_sections,
 )
 from xxgk.corpus.codec import stored_report
@@ -42,6 +46,12 @@ class RollUp:
     statuses: list[MemberStatus]
     own: Report | None = None
     differences: list[Finding] = field(default_factory=list)
+    scope: ReportScope = ReportScope.OWN
+    """What the unit's own report covers (本级 / 全口径): the comparison follows it."""
+
+    def scoped(self) -> list[ScopedCell]:
+        """Return the like-with-like cells: 本级 share (全口径) or 全口径 total (本级)."""
+        return scoped_cells(self.own, self.report, self.scope) if self.own else []
 
     def counts(self) -> dict[Status, int]:
         return count_by_status(self.statuses)
@@ -54,6 +64,7 @@ class RollUp:
             "members": [s.to_dict() for s in self.statuses],
             "counts": {k.value: v for k, v in self.counts().items()},
             "own_report": self.own is not None,
+            "own_scope": self.scope.value,
             "differences": [f.to_dict() for f in self.differences],
         }
 
@@ -79,9 +90,10 @@ def rollup(session: Session, unit: Unit, year: int) -> RollUp:
         combined.findings.append(Finding(MISSING.code, params=params))
     own_stored = unit_report(session, unit, year)
     own = stored_report(own_stored) if own_stored is not None else None
-    differences = compare(own, combined) if own is not None else []
+    scope = scope_of(unit.report_scope)
+    differences = compare_scoped(own, combined, scope) if own is not None else []
     combined.findings += differences
-    result = RollUp(unit.name, year, combined, statuses, own, differences)
+    result = RollUp(unit.name, year, combined, statuses, own, differences, scope)
     combined.sections = summary_sections({"overview": overview_text(result)})
     combined.title = f"{unit.name}{year}年度政府信息公开工作年度报告汇总表"
     return result
@@ -100,9 +112,17 @@ def overview_text(result: RollUp) -> str:
         if names:
             lines.append(f"{status.label}单位：{'、'.join(names)}。")
     if result.own is not None:
-        lines.append(
-            f"本级报告与汇总数不一致的单元格{len(result.differences)}个。"
-            if result.differences
-            else "本级报告与汇总数一致。"
-        )
+        lines.append(own_report_line(result))
     return "\n".join(lines)
+
+
+def own_report_line(result: RollUp) -> str:
+    """One sentence on the unit's own report against the sum, by the scope it declared."""
+    if result.scope is ReportScope.OWN:
+        return (
+            f"{result.unit}本级报告只含本级数据，不与下级合计逐格比较；"
+            "全口径数为本级报告加下级合计。"
+        )
+    if result.differences:
+        return f"全口径报告中有{len(result.differences)}个单元格小于下级合计，需要核对。"
+    return "全口径报告各单元格均不小于下级合计，差额为本级数。"

@@ -72,6 +72,9 @@ class Unit(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     report_column_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
     """The unit's 政府信息公开年报 column on its portal (``xxgk fetch --units`` starts there)."""
+    report_scope: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    """What the unit's own annual report covers: ``own`` (本级) or ``whole`` (全口径, 本级 plus
+    the units below); None means the default, 本级 (see ``xxgk.aggregate.scope``)."""
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id])
 
@@ -86,6 +89,7 @@ class Unit(Base):
             "calendar_region": self.calendar_region,
             "active": self.active,
             "report_column_url": self.report_column_url,
+            "report_scope": self.report_scope,
         }
 
 

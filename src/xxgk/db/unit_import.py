@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from xxgk.db.models import Unit, User
 from xxgk.db.units import add_unit, get_unit, update_unit
-from xxgk.errors import InputError, RegisterError
-from xxgk.limits import LimitError, current_limits
+from xxgk.errors import InputError, RegisterError, XxgkError
+from xxgk.limits import LimitError, check, current_limits
+from xxgk.ooxml import check_workbook
 
 HEADERS = {
     "代码": "code",
@@ -45,36 +47,71 @@ def read_table(
     """Return the rows of a CSV (UTF-8, with or without BOM) or XLSX file as field dicts.
 
     ``headers`` maps printed headers to field names; ``required`` fields must have a column.
-    Also used for the register's other table imports.
+    Also used for the register's other table imports. The file is refused before it is read
+    when it is over the bytes budget (``xxgk.limits``).
     """
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
+    try:
+        check("upload_bytes", path.stat().st_size, path=str(path))
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            f"无法读取文件：{exc.strerror or exc}", f"cannot read the file: {exc}", path=str(path)
+        ) from None
+    return read_table_data(data, str(path), headers, required)
 
-        try:
-            sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-        except Exception as exc:  # not a readable workbook
-            raise InputError(f"无法读取Excel文件：{exc}", str(exc), path=str(path)) from exc
-        lines = _sheet_lines(sheet, str(path))
+
+def read_table_data(
+    data: bytes, name: str, headers: dict[str, str] = HEADERS, required: tuple[str, ...] = REQUIRED
+) -> list[dict[str, str]]:
+    """Return the rows of an uploaded CSV or XLSX table (``name`` says which) as field dicts,
+    within the budgets of ``xxgk.limits``: the bytes, the workbook's package (zip members,
+    decompressed size) and the rows and cells its sheets really hold are checked before
+    openpyxl reads it. This is the job the web runs in its worker pool."""
+    check("upload_bytes", len(data), path=name)
+    if name.lower().endswith((".xlsx", ".xlsm")):
+        lines = _workbook_lines(data, name)
     else:
-        try:
-            lines = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(
-                f"无法读取CSV文件（应为UTF-8）：{exc}", str(exc), path=str(path)
-            ) from exc
+        lines = _csv_lines(data, name)
     if not lines:
-        raise InputError("文件为空", "the file is empty", path=str(path))
+        raise InputError("文件为空", "the file is empty", path=name)
     header = [headers.get(h.strip(), h.strip()) for h in lines[0]]
     missing = [h for h in required if h not in header]
     if missing:
-        raise InputError(
-            f"缺少列：{'、'.join(missing)}", f"missing columns {missing}", path=str(path)
-        )
+        raise InputError(f"缺少列：{'、'.join(missing)}", f"missing columns {missing}", path=name)
     return [
         dict(zip(header, (c.strip() for c in line), strict=False))
         for line in lines[1:]
         if any(line)
     ]
+
+
+def _workbook_lines(data: bytes, name: str) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    check_workbook(data, name)
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        return _sheet_lines(sheet, name)
+    except XxgkError:
+        raise
+    except Exception as exc:  # any reading failure: the file is not a usable workbook
+        raise InputError(
+            f"文件已损坏或格式不受支持（无法读取Excel文件：{exc}）",
+            f"not a readable workbook: {exc}",
+            path=name,
+        ) from exc
+
+
+def _csv_lines(data: bytes, name: str) -> list[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"无法读取CSV文件（应为UTF-8）：{exc}", str(exc), path=name) from exc
+    check("text_chars", len(text), path=name)
+    try:
+        return list(csv.reader(text.splitlines()))
+    except csv.Error as exc:
+        raise InputError(f"无法读取CSV文件：{exc}", str(exc), path=name) from exc
 
 
 TABLE_COLUMNS = 64
@@ -125,15 +162,19 @@ def all_or_nothing(
         raise RegisterError(nothing[0] + "：" + "；".join(errors[:20]), nothing[1], path=str(path))
 
 
-def import_units(*, session: Session, actor: User, path: Path) -> list[Unit]:
-    """Create the units listed in ``path``; nothing is created when any row is wrong."""
+def import_units(
+    *, session: Session, actor: User, path: Path, rows: list[dict[str, str]] | None = None
+) -> list[Unit]:
+    """Create the units listed in ``path`` (or its ``rows``, read already within the
+    ceilings by the caller); nothing is created when any row is wrong."""
     created: dict[str, Unit] = {}
 
     def add(row: dict[str, str]) -> None:
         unit = _add(session, actor, row, created)
         created[unit.code] = unit
 
-    all_or_nothing(session, read_table(path), add, path, ("未导入任何单位", "no unit imported"))
+    table = read_table(path) if rows is None else rows
+    all_or_nothing(session, table, add, path, ("未导入任何单位", "no unit imported"))
     return list(created.values())
 
 

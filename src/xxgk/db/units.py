@@ -133,6 +133,11 @@ def get_unit(session: Session, ref: str | int) -> Unit:
     return unit
 
 
+def active_units(session: Session) -> list[Unit]:
+    """Return the active units, by code."""
+    return list(session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.code)))
+
+
 def list_units(session: Session) -> list[tuple[int, Unit]]:
     """Return ``(depth, unit)`` pairs in tree order (parents before their children)."""
     units = list(session.scalars(select(Unit).order_by(Unit.code)))

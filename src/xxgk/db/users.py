@@ -113,6 +113,26 @@ def get_user(session: Session, username: str) -> User:
     return user
 
 
+def service_account(session: Session, username: str, display_name: str) -> User:
+    """Return the service account ``username``, creating it once: a system administrator
+    without a password (so it can never sign in) that the audit log names for what a system
+    face does on a visitor's behalf, created in the name of the first active administrator."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is not None:
+        return user
+    admin = session.scalar(
+        select(User).where(User.role == Role.ADMIN.value, User.active.is_(True)).order_by(User.id)
+    )
+    if admin is None:
+        raise RegisterError(
+            "系统尚未配置管理员，暂不能受理网上申请",
+            "no administrator: online applications are not available",
+        )
+    return add_user(
+        session=session, actor=admin, username=username, role=Role.ADMIN, display_name=display_name
+    )
+
+
 def list_users(session: Session) -> list[User]:
     """Return every user, in order of creation."""
     return list(session.scalars(select(User).order_by(User.id)))

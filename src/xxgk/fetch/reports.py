@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from xxgk.errors import XxgkError
 from xxgk.fetch.links import decode_page
 from xxgk.fetch.state import DONE, FILE, LIST, REPORT, SEED, JobState, UrlRow
 from xxgk.findings import Finding, FindingKind, Severity, register_kind
+from xxgk.limits import check, current_limits
 from xxgk.model.cells import cell_title
 from xxgk.model.report import Report
 from xxgk.parse import parse_bytes
@@ -248,7 +250,7 @@ def _read(folder: Path, row: UrlRow, sources: list[Source]) -> FetchedReport | U
         if source.file.endswith(".html"):
             source.page_published, source.page_source = page_fields(decode_page(data))
         try:
-            report = parse_bytes(data, source=source.url, name=Path(source.file).name)
+            report = read_download(data, source.url, Path(source.file).name)
         except XxgkError as exc:
             source.error = exc.message_zh
             continue
@@ -270,6 +272,25 @@ def _read(folder: Path, row: UrlRow, sources: list[Source]) -> FetchedReport | U
             report.findings.append(difference)
     report.source = first.url
     return FetchedReport(report, sources, unit_id=row.unit_id, title=row.title)
+
+
+FETCH_PARSE_WORKERS = 1
+"""Worker processes that read a run's downloads (one at a time, as they are collected)."""
+
+
+def read_download(data: bytes, url: str, name: str) -> Report:
+    """Return the report read from one downloaded file, parsed in a worker process of the
+    bounded pool (``xxgk.sandbox``) within the budgets of ``xxgk.limits``: the timer and
+    memory ceiling of the parse in the worker, the job killed at its time budget
+    (``ocr_seconds`` for what may be a scan), so a hostile download costs one worker, never
+    the fetch job's thread (a web server's) or the command line's memory."""
+    from xxgk.batch import time_budget
+    from xxgk.sandbox import shared_pool
+
+    check("upload_bytes", len(data), path=name)
+    pool = shared_pool(FETCH_PARSE_WORKERS, current_limits())
+    job = partial(parse_bytes, data, source=url, name=name)
+    return pool.call(job, budget=time_budget(data))
 
 
 def compare(report: Report, other: Report, other_name: str) -> Finding | None:

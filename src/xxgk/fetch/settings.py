@@ -7,11 +7,16 @@ The tests set every delay to almost nothing; nothing else changes between tests 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-MAX_BYTES = 50 * 1024 * 1024
-"""Largest response kept (50 MiB): a report PDF with scanned pages is 5–20 MiB; beyond this a
-response is abandoned. A local budget until the shared ``xxgk.limits`` budgets exist."""
+from xxgk.limits import current_limits
+
+
+def upload_budget() -> int:
+    """Largest response kept: the bytes budget of one input file (``upload_bytes`` of
+    ``xxgk.limits``, 20 MB, ``XXGK_LIMIT_UPLOAD_BYTES``), as for an upload; a larger
+    response is abandoned while it arrives (a report PDF with scanned pages is 5–20 MB)."""
+    return current_limits().upload_bytes
 
 
 @dataclass(frozen=True)
@@ -31,7 +36,7 @@ class FetchSettings:
     """Further attempts after a 5xx, 429, timeout or broken connection."""
     backoff: float = 2.0
     """First back-off pause in seconds; doubled after every failed attempt."""
-    max_bytes: int = MAX_BYTES
+    max_bytes: int = field(default_factory=upload_budget)
     max_redirects: int = 5
     max_list_pages: int = 30
     """Pages of one column followed through its pagination (a 年报 column has a few)."""

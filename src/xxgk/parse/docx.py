@@ -17,8 +17,8 @@ from lxml import etree
 from xxgk.errors import InputError
 from xxgk.findings import Location
 from xxgk.limits import LimitError, current_limits
+from xxgk.ooxml import open_package, read_member
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
-from xxgk.parse.package import open_package, read_member
 from xxgk.parse.reader_common import clean_text, zip_has_part
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

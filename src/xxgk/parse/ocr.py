@@ -30,7 +30,7 @@ import pypdfium2.raw as pdfium_raw
 
 from xxgk.errors import InputError
 from xxgk.findings import Finding, Location
-from xxgk.limits import lift_ceilings
+from xxgk.limits import LimitError, current_limits, lift_ceilings
 from xxgk.parse.document import SourceCell, SourceDocument
 from xxgk.parse.pdf_layout import PdfLine, cluster_lines
 from xxgk.parse.pdf_pages import drop_running, lay_out_page
@@ -55,6 +55,10 @@ so a busy machine does not trip it): a page normally takes a few seconds; far mo
 image that is no printed page."""
 MAX_PAGES = 60
 """More pages than this are not recognised: annual reports are a few pages long."""
+PAGE_ESTIMATE_SECONDS = 8.0
+"""Wall seconds one page is expected to take (about 7 s on one core of the development
+machine, ``benchmarks/ocr.py``): a scan whose pages would take longer than ``ocr_seconds``
+of ``xxgk.limits`` is refused before the first page, rather than stopped after minutes."""
 
 
 @contextmanager
@@ -146,6 +150,7 @@ def image_pages(data: bytes, name: str | None = None) -> list[PageImage]:
 
     try:
         image = Image.open(io.BytesIO(data))
+        check_ocr_pages(getattr(image, "n_frames", 1), name)  # before any frame is decoded
         frames = [ImageOps.exif_transpose(f.copy()) for f in ImageSequence.Iterator(image)]
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise InputError(
@@ -241,25 +246,56 @@ def _other_readings(chars: Sequence[Any], limit: int = 4) -> tuple[str, ...]:
     return tuple(out[:limit])
 
 
-def recognise_pages(pages: Iterable[tuple[int, PageImage]], name: str | None) -> list[PageResult]:
-    """Recognise pages in order within the time budget (``PAGE_BUDGET_SECONDS`` a page)."""
-    lift_ceilings()  # OCR keeps the budgets of this module, not the parse's time and memory
-    start = time.process_time()
+def check_ocr_pages(count: int, name: str | None) -> None:
+    """Refuse, before any page is recognised, a scan of more than ``MAX_PAGES`` pages or one
+    whose pages would take longer than the ``ocr_seconds`` budget (``PAGE_ESTIMATE_SECONDS``
+    a page); the reason names the budget and how to raise it."""
+    if count > MAX_PAGES:
+        raise InputError(
+            f"扫描页超过{MAX_PAGES}页，不进行文字识别",
+            f"more than {MAX_PAGES} scanned pages; not recognised",
+            path=name,
+        )
+    budget = current_limits().ocr_seconds
+    estimate = count * PAGE_ESTIMATE_SECONDS
+    if estimate > budget:
+        raise LimitError(
+            "ocr_seconds",
+            budget,
+            estimate,
+            path=name,
+            message_zh=(
+                f"扫描件需识别{count}页，按每页约{PAGE_ESTIMATE_SECONDS:g}秒估计需{estimate:g}秒，"
+                f"超出“扫描件文字识别时间”的上限{budget:g}秒，未进行文字识别"
+                "（请上传带文字层的PDF或Word文件；管理员可设置环境变量"
+                "XXGK_LIMIT_OCR_SECONDS提高上限）"
+            ),
+        )
+
+
+def recognise_pages(
+    pages: Iterable[tuple[int, PageImage]], name: str | None, count: int
+) -> list[PageResult]:
+    """Recognise the ``count`` pages in order within the time budgets: the scan is refused
+    up front when its pages would take longer than ``ocr_seconds`` (``check_ocr_pages``);
+    then no page may take more than ``PAGE_BUDGET_SECONDS`` of CPU on average, and the whole
+    recognition no longer than ``ocr_seconds`` (checked after each page here, where no timer
+    can reach, as in a thread; the guard's timer also stops it mid-page)."""
+    check_ocr_pages(count, name)
+    budget = current_limits().ocr_seconds
+    lift_ceilings()  # the guard now holds the OCR time budget and no address-space limit
+    start, began = time.process_time(), time.monotonic()
     results = []
-    for count, (page_no, image) in enumerate(pages, start=1):
-        if count > MAX_PAGES:
-            raise InputError(
-                f"扫描页超过{MAX_PAGES}页，不进行文字识别",
-                f"more than {MAX_PAGES} scanned pages; not recognised",
-                path=name,
-            )
+    for done, (page_no, image) in enumerate(pages, start=1):
         results.append(recognise_page(page_no, image))
-        if time.process_time() - start > PAGE_BUDGET_SECONDS * count:
+        if time.process_time() - start > PAGE_BUDGET_SECONDS * done:
             raise InputError(
                 f"文字识别超时（第{page_no}页），图片可能不是打印的报告页面",
                 f"OCR ran out of time on page {page_no}",
                 path=name,
             )
+        if done < count and time.monotonic() - began > budget:
+            raise LimitError("ocr_seconds", budget, path=name)
     return results
 
 
@@ -311,7 +347,8 @@ def read_pdf_by_ocr(
             "the PDF needs OCR, which is not installed (pip install 'xxgk[ocr]')",
             path=name,
         )
-    results = recognise_pages(((n + 1, render_pdf_page(pdf[n])) for n in wanted), name)
+    pages_in = ((n + 1, render_pdf_page(pdf[n])) for n in wanted)
+    results = recognise_pages(pages_in, name, len(wanted))
     out = list(pages) if pages else [([], 0.0) for _ in range(len(pdf))]
     findings: list[Finding] = []
     for n, result in zip(wanted, results, strict=True):
@@ -330,7 +367,7 @@ def read_image(data: bytes, name: str | None = None) -> SourceDocument:
             path=name,
         )
     images = image_pages(data, name)
-    results = recognise_pages(enumerate(images, start=1), name)
+    results = recognise_pages(enumerate(images, start=1), name, len(images))
     findings = [f for r in results for f in r.findings]
     pages = [(r.lines, r.height) for r in results]
     numbers = list(range(1, len(pages) + 1))

@@ -97,6 +97,10 @@ class PdfLine:
     glyph: float = 0.0  # height of a glyph
     pieces: list[list[Char]] | None = None  # the chars of each cell, for unruled tables
     grid_start: bool = False  # the first row of a ruled table (or of its part on a page)
+    # indexes of the cells of a ruled table part whose top / bottom edge has no ruling at the
+    # part's top / bottom: a row or merged cell that a browser cut at a page break goes on there
+    open_top: frozenset[int] = frozenset()
+    open_bottom: frozenset[int] = frozenset()
 
 
 def split_gaps(line: list[Char], factor: float = 1.2) -> list[list[Char]]:
@@ -260,7 +264,25 @@ def groups(horizontal: list[Segment], vertical: list[Segment]) -> list[tuple[lis
         groups.setdefault(find(i), ([], []))[0].append(seg)
     for j, seg in enumerate(vertical):
         groups.setdefault(find(len(horizontal) + j), ([], []))[1].append(seg)
-    return [g for g in groups.values() if len(g[0]) >= 2 and len(g[1]) >= 2]
+    tables = [g for g in groups.values() if len(g[0]) >= 2 and len(g[1]) >= 2]
+    loose = [g[1][0] for g in groups.values() if not g[0] and len(g[1]) == 1]
+    return [(h, v + _open_sides(v, loose)) for h, v in tables]
+
+
+def _open_sides(vertical: list[Segment], loose: list[Segment]) -> list[Segment]:
+    """Return the loose vertical rulings that are the far side of a table's open cell.
+
+    A browser that cuts a merged cell at a page break draws neither its top nor its bottom
+    edge there: on the next page the cell's outer side touches no horizontal ruling. It is
+    the table's when a ruling of the table has the same two ends (the cell's other side)."""
+    return [
+        seg
+        for seg in loose
+        if any(
+            abs(seg[1] - top) <= SNAP and abs(seg[2] - bottom) <= SNAP and seg[0] != x
+            for x, top, bottom in vertical
+        )
+    ]
 
 
 @dataclass
@@ -271,6 +293,8 @@ class Grid:
     ys: list[float]
     owner: list[int]
     cells: list[tuple[int, int, Box]]  # first row band, last row band, box
+    open_top: frozenset[int] = frozenset()  # cells on the top edge without a ruling there
+    open_bottom: frozenset[int] = frozenset()  # cells on the bottom edge without a ruling
 
     def cell_at(self, x: float, y: float) -> int | None:
         c, r = bisect.bisect(self.xs, x) - 1, bisect.bisect(self.ys, y) - 1
@@ -320,7 +344,14 @@ def build_grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
         )
         for k in roots
     ]
-    return Grid(xs, ys, [index[find(i)] for i in range(cols * rows)], cells)
+    owner = [index[find(i)] for i in range(cols * rows)]
+    open_top = {owner[c] for c in range(cols) if not _covers(horizontal, ys[0], xs[c], xs[c + 1])}
+    open_bottom = {
+        owner[(rows - 1) * cols + c]
+        for c in range(cols)
+        if not _covers(horizontal, ys[-1], xs[c], xs[c + 1])
+    }
+    return Grid(xs, ys, owner, cells, frozenset(open_top), frozenset(open_bottom))
 
 
 def cluster_lines(chars: list[Char]) -> list[list[Char]]:
@@ -353,22 +384,40 @@ def table_lines(page: int, grid: Grid, chars: list[Char]) -> list[PdfLine]:
     """Return the rows of one ruled table, each cell with the text of the chars inside it."""
     inside: dict[int, list[Char]] = {}
     for ch in chars:
-        cell = grid.cell_at(ch.cx, ch.cy)
+        cell = grid.cell_at(_anchor_x(ch), ch.cy)
         if cell is not None:
             inside.setdefault(cell, []).append(ch)
-    rows: dict[int, list[SourceCell]] = {}
+    rows: dict[int, list[tuple[int, SourceCell]]] = {}
     for n, (first, last, box) in enumerate(grid.cells):
         text = text_of(inside.get(n, []))
         if not text and last > first:
             continue  # a merged label cell continued from the previous page
         x0, y0, x1, y1 = (round(v, 1) for v in box)
         location = Location(page=page, bbox=(x0, y0, x1, y1), text=text)
-        rows.setdefault(first, []).append(SourceCell(text, location))
+        rows.setdefault(first, []).append((n, SourceCell(text, location)))
     lines = [
-        PdfLine(page, grid.ys[r], SourceLine(cells, in_table=True))
+        PdfLine(
+            page,
+            grid.ys[r],
+            SourceLine([cell for _, cell in cells], in_table=True),
+            open_top=frozenset(i for i, (n, _) in enumerate(cells) if n in grid.open_top),
+            open_bottom=frozenset(i for i, (n, _) in enumerate(cells) if n in grid.open_bottom),
+        )
         for r, cells in sorted(rows.items())
-        if any(c.text for c in cells)
+        if any(c.text for _, c in cells)
     ]
     if lines:
         lines[0].grid_start = True
     return lines
+
+
+_CLOSING = frozenset("）)」』】〕》〉，,。、；：！？")
+"""Punctuation a browser keeps at the end of a line even past a narrow cell's edge."""
+
+
+def _anchor_x(ch: Char) -> float:
+    """Return the x that decides a char's cell: its centre, or for closing punctuation
+    (whose full-width box spills into the next cell when it hangs) a point near its start."""
+    if ch.text in _CLOSING:
+        return min(ch.cx, ch.x0 + 0.25 * (ch.x1 - ch.x0))
+    return ch.cx

@@ -139,7 +139,152 @@ def _drop_running(pages: list[tuple[list[PdfLine], float]]) -> list[SourceLine]:
             if in_margin(item, height) and running(item):
                 continue
             kept.append(item)
-    return [item.line for item in _join_paragraphs(_drop_repeated_headers(kept))]
+    joined = _join_cut_rows(kept)
+    return [item.line for item in _join_paragraphs(_drop_repeated_headers(joined))]
+
+
+_ROW_ORDINAL = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．、])"
+)
+"""The start of a row label: such a text on a new page begins a row, it continues none."""
+_SAME_EDGE = 3.0  # points: cell sides this close are the same column line on both pages
+
+
+def _join_cut_rows(lines: list[PdfLine]) -> list[PdfLine]:
+    """Join the pieces of table cells that a browser cut at a page break.
+
+    Chrome and Edge split a tall row (or a merged label) across pages and draw no ruling at
+    the cut: the cell's bottom is open on one page and its top open on the next. The text of
+    each open-topped cell of a table part that starts a page goes on in the open-bottomed
+    cell of the part that ended the page before, in the same column; a first row left empty
+    by that is dropped. A text that starts like a row label (``1.``, ``（四）``) is a new row
+    and joins nothing, nor does a number join a cell that already has text."""
+    out: list[PdfLine] = []
+    n = 0
+    while n < len(lines):
+        item = lines[n]
+        n += 1
+        if item.grid_start and item.open_top and out and out[-1].line.in_table:
+            before = _part_before(out, item.page)
+            if before and _continue_cells(before, item):
+                continue
+        if not item.line.in_table and out and out[-1].line.in_table:
+            overflow = _overflow(lines, n - 1, _part_before(out, item.page + 1))
+            if overflow:
+                n += len(overflow) - 1
+                continue
+        out.append(item)
+    return out
+
+
+def _overflow(lines: list[PdfLine], start: int, before: list[PdfLine]) -> list[PdfLine]:
+    """Return the one-cell lines from ``start`` that are the overflowing text of a merged
+    cell cut at the page's end, after appending each to that cell.
+
+    When a browser cuts a merged cell whose text does not fit above the cut, the rest is
+    printed below the table's last ruling, inside the cell's column, with no rulings round
+    it. Such lines end the page, and the table goes on at the top of the next page."""
+    end = start
+    while end < len(lines) and _is_loose_text(lines[end], lines[start].page):
+        end += 1
+    if not before or end == start or end == len(lines):
+        return []
+    following = lines[end]
+    if not (following.grid_start and following.page == lines[start].page + 1):
+        return []
+    bottom = max(_bottom(line) for line in before)
+    placed: list[tuple[PdfLine, int, PdfLine]] = []
+    for item in lines[start:end]:
+        target = _open_cell_over(before, item.left, item.right)
+        if target is None or item.top - bottom > 3 * max(item.glyph, 1.0):
+            return []
+        placed.append((*target, item))
+        bottom = item.top + item.glyph
+    for line, at, item in placed:
+        _append_text(line, at, item.line.text)
+    return lines[start:end]
+
+
+def _is_loose_text(item: PdfLine, page: int) -> bool:
+    return item.page == page and not item.line.in_table and len(item.line.cells) == 1
+
+
+def _bottom(line: PdfLine) -> float:
+    boxes = [c.location.bbox for c in line.line.cells if c.location.bbox is not None]
+    return max((box[3] for box in boxes), default=line.top)
+
+
+def _open_cell_over(before: list[PdfLine], left: float, right: float) -> tuple[PdfLine, int] | None:
+    """Return the open-bottomed cell of ``before`` whose column holds ``left``…``right``."""
+    for line in before:
+        for at in line.open_bottom:
+            box = line.line.cells[at].location.bbox
+            if box is not None and box[0] - _SAME_EDGE <= left and right <= box[2] + _SAME_EDGE:
+                return line, at
+    return None
+
+
+def _append_text(line: PdfLine, at: int, more: str) -> None:
+    """Append ``more`` to cell ``at`` of ``line`` (its place stays where the cell began)."""
+    cell = line.line.cells[at]
+    text = cell.text + more
+    where = cell.location
+    line.line.cells[at] = SourceCell(text, Location(page=where.page, bbox=where.bbox, text=text))
+
+
+def _part_before(out: list[PdfLine], page: int) -> list[PdfLine]:
+    """Return the rows of the ruled table part that ends ``out`` on the page before ``page``."""
+    part: list[PdfLine] = []
+    for item in reversed(out):
+        if not item.line.in_table or item.page != page - 1 or item.pieces is not None:
+            return []
+        part.append(item)
+        if item.grid_start:
+            return part
+    return []
+
+
+def _continue_cells(before: list[PdfLine], item: PdfLine) -> bool:
+    """Append ``item``'s open-topped cells to the open-bottomed cells above them; return
+    True when nothing of ``item`` is left to keep as a row of its own."""
+    cells = item.line.cells
+    taken: set[int] = set()
+    for index in sorted(item.open_top):
+        cell = cells[index]
+        target = _cell_above(before, cell) if cell.text else None
+        if target is None:
+            continue
+        line, at = target
+        above = line.line.cells[at]
+        if _ROW_ORDINAL.match(cell.text) or (is_number(cell) and above.text):
+            continue
+        _append_text(line, at, cell.text)
+        taken.add(index)
+    if not taken:
+        return False  # nothing went on: a table part of its own
+    left = [cell for i, cell in enumerate(cells) if i not in taken]
+    if not any(cell.text for cell in left):
+        return True
+    item.line.cells = left
+    item.open_top = frozenset()
+    return False
+
+
+def _cell_above(before: list[PdfLine], cell: SourceCell) -> tuple[PdfLine, int] | None:
+    """Return the open-bottomed cell of ``before`` in the same column as ``cell``."""
+    box = cell.location.bbox
+    if box is None:
+        return None
+    for line in before:
+        for at in line.open_bottom:
+            other = line.line.cells[at].location.bbox
+            if (
+                other is not None
+                and abs(other[0] - box[0]) <= _SAME_EDGE
+                and abs(other[2] - box[2]) <= _SAME_EDGE
+            ):
+                return line, at
+    return None
 
 
 HEADER_ROWS = 4

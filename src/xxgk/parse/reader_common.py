@@ -12,7 +12,7 @@ import zipfile
 
 from xxgk.errors import InputError
 from xxgk.limits import current_limits
-from xxgk.parse.package import declared_entries
+from xxgk.ooxml import declared_entries
 
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff]+")
 

@@ -87,7 +87,7 @@ def _magic(data: bytes) -> str | None:
 
 def _zip_kind(data: bytes) -> str | None:
     from xxgk.limits import current_limits
-    from xxgk.parse.package import declared_entries
+    from xxgk.ooxml import declared_entries
 
     entries = declared_entries(data)
     if entries is not None and entries > current_limits().members:

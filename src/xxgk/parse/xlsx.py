@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import zipfile
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -21,8 +20,8 @@ from xxgk.errors import InputError
 from xxgk.findings import Location
 from xxgk.limits import check
 from xxgk.model.cells import SECTIONS
+from xxgk.ooxml import check_workbook
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
-from xxgk.parse.package import open_package, read_member
 from xxgk.parse.reader_common import clean_text, zip_has_part
 
 if TYPE_CHECKING:  # openpyxl is imported when a workbook is read: text-only runs start faster
@@ -185,53 +184,6 @@ def _splice(sheets: list[list[SourceLine]]) -> list[SourceLine]:
         end = next((j for j in range(heads[0] + 1, len(text)) if _heading_key(text[j])), len(text))
         text[end:end] = lines[1:]
     return text + rest
-
-
-_MERGE = re.compile(
-    rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"\$?([A-Z]{1,3})\$?(\d{1,7})"
-    rb"(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?\""
-)
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64
-    return number
-
-
-def _merged_area(xml: bytes) -> int:
-    """Return the number of cells the sheet's merged ranges cover (openpyxl makes one object
-    for each of them)."""
-    if b"mergeCell" not in xml:
-        return 0
-    area = 0
-    for c1, r1, c2, r2 in _MERGE.findall(xml):
-        if c2:
-            width = abs(_column_number(c2) - _column_number(c1)) + 1
-            area += width * (abs(int(r2) - int(r1)) + 1)
-    return area
-
-
-def check_workbook(data: bytes, name: str | None) -> None:
-    """Check a workbook against the budgets before openpyxl builds it: the package, the
-    number of sheets, and the rows, cells and merged cells the sheets actually hold
-    (counted in the XML; the declared ``<dimension>`` is never trusted)."""
-    with open_package(data, name, "Excel（XLSX）") as package:
-        sheets = [
-            n
-            for n in package.namelist()
-            if n.startswith(("xl/worksheets/", "xl/chartsheets/")) and n.endswith(".xml")
-        ]
-        check("sheets", len(sheets), path=name)
-        rows = cells = 0
-        for member in sheets:
-            xml = read_member(package, member, name)
-            rows += xml.count(b"<row ") + xml.count(b"<row>") + xml.count(b":row ")
-            cells += xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b":c ")
-            cells += _merged_area(xml)
-            check("rows", rows, path=name)
-            check("cells", cells, path=name)
 
 
 def read_xlsx(data: bytes, name: str | None = None) -> SourceDocument:

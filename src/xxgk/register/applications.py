@@ -21,6 +21,7 @@ from xxgk.db.models import Unit, User
 from xxgk.errors import RegisterError
 from xxgk.records.lock import ensure_unlocked
 from xxgk.records.vocab import pick
+from xxgk.register import queries
 from xxgk.register.caldb import refresh_deadline
 from xxgk.register.models import Application, Event
 from xxgk.register.state import receipt_date, status
@@ -186,14 +187,8 @@ def list_applications(
     include_void: bool = False,
 ) -> list[Application]:
     """Return applications (of ``unit``, received in ``year``) in number order."""
-    query = select(Application)
-    if unit is not None:
-        query = query.where(Application.unit_id == unit.id)
-    if year is not None:
-        query = query.where(Application.year == year)
-    if not include_void:
-        query = query.where(Application.void.is_(False))
-    return list(session.scalars(query.order_by(Application.unit_id, Application.number)))
+    unit_ids = None if unit is None else [unit.id]
+    return queries.applications(session, unit_ids, year=year, include_void=include_void)
 
 
 def _years_counted(app: Application) -> list[int]:

@@ -1,45 +1,129 @@
-"""Queries of the register shared by the pages, the API and the CLI: what a page needs to read
-in one statement, kept out of the web layer.
+"""Reading the register: applications of a set of units (a page of them, or how many), the
+events that decide their state as light rows, the calendar changes in force, an application
+by its receipt, the newest published version of each report, and how many open applications
+are due by a day (the menu's badge, see ``caseload``).
+
+The web's scope decides *which* units a person may read; these functions only read what they
+are given, the same for the pages, the API and the CLI.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import time
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable
+from typing import Any
 
-from sqlalchemy import and_, exists, func, select
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy.orm import Session, aliased, lazyload
 
-from xxgk.findings import Finding, Severity
-from xxgk.register.caldb import calendar_for, unit_calendar
-from xxgk.register.calendar import Calendar
-from xxgk.register.models import Application, Event
-from xxgk.register.views import working_days_left
+from xxgk.db.models import Unit
+from xxgk.records.models import PublishedReport
+from xxgk.register.models import Application, CalendarDay, Event
 from xxgk.register.vocab import CLOSING, EventKind
 
-DUE_SOON = 5
-"""Working days ahead that count as due soon (the desk's and the list's 即将到期)."""
-HORIZON_SECONDS = 300
-"""How long the menu badge keeps a region's horizon before reading its calendar again (a
-calendar change shows on the badge within five minutes; lists and the desk read it at once)."""
-_HORIZONS: dict[tuple[str, dt.date, int], dt.date] = {}
-_REGION_HORIZONS: dict[tuple[str, str | None, dt.date], tuple[float, dt.date]] = {}
+CHUNK = 500
+"""Ids bound in one ``IN (...)``: well below every database's limit on parameters."""
 
 
-def due_soon_horizon(calendar: Calendar, today: dt.date, days: int = DUE_SOON) -> dt.date:
-    """Return the last date whose deadline is at most ``days`` working days after ``today``
-    (kept per calendar version and day: one walk of a few weeks a day)."""
-    key = (calendar.version, today, days)
-    found = _HORIZONS.get(key)
-    if found is None:
-        if len(_HORIZONS) > 1000:
-            _HORIZONS.clear()
-        found = today
-        while working_days_left(calendar, today, found + dt.timedelta(days=1)) <= days:
-            found += dt.timedelta(days=1)
-        _HORIZONS[key] = found
-    return found
+def _filtered(
+    query: Select[Any], unit_ids: Collection[int] | None, year: int | None, include_void: bool
+) -> Select[Any]:
+    if unit_ids is not None:
+        query = query.where(Application.unit_id.in_(list(unit_ids)))
+    if year is not None:
+        query = query.where(Application.year == year)
+    if not include_void:
+        query = query.where(Application.void.is_(False))
+    return query
+
+
+def applications(
+    session: Session,
+    unit_ids: Collection[int] | None = None,
+    *,
+    year: int | None = None,
+    include_void: bool = True,
+    newest_first: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+    events: bool = True,
+) -> list[Application]:
+    """Return the applications of ``unit_ids`` (None: of every unit), received in ``year``,
+    by unit and number (``newest_first``: the highest number first, as the register list
+    shows them); ``limit``/``offset`` select one page; ``events=False`` leaves their events
+    unread (a list reads them as light rows, see :func:`light_events`)."""
+    query = _filtered(select(Application), unit_ids, year, include_void)
+    if not events:
+        query = query.options(lazyload(Application.events))
+    number = Application.number.desc() if newest_first else Application.number
+    query = query.order_by(Application.unit_id, number)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    return list(session.scalars(query))
+
+
+def count_applications(
+    session: Session,
+    unit_ids: Collection[int] | None = None,
+    *,
+    year: int | None = None,
+    include_void: bool = True,
+) -> int:
+    """Return how many applications :func:`applications` would return without a limit."""
+    query = _filtered(select(func.count(Application.id)), unit_ids, year, include_void)
+    return session.scalar(query) or 0
+
+
+def light_events(session: Session, app_ids: Iterable[int]) -> dict[int, list[Any]]:
+    """Return the events of the applications ``app_ids`` by application id as plain rows
+    (id, kind, ref_id, outcome, on: what the state of an application is decided by), in event
+    order.
+
+    A list shows the state of many applications at once; plain rows cost a fraction of
+    building every event as an ORM object.
+    """
+    out: dict[int, list[Any]] = {}
+    ids = list(app_ids)
+    columns = (Event.application_id, Event.id, Event.kind, Event.ref_id, Event.outcome, Event.on)
+    for start in range(0, len(ids), CHUNK):
+        query = select(*columns).where(Event.application_id.in_(ids[start : start + CHUNK]))
+        for row in session.execute(query.order_by(Event.id)):
+            out.setdefault(row.application_id, []).append(row)
+    return out
+
+
+def calendar_change_ids(session: Session) -> tuple[int, ...]:
+    """Return the ids of the calendar changes in force: they are only ever added or retired,
+    so this tuple says whether a calendar built earlier is still the current one."""
+    query = select(CalendarDay.id).where(CalendarDay.active.is_(True)).order_by(CalendarDay.id)
+    return tuple(session.scalars(query))
+
+
+def application_numbered(session: Session, unit_code: str, number: str) -> Application | None:
+    """Return the application ``number`` of the unit coded ``unit_code``, or None."""
+    query = (
+        select(Application)
+        .join(Unit, Unit.id == Application.unit_id)
+        .where(Unit.code == unit_code, Application.number == number)
+    )
+    return session.scalar(query)
+
+
+def newest_published(session: Session) -> list[tuple[PublishedReport, Unit]]:
+    """Return the newest published version of every unit's report with its unit, newest
+    year first, then by unit code."""
+    rows = session.execute(
+        select(PublishedReport, Unit)
+        .join(Unit, Unit.id == PublishedReport.unit_id)
+        .order_by(PublishedReport.year.desc(), Unit.code, PublishedReport.version.desc())
+    ).all()
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for row, unit in rows:
+        if (row.unit_id, row.year) not in seen:
+            seen.add((row.unit_id, row.year))
+            out.append((row, unit))
+    return out
 
 
 def open_applications_due(session: Session, unit_ids: Collection[int], until: dt.date) -> int:
@@ -71,77 +155,3 @@ def open_applications_due(session: Session, unit_ids: Collection[int], until: dt
         ~closed,
     )
     return int(session.scalar(query) or 0)
-
-
-def region_horizon(session: Session, region: str | None, today: dt.date) -> dt.date:
-    """Return ``due_soon_horizon`` for the calendar of ``region``, kept for HORIZON_SECONDS so
-    the badge on every page costs one count and not a calendar read."""
-    key = (str(session.get_bind().engine.url), region, today)
-    now = time.monotonic()
-    kept = _REGION_HORIZONS.get(key)
-    if kept is not None and now - kept[0] < HORIZON_SECONDS:
-        return kept[1]
-    if len(_REGION_HORIZONS) > 256:
-        _REGION_HORIZONS.clear()
-    horizon = due_soon_horizon(calendar_for(session, region), today)
-    _REGION_HORIZONS[key] = (now, horizon)
-    return horizon
-
-
-def menu_badge(
-    session: Session, unit_ids: Collection[int], region: str | None, today: dt.date
-) -> int:
-    """Return the number on the menu's badge: open applications of ``unit_ids`` overdue or due
-    within DUE_SOON working days (by the calendar of ``region``, the user's own unit's)."""
-    return open_applications_due(session, unit_ids, region_horizon(session, region, today))
-
-
-def problems_of(
-    session: Session, apps: Sequence[Application], today: dt.date
-) -> dict[int, list[Finding]]:
-    """Return the register checks' errors and warnings (A01–A05) of each of ``apps`` that has
-    any, by application id: the marker of a row in the register list and its 有问题 filter.
-
-    The events of all ``apps`` are read in one statement (a list's applications come without
-    them), each unit's calendar once.
-    """
-    from xxgk.register.checks import check_application
-
-    if not apps:
-        return {}
-    ids = [app.id for app in apps]
-    loaded: dict[int, Application] = {}
-    for start in range(0, len(ids), 500):
-        query = (
-            select(Application)
-            .where(Application.id.in_(ids[start : start + 500]))
-            .options(selectinload(Application.events))
-            .execution_options(populate_existing=True)
-        )
-        loaded.update((app.id, app) for app in session.scalars(query))
-    calendars: dict[int, Calendar] = {}
-    found: dict[int, list[Finding]] = {}
-    for app_id in ids:
-        app = loaded[app_id]
-        calendar = calendars.get(app.unit_id)
-        if calendar is None:
-            calendar = calendars[app.unit_id] = unit_calendar(session, app.unit)
-        problems = [
-            f
-            for f in check_application(app, calendar, today=today)
-            if f.severity in (Severity.ERROR, Severity.WARNING)
-        ]
-        if problems:
-            found[app_id] = problems
-    return found
-
-
-def case_findings(app: Application, calendar: Calendar, today: dt.date) -> list[dict[str, str]]:
-    """Return every register finding of ``app`` (errors, warnings and notes) as the case page
-    shows them: the message, its severity and the legal basis."""
-    from xxgk.register.checks import check_application
-
-    return [
-        {"severity": f.severity.value, "message": f.message, "basis": f.kind.basis}
-        for f in check_application(app, calendar, today=today)
-    ]

@@ -3,17 +3,21 @@
 Documents: 类型 (规章/行政规范性文件), 名称, 文号, 制发日期, 废止日期. Yearly figures: 年度,
 项目 (行政许可/行政处罚/行政强制/行政事业性收费), 数值. Every row is checked; nothing is written
 when any row is wrong (the session is rolled back), and each error names its row.
+
+An uploaded table is read apart from the writing: ``read_counts`` / ``read_documents`` take
+the file's bytes and are what the web runs in its worker pool (``xxgk.sandbox``); the import
+functions then take the rows. From the command line a file is read under the same time and
+memory ceiling (``read_bounded``).
 """
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from xxgk.db.models import Unit, User
-from xxgk.db.unit_import import all_or_nothing, read_table
+from xxgk.db.unit_import import all_or_nothing, read_table, read_table_data
 from xxgk.errors import RegisterError
 from xxgk.records.vocab import parse_date
 from xxgk.register.inputs import add_document, set_yearly_count
@@ -37,9 +41,37 @@ COUNT_HEADERS = {
 }
 
 
-def import_documents(*, session: Session, unit: Unit, actor: User, path: Path) -> int:
-    """Add the documents listed in ``path`` to ``unit``'s register; return how many."""
-    rows = read_table(path, DOCUMENT_HEADERS, ("kind", "title", "issued_on"))
+DOCUMENT_REQUIRED = ("kind", "title", "issued_on")
+COUNT_REQUIRED = ("year", "key", "value")
+Rows = list[dict[str, str]]
+
+
+def read_bounded(path: Path, headers: dict[str, str], required: tuple[str, ...]) -> Rows:
+    """Return the rows of the table file at ``path`` read within the time and memory ceiling
+    of ``xxgk.sandbox.budgeted`` (the command line; a web upload is read in the pool)."""
+    from xxgk.sandbox import budgeted
+
+    with budgeted():
+        return read_table(path, headers, required)
+
+
+def read_documents(data: bytes, name: str) -> Rows:
+    """Return the rows of an uploaded documents table (a job for the worker pool)."""
+    return read_table_data(data, name, DOCUMENT_HEADERS, DOCUMENT_REQUIRED)
+
+
+def read_counts(data: bytes, name: str) -> Rows:
+    """Return the rows of an uploaded yearly-figures table (a job for the worker pool)."""
+    return read_table_data(data, name, COUNT_HEADERS, COUNT_REQUIRED)
+
+
+def import_documents(
+    *, session: Session, unit: Unit, actor: User, path: Path, rows: Rows | None = None
+) -> int:
+    """Add the documents listed in ``path`` (or its ``rows``, read already) to ``unit``'s
+    register; return how many."""
+    if rows is None:
+        rows = read_bounded(path, DOCUMENT_HEADERS, DOCUMENT_REQUIRED)
 
     def add(row: dict[str, str]) -> None:
         add_document(
@@ -57,27 +89,13 @@ def import_documents(*, session: Session, unit: Unit, actor: User, path: Path) -
     return len(rows)
 
 
-def read_count_rows(data: bytes, name: str) -> list[dict[str, str]]:
-    """Read the yearly figures of an uploaded file ``name`` (XLSX or CSV) from its bytes: what
-    the web runs in the parse pool, so an untrusted workbook never runs on the event loop."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / (Path(name.replace("\\", "/")).name or "upload.xlsx")
-        path.write_bytes(data)
-        return read_table(path, COUNT_HEADERS, ("year", "key", "value"))
-
-
 def import_counts(
-    *,
-    session: Session,
-    unit: Unit,
-    actor: User,
-    path: Path,
-    rows: list[dict[str, str]] | None = None,
+    *, session: Session, unit: Unit, actor: User, path: Path, rows: Rows | None = None
 ) -> int:
-    """Enter the yearly figures listed in ``path`` (or its ``rows``, already read by
-    ``read_count_rows``); return how many."""
+    """Enter the yearly figures listed in ``path`` (or its ``rows``, read already from an
+    upload named ``path``); return how many."""
     if rows is None:
-        rows = read_table(path, COUNT_HEADERS, ("year", "key", "value"))
+        rows = read_bounded(path, COUNT_HEADERS, COUNT_REQUIRED)
 
     def add(row: dict[str, str]) -> None:
         if not row["year"].strip().isdecimal():

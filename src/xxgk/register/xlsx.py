@@ -228,7 +228,7 @@ of a hostile file could otherwise pad every row to 16,384 columns."""
 
 def read_rows(data: bytes, name: str) -> Rows:
     """Return the numbered rows of a 台账 workbook, within the budgets of ``xxgk.limits``."""
-    from xxgk.parse.xlsx import check_workbook
+    from xxgk.ooxml import check_workbook
 
     path = name
     check_workbook(data, name)

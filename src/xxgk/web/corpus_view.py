@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xxgk.db.models import Unit
@@ -96,20 +95,11 @@ def _ranking_rows(session: Session, root: Unit, year: int, unit_ids: set[int]) -
 
 def similar_pairs(session: Session, year: int, unit_ids: set[int]) -> list[dict[str, Any]]:
     """Return the near-identical sections of ``year`` whose two reports are both in scope."""
-    from xxgk.corpus.models import StoredReport
+    from xxgk.corpus.queries import report_owners
     from xxgk.corpus.similarity import similar_sections
 
     pairs = similar_sections(session, year)
-    ids = {side.report_id for p in pairs for side in (p.first, p.second)}
-    owner = (
-        dict(
-            session.execute(
-                select(StoredReport.id, StoredReport.unit_id).where(StoredReport.id.in_(ids))
-            ).all()
-        )
-        if ids
-        else {}
-    )
+    owner = report_owners(session, {side.report_id for p in pairs for side in (p.first, p.second)})
     return [
         p.to_dict()
         for p in pairs

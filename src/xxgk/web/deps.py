@@ -13,16 +13,17 @@ from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
 from xxgk.db.access import WRITERS, can_see_personal_data, in_subtree
 from xxgk.db.logins import session_user
 from xxgk.db.models import Role, Unit, User
 from xxgk.db.queries import MAX_ID as MAX_ID  # the routes' bound on ids
+from xxgk.db.queries import row_by_id
 from xxgk.db.units import list_units
+from xxgk.register import queries as register_queries
+from xxgk.register.caseload import menu_badge
 from xxgk.register.models import Application
-from xxgk.register.queries import menu_badge
 from xxgk.web.errors import WebError, not_found
 from xxgk.web.settings import client_address
 
@@ -162,28 +163,22 @@ class Scope:
             raise not_found("单位") from None
         if key not in self.unit_ids:
             raise not_found("单位")
-        unit = self.session.get(Unit, key)
+        unit = row_by_id(self.session, Unit, key)
         if unit is None:
             raise not_found("单位")
         return unit
 
     def application(self, app_id: int) -> Application:
         """Return application ``app_id`` or 404 when it is missing or outside the scope."""
-        app = self.session.get(Application, app_id) if valid_id(app_id) else None
+        app = row_by_id(self.session, Application, app_id)
         if app is None or app.unit_id not in self.unit_ids:
             raise not_found("申请")
         return app
 
-    def _filter(self, query: Select, unit: Unit | None, year: int | None, void: bool) -> Select:
+    def _unit_ids_of(self, unit: Unit | None) -> list[int]:
         if unit is not None and unit.id not in self.unit_ids:
             raise not_found("单位")
-        ids = [unit.id] if unit is not None else list(self.unit_ids)
-        query = query.where(Application.unit_id.in_(ids))
-        if year is not None:
-            query = query.where(Application.year == year)
-        if not void:
-            query = query.where(Application.void.is_(False))
-        return query
+        return [unit.id] if unit is not None else list(self.unit_ids)
 
     def applications(
         self,
@@ -198,20 +193,24 @@ class Scope:
         """Return the applications in scope (of ``unit``, received in ``year``), in register
         order; ``limit``/``offset`` select one page of them; ``events=False`` leaves their
         events unread (the list reads them as light rows, see ``register_view.list_rows``)."""
-        query = self._filter(select(Application), unit, year, include_void)
-        if not events:
-            query = query.options(lazyload(Application.events))
-        query = query.order_by(Application.unit_id, Application.number.desc())
-        if limit is not None:
-            query = query.limit(limit).offset(offset)
-        return list(self.session.scalars(query))
+        return register_queries.applications(
+            self.session,
+            self._unit_ids_of(unit),
+            year=year,
+            include_void=include_void,
+            newest_first=True,
+            limit=limit,
+            offset=offset,
+            events=events,
+        )
 
     def count_applications(
         self, unit: Unit | None = None, year: int | None = None, include_void: bool = True
     ) -> int:
         """Return how many applications :meth:`applications` would return without a limit."""
-        query = self._filter(select(func.count(Application.id)), unit, year, include_void)
-        return self.session.scalar(query) or 0
+        return register_queries.count_applications(
+            self.session, self._unit_ids_of(unit), year=year, include_void=include_void
+        )
 
     def can_write(self, unit: Unit) -> bool:
         """Return True when the user may change ``unit``'s register."""

@@ -10,20 +10,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xxgk.db.models import Role, Unit, User
-from xxgk.db.users import add_user
-from xxgk.errors import RegisterError
+from xxgk.db.models import Unit, User
+from xxgk.db.queries import row_by_id
+from xxgk.db.units import active_units
+from xxgk.db.users import service_account
 from xxgk.model.report import Report
 from xxgk.records.models import PublishedReport
 from xxgk.register.applications import register_application
 from xxgk.register.models import Application
+from xxgk.register.queries import application_numbered, newest_published
 from xxgk.register.state import status
 from xxgk.register.views import state_label
 from xxgk.register.vocab import Channel
-from xxgk.web.deps import valid_id
 from xxgk.web.security import parse_receipt, receipt_code
 
 PORTAL_USER = "online-portal"
@@ -31,25 +31,12 @@ PORTAL_USER = "online-portal"
 
 def portal_actor(session: Session) -> User:
     """Return the service account that registers online applications, creating it once."""
-    user = session.scalar(select(User).where(User.username == PORTAL_USER))
-    if user is not None:
-        return user
-    admin = session.scalar(
-        select(User).where(User.role == Role.ADMIN.value, User.active.is_(True)).order_by(User.id)
-    )
-    if admin is None:
-        raise RegisterError(
-            "系统尚未配置管理员，暂不能受理网上申请",
-            "no administrator: online applications are not available",
-        )
-    return add_user(
-        session=session, actor=admin, username=PORTAL_USER, role=Role.ADMIN, display_name="网上申请"
-    )
+    return service_account(session, PORTAL_USER, "网上申请")
 
 
 def public_units(session: Session) -> list[Unit]:
-    """Return the active units that accept applications, by name."""
-    return list(session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.code)))
+    """Return the active units that accept applications, by code."""
+    return active_units(session)
 
 
 def limit_submissions(request: Any) -> None:
@@ -97,18 +84,13 @@ def status_of(session: Session, secret: str, receipt: str) -> dict[str, Any] | N
     parsed = parse_receipt(secret, receipt)
     if parsed is None:
         return None
-    unit = session.scalar(select(Unit).where(Unit.code == parsed[0]))
-    if unit is None:
-        return None
-    app = session.scalar(
-        select(Application).where(Application.unit_id == unit.id, Application.number == parsed[1])
-    )
+    app = application_numbered(session, *parsed)
     if app is None:
         return None
     state = status(app)
     return {
         "receipt": receipt.strip(),
-        "unit": unit.name,
+        "unit": app.unit.name,
         "number": app.number,
         "received_on": app.received_on.isoformat(),
         "due_on": app.due_on.isoformat() if app.due_on and state.is_open else None,
@@ -124,33 +106,22 @@ def status_of(session: Session, secret: str, receipt: str) -> dict[str, Any] | N
 
 def published_reports(session: Session) -> list[dict[str, Any]]:
     """Return the newest published version of every unit's report, newest year first."""
-    rows = session.execute(
-        select(PublishedReport, Unit)
-        .join(Unit, Unit.id == PublishedReport.unit_id)
-        .order_by(PublishedReport.year.desc(), Unit.code, PublishedReport.version.desc())
-    ).all()
-    seen: set[tuple[int, int]] = set()
-    out = []
-    for row, unit in rows:
-        if (row.unit_id, row.year) in seen:
-            continue
-        seen.add((row.unit_id, row.year))
-        out.append(
-            {
-                "id": row.id,
-                "unit": unit.name,
-                "unit_id": unit.id,
-                "year": row.year,
-                "version": row.version,
-                "published_on": row.published_on.isoformat(),
-            }
-        )
-    return out
+    return [
+        {
+            "id": row.id,
+            "unit": unit.name,
+            "unit_id": unit.id,
+            "year": row.year,
+            "version": row.version,
+            "published_on": row.published_on.isoformat(),
+        }
+        for row, unit in newest_published(session)
+    ]
 
 
 def published_report(session: Session, report_id: int) -> tuple[PublishedReport, Report] | None:
     """Return a published version and its report, or None."""
-    row = session.get(PublishedReport, report_id) if valid_id(report_id) else None
+    row = row_by_id(session, PublishedReport, report_id)
     if row is None:
         return None
     return row, Report.from_dict(row.snapshot_json)

@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xxgk.db.models import Unit
 from xxgk.register.caldb import unit_calendar
 from xxgk.register.calendar import Calendar
+from xxgk.register.caseload import problems_of
 from xxgk.register.deadline import Deadline, compute_deadline
-from xxgk.register.models import Application, CalendarDay, Event
-from xxgk.register.queries import problems_of
+from xxgk.register.models import Application, Event
+from xxgk.register.queries import calendar_change_ids, light_events
 from xxgk.register.state import facts, live_events, status
 from xxgk.register.views import MASK, state_label, working_days_left
 from xxgk.register.vocab import APPLICANT_TYPES, CHANNEL_LABELS, Channel, EventKind
@@ -123,7 +123,7 @@ def calendar_of(session: Session, unit: Unit, days: tuple[int, ...] | None = Non
     calendar is out of date.
     """
     if days is None:
-        days = calendar_rows(session)
+        days = calendar_change_ids(session)
     # the database is part of the key: row ids of two databases (tests, several apps in one
     # process) say nothing about each other
     key = (str(session.get_bind().engine.url), unit.calendar_region, days)
@@ -133,12 +133,6 @@ def calendar_of(session: Session, unit: Unit, days: tuple[int, ...] | None = Non
             _CALENDARS.clear()
         found = _CALENDARS[key] = unit_calendar(session, unit)
     return found
-
-
-def calendar_rows(session: Session) -> tuple[int, ...]:
-    """Return the ids of the active calendar changes (the key of the kept calendars)."""
-    query = select(CalendarDay.id).where(CalendarDay.active.is_(True)).order_by(CalendarDay.id)
-    return tuple(session.scalars(query))
 
 
 def list_rows(
@@ -154,8 +148,8 @@ def list_rows(
 
     ``personal(unit)`` says whether names may be shown; the search never matches a masked name.
     """
-    days = calendar_rows(session) if apps else ()
-    events = light_events(session, apps)
+    days = calendar_change_ids(session) if apps else ()
+    events = light_events(session, [app.id for app in apps])
     calendars: dict[int, Calendar] = {}
     rows = []
     needle = query.strip()
@@ -175,23 +169,6 @@ def list_rows(
         if _matches(row, state) and _found(row, needle):
             rows.append(row)
     return rows
-
-
-def light_events(session: Session, apps: list[Application]) -> dict[int, list[Any]]:
-    """Return the events of ``apps`` by application id as plain rows (id, kind, ref_id,
-    outcome, on: what the state of an application is decided by), in event order.
-
-    A list shows the state of many applications at once; plain rows cost a fraction of
-    building every event as an ORM object.
-    """
-    out: dict[int, list[Any]] = {}
-    ids = [app.id for app in apps]
-    columns = (Event.application_id, Event.id, Event.kind, Event.ref_id, Event.outcome, Event.on)
-    for start in range(0, len(ids), 500):
-        query = select(*columns).where(Event.application_id.in_(ids[start : start + 500]))
-        for row in session.execute(query.order_by(Event.id)):
-            out.setdefault(row.application_id, []).append(row)
-    return out
 
 
 def _page_of_applications(

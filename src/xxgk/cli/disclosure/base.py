@@ -88,9 +88,10 @@ def require_reader(actor: User, unit: Unit | None) -> None:
 
 
 def get_item(s: Session, item_id: int) -> Item:
+    from xxgk.db.queries import row_by_id
     from xxgk.disclosure.models import Item
 
-    item = s.get(Item, item_id)
+    item = row_by_id(s, Item, item_id)
     if item is None:
         raise RegisterError(f"没有编号为{item_id}的公开信息", f"no disclosure item {item_id}")
     return item

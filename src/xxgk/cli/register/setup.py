@@ -85,10 +85,12 @@ def units_import(ctx: typer.Context, path: Path) -> None:
     Example:
         xxgk register units import units.csv
     """
-    from xxgk.db.unit_import import import_units
+    from xxgk.db.unit_import import HEADERS, REQUIRED, import_units
+    from xxgk.register.table_import import read_bounded
 
     with session(ctx) as (s, actor):
-        created = import_units(session=s, actor=actor, path=path)
+        rows = read_bounded(path, HEADERS, REQUIRED)
+        created = import_units(session=s, actor=actor, path=path, rows=rows)
         typer.echo(f"已导入{len(created)}个单位")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import xxgk.campaign.models  # noqa: F401  (registers the marks on findings)
 import xxgk.corpus.models  # noqa: F401  (registers the corpus tables)
 import xxgk.db.models  # noqa: F401  (registers the shared tables)
 import xxgk.disclosure.models  # noqa: F401  (registers the disclosure tables)

@@ -19,6 +19,7 @@ from xxgk.web.routes import (
     public,
     register,
     register_settings,
+    triage,
 )
 
 ROUTERS = (
@@ -35,6 +36,7 @@ ROUTERS = (
     filing.router,
     overview.router,
     campaign.router,
+    triage.router,
     fetch.router,
     public.router,
     catalogue_public.router,

@@ -15,11 +15,11 @@ from pydantic import BaseModel, Field
 
 from xxgk.db.models import Unit
 from xxgk.db.queries import row_by_id
-from xxgk.errors import RegisterError
+from xxgk.errors import RegisterError, XxgkError
 from xxgk.records.vocab import parse_date
 from xxgk.register.inputs import YEARLY_KEYS, add_appeal, decide_appeal
 from xxgk.register.models import Appeal
-from xxgk.register.table_import import import_counts, read_count_rows
+from xxgk.register.table_import import import_counts, read_counts
 from xxgk.register.vocab import APPEAL_KINDS, APPEAL_OUTCOMES
 from xxgk.register.yearly import appeals_of, application_by_number, save_figures, yearly_figures
 from xxgk.web.deps import MAX_ID, Scope, ScopeDep
@@ -138,27 +138,40 @@ async def inputs_import(
 ):
     chosen = _writable_unit(scope, unit)
     y = query_year(year) or default_year(dt.date.today())
-    data = await file.read(request.app.state.settings.max_upload_bytes + 1)
+    limit = request.app.state.settings.max_upload_bytes
+    data = await file.read(limit + 1)
     name = FilePath((file.filename or "upload.xlsx").replace("\\", "/")).name
     if not name.lower().endswith((".xlsx", ".csv")):
         flash(request, "请上传 .xlsx 或 .csv 文件（列：年度、项目、数值、来源）", "error")
         return _back(chosen.id, y)
-    try:
-        count = await _import_counts(scope, request, chosen, data, name)
-    except RegisterError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
+    if len(data) > limit:
+        flash(request, f"文件“{name}”超过{limit // (1024 * 1024)}MB的上限", "error")
         return _back(chosen.id, y)
-    scope.session.commit()
-    flash(request, f"已导入{count}项年度数据")
+    try:
+        rows = await in_pool(request, read_counts, data, name)
+    except XxgkError as exc:  # unreadable, over a budget: one line naming the file
+        flash(request, f"{name}：{exc.message_zh}", "error")
+        return _back(chosen.id, y)
+    write_flashed(
+        scope.session,
+        request,
+        lambda: import_counts(
+            session=scope.session, unit=chosen, actor=scope.user, path=FilePath(name), rows=rows
+        ),
+        lambda count: f"已导入{count}项年度数据",
+    )
     return _back(chosen.id, y)
 
 
 async def _import_counts(scope: Scope, request: Request, unit: Unit, data: bytes, name: str) -> int:
     """Read the uploaded figures in the parse pool, then enter them (all or nothing)."""
-    if len(data) > request.app.state.settings.max_upload_bytes:
-        raise RegisterError(f"文件“{name}”超过上传上限", f"{name} is too large")
-    rows = await in_pool(request, read_count_rows, data, name)
+    limit = request.app.state.settings.max_upload_bytes
+    if len(data) > limit:
+        raise RegisterError(f"文件“{name}”超过{limit // (1024 * 1024)}MB的上限", "too large")
+    try:
+        rows = await in_pool(request, read_counts, data, name)
+    except XxgkError as exc:  # unreadable, over a budget: one line naming the file
+        raise RegisterError(f"{name}：{exc.message_zh}", exc.message_en) from None
     return import_counts(
         session=scope.session, unit=unit, actor=scope.user, path=FilePath(name), rows=rows
     )

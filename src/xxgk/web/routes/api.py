@@ -16,8 +16,8 @@ from pydantic import BaseModel, Field
 from xxgk.db.models import Role, User
 from xxgk.register.applications import register_application
 from xxgk.register.caldb import unit_calendar
+from xxgk.register.caseload import case_findings
 from xxgk.register.events import add_event
-from xxgk.register.queries import case_findings
 from xxgk.web import portal
 from xxgk.web import register_view as rv
 from xxgk.web.deps import MAX_ID, Scope, ScopeDep, SessionDep, required_user

@@ -11,7 +11,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from xxgk.disclosure import search
-from xxgk.web import disclosure_view as dv
+from xxgk.web import disclosure_feed as feed
+from xxgk.web import disclosure_items as items_view
+from xxgk.web import disclosure_public as catalogue
 from xxgk.web.deps import SessionDep, optional_user
 from xxgk.web.pages import page
 
@@ -28,8 +30,8 @@ def catalogue_index(
     return page(
         request,
         "catalogue_index.html",
-        units=dv.public_units(session),
-        newest=[dv.item_row(i) for i in dv.public_items(session, limit=10)],
+        units=catalogue.public_units(session),
+        newest=[items_view.item_row(i) for i in catalogue.public_items(session, limit=10)],
     )
 
 
@@ -40,18 +42,18 @@ def catalogue_unit(
     unit_id: int,
     category: str = "",
 ):
-    unit = dv.public_unit(session, unit_id)
-    tree = dv.public_tree(session, unit)
+    unit = catalogue.public_unit(session, unit_id)
+    tree = catalogue.public_tree(session, unit)
     chosen = next((e for e in tree if str(e["id"]) == category), None)
-    ids = dv.subtree_ids(tree, chosen["id"]) if chosen else None
-    items = dv.public_items(session, unit=unit, category_ids=ids)
+    ids = catalogue.subtree_ids(tree, chosen["id"]) if chosen else None
+    items = catalogue.public_items(session, unit=unit, category_ids=ids)
     return page(
         request,
         "catalogue_unit.html",
         unit=unit,
         tree=tree,
         chosen=chosen,
-        rows=[dv.item_row(i) for i in items],
+        rows=[items_view.item_row(i) for i in items],
     )
 
 
@@ -63,7 +65,7 @@ def catalogue_search(
     unit: str = "",
 ):
     query = q.strip()[: search.MAX_QUERY]
-    units = dv.public_units(session)
+    units = catalogue.public_units(session)
     chosen = next((u["id"] for u in units if str(u["id"]) == unit), None)
     ids = [chosen] if chosen is not None else None
     hits = search.search(session, query, unit_ids=ids) if query else []
@@ -73,7 +75,7 @@ def catalogue_search(
         q=query,
         unit=chosen,
         units=units,
-        rows=dv.highlight_rows(hits, query),
+        rows=feed.highlight_rows(hits, query),
     )
 
 
@@ -84,10 +86,10 @@ def catalogue_item(
     item_id: int,
 ):
     try:
-        item = dv.public_item(session, item_id)
-    except dv.Withdrawn as gone:
+        item = catalogue.public_item(session, item_id)
+    except catalogue.Withdrawn as gone:
         return page(request, "catalogue_gone.html", status_code=410, item=gone.item)
-    return page(request, "catalogue_item.html", row=dv.item_detail(item, None), item=item)
+    return page(request, "catalogue_item.html", row=items_view.item_detail(item, None), item=item)
 
 
 @router.get("/public/catalogue/items/{item_id}/attachments/{attachment_id}")
@@ -98,10 +100,10 @@ def catalogue_attachment(
     attachment_id: int,
 ) -> Response:
     try:
-        found = dv.public_attachment(session, item_id, attachment_id)
-    except dv.Withdrawn as gone:
+        found = catalogue.public_attachment(session, item_id, attachment_id)
+    except catalogue.Withdrawn as gone:
         return page(request, "catalogue_gone.html", status_code=410, item=gone.item)
-    return dv.download(found)
+    return items_view.download(found)
 
 
 def _base(request: Request) -> str:
@@ -116,8 +118,8 @@ def catalogue_rss(
     request: Request,
 ) -> Response:
     base = _base(request)
-    body = dv.rss_feed(
-        dv.public_items(session, limit=FEED_SIZE),
+    body = feed.rss_feed(
+        catalogue.public_items(session, limit=FEED_SIZE),
         title="政府信息公开目录",
         link=f"{base}/public/catalogue",
         base=base,
@@ -131,10 +133,10 @@ def catalogue_unit_rss(
     request: Request,
     unit_id: int,
 ) -> Response:
-    unit = dv.public_unit(session, unit_id)
+    unit = catalogue.public_unit(session, unit_id)
     base = _base(request)
-    body = dv.rss_feed(
-        dv.public_items(session, unit=unit, limit=FEED_SIZE),
+    body = feed.rss_feed(
+        catalogue.public_items(session, unit=unit, limit=FEED_SIZE),
         title=f"{unit.name}政府信息公开目录",
         link=f"{base}/public/catalogue/units/{unit.id}",
         base=base,

@@ -16,15 +16,20 @@ from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from xxgk.batch import REPORT_SUFFIXES, CheckOptions, Outcome, check_data, validate_report
+from xxgk.batch import (
+    REPORT_SUFFIXES,
+    CheckOptions,
+    Outcome,
+    check_data,
+    time_budget,
+    validate_report,
+)
 from xxgk.db.models import User
 from xxgk.errors import InputError, XxgkError
 from xxgk.examples import example_paths
 from xxgk.limits import LimitError, Limits, use_limits
 from xxgk.model.report import Report
 from xxgk.parse import parse_bytes, parse_text
-from xxgk.parse.ocr import ocr_available, sniff_image
-from xxgk.parse.pdf import sniff_pdf
 from xxgk.render import render
 from xxgk.sandbox import shared_pool
 from xxgk.web import report_view
@@ -98,14 +103,6 @@ async def in_pool(request: Request, function: Callable[..., T], *args: Any, **kw
     so a slow or hostile file holds one worker, never the event loop; with
     ``parse_workers=0`` in a thread of this process, within the same budgets."""
     return await _in_pool(request, "parse_seconds", partial(function, *args, **kwargs))
-
-
-def time_budget(data: bytes) -> str:
-    """Return the time budget of parsing ``data`` in the pool: ``ocr_seconds`` for an image
-    or a PDF when OCR is installed (a scan is recognised page by page, far longer than a
-    parse), else ``parse_seconds``."""
-    maybe_scan = sniff_image(data) or sniff_pdf(data)
-    return "ocr_seconds" if maybe_scan and ocr_available() else "parse_seconds"
 
 
 async def check_in_pool(request: Request, data: bytes, name: str, *, trusted: bool) -> Outcome:

@@ -23,7 +23,8 @@ from xxgk.disclosure.items import (
 )
 from xxgk.disclosure.models import CatalogueNode, Item
 from xxgk.errors import XxgkError
-from xxgk.web import disclosure_view as dv
+from xxgk.web import disclosure_form as item_form
+from xxgk.web import disclosure_items as items_view
 from xxgk.web.deps import Scope, ScopeDep
 from xxgk.web.errors import WebError, not_found
 from xxgk.web.pages import flash, page
@@ -50,7 +51,7 @@ def disclosure_list(
     chosen = scope.unit(unit) if unit else None
     node = _category(scope, chosen, category) if chosen is not None and category else None
     filters = {"unit": unit, "state": state, "category": category, "q": q, "view": view}
-    listing = dv.scoped_items(
+    listing = items_view.scoped_items(
         scope,
         unit=chosen,
         state=state,
@@ -62,15 +63,15 @@ def disclosure_list(
     return page(
         request,
         "disclosure_list.html",
-        rows=[dv.item_row(i, scope.user) for i in listing.items],
+        rows=[items_view.item_row(i, scope.user) for i in listing.items],
         listing=listing,
         units=scope.units(),
         tree=cat.catalogue_tree(scope.session, chosen) if chosen is not None else [],
         writable=bool(_writable(scope)),
-        manager=dv.is_manager(scope),
+        manager=items_view.is_manager(scope),
         filters=filters,
         page_query={k: v for k, v in filters.items() if v},
-        states=dv.STATES,
+        states=items_view.STATES,
     )
 
 
@@ -100,7 +101,7 @@ def _form_page(
         values=values,
         errors=errors,
         today=dt.date.today().isoformat(),
-        **dv.form_choices(),
+        **item_form.form_choices(),
     )
 
 
@@ -127,7 +128,7 @@ def disclosure_new(
 
 async def _submitted(request: Request) -> tuple[dict[str, Any], list[UploadFile]]:
     form = await request.form()
-    values: dict[str, Any] = {k: str(form.get(k, "")) for k in dv.FORM_FIELDS}
+    values: dict[str, Any] = {k: str(form.get(k, "")) for k in item_form.FORM_FIELDS}
     values["channels"] = [str(c) for c in form.getlist("channels")]
     values["unit"] = str(form.get("unit", ""))
     values["remove_attachments"] = [str(a) for a in form.getlist("remove_attachments")]
@@ -140,7 +141,7 @@ async def _read_files(files: list[UploadFile], errors: dict[str, str]) -> list[t
     for upload in files:
         data = await upload.read(MAX_ATTACHMENT + 1)
         await upload.close()  # its spooled temporary file, at once rather than at collection
-        problem = dv.check_upload(upload.filename or "", len(data))
+        problem = item_form.check_upload(upload.filename or "", len(data))
         if problem:
             errors["attachments"] = problem
         out.append((upload.filename or "", data))
@@ -154,7 +155,9 @@ async def disclosure_create(
 ):
     values, files = await _submitted(request)
     unit = _unit_to_write(scope, values["unit"])
-    form = dv.validate_item(values, cat.catalogue_tree(scope.session, unit), today=dt.date.today())
+    form = item_form.validate_item(
+        values, cat.catalogue_tree(scope.session, unit), today=dt.date.today()
+    )
     uploads = await _read_files(files, form.errors)
     if not form.ok:
         return _form_page(request, scope, unit, form.values, form.errors, status_code=422)
@@ -177,15 +180,15 @@ def disclosure_item(
     request: Request,
     item_id: int,
 ):
-    item = dv.scoped_item(scope, item_id)
+    item = items_view.scoped_item(scope, item_id)
     return page(
         request,
         "disclosure_item.html",
         item=item,
-        row=dv.item_detail(item, scope.user),
-        buttons=dv.buttons(item, scope.user),
-        editable=dv.can_edit(scope, item),
-        repealable=dv.can_repeal(scope.user, item),
+        row=items_view.item_detail(item, scope.user),
+        buttons=items_view.buttons(item, scope.user),
+        editable=items_view.can_edit(scope, item),
+        repealable=items_view.can_repeal(scope.user, item),
         today=dt.date.today().isoformat(),
     )
 
@@ -196,10 +199,10 @@ def disclosure_edit(
     request: Request,
     item_id: int,
 ):
-    item = dv.scoped_item(scope, item_id)
-    if not dv.can_edit(scope, item):
+    item = items_view.scoped_item(scope, item_id)
+    if not items_view.can_edit(scope, item):
         raise WebError(403, "forbidden", "只有草稿（含退回修改的）可以修改", "not a draft")
-    return _form_page(request, scope, item.unit, dv.item_values(item), {}, item=item)
+    return _form_page(request, scope, item.unit, item_form.item_values(item), {}, item=item)
 
 
 @router.post("/disclosure/items/{item_id}/edit")
@@ -208,10 +211,12 @@ async def disclosure_update(
     request: Request,
     item_id: int,
 ):
-    item = dv.scoped_item(scope, item_id)
+    item = items_view.scoped_item(scope, item_id)
     values, files = await _submitted(request)
     unit = item.unit
-    form = dv.validate_item(values, cat.catalogue_tree(scope.session, unit), today=dt.date.today())
+    form = item_form.validate_item(
+        values, cat.catalogue_tree(scope.session, unit), today=dt.date.today()
+    )
     uploads = await _read_files(files, form.errors)
     if not form.ok:
         return _form_page(request, scope, unit, form.values, form.errors, item, 422)
@@ -236,7 +241,7 @@ async def disclosure_action(
     request: Request,
     item_id: int,
 ):
-    item = dv.scoped_item(scope, item_id)
+    item = items_view.scoped_item(scope, item_id)
     form = await request.form()
     action = str(form.get("action", ""))
     reason = str(form.get("reason", ""))[:2000]
@@ -280,7 +285,9 @@ def disclosure_attachment(
     item_id: int,
     attachment_id: int,
 ) -> Response:
-    return dv.download(dv.attachment_of(dv.scoped_item(scope, item_id), attachment_id))
+    return items_view.download(
+        items_view.attachment_of(items_view.scoped_item(scope, item_id), attachment_id)
+    )
 
 
 @router.get("/disclosure/catalogue")
@@ -296,7 +303,7 @@ def catalogue_edit(
         unit=chosen,
         units=scope.units(),
         tree=cat.catalogue_tree(scope.session, chosen, include_inactive=True),
-        manager=dv.is_manager(scope),
+        manager=items_view.is_manager(scope),
     )
 
 

@@ -19,7 +19,8 @@ from xxgk.disclosure import workflow
 from xxgk.disclosure.catalogue import catalogue_tree
 from xxgk.disclosure.items import MAX_TITLE, create_item
 from xxgk.disclosure.models import Item
-from xxgk.web import disclosure_view as dv
+from xxgk.web import disclosure_form as item_form
+from xxgk.web import disclosure_items as items_view
 from xxgk.web.deps import MAX_ID, Scope, ScopeDep
 from xxgk.web.errors import WebError
 from xxgk.web.routes.api import ERRORS
@@ -106,9 +107,9 @@ class NewItem(BaseModel):
     unit_id: int = Field(ge=1, le=MAX_ID)
     title: str = Field(max_length=MAX_TITLE)
     category_id: int = Field(ge=1, le=MAX_ID, description="公开目录栏目编号（见 /catalogue）")
-    body: str = Field(default="", max_length=dv.MAX_BODY)
+    body: str = Field(default="", max_length=item_form.MAX_BODY)
     doc_kind: str = Field(default="", description="规章/行政规范性文件的类型键；其他信息留空")
-    doc_number: str = Field(default="", max_length=dv.MAX_DOC_NUMBER)
+    doc_number: str = Field(default="", max_length=item_form.MAX_DOC_NUMBER)
     document_date: str = Field(default="", description="印发日期 YYYY-MM-DD")
     channels: list[str] = Field(
         default_factory=lambda: ["website"],
@@ -128,13 +129,13 @@ class Repeal(BaseModel):
 
 
 def _detail(scope: Scope, item: Item) -> ItemDetail:
-    return ItemDetail(**dv.item_detail(item, scope.user))
+    return ItemDetail(**items_view.item_detail(item, scope.user))
 
 
 def _take_step(scope: Scope, item_id: int, move: Callable[..., Item], *args: Any) -> ItemDetail:
     """Take one step of the chain on an item in scope (the library checks who may), commit,
     and return the item as it now stands."""
-    item = dv.scoped_item(scope, item_id)
+    item = items_view.scoped_item(scope, item_id)
     move(scope.session, scope.user, item, *args)
     scope.session.commit()
     return _detail(scope, item)
@@ -169,8 +170,8 @@ def api_items(
     mine=true 为“待我处理”：可签署的审核环节、本人起草待提交的草稿。每页50条，page 为页码。
     """
     unit = scope.unit(unit_id) if unit_id is not None else None
-    listing = dv.scoped_items(scope, unit=unit, state=state, text=q, mine=mine, page=page)
-    return [ItemSummary(**dv.item_row(i, scope.user)) for i in listing.items]
+    listing = items_view.scoped_items(scope, unit=unit, state=state, text=q, mine=mine, page=page)
+    return [ItemSummary(**items_view.item_row(i, scope.user)) for i in listing.items]
 
 
 @router.get("/items/{item_id}", responses=ERRORS)
@@ -179,7 +180,7 @@ def api_item(
     item_id: ItemId,
 ) -> ItemDetail:
     """一条信息：字段、正文、附件、审核过程和当前用户可执行的操作。"""
-    return _detail(scope, dv.scoped_item(scope, item_id))
+    return _detail(scope, items_view.scoped_item(scope, item_id))
 
 
 @router.post("/items", status_code=201, responses=ERRORS)
@@ -192,7 +193,9 @@ def api_create_item(
     if not scope.can_write(unit):
         raise WebError(403, "forbidden", "您无权为该单位起草信息", "no write access")
     values = {**body.model_dump(), "category": str(body.category_id)}
-    form = dv.validate_item(values, catalogue_tree(scope.session, unit), today=dt.date.today())
+    form = item_form.validate_item(
+        values, catalogue_tree(scope.session, unit), today=dt.date.today()
+    )
     if not form.ok:
         raise WebError(
             422, "invalid_fields", "信息有误，请按字段说明修改", "invalid fields", form.errors

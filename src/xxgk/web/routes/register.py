@@ -14,8 +14,8 @@ from fastapi.responses import RedirectResponse, Response
 from xxgk.errors import RegisterError
 from xxgk.register.applications import EDITABLE, register_application
 from xxgk.register.caldb import unit_calendar
+from xxgk.register.caseload import case_findings
 from xxgk.register.events import add_event
-from xxgk.register.queries import case_findings
 from xxgk.register.views import due_text
 from xxgk.register.vocab import (
     APPLICANT_TYPES,

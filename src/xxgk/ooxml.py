@@ -1,15 +1,20 @@
-"""Opening ZIP packages (DOCX, XLSX) within the budgets of ``xxgk.limits``.
+"""Opening Office Open XML packages (DOCX, XLSX) within the budgets of ``xxgk.limits``.
 
 A 4 MB DOCX can inflate to 8 GB. Before any member is read, the central directory is checked:
 the number of entries, each member's declared size and their sum. The members are then read
 through a stream that stops one byte past the budget, so a member whose real size is larger
 than its declared one cannot slip through either (``zipfile`` also stops at the declared size
 and checks the CRC).
+
+``check_workbook`` counts what a workbook's sheets really hold before openpyxl builds them.
+It lives here, below both ``xxgk.parse`` (reports in Excel) and ``xxgk.db`` (table imports),
+so every reader of an uploaded workbook checks it the same way.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 
@@ -60,3 +65,50 @@ def read_member(package: zipfile.ZipFile, member: str, name: str | None) -> byte
     if len(data) > budget:  # read no further: the real size is not known
         raise LimitError("member_bytes", budget, path=name)
     return data
+
+
+_MERGE = re.compile(
+    rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"\$?([A-Z]{1,3})\$?(\d{1,7})"
+    rb"(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?\""
+)
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _merged_area(xml: bytes) -> int:
+    """Return the number of cells the sheet's merged ranges cover (openpyxl makes one object
+    for each of them)."""
+    if b"mergeCell" not in xml:
+        return 0
+    area = 0
+    for c1, r1, c2, r2 in _MERGE.findall(xml):
+        if c2:
+            width = abs(_column_number(c2) - _column_number(c1)) + 1
+            area += width * (abs(int(r2) - int(r1)) + 1)
+    return area
+
+
+def check_workbook(data: bytes, name: str | None) -> None:
+    """Check a workbook against the budgets before openpyxl builds it: the package, the
+    number of sheets, and the rows, cells and merged cells the sheets actually hold
+    (counted in the XML; the declared ``<dimension>`` is never trusted)."""
+    with open_package(data, name, "Excel（XLSX）") as package:
+        sheets = [
+            n
+            for n in package.namelist()
+            if n.startswith(("xl/worksheets/", "xl/chartsheets/")) and n.endswith(".xml")
+        ]
+        check("sheets", len(sheets), path=name)
+        rows = cells = 0
+        for member in sheets:
+            xml = read_member(package, member, name)
+            rows += xml.count(b"<row ") + xml.count(b"<row>") + xml.count(b":row ")
+            cells += xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b":c ")
+            cells += _merged_area(xml)
+            check("rows", rows, path=name)
+            check("cells", cells, path=name)

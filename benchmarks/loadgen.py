@@ -1,4 +1,4 @@
-"""A bounded local load generator for the web application: ``python -m xxgk.web.loadgen``.
+"""A bounded local load generator for the web application: ``python benchmarks/web.py``.
 
 Starts ``xxgk serve --demo`` in a subprocess on a free 127.0.0.1 port (a fresh SQLite demo in
 a temporary folder, ``--workers`` uvicorn processes), signs in as the demo clerk and drives it
@@ -20,31 +20,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import http.client
 import os
 import random
 import re
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.parse
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def _csrf(page: str) -> str:
-    """Return the CSRF token of a form page (a page without one is a broken page)."""
-    match = TOKEN.search(page)
-    if match is None:
-        raise RuntimeError("no csrf_token on the page")
-    return match[1]
+from xxgk.demo.server import csrf_token, demo_server, seed_register, sign_in
 
 
 @dataclass(frozen=True)
@@ -78,135 +63,6 @@ class LoadResult:
             f"in {self.seconds:.1f} s = {self.rps:.0f} req/s, p50 {self.ms(0.5):.1f} ms, "
             f"p99 {self.ms(0.99):.1f} ms, max {self.ms(1.0):.1f} ms, errors {self.errors}"
         )
-
-
-def free_port() -> int:
-    """Return a TCP port of 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def demo_server(folder: Path, workers: int = 1) -> Iterator[tuple[int, dict[str, str]]]:
-    """Run ``xxgk serve --demo`` in a subprocess; yield its port and the demo passwords."""
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "xxgk",
-        "serve",
-        "--demo",
-        "--port",
-        str(port),
-        "--db",
-        _db_url(folder),
-        "--data-dir",
-        str(folder),
-        "--workers",
-        str(workers),
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        lines = []
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.append(line)
-            if "已启动" in line:
-                break
-        passwords = {
-            m[1]: m[2] for m in re.finditer(r"^\s+(\S+)（.*密码：(\S+)$", "".join(lines), re.M)
-        }
-        _wait_for(port)
-        yield port, passwords
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
-def seed_register(folder: Path, count: int, today: dt.date | None = None) -> None:
-    """Create the demo database of ``demo_server`` in ``folder`` with ``count`` more
-    applications of 清河镇 this year (two in three of them replied), through the library."""
-    from sqlalchemy import select
-
-    from xxgk.db.models import Unit, User
-    from xxgk.demo import REQUESTS, ensure_demo
-    from xxgk.register.applications import register_application
-    from xxgk.register.events import add_event
-    from xxgk.web import WebSettings, create_app
-
-    day = today or dt.date.today()
-    web = create_app(WebSettings(database_url=_db_url(folder), data_dir=folder))
-    with web.state.sessions() as session:
-        ensure_demo(session, folder, day)
-        unit = session.scalar(select(Unit).where(Unit.code == "qinghe"))
-        clerk = session.scalar(select(User).where(User.username == "qinghe-clerk"))
-        span = max(1, (day - dt.date(day.year, 1, 1)).days - 20)
-        for i in range(count):
-            arrived = dt.date(day.year, 1, 1) + dt.timedelta(days=i * span // max(1, count))
-            app = register_application(
-                session=session,
-                unit=unit,
-                actor=clerk,
-                channel_name="in_person",
-                arrived_on=arrived,
-                applicant_type="natural_person",
-                applicant_name=f"压测申请人{i + 1}",
-                applicant_contact="示例路1号",
-                request_text=REQUESTS[i % len(REQUESTS)],
-            )
-            if i % 3:
-                add_event(
-                    session=session,
-                    actor=clerk,
-                    application=app,
-                    kind="reply",
-                    on=arrived + dt.timedelta(days=10),
-                    outcome_name="granted",
-                    delivery="post",
-                )
-        session.commit()
-    web.state.engine.dispose()
-
-
-def _db_url(folder: Path) -> str:
-    return f"sqlite:///{folder / 'load.db'}"
-
-
-def _wait_for(port: int, seconds: float = 60.0) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/login")
-            conn.getresponse().read()
-            conn.close()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
-
-
-def sign_in(port: int, username: str, password: str) -> str:
-    """Return the Cookie header value of a signed-in session."""
-    conn = http.client.HTTPConnection("127.0.0.1", port)
-    conn.request("GET", "/login")
-    response = conn.getresponse()
-    page = response.read().decode()
-    cookie = response.getheader("set-cookie", "").split(";")[0]
-    body = urllib.parse.urlencode(
-        {"username": username, "password": password, "csrf_token": _csrf(page)}
-    )
-    conn.request(
-        "POST",
-        "/login",
-        body,
-        {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
-    )
-    response = conn.getresponse()
-    response.read()
-    return response.getheader("set-cookie", "").split(";")[0]
 
 
 def raw_request(method: str, path: str, body: bytes | None, headers: dict[str, str]) -> bytes:
@@ -293,7 +149,7 @@ def check_request(cookie: str, port: int, report: bytes) -> tuple[str, str, byte
     conn = http.client.HTTPConnection("127.0.0.1", port)
     conn.request("GET", "/check", headers={"Cookie": cookie})
     response = conn.getresponse()
-    token = _csrf(response.read().decode())
+    token = csrf_token(response.read().decode())
     cookie = (response.getheader("set-cookie") or cookie).split(";")[0]
     boundary = "xxgkloadboundary"
     body = (
@@ -364,7 +220,3 @@ def _load() -> str:
         return f"{os.getloadavg()[0]:.1f}"
     except OSError:
         return "?"
-
-
-if __name__ == "__main__":
-    main()
