@@ -164,9 +164,18 @@ def test_filing_blocked_returned_accepted_published(cli, tmp_path):  # noqa: F81
     assert "已审核通过" in cli("file", "accept", "-u", "qinghe", "-y", y, user="duban")
     out = cli("file", "publish", "-u", "qinghe", "-y", y, user="reviewer")
     assert f"发布日期{dt.date.today()}" in out
+    cli("reopen", "-u", "qinghe", "--year", y, "--reason", "漏登一件申请", user="reviewer")
+    assert "已重新打开，更正中" in cli("file", "status", "-u", "qinghe", "-y", y, user="clerk")
+    cli("file", "submit", "-u", "qinghe", "-y", y, "--acknowledge-warnings", user="clerk")
+    cli("file", "accept", "-u", "qinghe", "-y", y, user="duban")
+    assert "更正后重新发布必须说明理由" in cli(
+        "file", "publish", "-u", "qinghe", "-y", y, user="reviewer", code=2
+    )
+    out = cli("file", "publish", "-u", "qinghe", "-y", y, "--correction", "补登", user="reviewer")
+    assert f"已发布{YEAR}年度报告第2版" in out
     status = cli("file", "status", "-u", "qinghe", "-y", y, user="clerk")
     assert "已发布" in status
-    assert "第2次报送" in status
+    assert "第3次报送" in status
 
 
 def _configure_smtp(tmp_path, port: int) -> None:

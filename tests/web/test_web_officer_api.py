@@ -201,3 +201,41 @@ def test_readers_cannot_send_the_digest(as_user):
     r = c.post("/api/v1/desk/digest", headers=_csrf(c))
     assert r.status_code == 403
     assert r.json()["error"]["message"] == "您无权发送本单位的提醒邮件"
+
+
+@pytest.mark.parametrize(
+    ("user", "status", "message"),
+    [
+        ("jiaotong-clerk", 404, None),
+        ("qinghe-clerk", 403, "无权执行此操作"),
+        ("county-supervisor", 403, "无权执行此操作"),
+        ("qinghe-reviewer", 400, "无需重新打开"),
+    ],
+)
+def test_reopening_a_year_through_the_api(as_user, user, status, message):
+    unit = _qinghe_id(as_user)
+    c = as_user(user)
+    r = c.post(
+        f"/api/v1/units/{unit}/filing/{YEAR}/reopen",
+        json={"reason": "漏登一件申请"},
+        headers=_csrf(c),
+    )
+    assert r.status_code == status, r.text
+    if message:
+        assert message in r.json()["error"]["message"]
+
+
+def test_the_demo_year_published_is_reopened_by_its_reviewer(as_user):
+    unit = _qinghe_id(as_user)
+    c = as_user("qinghe-reviewer")
+    last = YEAR - 1  # published by the demo
+    assert c.get(f"/api/v1/units/{unit}/filing/{last}").json()["state"] == "published"
+    r = c.post(
+        f"/api/v1/units/{unit}/filing/{last}/reopen",
+        json={"reason": "漏登一件申请"},
+        headers=_csrf(c),
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["state"] == "reopened"
+    summary = c.get(f"/api/v1/units/{unit}/filing/{last}").json()
+    assert summary["corrected"] is True

@@ -429,8 +429,11 @@ def file_publish(
         typer.Option("--date", "-d", help="实际发布日期（默认今天；早于今天须说明理由）"),
     ] = None,
     reason: Annotated[str, typer.Option(help="发布日期早于今天的理由")] = "",
+    correction: Annotated[
+        str, typer.Option(help="重新打开后发布更正版本时必填：更正了什么、为什么")
+    ] = "",
 ) -> None:
-    """发布审核通过的年度报告（无上级督查时直接发布完整的报告）。
+    """发布审核通过的年度报告（无上级督查时直接发布完整的报告）；更正版本须说明更正理由。
 
     Example:
         xxgk register file publish -u qinghe -y 2025
@@ -447,8 +450,9 @@ def file_publish(
             today=dt.date.today(),
             published_on=optional_date(date, "发布日期"),
             date_reason=reason,
+            correction_reason=correction,
         )
-        typer.echo(f"已发布{year}年度报告，发布日期{published.published_on}")
+        typer.echo(f"已发布{year}年度报告第{published.version}版，发布日期{published.published_on}")
 
 
 def remind(
