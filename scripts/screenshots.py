@@ -34,6 +34,8 @@ def main(out: Path) -> None:
         _public(browser, base, out)
         _officer(browser, base, passwords, out)
         _supervisor(browser, base, passwords, out)
+        _collect(browser, base, passwords, out, Path(tmp))
+        _admin(browser, base, passwords, out)
         browser.close()
     print(f"screenshots written to {out}")
 
@@ -98,6 +100,85 @@ def _supervisor(browser, base: str, passwords: dict[str, str], out: Path) -> Non
     page.wait_for_load_state("networkidle")
     page.screenshot(path=out / "overview.png", full_page=True)
     page.close()
+
+
+def _collect_zip(folder: Path) -> Path:
+    """A ZIP of the demo county's reports as they arrive in January: 石桥乡 late, one file
+    cut off in the mail, one under a name that matches no unit."""
+    import datetime as dt
+    import random
+    import zipfile
+
+    from xxgk.render import render
+    from xxgk.synth import random_report
+
+    year = dt.date.today().year - 1
+    names = {
+        "县政府.txt": ("示例县人民政府", dt.date(year + 1, 1, 20)),
+        "石桥乡.txt": ("示例县石桥乡人民政府", dt.date(year + 1, 3, 15)),
+        "教育局.txt": ("示例县教育局", dt.date(year + 1, 1, 25)),
+        "便民中心.txt": ("清河镇便民服务中心", dt.date(year + 1, 1, 22)),
+    }
+    path = folder / "一月报送.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for i, (file, (name, published)) in enumerate(names.items()):
+            report = random_report(random.Random(i), organization=name, year=year)
+            report.published = published
+            package.writestr(file, render(report, "txt"))
+        package.writestr("交通局.docx", b"PK\x03\x04 cut off")
+    return path
+
+
+def _collect(browser, base: str, passwords: dict[str, str], out: Path, tmp: Path) -> None:
+    """报告收集: the form, a finished batch with its per-file table, and the batch check."""
+    page = _login(browser, base, passwords, "county-supervisor")
+    package = _collect_zip(tmp)
+    page.goto(f"{base}/collect")
+    page.set_input_files("input[name=files]", str(package))
+    page.screenshot(path=out / "collect.png")
+    page.click("button:has-text('上传并存入报告库')")
+    page.wait_for_selector('#job-state[data-state="done"]', timeout=180_000)
+    page.screenshot(path=out / "collect-job.png", full_page=True)
+    page.goto(f"{base}/check")
+    page.set_input_files(
+        "input[name=files]",
+        [
+            str(EXAMPLES / name)
+            for name in (
+                "education-bureau-2024-errors.txt",
+                "county-government-2024.txt",
+                "qinghe-town-2024.txt",
+            )
+        ],
+    )
+    page.click("button:has-text('开始检查')")
+    page.wait_for_load_state()
+    page.screenshot(path=out / "check-batch.png")
+    page.close()
+
+
+def _admin(browser, base: str, passwords: dict[str, str], out: Path) -> None:
+    """系统管理 as the county's unit administrator (last: it resets a password), and the
+    published years as the township's leader."""
+    page = _login(browser, base, passwords, "county-admin")
+    page.goto(f"{base}/admin/units")
+    page.screenshot(path=out / "admin-units.png", full_page=True)
+    page.click("#unit-tree a:has-text('清河镇')")
+    page.wait_for_load_state()
+    page.screenshot(path=out / "admin-unit.png", full_page=True)
+    page.goto(f"{base}/admin/users")
+    page.screenshot(path=out / "admin-users.png", full_page=True)
+    page.click("tr[data-user=qinghe-clerk] summary")
+    page.click("tr[data-user=qinghe-clerk] .reset-form button")
+    page.wait_for_load_state()
+    page.screenshot(path=out / "admin-password.png")
+    page.goto(f"{base}/admin/audit")
+    page.screenshot(path=out / "admin-audit.png")
+    page.close()
+    leader = _login(browser, base, passwords, "qinghe-leader")
+    leader.goto(f"{base}/admin/years")
+    leader.screenshot(path=out / "admin-years.png", full_page=True)
+    leader.close()
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from xxgk.errors import InputError, XxgkError
 from xxgk.findings import Finding, Severity
@@ -36,6 +36,7 @@ PROCESS_THRESHOLD = 20
 """Batches larger than this use worker processes unless ``jobs`` says otherwise."""
 
 Progress = Callable[[], None]
+T = TypeVar("T")
 
 
 @dataclass
@@ -207,8 +208,8 @@ def time_budget(data: bytes) -> str:
     """Return the time budget of parsing ``data`` in the worker pool: ``ocr_seconds`` for
     an image or a PDF when OCR is installed (a scan is recognised page by page, far longer
     than a parse), else ``parse_seconds``."""
-    from xxgk.parse.ocr import ocr_available, sniff_image
-    from xxgk.parse.pdf import sniff_pdf
+    from xxgk.parse.ocr_modes import ocr_available
+    from xxgk.parse.sniff import sniff_image, sniff_pdf
 
     maybe_scan = sniff_image(data) or sniff_pdf(data)
     return "ocr_seconds" if maybe_scan and ocr_available() else "parse_seconds"
@@ -259,22 +260,40 @@ def iter_parse(
     DIR``) holds one report at a time, whatever the size of the batch. ``ocr`` says when
     scans are recognised.
     """
-    work = partial(parse_one, ocr=ocr)
+    return iter_batch(partial(parse_one, ocr=ocr), paths, jobs, progress=progress)
+
+
+def iter_batch(
+    work: Callable[[Any], T],
+    paths: Sequence[str | os.PathLike[str]],
+    jobs: int | None = None,
+    *,
+    progress: Progress | None = None,
+) -> Iterator[T]:
+    """Yield ``work(path)`` for every path, in input order, as each is ready.
+
+    ``work`` runs in worker processes when the batch is big enough (``effective_jobs``), a
+    bounded window of paths in flight, so memory stays flat at any batch size. What ``work``
+    returns is what crosses from a worker to this process: a caller that needs only a few
+    plain values of each outcome (``xxgk check`` prints findings) makes ``work`` return
+    those, not the report with its cells, places and finding objects.
+    """
     workers = min(effective_jobs(len(paths), jobs), max(1, len(paths)))
     if workers == 1:
-        for outcome in map(work, paths):
-            if progress:
-                progress()
-            yield outcome
+        with batch_gc():  # the freeze is not renewed: nothing of the batch is kept here
+            for done in map(work, paths):
+                if progress:
+                    progress()
+                yield done
         return
     chunk = max(1, min(16, len(paths) // (workers * 8)))
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
         for start in range(0, len(paths), WINDOW):  # a bounded number of results in flight
             window = paths[start : start + WINDOW]
-            for outcome in pool.map(work, window, chunksize=chunk):
+            for done in pool.map(work, window, chunksize=chunk):
                 if progress:
                     progress()
-                yield outcome
+                yield done
 
 
 WINDOW = 512

@@ -16,60 +16,74 @@ pool pass a ``Limits`` object explicitly with ``use_limits``.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Final
-
-from pydantic import BaseModel, ConfigDict, Field
+from dataclasses import dataclass, field, fields
+from typing import Any, Final
 
 from xxgk.errors import InputError
 
 MB: Final = 1024 * 1024
 
 
-class Limits(BaseModel):
-    """The budgets of one parse; every field can be set by ``XXGK_LIMIT_<FIELD>``."""
+def _budget(default: float, description: str) -> Any:
+    """A budget field: its default and what it bounds (positive, checked on construction)."""
+    return field(default=default, metadata={"description": description})
 
-    # A plain model read by ``from_environment``, not pydantic-settings: importing that costs
-    # more CPU than the rest of ``xxgk check FILE``'s start-up (it pulls in asyncio).
-    model_config = ConfigDict(frozen=True, extra="ignore")
 
-    upload_bytes: int = Field(default=20 * MB, gt=0, description="bytes of one input file")
-    member_bytes: int = Field(
-        default=64 * MB, gt=0, description="decompressed bytes of one zip member or PDF stream"
+@dataclass(frozen=True)
+class Limits:
+    """The budgets of one parse; every field can be set by ``XXGK_LIMIT_<FIELD>``.
+
+    A frozen dataclass, not a pydantic model: importing pydantic was a fifth of the start-up
+    of ``xxgk check FILE``, and the only validation needed is "a positive number".
+    """
+
+    upload_bytes: int = _budget(20 * MB, "bytes of one input file")
+    member_bytes: int = _budget(64 * MB, "decompressed bytes of one zip member or PDF stream")
+    unpacked_bytes: int = _budget(
+        256 * MB, "decompressed bytes of all members or streams of one file"
     )
-    unpacked_bytes: int = Field(
-        default=256 * MB,
-        gt=0,
-        description="decompressed bytes of all members or streams of one file",
+    members: int = _budget(10_000, "entries of one zip package")
+    pages: int = _budget(300, "pages of one PDF")
+    sheets: int = _budget(50, "worksheets of one workbook")
+    rows: int = _budget(50_000, "rows present in one workbook")
+    cells: int = _budget(200_000, "cells present (or merged) in one workbook")
+    text_chars: int = _budget(2_000_000, "characters of text of one file")
+    depth: int = _budget(256, "nesting depth of HTML or XML markup")
+    parse_seconds: float = _budget(20.0, "wall time of one parse")
+    ocr_seconds: float = _budget(
+        240.0, "wall time of one parse that recognises a scan or image (OCR)"
     )
-    members: int = Field(default=10_000, gt=0, description="entries of one zip package")
-    pages: int = Field(default=300, gt=0, description="pages of one PDF")
-    sheets: int = Field(default=50, gt=0, description="worksheets of one workbook")
-    rows: int = Field(default=50_000, gt=0, description="rows present in one workbook")
-    cells: int = Field(
-        default=200_000, gt=0, description="cells present (or merged) in one workbook"
-    )
-    text_chars: int = Field(default=2_000_000, gt=0, description="characters of text of one file")
-    depth: int = Field(default=256, gt=0, description="nesting depth of HTML or XML markup")
-    parse_seconds: float = Field(default=20.0, gt=0, description="wall time of one parse")
-    ocr_seconds: float = Field(
-        default=240.0,
-        gt=0,
-        description="wall time of one parse that recognises a scan or image (OCR)",
-    )
-    memory_bytes: int = Field(default=1024 * MB, gt=0, description="memory one parse may add")
+    memory_bytes: int = _budget(1024 * MB, "memory one parse may add")
+
+    def __post_init__(self) -> None:
+        for spec in fields(self):
+            value = getattr(self, spec.name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise ValueError(f"budget {spec.name} must be a positive number, not {value!r}")
 
     @classmethod
-    def from_environment(cls, environ: dict[str, str] | None = None) -> Limits:
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> Limits:
         """Return the budgets with every ``XXGK_LIMIT_<FIELD>`` set (any case) applied."""
         source = os.environ if environ is None else environ
-        values = {
-            name[len(ENV_PREFIX) :].lower(): value
-            for name, value in source.items()
-            if name.upper().startswith(ENV_PREFIX)
-        }
-        return cls.model_validate(values)
+        kinds = {spec.name: spec.type for spec in fields(cls)}
+        values: dict[str, Any] = {}
+        for name, text in source.items():
+            if not name.upper().startswith(ENV_PREFIX):
+                continue
+            budget = name[len(ENV_PREFIX) :].lower()
+            if budget in kinds:  # unknown names are ignored, as before
+                values[budget] = _number(name, text, float if kinds[budget] == "float" else int)
+        return cls(**values)
+
+
+def _number(name: str, text: str, kind: type) -> float:
+    """Return the environment value ``text`` of ``name`` as ``kind``; a clear error else."""
+    try:
+        return kind(text.strip())
+    except ValueError:
+        raise ValueError(f"{name} must be a positive number, not {text!r}") from None
 
 
 ENV_PREFIX: Final = "XXGK_LIMIT_"

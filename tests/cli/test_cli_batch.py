@@ -103,7 +103,7 @@ def test_main_turns_an_xxgk_error_into_one_line_and_exit_2(monkeypatch, capsys):
     def broken() -> None:
         raise InputError("文件为空", "the file is empty", path="坏.txt")
 
-    monkeypatch.setattr(cli, "app", broken)
+    monkeypatch.setattr(cli, "load_commands", lambda names=None: broken)
     with pytest.raises(SystemExit) as exit_info:
         cli.main()
     assert exit_info.value.code == 2
@@ -149,3 +149,37 @@ def test_iter_parse_yields_each_outcome_before_reading_the_next(tmp_path) -> Non
     assert str(first.path) == str(paths[0])
     rest = list(stream)
     assert [o.usable for o in rest] == [True, True, False]
+
+
+def test_main_loads_only_the_command_it_runs():
+    assert cli.command_asked(["check", "a.txt"]) == ["check"]
+    assert cli.command_asked(["register", "units", "list"]) == ["register"]
+    assert cli.command_asked(["--help"]) is None  # help lists every command
+    assert cli.command_asked(["chek"]) is None  # a typo: typer suggests from every command
+    assert cli.command_asked([]) is None
+
+
+def test_the_cli_runs_a_command_with_only_its_own_module_loaded(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    source = str(Path(cli.__file__).resolve().parents[2])  # this checkout's src
+    probe = (
+        "import sys; sys.argv = ['xxgk', 'rules'];"
+        "from xxgk.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('xxgk.cli.') and m.endswith('_cmd')),"
+        " 'pypdfium2' in sys.modules, file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": source},
+    )
+    assert "parse-" in done.stdout  # the rules command ran: its table lists the parse codes
+    assert done.stderr.strip().splitlines()[-1] == "['xxgk.cli.rules_cmd'] False"

@@ -168,6 +168,14 @@ def test_check_many_files_in_processes_keeps_input_order(tmp_path):
     assert serial.exit_code == parallel.exit_code
     assert json.loads(serial.stdout) == json.loads(parallel.stdout)
     assert len(json.loads(serial.stdout)) == 24
+    # streamed element by element, the text is exactly json.dumps of the list
+    assert (
+        serial.stdout == json.dumps(json.loads(serial.stdout), ensure_ascii=False, indent=2) + "\n"
+    )
+    text_serial = run("check", tmp_path, "--jobs", "1")
+    text_parallel = run("check", tmp_path, "--jobs", "2")  # rendered in the workers
+    assert text_serial.stdout == text_parallel.stdout
+    assert text_serial.stdout.rstrip().endswith("合计：24 份报告，错误 0，警告 0，提示 0")
 
 
 # A real process

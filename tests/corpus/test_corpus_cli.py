@@ -135,3 +135,43 @@ def test_stats_scoped_to_a_subtree(db: str, tmp_path: Path) -> None:
         "corpus", "stats", "--by", "year", "--unit", "shili-x", "-f", "json", "--db", db
     )
     assert [(row["year"], row["reports"]) for row in json.loads(out)] == [(2023, 1), (2024, 2)]
+
+
+def test_collect_lists_every_file_and_match_files_an_unmatched_report(
+    db: str, tmp_path: Path
+) -> None:
+    import io
+    import zipfile
+
+    engine = make_engine(db)
+    with Session(engine) as session, session.begin():
+        from xxgk.db.models import Unit, User
+
+        county = session.query(Unit).filter_by(code="shili-x").one()
+        admin = session.query(User).filter_by(username="admin").one()
+        add_user(session=session, actor=admin, username="sup", role="supervisor", unit=county)
+    engine.dispose()
+    folder = tmp_path / "in"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("s24.txt", (folder / "s24.txt").read_bytes())
+        package.writestr("坏.pdf", b"%PDF-1.7 broken")
+    (tmp_path / "batch.zip").write_bytes(buffer.getvalue())
+    args = ("--as", "sup", "--db", db)
+    code, out = _run(
+        "corpus", "collect", str(tmp_path / "batch.zip"), str(folder / "q24.txt"), *args
+    )
+    assert code == 2, out  # one file was refused; the others are stored all the same
+    lines = {line.split("\t")[0].rsplit("/", 1)[-1]: line for line in out.splitlines()}
+    assert "示例县石桥乡人民政府" in lines["s24.txt"]
+    assert "已存入" in lines["s24.txt"]
+    assert "未存入" in lines["坏.pdf"]
+    assert "第1版" in lines["q24.txt"]
+    code, out = _run("corpus", "collect", str(folder / "x24.txt"), *args)
+    assert "不是您管辖范围内的单位" not in out  # 虚拟县 is in no tree: unmatched, stored
+    assert "未匹配" in out
+    code, out = _run("corpus", "unmatched", "--db", db)
+    report = out.splitlines()[0].split("\t")[0]
+    code, out = _run("corpus", "match", report, "qinghe", *args)
+    assert code == 0, out
+    assert "已将“虚拟县东山乡人民政府”的报告归入单位（第2版）" in out

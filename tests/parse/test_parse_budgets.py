@@ -4,6 +4,7 @@ budgets, and must be refused with the budget named (or, for the far cell, read c
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pytest
 from hostile_support import (
@@ -63,7 +64,7 @@ def test_budgets_xlsx_zip_bomb_is_refused_by_the_member_budget():
 
 
 def test_budgets_total_unpacked_bytes_is_a_budget_of_its_own():
-    limits = SMALL.model_copy(update={"member_bytes": 2 * MB, "unpacked_bytes": 1 * MB})
+    limits = replace(SMALL, member_bytes=2 * MB, unpacked_bytes=1 * MB)
     assert refused(docx_bomb(int(1.5 * MB)), "bomb.docx", limits).budget == "unpacked_bytes"
 
 
@@ -123,7 +124,7 @@ def test_budgets_markup_depth_ignores_void_and_optional_end_tags():
 
 
 def test_budgets_upload_bytes_is_checked_first():
-    limits = SMALL.model_copy(update={"upload_bytes": 1000})
+    limits = replace(SMALL, upload_bytes=1000)
     assert refused(b"x" * 1001, "big.txt", limits).budget == "upload_bytes"
 
 
@@ -133,7 +134,7 @@ def test_budgets_parse_path_checks_the_size_before_reading(tmp_path):
     from xxgk.parse import parse_path
 
     with (
-        use_limits(SMALL.model_copy(update={"upload_bytes": 4000})),
+        use_limits(replace(SMALL, upload_bytes=4000)),
         pytest.raises(LimitError) as caught,
     ):
         parse_path(path)

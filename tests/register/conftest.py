@@ -80,6 +80,13 @@ class World:
             role=Role.REVIEWER,
             unit=self.town,
         )
+        self.leader: User = add_user(
+            session=session,
+            actor=self.admin,
+            username="leader",
+            role=Role.LEADER,
+            unit=self.town,
+        )
         session.commit()
 
 

@@ -47,7 +47,9 @@ D = dt.date.fromisoformat
 EVERYONE_WHO_WRITES = {Role.CLERK, Role.REVIEWER, Role.UNIT_ADMIN, Role.ADMIN}
 """The roles that keep a register (录入员, 审核人, 单位管理员, 系统管理员)."""
 EVERYONE_WHO_APPROVES = {Role.REVIEWER, Role.UNIT_ADMIN, Role.ADMIN}
-"""The roles that publish the annual report and so lock (or reopen) a year."""
+"""The roles that publish the annual report and so lock a year."""
+ONLY_THE_LEADER = {Role.LEADER}
+"""The role that reopens a published year (the unit's 分管领导)."""
 ONLY_THE_ADMINISTRATOR = {Role.ADMIN}
 PLACES = ("own", "below", "elsewhere")
 
@@ -219,7 +221,7 @@ PATHS = (
     WritePath("set_yearly_count", EVERYONE_WHO_WRITES, _count),
     WritePath("set_narrative", EVERYONE_WHO_WRITES, _narrative),
     WritePath("publish_report", EVERYONE_WHO_APPROVES, _publish),
-    WritePath("reopen_year", EVERYONE_WHO_APPROVES, _reopen),
+    WritePath("reopen_year", ONLY_THE_LEADER, _reopen),
     WritePath("set_calendar_day", ONLY_THE_ADMINISTRATOR, _calendar, unit_bound=False),
 )
 

@@ -342,6 +342,61 @@ def test_law_cases_from_the_command_line(cli):
     assert waiting
 
 
+def _xxgk(monkeypatch, capsys, *args: str, code: int = 0) -> str:
+    """Run a top-level ``xxgk …`` command (not below ``register``)."""
+    monkeypatch.setattr("sys.argv", ["xxgk", *args])
+    try:
+        main()
+        status = 0
+    except SystemExit as exc:
+        status = exc.code or 0
+    out, err = capsys.readouterr()
+    assert status == code, out + err
+    return out + err
+
+
+def test_admin_commands_share_the_web_s_library_and_are_scoped(cli, tmp_path, monkeypatch, capsys):
+    cli(
+        "users",
+        "add",
+        "county-admin",
+        "--role",
+        "unit_admin",
+        "-u",
+        "shilixian",
+        "--password",
+        "Shilixian-guanli-2026",
+    )
+    cli("units", "add", "jt", "示例县交通局", "--kind", "department", "--parent", "shilixian")
+    boss = {"user": "county-admin"}
+    assert "已更名" in cli(
+        "units", "rename", "jt", "示例县交通运输局", "--reason", "机构改革", **boss
+    )
+    moved = cli("units", "move", "jt", "--parent", "qinghe", "--reason", "划转", **boss)
+    assert "调整到示例县清河镇人民政府之下" in moved
+    out = cli("units", "set", "qinghe", "--kind", "subdistrict", "--reason", "撤镇设街道", **boss)
+    assert "次年1月31日前（地方规定，默认）" in out
+    assert "已停用" in cli("units", "retire", "jt", "--reason", "撤并", **boss)
+    assert "已调整" in cli("users", "role", "clerk", "--role", "审核人", "--reason", "轮岗", **boss)
+    assert "一次性密码（仅显示一次）" in cli("users", "reset-password", "clerk", **boss)
+    assert "已停用" in cli("users", "disable", "clerk", "--reason", "调离", **boss)
+    assert "已启用" in cli("users", "disable", "clerk", "--enable", "--reason", "返岗", **boss)
+    refused = cli("users", "reset-password", "admin", code=2, **boss)
+    assert "系统级账号由系统管理员管理" in refused
+    listing = _xxgk(
+        monkeypatch, capsys, "audit", "list", "--as", "county-admin", "--action", "rename"
+    )
+    assert "共1条" in listing
+    assert "机构改革" in listing
+    target = tmp_path / "audit.csv"
+    _xxgk(monkeypatch, capsys, "audit", "export", "--as", "county-admin", "-o", str(target))
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("\ufeff编号,")
+    assert "设置密码" in text
+    clerk = _xxgk(monkeypatch, capsys, "audit", "list", "--as", "clerk", code=2)
+    assert "无权执行此操作" in clerk
+
+
 HOSTILE_TABLES = {
     "far cell": ("far.xlsx", "表格行数"),
     "zip bomb": ("bomb.xlsx", "解压后的大小"),

@@ -164,7 +164,9 @@ def test_filing_blocked_returned_accepted_published(cli, tmp_path):  # noqa: F81
     assert "已审核通过" in cli("file", "accept", "-u", "qinghe", "-y", y, user="duban")
     out = cli("file", "publish", "-u", "qinghe", "-y", y, user="reviewer")
     assert f"发布日期{dt.date.today()}" in out
-    cli("reopen", "-u", "qinghe", "--year", y, "--reason", "漏登一件申请", user="reviewer")
+    cli("users", "add", "lingdao", "--role", "leader", "-u", "qinghe", "--password",
+        "qinghe-fenguan-2025")  # fmt: skip
+    cli("reopen", "-u", "qinghe", "--year", y, "--reason", "漏登一件申请", user="lingdao")
     assert "已重新打开，更正中" in cli("file", "status", "-u", "qinghe", "-y", y, user="clerk")
     cli("file", "submit", "-u", "qinghe", "-y", y, "--acknowledge-warnings", user="clerk")
     cli("file", "accept", "-u", "qinghe", "-y", y, user="duban")

@@ -190,7 +190,7 @@ def test_a_reopened_year_is_filed_and_published_again_as_a_correction(world):
     with pytest.raises(RegisterError, match="不能再次报送"):
         submit(world)
     reopen_year(
-        session=world.session, unit=world.town, actor=world.reviewer, year=YEAR, reason="漏登申请"
+        session=world.session, unit=world.town, actor=world.leader, year=YEAR, reason="漏登申请"
     )
     assert state_of(world.session, world.town, YEAR) == "reopened"
     with pytest.raises(RegisterError, match="更正后重新发布必须说明理由"):

@@ -253,12 +253,16 @@ def test_publish_locks_the_year_and_reopen_needs_a_reason(world):
         new_app(world, "2025-12-30")
     with pytest.raises(RegisterError, match="说明理由"):
         reopen_year(
-            session=world.session, unit=world.town, actor=world.reviewer, year=2025, reason=" "
+            session=world.session, unit=world.town, actor=world.leader, year=2025, reason=" "
+        )
+    with pytest.raises(AccessError, match="无权执行此操作"):
+        reopen_year(
+            session=world.session, unit=world.town, actor=world.reviewer, year=2025, reason="更正"
         )
     reopen_year(
         session=world.session,
         unit=world.town,
-        actor=world.reviewer,
+        actor=world.leader,
         year=2025,
         reason="漏登一件申请",
     )

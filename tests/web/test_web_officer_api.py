@@ -209,7 +209,8 @@ def test_readers_cannot_send_the_digest(as_user):
         ("jiaotong-clerk", 404, None),
         ("qinghe-clerk", 403, "无权执行此操作"),
         ("county-supervisor", 403, "无权执行此操作"),
-        ("qinghe-reviewer", 400, "无需重新打开"),
+        ("qinghe-reviewer", 403, "无权执行此操作"),
+        ("qinghe-leader", 400, "无需重新打开"),
     ],
 )
 def test_reopening_a_year_through_the_api(as_user, user, status, message):
@@ -225,9 +226,9 @@ def test_reopening_a_year_through_the_api(as_user, user, status, message):
         assert message in r.json()["error"]["message"]
 
 
-def test_the_demo_year_published_is_reopened_by_its_reviewer(as_user):
+def test_the_demo_year_published_is_reopened_by_its_leader(as_user):
     unit = _qinghe_id(as_user)
-    c = as_user("qinghe-reviewer")
+    c = as_user("qinghe-leader")
     last = YEAR - 1  # published by the demo
     assert c.get(f"/api/v1/units/{unit}/filing/{last}").json()["state"] == "published"
     r = c.post(

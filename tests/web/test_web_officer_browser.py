@@ -204,11 +204,15 @@ def test_filing_gate_blocked_returned_accepted_published(server, browser):
     _shot(reviewer, "filing-published.png")
 
     # a correction: reopened with a reason, filed and accepted again, published as version 2
-    reviewer.click("text=发现错误，需要更正")
-    reviewer.fill("#reopen-form input[name=reason]", "漏登一件申请，表三需更正")
-    reviewer.click("#reopen-form button")
-    reviewer.wait_for_selector(f"text=已重新打开{year}年度")
-    assert _state(reviewer) == "reopened"
+    assert reviewer.locator("#reopen-form").count() == 0  # the 分管领导 decides a reopening
+    leader = signed_in(browser, base, passwords, "qinghe-leader", then="/desk")
+    leader.goto(f"{base}/filing?unit={unit}&year={year}")
+    leader.click("text=发现错误，需要更正")
+    leader.fill("#reopen-form input[name=reason]", "漏登一件申请，表三需更正")
+    leader.click("#reopen-form button")
+    leader.wait_for_selector(f"text=已重新打开{year}年度")
+    assert _state(leader) == "reopened"
+    leader.close()
     clerk.goto(f"{base}/filing?unit={unit}&year={year}")
     if clerk.locator("#submit-form input[name=acknowledge]").count():
         clerk.check("#submit-form input[name=acknowledge]")

@@ -1,39 +1,82 @@
-"""The ``xxgk`` command line: one module per command, imported explicitly below.
+"""The ``xxgk`` command line: one module per command, listed in ``COMMANDS`` below.
 
-Each module imported from ``xxgk.cli`` registers one command on ``app``; adding a command is
-adding one line to that list. ``main`` is the console script and ``python -m xxgk``.
+Each command module registers its command on the typer ``app`` when imported; adding a
+command is adding one line to ``COMMANDS``. ``main`` (the console script and ``python -m
+xxgk``) imports only the module of the command being run, so ``xxgk check FILE`` does not
+pay for the register, the web server or the PDF reader (start-up, issue #19); ``--help``
+and anything unrecognised load every command. ``xxgk.cli.app`` (as tests and the docs use
+it) is the application with every command loaded.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Sequence
+from importlib import import_module
+from typing import TYPE_CHECKING
 
-from xxgk.cli import (
-    aggregate_cmd,  # noqa: F401
-    audit_cmd,  # noqa: F401
-    campaign_cmd,  # noqa: F401
-    check_cmd,  # noqa: F401
-    corpus_cmd,  # noqa: F401
-    demo_cmd,  # noqa: F401
-    disclosure,  # noqa: F401
-    fetch_cmd,  # noqa: F401
-    parse_cmd,  # noqa: F401
-    register,  # noqa: F401
-    render_cmd,  # noqa: F401
-    rules_cmd,  # noqa: F401
-    serve_cmd,  # noqa: F401
-)
-from xxgk.cli.app import app
-from xxgk.cli.common import print_error
-from xxgk.errors import XxgkError
+from xxgk.cli.app import app as _application
 
-__all__ = ["app", "main"]
+if TYPE_CHECKING:
+    import typer
+
+del globals()["app"]  # the submodule's name: ``app`` is the full application (__getattr__)
+
+__all__ = ["COMMANDS", "app", "load_commands", "main"]
+
+COMMANDS: dict[str, str] = {
+    "aggregate": "aggregate_cmd",
+    "audit": "audit_cmd",
+    "campaign": "campaign_cmd",
+    "check": "check_cmd",
+    "corpus": "corpus_cmd",
+    "demo": "demo_cmd",
+    "disclosure": "disclosure",
+    "fetch": "fetch_cmd",
+    "parse": "parse_cmd",
+    "register": "register",
+    "render": "render_cmd",
+    "rules": "rules_cmd",
+    "serve": "serve_cmd",
+}
+"""Every command (or group) name and the module of ``xxgk.cli`` that registers it."""
+
+
+def load_commands(names: Iterable[str] | None = None) -> typer.Typer:
+    """Import the modules of the commands ``names`` (every command when None); return the
+    application they registered on."""
+    wanted = COMMANDS if names is None else names
+    for name in wanted:
+        import_module(f"xxgk.cli.{COMMANDS[name]}")
+    return _application
+
+
+def command_asked(args: Sequence[str]) -> list[str] | None:
+    """Return the command named first in ``args`` as a one-item list when it is known, else
+    None (help, a typo, no command: every command must be loaded to answer)."""
+    for arg in args:
+        if arg.startswith("-"):
+            return None  # an option before any command: help or an error message
+        return [arg] if arg in COMMANDS else None
+    return None
+
+
+def __getattr__(name: str) -> typer.Typer:
+    if name != "app":
+        raise AttributeError(f"module 'xxgk.cli' has no attribute {name!r}")
+    application = load_commands()
+    globals()["app"] = application
+    return application
 
 
 def main() -> None:
     """Run the command line; an ``XxgkError`` becomes one line on stderr and exit status 2."""
+    from xxgk.cli.common import print_error
+    from xxgk.errors import XxgkError
+
+    application = load_commands(command_asked(sys.argv[1:]))
     try:
-        app()
+        application()
     except XxgkError as exc:
         print_error(exc)
         sys.exit(2)

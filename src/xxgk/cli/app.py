@@ -19,3 +19,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"max_content_width": HELP_WIDTH, "terminal_width": HELP_WIDTH},
 )
+
+
+@app.callback()
+def _group() -> None:
+    # Keeps ``xxgk`` a group of commands when ``xxgk.cli.main`` loads only the one being run
+    # (typer makes an application with a single command and no callback that command).
+    return None

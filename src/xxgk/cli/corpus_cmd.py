@@ -155,6 +155,54 @@ def ingest_command(
         raise typer.Exit(2)
 
 
+@corpus_app.command("collect")
+def collect_command(
+    paths: PathsArgument,
+    user: UserOption = "",
+    year: YearOption = None,
+    db: DbOption = None,
+) -> None:
+    """收集所辖单位的年度报告存入报告库（可含ZIP压缩包），逐份列出结果（同网页“报告收集”）。
+
+    只存入操作用户管辖范围内单位的报告；报告主体未能匹配的存为未匹配报告，
+    可用 corpus match 指定其所属单位。
+
+    \b
+    Example:
+        xxgk corpus collect 一月报送.zip 补报/ --as county-supervisor --year 2025
+    """
+    from xxgk.campaign.collect import collect_reports, collected_files, result_lines
+    from xxgk.cli.dbsession import acting_user
+
+    with _session(db) as session:
+        actor = acting_user(session, user)
+        results = collect_reports(session, actor, collected_files(paths), default_year=year)
+    typer.echo("\n".join(result_lines(results)))
+    if any(r.refused for r in results):
+        raise typer.Exit(2)
+
+
+@corpus_app.command("match")
+def match_command(
+    report: Annotated[int, typer.Argument(help="未匹配报告的编号（corpus unmatched 第一列）")],
+    unit: Annotated[str, typer.Argument(help="所属单位（代码或名称）")],
+    user: UserOption = "",
+    db: DbOption = None,
+) -> None:
+    """把一份未匹配的报告归入所辖单位（今后同名报告自动归入该单位）。
+
+    Example:
+        xxgk corpus match 42 qinghe --as county-supervisor
+    """
+    from xxgk.campaign.collect import match_report
+    from xxgk.cli.dbsession import acting_user
+    from xxgk.db.units import get_unit
+
+    with _session(db) as session:
+        stored = match_report(session, acting_user(session, user), report, get_unit(session, unit))
+        typer.echo(f"已将“{stored.organization}”的报告归入单位（第{stored.version}版）。")
+
+
 @corpus_app.command("unmatched")
 def unmatched_command(db: DbOption = None) -> None:
     """列出未匹配到单位的报告（在单位表中补充后运行 rematch）。
@@ -168,7 +216,7 @@ def unmatched_command(db: DbOption = None) -> None:
         rows = unmatched(session)
         for row in rows:
             name = row.organization or "（未识别报告主体）"
-            typer.echo(f"{name}\t{row.year or ''}\t{row.source}")
+            typer.echo(f"{row.id}\t{name}\t{row.year or ''}\t{row.source}")
     typer.echo(f"共{len(rows)}份未匹配报告。")
 
 

@@ -15,8 +15,9 @@ from typing import Any
 import typer
 from typer.testing import CliRunner
 
-from xxgk.cli import app
+from xxgk.cli import load_commands
 
+app = load_commands()
 DOCS_PATH = Path(__file__).resolve().parents[3] / "docs" / "cli.md"
 
 INTRO = """\

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import Annotated, Any, NamedTuple, TextIO
 
 import typer
 
-from xxgk.batch import CSV_COLUMNS, Outcome, csv_row, iter_parse, iter_report_paths
+from xxgk.batch import CSV_COLUMNS, csv_row, iter_batch, iter_report_paths, parse_one
 from xxgk.cli.app import app
 from xxgk.cli.common import (
     JobsOption,
@@ -28,6 +30,7 @@ from xxgk.cli.common import (
     write_output,
 )
 from xxgk.errors import InputError, XxgkError
+from xxgk.model.report import Report
 
 
 class ParseFormat(StrEnum):
@@ -70,18 +73,62 @@ def parse_command(
     if debug:
         raise typer.Exit(_debug(files, output, ocr.value))
     single = len(paths) == 1 and not paths[0].is_dir()
-    usable = True
+    work = partial(parsed_row, ocr=ocr.value, output_format=output_format, single=single)
     try:
         with progress_bar(len(files), "解析") as tick, _opened(output) as out:
-            for outcome in _written(
-                iter_parse(files, jobs, progress=tick, ocr=ocr.value), output_format, single, out
-            ):
-                if not outcome.usable:
-                    usable = False
-                    print_error(outcome.error or outcome.path)
+            usable = _write_rows(iter_batch(work, files, jobs, progress=tick), output_format, out)
     except XxgkError as exc:
         raise fail(exc) from exc
     raise typer.Exit(0 if usable else 2)
+
+
+class ParsedRow(NamedTuple):
+    """One file as ``xxgk parse`` writes it, or why it is unusable: a worker process sends
+    this text back, not the report with its cells and places (the parent only writes)."""
+
+    error: str | None
+    written: str
+
+
+def parsed_row(path: Path, ocr: str, output_format: ParseFormat, single: bool) -> ParsedRow:
+    """Parse one file and return its output text (runs in the worker processes)."""
+    outcome = parse_one(path, ocr)
+    if outcome.report is None:
+        return ParsedRow(outcome.error or str(path), "")
+    return ParsedRow(None, _formatted(outcome.report, output_format, single))
+
+
+def _formatted(report: Report, output_format: ParseFormat, single: bool) -> str:
+    if output_format is ParseFormat.csv:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow(csv_row(report))
+        return buffer.getvalue()
+    if output_format is ParseFormat.md:
+        from xxgk.render.text import render_text
+
+        return render_text(report, "markdown")
+    if output_format is ParseFormat.json and single:
+        return _json(report.to_dict(), indent=2) + "\n"
+    return _json(report.to_dict()) + "\n"
+
+
+def _write_rows(rows: Iterable[ParsedRow], output_format: ParseFormat, out: TextIO) -> bool:
+    """Write each file's text to ``out`` as soon as it is ready; return False when a file
+    was unusable (its reason goes to stderr). Nothing is kept: memory stays flat at any
+    batch size (``xxgk parse DIR``)."""
+    usable, first = True, True
+    if output_format is ParseFormat.csv:
+        csv.writer(out, lineterminator="\n").writerow(CSV_COLUMNS)
+    for row in rows:
+        if row.error is not None:
+            usable = False
+            print_error(row.error)
+            continue
+        if output_format is ParseFormat.md and not first:
+            out.write("\n---\n\n")
+        out.write(row.written)
+        first = False
+    return usable
 
 
 @contextmanager
@@ -101,34 +148,6 @@ def _opened(output: Path | None) -> Iterator[TextIO]:
         ) from exc
     with stream:
         yield stream
-
-
-def _written(
-    outcomes: Iterable[Outcome], output_format: ParseFormat, single: bool, out: TextIO
-) -> Iterator[Outcome]:
-    """Write each outcome's report to ``out`` as soon as it is ready, then pass it on.
-
-    Nothing is kept: memory stays flat at any batch size (``xxgk parse DIR``).
-    """
-    writer = csv.writer(out, lineterminator="\n")
-    first = True
-    if output_format is ParseFormat.csv:
-        writer.writerow(CSV_COLUMNS)
-    for outcome in outcomes:
-        report = outcome.report
-        if report is not None:
-            if output_format is ParseFormat.csv:
-                writer.writerow(csv_row(report))
-            elif output_format is ParseFormat.md:
-                from xxgk.render.text import render_text
-
-                out.write(("" if first else "\n---\n\n") + render_text(report, "markdown"))
-            elif output_format is ParseFormat.json and single:
-                out.write(_json(report.to_dict(), indent=2) + "\n")
-            else:
-                out.write(_json(report.to_dict()) + "\n")
-            first = False
-        yield outcome
 
 
 _NUMBER_LIST = re.compile(r"\[\s*((?:-?[\d.]+|null)(?:,\s*(?:-?[\d.]+|null))*)\s*\]")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 
 from rich.console import Console
@@ -21,19 +22,58 @@ def print_outcomes(console: Console, outcomes: Sequence[Outcome]) -> None:
 
 def print_outcome(console: Console, outcome: Outcome) -> None:
     """Print one report: a heading, one line per finding, then its summary line."""
+    for line in outcome_lines(outcome):
+        console.print(line)
+
+
+def outcome_lines(outcome: Outcome) -> list[str]:
+    """Return what ``print_outcome`` prints (rich markup, one string a line): plain strings,
+    so a worker process can send them back instead of the findings."""
     if not outcome.usable:
-        console.print(f"[bold red]无法读取[/]  {escape(outcome.error or outcome.path)}")
-        console.print()
-        return
+        return [f"[bold red]无法读取[/]  {escape(outcome.error or outcome.path)}", ""]
     report = outcome.report
     assert report is not None
     name = report.organization or "（未识别报告主体）"
     year = f"{report.year}年度" if report.year else "（未识别年度）"
-    console.print(f"[bold]{escape(name)} {year}[/]  [dim]{escape(outcome.path)}[/]")
-    for finding in sort_findings(outcome.findings):
-        console.print(finding_line(finding))
-    console.print(summary_line(outcome.counts()))
-    console.print()
+    lines = [f"[bold]{escape(name)} {year}[/]  [dim]{escape(outcome.path)}[/]"]
+    lines += [finding_line(finding) for finding in sort_findings(outcome.findings)]
+    lines += [summary_line(outcome.counts()), ""]
+    return lines
+
+
+Screen = tuple[bool, str | None, int]
+"""What rendering markup depends on: a terminal or not, its colour system, its width."""
+
+
+def screen_of(console: Console) -> Screen:
+    """Return the settings of ``console`` that ``rendered`` reproduces elsewhere."""
+    return console.is_terminal, console.color_system, console.width
+
+
+_RENDERERS: dict[Screen, tuple[Console, io.StringIO]] = {}
+
+
+def rendered(lines: Sequence[str], screen: Screen) -> str:
+    """Return ``lines`` of markup as ``console.print`` writes them on a console of
+    ``screen``: a worker process renders, the parent only writes (``xxgk check DIR``)."""
+    found = _RENDERERS.get(screen)
+    if found is None:
+        terminal, colours, width = screen
+        buffer = io.StringIO()
+        console = Console(
+            file=buffer,
+            force_terminal=terminal,
+            color_system=colours,  # type: ignore[arg-type]  # the name rich reported
+            width=width,
+            highlight=False,
+            soft_wrap=True,
+        )
+        found = _RENDERERS[screen] = (console, buffer)
+    console, buffer = found
+    buffer.seek(0)
+    buffer.truncate()
+    console.print("\n".join(lines))
+    return buffer.getvalue()
 
 
 def finding_line(finding: Finding) -> str:
@@ -61,7 +101,11 @@ def total_line(outcomes: Sequence[Outcome]) -> str:
     for outcome in outcomes:
         for key, value in outcome.counts().items():
             totals[key] += value
-    bad = sum(not o.usable for o in outcomes)
+    return totals_line(len(outcomes), totals, sum(not o.usable for o in outcomes))
+
+
+def totals_line(reports: int, totals: dict[str, int], unreadable: int) -> str:
+    """Return the batch summary from its tallies (``total_line`` of a streamed batch)."""
     counts = "，".join(f"{s.label} {totals[s.value]}" for s in Severity)
-    unreadable = f"，无法读取 {bad} 份" if bad else ""
-    return f"[bold]合计：{len(outcomes)} 份报告，{counts}{unreadable}[/]"
+    bad = f"，无法读取 {unreadable} 份" if unreadable else ""
+    return f"[bold]合计：{reports} 份报告，{counts}{bad}[/]"

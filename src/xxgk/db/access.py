@@ -39,6 +39,19 @@ def require(actor: User | None, roles: frozenset[Role], unit: Unit | None = None
         )
 
 
+def require_manager_of(actor: User, user: User) -> None:
+    """Refuse unless ``actor`` manages ``user``: a unit administrator manages the users of the
+    own subtree, never a system administrator nor a user without a unit."""
+    require(actor, UNIT_MANAGERS, user.unit)
+    if Role(actor.role) is Role.ADMIN:
+        return
+    if user.unit is None or Role(user.role) is Role.ADMIN:
+        raise AccessError(
+            f"用户“{actor.username}”无权管理用户“{user.username}”（系统级账号由系统管理员管理）",
+            f"{actor.username!r} may not manage {user.username!r}",
+        )
+
+
 def can_see_personal_data(viewer: User | None, unit: Unit) -> bool:
     """Return True when ``viewer`` may see applicants' names and contacts of ``unit``.
 

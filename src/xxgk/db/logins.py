@@ -25,7 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from xxgk.db import audit
-from xxgk.db.access import UNIT_MANAGERS, require
+from xxgk.db.access import UNIT_MANAGERS, require, require_manager_of
 from xxgk.db.base import utcnow
 from xxgk.db.chain import lock_writes
 from xxgk.db.models import LoginSession, LoginThrottle, Role, User
@@ -162,10 +162,11 @@ def unlock(
     require(actor, UNIT_MANAGERS if username else frozenset({Role.ADMIN}))
     lock_writes(session)
     lifted = 0
+    user = None
     if username:
         user = session.scalar(select(User).where(User.username == username))
         if user is not None:
-            require(actor, UNIT_MANAGERS, user.unit)
+            require_manager_of(actor, user)
         lifted += _lift(session, ACCOUNT, _account_key(username))
     if address:
         require(actor, frozenset({Role.ADMIN}))
@@ -175,10 +176,23 @@ def unlock(
         actor=actor,
         action="unlock-login",
         entity="user",
-        entity_id=None,
+        entity_id=user.id if user is not None else None,
         after={"username": username, "address": address, "lifted": lifted},
     )
     return lifted
+
+
+def locked_accounts(session: Session, usernames: list[str]) -> dict[str, dt.datetime]:
+    """Return, of ``usernames``, those whose account is throttled now, with until when."""
+    keys = {_account_key(name): name for name in usernames}
+    rows = session.scalars(
+        select(LoginThrottle).where(
+            LoginThrottle.kind == ACCOUNT,
+            LoginThrottle.key.in_(sorted(keys)),
+            LoginThrottle.blocked_until > utcnow(),
+        )
+    )
+    return {keys[row.key]: row.blocked_until for row in rows if row.blocked_until is not None}
 
 
 def _lift(session: Session, kind: str, key: str) -> int:

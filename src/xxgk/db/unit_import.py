@@ -162,6 +162,22 @@ def all_or_nothing(
         raise RegisterError(nothing[0] + "：" + "；".join(errors[:20]), nothing[1], path=str(path))
 
 
+UNIT_TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+
+
+def read_unit_file(data: bytes, name: str) -> list[dict[str, str]]:
+    """Return the rows of an uploaded unit table (``data`` named ``name``), refusing anything
+    but .xlsx/.csv by name first: the job the web runs in its worker pool."""
+    base = Path(name.replace("\\", "/")).name or "units.csv"
+    if not base.lower().endswith(UNIT_TABLE_SUFFIXES):
+        raise InputError(
+            "单位表应为 .xlsx 或 .csv 文件（列：代码、名称、类型、上级、行政区划代码）",
+            "a unit table is an .xlsx or .csv file",
+            path=base,
+        )
+    return read_table_data(data, base)
+
+
 def import_units(
     *, session: Session, actor: User, path: Path, rows: list[dict[str, str]] | None = None
 ) -> list[Unit]:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xxgk.db import audit
-from xxgk.db.access import UNIT_MANAGERS, require
+from xxgk.db.access import UNIT_MANAGERS, in_subtree, require
 from xxgk.db.models import Role, Unit, User
 from xxgk.errors import RegisterError
 from xxgk.model.units import UnitKind
@@ -41,6 +41,18 @@ def normalize_kind(value: str | None, name: str) -> str:
         f"单位“{name}”的类型“{value}”无法识别，可选：{'、'.join(kinds.values())}",
         f"unknown unit kind {value!r} for {name!r}",
     )
+
+
+def deadline_rule(kind: str) -> str:
+    """Return, in Chinese, by when a unit of ``kind`` publishes its annual report (条例第四十九条;
+    乡镇、街道 by local rule, 1月31日 by default)."""
+    try:
+        unit_kind = UnitKind.parse(kind)
+    except ValueError:
+        return "类型未知，按1月31日"
+    month, day = unit_kind.deadline
+    rule = f"次年{month}月{day}日前"
+    return rule + "（地方规定，默认）" if unit_kind.deadline_is_local_rule else rule
 
 
 def region_for(division_code: str | None) -> str | None:
@@ -86,24 +98,31 @@ def add_unit(
 def update_unit(
     *, session: Session, actor: User, unit: Unit, reason: str = "", **changes: Any
 ) -> Unit:
-    """Change fields of ``unit`` (name, kind, parent_id, division_code, calendar_region,
-    report_column_url)."""
+    """Change settings of ``unit`` (kind, division_code, calendar_region, report_column_url).
+
+    The name, the place in the tree and retiring have their own functions
+    (:func:`rename_unit`, :func:`move_unit`, :func:`set_unit_active`), which check more.
+    """
     require(actor, UNIT_MANAGERS, unit)
-    allowed = {
-        "name",
-        "kind",
-        "parent_id",
-        "division_code",
-        "calendar_region",
-        "active",
-        "report_column_url",
-    }
+    allowed = {"kind", "division_code", "calendar_region", "report_column_url"}
     unknown = set(changes) - allowed
     if unknown:
         raise RegisterError(f"不能修改单位字段：{sorted(unknown)}", f"cannot change {unknown}")
-    before = unit.snapshot()
     if "kind" in changes:
         changes["kind"] = normalize_kind(changes["kind"], unit.name)
+    if "division_code" in changes:
+        changes["division_code"] = (changes["division_code"] or "").strip() or None
+        _check_division_code(changes["division_code"], unit.name)
+    if "calendar_region" in changes:
+        changes["calendar_region"] = (changes["calendar_region"] or "").strip().upper() or None
+    return _change(session, actor, unit, "update", reason, changes)
+
+
+def _change(
+    session: Session, actor: User, unit: Unit, action: str, reason: str, changes: dict[str, Any]
+) -> Unit:
+    """Apply ``changes`` to ``unit`` and record them (before and after) in the audit log."""
+    before = unit.snapshot()
     if changes.get("report_column_url"):
         changes["report_column_url"] = column_url(changes["report_column_url"])
     for key, value in changes.items():
@@ -111,7 +130,7 @@ def update_unit(
     audit.record(
         session=session,
         actor=actor,
-        action="update",
+        action=action,
         entity="unit",
         entity_id=unit.id,
         before=before,
@@ -119,6 +138,81 @@ def update_unit(
         reason=reason,
     )
     return unit
+
+
+def rename_unit(*, session: Session, actor: User, unit: Unit, name: str, reason: str) -> Unit:
+    """Give ``unit`` a new name (unique in the tree); its records keep pointing at it."""
+    require(actor, UNIT_MANAGERS, unit)
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise RegisterError("请填写单位名称（不超过200字）", "a unit name of 1-200 characters")
+    if name == unit.name:
+        raise RegisterError(f"单位名称已是“{name}”", "the name is unchanged")
+    if session.scalar(select(Unit).where(Unit.name == name)):
+        raise RegisterError(f"单位“{name}”已存在", f"unit {name!r} already exists")
+    return _change(session, actor, unit, "rename", _reason(reason), {"name": name})
+
+
+def move_unit(*, session: Session, actor: User, unit: Unit, parent: Unit, reason: str) -> Unit:
+    """Put ``unit`` (with its subtree) below ``parent``.
+
+    The actor must manage both the unit and the new parent, so a unit administrator moves units
+    only inside the own subtree; a unit never goes below itself or one of its descendants.
+    """
+    require(actor, UNIT_MANAGERS, unit)
+    if Role(actor.role) is not Role.ADMIN and unit.id == actor.unit_id:
+        raise RegisterError(
+            "不能移动本人所在的单位，请联系上级管理员", "a unit admin cannot move the own unit"
+        )
+    require(actor, UNIT_MANAGERS, parent)
+    if in_subtree(parent, unit.id):
+        raise RegisterError(
+            f"不能把“{unit.name}”移到其自身或其下级单位“{parent.name}”之下",
+            "a unit cannot go below itself",
+        )
+    if unit.parent_id == parent.id:
+        raise RegisterError(f"“{unit.name}”已在“{parent.name}”之下", "the parent is unchanged")
+    if not parent.active:
+        raise RegisterError(f"上级单位“{parent.name}”已停用", "the new parent is retired")
+    _change(session, actor, unit, "move", _reason(reason), {"parent_id": parent.id})
+    unit.parent = parent  # the relationship follows the column at once (scope checks walk it)
+    return unit
+
+
+def set_unit_active(
+    *, session: Session, actor: User, unit: Unit, active: bool, reason: str
+) -> Unit:
+    """Retire ``unit`` (``active=False``) or bring it back. Units are never deleted: their
+    register, reports and audit entries stay, read-only in the lists. A unit with active units
+    below it is not retired (retire those first), nor is the actor's own unit."""
+    require(actor, UNIT_MANAGERS, unit)
+    if unit.active == active:
+        state = "在用" if active else "已停用"
+        raise RegisterError(f"“{unit.name}”已是{state}状态", "nothing to change")
+    if not active:
+        if unit.id == actor.unit_id:
+            raise RegisterError("不能停用本人所在的单位", "cannot retire the own unit")
+        below = session.scalar(
+            select(func.count(Unit.id)).where(Unit.parent_id == unit.id, Unit.active.is_(True))
+        )
+        if below:
+            raise RegisterError(
+                f"“{unit.name}”下还有{below}个在用的下级单位，请先停用或移走",
+                "the unit has active units below it",
+            )
+    elif unit.parent is not None and not unit.parent.active:
+        raise RegisterError(
+            f"上级单位“{unit.parent.name}”已停用，请先启用上级单位", "the parent is retired"
+        )
+    action = "reactivate" if active else "retire"
+    return _change(session, actor, unit, action, _reason(reason), {"active": active})
+
+
+def _reason(text: str) -> str:
+    reason = (text or "").strip()
+    if not reason:
+        raise RegisterError("请说明修改理由", "a reason is required")
+    return reason[:500]
 
 
 def get_unit(session: Session, ref: str | int) -> Unit:

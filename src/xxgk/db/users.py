@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import secrets
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xxgk.db import audit
-from xxgk.db.access import UNIT_MANAGERS, require
+from xxgk.db.access import UNIT_MANAGERS, AccessError, require, require_manager_of
 from xxgk.db.logins import check_password_policy, hash_password, password_matches, revoke_sessions
 from xxgk.db.models import Role, Unit, User
 from xxgk.errors import RegisterError
@@ -42,6 +43,7 @@ def add_user(
     role = _role(role)
     if actor is not None or session.scalar(select(func.count(User.id))):
         require(actor, UNIT_MANAGERS, unit)
+        _may_grant(actor, role, unit)
     if session.scalar(select(User).where(User.username == username)):
         raise RegisterError(f"用户名“{username}”已存在", f"username {username!r} already exists")
     if role not in {Role.SUPERVISOR, Role.ADMIN} and unit is None:
@@ -77,7 +79,7 @@ def set_password(
     must change it at the next login.
     """
     if actor.id != user.id:
-        require(actor, UNIT_MANAGERS, user.unit)
+        require_manager_of(actor, user)
     check_password_policy(user.username, password, password_min_length())
     user.password_hash = hash_password(password)
     user.must_change_password = temporary and actor.id != user.id
@@ -88,21 +90,119 @@ def set_password(
 
 
 def deactivate_user(*, session: Session, actor: User, user: User, reason: str) -> None:
-    """Deactivate ``user`` (users are never deleted: the audit log names them)."""
-    require(actor, UNIT_MANAGERS, user.unit)
-    before = user.snapshot()
-    user.active = False
+    """Deactivate ``user`` (users are never deleted: the audit log names them); every session
+    of theirs ends at once."""
+    require_manager_of(actor, user)
+    if actor.id == user.id:
+        raise RegisterError("不能停用本人账号", "cannot deactivate oneself")
+    if not user.active:
+        raise RegisterError(f"用户“{user.username}”已停用", "already deactivated")
+    _change(session, actor, user, "deactivate", reason, active=False)
     revoke_sessions(session, user)
+
+
+def reactivate_user(*, session: Session, actor: User, user: User, reason: str) -> None:
+    """Let a deactivated ``user`` sign in again (with the password they had)."""
+    require_manager_of(actor, user)
+    if user.active:
+        raise RegisterError(f"用户“{user.username}”正在使用中", "already active")
+    _change(session, actor, user, "reactivate", reason, active=True)
+
+
+def change_role(
+    *,
+    session: Session,
+    actor: User,
+    user: User,
+    role: Role | str,
+    unit: Unit | None,
+    reason: str,
+) -> User:
+    """Give ``user`` another role and/or unit; the actor must manage the user where they are
+    now and where they go, and may not grant more than they have. The user's sessions end
+    (their rights changed under them)."""
+    new_role = _role(role)
+    require_manager_of(actor, user)
+    require(actor, UNIT_MANAGERS, unit)
+    _may_grant(actor, new_role, unit)
+    if actor.id == user.id:
+        raise RegisterError("不能修改本人的角色", "cannot change one's own role")
+    if new_role not in {Role.SUPERVISOR, Role.ADMIN} and unit is None:
+        raise RegisterError(f"{new_role.label}必须属于一个单位", "the role needs a unit")
+    if new_role.value == user.role and (unit.id if unit else None) == user.unit_id:
+        raise RegisterError("角色和单位没有变化", "nothing to change")
+    _change(
+        session,
+        actor,
+        user,
+        "change-role",
+        reason,
+        role=new_role.value,
+        unit_id=unit.id if unit else None,
+    )
+    user.unit = unit
+    revoke_sessions(session, user)
+    return user
+
+
+def reset_password(*, session: Session, actor: User, user: User) -> str:
+    """Give ``user`` a generated one-time password and return it (shown once, never stored in
+    clear): its owner must replace it at the next login, and their sessions end now."""
+    if actor.id == user.id:
+        raise RegisterError("修改本人密码请使用“修改密码”", "use the password page for oneself")
+    password = generated_password()
+    set_password(session=session, actor=actor, user=user, password=password, temporary=True)
+    return password
+
+
+def generated_password() -> str:
+    """Return a random password that passes the policy (letters and digits, 14 characters)."""
+    while True:
+        text = secrets.token_urlsafe(10)[:14]
+        if len(set(text.lower())) > 2 and not text.startswith("-"):
+            return text
+
+
+def _may_grant(actor: User | None, role: Role, unit: Unit | None) -> None:
+    """Refuse a grant above the actor's own rights: only the system administrator makes
+    another one, or an account without a unit."""
+    if actor is None or Role(actor.role) is Role.ADMIN:
+        return
+    if role is Role.ADMIN or unit is None:
+        raise AccessError(
+            f"用户“{actor.username}”无权设置{role.label}或不属于任何单位的账号",
+            f"{actor.username!r} may not grant {role.value} without a unit",
+        )
+
+
+def _change(
+    session: Session, actor: User, user: User, action: str, reason: str, **values: object
+) -> None:
+    text = (reason or "").strip()
+    if not text:
+        raise RegisterError("请说明理由", "a reason is required")
+    before = user.snapshot()
+    for key, value in values.items():
+        setattr(user, key, value)
     audit.record(
         session=session,
         actor=actor,
-        action="deactivate",
+        action=action,
         entity="user",
         entity_id=user.id,
         before=before,
         after=user.snapshot(),
-        reason=reason,
+        reason=text[:500],
     )
+
+
+def users_in(session: Session, unit_ids: frozenset[int] | set[int], everyone: bool) -> list[User]:
+    """Return the users of the units ``unit_ids`` (with ``everyone``: also those without a
+    unit, for the system administrator), by unit then name."""
+    query = select(User).outerjoin(Unit, Unit.id == User.unit_id)
+    where = User.unit_id.in_(sorted(unit_ids))
+    query = query.where(where | User.unit_id.is_(None)) if everyone else query.where(where)
+    return list(session.scalars(query.order_by(Unit.code, User.username)))
 
 
 def get_user(session: Session, username: str) -> User:
@@ -110,6 +210,15 @@ def get_user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.active:
         raise RegisterError(f"用户“{username}”不存在或已停用", f"no active user {username!r}")
+    return user
+
+
+def find_user(session: Session, username: str) -> User:
+    """Return the user called ``username``, active or not (an administrator re-enables a
+    disabled one), or raise a RegisterError."""
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    if user is None:
+        raise RegisterError(f"找不到用户“{username}”", f"no user {username!r}")
     return user
 
 

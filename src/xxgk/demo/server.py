@@ -11,11 +11,13 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 """The CSRF token in a form page."""
@@ -37,19 +39,29 @@ def free_port() -> int:
 
 
 @contextmanager
-def demo_server(folder: Path, workers: int = 1) -> Iterator[tuple[int, dict[str, str]]]:
-    """Run ``xxgk serve --demo`` in a subprocess; yield its port and the demo passwords."""
+def demo_server(
+    folder: Path,
+    workers: int = 1,
+    database_url: str | None = None,
+    log: list[str] | None = None,
+    *,
+    demo: bool = True,
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Run ``xxgk serve --demo`` (``serve`` without ``demo``) in a subprocess on
+    ``database_url`` (default: a SQLite file in ``folder``); yield its port and the demo
+    passwords. The server's output after start-up is read all along (a full pipe would stall
+    the server) into ``log`` when given."""
     port = free_port()
     command = [
         sys.executable,
         "-m",
         "xxgk",
         "serve",
-        "--demo",
+        *(["--demo"] if demo else []),
         "--port",
         str(port),
         "--db",
-        db_url(folder),
+        database_url or db_url(folder),
         "--data-dir",
         str(folder),
         "--workers",
@@ -66,11 +78,21 @@ def demo_server(folder: Path, workers: int = 1) -> Iterator[tuple[int, dict[str,
         passwords = {
             m[1]: m[2] for m in re.finditer(r"^\s+(\S+)（.*密码：(\S+)$", "".join(lines), re.M)
         }
+        sink = log if log is not None else []
+        threading.Thread(target=_drain, args=(process.stdout, sink), daemon=True).start()
         _wait_for(port)
         yield port, passwords
     finally:
         process.terminate()
         process.wait(timeout=20)
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+def _drain(stream: IO[str], sink: list[str]) -> None:
+    for line in stream:
+        sink.append(line)
+        del sink[:-2000]  # the last lines are enough to see what went wrong
 
 
 def seed_register(folder: Path, count: int, today: dt.date | None = None) -> None:

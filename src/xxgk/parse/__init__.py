@@ -18,7 +18,7 @@ from xxgk.limits import LimitError, check, current_limits
 from xxgk.model.report import Report
 from xxgk.parse.debug import debug_parse
 from xxgk.parse.interpret import gc_paused, interpret
-from xxgk.parse.ocr import OCR_MODES, ocr_mode
+from xxgk.parse.ocr_modes import OCR_MODES, ocr_mode
 from xxgk.parse.reader_common import damaged
 from xxgk.parse.readers import READERS, detect_format, register_reader
 from xxgk.parse.text import text_to_document
@@ -138,6 +138,7 @@ def clear_caches() -> None:
         text._PLACED,
         text._CELLS,
         tokens._PLANS,
+        tokens._SHAPES,
         matching._EXACT,
         interpret_module._SQUEEZED_STARTERS,
         sections._CANDIDATES,

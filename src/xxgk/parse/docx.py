@@ -19,7 +19,7 @@ from xxgk.findings import Location
 from xxgk.limits import LimitError, current_limits
 from xxgk.ooxml import open_package, read_member
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
-from xxgk.parse.reader_common import clean_text, zip_has_part
+from xxgk.parse.reader_common import clean_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -60,11 +60,6 @@ _PARSER = etree.XMLParser(
 )
 """Without ``huge_tree`` libxml2 keeps its protections: nesting depth at most 256 and no
 text node over 10 MB (the depth budget cannot go past libxml2's 256 for XML)."""
-
-
-def sniff_docx(data: bytes, name: str | None = None) -> bool:
-    """Return True for a ZIP package that holds ``word/document.xml``."""
-    return data.startswith(b"PK\x03\x04") and zip_has_part(data, "word/document.xml")
 
 
 def _prune(root: etree._Element) -> None:

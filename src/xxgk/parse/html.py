@@ -84,11 +84,6 @@ _CHROME = re.compile(
 _NOT_PLAIN = ", ".join([*sorted(_SKIP - {"-comment"}), '[style*="none"]', '[style*="hidden"]'])
 """Selector of what a table must not contain for its cells to be read by the fast path."""
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_MARKUP_START = re.compile(
-    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html"
-    rb"|head|body|meta|table|div|p[\s>]|title)",
-    re.I | re.S,
-)
 _JS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
 _JS_SIMPLE = {"n": "\n", "t": "\t", "r": "", "b": "", "f": "", "v": "", "0": ""}
 
@@ -147,15 +142,6 @@ def encoding_finding(encoding: str) -> Finding:
     from xxgk.parse_findings import ENCODING_GUESSED
 
     return Finding(ENCODING_GUESSED, params={"encoding": encoding})
-
-
-def sniff_html(data: bytes, name: str | None = None) -> bool:
-    """Return True when ``data`` starts like an HTML page or fragment (any ASCII charset)."""
-    head = data[:4096]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        head = head.decode("utf-16", "ignore").encode("utf-8")
-    head = head.removeprefix(b"\xef\xbb\xbf")
-    return bool(_MARKUP_START.match(head))
 
 
 class _Walker:

@@ -12,13 +12,6 @@ from xxgk.parse.document import SourceDocument
 from xxgk.parse.docx import read_docx
 from xxgk.parse.xlsx import read_xlsx
 
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-def sniff_ole2(data: bytes, name: str | None = None) -> bool:
-    """Return True for a legacy binary Office file (.doc, .xls: OLE2 compound document)."""
-    return data.startswith(OLE2_MAGIC)
-
 
 def read_ole2(data: bytes, name: str | None = None) -> SourceDocument:
     """Read a legacy .doc or .xls by converting it with LibreOffice to DOCX or XLSX."""

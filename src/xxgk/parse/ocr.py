@@ -16,14 +16,11 @@ the reader signature stays ``(data, name)``.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
@@ -32,13 +29,14 @@ from xxgk.errors import InputError
 from xxgk.findings import Finding, Location
 from xxgk.limits import LimitError, current_limits, lift_ceilings
 from xxgk.parse.document import SourceCell, SourceDocument
+from xxgk.parse.ocr_modes import OCR_MODES as OCR_MODES
+from xxgk.parse.ocr_modes import OcrMode as OcrMode
+from xxgk.parse.ocr_modes import current_mode, ocr_available
+from xxgk.parse.ocr_modes import ocr_mode as ocr_mode
 from xxgk.parse.pdf_layout import PdfLine, cluster_lines
 from xxgk.parse.pdf_pages import drop_running, lay_out_page
 from xxgk.parse_findings import OCR_PAGES, OCR_UNREAD
 
-OcrMode = Literal["auto", "always", "never"]
-OCR_MODES: tuple[OcrMode, ...] = ("auto", "always", "never")
-_MODE: ContextVar[OcrMode] = ContextVar("xxgk_ocr_mode", default="auto")
 Place = tuple[int | None, tuple[float, float, float, float] | None]  # page, bbox of a cell
 
 MIN_DPI = 150.0
@@ -59,30 +57,6 @@ PAGE_ESTIMATE_SECONDS = 8.0
 """Wall seconds one page is expected to take (about 7 s on one core of the development
 machine, ``benchmarks/ocr.py``): a scan whose pages would take longer than ``ocr_seconds``
 of ``xxgk.limits`` is refused before the first page, rather than stopped after minutes."""
-
-
-@contextmanager
-def ocr_mode(mode: str) -> Iterator[None]:
-    """Read with OCR mode ``mode`` (``auto``, ``always`` or ``never``) inside the block."""
-    if mode not in OCR_MODES:
-        raise InputError(
-            f"文字识别方式“{mode}”无效，可选：auto、always、never",
-            f"unknown OCR mode {mode!r}; expected auto, always or never",
-        )
-    token = _MODE.set(mode)
-    try:
-        yield
-    finally:
-        _MODE.reset(token)
-
-
-def current_mode() -> OcrMode:
-    return _MODE.get()
-
-
-def ocr_available() -> bool:
-    """Return True when the ``ocr`` extra (rapidocr-onnxruntime with OpenCV) is installed."""
-    return all(importlib.util.find_spec(m) is not None for m in ("rapidocr_onnxruntime", "cv2"))
 
 
 def will_read(name: str | None = None) -> bool:
@@ -372,11 +346,3 @@ def read_image(data: bytes, name: str | None = None) -> SourceDocument:
     pages = [(r.lines, r.height) for r in results]
     numbers = list(range(1, len(pages) + 1))
     return _document(pages, results, findings, numbers, len(pages), name, "image")
-
-
-IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
-
-
-def sniff_image(data: bytes, name: str | None = None) -> bool:
-    """Return True for PNG, JPEG and TIFF files (by their signature)."""
-    return data.startswith(IMAGE_SIGNATURES)

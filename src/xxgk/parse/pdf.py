@@ -31,11 +31,6 @@ from xxgk.parse.pdf_pages import drop_running, lay_out_page
 from xxgk.parse_findings import PAGE_WITHOUT_TEXT
 
 
-def sniff_pdf(data: bytes, name: str | None = None) -> bool:
-    """Return True when the PDF signature is in the first kilobyte."""
-    return b"%PDF-" in data[:1024]
-
-
 def _chars(page: pdfium.PdfPage, frame: PageFrame) -> list[Char]:
     textpage = page.get_textpage()
     count = textpage.count_chars()

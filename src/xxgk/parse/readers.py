@@ -4,25 +4,44 @@ A reader turns bytes into a ``SourceDocument``; the interpreter does the rest. E
 listed once, in the table below, with the test that recognises it; ``text`` is the fallback
 for anything that no more specific sniffer recognises. The format modules import nothing from
 here (their shared helpers are in ``reader_common``), so the registry sits above them.
+
+A format's module is imported when a file of that format is first read, not before: the
+sniffers (``sniff``) are light, and reading a text report loads neither PDFium, lxml, lexbor
+nor the recogniser (start-up of ``xxgk check FILE``, issue #19).
 """
 
 from __future__ import annotations
 
 import zipfile
 from collections.abc import Callable
+from importlib import import_module
 from io import BytesIO
 
 from xxgk.parse.document import SourceDocument
-from xxgk.parse.docx import read_docx, sniff_docx
-from xxgk.parse.html import read_html, sniff_html
-from xxgk.parse.legacy_office import read_ole2, sniff_ole2
-from xxgk.parse.ocr import read_image, sniff_image
-from xxgk.parse.pdf import read_pdf, sniff_pdf
+from xxgk.parse.sniff import (
+    sniff_docx,
+    sniff_html,
+    sniff_image,
+    sniff_ole2,
+    sniff_pdf,
+    sniff_xlsx,
+)
 from xxgk.parse.text import read_text_bytes
-from xxgk.parse.xlsx import read_xlsx, sniff_xlsx
 
 Reader = Callable[[bytes, str | None], SourceDocument]
 Sniffer = Callable[[bytes, str | None], bool]
+
+
+def _on_first_use(module: str, function: str) -> Reader:
+    """Return a reader that imports ``xxgk.parse.<module>`` when it first reads a file."""
+
+    def read(data: bytes, name: str | None = None) -> SourceDocument:
+        reader: Reader = getattr(import_module(f"xxgk.parse.{module}"), function)
+        return reader(data, name)
+
+    read.__name__ = read.__qualname__ = function
+    read.__doc__ = f"``xxgk.parse.{module}.{function}``, imported on first use."
+    return read
 
 
 def _anything(data: bytes, name: str | None = None) -> bool:
@@ -31,12 +50,12 @@ def _anything(data: bytes, name: str | None = None) -> bool:
 
 _FORMATS: tuple[tuple[str, Reader, Sniffer], ...] = (
     ("text", read_text_bytes, _anything),
-    ("html", read_html, sniff_html),
-    ("docx", read_docx, sniff_docx),
-    ("pdf", read_pdf, sniff_pdf),
-    ("xlsx", read_xlsx, sniff_xlsx),
-    ("ole2", read_ole2, sniff_ole2),
-    ("image", read_image, sniff_image),  # scans and photos of pages, read by OCR
+    ("html", _on_first_use("html", "read_html"), sniff_html),
+    ("docx", _on_first_use("docx", "read_docx"), sniff_docx),
+    ("pdf", _on_first_use("pdf", "read_pdf"), sniff_pdf),
+    ("xlsx", _on_first_use("xlsx", "read_xlsx"), sniff_xlsx),
+    ("ole2", _on_first_use("legacy_office", "read_ole2"), sniff_ole2),
+    ("image", _on_first_use("ocr", "read_image"), sniff_image),  # scans and photos, by OCR
 )
 """Every format: name, reader, sniffer. Later sniffers are asked first."""
 

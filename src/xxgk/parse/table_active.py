@@ -52,7 +52,7 @@ def parse_active(tokens: list[Token], sink: Sink, *, old_format: bool) -> TableR
         classifier = RowClassifier(ACTIVE_LABELS, TARGETS_2019, row_roles=("legacy-row",))
     else:
         classifier = RowClassifier(ACTIVE_LABELS, TARGETS_2021)
-    regions = tokens_to_regions(tokens, classifier)
+    regions = tokens_to_regions(tokens, classifier, memo=("active", old_format))
     rows = _rows_with_headers(regions, sink)
     if not rows:
         return TableResult(False, regions=regions)

@@ -50,7 +50,7 @@ def parse_requests(tokens: list[Token], sink: Sink, *, old_format: bool = True) 
     ``old_format`` False says the rest of the report is in the 2021 format: a （六）其他处理
     printed as one row of zeros then gives 0 to its three items and keeps the format.
     """
-    regions = tokens_to_regions(tokens, RowClassifier(REQUEST_LABELS, TARGETS))
+    regions = tokens_to_regions(tokens, RowClassifier(REQUEST_LABELS, TARGETS), memo="requests")
     rows = _rows(regions, sink)
     old_other = _old_other(regions, rows, sink)
     if not rows and old_other is None:

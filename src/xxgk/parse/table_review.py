@@ -38,7 +38,7 @@ def group_name(key: str) -> str:
 def parse_review(tokens: list[Token], sink: Sink) -> TableResult:
     """Read Table 四 from its tokens into ``sink.report``."""
     classifier = RowClassifier(REVIEW_LABELS, (), row_roles=())
-    regions = tokens_to_regions(tokens, classifier)
+    regions = tokens_to_regions(tokens, classifier, memo="review")
     labelled = [r for r in regions if isinstance(r.meaning, Meaning)]
     values = [t for r in regions for t in r.values if t.kind != "empty"]
     if not labelled and not values:

@@ -8,7 +8,7 @@ empties are structure (merged cells, row terminators); interior empties are blan
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -201,23 +201,75 @@ class Region:
 Classifier = Callable[[list[Token], int], tuple[object, int]]
 
 
-def tokens_to_regions(tokens: list[Token], classify: Classifier) -> list[Region]:
+def tokens_to_regions(
+    tokens: list[Token], classify: Classifier, memo: Hashable | None = None
+) -> list[Region]:
     """Group ``tokens`` into regions; ``classify(tokens, i)`` says what a text token means.
 
     ``classify`` returns ``(meaning, consumed)``: how many text tokens from ``i`` form the
     label (joined fragments), and a meaning object; the meaning ``"tail"`` appends the
     tokens to the previous region's label instead of starting a new region.
+
+    ``memo`` names the classifier (a fresh classifier of the same table and settings for
+    every call). A classifier reads only the texts of text tokens and the kinds of value
+    tokens, so the grouping is the same for every table that prints the same labels with
+    the same kinds of values in the same places: reports of one template differ only in
+    their numbers. With ``memo`` the grouping is worked out once per such shape (``_SHAPES``)
+    and replayed on the tokens of the next report.
     """
+    if memo is None:
+        return _group(tokens, classify)[0]
+    shape = (memo, tuple([t.text if t.kind == "text" else _KIND_CODES[t.kind] for t in tokens]))
+    plan = _SHAPES.get(shape)
+    if plan is None:
+        regions, plan = _group(tokens, classify)
+        if len(_SHAPES) >= _SHAPE_CACHE_SIZE:
+            _SHAPES.clear()
+        _SHAPES[shape] = plan
+        return regions
+    return [_replay(tokens, step) for step in plan]
+
+
+Plan = tuple[tuple[Any, tuple[int, ...], tuple[tuple[int, int], ...]], ...]
+"""How a table's tokens group into regions: per region its meaning, the indexes of its
+label tokens and the (start, end) spans of its value tokens."""
+_KIND_CODES = {"number": 0, "placeholder": 1, "empty": 2, "invalid": 3}
+"""Value kinds in a shape key (ints: never equal to a text token's text)."""
+_SHAPES: dict[tuple[Hashable, tuple[str | int, ...]], Plan] = {}
+_SHAPE_CACHE_SIZE = 2_000
+
+
+def _replay(
+    tokens: list[Token], step: tuple[Any, tuple[int, ...], tuple[tuple[int, int], ...]]
+) -> Region:
+    meaning, label, spans = step
+    if len(spans) == 1:
+        start, end = spans[0]
+        values = tokens[start:end]
+    else:
+        values = []
+        for start, end in spans:
+            values.extend(tokens[start:end])
+    return Region([tokens[k] for k in label], meaning, values)
+
+
+def _group(tokens: list[Token], classify: Classifier) -> tuple[list[Region], Plan]:
+    """Return the regions of ``tokens`` and the plan that rebuilds them (see ``_SHAPES``)."""
     region = Region([])
     regions: list[Region] = [region]
     values = region.values
+    labels: list[list[int]] = [[]]
+    spans: list[list[tuple[int, int]]] = [[]]
     i = 0
     count = len(tokens)
     while i < count:
         token = tokens[i]
         if token.kind != "text":
-            values.append(token)
-            i += 1
+            start = i
+            while i < count and tokens[i].kind != "text":
+                i += 1
+            values.extend(tokens[start:i])
+            spans[-1].append((start, i))
             continue
         meaning, consumed = classify(tokens, i)
         if consumed < 1:
@@ -225,9 +277,16 @@ def tokens_to_regions(tokens: list[Token], classify: Classifier) -> list[Region]
         label = tokens[i : i + consumed]
         if meaning.__class__ is str and meaning == "tail":  # no dataclass __eq__ per label
             region.label.extend(label)
+            labels[-1].extend(range(i, i + consumed))
         else:
             region = Region(label, meaning)
             values = region.values
             regions.append(region)
+            labels.append(list(range(i, i + consumed)))
+            spans.append([])
         i += consumed
-    return regions
+    plan = tuple(
+        (r.meaning, tuple(label), tuple(span) or ((0, 0),))
+        for r, label, span in zip(regions, labels, spans, strict=True)
+    )
+    return regions, plan

@@ -22,7 +22,7 @@ from xxgk.limits import check
 from xxgk.model.cells import SECTIONS
 from xxgk.ooxml import check_workbook
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
-from xxgk.parse.reader_common import clean_text, zip_has_part
+from xxgk.parse.reader_common import clean_text
 
 if TYPE_CHECKING:  # openpyxl is imported when a workbook is read: text-only runs start faster
     from openpyxl.worksheet.worksheet import Worksheet
@@ -32,11 +32,6 @@ _HEADINGS = {
     for s in SECTIONS
     for h in (s.heading, *(f"{s.number}、{a}" for a in s.aliases))
 }
-
-
-def sniff_xlsx(data: bytes, name: str | None = None) -> bool:
-    """Return True for a ZIP package that holds ``xl/workbook.xml``."""
-    return data.startswith(b"PK\x03\x04") and zip_has_part(data, "xl/workbook.xml")
 
 
 def _text(value: object) -> str:

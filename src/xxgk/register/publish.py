@@ -8,6 +8,7 @@ why the published figures changed.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,11 +16,14 @@ from sqlalchemy.orm import Session
 from xxgk.db import audit
 from xxgk.db.access import APPROVERS, require
 from xxgk.db.chain import lock_writes
-from xxgk.db.models import Unit, User
+from xxgk.db.models import AuditEntry, Role, Unit, User
 from xxgk.errors import RegisterError
 from xxgk.records.lock import locked_version
 from xxgk.records.models import PublishedReport
 from xxgk.register.compile import compile_report
+
+REOPENERS = frozenset({Role.LEADER})
+"""Who may reopen a published year: the unit's leader only."""
 
 
 def publish_report(
@@ -75,8 +79,12 @@ def publish_report(
 def reopen_year(
     *, session: Session, unit: Unit, actor: User, year: int, reason: str
 ) -> PublishedReport:
-    """Unlock ``year`` for a correction; the published version stays as it was."""
-    require(actor, APPROVERS, unit)
+    """Unlock ``year`` for a correction; the published version stays as it was.
+
+    Only the unit's 分管领导 may (a published report is the unit's official word; reopening it
+    is the leader's decision, with a reason that the audit log and the year's history keep).
+    """
+    require(actor, REOPENERS, unit)
     if not reason.strip():
         raise RegisterError("重新打开已发布年度必须说明理由", "reopening a year needs a reason")
     current = locked_version(session, unit, year)
@@ -108,3 +116,45 @@ def _versions(unit: Unit, year: int):  # type: ignore[no-untyped-def]
     return select(func.max(PublishedReport.version)).where(
         PublishedReport.unit_id == unit.id, PublishedReport.year == year
     )
+
+
+@dataclass
+class PublishedYear:
+    """One unit's published year: its versions (oldest first) and the publish/reopen entries
+    of the audit log (who, when, why)."""
+
+    unit_id: int
+    year: int
+    versions: list[PublishedReport] = field(default_factory=list)
+    history: list[AuditEntry] = field(default_factory=list)
+
+    @property
+    def latest(self) -> PublishedReport:
+        return self.versions[-1]
+
+    @property
+    def locked(self) -> bool:
+        return any(v.locked for v in self.versions)
+
+
+def year_history(session: Session, unit_ids: list[int]) -> list[PublishedYear]:
+    """Return every published year of the units ``unit_ids``, newest year first: the page
+    where a leader reopens a year and everyone sees why it was."""
+    rows = session.scalars(
+        select(PublishedReport)
+        .where(PublishedReport.unit_id.in_(unit_ids))
+        .order_by(PublishedReport.year.desc(), PublishedReport.unit_id, PublishedReport.version)
+    )
+    years: dict[tuple[int, int], PublishedYear] = {}
+    for row in rows:
+        key = (row.unit_id, row.year)
+        years.setdefault(key, PublishedYear(row.unit_id, row.year)).versions.append(row)
+    by_report = {v.id: y for y in years.values() for v in y.versions}
+    query = select(AuditEntry).where(
+        AuditEntry.entity == "report",
+        AuditEntry.entity_id.in_(sorted(by_report)),
+        AuditEntry.action.in_(("publish", "reopen")),
+    )
+    for entry in session.scalars(query.order_by(AuditEntry.id)):
+        by_report[entry.entity_id or 0].history.append(entry)
+    return list(years.values())

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from fastapi.responses import Response
 
@@ -29,6 +28,7 @@ from xxgk.disclosure.workflow import (
     allowed_actions,
     waiting_for,
 )
+from xxgk.web import pages
 from xxgk.web.deps import Scope
 from xxgk.web.errors import not_found
 
@@ -216,12 +216,7 @@ def attachment_of(item: Item, attachment_id: int) -> Attachment:
 
 def download(attachment: Attachment) -> Response:
     """Return an attachment as a download (never rendered inline by the browser)."""
-    name = quote(attachment.filename)
-    return Response(
-        attachment.data,
-        media_type=attachment.media_type,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
-    )
+    return pages.download(attachment.data, attachment.media_type, attachment.filename)
 
 
 def iso_day(day: dt.date | None) -> str | None:

@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from xxgk.db.models import Role
-from xxgk.errors import RegisterError
+from xxgk.errors import RegisterError, XxgkError
 from xxgk.web.security import CSRF_FIELD, csrf_token
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
@@ -25,11 +25,15 @@ NAV = (
     ("/disclosure", "主动公开", "register"),
     ("/compile", "年报编制", "register"),
     ("/overview", "汇总与对比", "overview"),
+    ("/collect", "报告收集", "overview"),
     ("/fetch", "网上采集", "overview"),
+    ("/admin", "系统管理", "admin"),
     ("/public", "公开目录", None),
 )
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OVERVIEW_ROLES = frozenset({Role.SUPERVISOR, Role.UNIT_ADMIN, Role.ADMIN})
+ADMIN_AREA_ROLES = frozenset({Role.UNIT_ADMIN, Role.ADMIN, Role.LEADER})
+"""Who finds 系统管理 in the menu (leaders for the published years only)."""
 
 
 def flash(request: Request, message: str, kind: str = "ok") -> None:
@@ -41,13 +45,20 @@ T = TypeVar("T")
 
 
 def write_flashed(
-    session: Session, request: Request, write: Callable[[], T], done: Callable[[T], str]
+    session: Session,
+    request: Request,
+    write: Callable[[], T],
+    done: Callable[[T], str],
+    *,
+    refused: type[XxgkError] = RegisterError,
 ) -> T | None:
     """Run a form's ``write``: commit and flash ``done(result)``, or, when the library
-    refuses (``RegisterError``), roll back and flash its reason. Returns the result or None."""
+    refuses (``refused``: a ``RegisterError``, unless the form shows every library error,
+    a refused right included, as its reason), roll back and flash its reason. Returns the
+    result or None."""
     try:
         result = write()
-    except RegisterError as exc:
+    except refused as exc:
         session.rollback()
         flash(request, exc.message_zh, "error")
         return None
@@ -63,6 +74,8 @@ def nav_items(role: str | None) -> list[tuple[str, str]]:
         if need == "register" and role is None:
             continue
         if need == "overview" and (role is None or Role(role) not in OVERVIEW_ROLES):
+            continue
+        if need == "admin" and (role is None or Role(role) not in ADMIN_AREA_ROLES):
             continue
         items.append((href, label))
     return items

@@ -156,6 +156,7 @@ def appeals_decide(
     Example:
         xxgk register appeals decide 3 -u qinghe --decided 2025-09-01 --outcome 结果纠正
     """
+    from xxgk.db.queries import row_by_id
     from xxgk.db.units import get_unit
     from xxgk.errors import RegisterError
     from xxgk.register.inputs import decide_appeal
@@ -163,7 +164,7 @@ def appeals_decide(
 
     with session(ctx) as (s, actor):
         home = get_unit(s, unit)
-        appeal = s.get(Appeal, appeal_id)
+        appeal = row_by_id(s, Appeal, appeal_id)
         if appeal is None or appeal.unit_id != home.id:
             raise RegisterError(
                 f"单位“{home.name}”没有编号为{appeal_id}的复议诉讼", f"no appeal {appeal_id}"
@@ -180,20 +181,18 @@ def appeals_decide(
 
 
 def appeals_list(ctx: typer.Context, unit: Unit_) -> None:
-    """列出单位的复议诉讼。
+    """列出单位的复议诉讼（最近提起的在前，与网页相同）。
 
     Example:
         xxgk register appeals list -u qinghe
     """
-    from sqlalchemy import select
-
     from xxgk.db.units import get_unit
-    from xxgk.register.models import Appeal
     from xxgk.register.vocab import APPEAL_KINDS, APPEAL_OUTCOMES
+    from xxgk.register.yearly import appeals_of
 
     with session(ctx) as (s, _):
         home = get_unit(s, unit)
-        for appeal in s.scalars(select(Appeal).where(Appeal.unit_id == home.id)):
+        for appeal in appeals_of(s, home):
             result = APPEAL_OUTCOMES.get(appeal.outcome or "", "尚未审结")
             typer.echo(
                 f"#{appeal.id}  {APPEAL_KINDS[appeal.kind]}  提起{appeal.filed_on}  "

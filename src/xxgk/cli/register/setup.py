@@ -283,3 +283,154 @@ def audit_log(
                 f"{entry.at:%Y-%m-%d %H:%M:%S}  {entry.actor_name}  {entry.action}  "
                 f"{entry.entity}#{entry.entity_id}{why}  {change}"
             )
+
+
+Reason_ = Annotated[str, typer.Option(help="修改理由（记入审计日志）")]
+
+
+def units_rename(
+    ctx: typer.Context,
+    unit: Annotated[str, typer.Argument(help="单位代码或名称")],
+    name: Annotated[str, typer.Argument(help="新名称")],
+    reason: Reason_,
+) -> None:
+    """单位更名（台账、报告和审计记录随单位保留）。
+
+    Example:
+        xxgk register --as admin units rename qinghe 示例县清河镇政府 --reason 机构改革
+    """
+    from xxgk.db.units import get_unit, rename_unit
+
+    with session(ctx) as (s, actor):
+        unit_row = rename_unit(
+            session=s, actor=actor, unit=get_unit(s, unit), name=name, reason=reason
+        )
+        typer.echo(f"已更名：{unit_row.code} {unit_row.name}")
+
+
+def units_move(
+    ctx: typer.Context,
+    unit: Annotated[str, typer.Argument(help="单位代码或名称")],
+    parent: Annotated[str, typer.Option(help="新的上级单位代码或名称")],
+    reason: Reason_,
+) -> None:
+    """调整单位的上级单位（连同其下级单位）。
+
+    Example:
+        xxgk register --as admin units move jiaotong --parent shilixian --reason 划转
+    """
+    from xxgk.db.units import get_unit, move_unit
+
+    with session(ctx) as (s, actor):
+        up = get_unit(s, parent)
+        moved = get_unit(s, unit)
+        unit_row = move_unit(session=s, actor=actor, unit=moved, parent=up, reason=reason)
+        typer.echo(f"已将{unit_row.name}调整到{up.name}之下")
+
+
+def units_retire(
+    ctx: typer.Context,
+    unit: Annotated[str, typer.Argument(help="单位代码或名称")],
+    reason: Reason_,
+    reactivate: Annotated[bool, typer.Option("--reactivate", help="重新启用已停用的单位")] = False,
+) -> None:
+    """停用单位（不删除：台账、报告和审计记录全部保留），或以 --reactivate 重新启用。
+
+    Example:
+        xxgk register --as admin units retire shiqiao --reason 乡镇合并
+    """
+    from xxgk.db.units import get_unit, set_unit_active
+
+    with session(ctx) as (s, actor):
+        unit_row = set_unit_active(
+            session=s, actor=actor, unit=get_unit(s, unit), active=reactivate, reason=reason
+        )
+        typer.echo(f"已{'启用' if reactivate else '停用'}：{unit_row.name}")
+
+
+def units_set(
+    ctx: typer.Context,
+    unit: Annotated[str, typer.Argument(help="单位代码或名称")],
+    reason: Reason_,
+    kind: Annotated[str | None, typer.Option(help=KINDS_HELP)] = None,
+    division: Annotated[str | None, typer.Option(help="行政区划代码（空字符串清除）")] = None,
+    region: Annotated[str | None, typer.Option(help="地区日历，如 XJ（空字符串清除）")] = None,
+    column: Annotated[str | None, typer.Option(help="年报栏目网址（空字符串清除）")] = None,
+) -> None:
+    """修改单位的类型（决定年报发布期限）、行政区划代码、地区日历或年报栏目。
+
+    Example:
+        xxgk register --as admin units set qinghe --kind subdistrict --reason 撤镇设街道
+    """
+    from xxgk.db.units import deadline_rule, get_unit, update_unit
+    from xxgk.errors import InputError
+
+    given = {
+        "kind": kind,
+        "division_code": division,
+        "calendar_region": region,
+        "report_column_url": column,
+    }
+    changes = {key: value or None for key, value in given.items() if value is not None}
+    if not changes:
+        raise InputError("请指明要修改的设置", "name a setting to change")
+    with session(ctx) as (s, actor):
+        chosen = get_unit(s, unit)
+        unit_row = update_unit(session=s, actor=actor, unit=chosen, reason=reason, **changes)
+        typer.echo(f"已保存{unit_row.name}的设置；年报发布期限：{deadline_rule(unit_row.kind)}")
+
+
+def users_role(
+    ctx: typer.Context,
+    username: str,
+    role: Annotated[str, typer.Option(help="新角色，如 reviewer 或 审核人")],
+    reason: Reason_,
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="所属单位（默认不变）")] = None,
+) -> None:
+    """调整用户的角色或所属单位（其登录随即失效）。
+
+    Example:
+        xxgk register --as admin users role qinghe-clerk --role reviewer --reason 轮岗
+    """
+    from xxgk.db.units import get_unit
+    from xxgk.db.users import change_role, find_user
+
+    with session(ctx) as (s, actor):
+        user = find_user(s, username)
+        home = get_unit(s, unit) if unit else user.unit
+        change_role(session=s, actor=actor, user=user, role=role, unit=home, reason=reason)
+        typer.echo(f"已调整：{user.username}")
+
+
+def users_disable(
+    ctx: typer.Context,
+    username: str,
+    reason: Reason_,
+    enable: Annotated[bool, typer.Option("--enable", help="重新启用已停用的用户")] = False,
+) -> None:
+    """停用用户（其全部登录立即失效；账号不删除，审计日志仍指向本人），或以 --enable 重新启用。
+
+    Example:
+        xxgk register --as admin users disable qinghe-clerk --reason 调离
+    """
+    from xxgk.db.users import deactivate_user, find_user, reactivate_user
+
+    change = reactivate_user if enable else deactivate_user
+    with session(ctx) as (s, actor):
+        user = find_user(s, username)
+        change(session=s, actor=actor, user=user, reason=reason)
+        typer.echo(f"已{'启用' if enable else '停用'}：{user.username}")
+
+
+def users_reset_password(ctx: typer.Context, username: str) -> None:
+    """为用户生成一次性密码（只显示这一次），用户下次登录时必须修改；其原有登录随即失效。
+
+    Example:
+        xxgk register --as admin users reset-password qinghe-clerk
+    """
+    from xxgk.db.users import find_user, reset_password
+
+    with session(ctx) as (s, actor):
+        user = find_user(s, username)
+        password = reset_password(session=s, actor=actor, user=user)
+        typer.echo(f"已重置{user.username}的密码，一次性密码（仅显示一次）：{password}")

@@ -1,6 +1,9 @@
 """The routers of the web application, one module per area, in menu order."""
 
 from xxgk.web.routes import (
+    admin_audit,
+    admin_units,
+    admin_users,
     annual,
     api,
     application_edit,
@@ -8,6 +11,7 @@ from xxgk.web.routes import (
     campaign,
     catalogue_public,
     check,
+    collect,
     compile,
     desk,
     disclosure,
@@ -36,8 +40,12 @@ ROUTERS = (
     filing.router,
     overview.router,
     campaign.router,
+    collect.router,
     triage.router,
     fetch.router,
+    admin_units.router,
+    admin_users.router,
+    admin_audit.router,
     public.router,
     catalogue_public.router,
     api.router,

@@ -229,7 +229,8 @@ def inputs_decision(
 ):
     appeal = _appeal(scope, appeal_id)
     unit = _writable_unit(scope, appeal.unit_id)
-    try:
+
+    def decide() -> None:
         day = parse_date(decided_on, "审结日期")
         if day is None:
             raise RegisterError("请填写审结日期", "decided_on is required")
@@ -241,12 +242,8 @@ def inputs_decision(
             decided_on=day,
             outcome=outcome,
         )
-    except RegisterError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-    else:
-        scope.session.commit()
-        flash(request, "已记录审结结果")
+
+    write_flashed(scope.session, request, decide, lambda _: "已记录审结结果")
     return _back(unit.id, query_year(year) or default_year(dt.date.today()))
 
 

@@ -14,11 +14,12 @@ from pydantic import BaseModel, Field
 from xxgk.db import audit
 from xxgk.errors import RegisterError
 from xxgk.register.applications import EDITABLE, update_application, void_application
+from xxgk.register.models import Application
 from xxgk.register.vocab import APPLICANT_TYPES, Channel
 from xxgk.web.deps import MAX_ID, ScopeDep
 from xxgk.web.errors import WebError
 from xxgk.web.forms import validate_application
-from xxgk.web.pages import flash, page
+from xxgk.web.pages import page, write_flashed
 from xxgk.web.security import require_csrf_api, require_csrf_form
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf_form)])
@@ -69,7 +70,8 @@ async def edit_save(scope: ScopeDep, request: Request, app_id: int):
     form = await request.form()
     values = {k: str(form.get(k, "")) for k in EDITABLE}
     reason = str(form.get("reason", "")).strip()
-    try:
+
+    def correct() -> Application:
         if not reason:
             raise RegisterError("修改申请必须说明理由", "a correction needs a reason")
         update_application(
@@ -79,27 +81,35 @@ async def edit_save(scope: ScopeDep, request: Request, app_id: int):
             reason=reason,
             **_changes(values),
         )
-    except RegisterError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-        return RedirectResponse(f"/register/applications/{app_id}/edit", status_code=303)
-    scope.session.commit()
-    flash(request, f"已更正申请{app.number}，答复期限{app.due_on}")
-    return RedirectResponse(f"/register/applications/{app_id}", status_code=303)
+        return app
+
+    done = write_flashed(
+        scope.session, request, correct, lambda a: f"已更正申请{a.number}，答复期限{a.due_on}"
+    )
+    return _after(app_id, done)
 
 
 @router.post("/register/applications/{app_id}/void")
 def void_save(scope: ScopeDep, request: Request, app_id: int, reason: Annotated[str, Form()] = ""):
     app = scope.application(app_id)
-    try:
+
+    def void() -> Application:
         void_application(session=scope.session, actor=scope.user, application=app, reason=reason)
-    except RegisterError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-        return RedirectResponse(f"/register/applications/{app_id}/edit", status_code=303)
-    scope.session.commit()
-    flash(request, f"已作废申请{app.number}（理由：{reason}），其文书与附件仍予保留")
-    return RedirectResponse(f"/register/applications/{app_id}", status_code=303)
+        return app
+
+    done = write_flashed(
+        scope.session,
+        request,
+        void,
+        lambda a: f"已作废申请{a.number}（理由：{reason}），其文书与附件仍予保留",
+    )
+    return _after(app_id, done)
+
+
+def _after(app_id: int, done: Application | None) -> RedirectResponse:
+    """Return to the application page after a change, to the edit page after a refusal."""
+    target = f"/register/applications/{app_id}" + ("" if done else "/edit")
+    return RedirectResponse(target, status_code=303)
 
 
 class Correction(BaseModel):

@@ -10,10 +10,10 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from xxgk.batch import (
@@ -24,7 +24,9 @@ from xxgk.batch import (
     time_budget,
     validate_report,
 )
-from xxgk.db.models import User
+from xxgk.campaign.collect import unreadable_cells
+from xxgk.campaign.results import CheckedFile, results_workbook
+from xxgk.db.models import Role, User
 from xxgk.errors import InputError, XxgkError
 from xxgk.examples import example_paths
 from xxgk.limits import LimitError, Limits, use_limits
@@ -33,12 +35,15 @@ from xxgk.parse import parse_bytes, parse_text
 from xxgk.render import render
 from xxgk.sandbox import shared_pool
 from xxgk.web import report_view
-from xxgk.web.deps import UserDep
+from xxgk.web.collecting import jobs, reader
+from xxgk.web.deps import SessionDep, UserDep
 from xxgk.web.errors import WebError, not_found
-from xxgk.web.pages import XLSX, download, page
+from xxgk.web.pages import OVERVIEW_ROLES, XLSX, download, page
 from xxgk.web.security import require_csrf_form
 
 T = TypeVar("T")
+MAX_POSTED = 500
+"""Results one page may post back for download or storing."""
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf_form)])
 DOWNLOADS = {
     "json": ("application/json", ".json"),
@@ -68,6 +73,9 @@ class Checked:
         return {
             "name": self.name,
             "error": "",
+            "organization": self.report.organization or "",
+            "year": self.report.year or "",
+            "unreadable": unreadable_cells(self.report, None),
             "title": report_view.title(self.report),
             "counts": counts,
             "tables": report_view.tables(self.report, self.findings),
@@ -200,7 +208,13 @@ def check_form(
     request: Request,
 ):
     examples = [p.name for p in example_paths()]
-    return page(request, "check.html", examples=examples, multiple=user is not None)
+    return page(
+        request,
+        "check.html",
+        examples=examples,
+        multiple=user is not None,
+        can_store=may_store(user),
+    )
 
 
 @router.post("/check")
@@ -217,7 +231,31 @@ async def check_submit(
         "check_result.html",
         status_code=413 if refused else 200,
         results=[r.view() for r in results],
+        can_store=may_store(user),
     )
+
+
+def may_store(user: User | None) -> bool:
+    """Return True when ``user`` may put checked reports into the store (存入报告库)."""
+    return user is not None and Role(user.role) in OVERVIEW_ROLES
+
+
+def posted_reports(names: list[str], reports: list[str], errors: list[str]) -> list[CheckedFile]:
+    """Return the checked files a result page posts back (name, canonical JSON or the reason
+    the file could not be read), in the page's order."""
+    if not len(names) == len(reports) == len(errors) or len(names) > MAX_POSTED:
+        raise InputError("检查结果数据不完整，请重新检查", "names, reports and errors differ")
+    out = []
+    for name, body, error in zip(names, reports, errors, strict=True):
+        if not body:
+            out.append(CheckedFile(name, error=error or "无法读取"))
+            continue
+        try:
+            report = Report.from_dict(json.loads(body))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise InputError("报告数据无法读取，请重新检查", f"bad canonical JSON: {exc}") from exc
+        out.append(CheckedFile(name, report, list(report.findings)))
+    return out
 
 
 @router.get("/check/example/{name}")
@@ -243,6 +281,50 @@ def report_download(report: Report, to: str, stem: str) -> Response:
     else:
         body = render(report, to)
     return download(body, media, f"{stem}{suffix}")
+
+
+@router.post("/check/results.xlsx")
+def check_results_download(
+    name: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI's form list default
+    report_json: Annotated[list[str], Form()] = [],  # noqa: B006
+    error: Annotated[list[str], Form()] = [],  # noqa: B006
+) -> Response:
+    """All results of a batch check as one workbook (汇总 and 检查发现 sheets)."""
+    files = posted_reports(name, report_json, error)
+    return download(results_workbook(files), XLSX, "年报检查结果.xlsx")
+
+
+@router.post("/check/store")
+def check_store(
+    user: UserDep,
+    session: SessionDep,
+    request: Request,
+    name: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI's form list default
+    report_json: Annotated[list[str], Form()] = [],  # noqa: B006
+    error: Annotated[list[str], Form()] = [],  # noqa: B006
+) -> RedirectResponse:
+    """存入报告库: the checked reports go through the collection batch (matching, scope,
+    versions, audit) as their canonical JSON; unreadable files are listed as refused."""
+    from xxgk.campaign.collect import FileResult, Upload
+
+    if user is None:
+        raise WebError(401, "login_required", "请先登录", "login required")
+    if not may_store(user):
+        raise WebError(
+            403,
+            "forbidden",
+            "存入报告库仅供督查、单位管理员和系统管理员使用",
+            "supervisors, unit admins and admins only",
+        )
+    items: list[Upload | FileResult] = []
+    for checked in posted_reports(name, report_json, error):
+        if checked.report is None:
+            items.append(FileResult(file=checked.name, refused=checked.error))
+        else:
+            body = json.dumps(checked.report.to_dict(), ensure_ascii=False).encode("utf-8")
+            items.append(Upload(checked.name, body))
+    job = jobs(request).start(session, user, items, read=reader(request))
+    return RedirectResponse(f"/collect/jobs/{job.id}", status_code=303)
 
 
 @router.post("/check/download")

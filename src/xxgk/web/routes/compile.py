@@ -11,7 +11,6 @@ from fastapi.responses import RedirectResponse, Response
 from xxgk.campaign.store import publish_into_store
 from xxgk.db.access import APPROVERS
 from xxgk.db.models import Role
-from xxgk.errors import RegisterError
 from xxgk.model.report import Report
 from xxgk.records.lock import locked_version
 from xxgk.register.compile import compile_report
@@ -20,7 +19,7 @@ from xxgk.register.publish import published_versions
 from xxgk.web import report_view
 from xxgk.web.deps import Scope, ScopeDep
 from xxgk.web.forms import query_year
-from xxgk.web.pages import flash, page
+from xxgk.web.pages import flash, page, write_flashed
 from xxgk.web.routes.check import report_download
 from xxgk.web.security import require_csrf_form
 
@@ -89,21 +88,19 @@ def compile_narrative(
     text: str = Form(""),
 ) -> Response:
     chosen = scope.unit(unit)
-    try:
-        set_narrative(
+    write_flashed(
+        scope.session,
+        request,
+        lambda: set_narrative(
             session=scope.session,
             unit=chosen,
             actor=scope.user,
             year=year,
             section=section,
             text=text.strip()[:20000],
-        )
-    except RegisterError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-    else:
-        scope.session.commit()
-        flash(request, "已保存")
+        ),
+        lambda _: "已保存",
+    )
     return RedirectResponse(f"/compile?unit={chosen.id}&year={year}", status_code=303)
 
 
@@ -133,10 +130,12 @@ def compile_publish(
     except ValueError:
         flash(request, "发布日期应为YYYY-MM-DD格式", "error")
         return RedirectResponse(f"/compile?unit={chosen.id}&year={year}", status_code=303)
-    try:
-        # Through the filing gate: no missing value, no empty section, acceptance where a
-        # supervisor uses xxgk, and an earlier date only with its reason.
-        row = publish_into_store(
+    # Through the filing gate: no missing value, no empty section, acceptance where a
+    # supervisor uses xxgk, and an earlier date only with its reason.
+    write_flashed(
+        scope.session,
+        request,
+        lambda: publish_into_store(
             session=scope.session,
             actor=scope.user,
             unit=chosen,
@@ -145,11 +144,7 @@ def compile_publish(
             published_on=day,
             date_reason=reason,
             correction_reason=reason,
-        )
-    except RegisterError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-    else:
-        scope.session.commit()
-        flash(request, f"已发布{year}年度报告（第{row.version}版），该年度台账已锁定")
+        ),
+        lambda row: f"已发布{year}年度报告（第{row.version}版），该年度台账已锁定",
+    )
     return RedirectResponse(f"/compile?unit={chosen.id}&year={year}", status_code=303)

@@ -27,7 +27,7 @@ from xxgk.web import disclosure_form as item_form
 from xxgk.web import disclosure_items as items_view
 from xxgk.web.deps import Scope, ScopeDep
 from xxgk.web.errors import WebError, not_found
-from xxgk.web.pages import flash, page
+from xxgk.web.pages import flash, page, write_flashed
 from xxgk.web.security import require_csrf_form
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf_form)])
@@ -245,14 +245,13 @@ async def disclosure_action(
     form = await request.form()
     action = str(form.get("action", ""))
     reason = str(form.get("reason", ""))[:2000]
-    try:
-        message = _act(scope, item, action, reason, str(form.get("on", "")))
-    except XxgkError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-    else:
-        scope.session.commit()
-        flash(request, message)
+    write_flashed(
+        scope.session,
+        request,
+        lambda: _act(scope, item, action, reason, str(form.get("on", ""))),
+        str,
+        refused=XxgkError,
+    )
     return RedirectResponse(f"/disclosure/items/{item_id}", status_code=303)
 
 
@@ -315,14 +314,14 @@ async def catalogue_change(
     form = await request.form()
     unit = scope.unit(str(form.get("unit", "")))
     op = str(form.get("op", ""))
-    try:
-        message = _change_catalogue(scope, unit, op, {k: str(v) for k, v in form.items()})
-    except XxgkError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-    else:
-        scope.session.commit()
-        flash(request, message)
+    values = {k: str(v) for k, v in form.items()}
+    write_flashed(
+        scope.session,
+        request,
+        lambda: _change_catalogue(scope, unit, op, values),
+        str,
+        refused=XxgkError,
+    )
     return RedirectResponse(f"/disclosure/catalogue?unit={unit.id}", status_code=303)
 
 

@@ -15,7 +15,6 @@ from xxgk.campaign.store import publish_into_store
 from xxgk.db.access import APPROVERS
 from xxgk.db.models import Role, Unit
 from xxgk.db.queries import row_by_id
-from xxgk.errors import RegisterError
 from xxgk.records.vocab import parse_date
 from xxgk.register.casework_models import ReportFiling
 from xxgk.register.filing import (
@@ -28,11 +27,11 @@ from xxgk.register.filing import (
     submit_report,
     supervisors_of,
 )
-from xxgk.register.publish import published_versions, reopen_year
+from xxgk.register.publish import REOPENERS, published_versions, reopen_year
 from xxgk.web.deps import MAX_ID, Scope, ScopeDep
 from xxgk.web.errors import not_found
 from xxgk.web.forms import query_year
-from xxgk.web.pages import flash, page, write_flashed
+from xxgk.web.pages import page, write_flashed
 from xxgk.web.routes.compile import default_year
 from xxgk.web.security import require_csrf_api, require_csrf_form
 
@@ -104,6 +103,7 @@ def filing_page(scope: ScopeDep, request: Request, unit: str = "", year: str = "
         can_decide=role is Role.ADMIN
         or scope.user.id in {u.id for u in supervisors_of(scope.session, chosen)},
         can_publish=role in APPROVERS and scope.can_write(chosen),
+        can_reopen=role in REOPENERS and chosen.id in scope.unit_ids,
         today=dt.date.today().isoformat(),
     )
 
@@ -117,20 +117,18 @@ def filing_submit(
     acknowledge: Annotated[str, Form()] = "",
 ):
     chosen = scope.unit(unit)
-    try:
-        row = submit_report(
+    write_flashed(
+        scope.session,
+        request,
+        lambda: submit_report(
             session=scope.session,
             actor=scope.user,
             unit=chosen,
             year=year,
             acknowledge_warnings=acknowledge == "yes",
-        )
-    except RegisterError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-    else:
-        scope.session.commit()
-        flash(request, f"已报送{year}年度报告（第{row.version}次报送）")
+        ),
+        lambda row: f"已报送{year}年度报告（第{row.version}次报送）",
+    )
     return _back(chosen, year)
 
 
@@ -143,21 +141,19 @@ def filing_decide(
     reason: Annotated[str, Form()] = "",
 ):
     row, unit = _filing(scope, filing_id)
-    try:
-        decide_filing(
+    write_flashed(
+        scope.session,
+        request,
+        lambda: decide_filing(
             session=scope.session,
             actor=scope.user,
             filing=row,
             unit=unit,
             accept=decision == "accept",
             reason=reason,
-        )
-    except RegisterError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-    else:
-        scope.session.commit()
-        flash(request, "已审核通过" if decision == "accept" else "已退回")
+        ),
+        lambda _: "已审核通过" if decision == "accept" else "已退回",
+    )
     return _back(unit, row.year)
 
 
@@ -172,8 +168,10 @@ def filing_publish(
     correction: Annotated[str, Form()] = "",
 ):
     chosen = scope.unit(unit)
-    try:
-        published = publish_into_store(
+    write_flashed(
+        scope.session,
+        request,
+        lambda: publish_into_store(
             session=scope.session,
             actor=scope.user,
             unit=chosen,
@@ -182,13 +180,9 @@ def filing_publish(
             published_on=parse_date(published_on, "发布日期"),
             date_reason=reason,
             correction_reason=correction,
-        )
-    except RegisterError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-    else:
-        scope.session.commit()
-        flash(request, f"已发布{year}年度报告，发布日期{published.published_on}")
+        ),
+        lambda published: f"已发布{year}年度报告，发布日期{published.published_on}",
+    )
     return _back(chosen, year)
 
 

@@ -16,6 +16,7 @@ from xxgk.register.applications import EDITABLE, register_application
 from xxgk.register.caldb import unit_calendar
 from xxgk.register.caseload import case_findings
 from xxgk.register.events import add_event
+from xxgk.register.models import Event
 from xxgk.register.views import due_text
 from xxgk.register.vocab import (
     APPLICANT_TYPES,
@@ -29,7 +30,7 @@ from xxgk.web import register_view as rv
 from xxgk.web.deps import Scope, ScopeDep
 from xxgk.web.errors import WebError
 from xxgk.web.forms import event_arguments, query_year, validate_application
-from xxgk.web.pages import XLSX, download, flash, page
+from xxgk.web.pages import XLSX, download, flash, page, write_flashed
 from xxgk.web.routes.check import in_pool
 from xxgk.web.security import require_csrf_form
 
@@ -169,15 +170,17 @@ async def application_event(
 ):
     app = scope.application(app_id)
     submitted = await request.form()
-    try:
+
+    def record() -> Event:
         args = event_arguments({k: str(v) for k, v in submitted.items()})
-        event = add_event(session=scope.session, actor=scope.user, application=app, **args)
-    except RegisterError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-    else:
-        scope.session.commit()
-        flash(request, f"已记录“{EventKind(event.kind).label}”，答复期限{due_text(app)}")
+        return add_event(session=scope.session, actor=scope.user, application=app, **args)
+
+    write_flashed(
+        scope.session,
+        request,
+        record,
+        lambda event: f"已记录“{EventKind(event.kind).label}”，答复期限{due_text(app)}",
+    )
     return RedirectResponse(f"/register/applications/{app_id}", status_code=303)
 
 
@@ -212,13 +215,16 @@ async def register_import(
     name = file.filename or "upload.xlsx"
     try:
         rows = await in_pool(request, read_rows, data, name)
-        result = import_xlsx(
-            session=scope.session, unit=chosen, actor=scope.user, path=Path(name), rows=rows
-        )
-    except RegisterError as exc:
-        scope.session.rollback()
+    except RegisterError as exc:  # the file is unreadable: nothing was written
         flash(request, exc.message_zh, "error")
         return RedirectResponse("/register", status_code=303)
-    scope.session.commit()
-    flash(request, f"已导入{result.imported}条申请")
-    return RedirectResponse(f"/register?unit={chosen.id}", status_code=303)
+    result = write_flashed(
+        scope.session,
+        request,
+        lambda: import_xlsx(
+            session=scope.session, unit=chosen, actor=scope.user, path=Path(name), rows=rows
+        ),
+        lambda result: f"已导入{result.imported}条申请",
+    )
+    target = f"/register?unit={chosen.id}" if result is not None else "/register"
+    return RedirectResponse(target, status_code=303)

@@ -17,7 +17,7 @@ from xxgk.register.calendar import regions
 from xxgk.register.settings import set_fee_pauses_clock
 from xxgk.web.deps import ScopeDep
 from xxgk.web.errors import WebError
-from xxgk.web.pages import flash, page
+from xxgk.web.pages import page, write_flashed
 from xxgk.web.security import require_csrf_form
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf_form)])
@@ -64,7 +64,8 @@ def add_calendar_day(
     reason: str = Form(""),
 ):
     _admin(scope)
-    try:
+
+    def record() -> tuple[dt.date, int]:
         on = parse_date(day, "日期")
         if on is None:
             raise RegisterError("请填写日期", "the day is required")
@@ -78,12 +79,14 @@ def add_calendar_day(
             source=source.strip(),
             reason=reason.strip() or "按通知录入",
         )
-    except RegisterError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-    else:
-        scope.session.commit()
-        flash(request, f"已录入{region} {on} {name}；重新计算答复期限{changed}件")
+        return on, changed
+
+    write_flashed(
+        scope.session,
+        request,
+        record,
+        lambda done: f"已录入{region} {done[0]} {name}；重新计算答复期限{done[1]}件",
+    )
     return RedirectResponse(f"/register/settings?region={region}", status_code=303)
 
 
@@ -97,20 +100,22 @@ def set_fee_setting(
 ):
     _admin(scope)
     chosen = scope.unit(unit)
-    try:
+
+    def change() -> int:
         if setting not in FEE_CHOICES:
             raise RegisterError("收费期间设置无法识别", f"bad setting {setting!r}")
-        changed = set_fee_pauses_clock(
+        return set_fee_pauses_clock(
             session=scope.session,
             actor=scope.user,
             unit=chosen,
             pauses=FEE_CHOICES[setting],
             reason=reason,
         )
-    except RegisterError as exc:
-        scope.session.rollback()
-        flash(request, exc.message_zh, "error")
-    else:
-        scope.session.commit()
-        flash(request, f"已修改{chosen.name}的收费期间设置；重新计算答复期限{changed}件")
+
+    write_flashed(
+        scope.session,
+        request,
+        change,
+        lambda changed: f"已修改{chosen.name}的收费期间设置；重新计算答复期限{changed}件",
+    )
     return RedirectResponse("/register/settings", status_code=303)
