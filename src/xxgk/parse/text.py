@@ -24,6 +24,7 @@ from xxgk.findings import Finding, Location
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
 from xxgk.parse.encoding import bytes_to_text
 from xxgk.parse.interpret import gc_paused
+from xxgk.parse.text_pages import drop_repeated_headers, page_starts
 
 _WIDE_GAP = re.compile(r"[ \u3000]{2,}")
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -53,6 +54,8 @@ def text_to_document(text: str, source: str | None = None) -> SourceDocument:
             line = _remember_placed(raw, number)
         if line is not None:
             append(line)
+    if "\f" in text:  # converted from a PDF: drop a table header repeated on a new page
+        lines = drop_repeated_headers(lines, page_starts(text))
     return SourceDocument(lines=lines, source=source, format_name="text")
 
 
@@ -110,12 +113,15 @@ def _placed_cells(raw: str, number: int) -> tuple[tuple[SourceCell, ...], bool] 
 # prints it: nothing downstream changes the lines of a text document (the interpreter only
 # reads them; only the PDF reader edits lines, its own), and building a fresh line and cell
 # list per report was most of the reader's time.
+# The bounds keep a batch flat in memory (each cache is emptied when full): a few thousand
+# lines hold the templates of a batch, while the lines with a report's own numbers, which
+# rarely recur, would otherwise pile up (~20 MB a thousand reports).
 _LAYOUTS: dict[str, tuple[tuple[tuple[str, int], ...], bool] | None] = {}
-_LAYOUT_CACHE_SIZE = 50_000
+_LAYOUT_CACHE_SIZE = 8_000
 _PLACED: dict[tuple[str, int], SourceLine | None] = {}
 _CELLS: dict[tuple[str, int, int], SourceCell] = {}  # (text, line number, column): frozen
-_CELL_CACHE_SIZE = 100_000
-_PLACED_CACHE_SIZE = 50_000
+_CELL_CACHE_SIZE = 8_000
+_PLACED_CACHE_SIZE = 8_000
 _MISSING: Any = object()
 
 
