@@ -111,7 +111,7 @@ def _maybe_flat(text: str) -> bool:
     the same lines recur from report to report)."""
     known = _SEEN.get(text)
     if known is None:
-        if len(_SEEN) >= 20_000:
+        if len(_SEEN) >= 8_000:
             _SEEN.clear()
         known = _SEEN[text] = len(set(_ANCHOR.findall(text))) >= 2 or (
             "。" in text and _GLUED_HEADING.search(text) is not None

@@ -180,7 +180,7 @@ def _squeeze_cells(texts: list[str]) -> str:
                 return _squeeze_glued(texts)
             squeezed[n] = part = squeeze.__wrapped__(text)
             if len(text) < 200:
-                if len(known) >= 20_000:
+                if len(known) >= 8_000:
                     known.clear()
                 known[text] = part
     return "".join(squeezed)  # type: ignore[arg-type]

@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from rapidfuzz import fuzz
-
 from xxgk.parse.labels import Entry
 from xxgk.parse.tokens import Token
 
@@ -100,6 +98,8 @@ def fuzzy(norm: str, targets: Sequence[tuple[Entry, str]]) -> tuple[Entry, str] 
     """Return the best target above the cutoff for a label with a typo, or None."""
     if len(norm) < MIN_PREFIX:
         return None
+    from rapidfuzz import fuzz  # only a label with a typo needs it (start-up, issue #19)
+
     best: tuple[Entry, str] | None = None
     best_score = FUZZY_CUTOFF
     for entry, label in targets:

@@ -103,7 +103,7 @@ def match_heading(text: str, index: int, *, loose: bool) -> bool:
     )
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=8_000)
 def _matches(text: str, index: int, loose: bool) -> bool:
     """``match_heading``, remembered: the same candidate lines recur in every report."""
     return match_heading(text, index, loose=loose)
@@ -121,7 +121,7 @@ def _candidate(text: str) -> bool:
     known = _CANDIDATES.get(text)
     if known is None:
         known = section_number(text) is not None or normalise(text).rstrip("：:") in ALL_TITLES
-        if len(_CANDIDATES) >= 20_000:
+        if len(_CANDIDATES) >= 8_000:
             _CANDIDATES.clear()
         _CANDIDATES[text] = known
     return known

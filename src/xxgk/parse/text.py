@@ -113,12 +113,15 @@ def _placed_cells(raw: str, number: int) -> tuple[tuple[SourceCell, ...], bool] 
 # prints it: nothing downstream changes the lines of a text document (the interpreter only
 # reads them; only the PDF reader edits lines, its own), and building a fresh line and cell
 # list per report was most of the reader's time.
+# The bounds keep a batch flat in memory (each cache is emptied when full): a few thousand
+# lines hold the templates of a batch, while the lines with a report's own numbers, which
+# rarely recur, would otherwise pile up (~20 MB a thousand reports).
 _LAYOUTS: dict[str, tuple[tuple[tuple[str, int], ...], bool] | None] = {}
-_LAYOUT_CACHE_SIZE = 50_000
+_LAYOUT_CACHE_SIZE = 8_000
 _PLACED: dict[tuple[str, int], SourceLine | None] = {}
 _CELLS: dict[tuple[str, int, int], SourceCell] = {}  # (text, line number, column): frozen
-_CELL_CACHE_SIZE = 100_000
-_PLACED_CACHE_SIZE = 50_000
+_CELL_CACHE_SIZE = 8_000
+_PLACED_CACHE_SIZE = 8_000
 _MISSING: Any = object()
 
 

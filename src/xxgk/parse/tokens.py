@@ -84,7 +84,7 @@ Part = tuple[str, str, int, Decimal | None]
 # numbers), else the list of parts (kind, text, column offset, value) of a label followed by
 # numbers.
 _PLANS: dict[str, tuple[str, Decimal | None, int | None] | list[Part]] = {}
-_PLAN_CACHE_SIZE = 20_000
+_PLAN_CACHE_SIZE = 8_000
 
 
 def _plan(text: str) -> tuple[str, Decimal | None, int | None] | list[Part]:
@@ -236,7 +236,7 @@ label tokens and the (start, end) spans of its value tokens."""
 _KIND_CODES = {"number": 0, "placeholder": 1, "empty": 2, "invalid": 3}
 """Value kinds in a shape key (ints: never equal to a text token's text)."""
 _SHAPES: dict[tuple[Hashable, tuple[str | int, ...]], Plan] = {}
-_SHAPE_CACHE_SIZE = 2_000
+_SHAPE_CACHE_SIZE = 500
 
 
 def _replay(
