@@ -99,7 +99,24 @@ def _supervisor(browser, base: str, passwords: dict[str, str], out: Path) -> Non
     page.goto(f"{base}/overview")
     page.wait_for_load_state("networkidle")
     page.screenshot(path=out / "overview.png", full_page=True)
+    _campaign(page, base, out)
     page.close()
+
+
+def _campaign(page: Page, base: str, out: Path) -> None:
+    """The drill-down with a finding marked 驳回, then the 汇总表 page of the county."""
+    page.click("#status-table a:has-text('示例县教育局')")
+    page.wait_for_selector("#triage")
+    row = page.locator("#triage tbody tr").first
+    row.locator("select[name=verdict]").select_option("dismissed")
+    row.locator("input[name=reason]").fill("经核实属统计口径差异，不作更正")
+    row.locator("button:has-text('保存标记')").click()
+    page.wait_for_selector("text=已将该问题标记为驳回")
+    page.screenshot(path=out / "campaign-unit.png")
+    page.goto(f"{base}/overview")
+    page.click("#rollup-link")
+    page.wait_for_selector("#member-status")
+    page.screenshot(path=out / "campaign-rollup.png")
 
 
 def _collect_zip(folder: Path) -> Path:

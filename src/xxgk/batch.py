@@ -435,6 +435,22 @@ CSV_COLUMNS: tuple[str, ...] = ("organization", "year", "published", "format", "
 """The columns of ``xxgk parse --format csv``: metadata, then every canonical cell key."""
 
 
+def csv_headers() -> list[tuple[str, str]]:
+    """Return ``(Chinese header, key)`` of every ``CSV_COLUMNS`` column: the CSV's first
+    header row is Chinese for the office, its second the canonical keys for programs."""
+    from xxgk.model.cells import cell_title
+
+    meta = ("报告主体", "年度", "发布日期", "格式", "来源")
+    return [*zip(meta, CSV_COLUMNS[:5], strict=True), *((cell_title(k), k) for k in CELL_KEYS)]
+
+
+def csv_header_lines() -> str:
+    """Return the BOM and the two header rows of the parse CSV (see ``csv_headers``)."""
+    from xxgk.spreadsheet import csv_document
+
+    return csv_document(csv_headers(), []).replace("\r\n", "\n")
+
+
 def csv_row(report: Report) -> list[str]:
     """Return one CSV row of ``report`` in ``CSV_COLUMNS`` order; a missing value is empty and
     formula-like text is kept as text (``xxgk.spreadsheet``)."""
@@ -446,9 +462,8 @@ def csv_row(report: Report) -> list[str]:
 
 
 def reports_to_csv(reports: Iterable[Report]) -> str:
-    """Return a CSV document (header + one row per report)."""
+    """Return a CSV document: BOM, Chinese headers, keys, then one row per report."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
     writer.writerows(csv_row(r) for r in reports)
-    return buffer.getvalue()
+    return csv_header_lines() + buffer.getvalue()

@@ -141,10 +141,13 @@ def test_the_full_chain_from_draft_to_the_annual_figures(cli, tmp_path):
     assert "找到1条" in anonymous
     assert "找到0条" in cli.d("search", "财政预算")
 
-    rows = list(csv.reader(io.StringIO(cli.d("export", "--year", "2025", "-u", "jiaotong"))))
+    text = cli.d("export", "--year", "2025", "-u", "jiaotong")
+    assert text.startswith("\ufeff")  # a BOM, so that Excel and WPS read it as UTF-8
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert rows[0][:3] == ["编号", "单位", "标题"]
-    assert rows[1][2] == TITLE
-    assert "网站、新媒体" in rows[1]
+    assert rows[1][:3] == ["id", "unit", "title"]
+    assert rows[2][2] == TITLE
+    assert "网站、新媒体" in rows[2]
     lines = cli.d("export", "--year", "2025", "-u", "jiaotong", "--to", "jsonl").splitlines()
     record = json.loads(lines[0])
     assert (record["doc_number"], record["published_on"]) == ("示交发〔2025〕3号", "2025-03-01")
@@ -239,8 +242,9 @@ def test_withdrawal_keeps_the_item_in_the_record(cli, tmp_path):
     shown = cli.d("show", item, user="author")
     assert "已撤回" in shown
     assert "内容已过时" in shown
-    rows = list(csv.reader(io.StringIO(cli.d("export", "--year", "2025", "-u", "jiaotong"))))
-    assert rows[1][rows[0].index("状态")] == "已撤回"
+    text = cli.d("export", "--year", "2025", "-u", "jiaotong").removeprefix("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[2][rows[0].index("状态")] == "已撤回"
     figures = json.loads(cli.d("summary", "--year", "2025", "-u", "jiaotong", "--json"))
     assert (figures["summary"]["published"], figures["summary"]["withdrawn"]) == (1, 1)
 

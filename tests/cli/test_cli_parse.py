@@ -91,10 +91,15 @@ def test_parse_csv_has_metadata_then_every_cell_key():
     paths = example_paths()
     result = run("parse", *paths, "--format", "csv")
     assert result.exit_code == 0, result.stderr
-    rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert tuple(rows[0]) == CSV_COLUMNS
-    assert len(rows) == len(paths) + 1
-    assert rows[1][CSV_COLUMNS.index("source")] == str(paths[0])
+    assert result.stdout.startswith("\ufeff")  # Excel and WPS read it as UTF-8
+    rows = list(csv.reader(io.StringIO(result.stdout.removeprefix("\ufeff"))))
+    assert rows[0][:3] == ["报告主体", "年度", "发布日期"]
+    assert rows[0][CSV_COLUMNS.index("requests.granted.natural_person")] == (
+        "表三“（一）予以公开”行“自然人”列"
+    )
+    assert tuple(rows[1]) == CSV_COLUMNS
+    assert len(rows) == len(paths) + 2
+    assert rows[2][CSV_COLUMNS.index("source")] == str(paths[0])
     assert all(len(row) == len(CSV_COLUMNS) for row in rows)
 
 
@@ -158,8 +163,8 @@ def test_parse_seeds_as_csv_and_markdown():
     seeds = seed_paths()
     table = run("parse", *seeds, "--format", "csv")
     assert table.exit_code == 0, table.stderr
-    rows = list(csv.reader(io.StringIO(table.stdout)))
-    assert [row[CSV_COLUMNS.index("source")] for row in rows[1:]] == [str(p) for p in seeds]
+    rows = list(csv.reader(io.StringIO(table.stdout.removeprefix("\ufeff"))))
+    assert [row[CSV_COLUMNS.index("source")] for row in rows[2:]] == [str(p) for p in seeds]
     markdown = run("parse", seeds[0], "--format", "md")
     assert markdown.exit_code == 0, markdown.stderr
     assert markdown.stdout.count("\n|---|") == 3

@@ -105,6 +105,7 @@ def test_export_every_format(filled: Engine, tmp_path: Path) -> None:
             paths = export(session, fmt, tmp_path / fmt, year=2024)
             assert all(p.stat().st_size > 0 for p in paths)
     with (tmp_path / "csv" / "reports.csv").open(encoding="utf-8-sig") as handle:
+        assert next(handle).startswith("报告编号,单位代码,单位")  # Chinese headers, then keys
         rows = list(csv.DictReader(handle))
     assert len(rows) == 4
     assert set(CELL_KEYS) <= set(rows[0])

@@ -150,7 +150,9 @@ def _part(page: int, rows: list[list[str]], top: bool, bottom: bool) -> list[Pdf
             )
             for i, t in enumerate(texts)
         ]
-        line = PdfLine(page, n * 20.0, SourceLine(cells, in_table=True), grid_start=n == 0)
+        line = PdfLine(
+            page, n * 20.0, SourceLine(cells, in_table=True), grid_start=n == 0, ruled=True
+        )
         if n == 0 and top:
             line.open_top = frozenset(range(len(cells)))
         if n == len(rows) - 1 and bottom:

@@ -1,5 +1,6 @@
 """What xxgk compiles passes its own validator's title/落款 checks, and its DOCX keeps Table
-三's header with the first row, the 落款 with the last paragraph, and 黑体 headings."""
+三's header with the first row and repeats it on the next page, keeps the 落款 with the last
+paragraph, and uses 黑体 headings."""
 
 from __future__ import annotations
 
@@ -28,8 +29,12 @@ def test_docx_keeps_header_rows_and_signature_together(sqlite_world):
     requests = tables[1]
     first_row = requests.split("<w:tr>")[1]
     assert "<w:keepNext/>" in first_row
-    body_rows = requests.split("<w:tr>")[4:]
+    header_rows, body_rows = requests.split("<w:tr>")[1:4], requests.split("<w:tr>")[4:]
     assert all("<w:keepNext/>" not in row for row in body_rows)
+    # the three header rows print again atop the next page; no row breaks across pages
+    assert all("<w:tblHeader/>" in row for row in header_rows)
+    assert all("<w:tblHeader/>" not in row for row in body_rows)
+    assert all("<w:cantSplit/>" in row for row in header_rows + body_rows)
     tail = xml.rsplit("</w:tbl>", 1)[1].split("<w:p>")[1:]
     assert all("<w:keepNext/>" in p for p in tail[-3:-1])  # last paragraph, blank line
     assert "<w:keepNext/>" not in tail[-1]

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import sys
 import threading
+from pathlib import Path
 
 import docx
 import pytest
@@ -355,6 +357,21 @@ def test_unit_template_upload_is_used_and_a_broken_one_refused(world, case, stor
             kind="receipt",
             data=b"not a docx",
             filename="x.docx",
+        )
+
+
+def test_a_template_over_the_decompression_budget_is_refused_unrendered(world):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "parse"))
+    from hostile_support import docx_bomb
+
+    with pytest.raises(RegisterError, match="解压后的大小"):
+        upload_template(
+            session=world.session,
+            actor=world.clerk,
+            unit=world.town,
+            kind="receipt",
+            data=docx_bomb(70 << 20),
+            filename="回执.docx",
         )
 
 

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 from web_support import build_demo, copy_demo, login, new_client
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from audit_support import audit_watch  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def every_write_is_attributable():
+    """Whatever a web test makes the application write is committed with an audit entry
+    (``tests/audit_support.py``): a route that writes without one fails its tests."""
+    with audit_watch() as watch:
+        yield watch
+    assert not watch.unaudited, watch.report()
 
 
 @pytest.fixture(scope="session")

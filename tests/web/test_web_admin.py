@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import select
-from web_support import login, new_client, token
+from web_support import copy_demo, login, new_client, token
 
 from xxgk.db.logins import LoginRefused, authenticate
 from xxgk.db.models import AuditEntry, Unit, User
@@ -27,10 +27,8 @@ REFUSED_ROLE = "系统管理仅供单位管理员和系统管理员使用"
 NOT_FOUND = "或您无权查看"
 
 
-@pytest.fixture
-def world(demo):
-    """The demo plus 东坡县 with its admin; returns (folder, passwords, ids)."""
-    folder, passwords = demo
+def _add_second_county(folder, passwords: dict[str, str]):
+    """Add 东坡县 with its admin to the demo in ``folder``; return (folder, passwords, ids)."""
     with new_client(folder) as c, c.app.state.sessions() as s:
         admin = s.scalar(select(User).where(User.username == "admin"))
         other = add_unit(
@@ -51,19 +49,49 @@ def world(demo):
 
 
 @pytest.fixture
-def signed_in(world):
+def world(demo):
+    """The demo plus 东坡县 with its admin, fresh for a test that writes."""
+    return _add_second_county(*demo)
+
+
+@pytest.fixture(scope="module")
+def refusal_world(demo_template, tmp_path_factory):
+    """One copy of that world for the module's refusals, which change nothing."""
+    source, passwords = demo_template
+    folder = tmp_path_factory.mktemp("admin-refusals")
+    copy_demo(source, folder)
+    return _add_second_county(folder, passwords)
+
+
+def _sign_in_factory(world):
     folder, passwords, _ = world
-    clients = []
+    clients: dict[str, object] = {}
 
     def make(username: str):
-        c = new_client(folder)
-        c.__enter__()
-        clients.append(c)
-        login(c, username, passwords[username])
-        return c
+        if username not in clients:
+            c = new_client(folder)
+            c.__enter__()
+            login(c, username, passwords[username])
+            clients[username] = c
+        return clients[username]
 
+    return make, clients
+
+
+@pytest.fixture
+def signed_in(world):
+    make, clients = _sign_in_factory(world)
     yield make
-    for c in clients:
+    for c in clients.values():
+        c.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def refused_in(refusal_world):
+    """Signed-in clients on the refusal world, one per user for the whole module."""
+    make, clients = _sign_in_factory(refusal_world)
+    yield make
+    for c in clients.values():
         c.__exit__(None, None, None)
 
 
@@ -138,20 +166,23 @@ def _ids(world) -> dict[str, str]:
 
 @pytest.mark.parametrize("route", QINGHE_ROUTES + AREA_ROUTES, ids=lambda r: r.name)
 @pytest.mark.parametrize("username", ["qinghe-clerk", "county-supervisor", "qinghe-leader"])
-def test_officers_supervisors_and_leaders_cannot_administer(world, signed_in, route, username):
+def test_officers_supervisors_and_leaders_cannot_administer(
+    refusal_world, refused_in, route, username
+):
     if username == "qinghe-leader" and route.name == "home":
         return  # a leader has the home page, for the published years
-    response = route.call(signed_in(username), _ids(world))
+    response = route.call(refused_in(username), _ids(refusal_world))
     assert response.status_code == 403
     assert REFUSED_ROLE in response.text
 
 
 @pytest.mark.parametrize("route", QINGHE_ROUTES, ids=lambda r: r.name)
-def test_another_countys_admin_reaches_nothing_of_the_first(world, signed_in, route):
-    folder, _, _ = world
+def test_another_countys_admin_reaches_nothing_of_the_first(refusal_world, refused_in, route):
+    folder, _, _ = refusal_world
+    other = refused_in("dongpo-admin")
     with new_client(folder) as c, c.app.state.sessions() as s:
         before = s.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1))
-    response = route.call(signed_in("dongpo-admin"), _ids(world))
+    response = route.call(other, _ids(refusal_world))
     assert response.status_code == 404
     assert NOT_FOUND in response.text
     with new_client(folder) as c, c.app.state.sessions() as s:

@@ -29,8 +29,9 @@ def _rename_unit(folder, code: str, name: str) -> None:
 def _sheet_rows(data: bytes, sheet: str) -> list[dict]:
     book = load_workbook(io.BytesIO(data))
     rows = list(book[sheet].iter_rows())
-    header = [c.value for c in rows[0]]
-    return [dict(zip(header, row, strict=True)) for row in rows[1:]]
+    assert rows[0][2].value == "单位"  # Chinese headers first, the keys below them
+    header = [c.value for c in rows[1]]
+    return [dict(zip(header, row, strict=True)) for row in rows[2:]]
 
 
 def test_overview_csv_and_open_data_keep_formulas_as_text(demo):

@@ -217,6 +217,8 @@ def test_a_supervisor_marks_in_the_web_and_the_exports_carry_the_mark(as_user, d
     assert "已将该问题标记为驳回" in page
     row = re.search(rf'<tr class="error" data-key="{re.escape(ROW_TOTAL)}"[^>]*>', page)[0]
     assert 'data-verdict="dismissed"' in row
+    cell = re.search(r'<td data-cell="requests.new.other"[^>]*>', page)[0]
+    assert "requests-row-total" not in cell  # a dismissed finding is no longer on the cell
     raw = sup.get(f"/overview/units/{town}/findings.csv?year={YEAR}").content
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -443,3 +445,43 @@ def test_the_cli_lists_marks_and_exports_through_the_same_functions(demo, tmp_pa
     marked_rows = [r for r in expected[2:] if "请更正" in r]
     assert len(marked_rows) == 1
     assert marked_rows[0] in rows
+
+
+def test_a_unit_admin_sees_the_findings_but_may_not_mark_them(as_user, demo):
+    folder, _ = demo
+    _store(folder, _town_report(1), "v1.txt")
+    admin = as_user("county-admin")
+    units = {u["name"]: u["id"] for u in admin.get("/api/v1/units").json()}
+    town = units[TOWN]
+    page = admin.get(f"/overview/units/{town}?year={YEAR}").text
+    assert f'data-key="{ROW_TOTAL}"' in page
+    assert "保存标记" not in page  # no form for who may not mark
+    form = {"year": YEAR, "key": ROW_TOTAL, "verdict": "confirmed", "reason": "x"}
+    response = admin.post(f"/overview/units/{town}/marks", data={**form, "csrf_token": _csrf(page)})
+    assert "只有督查（政务公开办）和系统管理员可以标记问题" in response.text
+    with _session(folder) as s:
+        assert audit.history(s, "finding_mark") == []
+
+
+def test_every_demo_unit_opens_in_every_view(as_user, demo):
+    """No unit of the demo, this year or last, gives anything but a page: with and without a
+    report, published through the register or stored, with members or none; odd version
+    numbers fall back to the last two versions."""
+    folder, _ = demo
+    _store(folder, _town_report(1), "v1.txt")
+    _store(folder, _town_report(2), "v2.txt")
+    sup = as_user("county-supervisor")
+    for unit in sup.get("/api/v1/units").json():
+        for year in (YEAR, YEAR - 1):
+            for path in (
+                f"/overview/units/{unit['id']}?year={year}",
+                f"/overview/units/{unit['id']}?year={year}&a=999&b=x",
+                f"/overview/units/{unit['id']}?year={year}&a=2&b=2",
+                f"/overview/rollup?unit={unit['id']}&year={year}",
+                f"/overview/units/{unit['id']}/findings.csv?year={year}",
+            ):
+                assert sup.get(path).status_code == 200, path
+    units = {u["name"]: u["id"] for u in sup.get("/api/v1/units").json()}
+    page = sup.get(f"/overview/units/{units[TOWN]}?year={YEAR}&a=2&b=2").text
+    assert "第1版与第2版的差异" in page
+    assert sup.get(f"/overview/rollup.odt?unit={units[TOWN]}").status_code == 404

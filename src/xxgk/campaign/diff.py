@@ -9,6 +9,7 @@ removed, added — that the page shows with strike-through and underline.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 from xxgk.model.cells import CELL_BY_KEY, CELL_KEYS, SECTIONS, cell_title
@@ -16,7 +17,8 @@ from xxgk.model.report import Report, Value
 from xxgk.render.layout import format_value
 
 MAX_TEXT = 20_000
-"""Characters of a section compared at most (the rest is compared as one block)."""
+"""Characters of a section compared at most (a longer one is shown as removed and added)."""
+_SENTENCE = re.compile(r"[^。；！？\n]*[。；！？\n]?")
 
 
 @dataclass(frozen=True)
@@ -92,10 +94,12 @@ def cell_changes(before: Report, after: Report) -> list[CellChange]:
     return out
 
 
-def text_runs(before: str, after: str) -> tuple[Run, ...]:
-    """Return the runs that turn ``before`` into ``after`` (character level)."""
-    if len(before) > MAX_TEXT or len(after) > MAX_TEXT:
-        return (Run("removed", before), Run("added", after))
+def sentences(text: str) -> list[str]:
+    """Return ``text`` cut after every 。；！？ and line break (the pieces join back to it)."""
+    return [piece for piece in _SENTENCE.findall(text) if piece]
+
+
+def _char_runs(before: str, after: str) -> list[Run]:
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     runs: list[Run] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -106,6 +110,28 @@ def text_runs(before: str, after: str) -> tuple[Run, ...]:
             runs.append(Run("removed", before[i1:i2]))
         if j2 > j1:
             runs.append(Run("added", after[j1:j2]))
+    return runs
+
+
+def text_runs(before: str, after: str) -> tuple[Run, ...]:
+    """Return the runs that turn ``before`` into ``after``: sentences are matched first, and
+    a changed sentence is compared character by character (so a long section stays fast)."""
+    if len(before) > MAX_TEXT or len(after) > MAX_TEXT:
+        return (Run("removed", before), Run("added", after))
+    old, new = sentences(before), sentences(after)
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    runs: list[Run] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            runs.append(Run("same", "".join(old[i1:i2])))
+        elif op == "replace" and i2 - i1 == j2 - j1:
+            for a, b in zip(old[i1:i2], new[j1:j2], strict=True):
+                runs += _char_runs(a, b)
+        else:
+            if i2 > i1:
+                runs.append(Run("removed", "".join(old[i1:i2])))
+            if j2 > j1:
+                runs.append(Run("added", "".join(new[j1:j2])))
     return tuple(runs)
 
 

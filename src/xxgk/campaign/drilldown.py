@@ -23,6 +23,7 @@ from xxgk.corpus.codec import stored_report
 from xxgk.corpus.models import StoredReport
 from xxgk.db.models import Unit, User
 from xxgk.errors import RegisterError
+from xxgk.findings import Finding
 
 CROSS_YEAR_TAG = "#previous"
 """The tag of the rules that compare a report with the unit's report of the year before."""
@@ -56,6 +57,11 @@ class Drilldown:
     provenance: Provenance | None
     versions_diff: ReportDiff | None
     year_diff: ReportDiff | None
+
+    @property
+    def open_findings(self) -> list[Finding]:
+        """Return the findings not dismissed (驳回): those the report's cells still show."""
+        return [t.finding for t in self.findings if t.verdict is not Verdict.DISMISSED]
 
     @property
     def cross_year(self) -> list[Triaged]:
@@ -111,18 +117,22 @@ def versions_diff(view: UnitYear, first: int | None, second: int | None) -> Repo
     )
 
 
+def current_findings(session: Session, unit: Unit, year: int) -> tuple[UnitYear, list[Triaged]]:
+    """Return ``unit``'s year and the findings of its current report with their marks."""
+    view = unit_year(session, unit, year)
+    report = view.report
+    if report is None:
+        return view, []
+    return view, triaged(session, unit, year, report, view.findings, view.status.version)
+
+
 def drilldown(
     session: Session, unit: Unit, year: int, first: int | None = None, second: int | None = None
 ) -> Drilldown:
     """Return ``unit``'s report for ``year`` with triaged findings, provenance, versions
     ``first`` and ``second`` compared, and last year's report compared with it."""
-    view = unit_year(session, unit, year)
+    view, findings = current_findings(session, unit, year)
     report = view.report
-    findings = (
-        triaged(session, unit, year, report, view.findings, view.status.version)
-        if report is not None
-        else []
-    )
     year_diff = (
         diff_reports(view.previous, report, f"{year - 1}年度", f"{year}年度")
         if report is not None and view.previous is not None
@@ -147,14 +157,14 @@ def mark_finding(
     with ``reason`` (audited); refused when the current report has no such finding."""
     check_actor(actor, unit)
     chosen = verdict if isinstance(verdict, Verdict) else Verdict.parse(verdict)
-    view = drilldown(session, unit, year)
-    item = next((t for t in view.findings if t.key == key), None)
+    view, findings = current_findings(session, unit, year)
+    item = next((t for t in findings if t.key == key), None)
     if item is None:
         raise RegisterError(
             f"{unit.name}{year}年度当前报告中没有这个问题（可能已更正），请刷新后再标记",
             f"no finding {key!r} in the current report",
         )
-    status = view.year_view.status
+    status = view.status
     source = f"{status.source}第{status.version}版" if status.version else status.source
     return record_mark(
         session=session,

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from xxgk.campaign.drilldown import drilldown
+from xxgk.campaign.drilldown import CROSS_YEAR_TAG, current_findings
 from xxgk.campaign.triage import Triaged
 from xxgk.db.models import Unit
 from xxgk.model.cells import CELL_BY_KEY, cell_title
@@ -57,7 +57,7 @@ def _row(unit: Unit, year: int, status: str, item: Triaged) -> list[Any]:
         f.message,
         _cells(f.cells),
         " ".join(f.cells),
-        "是" if "#previous" in f.kind.tags else "",
+        "是" if CROSS_YEAR_TAG in f.kind.tags else "",
         item.describe(),
         mark.reason if mark else "",
         mark.marked_by if mark else "",
@@ -69,9 +69,9 @@ def _row(unit: Unit, year: int, status: str, item: Triaged) -> list[Any]:
 def finding_rows(session: Session, units: Sequence[Unit], year: int) -> Iterator[list[Any]]:
     """Yield one row (``COLUMNS`` order) per finding of each unit's report for ``year``."""
     for unit in units:
-        view = drilldown(session, unit, year)
-        label = view.year_view.status.label
-        for item in view.findings:
+        view, findings = current_findings(session, unit, year)
+        label = view.status.label
+        for item in findings:
             yield _row(unit, year, label, item)
 
 

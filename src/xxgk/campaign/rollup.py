@@ -160,6 +160,18 @@ def rollup_document(rolled: CampaignRollUp, fmt: str) -> bytes:
     return convert_to_pdf([_with_status_table(document, rolled.statuses)])[0]
 
 
+def rollup_file(
+    session: Session, unit: Unit, year: int, fmt: str, allowed: set[int] | None = None
+) -> bytes:
+    """Return the 汇总表 of ``unit`` for ``year`` in ``fmt`` (what the web downloads and
+    ``xxgk aggregate --to`` writes)."""
+    if fmt not in DOCUMENT_FORMATS:
+        raise RegisterError(
+            f"汇总表只能下载为 {'、'.join(DOCUMENT_FORMATS)}", f"unknown format {fmt!r}"
+        )
+    return rollup_document(campaign_rollup(session, unit, year, allowed), fmt)
+
+
 def set_report_scope(
     *, session: Session, actor: User | None, unit: Unit, scope: ReportScope | str
 ) -> Unit:

@@ -16,7 +16,7 @@ from typing import Annotated, Any, NamedTuple, TextIO
 
 import typer
 
-from xxgk.batch import CSV_COLUMNS, csv_row, iter_batch, iter_report_paths, parse_one
+from xxgk.batch import csv_header_lines, csv_row, iter_batch, iter_report_paths, parse_one
 from xxgk.cli.app import app
 from xxgk.cli.common import (
     JobsOption,
@@ -118,7 +118,7 @@ def _write_rows(rows: Iterable[ParsedRow], output_format: ParseFormat, out: Text
     batch size (``xxgk parse DIR``)."""
     usable, first = True, True
     if output_format is ParseFormat.csv:
-        csv.writer(out, lineterminator="\n").writerow(CSV_COLUMNS)
+        out.write(csv_header_lines())
     for row in rows:
         if row.error is not None:
             usable = False

@@ -63,7 +63,44 @@ TABLES: dict[str, tuple[str, ...]] = {
     "cells": LONG,
     "findings": FINDINGS,
 }
-XLSX_MAX_ROWS = 1_048_575
+LABELS: dict[str, str] = {
+    "report_id": "报告编号",
+    "unit_code": "单位代码",
+    "unit": "单位",
+    "organization": "报告主体（报告所写）",
+    "year": "年度",
+    "version": "版本",
+    "published": "发布日期",
+    "format": "格式",
+    "source": "来源文件",
+    "source_hash": "文件摘要",
+    "errors": "错误数",
+    "warnings": "警告数",
+    "late": "逾期",
+    "key": "单元格键",
+    "value": "数值",
+    "place": "原文位置",
+    "code": "问题代码",
+    "severity": "严重程度",
+    "cross_year": "跨年度",
+    "message": "说明",
+    "cells": "单元格",
+    "expected": "应为",
+    "actual": "实为",
+}
+"""The Chinese header of every non-cell column; a cell column's header is its printed place."""
+
+
+def header_labels(columns: tuple[str, ...]) -> list[str]:
+    """Return the Chinese headers of ``columns`` (the first header row of CSV and XLSX; the
+    keys follow in the second, for programs)."""
+    from xxgk.model.cells import cell_title
+
+    return [cell_title(c) if c in CELL_BY_KEY else LABELS.get(c, c) for c in columns]
+
+
+XLSX_MAX_ROWS = 1_048_574
+"""Data rows a sheet holds below its two header rows (Excel stops at 1,048,576 rows)."""
 Rows = Iterator[dict[str, Any]]
 
 
@@ -224,6 +261,7 @@ def _file_names(rows: Rows) -> Rows:
 def _write_csv(path: Path, columns: tuple[str, ...], rows: Rows) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
+        writer.writerow(header_labels(columns))
         writer.writerow(columns)
         for row in rows:
             writer.writerow(csv_row("" if row[c] is None else plain(row[c]) for c in columns))
@@ -287,6 +325,7 @@ def _write_xlsx(path: Path, rows: Callable[[str], Rows]) -> Path:
     book = Workbook(write_only=True)
     for table in SOURCES:
         sheet = book.create_sheet(table)
+        sheet.append(header_labels(TABLES[table]))
         sheet.append(list(TABLES[table]))
         for count, row in enumerate(rows(table), start=1):
             if count > XLSX_MAX_ROWS:

@@ -5,8 +5,6 @@ Kept apart from the command line so the same lines can be tested and reused (web
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 
@@ -15,7 +13,7 @@ from xxgk.corpus.ingest import IngestSummary
 from xxgk.corpus.similarity import SimilarPair
 from xxgk.corpus.stats import COUNTS, RATES, Figures, rank
 from xxgk.model.cells import CELL_BY_KEY, cell_title
-from xxgk.spreadsheet import csv_record
+from xxgk.spreadsheet import csv_document
 
 MAX_LISTED = 50
 
@@ -80,14 +78,19 @@ def stats_text(rows: Sequence[Figures], rank_key: str | None, min_n: int) -> str
     return "\n".join(lines) + "\n"
 
 
+def stat_headers(columns: Sequence[str]) -> list[tuple[str, str]]:
+    """Return ``(Chinese header, key)`` of the columns of ``Figures.to_dict``."""
+    labels = {"label": "单位或地区", "year": "年度", "reports": "报告数", **COUNTS}
+    labels |= RATES | {f"{k}_n": f"{v}（分母）" for k, v in RATES.items()}
+    labels |= {"late": "逾期", "with_errors": "有错误"}
+    return [(labels.get(c, c), c) for c in columns]
+
+
 def stats_csv(rows: Sequence[Figures]) -> str:
-    buffer = io.StringIO()
+    """Return the figures as CSV: BOM, Chinese headers, the keys, then one row per figure."""
     dicts = [r.to_dict() for r in rows]
     columns = list(dicts[0]) if dicts else ["label", "year"]
-    writer = csv.DictWriter(buffer, columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(csv_record(d) for d in dicts)
-    return buffer.getvalue()
+    return csv_document(stat_headers(columns), ([d[c] for c in columns] for d in dicts))
 
 
 def stats_json(rows: Sequence[Figures]) -> str:

@@ -101,6 +101,8 @@ class PdfLine:
     # part's top / bottom: a row or merged cell that a browser cut at a page break goes on there
     open_top: frozenset[int] = frozenset()
     open_bottom: frozenset[int] = frozenset()
+    continued: bool = False  # the first row after a repeated header: the table goes on here
+    ruled: bool = False  # a row of a ruled table's grid
 
 
 def split_gaps(line: list[Char], factor: float = 1.2) -> list[list[Char]]:
@@ -402,6 +404,7 @@ def table_lines(page: int, grid: Grid, chars: list[Char]) -> list[PdfLine]:
             SourceLine([cell for _, cell in cells], in_table=True),
             open_top=frozenset(i for i, (n, _) in enumerate(cells) if n in grid.open_top),
             open_bottom=frozenset(i for i, (n, _) in enumerate(cells) if n in grid.open_bottom),
+            ruled=True,
         )
         for r, cells in sorted(rows.items())
         if any(c.text for _, c in cells)

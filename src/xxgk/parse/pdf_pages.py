@@ -26,6 +26,7 @@ from xxgk.parse.pdf_layout import (
     table_lines,
 )
 from xxgk.parse.pdf_unruled import unruled_tables
+from xxgk.parse.text_pages import header_key
 
 MARGIN = 0.07  # share of the page height where running headers and footers sit
 _PAGE_NUMBER = re.compile(
@@ -139,8 +140,8 @@ def _drop_running(pages: list[tuple[list[PdfLine], float]]) -> list[SourceLine]:
             if in_margin(item, height) and running(item):
                 continue
             kept.append(item)
-    joined = _join_cut_rows(kept)
-    return [item.line for item in _join_paragraphs(_drop_repeated_headers(joined))]
+    joined = _join_cut_rows(_drop_repeated_headers(kept))
+    return [item.line for item in _join_paragraphs(joined)]
 
 
 _ROW_ORDINAL = re.compile(
@@ -164,10 +165,12 @@ def _join_cut_rows(lines: list[PdfLine]) -> list[PdfLine]:
     while n < len(lines):
         item = lines[n]
         n += 1
-        if item.grid_start and item.open_top and out and out[-1].line.in_table:
+        if item.grid_start and out and out[-1].line.in_table:
             before = _part_before(out, item.page)
-            if before and _continue_cells(before, item):
+            if item.open_top and before and _continue_cells(before, item):
                 continue
+            if item.continued and item.ruled and before:
+                _continue_merged(before, item)
         if not item.line.in_table and out and out[-1].line.in_table:
             overflow = _overflow(lines, n - 1, _part_before(out, item.page + 1))
             if overflow:
@@ -236,7 +239,7 @@ def _part_before(out: list[PdfLine], page: int) -> list[PdfLine]:
     """Return the rows of the ruled table part that ends ``out`` on the page before ``page``."""
     part: list[PdfLine] = []
     for item in reversed(out):
-        if not item.line.in_table or item.page != page - 1 or item.pieces is not None:
+        if not item.line.in_table or item.page != page - 1 or not item.ruled:
             return []
         part.append(item)
         if item.grid_start:
@@ -270,6 +273,56 @@ def _continue_cells(before: list[PdfLine], item: PdfLine) -> bool:
     return False
 
 
+def _continue_merged(before: list[PdfLine], item: PdfLine) -> None:
+    """Append to a group label of the part before the label text that a page cut off,
+    printed (below the repeated header) in the same column of the table's next part.
+
+    Word and LibreOffice close a merged cell at the page end with a ruling and print the
+    rest of its text in the next part, where it spans the first rows. Only a group label
+    (a label cell followed by the row's own label) goes on so; a text that starts like a
+    label (``（五）``) begins a new group."""
+    bottom = max(_bottom(line) for line in before)
+    cells = item.line.cells
+    keep = []
+    for at, cell in enumerate(cells):
+        target = None
+        if _is_group_label(cells, at) and not _ROW_ORDINAL.match(cell.text):
+            target = _group_above(before, cell, bottom)
+        if target is None:
+            keep.append(cell)
+        else:
+            _append_text(*target, cell.text)
+    item.line.cells = keep
+
+
+def _is_group_label(cells: list[SourceCell], at: int) -> bool:
+    """Return True for a label cell followed by another label cell in its row."""
+    label = [bool(c.text) and not is_number(c) for c in cells[at : at + 2]]
+    return label == [True, True]
+
+
+def _group_above(
+    before: list[PdfLine], cell: SourceCell, bottom: float
+) -> tuple[PdfLine, int] | None:
+    """Return the group label of ``before`` in ``cell``'s column that reaches the part's
+    bottom."""
+    box = cell.location.bbox
+    if box is None:
+        return None
+    for line in before:
+        for at, other in enumerate(line.line.cells):
+            edge = other.location.bbox
+            if (
+                edge is not None
+                and _is_group_label(line.line.cells, at)
+                and abs(edge[0] - box[0]) <= _SAME_EDGE
+                and abs(edge[2] - box[2]) <= _SAME_EDGE
+                and abs(edge[3] - bottom) <= _SAME_EDGE
+            ):
+                return line, at
+    return None
+
+
 def _cell_above(before: list[PdfLine], cell: SourceCell) -> tuple[PdfLine, int] | None:
     """Return the open-bottomed cell of ``before`` in the same column as ``cell``."""
     box = cell.location.bbox
@@ -287,34 +340,60 @@ def _cell_above(before: list[PdfLine], cell: SourceCell) -> tuple[PdfLine, int] 
     return None
 
 
-HEADER_ROWS = 4
-"""At most this many rows (without numbers) at the top of a table can be a repeated header."""
+HEADER_LINES = 8
+"""At most this many lines (without numbers) above a table's rows can be its header."""
 
 
 def _drop_repeated_headers(lines: list[PdfLine]) -> list[PdfLine]:
-    """Drop the header rows a table repeats at the top of each page (Word's "repeat as
-    header row"): the leading rows of a table part equal to those of the part before."""
+    """Drop the header a table repeats at the top of each page (Word's "repeat as header
+    row"), ruled or not: the lines without numbers that open a page right after a row with
+    numbers, when they are the last lines of the header above that table's rows.
+
+    The first row after a dropped header is marked ``continued`` (and starts the part of a
+    ruled table there): the same table goes on, so a merged label that the page cut goes on
+    in it too (``_join_cut_rows``)."""
     out: list[PdfLine] = []
-    head: list[str] = []
-    dropping = -1  # index into ``head`` while a new part repeats it
-    for item in lines:
-        if item.grid_start:
-            dropping = 0 if head and out and out[-1].line.in_table else -1
-            if dropping < 0:
-                head = []
-        if 0 <= dropping < len(head) and item.line.in_table and item.line.text == head[dropping]:
-            dropping += 1
-            continue
-        dropping = -1
-        if (
-            item.line.in_table
-            and len(head) < HEADER_ROWS
-            and (item.grid_start or head)
-            and not any(map(is_number, item.line.cells))
-        ):
-            head.append(item.line.text)
+    head: list[str] = []  # the lines without numbers above the current table's rows
+    run: list[str] = []  # the lines without numbers since the last row with numbers
+    n = 0
+    while n < len(lines):
+        item = lines[n]
+        if out and item.page != out[-1].page and _has_number(out[-1]) and head:
+            block = _page_head(lines, n)
+            if block and len(block) <= len(head) and head[-len(block) :] == block:
+                n += len(block)
+                lines[n].continued = True
+                lines[n].grid_start = lines[n].grid_start or lines[n].ruled
+                continue
+        if _has_number(item):
+            if run:
+                head = run[-HEADER_LINES:]
+            run = []
+        else:
+            run.append(header_key(item.line))
         out.append(item)
+        n += 1
     return out
+
+
+def _has_number(item: PdfLine) -> bool:
+    return item.line.in_table and any(map(is_number, item.line.cells))
+
+
+def _page_head(lines: list[PdfLine], start: int) -> list[str]:
+    """Return the texts of the lines without numbers that open the page at ``start`` when a
+    table row with numbers follows them on that page, else nothing."""
+    end = start
+    while (
+        end < len(lines)
+        and end - start < HEADER_LINES
+        and lines[end].page == lines[start].page
+        and not _has_number(lines[end])
+    ):
+        end += 1
+    if end == len(lines) or lines[end].page != lines[start].page or not _has_number(lines[end]):
+        return []
+    return [header_key(item.line) for item in lines[start:end]]
 
 
 def drop_running(pages: list[tuple[list[PdfLine], float]]) -> list[SourceLine]:

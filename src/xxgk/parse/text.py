@@ -24,6 +24,7 @@ from xxgk.findings import Finding, Location
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
 from xxgk.parse.encoding import bytes_to_text
 from xxgk.parse.interpret import gc_paused
+from xxgk.parse.text_pages import drop_repeated_headers, page_starts
 
 _WIDE_GAP = re.compile(r"[ \u3000]{2,}")
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -53,6 +54,8 @@ def text_to_document(text: str, source: str | None = None) -> SourceDocument:
             line = _remember_placed(raw, number)
         if line is not None:
             append(line)
+    if "\f" in text:  # converted from a PDF: drop a table header repeated on a new page
+        lines = drop_repeated_headers(lines, page_starts(text))
     return SourceDocument(lines=lines, source=source, format_name="text")
 
 

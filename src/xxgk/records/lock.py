@@ -31,7 +31,8 @@ def ensure_unlocked(session: Session, unit: Unit, days: Iterable[dt.date | int |
         if version is not None:
             raise RegisterError(
                 f"单位“{unit.name}”{year}年度报告已于{version.published_on}发布（第{version.version}版），"
-                f"该年度台账已锁定；如需更正，请先执行 register reopen 并说明理由",
+                f"该年度台账已锁定；如需更正，请由本单位分管领导说明理由后重新打开该年度"
+                f"（系统管理 · 年度报告）",
                 f"the {year} register of {unit.code} is locked by the published report "
                 f"(version {version.version}); reopen it with a reason first",
             )

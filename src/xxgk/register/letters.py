@@ -24,7 +24,9 @@ from sqlalchemy.orm import Session
 from xxgk.db import audit
 from xxgk.db.access import WRITERS, require
 from xxgk.db.models import Unit, User
-from xxgk.errors import RegisterError, RenderError
+from xxgk.errors import InputError, RegisterError, RenderError
+from xxgk.limits import check
+from xxgk.ooxml import open_package
 from xxgk.records.vocab import parse_date
 from xxgk.register.attachments import FileStore
 from xxgk.register.caldb import unit_calendar
@@ -674,6 +676,14 @@ SAMPLE = {
 }
 
 
+def check_package(data: bytes, filename: str) -> None:
+    """Refuse an uploaded template over the budgets of ``xxgk.limits`` (bytes, zip entries,
+    decompressed size of each part and of all) before the trial rendering unpacks it: a DOCX
+    of a few KB can inflate to gigabytes."""
+    check("upload_bytes", len(data), path=filename)
+    open_package(data, filename, "Word（DOCX）").close()
+
+
 def upload_template(
     *, session: Session, actor: User, unit: Unit, kind: str, data: bytes, filename: str
 ) -> LetterTemplate:
@@ -684,8 +694,9 @@ def upload_template(
         raise RegisterError("文书模板应为Word（.docx）文件", "a template must be a .docx file")
     sample = dict.fromkeys(template_fields(what.value), "示例") | SAMPLE
     try:
+        check_package(data, filename)
         render_letter(data, sample)
-    except RenderError as exc:
+    except (RenderError, InputError) as exc:
         raise RegisterError(exc.message_zh, exc.message_en) from None
     for old in session.scalars(
         select(LetterTemplate).where(

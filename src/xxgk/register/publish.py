@@ -41,7 +41,7 @@ def publish_report(
     current = locked_version(session, unit, year)
     if current is not None:
         raise RegisterError(
-            f"{year}年度报告已发布（第{current.version}版），如需更正请先 reopen",
+            f"{year}年度报告已发布（第{current.version}版），如需更正请由分管领导先重新打开该年度",
             f"the {year} report is already published (version {current.version})",
         )
     if published_on.year <= year:

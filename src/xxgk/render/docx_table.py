@@ -89,7 +89,8 @@ def table_xml(layout: TableLayout, report: Report, fonts: FontSet) -> str:
                 body = _cell_paragraph("", fonts, header)
                 cells.append(_tc(width, cell.colspan, "continue", body))
             c += cell.colspan
-        row_props = "<w:cantSplit/>"
+        # a row never breaks across pages; the header rows print again atop each page
+        row_props = "<w:cantSplit/><w:tblHeader/>" if header else "<w:cantSplit/>"
         rows.append(f"<w:tr><w:trPr>{row_props}</w:trPr>" + "".join(cells) + "</w:tr>")
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     return (

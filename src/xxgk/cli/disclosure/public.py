@@ -210,17 +210,12 @@ def _flat(value: Any) -> Any:
 
 
 def _csv_bytes(rows: list[dict[str, Any]]) -> bytes:
-    import csv
-    import io
+    """The items as CSV: BOM, Chinese headers, the keys, then one row per item."""
+    from xxgk.spreadsheet import csv_document
 
-    from xxgk.spreadsheet import csv_row
-
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow([label for _, label in EXPORT_COLUMNS])
-    for row in rows:
-        writer.writerow(csv_row(_flat(row[key]) for key, _ in EXPORT_COLUMNS))
-    return buffer.getvalue().encode("utf-8")
+    headers = [(label, key) for key, label in EXPORT_COLUMNS]
+    body = ([_flat(row[key]) for key, _ in EXPORT_COLUMNS] for row in rows)
+    return csv_document(headers, body).encode("utf-8")
 
 
 def _jsonl_bytes(rows: list[dict[str, Any]]) -> bytes:

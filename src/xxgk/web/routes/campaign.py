@@ -54,7 +54,7 @@ def unit_drilldown(
         status=view.status,
         versions=view.versions,
         provenance=found.provenance,
-        tables=report_view.tables(report, view.findings) if report else [],
+        tables=report_view.tables(report, found.open_findings) if report else [],
         findings=found.findings,
         can_mark=Role(scope.user.role) in TRIAGERS,
         versions_diff=found.versions_diff,

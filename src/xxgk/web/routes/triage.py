@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from xxgk.aggregate import ReportScope, ScopedCell, scope_of
 from xxgk.campaign.drilldown import mark_finding
 from xxgk.campaign.exports import findings_csv, findings_xlsx
-from xxgk.campaign.rollup import campaign_rollup, rollup_document, set_report_scope
+from xxgk.campaign.rollup import campaign_rollup, rollup_file, set_report_scope
 from xxgk.db.access import in_subtree
 from xxgk.db.models import Role, Unit
 from xxgk.model.cells import cell_title
@@ -140,8 +140,8 @@ def rollup_download(scope: ScopeDep, fmt: str, unit: str = "", year: str = "") -
         raise WebError(404, "not_found", "汇总表只能下载为 DOCX、XLSX 或 PDF", f"bad {fmt!r}")
     root = scope.unit(unit)
     y = _year(year)
-    rolled = campaign_rollup(scope.session, root, y, {u.id for u in _members(scope, root)})
-    return download(rollup_document(rolled, fmt), MEDIA[fmt], f"{root.name}{y}年度汇总表.{fmt}")
+    body = rollup_file(scope.session, root, y, fmt, {u.id for u in _members(scope, root)})
+    return download(body, MEDIA[fmt], f"{root.name}{y}年度汇总表.{fmt}")
 
 
 @router.post("/overview/rollup/scope")
