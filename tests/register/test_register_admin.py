@@ -218,3 +218,21 @@ def test_only_the_units_leader_reopens_and_the_history_says_why(two_counties):
         ("publish", "reviewer", ""),
         ("reopen", "leader", "表三更正"),
     ]
+
+
+def test_a_townships_local_deadline_is_the_one_the_campaign_reckons_with(two_counties):
+    from xxgk.campaign.status import due_date
+
+    w, s = two_counties, two_counties.session
+    assert due_date(w.town, 2025) == dt.date(2026, 1, 31)  # assumed without a local rule
+    update_unit(
+        session=s, actor=w.county_admin, unit=w.town, reason="市规定", report_deadline="3-31"
+    )
+    assert w.town.report_deadline == "03-31"
+    assert due_date(w.town, 2025) == dt.date(2026, 3, 31)
+    with pytest.raises(RegisterError, match="由条例第四十九条规定"):
+        update_unit(session=s, actor=w.admin, unit=w.county, reason="试", report_deadline="2-28")
+    with pytest.raises(RegisterError, match="应为次年的月-日"):
+        update_unit(session=s, actor=w.admin, unit=w.town, reason="试", report_deadline="2-29")
+    update_unit(session=s, actor=w.admin, unit=w.town, reason="撤镇设区", kind="department")
+    assert w.town.report_deadline is None
