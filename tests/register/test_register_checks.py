@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from xxgk.errors import RegisterError
 from xxgk.findings import KINDS
 from xxgk.register import add_event, check_register, check_report, compile_report
 from xxgk.register import register_application as register
@@ -77,7 +78,12 @@ def test_a02_late_and_repeated_correction_notices(new):
 
 def test_a03_extension_problems(new, sqlite_world):
     make, event, codes = new
-    event(make(), "延期", "2025-03-20", days=25, approved_on=None, notified_on=D("2025-04-10"))
+    app = make()
+    event(app, "延期", "2025-03-20", days=20, approved_on=None, notified_on=D("2025-04-10"))
+    # 25 days cannot be entered (test_extension_beyond_the_law_is_refused_at_entry); a register
+    # imported or written before that refusal may still hold it, and A03 reports it
+    app.events[-1].days = 25
+    sqlite_world.session.flush()
     found = check_register(sqlite_world.session, sqlite_world.town)
     messages = [f.message for f in found]
     assert any("没有政府信息公开工作机构负责人同意" in m for m in messages)
@@ -153,3 +159,15 @@ def test_fee_period_is_not_counted_by_default_109_hao_and_a_unit_may_change_it(n
     counted = compute_deadline(facts(app), Calendar("XJ"))
     assert counted.date < paused.date
     assert any("计入答复期限（不扣除）" in line for line in counted.explanation)
+
+
+def test_extension_beyond_the_law_is_refused_at_entry(new):
+    make, event, _ = new
+    app = make()
+    with pytest.raises(RegisterError, match="条例第三十三条第二款"):
+        event(app, "延期", "2025-03-20", days=25, approved_on=D("2025-03-20"))
+    with pytest.raises(RegisterError, match="不能填写-3"):
+        event(app, "延期", "2025-03-20", days=-3, approved_on=D("2025-03-20"))
+    old = make("2019-03-01")  # before the 2019 regulation: at most 15 working days
+    with pytest.raises(RegisterError, match="最长不得超过15个工作日"):
+        event(old, "延期", "2019-03-20", days=16, approved_on=D("2019-03-20"))

@@ -6,17 +6,20 @@ from __future__ import annotations
 import datetime as dt
 import email
 import socket
+import time
 from email.policy import default as default_policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy.orm import sessionmaker
 
 from xxgk.register.applications import register_application
 from xxgk.register.attachments import FileStore
 from xxgk.register.caldb import unit_calendar
-from xxgk.register.desk import build_desk, digest_text, send_digest, warnings_due
+from xxgk.register.desk import build_desk, digest_text, send_digest, sent_reminders, warnings_due
 from xxgk.register.events import add_event
 from xxgk.register.letters import issue_letter, update_settings
+from xxgk.register.reminders import DailyReminders, run_due, send_reminders
 
 TODAY = dt.date(2026, 3, 20)  # a Friday
 
@@ -138,3 +141,103 @@ def test_digest_and_warnings_through_a_local_smtp_server(world, busy, smtp_serve
     body = message.get_content()
     assert soon.number in body
     assert "补正期限即将届满" in body
+
+
+def test_a_warning_is_sent_once_and_a_refused_mail_is_not_recorded(world, busy, smtp_server):
+    inbox, port = smtp_server
+    _, soon, _ = busy
+    settings = {"smtp_host": "127.0.0.1", "smtp_port": str(port), "digest_to": "gk@example.invalid"}
+    update_settings(session=world.session, actor=world.clerk, unit=world.town, changes=settings)
+    send_digest(world.session, world.town, world.clerk, TODAY, 2025)
+    send_digest(world.session, world.town, world.clerk, TODAY, 2025)  # by hand, again
+    first, second = (m.get_content() for m in inbox.messages)
+    warning = f"※ 申请{soon.number}距答复期限还有5个工作日"
+    assert warning in first
+    assert warning not in second
+    assert soon.number in second
+    days, warned = sent_reminders(world.session, world.town)
+    assert days == {TODAY.isoformat()}
+    assert len(warned) == 1
+    world.session.commit()
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = probe.getsockname()[1]
+    settings["smtp_port"] = str(dead)
+    update_settings(session=world.session, actor=world.clerk, unit=world.town, changes=settings)
+    tomorrow = TODAY + dt.timedelta(days=3)
+    results = send_reminders(world.session, world.admin, tomorrow)
+    assert [r.sent for r in results] == [0]
+    assert "提醒邮件未能发出" in results[0].note
+    assert sent_reminders(world.session, world.town)[0] == {TODAY.isoformat()}  # not recorded
+
+
+@pytest.mark.parametrize(
+    ("now", "last", "due"),
+    [
+        (dt.datetime(2026, 3, 20, 7, 29), None, False),
+        (dt.datetime(2026, 3, 20, 7, 30), None, True),
+        (dt.datetime(2026, 3, 20, 23, 0), dt.date(2026, 3, 20), False),
+        (dt.datetime(2026, 3, 21, 7, 31), dt.date(2026, 3, 20), True),
+    ],
+)
+def test_the_daily_run_is_due_once_a_day_after_its_hour(now, last, due):
+    assert run_due(now, dt.time(7, 30), last) is due
+
+
+def _wait_for(predicate, seconds: float = 20.0) -> None:
+    end = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.02)
+
+
+def test_the_servers_daily_task_sends_once_even_with_two_servers(world, busy, smtp_server):
+    inbox, port = smtp_server
+    settings = {"smtp_host": "127.0.0.1", "smtp_port": str(port), "digest_to": "gk@example.invalid"}
+    update_settings(session=world.session, actor=world.clerk, unit=world.town, changes=settings)
+    world.session.commit()
+    sessions = sessionmaker(bind=world.session.get_bind(), expire_on_commit=False)
+    morning = dt.datetime.combine(TODAY, dt.time(8, 0))
+    lines: list[str] = []
+    servers = [
+        DailyReminders(
+            sessions,
+            "admin",
+            dt.time(7, 30),
+            every_seconds=0.01,
+            report=lines.append,
+            clock=lambda: morning,
+        )
+        for _ in range(2)
+    ]
+    for server in servers:
+        server.start()
+        _wait_for(lambda s=server: s.last_day == TODAY and len(lines) >= servers.index(s) + 1)
+    time.sleep(0.1)  # many more turns of both loops
+    for server in servers:
+        server.stop()
+        server.join(timeout=5)
+    assert len(inbox.messages) == 1
+    assert any("已向1个地址发送" in line for line in lines)
+    assert any("今日提醒已发送，不再重复" in line for line in lines)
+    assert len(lines) == 2
+
+
+def test_the_daily_task_reports_a_failure_and_keeps_running(world):
+    sessions = sessionmaker(bind=world.session.get_bind())
+    world.session.commit()
+    lines: list[str] = []
+    task = DailyReminders(
+        sessions,
+        "nobody",
+        dt.time(0, 0),
+        every_seconds=0.01,
+        report=lines.append,
+        clock=lambda: dt.datetime.combine(TODAY, dt.time(8, 0)),
+    )
+    task.start()
+    _wait_for(lambda: lines)
+    assert task.is_alive()
+    task.stop()
+    task.join(timeout=5)
+    assert lines[0].startswith(f"每日提醒未能运行（{TODAY}）")

@@ -21,6 +21,7 @@ from xxgk.register.filing import (
     submit_report,
 )
 from xxgk.register.inputs import set_narrative, set_yearly_count
+from xxgk.register.publish import publish_report, reopen_year
 
 YEAR = 2025
 TODAY = dt.date(2026, 1, 20)
@@ -180,3 +181,37 @@ def test_direct_publication_without_a_supervisor_is_dated_today(world):
             today=TODAY,
             published_on=dt.date(2027, 1, 2),
         )
+
+
+def test_a_reopened_year_is_filed_and_published_again_as_a_correction(world):
+    complete(world)
+    publish(world)
+    assert state_of(world.session, world.town, YEAR) == "published"
+    with pytest.raises(RegisterError, match="不能再次报送"):
+        submit(world)
+    reopen_year(
+        session=world.session, unit=world.town, actor=world.leader, year=YEAR, reason="漏登申请"
+    )
+    assert state_of(world.session, world.town, YEAR) == "reopened"
+    with pytest.raises(RegisterError, match="更正后重新发布必须说明理由"):
+        publish(world)
+    second = publish(world, correction_reason="补登一件申请")
+    assert second.version == 2
+    assert "补登一件申请" in second.reason
+    assert state_of(world.session, world.town, YEAR) == "published"
+    assert [f.state for f in filings(world.session, world.town, YEAR)] == ["published"] * 2
+
+
+def test_a_year_published_outside_the_filing_is_published(world):
+    complete(world)
+    publish_report(
+        session=world.session,
+        unit=world.town,
+        actor=world.reviewer,
+        year=YEAR,
+        published_on=TODAY,
+    )
+    assert filings(world.session, world.town, YEAR) == []
+    assert state_of(world.session, world.town, YEAR) == "published"
+    with pytest.raises(RegisterError, match="不能再次报送"):
+        submit(world)

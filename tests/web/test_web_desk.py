@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 
@@ -52,3 +54,38 @@ def test_desk_shows_only_the_units_in_scope(as_user, user):
 def test_desk_requires_login(client):
     assert client.get("/desk", follow_redirects=False).status_code == 303
     assert client.get("/api/v1/desk").status_code == 401
+
+
+def _menu_badge(html: str) -> int | None:
+    import re
+
+    found = re.search(r'<span class="badge" id="menu-badge"[^>]*>(\d+)</span>', html)
+    return int(found.group(1)) if found else None
+
+
+@pytest.mark.parametrize("user", ["qinghe-clerk", "jiaotong-clerk", "admin"])
+def test_every_page_shows_the_cases_due_on_the_menu(as_user, user):
+    c = as_user(user)
+    desk = c.get("/api/v1/desk").json()
+    due = len(desk["overdue"]) + len(desk["due_soon"])
+    for path in ("/desk", "/register", "/disclosure", "/compile", "/check", "/password"):
+        html = c.get(path).text
+        assert _menu_badge(html) == (due or None), path
+    if due:
+        assert f"已逾期或5个工作日内到期的申请{due}件" in c.get("/register").text
+
+
+def test_the_badge_follows_a_reply_and_is_not_shown_to_readers(as_user):
+    c = as_user("qinghe-clerk")
+    before = _menu_badge(c.get("/register").text) or 0
+    desk = c.get("/api/v1/desk").json()
+    line = (desk["overdue"] + desk["due_soon"])[0]
+    csrf = c.get("/api/v1/me").json()["csrf_token"]
+    r = c.post(
+        f"/api/v1/applications/{line['app_id']}/events",
+        json={"kind": "reply", "on": dt.date.today().isoformat(), "outcome": "予以公开"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert r.status_code == 201, r.text
+    assert (_menu_badge(c.get("/register").text) or 0) == before - 1
+    assert _menu_badge(as_user("county-supervisor").get("/register").text) is None

@@ -1,9 +1,10 @@
 """A post case from receipt to reply in Debian's chromium: the desk, registering a signed-for
 letter, the envelope uploaded, the 登记回执 and 补正告知书 issued and delivered, the corrected
-application recorded, the 答复告知书 issued; then the templates, 年报数据 and 报送 pages.
+application recorded, the 答复告知书 issued; then the templates, 年报数据 and 报送 pages; and the
+filing gate in the browser: blocked, completed, returned by the county, accepted, published.
 
 With ``XXGK_SCREENSHOTS=<folder>`` the run saves desk.png, casework.png, letter-templates.png,
-annual-inputs.png and filing.png of docs/web.
+annual-inputs.png, filing.png and filing-published.png of docs/web.
 """
 
 from __future__ import annotations
@@ -119,3 +120,112 @@ def test_post_case_from_receipt_to_reply_with_letters_and_files(server, browser,
     page.wait_for_selector("#filing-state")
     _shot(page, "filing.png")
     page.close()
+
+
+def _state(page) -> str:
+    return page.get_attribute("#filing-state", "data-state") or ""
+
+
+def _complete_narratives(page, base: str, unit: int, year: int) -> None:
+    """The three text sections, written through the API in the officer's own session."""
+    csrf = page.request.get(f"{base}/api/v1/me").json()["csrf_token"]
+    texts = {
+        "overview": "本镇坚持以公开为常态，全年主动公开政府信息，依法办理政府信息公开申请。",
+        "problems": "存在的主要问题是公开内容不够全面，改进措施是加强培训和审核。",
+        "other": "本年度没有产生信息处理费。无其他需要报告的事项。",
+    }
+    for section, text in texts.items():
+        r = page.request.post(
+            f"{base}/compile/narrative",
+            form={"csrf_token": csrf, "unit": str(unit), "year": str(year), "section": section,
+                  "text": text},
+        )  # fmt: skip
+        assert r.ok
+
+
+def test_filing_gate_blocked_returned_accepted_published(server, browser):
+    """The year's report filed in the browser: blocked while values are missing (each with its
+    link), completed, submitted, returned by the county with a reason, submitted again,
+    accepted, and published by the reviewer."""
+    base, passwords = server
+    year = dt.date.today().year - 2  # a past year nobody has filed yet
+    clerk = signed_in(browser, base, passwords, "qinghe-clerk", then="/desk")
+    clerk.goto(f"{base}/filing?year={year}")
+    unit = int(clerk.get_attribute("#submit-form input[name=unit]", "value") or 0)
+    assert _state(clerk) == "draft"
+    assert clerk.locator("#filing-errors li").count() > 0
+    assert clerk.is_disabled("#submit-form button")
+    clerk.locator("#filing-errors a", has_text="年报数据").first.click()
+    clerk.wait_for_selector("#yearly-form")
+    for key in ("licensing", "punishment", "enforcement", "fees"):
+        clerk.fill(f"#yearly-form input[name={key}]", "0")
+        clerk.fill(f"#yearly-form input[name=source_{key}]", "业务系统年度统计")
+    clerk.click("#yearly-form button")
+    clerk.wait_for_selector("text=项年度数据")
+    _complete_narratives(clerk, base, unit, year)
+    clerk.goto(f"{base}/filing?unit={unit}&year={year}")
+    assert clerk.locator("#filing-errors").count() == 0, clerk.inner_text("#filing-errors")
+    if clerk.locator("#submit-form input[name=acknowledge]").count():
+        clerk.check("#submit-form input[name=acknowledge]")
+    clerk.click("#submit-form button")
+    clerk.wait_for_selector("text=已报送")
+    assert _state(clerk) == "submitted"
+
+    county = signed_in(browser, base, passwords, "county-supervisor", then="/desk")
+    county.goto(f"{base}/filing?unit={unit}&year={year}")
+    row = county.locator("#filing-history tr[data-state=submitted]")
+    row.locator("input[name=reason]").fill("请补充说明行政事业性收费的统计口径")
+    row.locator("button[value=return]").click()
+    county.wait_for_selector("text=已退回")
+    assert _state(county) == "returned"
+
+    clerk.goto(f"{base}/filing?unit={unit}&year={year}")
+    assert "请补充说明行政事业性收费的统计口径" in clerk.inner_text("#filing-history")
+    if clerk.locator("#submit-form input[name=acknowledge]").count():
+        clerk.check("#submit-form input[name=acknowledge]")
+    clerk.click("#submit-form button")
+    clerk.wait_for_selector("text=第2次报送")
+
+    county.goto(f"{base}/filing?unit={unit}&year={year}")
+    county.locator("#filing-history tr[data-state=submitted] button[value=accept]").click()
+    county.wait_for_selector("text=已审核通过")
+    assert _state(county) == "accepted"
+    assert clerk.locator("#publish-form").count() == 0  # a 录入员 does not publish
+
+    reviewer = signed_in(browser, base, passwords, "qinghe-reviewer", then="/desk")
+    reviewer.goto(f"{base}/filing?unit={unit}&year={year}")
+    reviewer.click("#publish-form button")
+    reviewer.wait_for_selector(f"text=已发布{year}年度报告")
+    assert _state(reviewer) == "published"
+    assert reviewer.locator("#filing-errors").count() == 0  # nothing left to fix once published
+    history = reviewer.inner_text("#filing-history")
+    assert "已退回" in history
+    assert "已发布" in history
+    _shot(reviewer, "filing-published.png")
+
+    # a correction: reopened with a reason, filed and accepted again, published as version 2
+    assert reviewer.locator("#reopen-form").count() == 0  # the 分管领导 decides a reopening
+    leader = signed_in(browser, base, passwords, "qinghe-leader", then="/desk")
+    leader.goto(f"{base}/filing?unit={unit}&year={year}")
+    leader.click("text=发现错误，需要更正")
+    leader.fill("#reopen-form input[name=reason]", "漏登一件申请，表三需更正")
+    leader.click("#reopen-form button")
+    leader.wait_for_selector(f"text=已重新打开{year}年度")
+    assert _state(leader) == "reopened"
+    leader.close()
+    clerk.goto(f"{base}/filing?unit={unit}&year={year}")
+    if clerk.locator("#submit-form input[name=acknowledge]").count():
+        clerk.check("#submit-form input[name=acknowledge]")
+    clerk.click("#submit-form button")
+    clerk.wait_for_selector("text=第3次报送")
+    county.goto(f"{base}/filing?unit={unit}&year={year}")
+    county.locator("#filing-history tr[data-state=submitted] button[value=accept]").click()
+    county.wait_for_selector("text=已审核通过")
+    reviewer.goto(f"{base}/filing?unit={unit}&year={year}")
+    reviewer.fill("#publish-form input[name=correction]", "补登一件申请，更正表三")
+    reviewer.click("#publish-form button")
+    reviewer.wait_for_selector(f"text=已发布{year}年度报告")
+    assert _state(reviewer) == "published"
+    assert reviewer.locator("#filing-history tr[data-state=published]").count() == 2
+    for page in (clerk, county, reviewer):
+        page.close()

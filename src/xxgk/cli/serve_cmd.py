@@ -56,6 +56,17 @@ def serve_command(
             help="公众访问本站的地址，如 https://xxgk.example.gov.cn（RSS、回执等链接据此生成）",
         ),
     ] = None,
+    remind_as: Annotated[
+        str,
+        typer.Option(
+            "--remind-as",
+            envvar="XXGK_REMIND_AS",
+            help="每天以该用户身份发送提醒邮件（与 xxgk register remind 相同，同一天不重复发送）",
+        ),
+    ] = "",
+    remind_at: Annotated[
+        str, typer.Option("--remind-at", help="每日提醒的时间 HH:MM（本机时间）")
+    ] = "07:30",
 ) -> None:
     """启动网页应用（年报检查、申请台账、年报编制、汇总与对比、公开目录）。
 
@@ -65,6 +76,9 @@ def serve_command(
     请加 --secure-cookies。不在演示模式下运行时，演示账号须先修改初始密码。
 
     --workers 指定处理请求的进程数（默认等于CPU核数）；登录失败次数等限制由各进程分摊。
+
+    --remind-as 用户名：服务运行期间每天 --remind-at 之后发送一次各单位的提醒邮件
+    （只在主进程中运行；也可改用 cron 或 systemd 定时器运行 xxgk register remind）。
 
     \b
     Example:
@@ -103,6 +117,8 @@ def serve_command(
         typer.echo("演示账号 / demo accounts:")
         for line in lines:
             typer.echo(f"  {line}")
+    if remind_as:
+        _start_reminders(settings.database_url, remind_as, remind_at)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     count = workers or os.cpu_count() or 1
     if count > 1 and workers_module.available():
@@ -130,3 +146,26 @@ def serve_command(
         workers=count,
         log_level="warning",
     )
+
+
+def _start_reminders(database_url: str | None, username: str, at_text: str) -> None:
+    """Start the daily reminders of ``xxgk serve --remind-as`` in this (the main) process."""
+    import datetime as dt
+
+    from xxgk.db import make_engine
+    from xxgk.db.engine import make_session_factory
+    from xxgk.db.users import get_user
+    from xxgk.errors import RegisterError
+    from xxgk.register.reminders import DailyReminders
+
+    try:
+        at = dt.time.fromisoformat(at_text.strip())
+    except ValueError:
+        raise RegisterError(
+            f"--remind-at 应为 HH:MM，不能是“{at_text}”", f"bad --remind-at {at_text!r}"
+        ) from None
+    sessions = make_session_factory(make_engine(database_url))
+    with sessions() as session:
+        get_user(session, username)  # a wrong name is refused now, not every morning
+    DailyReminders(sessions, username, at, report=lambda line: typer.echo(line, err=True)).start()
+    typer.echo(f"每日提醒：每天{at.strftime('%H:%M')}之后以“{username}”的身份发送")

@@ -16,14 +16,16 @@ from email.message import EmailMessage
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xxgk.db.models import Unit, User
+from xxgk.db import audit
+from xxgk.db.models import AuditEntry, Unit, User
 from xxgk.disclosure.models import Item
 from xxgk.disclosure.workflow import actionable_states, waiting_for
+from xxgk.errors import RegisterError
 from xxgk.findings import Finding
 from xxgk.register.applications import list_applications
 from xxgk.register.caldb import unit_calendar
 from xxgk.register.calendar import Calendar
-from xxgk.register.casework_models import Letter
+from xxgk.register.casework_models import Letter, LetterSettings
 from xxgk.register.checks import check_application
 from xxgk.register.filing import STATE_LABELS, filing_gate, state_of
 from xxgk.register.letters import ANSWER_DAYS, KIND_LABELS, LetterKind, period_end
@@ -38,6 +40,8 @@ DUE_SOON = 5
 WARN_DAYS = (5, 1)
 """The working days before a deadline on which an e-mail warning goes out."""
 PERIOD_SOON = 3
+REMINDER_ACTION = "reminder"
+"""The audit action of a digest sent (the record the scheduled run reads to send once a day)."""
 
 
 @dataclass(frozen=True)
@@ -204,8 +208,11 @@ def warnings_due(desk: Desk) -> list[CaseLine]:
     return [line for line in desk.due_soon if line.left in WARN_DAYS]
 
 
-def digest_text(unit: Unit, desk: Desk, today: dt.date) -> str:
-    """Return the plain-text daily digest of ``desk`` for ``unit``."""
+def digest_text(
+    unit: Unit, desk: Desk, today: dt.date, warnings: list[CaseLine] | None = None
+) -> str:
+    """Return the plain-text daily digest of ``desk`` for ``unit``; ``warnings`` are the 5- and
+    1-working-day warnings to add (default: all that fall due today)."""
     lines = [f"{unit.name} 政府信息公开工作提醒（{today.isoformat()}）", ""]
     sections = (
         ("已逾期", desk.overdue),
@@ -224,34 +231,92 @@ def digest_text(unit: Unit, desk: Desk, today: dt.date) -> str:
             )
             lines.append(f"  {item.number} {item.what} {item.due.isoformat()}{left}")
         lines.append("")
-    for warning in warnings_due(desk):
+    for warning in warnings_due(desk) if warnings is None else warnings:
         lines.append(f"※ 申请{warning.number}距答复期限还有{warning.left}个工作日")
     if len(lines) == 2:
         lines.append("今日没有需要处理的事项。")
     return "\n".join(lines)
 
 
+def warning_key(line: CaseLine) -> str:
+    """Return what identifies one warning: the case, its deadline and the days left. A warning
+    with the same key is never sent twice (a changed deadline is a new warning)."""
+    return f"{line.app_id}:{line.due.isoformat()}:{line.left}"
+
+
+def sent_reminders(session: Session, unit: Unit) -> tuple[set[str], set[str]]:
+    """Return the days on which ``unit``'s digest went out and the keys of the warnings sent.
+
+    Each sending leaves an audit entry (``action="reminder"``), which is also the record that
+    makes the scheduled run idempotent: no second table to keep in step.
+    """
+    query = select(AuditEntry.after).where(
+        AuditEntry.entity == "unit",
+        AuditEntry.entity_id == unit.id,
+        AuditEntry.action == REMINDER_ACTION,
+    )
+    days: set[str] = set()
+    warned: set[str] = set()
+    for after in session.scalars(query):
+        days.add(str((after or {}).get("day", "")))
+        warned.update(str(key) for key in (after or {}).get("warnings", []))
+    return days, warned
+
+
+def digest_recipients(settings: LetterSettings) -> list[str]:
+    """Return the digest's addresses (one per line or comma-separated) where SMTP is set up."""
+    if not settings.smtp_host:
+        return []
+    text = settings.digest_to.replace(",", "\n").replace("，", "\n")
+    return [a.strip() for a in text.splitlines() if a.strip()]
+
+
 def send_digest(session: Session, unit: Unit, user: User, today: dt.date, report_year: int) -> int:
     """Send ``unit``'s daily digest to the addresses its settings list; return how many.
 
-    Nothing is sent where the unit has no SMTP server or no recipient configured.
+    Nothing is sent where the unit has no SMTP server or no recipient configured. A 5- or
+    1-working-day warning already sent (by an earlier digest, scheduled or by hand) is not
+    repeated. The sending is recorded in the audit log in the caller's transaction, before the
+    message goes out: a failed delivery raises and the caller rolls the record back.
     """
     settings = settings_for(session, unit)
-    recipients = [
-        a.strip() for a in settings.digest_to.replace(",", "\n").splitlines() if a.strip()
-    ]
-    if not settings.smtp_host or not recipients:
+    recipients = digest_recipients(settings)
+    if not recipients:
         return 0
     desk = build_desk(session, user, [unit], today, report_year)
+    _, warned = sent_reminders(session, unit)
+    warnings = [w for w in warnings_due(desk) if warning_key(w) not in warned]
     message = EmailMessage()
-    warnings = warnings_due(desk)
     subject = f"【政务公开提醒】{unit.name} {today.isoformat()}"
     if warnings:
         subject += f"：{len(warnings)}件申请临近答复期限"
     message["Subject"] = subject
     message["From"] = settings.smtp_sender or f"xxgk@{settings.smtp_host}"
     message["To"] = ", ".join(recipients)
-    message.set_content(digest_text(unit, desk, today))
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port or 25, timeout=30) as smtp:
-        smtp.send_message(message)
+    message.set_content(digest_text(unit, desk, today, warnings))
+    audit.record(
+        session=session,
+        actor=user,
+        action=REMINDER_ACTION,
+        entity="unit",
+        entity_id=unit.id,
+        after={
+            "day": today,
+            "recipients": len(recipients),
+            "warnings": [warning_key(w) for w in warnings],
+        },
+    )
+    _deliver(settings, message, unit)
     return len(recipients)
+
+
+def _deliver(settings: LetterSettings, message: EmailMessage, unit: Unit) -> None:
+    try:
+        with smtplib.SMTP(settings.smtp_host, settings.smtp_port or 25, timeout=30) as smtp:
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise RegisterError(
+            f"{unit.name}的提醒邮件未能发出（邮件服务器{settings.smtp_host}：{reason}）",
+            f"digest of {unit.code} not sent: {reason}",
+        ) from exc

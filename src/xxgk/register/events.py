@@ -26,7 +26,7 @@ from xxgk.records.lock import ensure_unlocked
 from xxgk.records.vocab import pick
 from xxgk.register.caldb import refresh_deadline, unit_calendar
 from xxgk.register.calendar import Calendar
-from xxgk.register.deadline import FEE_PAYMENT_LIMIT
+from xxgk.register.deadline import FEE_PAYMENT_LIMIT, periods
 from xxgk.register.models import Application, Event
 from xxgk.register.state import correction_period_end, live_events, status
 from xxgk.register.vocab import DELIVERIES, EventKind, event_kind, outcome
@@ -73,6 +73,7 @@ def add_event(
     _refuse_premature(app, what, on, unit_calendar(session, app.unit))
     result = outcome(outcome_name) if what is EventKind.REPLY and outcome_name else None
     _refuse_incomplete(what, result, days, due_on)
+    _refuse_forbidden(app, what, days)
     how = pick(delivery, DELIVERIES, "送达方式") if delivery else None
     if what is EventKind.VOIDED:
         _refuse_locked_target(session, app, ref)
@@ -248,6 +249,21 @@ def _refuse_incomplete(
         missing = "另行确定的答复期限"
     if missing:
         raise RegisterError(f"{what.label}必须填写{missing}", f"{what.value} needs {missing}")
+
+
+def _refuse_forbidden(app: Application, what: EventKind, days: int | None) -> None:
+    """Refuse a value the law does not allow, with the article: an extension longer than the
+    longest the regulation permits (20 working days; 15 before the 2019 regulation), or of
+    no day at all. What did happen wrongly but lawfully-shaped (a late approval, no notice)
+    is still recorded and reported by check A03."""
+    if what is not EventKind.EXTENSION or days is None:
+        return
+    _, longest = periods(app.received_on)
+    if not 1 <= days <= longest:
+        raise RegisterError(
+            f"延长答复期限最长不得超过{longest}个工作日（条例第三十三条第二款），不能填写{days}",
+            f"an extension is 1 to {longest} working days, not {days}",
+        )
 
 
 def _refuse_locked_target(session: Session, app: Application, ref_id: int | None) -> None:

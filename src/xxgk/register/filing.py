@@ -29,16 +29,20 @@ from xxgk.records.lock import locked_version
 from xxgk.records.models import PublishedReport
 from xxgk.register.casework_models import ReportFiling
 from xxgk.register.compile import compile_report
-from xxgk.register.publish import publish_report
+from xxgk.register.publish import publish_report, published_versions
 from xxgk.rules import validate
 
 SUBMITTED, ACCEPTED, RETURNED, PUBLISHED = "submitted", "accepted", "returned", "published"
+REOPENED = "reopened"
+"""A published year unlocked for a correction: filed again like a draft, published again as a
+new version with the correction's reason."""
 STATE_LABELS = {
     "draft": "编制中",
     SUBMITTED: "已报送，待审核",
     ACCEPTED: "审核通过，待发布",
     RETURNED: "已退回",
     PUBLISHED: "已发布",
+    REOPENED: "已重新打开，更正中",
 }
 NOT_YET = frozenset({"published-missing", "published-late", "published-early"})
 """Findings about the publication date, which a report not yet published cannot satisfy."""
@@ -150,9 +154,19 @@ def filings(session: Session, unit: Unit, year: int) -> list[ReportFiling]:
 
 
 def state_of(session: Session, unit: Unit, year: int) -> str:
-    """Return the report's state: draft, submitted, accepted, returned or published."""
+    """Return the report's state: draft, submitted, accepted, returned, published, or reopened.
+
+    The lock decides publication: a year published (through filing or not) is published while
+    it is locked, and reopened once unlocked until a correction is filed and published.
+    """
+    if locked_version(session, unit, year) is not None:
+        return PUBLISHED
     rows = filings(session, unit, year)
-    return rows[-1].state if rows else "draft"
+    if rows and rows[-1].state != PUBLISHED:
+        return rows[-1].state
+    if rows or published_versions(session, unit, year):
+        return REOPENED
+    return "draft"
 
 
 def submit_report(

@@ -290,6 +290,7 @@ def _extension(
     if approved_on > on:
         raise RegisterError("批准日期不能晚于告知书日期", "approval after the letter")
     reason = _text(values, "reason") or "所申请信息需要较长时间检索、核查"
+    opinion = " ".join(_text(values, "opinion").split())[:500]
     calendar = unit_calendar(session, app.unit)
     base = app.due_on or calendar.add_working_days(app.received_on, 20)
     new_due = calendar.add_working_days(base, days)
@@ -310,7 +311,8 @@ def _extension(
         "days": days,
         "approved_on": approved_on,
         "notified_on": on,
-        "note_extra": f"批准人{approved_by}",
+        "note_extra": f"批准人{approved_by}，{chinese(approved_on)}同意"
+        + (f"，审核意见：{opinion}" if opinion else ""),
     }
 
 
@@ -740,8 +742,11 @@ def update_settings(
         raise RegisterError(f"不能修改的设置：{sorted(unknown)}", f"unknown settings {unknown}")
     if "number_pattern" in changes:
         check_pattern(str(changes["number_pattern"]))
+    port = str(changes.get("smtp_port", "") or "25").strip()
+    if not port.isdecimal() or not 0 < int(port) < 65536:
+        raise RegisterError(f"SMTP端口应为1–65535的数字，不能是“{port}”", f"bad port {port!r}")
     for key, value in changes.items():
-        setattr(row, key, int(value or 25) if key == "smtp_port" else str(value or "").strip())
+        setattr(row, key, int(port) if key == "smtp_port" else str(value or "").strip())
     row.updated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     if row.id is None:
         session.add(row)

@@ -1,6 +1,7 @@
 """Reading the register: applications of a set of units (a page of them, or how many), the
 events that decide their state as light rows, the calendar changes in force, an application
-by its receipt, and the newest published version of each report.
+by its receipt, the newest published version of each report, and how many open applications
+are due by a day (the menu's badge, see ``caseload``).
 
 The web's scope decides *which* units a person may read; these functions only read what they
 are given, the same for the pages, the API and the CLI.
@@ -8,15 +9,17 @@ are given, the same for the pages, the API and the CLI.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy.orm import Session, aliased, lazyload
 
 from xxgk.db.models import Unit
 from xxgk.records.models import PublishedReport
 from xxgk.register.models import Application, CalendarDay, Event
+from xxgk.register.vocab import CLOSING, EventKind
 
 CHUNK = 500
 """Ids bound in one ``IN (...)``: well below every database's limit on parameters."""
@@ -121,3 +124,34 @@ def newest_published(session: Session) -> list[tuple[PublishedReport, Unit]]:
             seen.add((row.unit_id, row.year))
             out.append((row, unit))
     return out
+
+
+def open_applications_due(session: Session, unit_ids: Collection[int], until: dt.date) -> int:
+    """Return how many open applications of ``unit_ids`` are due on or before ``until``.
+
+    One statement: not void, a stored deadline, and no closing event that has not itself been
+    voided (the same reading as ``state.status``). It is the count on the menu's badge, read
+    on every page, so it never loads an application.
+    """
+    if not unit_ids:
+        return 0
+    closing = aliased(Event)
+    voiding = aliased(Event)
+    voided = exists().where(
+        and_(voiding.kind == EventKind.VOIDED.value, voiding.ref_id == closing.id)
+    )
+    closed = exists().where(
+        and_(
+            closing.application_id == Application.id,
+            closing.kind.in_([k.value for k in CLOSING]),
+            ~voided,
+        )
+    )
+    query = select(func.count(Application.id)).where(
+        Application.unit_id.in_(list(unit_ids)),
+        Application.void.is_(False),
+        Application.due_on.is_not(None),
+        Application.due_on <= until,
+        ~closed,
+    )
+    return int(session.scalar(query) or 0)

@@ -8,7 +8,8 @@ Writes are checked again by the library (``xxgk.db.access.require``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -21,6 +22,7 @@ from xxgk.db.queries import MAX_ID as MAX_ID  # the routes' bound on ids
 from xxgk.db.queries import row_by_id
 from xxgk.db.units import list_units
 from xxgk.register import queries as register_queries
+from xxgk.register.caseload import menu_badge
 from xxgk.register.models import Application
 from xxgk.web.errors import WebError, not_found
 from xxgk.web.settings import client_address
@@ -52,6 +54,7 @@ def optional_user(
     user = session_user(session, request.session.get("sid"))
     if user is None:
         request.session.pop("sid", None)
+    request.state.menu_badge = None if user is None else _menu_badge(session, user)
     request.state.viewer = (
         None
         if user is None
@@ -63,6 +66,20 @@ def optional_user(
         }
     )
     return user
+
+
+def _menu_badge(session: Session, user: User) -> Callable[[], int | None]:
+    """Return what counts the menu's badge for ``user`` when a page is drawn: the open cases
+    of the user's scope overdue or due within five working days (None for a role that does
+    not handle cases). Called at most once per page, never for an API call."""
+
+    def count() -> int | None:
+        if Role(user.role) not in WRITERS:
+            return None
+        region = user.unit.calendar_region if user.unit else None
+        return menu_badge(session, Scope(session, user).unit_ids, region, dt.date.today())
+
+    return count
 
 
 def required_user(request: Request, user: Annotated[User | None, Depends(optional_user)]) -> User:

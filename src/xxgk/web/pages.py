@@ -84,7 +84,9 @@ def nav_items(role: str | None) -> list[tuple[str, str]]:
 def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """Render template ``name`` with the user, menu, CSRF token and pending messages."""
     viewer = getattr(request.state, "viewer", None)
+    badge = getattr(request.state, "menu_badge", None)
     base = {
+        "menu_badge": badge() if badge is not None and status_code == 200 else None,
         "viewer": viewer,
         "nav": nav_items(viewer["role"] if viewer else None),
         "path": request.url.path,

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from xxgk.db.models import Unit
 from xxgk.register.caldb import unit_calendar
 from xxgk.register.calendar import Calendar
+from xxgk.register.caseload import problems_of
 from xxgk.register.deadline import Deadline, compute_deadline
 from xxgk.register.models import Application, Event
 from xxgk.register.queries import calendar_change_ids, light_events
@@ -34,6 +35,7 @@ STATES = {
     "due_soon": "即将到期",
     "closed": "已办结",
     "void": "已作废",
+    "problems": "有问题",
 }
 
 
@@ -219,18 +221,35 @@ def list_page(
             page = pages
             apps = _page_of_applications(scope, unit, year, page)
         rows = list_rows(scope.session, apps, personal=scope.personal, today=today)
-        return ListPage(rows, total, page, pages)
+        return ListPage(with_problems(scope.session, rows, apps, today), total, page, pages)
+    apps = scope.applications(unit, year, events=False)
     rows = list_rows(
         scope.session,
-        scope.applications(unit, year, events=False),
+        apps,
         personal=scope.personal,
         today=today,
-        state=state,
+        state="" if state == "problems" else state,
         query=query,
     )
+    if state == "problems":  # every row's checks decide which rows are on the pages
+        rows = [r for r in with_problems(scope.session, rows, apps, today) if r["problems"]]
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     page = min(page, pages)
-    return ListPage(rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], len(rows), page, pages)
+    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    if state != "problems":
+        shown = with_problems(scope.session, shown, apps, today)
+    return ListPage(shown, len(rows), page, pages)
+
+
+def with_problems(
+    session: Session, rows: list[dict[str, Any]], apps: list[Application], today: dt.date
+) -> list[dict[str, Any]]:
+    """Add to each row the messages of its register findings (A01–A05, errors and warnings)."""
+    wanted = {row["id"] for row in rows}
+    found = problems_of(session, [app for app in apps if app.id in wanted], today)
+    for row in rows:
+        row["problems"] = [f.message for f in found.get(row["id"], ())]
+    return rows
 
 
 def _matches(row: dict[str, Any], state: str) -> bool:

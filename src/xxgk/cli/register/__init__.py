@@ -6,14 +6,15 @@ required, nobody is assumed), calls one library function and prints the result i
 Errors are ``XxgkError``s, printed by ``main()`` as one line.
 
 The commands live in one module per subject (``setup``, ``applications``, ``events``,
-``inputs``, ``report``, ``excel``) and import the database and the register only when they run.
+``inputs``, ``report``, ``excel``, ``casework``) and import the database and the register only
+when they run.
 They are registered here, in one table, so that ``xxgk register --help`` lists them in the order
 an officer meets them, whatever module they sit in.
 """
 
 from __future__ import annotations
 
-from xxgk.cli.register import applications, events, excel, inputs, report, setup
+from xxgk.cli.register import applications, casework, events, excel, inputs, report, setup
 from xxgk.cli.register.base import (
     appeals_app,
     apps_app,
@@ -65,6 +66,20 @@ COMMANDS = (
     (register_app, "import-counts", inputs.import_counts_cmd),
     (register_app, "narrative", inputs.narrative),
     (register_app, "fee", applications.fee),
+    (casework.letter_app, "issue", casework.letter_issue),
+    (casework.letter_app, "list", casework.letter_list),
+    (casework.letter_app, "reissue", casework.letter_reissue),
+    (casework.letter_app, "deliver", casework.letter_deliver),
+    (casework.letter_app, "get", casework.letter_get),
+    (casework.attach_app, "add", casework.attach_add),
+    (casework.attach_app, "list", casework.attach_list),
+    (casework.attach_app, "get", casework.attach_get),
+    (casework.file_app, "status", casework.file_status),
+    (casework.file_app, "submit", casework.file_submit),
+    (casework.file_app, "accept", casework.file_accept),
+    (casework.file_app, "return", casework.file_return),
+    (casework.file_app, "publish", casework.file_publish),
+    (register_app, "remind", casework.remind),
 )
 
 for group, name, function in COMMANDS:

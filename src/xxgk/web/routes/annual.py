@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Form, Path, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
+from xxgk.db.models import Unit
 from xxgk.db.queries import row_by_id
 from xxgk.errors import RegisterError, XxgkError
 from xxgk.records.vocab import parse_date
@@ -160,6 +161,20 @@ async def inputs_import(
         lambda count: f"已导入{count}项年度数据",
     )
     return _back(chosen.id, y)
+
+
+async def _import_counts(scope: Scope, request: Request, unit: Unit, data: bytes, name: str) -> int:
+    """Read the uploaded figures in the parse pool, then enter them (all or nothing)."""
+    limit = request.app.state.settings.max_upload_bytes
+    if len(data) > limit:
+        raise RegisterError(f"文件“{name}”超过{limit // (1024 * 1024)}MB的上限", "too large")
+    try:
+        rows = await in_pool(request, read_counts, data, name)
+    except XxgkError as exc:  # unreadable, over a budget: one line naming the file
+        raise RegisterError(f"{name}：{exc.message_zh}", exc.message_en) from None
+    return import_counts(
+        session=scope.session, unit=unit, actor=scope.user, path=FilePath(name), rows=rows
+    )
 
 
 def _new_appeal(scope: Scope, unit, values: dict[str, str]) -> Appeal:
@@ -310,3 +325,22 @@ def api_decide(scope: ScopeDep, appeal_id: IdPath, body: Decision) -> dict[str, 
     )
     scope.session.commit()
     return {"id": appeal.id, "outcome": appeal.outcome}
+
+
+@api.post(
+    "/units/{unit_id}/yearly/import",
+    summary="从Excel或CSV导入表二年度数据（列：年度、项目、数值、来源）",
+)
+async def api_import_figures(
+    scope: ScopeDep, request: Request, unit_id: IdPath, file: UploadFile
+) -> dict[str, Any]:
+    unit = _writable_unit(scope, unit_id)
+    name = FilePath((file.filename or "upload.xlsx").replace("\\", "/")).name
+    if not name.lower().endswith((".xlsx", ".csv")):
+        raise RegisterError(
+            f"文件“{name}”应为 .xlsx 或 .csv（列：年度、项目、数值、来源）", "xlsx or csv expected"
+        )
+    data = await file.read(request.app.state.settings.max_upload_bytes + 1)
+    count = await _import_counts(scope, request, unit, data, name)
+    scope.session.commit()
+    return {"imported": count}

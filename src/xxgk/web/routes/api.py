@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from xxgk.db.models import Role, User
 from xxgk.register.applications import register_application
 from xxgk.register.caldb import unit_calendar
+from xxgk.register.caseload import case_findings
 from xxgk.register.events import add_event
 from xxgk.web import portal
 from xxgk.web import register_view as rv
@@ -161,13 +162,14 @@ def api_applications(
     response: Response,
     unit_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     year: Annotated[int | None, Query(ge=YEAR_MIN, le=YEAR_MAX)] = None,
-    state: Literal["", "all", "open", "closed", "overdue", "due_soon", "void"] = "",
+    state: Literal["", "all", "open", "closed", "overdue", "due_soon", "void", "problems"] = "",
     q: Annotated[str, Query(max_length=200)] = "",
     page: Annotated[
         int | None, Query(ge=1, le=100000, description="页码（每页50条）；不给则返回全部")
     ] = None,
 ) -> list[dict[str, Any]]:
-    """申请台账列表：按单位、年度、状态（open/closed/overdue/due_soon/void）筛选并搜索。
+    """申请台账列表：按单位、年度、状态（open/closed/overdue/due_soon/void，problems 为台账检查
+    发现问题的）筛选并搜索；每行的 problems 列出检查发现的问题。
 
     给出 page 时只返回该页，响应头 X-Total-Count 为符合条件的总条数、X-Page-Count 为总页数。
     """
@@ -179,14 +181,17 @@ def api_applications(
         response.headers["X-Total-Count"] = str(listing.total)
         response.headers["X-Page-Count"] = str(listing.pages)
         return listing.rows
-    return rv.list_rows(
+    apps = scope.applications(unit, year, events=False)
+    rows = rv.list_rows(
         scope.session,
-        scope.applications(unit, year, events=False),
+        apps,
         personal=scope.personal,
         today=dt.date.today(),
-        state=state,
+        state="" if state == "problems" else state,
         query=q,
     )
+    rows = rv.with_problems(scope.session, rows, apps, dt.date.today())
+    return [r for r in rows if r["problems"]] if state == "problems" else rows
 
 
 def _detail(scope: Scope, app_id: int) -> dict[str, Any]:
@@ -208,6 +213,7 @@ def _detail(scope: Scope, app_id: int) -> dict[str, Any]:
             "explanation": list(deadline.explanation),
         },
         "open_letters": rv.open_letters(app),
+        "findings": case_findings(app, calendar, today),
         "events": rv.timeline(app),
         "next_steps": [
             {

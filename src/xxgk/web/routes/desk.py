@@ -11,10 +11,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from xxgk.register.desk import Desk, build_desk, send_digest
+from xxgk.register.desk import Desk, build_desk, digest_recipients, send_digest
+from xxgk.register.numbering import settings_for
 from xxgk.web.deps import Scope, ScopeDep
 from xxgk.web.errors import WebError
-from xxgk.web.pages import flash, page
+from xxgk.web.pages import flash, page, write_flashed
 from xxgk.web.routes.compile import default_year
 from xxgk.web.security import require_csrf_api, require_csrf_form
 
@@ -39,12 +40,16 @@ def desk_digest(scope: ScopeDep, request: Request):
     unit = scope.unit(None)
     if not scope.can_write(unit):
         raise WebError(403, "forbidden", "您无权发送本单位的提醒邮件", "no write access")
-    today = dt.date.today()
-    sent = send_digest(scope.session, unit, scope.user, today, default_year(today))
-    if sent:
-        flash(request, f"已向{sent}个地址发送今日提醒")
-    else:
+    if not digest_recipients(settings_for(scope.session, unit)):
         flash(request, "本单位未设置邮件服务器或收件人（见文书模板与设置）", "error")
+        return RedirectResponse("/desk", status_code=303)
+    today = dt.date.today()
+    write_flashed(
+        scope.session,
+        request,
+        lambda: send_digest(scope.session, unit, scope.user, today, default_year(today)),
+        lambda n: f"已向{n}个地址发送今日提醒",
+    )
     return RedirectResponse("/desk", status_code=303)
 
 
@@ -70,3 +75,18 @@ def api_desk(scope: ScopeDep) -> dict[str, Any]:
         ],
         "findings": _lines(desk.findings),
     }
+
+
+@api.post("/desk/digest", summary="立即发送本单位今日提醒邮件")
+def api_digest(scope: ScopeDep) -> dict[str, Any]:
+    unit = scope.unit(None)
+    if not scope.can_write(unit):
+        raise WebError(403, "forbidden", "您无权发送本单位的提醒邮件", "no write access")
+    if not digest_recipients(settings_for(scope.session, unit)):
+        raise WebError(
+            409, "not_configured", "本单位未设置邮件服务器或收件人", "no SMTP server or recipients"
+        )
+    today = dt.date.today()
+    sent = send_digest(scope.session, unit, scope.user, today, default_year(today))
+    scope.session.commit()
+    return {"unit": unit.name, "recipients": sent}

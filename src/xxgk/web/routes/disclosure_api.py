@@ -214,13 +214,23 @@ def api_submit(
     return _take_step(scope, item_id, workflow.submit)
 
 
+class Opinion(BaseModel):
+    opinion: str = Field("", max_length=2000, description="审核意见（可空），记入该环节的记录")
+
+
 @router.post("/items/{item_id}/approve", responses=ERRORS)
 def api_approve(
     scope: ScopeDep,
     item_id: ItemId,
+    body: Opinion | None = None,
 ) -> ItemDetail:
-    """签署当前审核环节（部门审核、保密审查、领导审批）；领导审批后发布。"""
-    return _take_step(scope, item_id, workflow.approve)
+    """签署当前审核环节（部门审核、保密审查、领导审批），可附审核意见；领导审批后发布。"""
+    text = body.opinion if body else ""
+    return _take_step(
+        scope,
+        item_id,
+        lambda session, user, item: workflow.approve(session, user, item, opinion=text),
+    )
 
 
 @router.post("/items/{item_id}/return", responses=ERRORS)

@@ -18,6 +18,7 @@ from xxgk.db.queries import row_by_id
 from xxgk.records.vocab import parse_date
 from xxgk.register.casework_models import ReportFiling
 from xxgk.register.filing import (
+    PUBLISHED,
     STATE_LABELS,
     decide_filing,
     filing_gate,
@@ -26,6 +27,7 @@ from xxgk.register.filing import (
     submit_report,
     supervisors_of,
 )
+from xxgk.register.publish import REOPENERS, published_versions, reopen_year
 from xxgk.web.deps import MAX_ID, Scope, ScopeDep
 from xxgk.web.errors import not_found
 from xxgk.web.forms import query_year
@@ -55,6 +57,7 @@ def filing_summary(scope: Scope, unit: Unit, year: int) -> dict[str, Any]:
         "errors": [row(b) for b in gate.errors],
         "warnings": [row(b) for b in gate.warnings],
         "supervised": bool(supervisors_of(scope.session, unit)),
+        "corrected": state != PUBLISHED and bool(published_versions(scope.session, unit, year)),
         "history": [
             {
                 "id": f.id,
@@ -100,6 +103,7 @@ def filing_page(scope: ScopeDep, request: Request, unit: str = "", year: str = "
         can_decide=role is Role.ADMIN
         or scope.user.id in {u.id for u in supervisors_of(scope.session, chosen)},
         can_publish=role in APPROVERS and scope.can_write(chosen),
+        can_reopen=role in REOPENERS and chosen.id in scope.unit_ids,
         today=dt.date.today().isoformat(),
     )
 
@@ -161,6 +165,7 @@ def filing_publish(
     year: Annotated[int, Form()] = 0,
     published_on: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
+    correction: Annotated[str, Form()] = "",
 ):
     chosen = scope.unit(unit)
     write_flashed(
@@ -174,8 +179,29 @@ def filing_publish(
             today=dt.date.today(),
             published_on=parse_date(published_on, "发布日期"),
             date_reason=reason,
+            correction_reason=correction,
         ),
         lambda published: f"已发布{year}年度报告，发布日期{published.published_on}",
+    )
+    return _back(chosen, year)
+
+
+@router.post("/filing/reopen")
+def filing_reopen(
+    scope: ScopeDep,
+    request: Request,
+    unit: Annotated[str, Form()] = "",
+    year: Annotated[int, Form()] = 0,
+    reason: Annotated[str, Form()] = "",
+):
+    chosen = scope.unit(unit)
+    write_flashed(
+        scope.session,
+        request,
+        lambda: reopen_year(
+            session=scope.session, unit=chosen, actor=scope.user, year=year, reason=reason
+        ),
+        lambda _: f"已重新打开{year}年度，改正后请重新报送并发布更正版本",
     )
     return _back(chosen, year)
 
@@ -195,6 +221,11 @@ class FilingDecision(BaseModel):
 class Publication(BaseModel):
     published_on: str = Field("", description="实际发布日期（早于今天须说明理由）")
     reason: str = ""
+    correction_reason: str = Field("", description="更正后重新发布时必填：更正了什么、为什么")
+
+
+class Reopening(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000, description="重新打开的理由")
 
 
 @api.get("/units/{unit_id}/filing/{year}", summary="年报报送状态与阻碍事项")
@@ -246,6 +277,7 @@ def api_publish(
         today=dt.date.today(),
         published_on=parse_date(body.published_on, "发布日期"),
         date_reason=body.reason,
+        correction_reason=body.correction_reason,
     )
     scope.session.commit()
     return {
@@ -253,3 +285,11 @@ def api_publish(
         "published_on": str(published.published_on),
         "note": published.reason,
     }
+
+
+@api.post("/units/{unit_id}/filing/{year}/reopen", summary="重新打开已发布的年度以便更正")
+def api_reopen(scope: ScopeDep, unit_id: IdPath, year: YearPath, body: Reopening) -> dict[str, Any]:
+    unit = scope.unit(unit_id)
+    reopen_year(session=scope.session, unit=unit, actor=scope.user, year=year, reason=body.reason)
+    scope.session.commit()
+    return {"state": state_of(scope.session, unit, year)}

@@ -58,6 +58,7 @@ LETTER_VALUES = (
     "extension_days",
     "approved_by",
     "approved_on",
+    "opinion",
     "reason",
     "custom_due_on",
     "reply_by",
@@ -537,3 +538,66 @@ async def api_upload(
 @api.get("/applications/{app_id}/files/{file_id}", summary="下载附件", response_class=Response)
 def api_file(scope: ScopeDep, request: Request, app_id: IdPath, file_id: IdPath) -> Response:
     return _file_download(scope, request, app_id, file_id)
+
+
+class SettingsChange(BaseModel):
+    changes: dict[str, str] = Field(description="要修改的设置项：" + "、".join(SETTING_FIELDS))
+
+
+@api.get("/letters/kinds", summary="文书类型及模板字段说明")
+def api_letter_kinds() -> list[dict[str, Any]]:
+    return [
+        {"kind": k.value, "label": KIND_LABELS[k], "fields": template_fields(k.value)}
+        for k in LetterKind
+    ]
+
+
+@api.get(
+    "/units/{unit_id}/letter-templates/{kind}",
+    summary="下载单位当前的文书模板（DOCX）",
+    response_class=Response,
+)
+def api_template(scope: ScopeDep, unit_id: IdPath, kind: str) -> Response:
+    return template_download(scope, kind, str(unit_id))
+
+
+@api.put("/units/{unit_id}/letter-templates/{kind}", summary="上传单位的文书模板（试填通过后启用）")
+async def api_upload_template(
+    scope: ScopeDep, request: Request, unit_id: IdPath, kind: str, file: UploadFile
+) -> dict[str, Any]:
+    chosen = scope.unit(unit_id)
+    if not scope.can_write(chosen):
+        raise WebError(403, "forbidden", "您无权修改该单位的文书模板", "no write access")
+    data = await file.read(request.app.state.settings.max_upload_bytes + 1)
+    row = upload_template(
+        session=scope.session,
+        actor=scope.user,
+        unit=chosen,
+        kind=kind,
+        data=data,
+        filename=file.filename or "template.docx",
+    )
+    scope.session.commit()
+    return {"unit_id": chosen.id, "kind": row.kind}
+
+
+@api.get(
+    "/units/{unit_id}/letter-settings",
+    summary="单位的文书设置（署名、文号格式、救济机关、邮件提醒）",
+)
+def api_letter_settings(scope: ScopeDep, unit_id: IdPath) -> dict[str, Any]:
+    return settings_for(scope.session, scope.unit(unit_id)).snapshot()
+
+
+@api.put("/units/{unit_id}/letter-settings", summary="修改单位的文书设置")
+def api_save_letter_settings(
+    scope: ScopeDep, unit_id: IdPath, body: SettingsChange
+) -> dict[str, Any]:
+    chosen = scope.unit(unit_id)
+    if not scope.can_write(chosen):
+        raise WebError(403, "forbidden", "您无权修改该单位的文书设置", "no write access")
+    row = update_settings(
+        session=scope.session, actor=scope.user, unit=chosen, changes=body.changes
+    )
+    scope.session.commit()
+    return row.snapshot()

@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from xxgk.errors import RegisterError
 from xxgk.register.applications import EDITABLE, register_application
 from xxgk.register.caldb import unit_calendar
+from xxgk.register.caseload import case_findings
 from xxgk.register.events import add_event
 from xxgk.register.models import Event
 from xxgk.register.views import due_text
@@ -149,6 +150,7 @@ def application_page(
         row=row,
         contact=app.applicant_contact if scope.personal(app.unit) else "***",
         deadline=rv.current_deadline(app, calendar),
+        findings=case_findings(app, calendar, today),
         events=rv.timeline(app),
         steps=rv.next_steps(app, calendar, today) if writable else [],
         letters=rv.open_letters(app),

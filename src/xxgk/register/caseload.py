@@ -1,0 +1,117 @@
+"""What is due and what is wrong, case by case, read in as few statements as a page allows:
+the number on the menu's badge (open cases overdue or due within five working days) and the
+register checks' findings of the applications on a page of the register list or a case page.
+
+Above ``queries`` (which the repository itself uses): this module reads through the checks
+and the calendars, which read through the repository.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Collection, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from xxgk.findings import Finding, Severity
+from xxgk.register.caldb import calendar_for, unit_calendar
+from xxgk.register.calendar import Calendar
+from xxgk.register.checks import check_application
+from xxgk.register.models import Application
+from xxgk.register.queries import CHUNK, open_applications_due
+from xxgk.register.views import working_days_left
+
+DUE_SOON = 5
+"""Working days ahead that count as due soon (the desk's and the list's 即将到期)."""
+HORIZON_SECONDS = 300
+"""How long the menu badge keeps a region's horizon before reading its calendar again (a
+calendar change shows on the badge within five minutes; lists and the desk read it at once)."""
+_HORIZONS: dict[tuple[str, dt.date, int], dt.date] = {}
+_REGION_HORIZONS: dict[tuple[str, str | None, dt.date], tuple[float, dt.date]] = {}
+
+
+def due_soon_horizon(calendar: Calendar, today: dt.date, days: int = DUE_SOON) -> dt.date:
+    """Return the last date whose deadline is at most ``days`` working days after ``today``
+    (kept per calendar version and day: one walk of a few weeks a day)."""
+    key = (calendar.version, today, days)
+    found = _HORIZONS.get(key)
+    if found is None:
+        if len(_HORIZONS) > 1000:
+            _HORIZONS.clear()
+        found = today
+        while working_days_left(calendar, today, found + dt.timedelta(days=1)) <= days:
+            found += dt.timedelta(days=1)
+        _HORIZONS[key] = found
+    return found
+
+
+def region_horizon(session: Session, region: str | None, today: dt.date) -> dt.date:
+    """Return ``due_soon_horizon`` for the calendar of ``region``, kept for HORIZON_SECONDS so
+    the badge on every page costs one count and not a calendar read."""
+    key = (str(session.get_bind().engine.url), region, today)
+    now = time.monotonic()
+    kept = _REGION_HORIZONS.get(key)
+    if kept is not None and now - kept[0] < HORIZON_SECONDS:
+        return kept[1]
+    if len(_REGION_HORIZONS) > 256:
+        _REGION_HORIZONS.clear()
+    horizon = due_soon_horizon(calendar_for(session, region), today)
+    _REGION_HORIZONS[key] = (now, horizon)
+    return horizon
+
+
+def menu_badge(
+    session: Session, unit_ids: Collection[int], region: str | None, today: dt.date
+) -> int:
+    """Return the number on the menu's badge: open applications of ``unit_ids`` overdue or due
+    within DUE_SOON working days (by the calendar of ``region``, the user's own unit's)."""
+    return open_applications_due(session, unit_ids, region_horizon(session, region, today))
+
+
+def problems_of(
+    session: Session, apps: Sequence[Application], today: dt.date
+) -> dict[int, list[Finding]]:
+    """Return the register checks' errors and warnings (A01–A05) of each of ``apps`` that has
+    any, by application id: the marker of a row in the register list and its 有问题 filter.
+
+    The events of all ``apps`` are read in one statement (a list's applications come without
+    them), each unit's calendar once.
+    """
+    if not apps:
+        return {}
+    ids = [app.id for app in apps]
+    loaded: dict[int, Application] = {}
+    for start in range(0, len(ids), CHUNK):
+        query = (
+            select(Application)
+            .where(Application.id.in_(ids[start : start + CHUNK]))
+            .options(selectinload(Application.events))
+            .execution_options(populate_existing=True)
+        )
+        loaded.update((app.id, app) for app in session.scalars(query))
+    calendars: dict[int, Calendar] = {}
+    found: dict[int, list[Finding]] = {}
+    for app_id in ids:
+        app = loaded[app_id]
+        calendar = calendars.get(app.unit_id)
+        if calendar is None:
+            calendar = calendars[app.unit_id] = unit_calendar(session, app.unit)
+        problems = [
+            f
+            for f in check_application(app, calendar, today=today)
+            if f.severity in (Severity.ERROR, Severity.WARNING)
+        ]
+        if problems:
+            found[app_id] = problems
+    return found
+
+
+def case_findings(app: Application, calendar: Calendar, today: dt.date) -> list[dict[str, str]]:
+    """Return every register finding of ``app`` (errors, warnings and notes) as the case page
+    shows them: the message, its severity and the legal basis."""
+    return [
+        {"severity": f.severity.value, "message": f.message, "basis": f.kind.basis}
+        for f in check_application(app, calendar, today=today)
+    ]
