@@ -222,7 +222,11 @@ def test_a_county_runs_its_january_campaign_in_the_browser(server, tmp_path):
         for file in SENT:
             assert rows[file].get_attribute("data-stored") == "yes", file
 
-        # 2. Who is missing, late or wrong: one status per unit, counts agree.
+        # 2. Who is missing, late or wrong: one status per unit, counts agree. The batch's
+        # page leads to the overview of the reports' year.
+        page.click(f".overview-link[data-year='{YEAR}']")
+        page.wait_for_selector("#status-table")
+        assert page.input_value("input[name=year]") == str(YEAR)
         table = _overview(page, base)
         members = {name for _, name, _ in NEW_UNITS} | set(SENT.values())
         assert members <= set(table)
