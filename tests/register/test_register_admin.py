@@ -84,6 +84,11 @@ def test_the_tree_refuses_cycles_other_counties_and_orphans(two_counties):
         rename_unit(session=s, actor=w.admin, unit=w.town, name="东坡县人民政府", reason="试")
     with pytest.raises(RegisterError, match="请说明修改理由"):
         rename_unit(session=s, actor=w.admin, unit=w.town, name="新名", reason=" ")
+    set_unit_active(session=s, actor=w.admin, unit=w.other, active=False, reason="撤并")
+    with pytest.raises(RegisterError, match="上级单位“东坡县人民政府”已停用"):
+        add_unit(session=s, actor=w.admin, code="dp1", name="东坡镇", kind="county", parent=w.other)
+    with pytest.raises(RegisterError, match="请填写单位代码"):
+        add_unit(session=s, actor=w.admin, code=" ", name="无代码", kind="county", parent=w.county)
     with pytest.raises(RegisterError, match="不能修改单位字段"):
         update_unit(session=s, actor=w.admin, unit=w.town, parent_id=w.other.id)
 

@@ -115,6 +115,13 @@ def add_unit(
     A unit without a parent is a root of the tree: only the system administrator adds one.
     """
     require(actor, UNIT_MANAGERS if parent is not None else frozenset({Role.ADMIN}), parent)
+    if not code.strip() or not name.strip() or len(code) > 64 or len(name) > 200:
+        raise RegisterError(
+            "请填写单位代码（不超过64字）和单位名称（不超过200字）",
+            "a unit needs a code and a name",
+        )
+    if parent is not None and not parent.active:
+        raise RegisterError(f"上级单位“{parent.name}”已停用", "the parent unit is retired")
     _check_division_code(division_code, name)
     for column, value in (("code", code), ("name", name)):
         if session.scalar(select(Unit).where(getattr(Unit, column) == value)):

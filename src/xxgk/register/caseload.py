@@ -20,7 +20,7 @@ from xxgk.register.caldb import calendar_for, unit_calendar
 from xxgk.register.calendar import Calendar
 from xxgk.register.checks import check_application
 from xxgk.register.models import Application
-from xxgk.register.queries import open_applications_due
+from xxgk.register.queries import CHUNK, open_applications_due
 from xxgk.register.views import working_days_left
 
 DUE_SOON = 5
@@ -83,10 +83,10 @@ def problems_of(
         return {}
     ids = [app.id for app in apps]
     loaded: dict[int, Application] = {}
-    for start in range(0, len(ids), 500):
+    for start in range(0, len(ids), CHUNK):
         query = (
             select(Application)
-            .where(Application.id.in_(ids[start : start + 500]))
+            .where(Application.id.in_(ids[start : start + CHUNK]))
             .options(selectinload(Application.events))
             .execution_options(populate_existing=True)
         )
