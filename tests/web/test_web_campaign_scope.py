@@ -314,3 +314,14 @@ def _written(client) -> tuple[int, int]:
             s.scalar(select(func.count(AuditEntry.id))),
             s.scalar(select(func.count(StoredReport.id))),
         )
+
+
+def test_a_county_with_no_reports_is_told_where_to_collect_them(world):
+    """The second county's store is empty: its overview points to 报告收集, not to a command."""
+    clients, _ = world
+    page = clients["lx-supervisor"].get(f"/overview?year={YEAR}").text
+    hint = re.search(r'<p class="hint" id="corpus-empty">(.*?)</p>', page, re.S)
+    assert hint, "no hint for an empty report store"
+    assert "另一县人民政府" in hint[1]
+    assert '<a href="/collect">报告收集</a>' in hint[1]
+    assert "xxgk " not in re.sub(r"<[^>]+>", "", page).replace("xxgk 政府信息公开", "")
