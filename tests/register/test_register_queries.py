@@ -99,7 +99,7 @@ def test_newest_published_keeps_one_version_per_unit_and_year(sqlite_world):
     publish_report(
         session=w.session, unit=w.town, actor=w.reviewer, year=2025, published_on=D("2026-01-20")
     )
-    reopen_year(session=w.session, unit=w.town, actor=w.reviewer, year=2025, reason="更正笔误")
+    reopen_year(session=w.session, unit=w.town, actor=w.leader, year=2025, reason="更正笔误")
     publish_report(
         session=w.session,
         unit=w.town,
