@@ -144,7 +144,7 @@ TABLE_UNREADABLE = _kind(
 )
 SECTIONS_UNREAD = _kind(
     "parse-sections-unread",
-    W,
+    E,
     "未找到各部分标题",
     "未找到六个部分中任何一个部分的标题，正文无法分部分读取",
     "年度报告应按六个部分编写；一个标题也找不到时，通常是文字排版无法识别，请核对原件。",

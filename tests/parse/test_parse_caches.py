@@ -17,11 +17,13 @@ import pytest
 from parse_support import FIXTURES, seed_paths
 
 from xxgk.parse import clear_caches, debug_parse, parse_bytes
+from xxgk.render import render
 from xxgk.render.text import LAYOUTS, render_text
 from xxgk.rules import validate
 from xxgk.synth import random_report
 
 SYNTH_PER_LAYOUT = 50
+SYNTH_HTML = 30
 
 
 def _damage(text: str, rng: random.Random) -> str:
@@ -54,6 +56,12 @@ def _inputs() -> list[tuple[str, bytes]]:
             if n % 3 == 2:
                 text = _damage(text, rng)
             found.append((f"synth-{layout}-{n}.txt", text.encode("utf-8")))
+    found += [(p.name, p.read_bytes()) for p in sorted((FIXTURES / "formats").glob("*.html"))]
+    for n in range(SYNTH_HTML):  # the HTML reader shares rows and paragraphs too
+        page = render(random_report(rng), "html").decode("utf-8")
+        if n % 3 == 2:  # a blank cell and a dash: the same rows, other values
+            page = page.replace(">0<", "><", 1).replace(">1<", ">—<", 1)
+        found.append((f"synth-html-{n}.html", page.encode("utf-8")))
     return found
 
 
@@ -81,8 +89,10 @@ def cold() -> dict[str, tuple[Any, ...]]:
 
 
 def test_inputs_cover_every_layout_and_the_fixtures(cold: dict[str, tuple[Any, ...]]) -> None:
-    assert len([n for n in cold if n.startswith("synth-")]) == SYNTH_PER_LAYOUT * len(LAYOUTS)
-    assert len(cold) >= SYNTH_PER_LAYOUT * len(LAYOUTS) + 15
+    text = [n for n in cold if n.startswith("synth-") and n.endswith(".txt")]
+    assert len(text) == SYNTH_PER_LAYOUT * len(LAYOUTS)
+    assert len([n for n in cold if n.endswith(".html")]) >= SYNTH_HTML + 3
+    assert len(cold) >= SYNTH_PER_LAYOUT * len(LAYOUTS) + SYNTH_HTML + 15
 
 
 @pytest.mark.parametrize("order", ["forward", "backward", "shuffled"])
@@ -120,3 +130,13 @@ def test_clear_caches_empties_the_line_cache(tmp_path: Path) -> None:
     assert text._PLACED
     clear_caches()
     assert not text._PLACED
+
+
+def test_clear_caches_empties_the_html_line_cache() -> None:
+    from xxgk.parse import html
+
+    page = "<html><body><p>一、总体情况</p><table><tr><td>总计</td><td>1</td></tr></table>"
+    parse_bytes(page.encode(), source="x.html")
+    assert html._SHARED
+    clear_caches()
+    assert not html._SHARED

@@ -98,3 +98,28 @@ def test_js_string_literals_skip_comments_and_keep_escapes() -> None:
 
     code = '// it\'s\n/* "no" */ var a = "x\\"y" + \'p"q\' + `t${1 + 2}u`;'
     assert list(js_string_literals(code)) == ['x\\"y', 'p"q', "tu"]
+
+
+def test_html_page_chrome_around_the_report_and_its_date_line() -> None:
+    """A portal page in HTML: breadcrumbs and a 发布时间 line above the report, the site's
+    footer below the 落款. The organization and date come from the title and 落款, the page's
+    date is kept beside them."""
+    truth = random_report(random.Random(5))
+    inner = render_html(truth).decode("utf-8")
+    body = inner[inner.index("<body") : inner.rindex("</body>")]
+    body = body[body.index(">") + 1 :]
+    page = (
+        "<html><head><title>示例县人民政府门户网站</title></head><body>"
+        "<div class='nav'>当前位置：首页 &gt; 政府信息公开 &gt; 政府信息公开年报</div>"
+        "<div class='info'>发布时间：2024-01-20 09:30　来源：示例县政务公开办　浏览次数：123</div>"
+        f"<div class='content'>{body}</div>"
+        "<div class='footer'><p>【打印本页】【关闭窗口】</p>"
+        "<p>主办单位：示例县人民政府办公室　承办单位：示例县大数据中心</p>"
+        "<p>网站标识码：1234567890　备案号：示ICP备12345678号</p></div></body></html>"
+    )
+    report = parse_bytes(page.encode("utf-8"), name="page.html")
+    assert report.values == truth.values
+    assert report.organization == truth.organization
+    assert report.published == truth.published  # the 落款 date, read above the footer
+    assert report.page_published == dt.date(2024, 1, 20)
+    assert "parse-page-date-differs" in {f.code for f in report.findings}

@@ -84,6 +84,11 @@ def test_the_tree_refuses_cycles_other_counties_and_orphans(two_counties):
         rename_unit(session=s, actor=w.admin, unit=w.town, name="东坡县人民政府", reason="试")
     with pytest.raises(RegisterError, match="请说明修改理由"):
         rename_unit(session=s, actor=w.admin, unit=w.town, name="新名", reason=" ")
+    set_unit_active(session=s, actor=w.admin, unit=w.other, active=False, reason="撤并")
+    with pytest.raises(RegisterError, match="上级单位“东坡县人民政府”已停用"):
+        add_unit(session=s, actor=w.admin, code="dp1", name="东坡镇", kind="county", parent=w.other)
+    with pytest.raises(RegisterError, match="请填写单位代码"):
+        add_unit(session=s, actor=w.admin, code=" ", name="无代码", kind="county", parent=w.county)
     with pytest.raises(RegisterError, match="不能修改单位字段"):
         update_unit(session=s, actor=w.admin, unit=w.town, parent_id=w.other.id)
 
@@ -218,3 +223,21 @@ def test_only_the_units_leader_reopens_and_the_history_says_why(two_counties):
         ("publish", "reviewer", ""),
         ("reopen", "leader", "表三更正"),
     ]
+
+
+def test_a_townships_local_deadline_is_the_one_the_campaign_reckons_with(two_counties):
+    from xxgk.campaign.status import due_date
+
+    w, s = two_counties, two_counties.session
+    assert due_date(w.town, 2025) == dt.date(2026, 1, 31)  # assumed without a local rule
+    update_unit(
+        session=s, actor=w.county_admin, unit=w.town, reason="市规定", report_deadline="3-31"
+    )
+    assert w.town.report_deadline == "03-31"
+    assert due_date(w.town, 2025) == dt.date(2026, 3, 31)
+    with pytest.raises(RegisterError, match="由条例第四十九条规定"):
+        update_unit(session=s, actor=w.admin, unit=w.county, reason="试", report_deadline="2-28")
+    with pytest.raises(RegisterError, match="应为次年的月-日"):
+        update_unit(session=s, actor=w.admin, unit=w.town, reason="试", report_deadline="2-29")
+    update_unit(session=s, actor=w.admin, unit=w.town, reason="撤镇设区", kind="department")
+    assert w.town.report_deadline is None

@@ -375,7 +375,11 @@ def test_admin_commands_share_the_web_s_library_and_are_scoped(cli, tmp_path, mo
     moved = cli("units", "move", "jt", "--parent", "qinghe", "--reason", "划转", **boss)
     assert "调整到示例县清河镇人民政府之下" in moved
     out = cli("units", "set", "qinghe", "--kind", "subdistrict", "--reason", "撤镇设街道", **boss)
-    assert "次年1月31日前（地方规定，默认）" in out
+    assert "次年1月31日前（地方规定未设置，按默认）" in out
+    local = cli("units", "set", "qinghe", "--deadline", "3月31日", "--reason", "市政府规定", **boss)
+    assert "次年3月31日前（地方规定）" in local
+    county = cli("units", "set", "shilixian", "--deadline", "2-28", "--reason", "x", code=2, **boss)
+    assert "由条例第四十九条规定，不能另行设置" in county
     assert "已停用" in cli("units", "retire", "jt", "--reason", "撤并", **boss)
     assert "已调整" in cli("users", "role", "clerk", "--role", "审核人", "--reason", "轮岗", **boss)
     assert "一次性密码（仅显示一次）" in cli("users", "reset-password", "clerk", **boss)

@@ -366,3 +366,14 @@ def test_only_the_units_leader_reopens_a_year_and_the_history_shows_why(world, s
     assert "表三更正" in done.text
     assert "已重新打开，待重新发布" in done.text
     assert "表三更正" in county.get("/admin/audit?action=reopen").text
+
+
+def test_a_townships_local_deadline_is_set_on_its_page(world, signed_in):
+    c = signed_in("county-admin")
+    qinghe = _ids(world)["qinghe"]
+    form = {"kind": "township", "report_deadline": "3-31", "reason": "市政府规定"}
+    c.post(f"/admin/units/{qinghe}/settings", data={**form, "csrf_token": token(c, "/admin/units")})
+    page = c.get(f"/admin/units/{qinghe}").text
+    assert "次年3月31日前（地方规定）" in page
+    county = _ids(world)["qinghe"].replace(qinghe, str(world[2]["shilixian"]))
+    assert 'name="report_deadline"' not in c.get(f"/admin/units/{county}").text

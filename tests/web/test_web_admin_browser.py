@@ -76,7 +76,7 @@ def test_add_a_unit_and_a_user_reset_unlock_and_find_it_in_the_audit_log(server,
     page.fill("#unit-add input[name=division_code]", "659999003")
     page.click("#unit-add button")
     page.wait_for_selector("text=已新增单位：示例县南湖镇人民政府")
-    assert "次年1月31日前（地方规定，默认）" in page.inner_text("#deadline")
+    assert "次年1月31日前（地方规定未设置，按默认）" in page.inner_text("#deadline")
     _shot(page, "admin-unit.png")
     page.goto(f"{base}/admin/units")
     assert "示例县南湖镇人民政府" in page.inner_text("#unit-tree")

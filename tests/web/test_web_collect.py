@@ -12,6 +12,7 @@ import zipfile
 from types import SimpleNamespace
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from web_support import login, new_client, token
@@ -81,6 +82,13 @@ def test_a_supervisor_collects_a_zip_and_gets_one_row_per_file(as_user):
     assert "逾期" in table["石桥乡.txt"]
     assert "未存入" in table["损坏.pdf"]
     assert "已存入" in table["教育局.txt"]
+    job = re.search(r'<h1 data-job="(\w+)">', page)[1]
+    book = load_workbook(io.BytesIO(sup.get(f"/collect/jobs/{job}/results.xlsx").content))
+    sheet = [[c.value for c in row] for row in book["收集结果"].iter_rows()]
+    assert sheet[0][:4] == ["文件", "报告主体", "所属单位", "年度"]
+    by_file = {row[0].rsplit("/", 1)[-1]: row for row in sheet[1:]}
+    assert by_file["石桥乡.txt"][8] == "逾期"
+    assert by_file["损坏.pdf"][9].startswith("未存入")
     overview = sup.get(f"/overview?year={YEAR}").text
     status = re.search(r"示例县石桥乡人民政府</a></td><td>([^<]+)</td>", overview)
     assert status[1] == "逾期"  # was 未报送 before the batch
@@ -183,6 +191,7 @@ def test_a_second_county_sees_nothing_and_stores_nothing_of_the_first(other_coun
     job = re.search(r'<h1 data-job="(\w+)">', first_page)[1]
     other = other_county
     assert other.get(f"/collect/jobs/{job}").status_code == 404
+    assert other.get(f"/collect/jobs/{job}/results.xlsx").status_code == 404
     page = other.get("/collect").text
     assert "某某服务站" not in page
     assert "示例县" not in page

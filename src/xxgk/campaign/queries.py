@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from xxgk.campaign.status import UnitStatus, unit_statuses
 from xxgk.corpus.codec import stored_report
 from xxgk.corpus.models import StoredReport
-from xxgk.corpus.prepare import kind_settings
+from xxgk.corpus.prepare import unit_settings
 from xxgk.corpus.queries import unit_report, versions
 from xxgk.db.models import Unit
 from xxgk.findings import Finding
@@ -51,6 +51,6 @@ def unit_year(session: Session, unit: Unit, year: int) -> UnitYear:
     previous = stored_report(last) if last is not None else None
     findings: list[Finding] = []
     if report is not None:
-        result = validate(report, settings=kind_settings(unit.kind), previous=previous)
+        result = validate(report, settings=unit_settings(unit), previous=previous)
         findings = list(result.findings)
     return UnitYear(status, report, findings, versions(session, unit, year), previous)

@@ -9,7 +9,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from xxgk.campaign.collect import unreadable_cells
+from xxgk.campaign.collect import RESULT_HEADERS, FileResult, result_cells, unreadable_cells
 from xxgk.findings import Finding, Severity
 from xxgk.model.cells import cell_title
 from xxgk.model.report import Report
@@ -79,6 +79,21 @@ def results_workbook(files: Sequence[CheckedFile]) -> bytes:
     for checked in files:
         for finding in checked.findings:
             append_row(findings, finding_cells(checked, finding))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def batch_workbook(results: Sequence[FileResult]) -> bytes:
+    """Return a collection batch's per-file table as an XLSX (sheet 收集结果, the columns of
+    the batch page, Chinese headers, formula-safe cells)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("收集结果")
+    append_row(sheet, RESULT_HEADERS)
+    for result in results:
+        append_row(sheet, result_cells(result))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -30,7 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xxgk.corpus.models import StoredReport
-from xxgk.corpus.prepare import kind_settings
+from xxgk.corpus.prepare import unit_settings
 from xxgk.db.models import Unit
 from xxgk.model.report import Report
 from xxgk.records.models import PublishedReport
@@ -100,7 +100,7 @@ class UnitStatus:
 def due_date(unit: Unit, year: int) -> dt.date:
     """Return the day ``unit``'s report for ``year`` is due, as the ``published-late`` rule
     reckons it for the unit's kind (条例第四十九条: 每年1月31日前)."""
-    settings = RuleSettings.resolve(kind_settings(unit.kind))
+    settings = RuleSettings.resolve(unit_settings(unit))
     return RuleContext(Report(organization=unit.name), settings).deadline(year)
 
 
@@ -161,7 +161,7 @@ def _one(
     blank = _blank(unit, year)
     if published is not None:
         report = Report.from_dict(published.snapshot_json)
-        errors = len(validate(report, settings=kind_settings(unit.kind)).errors)
+        errors = len(validate(report, settings=unit_settings(unit)).errors)
         return replace(
             blank,
             status=_published_status(errors, published.published_on, blank.due),

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from xxgk.corpus.codec import finding_row, provenance_dict, report_from_row, stored_report
 from xxgk.corpus.identity import Key, identity
 from xxgk.corpus.models import StoredFinding, StoredReport
-from xxgk.corpus.prepare import kind_settings
+from xxgk.corpus.prepare import kind_settings, unit_settings
 from xxgk.findings import Location
 from xxgk.model.report import Report
 
@@ -178,7 +178,7 @@ def _settings(session: Session, stored: StoredReport) -> dict[str, Any] | None:
     from xxgk.db.models import Unit
 
     unit = session.get(Unit, stored.unit_id)
-    return kind_settings(unit.kind) if unit else None
+    return unit_settings(unit) if unit else None
 
 
 def _recount(session: Session, ids: set[int]) -> None:

@@ -118,6 +118,16 @@ def prepare_report(
     return Payload(path, digest, row=row, findings=findings, candidates=candidates)
 
 
+def unit_settings(unit: Any) -> dict[str, Any] | None:
+    """The validator settings of a unit of the tree: its kind and, for a township-level unit
+    with a local rule, its 年报 deadline (``Unit.report_deadline``)."""
+    settings = kind_settings(unit.kind)
+    local = getattr(unit, "report_deadline", None)
+    if settings is not None and local:
+        settings["township_deadline"] = local
+    return settings
+
+
 def kind_settings(kind: str | None) -> dict[str, Any] | None:
     """The validator settings naming a unit's kind; None for a kind the validator does not
     know (the tree may hold a newer kind), so the validator guesses it from the name."""

@@ -72,6 +72,9 @@ class Unit(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     report_column_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
     """The unit's 政府信息公开年报 column on its portal (``xxgk fetch --units`` starts there)."""
+    report_deadline: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    """A township-level unit's 年报 deadline by local rule ("MM-DD" of the next year; None: the
+    assumed 1月31日). 条例第四十九条 fixes the others' dates, so they have none."""
     report_scope: Mapped[str | None] = mapped_column(String(8), nullable=True)
     """What the unit's own annual report covers: ``own`` (本级) or ``whole`` (全口径, 本级 plus
     the units below); None means the default, 本级 (see ``xxgk.aggregate.scope``)."""

@@ -7,6 +7,7 @@ from the 行政区划代码 when not given (65… → Xinjiang).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import func, select
@@ -43,16 +44,52 @@ def normalize_kind(value: str | None, name: str) -> str:
     )
 
 
-def deadline_rule(kind: str) -> str:
+def deadline_rule(kind: str, local: str | None = None) -> str:
     """Return, in Chinese, by when a unit of ``kind`` publishes its annual report (条例第四十九条;
-    乡镇、街道 by local rule, 1月31日 by default)."""
+    乡镇、街道 by the local rule ``local`` "MM-DD", else 1月31日 as assumed)."""
     try:
         unit_kind = UnitKind.parse(kind)
     except ValueError:
         return "类型未知，按1月31日"
+    if unit_kind.deadline_is_local_rule and local:
+        month, day = (int(part) for part in local.split("-"))
+        return f"次年{month}月{day}日前（地方规定）"
     month, day = unit_kind.deadline
     rule = f"次年{month}月{day}日前"
-    return rule + "（地方规定，默认）" if unit_kind.deadline_is_local_rule else rule
+    return rule + "（地方规定未设置，按默认）" if unit_kind.deadline_is_local_rule else rule
+
+
+def unit_kind_is_local(kind: str) -> bool:
+    """Return True when a unit of ``kind`` publishes by a local rule (乡镇、街道)."""
+    try:
+        return UnitKind.parse(kind).deadline_is_local_rule
+    except ValueError:
+        return False
+
+
+def local_deadline(text: str | None, kind: str, name: str) -> str | None:
+    """Return a township-level unit's local 年报 deadline as "MM-DD" (None clears it); refuse
+    one for a kind whose date the 条例 fixes, and a day that does not exist."""
+    value = (text or "").strip().replace("月", "-").replace("日", "").replace("/", "-")
+    if not value:
+        return None
+    try:
+        unit_kind = UnitKind.parse(kind)
+    except ValueError:
+        unit_kind = None
+    if unit_kind is None or not unit_kind.deadline_is_local_rule:
+        raise RegisterError(
+            f"“{name}”的年报发布期限由条例第四十九条规定，不能另行设置（仅乡镇、街道按地方规定）",
+            "only township-level units have a local deadline",
+        )
+    try:
+        month, day = (int(part) for part in value.split("-"))
+        dt.date(2001, month, day)  # not a leap year: 2月29日 would not exist every year
+    except ValueError:
+        raise RegisterError(
+            f"年报发布期限“{text}”应为次年的月-日，如 3-31", f"bad deadline {text!r}"
+        ) from None
+    return f"{month:02d}-{day:02d}"
 
 
 def region_for(division_code: str | None) -> str | None:
@@ -78,6 +115,13 @@ def add_unit(
     A unit without a parent is a root of the tree: only the system administrator adds one.
     """
     require(actor, UNIT_MANAGERS if parent is not None else frozenset({Role.ADMIN}), parent)
+    if not code.strip() or not name.strip() or len(code) > 64 or len(name) > 200:
+        raise RegisterError(
+            "请填写单位代码（不超过64字）和单位名称（不超过200字）",
+            "a unit needs a code and a name",
+        )
+    if parent is not None and not parent.active:
+        raise RegisterError(f"上级单位“{parent.name}”已停用", "the parent unit is retired")
     _check_division_code(division_code, name)
     for column, value in (("code", code), ("name", name)):
         if session.scalar(select(Unit).where(getattr(Unit, column) == value)):
@@ -104,7 +148,7 @@ def update_unit(
     (:func:`rename_unit`, :func:`move_unit`, :func:`set_unit_active`), which check more.
     """
     require(actor, UNIT_MANAGERS, unit)
-    allowed = {"kind", "division_code", "calendar_region", "report_column_url"}
+    allowed = {"kind", "division_code", "calendar_region", "report_column_url", "report_deadline"}
     unknown = set(changes) - allowed
     if unknown:
         raise RegisterError(f"不能修改单位字段：{sorted(unknown)}", f"cannot change {unknown}")
@@ -113,6 +157,11 @@ def update_unit(
     if "division_code" in changes:
         changes["division_code"] = (changes["division_code"] or "").strip() or None
         _check_division_code(changes["division_code"], unit.name)
+    kind = changes.get("kind", unit.kind)
+    if "report_deadline" in changes:
+        changes["report_deadline"] = local_deadline(changes["report_deadline"], kind, unit.name)
+    elif unit.report_deadline and not unit_kind_is_local(kind):
+        changes["report_deadline"] = None  # the 条例's date applies to the new kind
     if "calendar_region" in changes:
         changes["calendar_region"] = (changes["calendar_region"] or "").strip().upper() or None
     return _change(session, actor, unit, "update", reason, changes)

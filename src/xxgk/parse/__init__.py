@@ -146,6 +146,9 @@ def clear_caches() -> None:
         cache.clear()
     for cached in (labels.squeeze, labels.normalise, values.read_cell, sections._matches):
         cached.cache_clear()
+    html = sys.modules.get("xxgk.parse.html")  # imported when a page was first read
+    if html is not None:
+        html._SHARED.clear()
 
 
 def parse_text(text: str, *, source: str | None = None) -> Report:

@@ -13,6 +13,7 @@ import html as html_lib
 import re
 from collections.abc import Iterator
 from itertools import accumulate
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -156,8 +157,7 @@ class _Walker:
         text = clean_text("".join(self.buffer))
         self.buffer = []
         if text:
-            location = Location(line=len(self.lines) + 1, text=text)
-            self.lines.append(SourceLine([SourceCell(text, location)]))
+            self.lines.append(_paragraph(len(self.lines) + 1, text))
 
     def walk(self, node: LexborNode) -> None:
         for child in node.iter(include_text=True):
@@ -199,11 +199,46 @@ class _Walker:
         self.tables += 1
         for r, row in enumerate(grid):
             if any(row):
-                cells = [
-                    SourceCell(t, Location(table=index, row=r, cell=c, text=t))
-                    for c, t in enumerate(row)
-                ]
-                self.lines.append(SourceLine(cells, in_table=True))
+                self.lines.append(_table_row(index, r, row))
+
+
+def _paragraph(number: int, text: str) -> SourceLine:
+    """Return the paragraph line ``text`` read as line ``number`` (shared, see ``_SHARED``)."""
+    key = ("p", number, text)
+    line = _SHARED.get(key)
+    if line is None:
+        line = _shared(key, [SourceCell(text, Location(line=number, text=text))], False)
+    return line
+
+
+def _table_row(table: int, row: int, texts: list[str]) -> SourceLine:
+    """Return the table row of ``texts`` at ``row`` of table ``table`` (shared)."""
+    key = ("row", table, row, *texts)
+    line = _SHARED.get(key)
+    if line is None:
+        cells = [
+            SourceCell(t, Location(table=table, row=row, cell=c, text=t))
+            for c, t in enumerate(texts)
+        ]
+        line = _shared(key, cells, True)
+    return line
+
+
+def _shared(key: tuple[Any, ...], cells: list[SourceCell], in_table: bool) -> SourceLine:
+    line = SourceLine(cells, in_table=in_table)
+    line.memo = {}  # type: ignore[misc]  # shared: later steps may remember their work on it
+    if len(_SHARED) >= _SHARED_SIZE:
+        _SHARED.clear()
+    _SHARED[key] = line
+    return line
+
+
+# Pages of one template print the same rows and paragraphs at the same places, so a line is
+# built once per (place, texts) and shared by every document that prints it, as the text
+# reader does (``parse.text``): the interpreter then keeps its per-line work on the line
+# (``SourceLine.memo``). Nothing changes a line once read. Bounded: emptied when full.
+_SHARED: dict[tuple[Any, ...], SourceLine] = {}
+_SHARED_SIZE = 8_000
 
 
 LAYOUT_CELL = 200

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from xxgk.findings import Finding, Severity
 from xxgk.model.cells import FORMAT_2019, FORMAT_2021, SECTIONS
 from xxgk.model.report import Report
+from xxgk.parse_findings import SECTIONS_UNREAD
 from xxgk.rules.context import RuleContext
 from xxgk.rules.registry import rule
 
@@ -38,12 +39,14 @@ def sections_unavailable(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     description=(
         "年度报告必须包括总体情况、主动公开、依申请公开、复议诉讼、存在的主要问题及改进情况、"
         "其他需要报告的事项六部分（条例第五十条；编号写作“1、”或“（一）”亦可）。"
+        "一个部分的标题也没有读出时（如文字无法识别），只提示一次“未找到各部分标题”，"
+        "不逐部分列出。"
     ),
     tags=("#sections", "#text"),
     basis="D05；条例第五十条；国办公开办函〔2021〕30号",
 )
 def section_missing(report: Report, ctx: RuleContext) -> Iterator[Finding]:
-    if not ctx.has_text:
+    if not ctx.has_text or _no_section_read(report):
         return
     for section in SECTIONS:
         if section.key not in report.sections:
@@ -51,6 +54,14 @@ def section_missing(report: Report, ctx: RuleContext) -> Iterator[Finding]:
                 "section-missing",
                 params={"number": section.number, "title": section.title},
             )
+
+
+def _no_section_read(report: Report) -> bool:
+    """True when the parser read none of the six headings and said so once
+    (``parse-sections-unread``): six findings would only repeat that the text is unreadable."""
+    return not any(s.key in report.sections for s in SECTIONS) and any(
+        f.code == SECTIONS_UNREAD for f in report.findings
+    )
 
 
 @rule(

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xxgk.corpus.prepare import kind_settings
+from xxgk.corpus.prepare import unit_settings
 from xxgk.db.models import Unit
 from xxgk.model.cells import CELL_BY_KEY
 from xxgk.model.report import Report
@@ -34,7 +34,7 @@ ROLLUP_KEYS = (
 def due_date(unit: Unit, year: int) -> dt.date:
     """Return the day by which ``unit``'s report for ``year`` is due (条例第四十九条), as the
     validator's ``published-late`` rule reckons it for the unit's kind."""
-    settings = RuleSettings.resolve(kind_settings(unit.kind))
+    settings = RuleSettings.resolve(unit_settings(unit))
     return RuleContext(Report(organization=unit.name), settings).deadline(year)
 
 

@@ -356,8 +356,11 @@ def units_set(
     division: Annotated[str | None, typer.Option(help="行政区划代码（空字符串清除）")] = None,
     region: Annotated[str | None, typer.Option(help="地区日历，如 XJ（空字符串清除）")] = None,
     column: Annotated[str | None, typer.Option(help="年报栏目网址（空字符串清除）")] = None,
+    deadline: Annotated[
+        str | None, typer.Option(help="乡镇、街道按地方规定的年报发布期限，次年月-日，如 3-31")
+    ] = None,
 ) -> None:
-    """修改单位的类型（决定年报发布期限）、行政区划代码、地区日历或年报栏目。
+    """修改单位的类型（决定年报发布期限）、乡镇街道的地方发布期限、行政区划代码、地区日历或年报栏目。
 
     Example:
         xxgk register --as admin units set qinghe --kind subdistrict --reason 撤镇设街道
@@ -370,6 +373,7 @@ def units_set(
         "division_code": division,
         "calendar_region": region,
         "report_column_url": column,
+        "report_deadline": deadline,
     }
     changes = {key: value or None for key, value in given.items() if value is not None}
     if not changes:
@@ -377,7 +381,8 @@ def units_set(
     with session(ctx) as (s, actor):
         chosen = get_unit(s, unit)
         unit_row = update_unit(session=s, actor=actor, unit=chosen, reason=reason, **changes)
-        typer.echo(f"已保存{unit_row.name}的设置；年报发布期限：{deadline_rule(unit_row.kind)}")
+        rule = deadline_rule(unit_row.kind, unit_row.report_deadline)
+        typer.echo(f"已保存{unit_row.name}的设置；年报发布期限：{rule}")
 
 
 def users_role(

@@ -22,6 +22,7 @@ from xxgk.db.units import (
     move_unit,
     rename_unit,
     set_unit_active,
+    unit_kind_is_local,
     unit_kinds,
     update_unit,
 )
@@ -70,7 +71,7 @@ def units_page(scope: ScopeDep, request: Request) -> HTMLResponse:
             "depth": depth,
             "unit": unit,
             "kind": kinds.get(unit.kind, unit.kind),
-            "deadline": deadline_rule(unit.kind),
+            "deadline": deadline_rule(unit.kind, unit.report_deadline),
         }
         for depth, unit in scope.units()
     ]
@@ -152,7 +153,8 @@ def unit_page(scope: ScopeDep, request: Request, unit_id: str) -> HTMLResponse:
         "admin_unit.html",
         unit=unit,
         kinds=unit_kinds(),
-        deadline=deadline_rule(unit.kind),
+        deadline=deadline_rule(unit.kind, unit.report_deadline),
+        local_deadline=unit_kind_is_local(unit.kind),
         parents=[(d, u) for d, u in scope.units() if u.active and u.id not in below],
         regions=regions(),
         own=unit.id == scope.user.unit_id,
@@ -206,6 +208,7 @@ def unit_settings(
     division_code: str = Form(""),
     calendar_region: str = Form(""),
     report_column_url: str = Form(""),
+    report_deadline: str = Form(""),
     reason: str = Form(""),
 ) -> RedirectResponse:
     require_admin(scope)
@@ -222,6 +225,7 @@ def unit_settings(
             division_code=division_code,
             calendar_region=calendar_region,
             report_column_url=report_column_url.strip() or None,
+            report_deadline=report_deadline,
         ),
         lambda u: f"已保存{u.name}的设置",
     )

@@ -6,7 +6,7 @@ parsed in the sandbox pool."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xxgk.campaign.collect import (
     FileResult,
@@ -14,13 +14,15 @@ from xxgk.campaign.collect import (
     match_report,
     unmatched_in_scope,
 )
+from xxgk.campaign.jobs import CollectJob
+from xxgk.campaign.results import batch_workbook
 from xxgk.db.models import Role
 from xxgk.limits import MB
 from xxgk.web.collecting import jobs, reader
 from xxgk.web.deps import ScopeDep, valid_id
 from xxgk.web.errors import WebError, not_found
 from xxgk.web.forms import query_year
-from xxgk.web.pages import OVERVIEW_ROLES, page, write_flashed
+from xxgk.web.pages import OVERVIEW_ROLES, XLSX, download, page, write_flashed
 from xxgk.web.security import require_csrf_form
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf_form)])
@@ -95,13 +97,27 @@ async def collect_upload(
     return RedirectResponse(f"/collect/jobs/{job.id}", status_code=303)
 
 
-@router.get("/collect/jobs/{job_id}")
-def collect_job(scope: ScopeDep, request: Request, job_id: str) -> HTMLResponse:
-    allowed(scope)
+def own_job(scope: ScopeDep, request: Request, job_id: str) -> CollectJob:
+    """Return the viewer's own batch ``job_id``; anybody else's is "not found"."""
     job = jobs(request).get(job_id)
     if job is None or job.user_id != scope.user.id:
         raise not_found("收集批次")
+    return job
+
+
+@router.get("/collect/jobs/{job_id}")
+def collect_job(scope: ScopeDep, request: Request, job_id: str) -> HTMLResponse:
+    allowed(scope)
+    job = own_job(scope, request, job_id)
     return page(request, "collect_job.html", job=job, counts=job.counts, units=scope.units())
+
+
+@router.get("/collect/jobs/{job_id}/results.xlsx")
+def collect_job_download(scope: ScopeDep, request: Request, job_id: str) -> Response:
+    """The batch's per-file table as an XLSX (Chinese headers, formula-safe)."""
+    allowed(scope)
+    job = own_job(scope, request, job_id)
+    return download(batch_workbook(job.results), XLSX, f"报告收集结果-{job.id}.xlsx")
 
 
 @router.post("/collect/match")
