@@ -29,12 +29,6 @@ ALLOWED_IMPORTS = {"sqlalchemy.orm": {"Session"}, "sqlalchemy.exc": None}
 """What a web module may take from SQLAlchemy: the session type for annotations and the
 exception classes (None: any of them); query builders (select, func, update, …) it may not."""
 
-PENDING = {"supervision.py": 2}
-"""Modules still holding queries, with how many: ``supervision.py`` (the overview's roll-up of
-published reports) belongs to the supervising office's overview, which is being reworked
-elsewhere and moves its queries into the library itself. A count only ever goes down, and a
-module leaves this table when it reaches zero."""
-
 MODULES = sorted(WEB.rglob("*.py"))
 
 
@@ -68,15 +62,8 @@ def _name(path: Path) -> str:
 
 @pytest.mark.parametrize("path", MODULES, ids=_name)
 def test_web_module_holds_no_query(path: Path) -> None:
-    if _name(path) in PENDING:
-        pytest.skip("pending: see PENDING")
     assert query_sites(path) == [], "a query belongs in the library (a package's queries.py)"
     assert builder_imports(path.read_text(encoding="utf-8")) == []
-
-
-def test_pending_modules_only_lose_queries() -> None:
-    found = {name: len(query_sites(WEB / name)) for name in PENDING if (WEB / name).exists()}
-    assert all(0 < n <= PENDING[name] for name, n in found.items()), found
 
 
 def test_the_check_sees_a_query() -> None:

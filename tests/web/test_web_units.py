@@ -136,10 +136,10 @@ def test_web_demo_is_created_once(demo_template):
     assert {line.split("（")[0] for line in lines if "密码：" in line} == set(passwords)
 
 
-def test_web_supervision_due_date_is_the_validators_deadline():
+def test_campaign_due_date_is_the_validators_deadline():
     from types import SimpleNamespace
 
-    from xxgk.web.supervision import due_date
+    from xxgk.campaign.status import due_date
 
     county = SimpleNamespace(name="示例县人民政府", kind="county")
     bureau = SimpleNamespace(name="示例县交通运输局", kind="department")

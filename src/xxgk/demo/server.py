@@ -147,18 +147,20 @@ def db_url(folder: Path) -> str:
 
 
 def _wait_for(port: int, seconds: float = 60.0) -> None:
+    """Return once the server on ``port`` answers (a refused try closes its socket too)."""
     deadline = time.monotonic() + seconds
     while True:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             conn.request("GET", "/login")
             conn.getresponse().read()
-            conn.close()
             return
         except OSError:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
+        finally:
+            conn.close()
 
 
 def sign_in(port: int, username: str, password: str) -> str:
@@ -179,4 +181,5 @@ def sign_in(port: int, username: str, password: str) -> str:
     )
     response = conn.getresponse()
     response.read()
+    conn.close()
     return response.getheader("set-cookie", "").split(";")[0]

@@ -14,11 +14,12 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from xxgk.campaign import trend
 from xxgk.campaign.status import count_statuses, unit_statuses
 from xxgk.db.access import in_subtree
 from xxgk.db.models import Role, Unit
 from xxgk.spreadsheet import csv_row
-from xxgk.web import corpus_view, supervision
+from xxgk.web import corpus_view
 from xxgk.web.deps import ScopeDep
 from xxgk.web.errors import WebError
 from xxgk.web.forms import query_year
@@ -76,7 +77,7 @@ def overview(
     y = _year(year)
     root, units, ids = _chosen(scope, unit)
     statuses = unit_statuses(scope.session, units, y)
-    register_trend = supervision.rollup(scope.session, units, [y - 2, y - 1, y])
+    register_trend = trend.register_trend(scope.session, units, [y - 2, y - 1, y])
     top = max(t["sums"]["requests.new.total"] for t in register_trend) or 1
     return page(
         request,
@@ -88,8 +89,8 @@ def overview(
         rows=statuses,
         status_counts=count_statuses(statuses),
         trend=register_trend,
-        labels=supervision.rollup_labels(),
-        keys=supervision.ROLLUP_KEYS,
+        labels=trend.rollup_labels(),
+        keys=trend.ROLLUP_KEYS,
         rates=RATES,
         ranking=corpus_view.ranking(scope.session, root, y, ids, _rate(rank), _min_n(min_n)),
         **corpus_view.store_context(scope.session, root, y, ids),

@@ -1,26 +1,21 @@
-"""汇总与对比 from the register: for a supervising office, the units of its subtree × the
-status of their report for a year (published, late, missing, with errors), the roll-up of the
-main Table 三 figures and their trend over the years.
+"""The register's trend for the overview (汇总与对比): per year, the sums of the main Table 三
+figures over the newest published version of each unit's report kept by the register.
 
-The corpus store and ``xxgk.aggregate`` (published reports gathered from the web) will feed
-the fuller page; this view needs only the published versions kept by the register.
+The campaign status (``campaign.status``) decides each unit's state; this module only adds up
+what the units published, for the three-year trend beside it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xxgk.corpus.prepare import unit_settings
 from xxgk.db.models import Unit
 from xxgk.model.cells import CELL_BY_KEY
 from xxgk.model.report import Report
 from xxgk.records.models import PublishedReport
-from xxgk.rules.context import RuleContext
-from xxgk.rules.settings import RuleSettings
 
 ROLLUP_KEYS = (
     "requests.new.total",
@@ -31,14 +26,10 @@ ROLLUP_KEYS = (
 )
 
 
-def due_date(unit: Unit, year: int) -> dt.date:
-    """Return the day by which ``unit``'s report for ``year`` is due (条例第四十九条), as the
-    validator's ``published-late`` rule reckons it for the unit's kind."""
-    settings = RuleSettings.resolve(unit_settings(unit))
-    return RuleContext(Report(organization=unit.name), settings).deadline(year)
-
-
-def _latest(session: Session, unit_ids: list[int], year: int) -> dict[int, PublishedReport]:
+def newest_published(
+    session: Session, unit_ids: list[int], year: int
+) -> dict[int, PublishedReport]:
+    """Return the newest published version of each unit's report for ``year``."""
     rows = session.scalars(
         select(PublishedReport)
         .where(PublishedReport.unit_id.in_(unit_ids), PublishedReport.year == year)
@@ -47,11 +38,11 @@ def _latest(session: Session, unit_ids: list[int], year: int) -> dict[int, Publi
     return {row.unit_id: row for row in rows}
 
 
-def rollup(session: Session, units: list[Unit], years: list[int]) -> list[dict[str, Any]]:
+def register_trend(session: Session, units: list[Unit], years: list[int]) -> list[dict[str, Any]]:
     """Return, per year, the sums of the main Table 三 figures over the published reports."""
     out = []
     for year in years:
-        latest = _latest(session, [u.id for u in units], year)
+        latest = newest_published(session, [u.id for u in units], year)
         sums = dict.fromkeys(ROLLUP_KEYS, 0)
         for row in latest.values():
             values = Report.from_dict(row.snapshot_json).values
