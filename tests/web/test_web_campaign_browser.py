@@ -6,6 +6,9 @@ did not change; the 汇总表 downloaded as XLSX and DOCX and checked cell by ce
 of the members' reports; and the overview's one status per unit agrees with its counts, with
 every unit's drill-down and with the roll-up's member list and downloads.
 
+With ``XXGK_SCREENSHOTS=<folder>`` the run saves campaign-versions.png of docs/web (the two
+versions of the corrected report compared).
+
 The reports are made by ``xxgk.synth`` and rendered by ``xxgk.render``, so the expected sum is
 computed here from the very reports that were uploaded, not read back from xxgk's store.
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import os
 import random
 import re
 import zipfile
@@ -163,6 +167,15 @@ def _drilled(page, base: str) -> dict[str, str]:
     return shown
 
 
+def _shot(page, name: str, anchor: str) -> None:
+    """Save the part of the page from ``anchor`` on (XXGK_SCREENSHOTS=<folder>)."""
+    folder = os.environ.get("XXGK_SCREENSHOTS")
+    if folder:
+        page.locator(anchor).scroll_into_view_if_needed()
+        page.evaluate("window.scrollBy(0, -80)")
+        page.screenshot(path=str(Path(folder) / name))
+
+
 def _finding(page, cell: str):
     return page.locator(f"#triage tbody tr[data-cells~='{cell}']")
 
@@ -209,7 +222,11 @@ def test_a_county_runs_its_january_campaign_in_the_browser(server, tmp_path):
         for file in SENT:
             assert rows[file].get_attribute("data-stored") == "yes", file
 
-        # 2. Who is missing, late or wrong: one status per unit, counts agree.
+        # 2. Who is missing, late or wrong: one status per unit, counts agree. The batch's
+        # page leads to the overview of the reports' year.
+        page.click(f".overview-link[data-year='{YEAR}']")
+        page.wait_for_selector("#status-table")
+        assert page.input_value("input[name=year]") == str(YEAR)
         table = _overview(page, base)
         members = {name for _, name, _ in NEW_UNITS} | set(SENT.values())
         assert members <= set(table)
@@ -247,6 +264,16 @@ def test_a_county_runs_its_january_campaign_in_the_browser(server, tmp_path):
         assert carried.get_attribute("data-verdict") == "dismissed"
         assert DISMISSAL in carried.locator("td.mark").inner_text()
         reports["教育局.txt"] = fixed
+        page.select_option("#compare-versions select[name=a]", str(version - 1))
+        page.select_option("#compare-versions select[name=b]", str(version))
+        page.click("#compare-versions button")
+        page.wait_for_selector("#versions-diff")
+        changed = page.locator("#versions-diff tbody tr")
+        assert [r.get_attribute("data-cell") for r in changed.all()] == [
+            request_key("new", "total")
+        ]
+        assert "7" in changed.locator("td").nth(3).inner_text()
+        _shot(page, "campaign-versions.png", "#versions")
 
         # 5. One status per unit, everywhere on the page and in every unit's drill-down.
         table = _overview(page, base)
