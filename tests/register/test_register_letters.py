@@ -433,3 +433,33 @@ def test_concurrent_numbering_never_repeats(clean_pg_engine, tmp_path):
         t.join()
     assert not errors
     assert sorted(numbers) == sorted(f"政信收〔2026〕{n}号" for n in range(1, 7))
+
+
+def _template_with(text: str) -> bytes:
+    document = docx.Document(io.BytesIO(default_template("receipt")))
+    document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ cycler.__init__.__globals__.os.system('true') }}",
+        "{% for i in range(10000000) %}x{% endfor %}",
+    ],
+)
+def test_an_uploaded_template_cannot_reach_python(world, payload):
+    """Templates are Jinja, uploaded by the unit: rendered in a sandbox, a template that reaches
+    for Python internals (or an unbounded range) is refused as a template error."""
+    with pytest.raises(RegisterError, match="文书模板有误"):
+        upload_template(
+            session=world.session,
+            actor=world.clerk,
+            unit=world.town,
+            kind="receipt",
+            data=_template_with(payload),
+            filename="回执.docx",
+        )

@@ -23,6 +23,7 @@ from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate  # type: ignore[import-untyped]
 from jinja2 import TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from xxgk.errors import RenderError
 from xxgk.render.fonts import OFFICIAL_FONTS
@@ -218,14 +219,22 @@ def default_template(kind: str) -> bytes:
     return buffer.getvalue()
 
 
+def template_environment() -> ImmutableSandboxedEnvironment:
+    """The Jinja environment of a letter template: sandboxed, because a unit uploads its own
+    templates and an ordinary environment would run any Python a template reaches for
+    (``{{ ''.__class__.__mro__ }}`` …); ranges are capped by the sandbox (100,000)."""
+    return ImmutableSandboxedEnvironment(autoescape=True)
+
+
 def render_letter(template: bytes, context: Mapping[str, Any]) -> bytes:
     """Fill ``template`` (DOCX bytes) with ``context`` and return the letter as DOCX bytes."""
     try:
         document = DocxTemplate(io.BytesIO(template))
-        document.render(dict(context), autoescape=True)
-    except TemplateError as exc:
+        document.render(dict(context), template_environment(), autoescape=True)
+    except (TemplateError, OverflowError) as exc:  # OverflowError: the sandbox's range cap
+        reason = getattr(exc, "message", None) or exc
         raise RenderError(
-            f"文书模板有误（第{getattr(exc, 'lineno', '?')}行）：{exc.message or exc}",
+            f"文书模板有误（第{getattr(exc, 'lineno', '?')}行）：{reason}",
             f"letter template error: {exc}",
         ) from None
     except Exception as exc:  # a file that is not a DOCX at all
