@@ -175,3 +175,19 @@ def legacy_doc() -> bytes:
     """The start of a legacy Word binary file (OLE2 with a WordDocument stream name)."""
     magic = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
     return magic + b"\x00" * 504 + "WordDocument".encode("utf-16-le") + b"\x00" * 2048
+
+
+NESTED_LOOPS = b"{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"
+
+
+def nested_loop_template(kind: str = "receipt") -> bytes:
+    """The shipped letter template of ``kind`` whose 文号 field is two nested loops of 100,000
+    (each within the sandbox's range cap): hours of rendering, no output, no memory."""
+    from xxgk.render.letters import default_template
+
+    source = zipfile.ZipFile(io.BytesIO(default_template(kind)))
+    members = {item.filename: source.read(item) for item in source.infolist()}
+    document = members["word/document.xml"]
+    assert b"{{ number }}" in document
+    members["word/document.xml"] = document.replace(b"{{ number }}", NESTED_LOOPS)
+    return zip_of(members)

@@ -210,3 +210,49 @@ def test_remind_sends_once_a_day(cli, case, tmp_path, smtp_server):  # noqa: F81
     cli("remind", "--today", "2025-03-21")
     assert len(inbox.messages) == 2
     assert "不属于单位" in cli("remind", "-u", "shilixian", user="clerk", code=2)
+
+
+def test_letter_issue_with_a_template_over_the_time_budget_exits_2(
+    cli,  # noqa: F811
+    case,
+    tmp_path,
+    monkeypatch,
+):
+    """A template kept before rendering had a time budget (nested loops) is refused when a
+    letter is issued, within ``XXGK_LIMIT_PARSE_SECONDS``, and no letter is recorded."""
+    import sys
+    from pathlib import Path
+
+    from xxgk.limits import reset_limits
+    from xxgk.register.casework_models import LetterTemplate
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "parse"))
+    from hostile_support import nested_loop_template
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'cli.db'}")
+    with Session(engine) as session:
+        unit = get_unit(session, "qinghe")
+        session.add(
+            LetterTemplate(
+                unit_id=unit.id,
+                kind="receipt",
+                data=nested_loop_template("receipt"),
+                filename="回执.docx",
+                actor_name="clerk",
+                active=True,
+            )
+        )
+        session.commit()
+    engine.dispose()
+    monkeypatch.setenv("XXGK_LIMIT_PARSE_SECONDS", "1")
+    reset_limits()
+    try:
+        out = cli(
+            "letter", "issue", case, "receipt", "-u", "qinghe", "-d", "2025-03-05",
+            user="clerk", code=2,
+        )  # fmt: skip
+    finally:
+        monkeypatch.delenv("XXGK_LIMIT_PARSE_SECONDS")
+        reset_limits()
+    assert "文书模板填写超出处理时限（1秒）" in out
+    assert "共0份文书" in cli("letter", "list", case, "-u", "qinghe", user="clerk")

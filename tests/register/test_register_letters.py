@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from xxgk.errors import RegisterError
+from xxgk.limits import LimitError, Limits, use_limits
 from xxgk.register.applications import register_application
 from xxgk.register.attachments import FileStore
 from xxgk.register.letters import (
@@ -373,6 +374,25 @@ def test_a_template_over_the_decompression_budget_is_refused_unrendered(world):
             data=docx_bomb(70 << 20),
             filename="回执.docx",
         )
+
+
+def test_a_template_with_nested_loops_is_refused_within_the_time_budget(world, case, store):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "parse"))
+    from hostile_support import nested_loop_template
+
+    template = nested_loop_template()
+    with use_limits(Limits(parse_seconds=1.0)), pytest.raises(LimitError) as refused:
+        upload_template(
+            session=world.session,
+            actor=world.clerk,
+            unit=world.town,
+            kind="receipt",
+            data=template,
+            filename="回执.docx",
+        )
+    assert refused.value.budget == "parse_seconds"
+    assert refused.value.message_zh.startswith("文书模板填写超出处理时限（1秒）")
+    assert "\n" not in refused.value.message_zh
 
 
 def test_number_pattern_per_unit():

@@ -5,10 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import sys
+from pathlib import Path
 
 import docx
 import pytest
-from web_support import token
+from web_support import login, new_client, token
+
+from xxgk.limits import Limits
+from xxgk.render.letters import default_template
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "parse"))
+from hostile_support import nested_loop_template  # noqa: E402
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -201,6 +209,30 @@ def test_templates_page_documents_fields_and_round_trips_a_template(as_user):
     )
     assert "缺少{年}" in r.text
     assert c.get("/letters/templates/none.docx").status_code == 404
+
+
+def test_a_template_with_nested_loops_is_refused_within_the_time_budget(demo):
+    folder, passwords = demo
+    with new_client(folder, limits=Limits(parse_seconds=1.0)) as c:
+        login(c, "qinghe-clerk", passwords["qinghe-clerk"])
+        template = nested_loop_template("reply")
+        page = c.post(
+            "/letters/templates/reply",
+            data={"csrf_token": token(c, "/letters/templates"), "unit": ""},
+            files={"file": ("答复.docx", template, "application/octet-stream")},
+        )
+        assert page.status_code == 413
+        assert "文书模板填写超出处理时限（1秒）" in page.text
+        unit = next(u["id"] for u in c.get("/api/v1/units").json() if u["code"] == "qinghe")
+        api = c.put(
+            f"/api/v1/units/{unit}/letter-templates/reply",
+            files={"file": ("答复.docx", template, "application/octet-stream")},
+            headers={"X-CSRF-Token": c.get("/api/v1/me").json()["csrf_token"]},
+        )
+        assert api.status_code == 413
+        assert api.json()["error"]["message"].startswith("文书模板填写超出处理时限（1秒）")
+        kept = c.get(f"/api/v1/units/{unit}/letter-templates/reply").content
+        assert kept == default_template("reply")  # the refused template is not in use
 
 
 def test_supervisor_cannot_change_templates(as_user):

@@ -13,7 +13,8 @@ notified) that date is what the clock reads. What each letter must say: domain-r
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -25,7 +26,7 @@ from xxgk.db import audit
 from xxgk.db.access import WRITERS, require
 from xxgk.db.models import Unit, User
 from xxgk.errors import InputError, RegisterError, RenderError
-from xxgk.limits import check
+from xxgk.limits import LimitError, check
 from xxgk.ooxml import open_package
 from xxgk.records.vocab import parse_date
 from xxgk.register.attachments import FileStore
@@ -37,12 +38,43 @@ from xxgk.register.models import Application, Event
 from xxgk.register.numbering import assign_number, check_pattern, settings_for
 from xxgk.register.vocab import OUTCOMES, EventKind, outcome
 from xxgk.render.letters import COMMON_FIELDS, KIND_FIELDS, default_template, render_letter
+from xxgk.sandbox import budgeted
 
 MAX_EXTENSION_DAYS = 20  # 条例 art. 33 ¶2
 ANSWER_DAYS = 15  # 条例 arts. 32, 34
 PAYMENT_DAYS = 20  # 国办函〔2020〕109号
 DEFAULT_CORRECTION_DAYS = 15
 """A "reasonable period" to correct (art. 30 names none); a letter may set another."""
+
+Renderer = Callable[[bytes, Mapping[str, Any]], bytes]
+"""Fills a template (DOCX bytes) with a context and returns the letter: ``render_budgeted``
+here (the CLI), the worker pool in the web (``xxgk.sandbox.ParsePool.call``)."""
+
+
+def render_budgeted(template: bytes, context: Mapping[str, Any]) -> bytes:
+    """Render a letter in this process within the parse time and memory budget: a unit's
+    template is untrusted, and nested loops would otherwise run for hours."""
+    with budgeted():
+        return render_letter(template, context)
+
+
+@contextmanager
+def template_budget() -> Iterator[None]:
+    """Name the template when its rendering runs over the time budget (the guard's own timer
+    or the pool killing the job both raise ``LimitError`` for ``parse_seconds``)."""
+    try:
+        yield
+    except LimitError as exc:
+        if exc.budget != "parse_seconds":
+            raise
+        raise LimitError(
+            exc.budget,
+            exc.limit,
+            message_zh=(
+                f"文书模板填写超出处理时限（{exc.limit:g}秒），已拒绝："
+                "请检查模板中的循环（for）是否过多或嵌套"
+            ),
+        ) from None
 
 
 class LetterKind(StrEnum):
@@ -482,9 +514,10 @@ def issue_letter(
     kind: str | LetterKind,
     on: dt.date,
     values: Mapping[str, Any] | None = None,
+    render: Renderer = render_budgeted,
 ) -> Letter:
     """Issue a letter of ``kind`` in ``application`` dated ``on``: number it, record its event,
-    render and keep it."""
+    render it with ``render`` (within the time budget) and keep it."""
     app = application
     require(actor, WRITERS, app.unit)
     what = letter_kind(kind)
@@ -503,6 +536,8 @@ def issue_letter(
     if event is not None:
         ctx["due_on"] = chinese(app.due_on)
     ctx.update(number=number, issued_on=chinese(on))
+    with template_budget():
+        rendered = render(template_for(session, app.unit, what), ctx)
     letter = Letter(
         unit_id=app.unit_id,
         application_id=app.id,
@@ -516,7 +551,7 @@ def issue_letter(
         actor_id=actor.id,
         actor_name=actor.username,
         fields=_plain(ctx),
-        file_sha256=store.put(render_letter(template_for(session, app.unit, what), ctx)),
+        file_sha256=store.put(rendered),
     )
     return audit.add_created(session=session, actor=actor, entity="letter", row=letter)
 
@@ -552,9 +587,10 @@ def reissue_letter(
     application: Application,
     reason: str,
     on: dt.date,
+    render: Renderer = render_budgeted,
 ) -> Letter:
     """Issue ``letter`` again under a new 文号 (the old one stays, marked as superseded); the
-    register event it recorded stands."""
+    register event it recorded stands. ``render`` as in ``issue_letter``."""
     require(actor, WRITERS, application.unit)
     if not reason.strip():
         raise RegisterError("重新出具文书必须说明理由", "a reissue needs a reason")
@@ -566,7 +602,8 @@ def reissue_letter(
     settings = settings_for(session, application.unit)
     seq, number = assign_number(session, application.unit, settings, on.year, what.value, what.code)
     ctx = dict(letter.fields, number=number, issued_on=chinese(on))
-    template = template_for(session, application.unit, what)
+    with template_budget():
+        rendered = render(template_for(session, application.unit, what), ctx)
     new = Letter(
         unit_id=letter.unit_id,
         application_id=letter.application_id,
@@ -580,7 +617,7 @@ def reissue_letter(
         actor_id=actor.id,
         actor_name=actor.username,
         fields=_plain(ctx),
-        file_sha256=store.put(render_letter(template, ctx)),
+        file_sha256=store.put(rendered),
     )
     audit.add_created(session=session, actor=actor, entity="letter", row=new)
     before = letter.snapshot()
@@ -687,9 +724,18 @@ def check_package(data: bytes, filename: str) -> None:
 
 
 def upload_template(
-    *, session: Session, actor: User, unit: Unit, kind: str, data: bytes, filename: str
+    *,
+    session: Session,
+    actor: User,
+    unit: Unit,
+    kind: str,
+    data: bytes,
+    filename: str,
+    render: Renderer = render_budgeted,
 ) -> LetterTemplate:
-    """Make ``data`` the template of ``kind`` letters of ``unit`` after a trial rendering."""
+    """Make ``data`` the template of ``kind`` letters of ``unit`` after a trial rendering with
+    ``render`` (as in ``issue_letter``): a template over the time budget is refused with
+    ``LimitError``."""
     require(actor, WRITERS, unit)
     what = letter_kind(kind)
     if not filename.lower().endswith(".docx"):
@@ -697,7 +743,12 @@ def upload_template(
     sample = dict.fromkeys(template_fields(what.value), "示例") | SAMPLE
     try:
         check_package(data, filename)
-        render_letter(data, sample)
+        with template_budget():
+            render(data, sample)
+    except LimitError as exc:
+        if exc.budget == "parse_seconds":
+            raise
+        raise RegisterError(exc.message_zh, exc.message_en) from None
     except (RenderError, InputError) as exc:
         raise RegisterError(exc.message_zh, exc.message_en) from None
     for old in session.scalars(

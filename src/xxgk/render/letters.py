@@ -26,6 +26,7 @@ from jinja2 import TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from xxgk.errors import RenderError
+from xxgk.limits import LimitError
 from xxgk.render.fonts import OFFICIAL_FONTS
 
 
@@ -237,6 +238,8 @@ def render_letter(template: bytes, context: Mapping[str, Any]) -> bytes:
             f"文书模板有误（第{getattr(exc, 'lineno', '?')}行）：{reason}",
             f"letter template error: {exc}",
         ) from None
+    except (LimitError, MemoryError):  # over the time or memory budget (``xxgk.sandbox``)
+        raise
     except Exception as exc:  # a file that is not a DOCX at all
         raise RenderError(
             "文书模板不是有效的Word（.docx）文件", f"letter template unusable: {exc}"

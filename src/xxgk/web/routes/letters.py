@@ -9,14 +9,17 @@ unit's letter or file is "not found" like one that does not exist.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Path, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from xxgk.db.queries import row_by_id
 from xxgk.errors import RegisterError, RenderError
+from xxgk.limits import Limits, use_limits
 from xxgk.office import convert
 from xxgk.records.vocab import parse_date
 from xxgk.register.attachments import KINDS, FileStore, attach_file, case_files, readable_file
@@ -27,6 +30,7 @@ from xxgk.register.letters import (
     DELIVERY_METHODS,
     KIND_LABELS,
     LetterKind,
+    Renderer,
     issue_letter,
     letter_kind,
     letters_of,
@@ -41,6 +45,8 @@ from xxgk.register.letters import (
 from xxgk.register.models import Application
 from xxgk.register.numbering import settings_for
 from xxgk.register.vocab import OUTCOMES
+from xxgk.render.letters import render_letter
+from xxgk.sandbox import shared_pool
 from xxgk.web.deps import MAX_ID, Scope, ScopeDep
 from xxgk.web.errors import WebError, not_found
 from xxgk.web.pages import download, page, write_flashed
@@ -90,6 +96,22 @@ SETTING_FIELDS = {
 def file_store(request: Request) -> FileStore:
     """Return the file store of this application (``files`` in the data folder)."""
     return FileStore(request.app.state.settings.data_dir / "files")
+
+
+def renderer(request: Request) -> Renderer:
+    """Render letters in the application's worker pool (``xxgk.sandbox``) within the parse
+    time budget: a unit's template is untrusted. The returned callable blocks its thread, so
+    an ``async`` route runs the library call with it in Starlette's thread pool; with
+    ``parse_workers=0`` it renders in the calling thread under the same budgets."""
+    settings = request.app.state.settings
+    if settings.parse_workers <= 0:
+        return partial(_render_here, settings.limits)
+    return partial(shared_pool(settings.parse_workers, settings.limits).call, render_letter)
+
+
+def _render_here(limits: Limits, template: bytes, context: Any) -> bytes:
+    with use_limits(limits):
+        return render_letter(template, context)
 
 
 def _letter(scope: Scope, letter_id: int) -> tuple[Letter, Application]:
@@ -186,7 +208,9 @@ async def casework_issue(scope: ScopeDep, request: Request, app_id: int):
     form = await request.form()
     values = {k: str(form.get(k, "")) for k in LETTER_VALUES if form.get(k)}
     target = f"/register/applications/{app_id}/letters"
-    write_flashed(
+    render = renderer(request)
+    await run_in_threadpool(
+        write_flashed,
         scope.session,
         request,
         lambda: issue_letter(
@@ -197,6 +221,7 @@ async def casework_issue(scope: ScopeDep, request: Request, app_id: int):
             kind=str(form.get("kind", "")),
             on=parse_date(str(form.get("on", "")), "文书日期") or _today(),
             values=values,
+            render=render,
         ),
         lambda letter: f"已出具{KIND_LABELS[LetterKind(letter.kind)]}，文号{letter.number}",
     )
@@ -272,6 +297,7 @@ def letter_reissue(
             application=app,
             reason=reason,
             on=parse_date(on, "日期") or _today(),
+            render=renderer(request),
         ),
         lambda new: f"已重新出具，新文号{new.number}（原{letter.number}已标注作废）",
     )
@@ -369,7 +395,9 @@ async def template_upload(
     if not scope.can_write(chosen):
         raise WebError(403, "forbidden", "您无权修改该单位的文书模板", "no write access")
     data = await file.read(request.app.state.settings.max_upload_bytes + 1)
-    write_flashed(
+    render = renderer(request)
+    await run_in_threadpool(
+        write_flashed,
         scope.session,
         request,
         lambda: upload_template(
@@ -379,6 +407,7 @@ async def template_upload(
             kind=kind,
             data=data,
             filename=file.filename or "template.docx",
+            render=render,
         ),
         lambda _: "已启用上传的模板",
     )
@@ -449,6 +478,7 @@ def api_issue(scope: ScopeDep, request: Request, app_id: IdPath, body: NewLetter
         kind=body.kind,
         on=_api_date(body.on, "文书日期"),
         values=body.values,
+        render=renderer(request),
     )
     scope.session.commit()
     return {
@@ -496,6 +526,7 @@ def api_reissue(
         application=app,
         reason=body.reason,
         on=_api_date(body.on, "日期"),
+        render=renderer(request),
     )
     scope.session.commit()
     return {"id": new.id, "number": new.number, "replaces": letter.number}
@@ -569,13 +600,17 @@ async def api_upload_template(
     if not scope.can_write(chosen):
         raise WebError(403, "forbidden", "您无权修改该单位的文书模板", "no write access")
     data = await file.read(request.app.state.settings.max_upload_bytes + 1)
-    row = upload_template(
-        session=scope.session,
-        actor=scope.user,
-        unit=chosen,
-        kind=kind,
-        data=data,
-        filename=file.filename or "template.docx",
+    row = await run_in_threadpool(
+        partial(
+            upload_template,
+            session=scope.session,
+            actor=scope.user,
+            unit=chosen,
+            kind=kind,
+            data=data,
+            filename=file.filename or "template.docx",
+            render=renderer(request),
+        )
     )
     scope.session.commit()
     return {"unit_id": chosen.id, "kind": row.kind}
