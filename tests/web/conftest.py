@@ -6,10 +6,18 @@ import sys
 from pathlib import Path
 
 import pytest
-from web_support import build_demo, copy_demo, login, new_client
+from web_support import (
+    SECOND_COUNTY_PASSWORD,
+    add_second_county,
+    build_demo,
+    copy_demo,
+    login,
+    new_client,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from audit_support import audit_watch  # noqa: E402
+from xxgk.db.models import Role  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -67,3 +75,14 @@ def as_user_once(as_user):
     csrf = c.get("/api/v1/me").json()["csrf_token"]
     app_id = c.get("/api/v1/applications?state=open").json()[0]["id"]
     return c, csrf, app_id
+
+
+@pytest.fixture
+def other_county(demo):
+    """A signed-in supervisor of a second county beside the demo's 示例县."""
+    folder, _ = demo
+    with new_client(folder) as c:
+        with c.app.state.sessions() as s:
+            add_second_county(s, {"other-supervisor": Role.SUPERVISOR})
+        login(c, "other-supervisor", SECOND_COUNTY_PASSWORD)
+        yield c

@@ -9,20 +9,15 @@ import datetime as dt
 import io
 import re
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from web_support import login, new_client
 
 from xxgk.campaign.status import CampaignStatus, count_statuses, unit_statuses
 from xxgk.db.engine import make_engine
-from xxgk.db.models import Role, Unit, User
-from xxgk.db.units import add_unit
-from xxgk.db.users import add_user
+from xxgk.db.models import Unit
 from xxgk.register.casework_models import ReportFiling
 
 YEAR = dt.date.today().year - 1
-OTHER_PASSWORD = "另一县督查-口令-2026"
 
 
 def _session(folder) -> Session:
@@ -116,37 +111,6 @@ def test_status_export_has_bom_chinese_headers_and_keys(as_user):
     assert rows[2][0] == "示例县交通运输局"
     assert rows[2][2] == "逾期"
     assert len(rows) == 3
-
-
-@pytest.fixture
-def other_county(demo):
-    """A signed-in supervisor of a second county beside the demo's 示例县."""
-    folder, _ = demo
-    with _session(folder) as s:
-        admin = s.scalar(select(User).where(User.username == "admin"))
-        county = add_unit(
-            session=s, actor=admin, code="lingxian", name="另一县人民政府", kind="county"
-        )
-        add_unit(
-            session=s,
-            actor=admin,
-            code="lx-town",
-            name="另一县东镇人民政府",
-            kind="township",
-            parent=county,
-        )
-        add_user(
-            session=s,
-            actor=admin,
-            username="other-supervisor",
-            role=Role.SUPERVISOR,
-            unit=county,
-            password=OTHER_PASSWORD,
-        )
-        s.commit()
-    with new_client(folder) as c:
-        login(c, "other-supervisor", OTHER_PASSWORD)
-        yield c
 
 
 def test_a_second_county_sees_nothing_of_the_first(other_county, as_user):

@@ -20,12 +20,10 @@ from dataclasses import dataclass, field
 
 import pytest
 from sqlalchemy import func, select
-from web_support import copy_demo, login, new_client, token
+from web_support import add_second_county, copy_demo, login, new_client, token
 
 from xxgk.corpus.models import StoredReport
 from xxgk.db.models import AuditEntry, Role, Unit, User
-from xxgk.db.units import add_unit
-from xxgk.db.users import add_user
 from xxgk.render import render
 from xxgk.synth import random_report
 
@@ -176,28 +174,8 @@ def world(demo_template, tmp_path_factory):
     folder = tmp_path_factory.mktemp("campaign-scope")
     copy_demo(source, folder)
     with new_client(folder) as first, first.app.state.sessions() as s:
-        admin = s.scalar(select(User).where(User.username == "admin"))
-        county = add_unit(
-            session=s, actor=admin, code="lingxian", name="另一县人民政府", kind="county"
-        )
-        add_unit(
-            session=s,
-            actor=admin,
-            code="lx-town",
-            name="另一县东镇人民政府",
-            kind="township",
-            parent=county,
-        )
-        for username, role in zip(SECOND, (Role.SUPERVISOR, Role.UNIT_ADMIN), strict=True):
-            add_user(
-                session=s,
-                actor=admin,
-                username=username,
-                role=role,
-                unit=county,
-                password=PASSWORD,
-            )
-        s.commit()
+        second = dict(zip(SECOND, (Role.SUPERVISOR, Role.UNIT_ADMIN), strict=True))
+        add_second_county(s, second, PASSWORD)
         ids = {u.code: str(u.id) for u in s.scalars(select(Unit))}
         ids["clerk"] = str(s.scalar(select(User.id).where(User.username == "qinghe-clerk")))
         login(first, "county-supervisor", passwords["county-supervisor"])

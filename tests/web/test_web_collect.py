@@ -11,21 +11,13 @@ import re
 import zipfile
 from types import SimpleNamespace
 
-import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from web_support import login, new_client, token
 
-from xxgk.db.engine import make_engine
-from xxgk.db.models import Role, User
-from xxgk.db.units import add_unit
-from xxgk.db.users import add_user
 from xxgk.render import render
 from xxgk.synth import random_report
 
 YEAR = dt.date.today().year - 1
-OTHER_PASSWORD = "另一县督查-口令-2026"
 
 
 def report_text(organization: str, seed: int, published: dt.date | None = None) -> bytes:
@@ -151,37 +143,6 @@ def test_clerks_and_visitors_cannot_collect(as_user, client):
     )
     assert match.status_code == 403
     assert client.get("/collect", follow_redirects=False).status_code in (303, 401)
-
-
-@pytest.fixture
-def other_county(demo):
-    """A signed-in supervisor of a second county beside the demo's 示例县."""
-    folder, _ = demo
-    with Session(make_engine(f"sqlite:///{folder / 'web.db'}")) as s:
-        admin = s.scalar(select(User).where(User.username == "admin"))
-        county = add_unit(
-            session=s, actor=admin, code="lingxian", name="另一县人民政府", kind="county"
-        )
-        add_unit(
-            session=s,
-            actor=admin,
-            code="lx-town",
-            name="另一县东镇人民政府",
-            kind="township",
-            parent=county,
-        )
-        add_user(
-            session=s,
-            actor=admin,
-            username="other-supervisor",
-            role=Role.SUPERVISOR,
-            unit=county,
-            password=OTHER_PASSWORD,
-        )
-        s.commit()
-    with new_client(folder) as c:
-        login(c, "other-supervisor", OTHER_PASSWORD)
-        yield c
 
 
 def test_a_second_county_sees_nothing_and_stores_nothing_of_the_first(other_county, as_user):

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from web_support import login, new_client
 
 from xxgk.campaign.drilldown import drilldown, mark_finding
 from xxgk.campaign.exports import findings_csv
@@ -331,35 +330,6 @@ def test_the_unit_declares_its_report_scope(as_user, demo):
         entry = audit.history(s, "unit", county)[-1]
         assert entry.actor_name == "county-supervisor"
         assert (entry.before["report_scope"], entry.after["report_scope"]) == (None, "whole")
-
-
-@pytest.fixture
-def other_county(demo):
-    """A signed-in supervisor of a second county beside the demo's 示例县."""
-    folder, _ = demo
-    with _session(folder) as s:
-        admin = _user(s, "admin")
-        county = add_unit(session=s, actor=admin, code="lx", name="另一县人民政府", kind="county")
-        add_unit(
-            session=s,
-            actor=admin,
-            code="lx-town",
-            name="另一县东镇人民政府",
-            kind="township",
-            parent=county,
-        )
-        add_user(
-            session=s,
-            actor=admin,
-            username="other-supervisor",
-            role=Role.SUPERVISOR,
-            unit=county,
-            password=OTHER_PASSWORD,
-        )
-        s.commit()
-    with new_client(folder) as c:
-        login(c, "other-supervisor", OTHER_PASSWORD)
-        yield c
 
 
 def test_a_second_county_reaches_nothing_of_the_first(other_county, as_user, demo):

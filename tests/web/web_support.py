@@ -7,7 +7,11 @@ import shutil
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
+from xxgk.db.models import Role, Unit
+from xxgk.db.units import add_unit
+from xxgk.db.users import add_user, get_user
 from xxgk.demo import ensure_demo
 from xxgk.demo.server import TOKEN
 from xxgk.web import WebSettings, create_app
@@ -62,3 +66,37 @@ def login(client: TestClient, username: str, password: str) -> None:
 
 def new_client(folder: Path, **extra) -> TestClient:
     return TestClient(create_app(settings(folder, migrate=False, **extra)))
+
+
+SECOND_COUNTY_PASSWORD = "另一县督查-口令-2026"
+
+
+def add_second_county(
+    session: Session, users: dict[str, Role], password: str = SECOND_COUNTY_PASSWORD
+) -> Unit:
+    """Add 另一县人民政府 with its township 东镇 beside the demo's 示例县, and ``users``
+    (username → role) at the county, all signing in with ``password``; commit, return the county.
+    The scope tests sign in as them and must reach nothing of the first county."""
+    admin = get_user(session, "admin")
+    county = add_unit(
+        session=session, actor=admin, code="lingxian", name="另一县人民政府", kind="county"
+    )
+    add_unit(
+        session=session,
+        actor=admin,
+        code="lx-town",
+        name="另一县东镇人民政府",
+        kind="township",
+        parent=county,
+    )
+    for username, role in users.items():
+        add_user(
+            session=session,
+            actor=admin,
+            username=username,
+            role=role,
+            unit=county,
+            password=password,
+        )
+    session.commit()
+    return county
