@@ -27,6 +27,7 @@ from xxgk.model import cells
 from xxgk.parse.dates import find_date
 from xxgk.parse.document import SourceCell, SourceLine
 from xxgk.parse.labels import TABLE_LABELS, normalise
+from xxgk.parse.recall import MISSING, Recall
 
 _FLEX = r"[\s、，,。.：:；;“”\"'‘’()\[\]【】《》<>·•*#|_\-—–/]*"
 _CN_NUMBERS = "一二三四五六七八九"
@@ -111,15 +112,17 @@ def _maybe_flat(text: str) -> bool:
     the same lines recur from report to report)."""
     known = _SEEN.get(text)
     if known is None:
-        if len(_SEEN) >= 8_000:
-            _SEEN.clear()
-        known = _SEEN[text] = len(set(_ANCHOR.findall(text))) >= 2 or (
-            "。" in text and _GLUED_HEADING.search(text) is not None
-        )
-    return known
+        known = _SEEN.recall(text)
+        if known is MISSING:
+            known = _SEEN.keep(
+                text,
+                len(set(_ANCHOR.findall(text))) >= 2
+                or ("。" in text and _GLUED_HEADING.search(text) is not None),
+            )
+    return bool(known)
 
 
-_SEEN: dict[str, bool] = {}
+_SEEN: Recall[str, bool] = Recall(8_000)
 
 
 def unflatten(lines: Sequence[SourceLine]) -> tuple[list[SourceLine], frozenset[int]]:

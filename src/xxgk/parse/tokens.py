@@ -16,6 +16,7 @@ from typing import Any
 from xxgk.findings import Location
 from xxgk.parse.document import SourceLine
 from xxgk.parse.labels import normalise
+from xxgk.parse.recall import MISSING, Recall
 from xxgk.parse.values import as_count, read_cell, split_label_numbers
 
 
@@ -69,7 +70,9 @@ def line_tokens(line: SourceLine, index: int) -> list[Token]:
         text = cell.text
         plan = plans.get(text)
         if plan is None:
-            plan = _plan(text)
+            plan = plans.recall(text)
+            if plan is MISSING:
+                plan = _plan(text)
         if plan.__class__ is tuple:  # one value or one label: the usual cell
             kind, value, count = plan
             append(Token(kind, text, cell.location, index, position, value, count))
@@ -83,8 +86,7 @@ Part = tuple[str, str, int, Decimal | None]
 # whole count) when the cell is a single token (a value, or a label without trailing
 # numbers), else the list of parts (kind, text, column offset, value) of a label followed by
 # numbers.
-_PLANS: dict[str, tuple[str, Decimal | None, int | None] | list[Part]] = {}
-_PLAN_CACHE_SIZE = 8_000
+_PLANS: Recall[str, tuple[str, Decimal | None, int | None] | list[Part]] = Recall(8_000)
 
 
 def _plan(text: str) -> tuple[str, Decimal | None, int | None] | list[Part]:
@@ -98,10 +100,7 @@ def _plan(text: str) -> tuple[str, Decimal | None, int | None] | list[Part]:
         )
     else:
         plan = list(parts)
-    if len(_PLANS) >= _PLAN_CACHE_SIZE:
-        _PLANS.clear()
-    _PLANS[text] = plan
-    return plan
+    return _PLANS.keep(text, plan)
 
 
 def _count(kind: str, value: Decimal | None) -> int | None:
@@ -220,12 +219,10 @@ def tokens_to_regions(
     if memo is None:
         return _group(tokens, classify)[0]
     shape = (memo, tuple([t.text if t.kind == "text" else _KIND_CODES[t.kind] for t in tokens]))
-    plan = _SHAPES.get(shape)
-    if plan is None:
+    plan = _SHAPES.lookup(shape)
+    if plan is MISSING:
         regions, plan = _group(tokens, classify)
-        if len(_SHAPES) >= _SHAPE_CACHE_SIZE:
-            _SHAPES.clear()
-        _SHAPES[shape] = plan
+        _SHAPES.keep(shape, plan)
         return regions
     return [_replay(tokens, step) for step in plan]
 
@@ -235,8 +232,7 @@ Plan = tuple[tuple[Any, tuple[int, ...], tuple[tuple[int, int], ...]], ...]
 label tokens and the (start, end) spans of its value tokens."""
 _KIND_CODES = {"number": 0, "placeholder": 1, "empty": 2, "invalid": 3}
 """Value kinds in a shape key (ints: never equal to a text token's text)."""
-_SHAPES: dict[tuple[Hashable, tuple[str | int, ...]], Plan] = {}
-_SHAPE_CACHE_SIZE = 500
+_SHAPES: Recall[tuple[Hashable, tuple[str | int, ...]], Plan] = Recall(500)
 
 
 def _replay(
