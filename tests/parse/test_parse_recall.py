@@ -26,4 +26,5 @@ def test_none_is_an_answer_and_clear_forgets_both_generations() -> None:
     assert cache.lookup("blank") is None  # recalled, not MISSING
     assert "blank" in cache
     cache.clear()
-    assert cache.lookup("a") is MISSING and cache.lookup("b") is MISSING
+    assert cache.lookup("a") is MISSING
+    assert cache.lookup("b") is MISSING
