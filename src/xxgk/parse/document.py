@@ -54,6 +54,7 @@ class SourceLine:
     heading_fact: ClassVar[Any] = UNKNOWN
     squeeze_fact: ClassVar[Any] = UNKNOWN
     tabbed_fact: ClassVar[Any] = UNKNOWN
+    flat_fact: ClassVar[Any] = UNKNOWN
 
     @property
     def text(self) -> str:

@@ -17,6 +17,8 @@ fragments when the concatenation is a known label, for every reader alike.
 from __future__ import annotations
 
 import re
+from itertools import compress, count, repeat
+from operator import is_
 
 from xxgk import parse_findings as fk
 from xxgk.findings import Finding, Location
@@ -46,17 +48,14 @@ def read_text_bytes(data: bytes, source: str | None = None) -> SourceDocument:
 def text_to_document(text: str, source: str | None = None) -> SourceDocument:
     """Split decoded text into lines of cells, keeping each cell's line and column."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    lines: list[SourceLine] = []
-    append = lines.append
-    placed_of = _PLACED.get
-    for number, raw in enumerate(text.split("\n"), start=1):  # line_to_cells, inlined
-        line = placed_of((raw, number), _MISSING)
-        if line is _MISSING:
-            line = _PLACED.recall((raw, number))
-            if line is _MISSING:
-                line = _remember_placed(raw, number)
-        if line is not None:
-            append(line)
+    raws = text.split("\n")
+    keys = list(zip(raws, count(1)))  # (raw line, line number): the key of a shared line
+    found = list(map(_PLACED.get, keys, repeat(_MISSING)))  # line_to_cells, at C speed
+    for index in compress(count(), map(is_, found, repeat(_MISSING))):  # lines new here
+        key = keys[index]
+        line = _PLACED.recall(key)
+        found[index] = _remember_placed(*key) if line is _MISSING else line
+    lines: list[SourceLine] = list(filter(None, found))  # blank and separator lines: None
     if "\f" in text:  # converted from a PDF: drop a table header repeated on a new page
         lines = drop_repeated_headers(lines, page_starts(text))
     return SourceDocument(lines=lines, source=source, format_name="text")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from xxgk.findings import Location
@@ -31,6 +32,9 @@ class Token:
     cell: int = 0
     value: Decimal | None = None
     count: int | None = None  # ``value`` as a whole count (``as_count``), worked out once
+    shape: str | int = field(default="", repr=False, compare=False)
+    """What the token adds to its table's shape (``tokens_to_regions``): the text of a text
+    token, the code of a value kind (``_KIND_CODES``) otherwise; set when the token is made."""
 
     @property
     def is_value(self) -> bool:
@@ -75,13 +79,16 @@ def line_tokens(line: SourceLine, index: int) -> list[Token]:
                 plan = _plan(text)
         if plan.__class__ is tuple:  # one value or one label: the usual cell
             kind, value, count = plan
-            append(Token(kind, text, cell.location, index, position, value, count))
+            shape = text if kind == "text" else _KIND_CODES[kind]
+            append(Token(kind, text, cell.location, index, position, value, count, shape))
         else:
             tokens.extend(_split_tokens(plan, cell.location, index, position))  # type: ignore[arg-type]
     return tokens
 
 
 Part = tuple[str, str, int, Decimal | None]
+_KIND_CODES = {"number": 0, "placeholder": 1, "empty": 2, "invalid": 3}
+"""Value kinds in a shape key (ints: never equal to a text token's text)."""
 # Cell texts repeat across reports; what a text reads as is worked out once: (kind, value,
 # whole count) when the cell is a single token (a value, or a label without trailing
 # numbers), else the list of parts (kind, text, column offset, value) of a label followed by
@@ -134,7 +141,8 @@ def _split_tokens(plan: list[Part], loc: Location, line: int, position: int) -> 
     tokens = []
     for kind, text, offset, value in plan:
         if offset < 0:  # the label keeps the cell's own location
-            tokens.append(Token(kind, text, loc, line, position, value, _count(kind, value)))
+            shape = text if kind == "text" else _KIND_CODES[kind]
+            tokens.append(Token(kind, text, loc, line, position, value, _count(kind, value), shape))
             continue
         where = Location(
             line=loc.line,
@@ -147,7 +155,8 @@ def _split_tokens(plan: list[Part], loc: Location, line: int, position: int) -> 
             text=text,
             confidence=loc.confidence,
         )
-        tokens.append(Token(kind, text, where, line, position, value, _count(kind, value)))
+        shape = text if kind == "text" else _KIND_CODES[kind]
+        tokens.append(Token(kind, text, where, line, position, value, _count(kind, value), shape))
     return tokens
 
 
@@ -218,7 +227,7 @@ def tokens_to_regions(
     """
     if memo is None:
         return _group(tokens, classify)[0]
-    shape = (memo, tuple([t.text if t.kind == "text" else _KIND_CODES[t.kind] for t in tokens]))
+    shape = (memo, tuple(map(_SHAPE_OF, tokens)))
     plan = _SHAPES.lookup(shape)
     if plan is MISSING:
         regions, plan = _group(tokens, classify)
@@ -230,8 +239,7 @@ def tokens_to_regions(
 Plan = tuple[tuple[Any, tuple[int, ...], tuple[tuple[int, int], ...]], ...]
 """How a table's tokens group into regions: per region its meaning, the indexes of its
 label tokens and the (start, end) spans of its value tokens."""
-_KIND_CODES = {"number": 0, "placeholder": 1, "empty": 2, "invalid": 3}
-"""Value kinds in a shape key (ints: never equal to a text token's text)."""
+_SHAPE_OF = attrgetter("shape")
 _SHAPES: Recall[tuple[Hashable, tuple[str | int, ...]], Plan] = Recall(500)
 
 
