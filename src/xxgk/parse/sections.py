@@ -154,7 +154,8 @@ def _local_headings(
     number)."""
     taken = {i for i, *_ in found}
     out = []
-    for i, text in enumerate(candidates):
+    for i in compress(range(len(candidates)), candidates):  # lines that may be headings
+        text = candidates[i]
         if text is None or i in taken or "。" in text or len(text) > 30:
             continue
         number = section_number(text)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from operator import attrgetter
+from itertools import chain, compress, count, repeat
+from operator import attrgetter, is_
 from typing import Any
 
 from xxgk.findings import Location
@@ -47,19 +48,22 @@ class Token:
 
 def lines_to_tokens(lines: Sequence[SourceLine], indexes: Sequence[int]) -> list[Token]:
     """Return the tokens of the lines ``indexes`` of ``lines``, in reading order."""
-    tokens: list[Token] = []
-    extend = tokens.extend
-    for index in indexes:
-        line = lines[index]
-        memo = line.memo
-        if memo is None:
-            extend(line_tokens(line, index))
-            continue
-        found = memo.get(index)  # a shared line (see SourceLine.memo) at this index
-        if found is None:
-            found = memo[index] = line_tokens(line, index)
-        extend(found)
-    return tokens
+    if isinstance(indexes, range) and indexes.step == 1:  # a section: a slice, made in C
+        chosen = list(lines[indexes.start : indexes.stop])
+    else:
+        chosen = [lines[i] for i in indexes]
+    memos = list(map(_MEMO_OF, chosen))
+    if None in memos:  # a reader that does not share its lines: each line worked out here
+        return list(chain.from_iterable(map(line_tokens, chosen, indexes)))
+    # shared lines (see SourceLine.memo) keep their tokens per index: collected at C speed
+    found: list[Any] = list(map(dict.get, memos, indexes))  # None: not seen at this index
+    for k in compress(count(), map(is_, found, repeat(None))):  # lines new at this index
+        index = indexes[k]
+        found[k] = memos[k][index] = line_tokens(chosen[k], index)
+    return list(chain.from_iterable(found))
+
+
+_MEMO_OF = attrgetter("memo")
 
 
 def line_tokens(line: SourceLine, index: int) -> list[Token]:
@@ -254,6 +258,8 @@ def _replay(
         values = []
         for start, end in spans:
             values.extend(tokens[start:end])
+    if len(label) == 1:  # the usual label: one token
+        return Region([tokens[label[0]]], meaning, values)
     return Region([tokens[k] for k in label], meaning, values)
 
 
