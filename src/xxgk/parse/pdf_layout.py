@@ -11,7 +11,9 @@ from __future__ import annotations
 import bisect
 import ctypes
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
@@ -28,21 +30,33 @@ _NUMBER = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?$")
 
 @dataclass(frozen=True)
 class Char:
-    """A character in top-down coordinates (points from the top-left of the page)."""
+    """A character in top-down coordinates (points from the top-left of the page), with the
+    centre of its box (``cx``, ``cy``) worked out once: the layout asks for it many times."""
 
     text: str
     x0: float
     top: float
     x1: float
     bottom: float
+    cx: float = field(init=False, repr=False, compare=False)
+    cy: float = field(init=False, repr=False, compare=False)
 
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cx", (self.x0 + self.x1) / 2)
+        object.__setattr__(self, "cy", (self.top + self.bottom) / 2)
 
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
+
+_new = object.__new__
+
+
+def make_char(text: str, x0: float, top: float, x1: float, bottom: float) -> Char:
+    """Return ``Char(text, x0, top, x1, bottom)`` built without the dataclass machinery:
+    the text-layer reader makes one for every printed character of a page."""
+    char = _new(Char)
+    char.__dict__.update(
+        text=text, x0=x0, top=top, x1=x1, bottom=bottom, cx=(x0 + x1) / 2, cy=(top + bottom) / 2
+    )
+    return char
 
 
 @dataclass(frozen=True)
@@ -142,24 +156,54 @@ def rulings(page: pdfium.PdfPage, frame: PageFrame) -> tuple[list[Segment], list
     """Return horizontal ``(y, x0, x1)`` and vertical ``(x, top, bottom)`` rulings.
 
     A ruling is a thin path (a stroked line or a filled hairline rectangle), a stroked
-    rectangle, or one straight piece of a path that draws many lines at once.
+    rectangle, or one straight piece of a path that draws many lines at once. The page's
+    objects (and those of its form XObjects) are walked through pdfium's C API: a browser's
+    page has thousands of small rectangles, and a Python object for each was the cost.
     """
     horizontal: list[Segment] = []
     vertical: list[Segment] = []
-    for obj in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_PATH]):
-        x0, y0, x1, y1 = frame.box(*obj.get_bounds())
+    bounds = [ctypes.c_float() for _ in range(4)]
+    for obj in _paths(page.raw, pdfium_raw.FPDFPage_CountObjects, pdfium_raw.FPDFPage_GetObject):
+        if not pdfium_raw.FPDFPageObj_GetBounds(obj, *bounds):
+            raise pdfium.PdfiumError("Failed to locate pageobject.")
+        x0, y0, x1, y1 = frame.box(*(b.value for b in bounds))
         if y1 - y0 <= THIN and x1 - x0 > THIN:
             horizontal.append(((y0 + y1) / 2, x0, x1))
         elif x1 - x0 <= THIN and y1 - y0 > THIN:
             vertical.append(((x0 + x1) / 2, y0, y1))
         elif _stroked(obj):
-            count = pdfium_raw.FPDFPath_CountSegments(obj.raw)
+            count = pdfium_raw.FPDFPath_CountSegments(obj)
             if count in (4, 5):
                 horizontal += [(y0, x0, x1), (y1, x0, x1)]
                 vertical += [(x0, y0, y1), (x1, y0, y1)]
             elif count > 5:
                 _straight_pieces(obj, count, frame, horizontal, vertical)
     return merge_collinear(horizontal), merge_collinear(vertical)
+
+
+_MAX_DEPTH = 15  # form XObjects nested deeper than this are not looked into (as pypdfium2)
+
+
+def _paths(parent: Any, count_objects: Any, get_object: Any, level: int = 0) -> Iterator[Any]:
+    """Yield the raw path objects of a page or form object, in drawing order, descending
+    into form XObjects (as ``PdfPage.get_objects`` with a path filter)."""
+    count = count_objects(parent)
+    if count < 0:
+        raise pdfium.PdfiumError("Failed to get number of pageobjects.")
+    for index in range(count):
+        obj = get_object(parent, index)
+        if not obj:
+            raise pdfium.PdfiumError("Failed to get pageobject.")
+        kind = pdfium_raw.FPDFPageObj_GetType(obj)
+        if kind == pdfium_raw.FPDF_PAGEOBJ_PATH:
+            yield obj
+        elif kind == pdfium_raw.FPDF_PAGEOBJ_FORM and level < _MAX_DEPTH - 1:
+            yield from _paths(
+                obj,
+                pdfium_raw.FPDFFormObj_CountObjects,
+                pdfium_raw.FPDFFormObj_GetObject,
+                level + 1,
+            )
 
 
 def merge_collinear(segments: list[Segment]) -> list[Segment]:
@@ -190,21 +234,24 @@ def merge_collinear(segments: list[Segment]) -> list[Segment]:
 
 
 def _straight_pieces(
-    obj: pdfium.PdfObject,
+    obj: Any,
     count: int,
     frame: PageFrame,
     horizontal: list[Segment],
     vertical: list[Segment],
 ) -> None:
     """Add the horizontal and vertical line pieces of a many-segment path (display space)."""
-    matrix = obj.get_matrix()
+    m = pdfium_raw.FS_MATRIX()
+    if not pdfium_raw.FPDFPageObj_GetMatrix(obj, m):
+        raise pdfium.PdfiumError("Failed to get matrix of pageobject.")
     x, y = ctypes.c_float(), ctypes.c_float()
     previous: tuple[float, float] | None = None
     start: tuple[float, float] | None = None
     for index in range(count):
-        segment = pdfium_raw.FPDFPath_GetPathSegment(obj.raw, index)
+        segment = pdfium_raw.FPDFPath_GetPathSegment(obj, index)
         pdfium_raw.FPDFPathSegment_GetPoint(segment, x, y)
-        point = frame.point(*matrix.on_point(x.value, y.value))
+        px, py = x.value, y.value
+        point = frame.point(m.a * px + m.c * py + m.e, m.b * px + m.d * py + m.f)
         kind = pdfium_raw.FPDFPathSegment_GetType(segment)
         if kind == pdfium_raw.FPDF_SEGMENT_LINETO and previous is not None:
             _add_piece(previous, point, horizontal, vertical)
@@ -228,9 +275,9 @@ def _add_piece(
         vertical.append((ax, min(ay, by), max(ay, by)))
 
 
-def _stroked(obj: pdfium.PdfObject) -> bool:
+def _stroked(obj: Any) -> bool:
     fill, stroke = ctypes.c_int(), ctypes.c_int()
-    pdfium_raw.FPDFPath_GetDrawMode(obj.raw, fill, stroke)
+    pdfium_raw.FPDFPath_GetDrawMode(obj, fill, stroke)
     return bool(stroke.value)
 
 
