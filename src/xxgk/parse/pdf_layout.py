@@ -13,6 +13,7 @@ import ctypes
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -289,9 +290,16 @@ def _snap(values: list[float]) -> list[float]:
     return out
 
 
-def _covers(segments: list[Segment], at: float, lo: float, hi: float) -> bool:
+def _near(segments: list[Segment], lines: list[float]) -> list[list[tuple[float, float]]]:
+    """Return for each grid line the ``(start - SNAP, end + SNAP)`` of the rulings on it."""
+    return [[(s - SNAP, e + SNAP) for p, s, e in segments if abs(p - at) <= SLIVER] for at in lines]
+
+
+def _spans(near: list[tuple[float, float]], lo: float, hi: float) -> bool:
+    """Return True when a ruling of ``near`` (see ``_near``) runs past the middle of lo…hi:
+    the grid line has a ruling along that side of a cell."""
     mid = (lo + hi) / 2
-    return any(abs(p - at) <= SLIVER and s - SNAP <= mid <= e + SNAP for p, s, e in segments)
+    return any(s <= mid <= e for s, e in near)
 
 
 def groups(horizontal: list[Segment], vertical: list[Segment]) -> list[tuple[list, list]]:
@@ -363,6 +371,7 @@ def build_grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
     )
     cols, rows = len(xs) - 1, len(ys) - 1
     parent = list(range(cols * rows))
+    on_x, on_y = _near(vertical, xs), _near(horizontal, ys)
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -373,9 +382,9 @@ def build_grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
     for r in range(rows):
         for c in range(cols):
             here = r * cols + c
-            if c + 1 < cols and not _covers(vertical, xs[c + 1], ys[r], ys[r + 1]):
+            if c + 1 < cols and not _spans(on_x[c + 1], ys[r], ys[r + 1]):
                 parent[find(here)] = find(here + 1)
-            if r + 1 < rows and not _covers(horizontal, ys[r + 1], xs[c], xs[c + 1]):
+            if r + 1 < rows and not _spans(on_y[r + 1], xs[c], xs[c + 1]):
                 parent[find(here)] = find(here + cols)
     spans: dict[int, list[int]] = {}
     for i in range(cols * rows):
@@ -394,13 +403,15 @@ def build_grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
         for k in roots
     ]
     owner = [index[find(i)] for i in range(cols * rows)]
-    open_top = {owner[c] for c in range(cols) if not _covers(horizontal, ys[0], xs[c], xs[c + 1])}
+    open_top = {owner[c] for c in range(cols) if not _spans(on_y[0], xs[c], xs[c + 1])}
     open_bottom = {
-        owner[(rows - 1) * cols + c]
-        for c in range(cols)
-        if not _covers(horizontal, ys[-1], xs[c], xs[c + 1])
+        owner[(rows - 1) * cols + c] for c in range(cols) if not _spans(on_y[-1], xs[c], xs[c + 1])
     }
     return Grid(xs, ys, owner, cells, frozenset(open_top), frozenset(open_bottom))
+
+
+_CY = attrgetter("cy")
+_X0 = attrgetter("x0")
 
 
 def cluster_lines(chars: list[Char]) -> list[list[Char]]:
@@ -409,33 +420,47 @@ def cluster_lines(chars: list[Char]) -> list[list[Char]]:
     A char joins the line whose running centre is within half a glyph height of its own,
     so raised punctuation (quotes, brackets) stays on its line.
     """
-    if not chars:
-        return []
-    heights = sorted(c.bottom - c.top for c in chars)
+    if len(chars) < 2:
+        return [list(chars)] if chars else []
+    heights = sorted([c.bottom - c.top for c in chars])
     tolerance = max(heights[len(heights) // 2] * 0.5, 1.0)
-    lines: list[tuple[float, list[Char]]] = []
-    for ch in sorted(chars, key=lambda c: c.cy):
-        if lines and abs(ch.cy - lines[-1][0]) <= tolerance:
-            centre, members = lines[-1]
+    lines: list[list[Char]] = []
+    members: list[Char] = []
+    centre = 0.0
+    for ch in sorted(chars, key=_CY):
+        cy = ch.cy
+        if lines and abs(cy - centre) <= tolerance:
             members.append(ch)
-            lines[-1] = (centre + (ch.cy - centre) / len(members), members)
+            centre = centre + (cy - centre) / len(members)
         else:
-            lines.append((ch.cy, [ch]))
-    return [sorted(members, key=lambda c: c.x0) for _, members in lines]
+            members = [ch]
+            centre = cy
+            lines.append(members)
+    return [sorted(members, key=_X0) if len(members) > 1 else members for members in lines]
 
 
 def text_of(chars: list[Char]) -> str:
     """Return the text of chars in reading order: by line, then left to right."""
-    return "".join(c.text for line in cluster_lines(chars) for c in line)
+    if len(chars) < 2:
+        return chars[0].text if chars else ""
+    return "".join([c.text for line in cluster_lines(chars) for c in line])
 
 
 def table_lines(page: int, grid: Grid, chars: list[Char]) -> list[PdfLine]:
     """Return the rows of one ruled table, each cell with the text of the chars inside it."""
     inside: dict[int, list[Char]] = {}
-    for ch in chars:
-        cell = grid.cell_at(_anchor_x(ch), ch.cy)
-        if cell is not None:
-            inside.setdefault(cell, []).append(ch)
+    xs, ys, owner = grid.xs, grid.ys, grid.owner
+    cols, rows_ = len(xs) - 1, len(ys) - 1
+    for ch in chars:  # grid.cell_at, spelt out
+        c = bisect.bisect(xs, _anchor_x(ch) if ch.text in _CLOSING else ch.cx) - 1
+        r = bisect.bisect(ys, ch.cy) - 1
+        if 0 <= c < cols and 0 <= r < rows_:
+            cell = owner[r * cols + c]
+            members = inside.get(cell)
+            if members is None:
+                inside[cell] = [ch]
+            else:
+                members.append(ch)
     rows: dict[int, list[tuple[int, SourceCell]]] = {}
     for n, (first, last, box) in enumerate(grid.cells):
         text = text_of(inside.get(n, []))
