@@ -21,6 +21,7 @@ from xxgk.findings import Finding, Location
 from xxgk.limits import LimitError, check, current_limits
 from xxgk.parse import ocr
 from xxgk.parse.document import SourceDocument, SourceLine
+from xxgk.parse.interpret import gc_paused
 from xxgk.parse.pdf_layout import (
     Char,
     PageFrame,
@@ -181,14 +182,16 @@ def read_pdf(data: bytes, name: str | None = None) -> SourceDocument:
 def _read_pages(pdf: pdfium.PdfDocument, name: str | None) -> SourceDocument:
     if ocr.current_mode() == "always":
         return ocr.read_pdf_by_ocr(pdf, range(len(pdf)), [], name)
-    pages = [_page_lines(n + 1, pdf[n]) for n in range(len(pdf))]
+    with gc_paused():  # thousands of chars and cells, all freed by reference counting
+        pages = [_page_lines(n + 1, pdf[n]) for n in range(len(pdf))]
     # a page that shows something (an image, outlined text) but has no text layer
     blank = [
         n + 1
         for n, (lines, _) in enumerate(pages)
         if not lines and next(iter(pdf[n].get_objects()), None) is not None
     ]
-    lines = drop_running(pages)
+    with gc_paused():
+        lines = drop_running(pages)
     unreadable = bool(lines) and _unreadable_share(lines) > UNREADABLE_SHARE
     if (not lines or unreadable) and ocr.will_read(name):
         return ocr.read_pdf_by_ocr(pdf, range(len(pdf)), [], name)

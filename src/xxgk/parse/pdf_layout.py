@@ -131,12 +131,32 @@ def split_gaps(line: list[Char], factor: float = 1.2) -> list[list[Char]]:
     return pieces
 
 
+def page_cell(text: str, page: int, box: Box) -> SourceCell:
+    """Return ``SourceCell(text, Location(page=page, bbox=box, text=text))``, built without
+    the frozen dataclasses' per-field ``object.__setattr__`` (a page has hundreds)."""
+    location = _new(Location)
+    location.__dict__.update(
+        line=None,
+        column=None,
+        page=page,
+        bbox=box,
+        table=None,
+        row=None,
+        cell=None,
+        sheet=None,
+        text=text,
+        confidence=None,
+    )
+    cell = _new(SourceCell)
+    cell.__dict__.update(text=text, location=location)
+    return cell
+
+
 def piece_cell(page: int, piece: list[Char]) -> SourceCell:
     """Return a piece of a line as a cell with its page and bounding box."""
-    text = "".join(c.text for c in piece)
-    x0, y0, x1, y1 = (round(v, 1) for v in box_of(piece))
-    box = (x0, y0, x1, y1)
-    return SourceCell(text, Location(page=page, bbox=box, text=text))
+    text = "".join([c.text for c in piece])
+    x0, y0, x1, y1 = box_of(piece)
+    return page_cell(text, page, (round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1)))
 
 
 def is_number(cell: SourceCell) -> bool:
@@ -466,9 +486,9 @@ def table_lines(page: int, grid: Grid, chars: list[Char]) -> list[PdfLine]:
         text = text_of(inside.get(n, []))
         if not text and last > first:
             continue  # a merged label cell continued from the previous page
-        x0, y0, x1, y1 = (round(v, 1) for v in box)
-        location = Location(page=page, bbox=(x0, y0, x1, y1), text=text)
-        rows.setdefault(first, []).append((n, SourceCell(text, location)))
+        x0, y0, x1, y1 = box
+        bbox = (round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1))
+        rows.setdefault(first, []).append((n, page_cell(text, page, bbox)))
     lines = [
         PdfLine(
             page,
