@@ -10,8 +10,10 @@ measurement (docs/formats.md): the same grid, an order of magnitude faster.
 
 from __future__ import annotations
 
+import ctypes
 import zlib
 from collections.abc import Iterator
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
@@ -33,6 +35,21 @@ from xxgk.parse.pdf_pages import drop_running, lay_out_page
 from xxgk.parse_findings import PAGE_WITHOUT_TEXT
 
 
+def _bare(function: Any) -> Any:
+    """Return a pdfium function that takes its arguments as they are: ctypes converts and
+    checks each argument of a declared prototype, which was most of the cost of a call
+    made once per character. Only for calls whose arguments are already of the C types."""
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    if address is None:
+        raise pdfium.PdfiumError("a pdfium function has no address")
+    bare = ctypes.CFUNCTYPE(ctypes.c_int)(address)
+    bare.argtypes = None  # type: ignore[assignment]  # ctypes: None means "not checked"
+    return bare
+
+
+_LOOSE_BOX = _bare(pdfium_raw.FPDFText_GetLooseCharBox)  # (textpage, int, byref(FS_RECTF))
+
+
 def _chars(page: pdfium.PdfPage, frame: PageFrame) -> list[Char]:
     """Return the page's printed characters with their loose boxes (display space).
 
@@ -44,7 +61,8 @@ def _chars(page: pdfium.PdfPage, frame: PageFrame) -> list[Char]:
     aligned = len(text) == count
     raw = textpage.raw
     rect = pdfium_raw.FS_RECTF()
-    loose_box = pdfium_raw.FPDFText_GetLooseCharBox
+    box_of_rect = ctypes.byref(rect)
+    loose_box = _LOOSE_BOX
     upright = frame.rotation == 0
     left, bottom, height = frame.left, frame.bottom, frame.height
     chars = []
@@ -52,7 +70,7 @@ def _chars(page: pdfium.PdfPage, frame: PageFrame) -> list[Char]:
         ch = text[i] if aligned else chr(pdfium_raw.FPDFText_GetUnicode(raw, i))
         if ch.isspace() or ch == "\x00":
             continue
-        if not loose_box(raw, i, rect):
+        if not loose_box(raw, i, box_of_rect):
             raise pdfium.PdfiumError("Failed to get charbox.")
         if upright:  # frame.box, spelt out for the common page
             ax, bx = rect.left - left, rect.right - left
