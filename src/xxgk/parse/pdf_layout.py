@@ -318,7 +318,10 @@ def _near(segments: list[Segment], lines: list[float]) -> list[list[tuple[float,
 def _spans(near: list[tuple[float, float]], lo: float, hi: float) -> bool:
     """Return True when a ruling of ``near`` (see ``_near``) runs past the middle of lo…hi:
     the grid line has a ruling along that side of a cell."""
-    mid = (lo + hi) / 2
+    return _covered(near, (lo + hi) / 2)
+
+
+def _covered(near: list[tuple[float, float]], mid: float) -> bool:
     return any(s <= mid <= e for s, e in near)
 
 
@@ -399,19 +402,27 @@ def build_grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
             i = parent[i]
         return i
 
+    ymids = [(ys[r] + ys[r + 1]) / 2 for r in range(rows)]
+    xmids = [(xs[c] + xs[c + 1]) / 2 for c in range(cols)]
+    # open[c][r]: no ruling along the right side of elementary cell (r, c); below: its bottom
+    open_right = [[not _covered(on_x[c + 1], y) for y in ymids] for c in range(cols - 1)]
+    open_below = [[not _covered(on_y[r + 1], x) for x in xmids] for r in range(rows - 1)]
     for r in range(rows):
         for c in range(cols):
             here = r * cols + c
-            if c + 1 < cols and not _spans(on_x[c + 1], ys[r], ys[r + 1]):
+            if c + 1 < cols and open_right[c][r]:
                 parent[find(here)] = find(here + 1)
-            if r + 1 < rows and not _spans(on_y[r + 1], xs[c], xs[c + 1]):
+            if r + 1 < rows and open_below[r][c]:
                 parent[find(here)] = find(here + cols)
     spans: dict[int, list[int]] = {}
-    for i in range(cols * rows):
+    for i in range(cols * rows):  # row by row: a cell's first row is where it is first met
         r, c = divmod(i, cols)
-        span = spans.setdefault(find(i), [r, c, r, c])
-        span[0], span[1] = min(span[0], r), min(span[1], c)
-        span[2], span[3] = max(span[2], r), max(span[3], c)
+        root = find(i)
+        span = spans.get(root)
+        if span is None:
+            spans[root] = [r, c, r, c]
+        else:
+            span[1], span[2], span[3] = min(span[1], c), r, max(span[3], c)
     roots = sorted(spans, key=lambda k: (spans[k][0], spans[k][1]))
     index = {root: n for n, root in enumerate(roots)}
     cells = [
