@@ -11,6 +11,7 @@ measurement (docs/formats.md): the same grid, an order of magnitude faster.
 from __future__ import annotations
 
 import ctypes
+import re
 import zlib
 from collections.abc import Iterator
 from typing import Any
@@ -238,11 +239,10 @@ UNREADABLE_SHARE = 0.3
 """Above this share of private-use or replacement characters, the text layer is garbage."""
 
 
+_UNREADABLE = re.compile("[\ue000-\uf8ff\ufffd\x00-\x08\x0a-\x1f]")
+"""A private-use or replacement character, or a control character other than the tab."""
+
+
 def _unreadable_share(lines: list[SourceLine]) -> float:
     text = "".join(line.text for line in lines)
-    bad = sum(
-        1
-        for ch in text
-        if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd" or (ch < " " and ch != "\t")
-    )
-    return bad / max(len(text), 1)
+    return len(_UNREADABLE.findall(text)) / max(len(text), 1)
