@@ -14,6 +14,7 @@ import pytest
 from cli_support import example
 
 HEAVY = ("sqlalchemy", "openpyxl", "alembic", "fastapi", "xxgk.db", "xxgk.register", "xxgk.web")
+HEAVY += ("pydantic",)  # typer converts option values with it (xxgk.cli.coercion does not)
 PROBE = """
 import runpy, sys
 sys.argv = ["xxgk", *sys.argv[1:]]

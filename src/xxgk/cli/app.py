@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from xxgk.cli.coercion import install as _direct_coercion
+
+_direct_coercion()  # plain values without pydantic: a third of start-up (issue #19)
+
 HELP_WIDTH = 100
 
 app = typer.Typer(
