@@ -174,5 +174,8 @@ def _get_runtime_param(self: Any) -> Any:
 
 
 def install() -> None:
-    """Make typer's parameters convert plain values directly (see the module docstring)."""
-    typer_core._TyperParameter.get_runtime_param = _get_runtime_param  # type: ignore[method-assign]
+    """Make typer's parameters convert plain values directly (see the module docstring);
+    nothing changes under a typer without the method replaced."""
+    parameter = getattr(typer_core, "_TyperParameter", None)
+    if parameter is not None and hasattr(parameter, "get_runtime_param"):
+        parameter.get_runtime_param = _get_runtime_param
