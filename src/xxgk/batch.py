@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import io
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -381,7 +382,7 @@ def _pool(workers: int, work: Callable[[Any], Any]) -> ProcessPoolExecutor:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    fork = "fork" in multiprocessing.get_all_start_methods()
+    fork = sys.platform.startswith("linux")  # macOS's libraries are not safe to fork
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("fork" if fork else None),
