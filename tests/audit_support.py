@@ -37,9 +37,7 @@ EXEMPT = frozenset(
 )
 EXEMPT_UPDATES = frozenset({"jobs"})
 """Tables whose rows are created with an audit entry but updated as bookkeeping."""
-_WRITE = re.compile(
-    r"^\s*(INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)\"?", re.I
-)
+_WRITE = re.compile(r"^\s*(INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)\"?", re.I)
 
 
 @dataclass

@@ -142,6 +142,7 @@ CALLS: dict[tuple[str, str], Call] = {
     ("POST", "/admin/users/{user_id}/unlock"): Call({"user_id": "{clerk}"}),
     ("GET", "/admin/audit"): Call(data={"unit": "{qinghe}"}),
     ("GET", "/admin/audit.csv"): Call(data={"unit": "{qinghe}"}),
+    ("POST", "/admin/audit/verify"): Call(),
     ("GET", "/admin/years"): Call(data={"unit": "{jiaoyu}"}),
     ("POST", "/admin/years/reopen"): Call(
         data={"unit": "{qinghe}", "year": "{year}", "reason": "试"}

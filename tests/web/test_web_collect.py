@@ -125,7 +125,8 @@ def test_a_batch_is_seen_by_every_server_process_and_after_a_restart(as_user):
         assert other_process.interrupted == 0  # a finished batch stays as it ended
         with Session(engine) as session:
             again = rows.get(session, job_id, "collect")
-            assert again is not None and again.state == "done"
+            assert again is not None
+            assert again.state == "done"
             assert [r.file for r in results_of(again)] == ["教育局.txt"]
             assert [j.id for j in rows.visible(session, "collect", {again.unit_id})] == [job_id]
             assert rows.visible(session, "collect", {again.unit_id + 1000}) == []

@@ -153,7 +153,9 @@ def progress(
     if counts is not None:
         values["counts"] = counts
     session.execute(
-        update(Job).where(Job.id == job_id, Job.runner == runner, Job.state == RUNNING).values(**values)
+        update(Job)
+        .where(Job.id == job_id, Job.runner == runner, Job.state == RUNNING)
+        .values(**values)
     )
     wanted = session.scalar(select(Job.cancel_requested).where(Job.id == job_id))
     return bool(wanted)
@@ -174,7 +176,12 @@ def finish(
 ) -> bool:
     """End the running job ``job_id`` in ``state``; False if it is no longer this runner's
     (marked 已中断 meanwhile by a runner that took this one for gone)."""
-    values: dict[str, Any] = {"state": state, "finished_at": utcnow(), "error": error, "current": ""}
+    values: dict[str, Any] = {
+        "state": state,
+        "finished_at": utcnow(),
+        "error": error,
+        "current": "",
+    }
     for name, value in (
         ("results", results),
         ("summary", summary),
@@ -185,7 +192,9 @@ def finish(
         if value is not None:
             values[name] = value
     moved = session.execute(
-        update(Job).where(Job.id == job_id, Job.runner == runner, Job.state == RUNNING).values(**values)
+        update(Job)
+        .where(Job.id == job_id, Job.runner == runner, Job.state == RUNNING)
+        .values(**values)
     )
     return bool(moved.rowcount)  # type: ignore[attr-defined]
 

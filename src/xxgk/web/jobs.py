@@ -71,6 +71,10 @@ def cancel(scope: Scope, request: Request, job: Job) -> None:
         scope.session,
         request,
         lambda: runner.cancel(scope.session, scope.user, job),
-        lambda j: "任务已取消" if j.state == rows.CANCELLED else "已要求取消，任务将在当前一项处理完后停止",
+        lambda j: (
+            "任务已取消"
+            if j.state == rows.CANCELLED
+            else "已要求取消，任务将在当前一项处理完后停止"
+        ),
         refused=XxgkError,
     )

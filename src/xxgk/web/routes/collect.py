@@ -1,7 +1,7 @@
 """报告收集 (supervising office, unit admins, administrators): upload many report files or ZIP
 packages into the report store, follow the batch file by file, and pick the unit of a report
-whose name matched none. The batch runs in the background (``xxgk.campaign.jobs`` on the shared runner ``xxgk.jobs``), each file
-parsed in the sandbox pool."""
+whose name matched none. The batch runs in the background (``xxgk.campaign.jobs`` on the
+shared runner ``xxgk.jobs``), each file parsed in the sandbox pool."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ from xxgk.limits import MB
 from xxgk.web.collecting import jobs, reader
 from xxgk.web.deps import ScopeDep, valid_id
 from xxgk.web.errors import WebError
-from xxgk.web.jobs import cancel, job_in_scope, listed, scope_units
 from xxgk.web.forms import query_year
+from xxgk.web.jobs import cancel, job_in_scope, listed, scope_units
 from xxgk.web.pages import OVERVIEW_ROLES, XLSX, download, page, write_flashed
 from xxgk.web.security import require_csrf_form
 

@@ -1,6 +1,7 @@
 """网上采集 (supervising office, unit admins, administrators): paste URLs or start the fetch of
-the units' 年报 columns; the job runs in the background (``xxgk.fetch.background`` on the shared runner ``xxgk.jobs``) and
-its page shows the progress, then what was found and stored."""
+the units' 年报 columns; the job runs in the background (``xxgk.fetch.background`` on the
+shared runner ``xxgk.jobs``) and its page shows the progress, then what was found and stored;
+a queued or running job can be cancelled."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from xxgk.fetch.background import KIND
 from xxgk.fetch.store import this_year, unit_columns
 from xxgk.web.deps import ScopeDep
 from xxgk.web.errors import WebError
-from xxgk.web.jobs import cancel, fetch_jobs, job_in_scope, listed
 from xxgk.web.forms import query_year
+from xxgk.web.jobs import cancel, fetch_jobs, job_in_scope, listed
 from xxgk.web.pages import OVERVIEW_ROLES, flash, page, write_flashed
 from xxgk.web.security import require_csrf_form
 
