@@ -51,13 +51,16 @@ def scope_units(scope: Scope) -> frozenset[int] | None:
     return None if Role(scope.user.role) is Role.ADMIN else scope.unit_ids
 
 
-def listed(scope: Scope, kind: str) -> list[Job]:
-    """The newest jobs of ``kind`` in the user's scope, newest first."""
+def listed(scope: Scope, request: Request, kind: str) -> list[Job]:
+    """The newest jobs of ``kind`` in the user's scope, newest first (the runner made first,
+    so that after a restart the jobs the old process left show 已中断)."""
+    job_runner(request.app.state)
     return rows.visible(scope.session, kind, scope_units(scope))
 
 
-def job_in_scope(scope: Scope, kind: str, job_id: str, what: str) -> Job:
+def job_in_scope(scope: Scope, request: Request, kind: str, job_id: str, what: str) -> Job:
     """The job ``job_id`` of ``kind`` when it is in the user's scope; else "not found"."""
+    job_runner(request.app.state)
     job = rows.get(scope.session, job_id, kind)
     if job is None or not rows.in_scope(job, scope_units(scope)):
         raise not_found(what)

@@ -77,7 +77,7 @@ def collect_page(scope: ScopeDep, request: Request) -> HTMLResponse:
     return page(
         request,
         "collect.html",
-        jobs=listed(scope, KIND),
+        jobs=listed(scope, request, KIND),
         unmatched=unmatched_in_scope(scope.session, scope.user),
         units=scope.units(),
     )
@@ -98,15 +98,15 @@ async def collect_upload(
     return RedirectResponse(f"/collect/jobs/{job.id}", status_code=303)
 
 
-def own_job(scope: ScopeDep, job_id: str) -> Job:
+def own_job(scope: ScopeDep, request: Request, job_id: str) -> Job:
     """Return the batch ``job_id`` of a unit in the viewer's scope; any other is "not found"."""
-    return job_in_scope(scope, KIND, job_id, "收集批次")
+    return job_in_scope(scope, request, KIND, job_id, "收集批次")
 
 
 @router.get("/collect/jobs/{job_id}")
 def collect_job(scope: ScopeDep, request: Request, job_id: str) -> HTMLResponse:
     allowed(scope)
-    job = own_job(scope, job_id)
+    job = own_job(scope, request, job_id)
     return page(
         request,
         "collect_job.html",
@@ -122,7 +122,7 @@ def collect_job(scope: ScopeDep, request: Request, job_id: str) -> HTMLResponse:
 def collect_job_cancel(scope: ScopeDep, request: Request, job_id: str) -> RedirectResponse:
     """Cancel a queued or running batch (audited); it stores nothing."""
     allowed(scope)
-    cancel(scope, request, own_job(scope, job_id))
+    cancel(scope, request, own_job(scope, request, job_id))
     return RedirectResponse(f"/collect/jobs/{job_id}", status_code=303)
 
 
@@ -130,7 +130,7 @@ def collect_job_cancel(scope: ScopeDep, request: Request, job_id: str) -> Redire
 def collect_job_download(scope: ScopeDep, request: Request, job_id: str) -> Response:
     """The batch's per-file table as an XLSX (Chinese headers, formula-safe)."""
     allowed(scope)
-    job = own_job(scope, job_id)
+    job = own_job(scope, request, job_id)
     return download(batch_workbook(results_of(job)), XLSX, f"报告收集结果-{job.id}.xlsx")
 
 

@@ -43,7 +43,7 @@ def fetch_page(scope: ScopeDep, request: Request) -> HTMLResponse:
         units_in_scope=len(scope.unit_ids),
         units=scope.units(),
         year=this_year(),
-        jobs=listed(scope, KIND),
+        jobs=listed(scope, request, KIND),
     )
 
 
@@ -90,7 +90,7 @@ def fetch_units(scope: ScopeDep, request: Request, year: str = Form("")) -> Redi
 @router.get("/fetch/jobs/{job_id}")
 def fetch_job(scope: ScopeDep, request: Request, job_id: str) -> HTMLResponse:
     _allowed(scope)
-    job = job_in_scope(scope, KIND, job_id, "抓取任务")
+    job = job_in_scope(scope, request, KIND, job_id, "抓取任务")
     return page(request, "fetch_job.html", job=job, back="/fetch")
 
 
@@ -98,5 +98,5 @@ def fetch_job(scope: ScopeDep, request: Request, job_id: str) -> HTMLResponse:
 def fetch_job_cancel(scope: ScopeDep, request: Request, job_id: str) -> RedirectResponse:
     """Cancel a queued or running fetch job (audited); what it downloaded stays for a rerun."""
     _allowed(scope)
-    cancel(scope, request, job_in_scope(scope, KIND, job_id, "抓取任务"))
+    cancel(scope, request, job_in_scope(scope, request, KIND, job_id, "抓取任务"))
     return RedirectResponse(f"/fetch/jobs/{job_id}", status_code=303)
