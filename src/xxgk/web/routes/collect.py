@@ -114,7 +114,6 @@ def collect_job(scope: ScopeDep, request: Request, job_id: str) -> HTMLResponse:
         results=results_of(job),
         counts=counts_of(job),
         units=scope.units(),
-        back="/collect",
     )
 
 

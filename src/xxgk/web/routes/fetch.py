@@ -91,7 +91,7 @@ def fetch_units(scope: ScopeDep, request: Request, year: str = Form("")) -> Redi
 def fetch_job(scope: ScopeDep, request: Request, job_id: str) -> HTMLResponse:
     _allowed(scope)
     job = job_in_scope(scope, request, KIND, job_id, "抓取任务")
-    return page(request, "fetch_job.html", job=job, back="/fetch")
+    return page(request, "fetch_job.html", job=job)
 
 
 @router.post("/fetch/jobs/{job_id}/cancel")
