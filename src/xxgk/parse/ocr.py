@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
+from xxgk.bounded import ChildStopped, run_watched
 from xxgk.errors import InputError
 from xxgk.findings import Finding, Location
 from xxgk.limits import LimitError, current_limits, lift_ceilings
@@ -117,25 +118,39 @@ def render_pdf_page(page: pdfium.PdfPage) -> PageImage:
     return PageImage(np.asarray(image), dpi)
 
 
-def image_pages(data: bytes, name: str | None = None) -> list[PageImage]:
-    """Return the pages of an image file (every frame of a TIFF), upright as shown."""
-    import numpy as np
-    from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+def image_pages(data: bytes, name: str | None = None) -> tuple[int, Iterator[PageImage]]:
+    """Return the page count of an image file (every frame of a TIFF) and its pages, upright
+    as shown, decoded one at a time as they are recognised (one page in memory at once)."""
+    from PIL import Image, UnidentifiedImageError
 
     try:
         image = Image.open(io.BytesIO(data))
-        check_ocr_pages(getattr(image, "n_frames", 1), name)  # before any frame is decoded
-        frames = [ImageOps.exif_transpose(f.copy()) for f in ImageSequence.Iterator(image)]
+        count = getattr(image, "n_frames", 1)
     except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise InputError(
-            "无法打开图片文件（已损坏或格式不支持）",
-            f"cannot open the image: {exc}",
-            path=name,
-        ) from exc
-    pages = []
-    for frame in frames[:MAX_PAGES]:
+        raise _unopened(exc, name) from exc
+    check_ocr_pages(count, name)  # before any frame is decoded
+    return min(count, MAX_PAGES), _frames(image, min(count, MAX_PAGES), name)
+
+
+def _unopened(exc: Exception, name: str | None) -> InputError:
+    return InputError(
+        "无法打开图片文件（已损坏或格式不支持）", f"cannot open the image: {exc}", path=name
+    )
+
+
+def _frames(image: Any, count: int, name: str | None) -> Iterator[PageImage]:
+    import numpy as np
+    from PIL import ImageOps, UnidentifiedImageError
+
+    for index in range(count):
+        try:
+            image.seek(index)
+            frame = ImageOps.exif_transpose(image.copy())
+        except (UnidentifiedImageError, OSError, ValueError, EOFError) as exc:
+            raise _unopened(exc, name) from exc
         gray = frame.convert("L")
-        dpi = _image_dpi(frame, gray.width)
+        del frame
+        dpi = _image_dpi(image, gray.width)
         if dpi < MIN_DPI:  # a small photo: enlarge so glyphs reach the recogniser's size
             factor = MIN_DPI / dpi
             gray = gray.resize((round(gray.width * factor), round(gray.height * factor)))
@@ -144,8 +159,7 @@ def image_pages(data: bytes, name: str | None = None) -> list[PageImage]:
             factor = MAX_DPI / dpi
             gray = gray.resize((round(gray.width * factor), round(gray.height * factor)))
             dpi = MAX_DPI
-        pages.append(PageImage(np.asarray(gray), dpi))
-    return pages
+        yield PageImage(np.asarray(gray), dpi)
 
 
 def _image_dpi(frame: Any, width_px: int) -> float:
@@ -250,26 +264,50 @@ def check_ocr_pages(count: int, name: str | None) -> None:
 def recognise_pages(
     pages: Iterable[tuple[int, PageImage]], name: str | None, count: int
 ) -> list[PageResult]:
-    """Recognise the ``count`` pages in order within the time budgets: the scan is refused
-    up front when its pages would take longer than ``ocr_seconds`` (``check_ocr_pages``);
-    then no page may take more than ``PAGE_BUDGET_SECONDS`` of CPU on average, and the whole
-    recognition no longer than ``ocr_seconds`` (checked after each page here, where no timer
-    can reach, as in a thread; the guard's timer also stops it mid-page)."""
+    """Recognise the ``count`` pages in order within the budgets: the scan is refused up
+    front when its pages would take longer than ``ocr_seconds`` (``check_ocr_pages``); then
+    the pages are rendered and recognised one at a time in a child process (``xxgk.bounded``)
+    whose resident memory may not pass ``memory_bytes`` and which is stopped at
+    ``ocr_seconds`` (also in a thread, where the guard's timer cannot reach, and mid-page);
+    no page may take more than ``PAGE_BUDGET_SECONDS`` of CPU on average."""
     check_ocr_pages(count, name)
-    budget = current_limits().ocr_seconds
-    lift_ceilings()  # the guard now holds the OCR time budget and no address-space limit
-    start, began = time.process_time(), time.monotonic()
+    limits = current_limits()
+    lift_ceilings()  # the guard's timer now holds the OCR time budget
+    try:
+        return run_watched(
+            _recognise_all,
+            pages,
+            name,
+            memory_bytes=limits.memory_bytes,
+            seconds=limits.ocr_seconds,
+        )
+    except ChildStopped as stopped:
+        if stopped.reason == "memory":
+            raise LimitError(
+                "memory_bytes", limits.memory_bytes, stopped.found, path=name
+            ) from None
+        if stopped.reason == "time":
+            raise LimitError("ocr_seconds", limits.ocr_seconds, path=name) from None
+        raise InputError(
+            "文字识别进程异常终止（可能超出内存上限），未能读取扫描件",
+            f"the OCR process died (wait status {stopped.found:g})",
+            path=name,
+        ) from None
+
+
+def _recognise_all(pages: Iterable[tuple[int, PageImage]], name: str | None) -> list[PageResult]:
+    """Recognise the pages one after the other (in the child of ``recognise_pages``)."""
+    start = time.process_time()
     results = []
     for done, (page_no, image) in enumerate(pages, start=1):
         results.append(recognise_page(page_no, image))
+        del image  # one page image in memory at a time
         if time.process_time() - start > PAGE_BUDGET_SECONDS * done:
             raise InputError(
                 f"文字识别超时（第{page_no}页），图片可能不是打印的报告页面",
                 f"OCR ran out of time on page {page_no}",
                 path=name,
             )
-        if done < count and time.monotonic() - began > budget:
-            raise LimitError("ocr_seconds", budget, path=name)
     return results
 
 
@@ -340,8 +378,8 @@ def read_image(data: bytes, name: str | None = None) -> SourceDocument:
             "an image needs OCR before it can be read",
             path=name,
         )
-    images = image_pages(data, name)
-    results = recognise_pages(enumerate(images, start=1), name, len(images))
+    count, images = image_pages(data, name)
+    results = recognise_pages(enumerate(images, start=1), name, count)
     findings = [f for r in results for f in r.findings]
     pages = [(r.lines, r.height) for r in results]
     numbers = list(range(1, len(pages) + 1))
