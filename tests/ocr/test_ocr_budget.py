@@ -114,3 +114,35 @@ def test_the_web_api_refuses_a_long_scan_with_413(tmp_path):
     assert error["code"] == "over_budget"
     assert f"需识别{pages}页" in error["message"]
     assert "XXGK_LIMIT_OCR_SECONDS" in error["message"]
+
+
+@needs_ocr
+def test_the_cli_refuses_a_scan_over_the_memory_budget_with_exit_2(tmp_path, monkeypatch):
+    """The recogniser's memory is held to ``memory_bytes`` in a watched child process: the
+    CLI prints the usual one-line refusal and exits 2, it does not die (simulated with a
+    page that allocates 512 MB, not with OCR)."""
+    from xxgk.bounded import can_watch, resident_bytes
+
+    if not can_watch():
+        pytest.skip("needs fork and /proc (Linux)")
+
+    def greedy_page(page_no, image):
+        block = bytearray(512 * 1024 * 1024)
+        for at in range(0, len(block), 4096):
+            block[at] = 1
+        return page_no
+
+    monkeypatch.setattr(ocr, "recognise_page", greedy_page)
+    monkeypatch.setenv("XXGK_LIMIT_MEMORY_BYTES", str(resident_bytes() + 64 * 1024 * 1024))
+    reset_limits()
+    try:
+        scan = tmp_path / "扫描件.tiff"
+        scan.write_bytes(_tiff(1))
+        result = CliRunner().invoke(app, ["check", str(scan)])
+    finally:
+        monkeypatch.delenv("XXGK_LIMIT_MEMORY_BYTES")
+        reset_limits()
+    assert result.exit_code == 2
+    assert f"{scan}: 文件超出“解析内存”的上限" in result.output
+    assert "XXGK_LIMIT_MEMORY_BYTES" in result.output
+    assert "Traceback" not in result.output
