@@ -53,7 +53,7 @@ class Limits:
     depth: int = _budget(256, "nesting depth of HTML or XML markup")
     parse_seconds: float = _budget(20.0, "wall time of one parse")
     ocr_seconds: float = _budget(
-        240.0, "wall time of one parse that recognises a scan or image (OCR)"
+        30.0, "wall time of one parse that recognises a scan or image (OCR)"
     )
     memory_bytes: int = _budget(1024 * MB, "memory one parse may add")
 

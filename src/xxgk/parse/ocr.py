@@ -44,8 +44,9 @@ MIN_DPI = 150.0
 """Pages are recognised at no less than this. Measured on the fixtures (benchmarks/ocr.py):
 150 and 200 dpi both read every cell exactly in about the same time (the detector resizes the
 page itself, the recogniser each word to 48 px), so 150 is the floor for scans and photos."""
-MAX_DPI = 300.0
-"""A scan finer than this is resampled down: more pixels only cost time."""
+MAX_DPI = 200.0
+"""A scan finer than this is resampled down: more pixels only cost time and memory (the
+recogniser shrinks a page to 2000 px, about 170 dpi for A4, before it reads it)."""
 A4_WIDTH_INCH = 8.27
 """An image without a resolution is taken to be an A4-wide page (the report's paper)."""
 PAGE_BUDGET_SECONDS = 60.0
@@ -54,10 +55,11 @@ so a busy machine does not trip it): a page normally takes a few seconds; far mo
 image that is no printed page."""
 MAX_PAGES = 60
 """More pages than this are not recognised: annual reports are a few pages long."""
-PAGE_ESTIMATE_SECONDS = 8.0
-"""Wall seconds one page is expected to take (about 7 s on one core of the development
-machine, ``benchmarks/ocr.py``): a scan whose pages would take longer than ``ocr_seconds``
-of ``xxgk.limits`` is refused before the first page, rather than stopped after minutes."""
+PAGE_ESTIMATE_SECONDS = 7.0
+"""Wall seconds one page is expected to take on one idle core: 6.2 CPU s a page measured on
+the fixtures (``benchmarks/ocr.py``, half of the pages statistics tables, 2026-12-06) and a
+margin. A scan whose pages would take longer than ``ocr_seconds`` of ``xxgk.limits`` is
+refused before the first page, rather than stopped at the budget."""
 
 
 def will_read(name: str | None = None) -> bool:
