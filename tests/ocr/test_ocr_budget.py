@@ -41,6 +41,18 @@ def test_pages_over_the_estimate_are_refused_naming_the_budget():
     assert "XXGK_LIMIT_OCR_SECONDS" in error.message_zh
 
 
+def test_the_default_budget_keeps_a_scan_within_30_seconds():
+    """Issue #11: no file costs more than 30 s. The default OCR budget is the whole job's,
+    and with the page estimate it accepts 4 scanned pages and refuses the fifth up front."""
+    assert Limits().ocr_seconds <= 30
+    with use_limits(Limits()):
+        ocr.check_ocr_pages(4, "扫描件.pdf")
+        with pytest.raises(LimitError) as refused:
+            ocr.check_ocr_pages(5, "扫描件.pdf")
+    assert "需识别5页，按每页约7秒估计需35秒" in refused.value.message_zh
+    assert "上限30秒" in refused.value.message_zh
+
+
 @needs_ocr
 def test_a_long_scan_is_refused_before_any_page_is_recognised(monkeypatch):
     recognised = []
