@@ -299,6 +299,7 @@ def recognise_pages(
 
 def _recognise_all(pages: Iterable[tuple[int, PageImage]], name: str | None) -> list[PageResult]:
     """Recognise the pages one after the other (in the child of ``recognise_pages``)."""
+    _return_freed_memory()
     start = time.process_time()
     results = []
     for done, (page_no, image) in enumerate(pages, start=1):
@@ -311,6 +312,28 @@ def _recognise_all(pages: Iterable[tuple[int, PageImage]], name: str | None) -> 
                 path=name,
             )
     return results
+
+
+MMAP_THRESHOLD = 32 << 20
+"""Bytes from which glibc's ``malloc`` maps a block of its own, given back when freed: the
+detector's largest buffers (a 1 MB threshold saves 130 MB more but costs a third more time,
+every buffer then fresh zeroed pages)."""
+
+
+def _return_freed_memory() -> None:
+    """Make glibc give the recogniser's large buffers back to the system when they are freed
+    (its threshold otherwise grows to the largest freed block, and the detector's tens of MB
+    then stay resident): a process recognising one 200-dpi table page peaked at 720–770 MB
+    instead of 890–1030 MB, for the same CPU time (2026-12-06). Only in the child, which
+    exits after."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, MMAP_THRESHOLD)  # M_MMAP_THRESHOLD (fixed: no longer grows)
+        libc.mallopt(-1, MMAP_THRESHOLD)  # M_TRIM_THRESHOLD
+    except (OSError, AttributeError):  # not glibc: its own allocator's habits hold
+        pass
 
 
 def _pages_label(numbers: Sequence[int], total: int) -> str:
