@@ -77,7 +77,9 @@ def run_watched(
         answer = _watch(pid, read_end, memory_bytes, seconds)
     finally:
         os.close(read_end)
-        status = _reap(pid, kill=answer is None)
+        status, peak = _reap(pid, kill=answer is None)
+    if peak > memory_bytes:  # over the ceiling between two polls: refused all the same
+        raise ChildStopped("memory", memory_bytes, peak)
     if not answer:  # the pipe closed without an answer: killed (out of memory?) or crashed
         raise ChildStopped("died", 0, status)
     outcome, value = pickle.loads(answer)
@@ -145,9 +147,10 @@ def _watch(pid: int, read_end: int, memory_bytes: int, seconds: float | None) ->
     return b"".join(chunks)
 
 
-def _reap(pid: int, kill: bool) -> int:
+def _reap(pid: int, kill: bool) -> tuple[int, int]:
     """Collect the child (no zombie is left), killed first when it was stopped; return its
-    wait status."""
+    wait status and its peak resident memory in bytes."""
     if kill:
         os.kill(pid, signal.SIGKILL)
-    return os.waitpid(pid, 0)[1]
+    _, status, usage = os.wait4(pid, 0)
+    return status, usage.ru_maxrss * 1024

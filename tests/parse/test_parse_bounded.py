@@ -43,7 +43,15 @@ def test_bounded_child_over_the_memory_ceiling_is_stopped():
         run_watched(_touch, 512 * MB, memory_bytes=ceiling, seconds=60)
     assert stopped.value.reason == "memory"
     assert stopped.value.found > ceiling
-    assert stopped.value.found < ceiling + 256 * MB  # stopped on the way, not at the end
+
+
+def test_bounded_child_over_the_ceiling_between_two_polls_is_refused_all_the_same():
+    """A child that passes the ceiling and frees it again before the parent looks is caught
+    by its peak (``wait4``) when it ends."""
+    ceiling = resident_bytes() + 64 * MB
+    with pytest.raises(ChildStopped) as stopped:
+        run_watched(_touch, 256 * MB, memory_bytes=ceiling, seconds=60)
+    assert stopped.value.reason == "memory"
 
 
 def test_bounded_child_past_its_time_is_stopped():
