@@ -100,8 +100,7 @@ def _pages(size: int):
 def test_ocr_over_the_memory_budget_is_refused_naming_it(monkeypatch):
     monkeypatch.setattr(ocr, "recognise_page", lambda page_no, size: _touch(size))
     monkeypatch.setattr(ocr, "PAGE_ESTIMATE_SECONDS", 0.01)
-    budget = resident_bytes() + 64 * MB
-    with use_limits(Limits(memory_bytes=budget)), pytest.raises(LimitError) as refused:
+    with use_limits(Limits(memory_bytes=64 * MB)), pytest.raises(LimitError) as refused:
         ocr.recognise_pages(_pages(512 * MB), "扫描件.tiff", 3)
     assert refused.value.budget == "memory_bytes"
     assert refused.value.path == "扫描件.tiff"
@@ -112,7 +111,7 @@ def test_ocr_over_the_memory_budget_is_refused_naming_it(monkeypatch):
 def test_ocr_within_the_memory_budget_returns_every_page(monkeypatch):
     monkeypatch.setattr(ocr, "recognise_page", lambda page_no, size: (page_no, _touch(size)))
     monkeypatch.setattr(ocr, "PAGE_ESTIMATE_SECONDS", 0.01)
-    with use_limits(Limits(memory_bytes=resident_bytes() + 256 * MB)):
+    with use_limits(Limits(memory_bytes=256 * MB)):
         assert ocr.recognise_pages(_pages(MB), "扫描件.tiff", 3) == [(n, MB) for n in (1, 2, 3)]
 
 
@@ -124,7 +123,7 @@ def test_ocr_memory_budget_holds_in_a_thread(monkeypatch):
     outcome: list[object] = []
 
     def work() -> None:
-        with use_limits(Limits(memory_bytes=resident_bytes() + 64 * MB)):
+        with use_limits(Limits(memory_bytes=64 * MB)):
             try:
                 outcome.append(ocr.recognise_pages(_pages(512 * MB), "s.tiff", 3))
             except LimitError as exc:

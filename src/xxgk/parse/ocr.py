@@ -25,7 +25,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
-from xxgk.bounded import ChildStopped, run_watched
+from xxgk.bounded import ChildStopped, resident_bytes, run_watched
 from xxgk.errors import InputError
 from xxgk.findings import Finding, Location
 from xxgk.limits import LimitError, current_limits, lift_ceilings
@@ -275,13 +275,11 @@ def recognise_pages(
     check_ocr_pages(count, name)
     limits = current_limits()
     lift_ceilings()  # the guard's timer now holds the OCR time budget
+    # the budget is what the parse may add: the child starts with this process's pages
+    ceiling = resident_bytes() + limits.memory_bytes
     try:
         return run_watched(
-            _recognise_all,
-            pages,
-            name,
-            memory_bytes=limits.memory_bytes,
-            seconds=limits.ocr_seconds,
+            _recognise_all, pages, name, memory_bytes=ceiling, seconds=limits.ocr_seconds
         )
     except ChildStopped as stopped:
         if stopped.reason == "memory":
