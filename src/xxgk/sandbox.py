@@ -3,10 +3,12 @@
 Two ways, one budget (``xxgk.limits``):
 
 - ``budgeted()`` guards a parse in the current process (the CLI, and each job of a worker):
-  a timer raises ``LimitError`` when the parse takes longer than ``parse_seconds``, and the
-  address-space limit (``RLIMIT_AS``) is lowered to what the process uses now plus
-  ``memory_bytes``, so an allocation past it raises ``MemoryError`` (reported as the memory
-  budget) instead of swapping the machine. Both are undone afterwards.
+  a timer raises ``LimitError`` when the parse takes longer than ``parse_seconds``
+  (``ocr_seconds`` once OCR starts), and the address-space limit (``RLIMIT_AS``) is lowered
+  to what the process uses now plus ``memory_bytes``, so an allocation past it raises
+  ``MemoryError`` (reported as the memory budget) instead of swapping the machine. Both are
+  undone afterwards. OCR runs in a child process watched against the same budgets
+  (``xxgk.bounded``).
 - ``ParsePool`` runs jobs in a bounded pool of worker processes (pebble) for the web
   application: each job has a timeout after which its worker is killed and replaced, and each
   worker has a memory ceiling. A hostile upload costs one worker slot, never the site; the
@@ -50,8 +52,11 @@ def address_space() -> int:
 
 @contextmanager
 def memory_ceiling(extra_bytes: int) -> Iterator[None]:
-    """Lower the soft ``RLIMIT_AS`` to the current use plus ``extra_bytes`` for the block
-    (``lift_ceilings`` puts the previous limit back early)."""
+    """Lower the soft ``RLIMIT_AS`` to the current use plus ``extra_bytes`` for the block.
+
+    OCR keeps it: the recogniser runs in a child process (``xxgk.bounded``) that lifts the
+    limit for itself (its runtime maps far more than it touches) and whose resident memory
+    this process watches against the same budget."""
     used = address_space()
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     ceiling = used + extra_bytes
@@ -59,18 +64,13 @@ def memory_ceiling(extra_bytes: int) -> Iterator[None]:
         yield
         return
     lowered = soft == resource.RLIM_INFINITY or ceiling < soft
-
-    def restore() -> None:
-        if lowered:
-            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-
     if lowered:
         resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
     try:
-        with lifter(restore):
-            yield
+        yield
     finally:
-        restore()
+        if lowered:
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 @contextmanager
