@@ -18,20 +18,20 @@ Two ways, one budget (``xxgk.limits``):
 from __future__ import annotations
 
 import atexit
-import multiprocessing
 import os
 import resource
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from xxgk.errors import InputError
 from xxgk.limits import LimitError, Limits, current_limits, lifter, use_limits
+
+if TYPE_CHECKING:  # the pool imports its modules when it starts; `xxgk check FILE` never does
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 GRACE_SECONDS = 5.0
@@ -145,6 +145,8 @@ class ParsePool:
     """
 
     def __init__(self, workers: int, limits: Limits) -> None:
+        import multiprocessing
+
         from pebble import ProcessPool
 
         self.limits = limits
@@ -186,7 +188,7 @@ class ParsePool:
 
         try:
             yield
-        except FutureTimeout:
+        except TimeoutError:
             raise LimitError(budget, float(getattr(self.limits, budget))) from None
         except ProcessExpired as exc:
             raise InputError(
