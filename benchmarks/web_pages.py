@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 import tempfile
 import time
 import warnings
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -118,12 +118,12 @@ class Direct:
         async def receive() -> dict[str, Any]:
             return {"type": "http.request", "body": b"", "more_body": False}
 
-        async def send(message: dict[str, Any]) -> None:
+        async def send(message: MutableMapping[str, Any]) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
 
-        await self.app(scope, receive, send)  # type: ignore[operator]
+        await self.app(scope, receive, send)
         return status
 
     def cpu_ms(self, path: str, requests: int) -> float:
@@ -170,4 +170,4 @@ def _code() -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

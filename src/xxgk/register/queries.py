@@ -74,9 +74,31 @@ def count_applications(
     return session.scalar(query) or 0
 
 
+LIGHT_EVENT_COLUMNS = (
+    Event.application_id,
+    Event.id,
+    Event.kind,
+    Event.ref_id,
+    Event.outcome,
+    Event.on,
+    Event.days,
+    Event.approved_on,
+    Event.notified_on,
+    Event.due_on,
+    Event.party,
+)
+"""The columns of an event that its application's state, deadline and checks read."""
+
+
+def light_row(event: Event) -> tuple[Any, ...]:
+    """Return ``event``'s LIGHT_EVENT_COLUMNS, as a row of :func:`light_events` holds them."""
+    return tuple(getattr(event, column.key) for column in LIGHT_EVENT_COLUMNS)
+
+
 def light_events(session: Session, app_ids: Iterable[int]) -> dict[int, list[Any]]:
     """Return the events of the applications ``app_ids`` by application id as plain rows
-    (id, kind, ref_id, outcome, on: what the state of an application is decided by), in event
+    (id, kind, ref_id, outcome, on: what the state of an application is decided by, and days,
+    approved_on, notified_on, due_on, party: what its deadline and checks read), in event
     order.
 
     A list shows the state of many applications at once; plain rows cost a fraction of
@@ -84,9 +106,9 @@ def light_events(session: Session, app_ids: Iterable[int]) -> dict[int, list[Any
     """
     out: dict[int, list[Any]] = {}
     ids = list(app_ids)
-    columns = (Event.application_id, Event.id, Event.kind, Event.ref_id, Event.outcome, Event.on)
     for start in range(0, len(ids), CHUNK):
-        query = select(*columns).where(Event.application_id.in_(ids[start : start + CHUNK]))
+        chunk = ids[start : start + CHUNK]
+        query = select(*LIGHT_EVENT_COLUMNS).where(Event.application_id.in_(chunk))
         for row in session.execute(query.order_by(Event.id)):
             out.setdefault(row.application_id, []).append(row)
     return out
