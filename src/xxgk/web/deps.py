@@ -54,7 +54,7 @@ def optional_user(
     user = session_user(session, request.session.get("sid"))
     if user is None:
         request.session.pop("sid", None)
-    request.state.menu_badge = None if user is None else _menu_badge(session, user)
+    request.state.menu_badge = None if user is None else _menu_badge(request, session, user)
     request.state.viewer = (
         None
         if user is None
@@ -68,16 +68,18 @@ def optional_user(
     return user
 
 
-def _menu_badge(session: Session, user: User) -> Callable[[], int | None]:
+def _menu_badge(request: Request, session: Session, user: User) -> Callable[[], int | None]:
     """Return what counts the menu's badge for ``user`` when a page is drawn: the open cases
     of the user's scope overdue or due within five working days (None for a role that does
-    not handle cases). Called at most once per page, never for an API call."""
+    not handle cases). Called at most once per page, never for an API call; the page's own
+    scope (``user_scope``) is used when it has one, so its unit tree is read once."""
 
     def count() -> int | None:
         if Role(user.role) not in WRITERS:
             return None
         region = user.unit.calendar_region if user.unit else None
-        return menu_badge(session, Scope(session, user).unit_ids, region, dt.date.today())
+        scope = getattr(request.state, "scope", None) or Scope(session, user)
+        return menu_badge(session, scope.unit_ids, region, dt.date.today())
 
     return count
 
@@ -226,11 +228,13 @@ class Scope:
 
 
 def user_scope(
+    request: Request,
     user: Annotated[User, Depends(required_user)],
     session: Annotated[Session, Depends(db_session)],
 ) -> Scope:
-    """Return the scope of the signed-in user."""
-    return Scope(session, user)
+    """Return the scope of the signed-in user (kept on the request for the menu's badge)."""
+    scope = request.state.scope = Scope(session, user)
+    return scope
 
 
 SessionDep = Annotated[Session, Depends(db_session)]
