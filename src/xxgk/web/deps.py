@@ -9,7 +9,7 @@ Writes are checked again by the library (``xxgk.db.access.require``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -34,8 +34,14 @@ def valid_id(value: int) -> bool:
     return 0 < value <= MAX_ID
 
 
-def db_session(request: Request) -> Iterator[Session]:
-    """Yield a session; whatever a handler did not commit is rolled back when it closes."""
+async def db_session(request: Request) -> AsyncIterator[Session]:
+    """Yield a session; whatever a handler did not commit is rolled back when it closes.
+
+    The dependencies that need no query are ``async``: FastAPI runs each synchronous one in a
+    thread of its pool, and every such hop costs CPU and makes a request wait for a thread.
+    Opening a session reads nothing and closing it only gives its connection back, so both
+    happen on the event loop, which never waits for a connection (see ``optional_user``).
+    """
     session = request.app.state.sessions()
     try:
         yield session
@@ -52,6 +58,10 @@ def optional_user(
     password change or when the user is disabled; expired after the session lifetime).
     """
     user = session_user(session, request.session.get("sid"))
+    # End the read and give the connection back before the request waits for the thread of
+    # its handler: a request holding a connection while it waits for a thread, and threads
+    # waiting for connections, would stall each other once the pool runs dry.
+    session.commit()
     if user is None:
         request.session.pop("sid", None)
     request.state.menu_badge = None if user is None else _menu_badge(request, session, user)
@@ -84,7 +94,9 @@ def _menu_badge(request: Request, session: Session, user: User) -> Callable[[], 
     return count
 
 
-def required_user(request: Request, user: Annotated[User | None, Depends(optional_user)]) -> User:
+async def required_user(
+    request: Request, user: Annotated[User | None, Depends(optional_user)]
+) -> User:
     """Return the signed-in user or refuse with 401 (pages turn it into the login page); a
     user whose generated password must be changed first gets only the password page."""
     if user is None:
@@ -227,7 +239,7 @@ class Scope:
         return can_see_personal_data(self.user, unit)
 
 
-def user_scope(
+async def user_scope(
     request: Request,
     user: Annotated[User, Depends(required_user)],
     session: Annotated[Session, Depends(db_session)],
