@@ -138,3 +138,30 @@ def test_identical_files_in_consecutive_chunks_are_stored_once(
         assert summary.failed == []
     with Session(store) as session:
         assert session.scalar(select(func.count()).select_from(StoredReport)) == 3
+
+
+def test_a_townships_local_deadline_decides_lateness_of_stored_reports(
+    store: Engine, tmp_path: Path
+) -> None:
+    """A report published on 20 February is late by the assumed 1月31日 of a township, and
+    on time where the unit has a local rule of 3月31日 (the store judges it as the unit's
+    own page does)."""
+    import datetime as dt
+
+    report = make_report("示例县清河镇人民政府", 2024, 11)
+    report.published = dt.date(2025, 2, 20)
+    write_report(tmp_path, "qinghe.txt", report)
+    ingest_paths(store, [tmp_path], jobs=1)
+    with Session(store) as session, session.begin():
+        [first] = session.scalars(select(StoredReport))
+        assert first.late
+        unit = get_unit(session, "qinghe")
+        unit.report_deadline = "03-31"
+    add_granted(report, "new", 1)
+    write_report(tmp_path, "qinghe.txt", report)
+    ingest_paths(store, [tmp_path], jobs=1)
+    with Session(store) as session:
+        current = session.scalar(select(StoredReport).where(StoredReport.current))
+        assert current is not None
+        assert current.version == 2
+        assert not current.late

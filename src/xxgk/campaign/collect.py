@@ -388,7 +388,7 @@ def _one(
         result.refused = f"报告主体“{result.organization}”不是您管辖范围内的单位，未存入"
         return result, None
     unit = matchers.scope.get(unit_id) if unit_id is not None else None
-    payload = prepare_report(report, upload.name, digest, (unit.id, unit.kind) if unit else None)
+    payload = prepare_report(report, upload.name, digest, unit)
     payload.row["source"] = upload.name
     payload.row["extra"] = {**payload.row["extra"], "collected": _collector(actor)}
     if unit is None:  # never a unit outside the scope, whatever the process matched before

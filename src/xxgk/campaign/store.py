@@ -46,7 +46,7 @@ def store_published(
     digest = hashlib.sha256(f"register:{published.id}:{body}".encode()).hexdigest()
     if session.scalar(select(StoredReport.id).where(StoredReport.source_hash == digest)):
         return None
-    payload = prepare_report(report, register_source(unit, published), digest, (unit.id, unit.kind))
+    payload = prepare_report(report, register_source(unit, published), digest, unit)
     result = write_batch(session, [payload], actor)
     return result.new_ids[0] if result.new_ids else None
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from xxgk.corpus.codec import finding_row, provenance_dict, report_from_row, stored_report
 from xxgk.corpus.identity import Key, identity
 from xxgk.corpus.models import StoredFinding, StoredReport
-from xxgk.corpus.prepare import kind_settings, unit_settings
+from xxgk.corpus.prepare import UnitInfo, unit_settings
 from xxgk.findings import Location
 from xxgk.model.report import Report
 
@@ -101,23 +101,26 @@ def _load_light(session: Session, ids: list[int]) -> dict[int, Report]:
 def _cross_year_rows(report: Report, previous: Report, unit_id: int | None) -> list[dict]:
     from xxgk.rules import validate
 
-    settings = _kind_settings(unit_id)
+    settings = _unit_settings(unit_id)
     found = validate(report, previous=previous, settings=settings, select=CROSS_YEAR_SELECT)
     return [finding_row(f, cross_year=True) for f in found.findings]
 
 
-_KINDS: dict[int, str] = {}
+_UNITS: dict[int, UnitInfo] = {}
 
 
-def _kind_settings(unit_id: int | None) -> dict[str, Any] | None:
-    """The validator settings naming the unit's kind (remembered from ingest's unit list)."""
-    return kind_settings(_KINDS.get(unit_id)) if unit_id is not None else None
+def _unit_settings(unit_id: int | None) -> dict[str, Any] | None:
+    """The validator settings of the unit: its kind and local deadline (remembered from
+    ingest's unit list)."""
+    unit = _UNITS.get(unit_id) if unit_id is not None else None
+    return unit_settings(unit) if unit is not None else None
 
 
-def remember_kinds(units: dict[int, tuple[str, str]]) -> None:
-    """Remember the kinds of the units for the cross-year checks of this process."""
-    _KINDS.clear()
-    _KINDS.update((unit_id, kind) for unit_id, (_name, kind) in units.items())
+def remember_kinds(units: dict[int, UnitInfo]) -> None:
+    """Remember the kinds and deadlines of the units for the cross-year checks of this
+    process."""
+    _UNITS.clear()
+    _UNITS.update(units)
 
 
 def current_report(session: Session, like: StoredReport, year: int) -> StoredReport | None:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from xxgk.batch import iter_report_paths
 from xxgk.corpus.crossyear import remember_kinds
 from xxgk.corpus.models import StoredReport
-from xxgk.corpus.prepare import Payload, file_hash, init_worker, prepare_many
+from xxgk.corpus.prepare import Payload, UnitInfo, file_hash, init_worker, prepare_many
 from xxgk.corpus.writer import VersionChange, write_batch
 from xxgk.db.access import CORPUS_KEEPERS, require
 from xxgk.db.models import Unit, User
@@ -61,10 +61,11 @@ class IngestSummary:
         return self.added + self.unchanged + len(self.failed)
 
 
-def load_units(session: Session) -> dict[int, tuple[str, str]]:
-    """Return ``{unit id: (name, kind)}`` of the active units."""
-    rows = session.execute(select(Unit.id, Unit.name, Unit.kind).where(Unit.active))
-    return {r.id: (r.name, r.kind) for r in rows}
+def load_units(session: Session) -> dict[int, UnitInfo]:
+    """Return ``{unit id: UnitInfo}`` of the active units."""
+    columns = (Unit.id, Unit.name, Unit.kind, Unit.report_deadline)
+    rows = session.execute(select(*columns).where(Unit.active))
+    return {r.id: UnitInfo(r.id, r.name, r.kind, r.report_deadline) for r in rows}
 
 
 def ingest_paths(

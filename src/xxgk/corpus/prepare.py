@@ -10,7 +10,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from xxgk.corpus.codec import cells_to_json, extra_to_json, finding_row, sections_to_json
 from xxgk.corpus.names import UnitMatcher, name_key
@@ -22,7 +22,29 @@ LATE_CODE = "published-late"
 LATE_CODES = frozenset({LATE_CODE, "published-late-assumed"})
 """Late by the statutory deadline, or by the assumed 1月31日 of a township-level body."""
 
-_UNITS: dict[int, tuple[str, str]] = {}
+
+class UnitInfo(NamedTuple):
+    """What the per-file work needs of a unit of the tree: its name (to match reports to
+    it) and what its reports are validated by, its kind and local 年报 deadline."""
+
+    id: int
+    name: str
+    kind: str | None
+    report_deadline: str | None = None
+
+
+class UnitLike(Protocol):
+    """A unit of the tree as the validator settings need it (``UnitInfo`` or ``db.models.Unit``)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> str | None: ...
+    @property
+    def report_deadline(self) -> str | None: ...
+
+
+_UNITS: dict[int, UnitInfo] = {}
 _MATCHER: UnitMatcher | None = None
 _OCR = "auto"  # when scans are recognised in this process (see ``parse.ocr``)
 
@@ -39,14 +61,14 @@ class Payload:
     candidates: tuple[str, ...] = ()
 
 
-def init_worker(units: dict[int, tuple[str, str]], ocr: str = "auto") -> None:
-    """Remember the units ``{id: (name, kind)}`` for matching in this process, and the OCR
-    mode for reading."""
+def init_worker(units: dict[int, UnitInfo], ocr: str = "auto") -> None:
+    """Remember the units ``{id: UnitInfo}`` for matching and validating in this process, and
+    the OCR mode for reading."""
     global _MATCHER, _OCR
     _OCR = ocr
     _UNITS.clear()
     _UNITS.update(units)
-    _MATCHER = UnitMatcher({i: name for i, (name, _kind) in units.items()})
+    _MATCHER = UnitMatcher({i: unit.name for i, unit in units.items()})
 
 
 def file_hash(path: str | os.PathLike[str]) -> str:
@@ -79,22 +101,20 @@ def prepare_many(items: list[tuple[str, str]]) -> list[Payload]:
     return [prepare_file(item) for item in items]
 
 
-def prepare_report(
-    report: Report, path: str, digest: str, unit: tuple[int, str] | None = None
-) -> Payload:
-    """Match ``report`` to a unit, validate it with that unit's kind and build its rows.
+def prepare_report(report: Report, path: str, digest: str, unit: UnitLike | None = None) -> Payload:
+    """Match ``report`` to a unit, validate it with that unit's kind and local deadline and
+    build its rows.
 
-    ``unit`` (id, kind) is given when the report's unit is known already (a report published
-    through the register): no name matching then.
+    ``unit`` is given when the report's unit is known already (a report published through
+    the register, or collected for a unit): no name matching then.
     """
     from xxgk.rules import validate
 
     match = _MATCHER.match(report.organization) if _MATCHER and unit is None else None
-    unit_id = unit[0] if unit else (match.unit_id if match else None)
-    if unit is not None:
-        settings = kind_settings(unit[1])
-    else:
-        settings = kind_settings(_UNITS[unit_id][1]) if unit_id is not None else None
+    if unit is None and match is not None and match.unit_id is not None:
+        unit = _UNITS.get(match.unit_id)
+    unit_id = unit.id if unit is not None else (match.unit_id if match else None)
+    settings = unit_settings(unit) if unit is not None else None
     validation = validate(report, settings=settings)
     findings = [finding_row(f) for f in validation.findings]
     report.source = report.source or path
@@ -118,11 +138,11 @@ def prepare_report(
     return Payload(path, digest, row=row, findings=findings, candidates=candidates)
 
 
-def unit_settings(unit: Any) -> dict[str, Any] | None:
+def unit_settings(unit: UnitLike) -> dict[str, Any] | None:
     """The validator settings of a unit of the tree: its kind and, for a township-level unit
     with a local rule, its 年报 deadline (``Unit.report_deadline``)."""
     settings = kind_settings(unit.kind)
-    local = getattr(unit, "report_deadline", None)
+    local = unit.report_deadline
     if settings is not None and local:
         settings["township_deadline"] = local
     return settings

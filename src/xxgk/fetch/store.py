@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from xxgk.corpus.crossyear import remember_kinds
 from xxgk.corpus.ingest import IngestSummary, Unmatched, load_units
 from xxgk.corpus.models import StoredReport
-from xxgk.corpus.prepare import Payload, init_worker, prepare_report
+from xxgk.corpus.prepare import Payload, UnitInfo, init_worker, prepare_report
 from xxgk.corpus.writer import write_batch
 from xxgk.db.access import CORPUS_KEEPERS, require
 from xxgk.db.models import Unit, User
@@ -106,16 +106,16 @@ def store_reports(
     return result
 
 
-def prepare_fetched(item: FetchedReport, units: dict[int, tuple[str, str]]) -> Payload:
+def prepare_fetched(item: FetchedReport, units: dict[int, UnitInfo]) -> Payload:
     """The corpus payload of a fetched report, with the URL and provenance filled in."""
     report = item.report
     if item.page_published is not None:
         report.published = item.page_published
     payload = prepare_report(report, item.primary.url, item.primary.sha256)
     if payload.row["unit_id"] is None and item.unit_id is not None and item.unit_id in units:
-        report.organization = report.organization or units[item.unit_id][0]
-        payload = prepare_report(report, item.primary.url, item.primary.sha256)
-        payload.row["unit_id"] = item.unit_id
+        unit = units[item.unit_id]
+        report.organization = report.organization or unit.name
+        payload = prepare_report(report, item.primary.url, item.primary.sha256, unit)
         payload.candidates = ()
     payload.row["source"] = item.primary.url
     payload.row["extra"] = {**payload.row["extra"], "fetch": item.provenance()}
