@@ -34,7 +34,8 @@ from xxgk.demo.server import csrf_token, demo_server, seed_register, sign_in
 
 @dataclass(frozen=True)
 class LoadResult:
-    """What one run measured (latencies in seconds, sorted)."""
+    """What one run measured (latencies in seconds, sorted; CPU seconds of the server's
+    processes and of this load generator, None where /proc cannot tell)."""
 
     name: str
     clients: int
@@ -42,6 +43,8 @@ class LoadResult:
     latencies: tuple[float, ...]
     errors: int
     seconds: float
+    server_cpu: float | None = None
+    client_cpu: float | None = None
 
     @property
     def requests(self) -> int:
@@ -58,11 +61,45 @@ class LoadResult:
         return self.latencies[min(len(self.latencies) - 1, int(share * len(self.latencies)))] * 1e3
 
     def line(self) -> str:
+        cpu = ""
+        if self.server_cpu is not None and self.requests:
+            cpu = f", server CPU {self.server_cpu * 1e3 / self.requests:.2f} ms/request"
+            if self.client_cpu is not None:
+                cpu += f" (load generator {self.client_cpu * 1e3 / self.requests:.2f})"
         return (
             f"{self.name}: {self.clients} clients ({self.behaviour}), {self.requests} requests "
             f"in {self.seconds:.1f} s = {self.rps:.0f} req/s, p50 {self.ms(0.5):.1f} ms, "
-            f"p99 {self.ms(0.99):.1f} ms, max {self.ms(1.0):.1f} ms, errors {self.errors}"
+            f"p99 {self.ms(0.99):.1f} ms, max {self.ms(1.0):.1f} ms, errors {self.errors}{cpu}"
         )
+
+
+def server_cpu_seconds() -> float | None:
+    """Return the CPU seconds (user + system) used so far by this process's descendants (the
+    server and its workers), read from /proc; None where there is no /proc.
+
+    CPU per request is far steadier than requests/s when other jobs share the cores."""
+    try:
+        stats = {}
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                try:
+                    with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                        fields = handle.read().rsplit(b")", 1)[1].split()
+                except OSError:
+                    continue
+                # after the name: state ppid ... utime (14th field) stime (15th)
+                stats[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    except OSError:
+        return None
+    mine, found, ticks = {os.getpid()}, True, 0
+    while found:
+        found = False
+        for pid, (parent, used) in stats.items():
+            if parent in mine and pid not in mine:
+                mine.add(pid)
+                ticks += used
+                found = True
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def raw_request(method: str, path: str, body: bytes | None, headers: dict[str, str]) -> bytes:
@@ -139,9 +176,23 @@ def run(
         )
         return time.monotonic() - began
 
+    server_before, client_before = server_cpu_seconds(), time.process_time()
     elapsed = asyncio.run(drive())
+    server_after, client_used = server_cpu_seconds(), time.process_time() - client_before
+    server_used = None
+    if server_before is not None and server_after is not None:
+        server_used = server_after - server_before
     behaviour = f"think time 0.5–1.5 × {think:g} s between requests" if think else "closed loop"
-    return LoadResult(name, clients, behaviour, tuple(sorted(latencies)), len(errors), elapsed)
+    return LoadResult(
+        name,
+        clients,
+        behaviour,
+        tuple(sorted(latencies)),
+        len(errors),
+        elapsed,
+        server_used,
+        client_used,
+    )
 
 
 def check_request(cookie: str, port: int, report: bytes) -> tuple[str, str, bytes, dict[str, str]]:

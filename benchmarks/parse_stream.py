@@ -7,7 +7,8 @@ runs the real command line (``python -m xxgk parse DIR -f jsonl -o /dev/null`` a
 ``--jobs 2``, each in a fresh process, and prints the peak resident set size (the largest
 process: the command or one of its workers) and the wall clock. Targets (issue #19): flat —
 the peak at the largest batch stays within 20 % of the peak at the smallest — and ``--jobs 2``
-faster than ``--jobs 1`` by the wall clock. The machine is shared: compare figures of one run.
+faster than ``--jobs 1`` by the wall clock (``benchmarks/jobs.py`` compares the two alone,
+with their CPU). The machine is shared: compare figures of one run.
 """
 
 from __future__ import annotations

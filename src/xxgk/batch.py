@@ -8,17 +8,18 @@ so one bad file never stops the rest of a batch.
 
 from __future__ import annotations
 
-import csv
 import gc
 import io
 import os
+import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
+from itertools import chain, islice
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from xxgk.errors import InputError, XxgkError
 from xxgk.findings import Finding, Severity
@@ -26,6 +27,9 @@ from xxgk.limits import LimitError, current_limits
 from xxgk.model.cells import CELL_KEYS
 from xxgk.model.report import Report
 from xxgk.spreadsheet import csv_row as safe_csv_row
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 REPORT_SUFFIXES: frozenset[str] = frozenset(
     {".txt", ".text", ".md", ".markdown", ".json", ".html", ".htm", ".docx", ".xlsx", ".pdf"}
@@ -273,9 +277,9 @@ def iter_batch(
     """Yield ``work(path)`` for every path, in input order, as each is ready.
 
     ``work`` runs in worker processes when the batch is big enough (``effective_jobs``), a
-    bounded window of paths in flight, so memory stays flat at any batch size. What ``work``
-    returns is what crosses from a worker to this process: a caller that needs only a few
-    plain values of each outcome (``xxgk check`` prints findings) makes ``work`` return
+    bounded number of chunks of paths in flight, so memory stays flat at any batch size. What
+    ``work`` returns is what crosses from a worker to this process: a caller that needs only
+    a few plain values of each outcome (``xxgk check`` prints findings) makes ``work`` return
     those, not the report with its cells, places and finding objects.
     """
     workers = min(effective_jobs(len(paths), jobs), max(1, len(paths)))
@@ -286,18 +290,44 @@ def iter_batch(
                     progress()
                 yield done
         return
-    chunk = max(1, min(16, len(paths) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
-        for start in range(0, len(paths), WINDOW):  # a bounded number of results in flight
-            window = paths[start : start + WINDOW]
-            for done in pool.map(work, window, chunksize=chunk):
+    with batch_gc(), _pool(workers, work) as pool:  # imports warmed and frozen before forking
+        for results in _streamed(pool, paths, workers):
+            for done in results:
                 if progress:
                     progress()
                 yield done
 
 
-WINDOW = 512
-"""Paths handed to the worker processes at a time by ``iter_parse``."""
+CHUNK = 32
+"""Paths a worker process is sent at a time (fewer towards the end of a batch, so that the
+workers finish together): one message each way per chunk instead of per file."""
+IN_FLIGHT = 3
+"""Chunks per worker sent ahead of the results read: the workers never wait for the
+parent, and no more than ``workers * IN_FLIGHT * CHUNK`` results are ever held."""
+
+
+def chunked(count: int, workers: int) -> Iterator[range]:
+    """Cut ``range(count)`` into consecutive chunks of at most ``CHUNK``, at most a quarter
+    of a worker's share of what is left (so the last chunks are small)."""
+    start = 0
+    while start < count:
+        size = max(1, min(CHUNK, (count - start) // (workers * 4)))
+        yield range(start, start + size)
+        start += size
+
+
+def _streamed(
+    pool: ProcessPoolExecutor, paths: Sequence[str | os.PathLike[str]], workers: int
+) -> Iterator[list[Any]]:
+    """Yield the results of every chunk of ``paths``, in order, keeping the workers busy:
+    a new chunk is sent as each one's results are read (``IN_FLIGHT``)."""
+    chunks = (paths[c.start : c.stop] for c in chunked(len(paths), workers))
+    pending = deque(pool.submit(_run_chunk, c) for c in islice(chunks, workers * IN_FLIGHT))
+    while pending:
+        results = pending.popleft().result()
+        for chunk in islice(chunks, 1):
+            pending.append(pool.submit(_run_chunk, chunk))
+        yield results
 
 
 def check_many(
@@ -333,14 +363,42 @@ def run_batch(
     if workers == 1:
         with batch_gc() as refreeze:
             return _collect(map(work, paths), progress, refreeze)
-    chunk = max(1, min(64, len(paths) // (workers * 8)))
     # The parent unpickles every outcome: with the default thresholds the collector ran over
     # the growing list of results again and again (more CPU than unpickling itself).
-    with (
-        batch_gc() as refreeze,
-        ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool,
-    ):
-        return _collect(pool.map(work, paths, chunksize=chunk), progress, refreeze)
+    with batch_gc() as refreeze, _pool(workers, work) as pool:
+        outcomes = chain.from_iterable(_streamed(pool, paths, workers))
+        return _collect(outcomes, progress, refreeze)
+
+
+def _pool(workers: int, work: Callable[[Any], Any]) -> ProcessPoolExecutor:
+    """Return a pool of ``workers`` processes that each run ``work`` on the chunks sent.
+
+    ``work`` is handed to each worker once, when it starts (``_init_worker``), not pickled
+    with every chunk (it may carry last year's report). On Linux the workers are forked:
+    they start with the parser and the rules the parent imported and froze (``batch_gc``)
+    instead of importing them again each. The pool is imported here: a single file never
+    needs one, and multiprocessing is a tenth of ``xxgk check FILE``'s start-up.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    fork = sys.platform.startswith("linux")  # macOS's libraries are not safe to fork
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork" if fork else None),
+        initializer=_init_worker,
+        initargs=(work,),
+    )
+
+
+_WORK: list[Callable[[Any], Any]] = []
+"""In a worker process: the ``work`` of the batch (set by ``_init_worker``)."""
+
+
+def _run_chunk(paths: Sequence[str | os.PathLike[str]]) -> list[Any]:
+    """Return the worker's ``work`` of each path of a chunk (runs in the worker)."""
+    work = _WORK[0]
+    return [work(path) for path in paths]
 
 
 def _collect(
@@ -374,9 +432,10 @@ def _warm_imports() -> None:
     import xxgk.rules  # noqa: F401
 
 
-def _init_worker() -> None:
-    """Worker initialiser: move everything imported so far out of the collector's sight
-    (``gc.freeze``) and collect the young generation less often."""
+def _init_worker(work: Callable[[Any], Any]) -> None:
+    """Worker initialiser: keep the batch's ``work``, move everything imported so far out of
+    the collector's sight (``gc.freeze``) and collect the young generation less often."""
+    _WORK[:] = [work]
     _warm_imports()
     gc.freeze()
     gc.set_threshold(*BATCH_GC_THRESHOLD)
@@ -463,6 +522,8 @@ def csv_row(report: Report) -> list[str]:
 
 def reports_to_csv(reports: Iterable[Report]) -> str:
     """Return a CSV document: BOM, Chinese headers, keys, then one row per report."""
+    import csv
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerows(csv_row(r) for r in reports)

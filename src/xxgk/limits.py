@@ -53,7 +53,7 @@ class Limits:
     depth: int = _budget(256, "nesting depth of HTML or XML markup")
     parse_seconds: float = _budget(20.0, "wall time of one parse")
     ocr_seconds: float = _budget(
-        240.0, "wall time of one parse that recognises a scan or image (OCR)"
+        30.0, "wall time of one parse that recognises a scan or image (OCR)"
     )
     memory_bytes: int = _budget(1024 * MB, "memory one parse may add")
 
@@ -184,12 +184,13 @@ _LIFTERS: list[Callable[[], None]] = []
 
 
 def lift_ceilings() -> None:
-    """Switch the enclosing guard (``xxgk.sandbox.budgeted``) to the OCR ceilings for the
+    """Switch the enclosing guard (``xxgk.sandbox.budgeted``) to the OCR time budget for the
     rest of the parse: its timer now stops the parse ``ocr_seconds`` after it began (instead
-    of ``parse_seconds``), and the address-space limit is lifted (the recogniser maps more
-    than it uses). Called by OCR of scans (``parse.ocr``), which also refuses up front a scan
-    whose pages would take longer than ``ocr_seconds``. The byte, page and cell budgets still
-    hold, and the web's worker pool still kills a job at its timeout."""
+    of ``parse_seconds``). Called by OCR of scans (``parse.ocr``), which also refuses up front
+    a scan whose pages would take longer than ``ocr_seconds`` and recognises in a child
+    process held to ``memory_bytes`` of resident memory (``xxgk.bounded``). The address-space
+    limit of this process, the byte, page and cell budgets still hold, and the web's worker
+    pool still kills a job at its timeout."""
     for lift in list(_LIFTERS):
         lift()
 

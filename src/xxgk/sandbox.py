@@ -3,10 +3,12 @@
 Two ways, one budget (``xxgk.limits``):
 
 - ``budgeted()`` guards a parse in the current process (the CLI, and each job of a worker):
-  a timer raises ``LimitError`` when the parse takes longer than ``parse_seconds``, and the
-  address-space limit (``RLIMIT_AS``) is lowered to what the process uses now plus
-  ``memory_bytes``, so an allocation past it raises ``MemoryError`` (reported as the memory
-  budget) instead of swapping the machine. Both are undone afterwards.
+  a timer raises ``LimitError`` when the parse takes longer than ``parse_seconds``
+  (``ocr_seconds`` once OCR starts), and the address-space limit (``RLIMIT_AS``) is lowered
+  to what the process uses now plus ``memory_bytes``, so an allocation past it raises
+  ``MemoryError`` (reported as the memory budget) instead of swapping the machine. Both are
+  undone afterwards. OCR runs in a child process watched against the same budgets
+  (``xxgk.bounded``).
 - ``ParsePool`` runs jobs in a bounded pool of worker processes (pebble) for the web
   application: each job has a timeout after which its worker is killed and replaced, and each
   worker has a memory ceiling. A hostile upload costs one worker slot, never the site; the
@@ -16,20 +18,20 @@ Two ways, one budget (``xxgk.limits``):
 from __future__ import annotations
 
 import atexit
-import multiprocessing
 import os
 import resource
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from xxgk.errors import InputError
 from xxgk.limits import LimitError, Limits, current_limits, lifter, use_limits
+
+if TYPE_CHECKING:  # the pool imports its modules when it starts; `xxgk check FILE` never does
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 GRACE_SECONDS = 5.0
@@ -50,8 +52,11 @@ def address_space() -> int:
 
 @contextmanager
 def memory_ceiling(extra_bytes: int) -> Iterator[None]:
-    """Lower the soft ``RLIMIT_AS`` to the current use plus ``extra_bytes`` for the block
-    (``lift_ceilings`` puts the previous limit back early)."""
+    """Lower the soft ``RLIMIT_AS`` to the current use plus ``extra_bytes`` for the block.
+
+    OCR keeps it: the recogniser runs in a child process (``xxgk.bounded``) that lifts the
+    limit for itself (its runtime maps far more than it touches) and whose resident memory
+    this process watches against the same budget."""
     used = address_space()
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     ceiling = used + extra_bytes
@@ -59,18 +64,13 @@ def memory_ceiling(extra_bytes: int) -> Iterator[None]:
         yield
         return
     lowered = soft == resource.RLIM_INFINITY or ceiling < soft
-
-    def restore() -> None:
-        if lowered:
-            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-
     if lowered:
         resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
     try:
-        with lifter(restore):
-            yield
+        yield
     finally:
-        restore()
+        if lowered:
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 @contextmanager
@@ -145,6 +145,8 @@ class ParsePool:
     """
 
     def __init__(self, workers: int, limits: Limits) -> None:
+        import multiprocessing
+
         from pebble import ProcessPool
 
         self.limits = limits
@@ -186,7 +188,7 @@ class ParsePool:
 
         try:
             yield
-        except FutureTimeout:
+        except TimeoutError:
             raise LimitError(budget, float(getattr(self.limits, budget))) from None
         except ProcessExpired as exc:
             raise InputError(

@@ -183,3 +183,22 @@ def test_the_cli_runs_a_command_with_only_its_own_module_loaded(tmp_path):
     )
     assert "parse-" in done.stdout  # the rules command ran: its table lists the parse codes
     assert done.stderr.strip().splitlines()[-1] == "['xxgk.cli.rules_cmd'] False"
+
+
+def test_chunks_cover_the_batch_in_order_and_shrink_towards_its_end():
+    from xxgk.batch import CHUNK, chunked
+
+    for count in (0, 1, 7, 64, 1000, 2001):
+        chunks = list(chunked(count, 2))
+        assert [i for c in chunks for i in c] == list(range(count))
+        assert all(1 <= len(c) <= CHUNK for c in chunks)
+        if count >= 1000:
+            assert len(chunks[0]) == CHUNK
+            assert [len(c) for c in chunks[-3:]] == [1, 1, 1]  # the workers end together
+
+
+def test_iter_batch_in_two_processes_yields_every_result_in_input_order():
+    from xxgk.batch import CHUNK, IN_FLIGHT, iter_batch
+
+    paths = [f"/no/such/{n:05d}.txt" for n in range(CHUNK * IN_FLIGHT * 2 * 3 + 5)]
+    assert list(iter_batch(str.upper, paths, jobs=2)) == [p.upper() for p in paths]

@@ -14,6 +14,7 @@ import pytest
 from cli_support import example
 
 HEAVY = ("sqlalchemy", "openpyxl", "alembic", "fastapi", "xxgk.db", "xxgk.register", "xxgk.web")
+HEAVY += ("pydantic",)  # typer converts option values with it (xxgk.cli.coercion does not)
 PROBE = """
 import runpy, sys
 sys.argv = ["xxgk", *sys.argv[1:]]
@@ -27,8 +28,8 @@ print("HEAVY=" + ",".join(heavy), file=sys.stderr)
 """
 
 
-def loaded_heavy_modules(*args: str) -> list[str]:
-    code = f"HEAVY = {HEAVY!r}\n{PROBE}"
+def loaded_heavy_modules(*args: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
+    code = f"HEAVY = {heavy!r}\n{PROBE}"
     done = subprocess.run(
         [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120
     )
@@ -45,6 +46,14 @@ def test_help_imports_nothing_heavy(args):
 
 def test_check_imports_nothing_heavy():
     assert loaded_heavy_modules("check", str(example("county-government-2024.txt"))) == []
+
+
+def test_check_file_into_a_pipe_imports_no_rich():
+    """Printed to a pipe, findings are plain text (xxgk.cli.show): rich is not imported."""
+    path = str(example("education-bureau-2024-errors.txt"))
+    assert loaded_heavy_modules("check", path, heavy=("rich",)) == []
+    assert loaded_heavy_modules("check", path, "-f", "json", heavy=("rich",)) == []
+    assert loaded_heavy_modules("--help", heavy=("rich",)) == ["rich"]  # the probe sees it
 
 
 def test_the_probe_sees_heavy_imports():

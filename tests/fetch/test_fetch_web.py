@@ -18,6 +18,7 @@ from xxgk.db.models import AuditEntry, Unit
 from xxgk.demo import ensure_demo
 from xxgk.fetch.background import FetchJobs
 from xxgk.web import WebSettings, create_app
+from xxgk.web.jobs import job_runner
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -51,7 +52,7 @@ def web(demo: tuple[Path, dict[str, str]], tmp_path: Path):
     source, passwords = demo
     shutil.copy(source / "web.db", tmp_path / "web.db")
     app = create_app(_settings(tmp_path, migrate=False))
-    app.state.fetch_jobs = FetchJobs(app.state.engine, tmp_path / "fetch", FAST)
+    app.state.fetch_jobs = FetchJobs(job_runner(app.state), tmp_path / "fetch", FAST)
     clients: list[TestClient] = []
 
     def sign_in(username: str) -> TestClient:
@@ -113,8 +114,12 @@ def test_pasted_urls_are_fetched_in_the_background_and_stored(web, portal: Porta
         ).all()
         assert "county-supervisor" in stored_by  # the demo store was filled by the system
     assert portal.site.url("/art/2025/1/20/art_4521_9003.html") in sources
-    # another supervising user does not see the job
-    assert sign_in("county-admin").get(f"/fetch/jobs/{job_id}").status_code == 404
+    # the county's unit administrator sees the job of the county (their scope); the scope
+    # across counties is tested in tests/web/test_web_jobs.py
+    other = sign_in("county-admin")
+    assert other.get(f"/fetch/jobs/{job_id}").status_code == 200
+    assert f"/fetch/jobs/{job_id}" in other.get("/fetch").text
+    assert other.get("/fetch/jobs/000000000000").status_code == 404
 
 
 def test_unit_fetch_starts_from_the_units_columns(web, portal: Portal) -> None:

@@ -41,6 +41,18 @@ def test_pages_over_the_estimate_are_refused_naming_the_budget():
     assert "XXGK_LIMIT_OCR_SECONDS" in error.message_zh
 
 
+def test_the_default_budget_keeps_a_scan_within_30_seconds():
+    """Issue #11: no file costs more than 30 s. The default OCR budget is the whole job's,
+    and with the page estimate it accepts 4 scanned pages and refuses the fifth up front."""
+    assert Limits().ocr_seconds <= 30
+    with use_limits(Limits()):
+        ocr.check_ocr_pages(4, "扫描件.pdf")
+        with pytest.raises(LimitError) as refused:
+            ocr.check_ocr_pages(5, "扫描件.pdf")
+    assert "需识别5页，按每页约7秒估计需35秒" in refused.value.message_zh
+    assert "上限30秒" in refused.value.message_zh
+
+
 @needs_ocr
 def test_a_long_scan_is_refused_before_any_page_is_recognised(monkeypatch):
     recognised = []
@@ -114,3 +126,35 @@ def test_the_web_api_refuses_a_long_scan_with_413(tmp_path):
     assert error["code"] == "over_budget"
     assert f"需识别{pages}页" in error["message"]
     assert "XXGK_LIMIT_OCR_SECONDS" in error["message"]
+
+
+@needs_ocr
+def test_the_cli_refuses_a_scan_over_the_memory_budget_with_exit_2(tmp_path, monkeypatch):
+    """The recogniser's memory is held to ``memory_bytes`` in a watched child process: the
+    CLI prints the usual one-line refusal and exits 2, it does not die (simulated with a
+    page that allocates 512 MB, not with OCR)."""
+    from xxgk.bounded import can_watch
+
+    if not can_watch():
+        pytest.skip("needs fork and /proc (Linux)")
+
+    def greedy_page(page_no, image):
+        block = bytearray(512 * 1024 * 1024)
+        for at in range(0, len(block), 4096):
+            block[at] = 1
+        return page_no
+
+    monkeypatch.setattr(ocr, "recognise_page", greedy_page)
+    monkeypatch.setenv("XXGK_LIMIT_MEMORY_BYTES", str(96 * 1024 * 1024))
+    reset_limits()
+    try:
+        scan = tmp_path / "扫描件.tiff"
+        scan.write_bytes(_tiff(1))
+        result = CliRunner().invoke(app, ["check", str(scan)])
+    finally:
+        monkeypatch.delenv("XXGK_LIMIT_MEMORY_BYTES")
+        reset_limits()
+    assert result.exit_code == 2
+    assert f"{scan}: 文件超出“解析内存”的上限" in result.output
+    assert "XXGK_LIMIT_MEMORY_BYTES" in result.output
+    assert "Traceback" not in result.output

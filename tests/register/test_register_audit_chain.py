@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from xxgk.cli import main
 from xxgk.db.audit import record
-from xxgk.db.chain import verify
+from xxgk.db.chain import verify, verify_full, verify_recent
 from xxgk.register.applications import register_application
 
 
@@ -86,6 +86,86 @@ def test_writes_continue_the_chain_after_verification(world, engine):
     assert _verify(engine).ok
 
 
+def _recent(engine):
+    with Session(engine) as s:
+        return verify_recent(s)
+
+
+def _full(engine):
+    with Session(engine) as s:
+        return verify_full(s)
+
+
+def _tamper(engine, entry_id: int) -> None:
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE audit_log SET reason = 'x' WHERE id = :id"), {"id": entry_id})
+
+
+def test_the_recent_check_walks_only_the_entries_since_the_checkpoint(world, engine):
+    _three_applications(world)
+    first = _recent(engine)
+    assert first.ok
+    assert first.since == 0
+    assert first.recent.checked == len(_audit_ids(engine))
+    assert first.full_at is None  # never ran: the page says so
+    again = _recent(engine)
+    assert (again.since, again.recent.checked) == (_audit_ids(engine)[-1], 0)
+    _three_applications(world)
+    later = _recent(engine)
+    assert later.ok
+    assert later.since == first.recent.last_id
+    assert later.recent.checked == len(_audit_ids(engine)) - first.recent.checked
+
+
+def test_tampering_after_the_checkpoint_is_caught_on_view(world, engine):
+    _three_applications(world)
+    assert _recent(engine).ok
+    _three_applications(world)
+    victim = _audit_ids(engine)[-2]
+    _tamper(engine, victim)
+    status = _recent(engine)
+    assert not status.ok
+    assert status.recent.broken.entry_id == victim
+    assert _recent(engine).recent.broken.entry_id == victim  # the checkpoint did not move past it
+
+
+def test_tampering_with_the_checkpoint_entry_itself_is_caught_on_view(world, engine):
+    _three_applications(world)
+    checkpoint = _recent(engine).recent.last_id
+    _tamper(engine, checkpoint)
+    status = _recent(engine)
+    assert status.recent.broken.entry_id == checkpoint
+    assert "被修改" in status.recent.broken.message
+
+
+def test_tampering_before_the_checkpoint_is_caught_by_the_full_verification(world, engine):
+    _three_applications(world)
+    assert _full(engine).ok
+    _three_applications(world)
+    assert _recent(engine).ok
+    victim = _audit_ids(engine)[2]
+    _tamper(engine, victim)
+    assert _recent(engine).ok  # the view checks only what is new: by design
+    report = _full(engine)
+    assert report.broken.entry_id == victim
+    status = _recent(engine)  # from now on every view shows the break
+    assert status.full_at is not None
+    assert status.full_checked == 2
+    assert "被修改" in status.full_problem
+    assert not status.ok
+    assert status.recent.broken.entry_id == victim
+
+
+def test_a_clean_full_verification_is_recorded(world, engine):
+    _three_applications(world)
+    report = _full(engine)
+    status = _recent(engine)
+    assert status.ok
+    assert status.full_at is not None
+    assert (status.full_checked, status.full_problem) == (report.checked, "")
+    assert status.since == report.last_id
+
+
 def test_audit_verify_command_exit_codes(tmp_path, monkeypatch, capsys):
     url = f"sqlite:///{tmp_path / 'chain.db'}"
     monkeypatch.setenv("XXGK_DATABASE_URL", url)
@@ -115,8 +195,17 @@ def test_audit_verify_command_exit_codes(tmp_path, monkeypatch, capsys):
     with engine.begin() as conn:
         conn.execute(text("UPDATE audit_log SET reason = 'x' WHERE id = 1"))
     engine.dispose()
+    code, out = run("audit", "verify", "--recent")
+    assert code == 0, out  # the change lies before the checkpoint the first run left
+    assert "记录已校验" in out
     code, out = run("audit", "verify")
     assert code == 1
+    assert "第1条记录" in out
+    code, out = run("audit", "verify", "--full")
+    assert code == 1
+    assert "第1条记录" in out
+    code, out = run("audit", "verify", "--recent")
+    assert code == 1  # the full run put the checkpoint before the break
     assert "第1条记录" in out
 
 

@@ -94,6 +94,7 @@ CALLS: dict[tuple[str, str], Call] = {
     ),
     ("GET", "/collect/jobs/{job_id}"): Call({"job_id": "{job}"}),
     ("GET", "/collect/jobs/{job_id}/results.xlsx"): Call({"job_id": "{job}"}),
+    ("POST", "/collect/jobs/{job_id}/cancel"): Call({"job_id": "{job}"}),
     ("POST", "/collect/match"): Call(data={"report": "{report}", "unit": "{qinghe}"}),
     ("POST", "/check/store"): Call(
         data={
@@ -108,6 +109,7 @@ CALLS: dict[tuple[str, str], Call] = {
     ("GET", "/fetch"): Call(data={"unit": "{jiaoyu}"}),
     ("POST", "/fetch/column"): Call(data={"unit": "{jiaoyu}", "url": "http://127.0.0.1:9/"}),
     ("GET", "/fetch/jobs/{job_id}"): Call({"job_id": "{job}"}),
+    ("POST", "/fetch/jobs/{job_id}/cancel"): Call({"job_id": "{job}"}),
     ("GET", "/admin/units"): Call(data={"unit": "{shilixian}"}),
     ("POST", "/admin/units"): Call(
         data={"parent": "{qinghe}", "code": "x1", "name": "新单位", "kind": "department"}
@@ -140,6 +142,7 @@ CALLS: dict[tuple[str, str], Call] = {
     ("POST", "/admin/users/{user_id}/unlock"): Call({"user_id": "{clerk}"}),
     ("GET", "/admin/audit"): Call(data={"unit": "{qinghe}"}),
     ("GET", "/admin/audit.csv"): Call(data={"unit": "{qinghe}"}),
+    ("POST", "/admin/audit/verify"): Call(),
     ("GET", "/admin/years"): Call(data={"unit": "{jiaoyu}"}),
     ("POST", "/admin/years/reopen"): Call(
         data={"unit": "{qinghe}", "year": "{year}", "reason": "试"}

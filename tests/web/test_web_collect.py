@@ -9,7 +9,6 @@ import io
 import random
 import re
 import zipfile
-from types import SimpleNamespace
 
 from openpyxl import load_workbook
 from web_support import login, new_client, token
@@ -111,21 +110,29 @@ def test_an_unmatched_report_is_matched_from_a_list_and_remembered(as_user):
 
 
 def test_a_batch_is_seen_by_every_server_process_and_after_a_restart(as_user):
-    from xxgk.campaign.jobs import CollectJobs
+    from sqlalchemy.orm import Session
+
+    from xxgk.campaign.jobs import results_of
+    from xxgk.db import jobs as rows
+    from xxgk.jobs import JobRunner
 
     sup = as_user("county-supervisor")
     page = upload(sup, [("教育局.txt", report_text("示例县教育局", 61))])
     job_id = re.search(r'<h1 data-job="(\w+)">', page)[1]
-    registry = sup.app.state.collect_jobs
-    job = registry.get(job_id)
-    other_process = CollectJobs(sup.app.state.engine, registry.folder)
-    again = other_process.get(job_id)
-    assert again is not None
-    assert again.to_dict() == job.to_dict()
-    assert [r.file for r in again.results] == ["教育局.txt"]
-    assert [j.id for j in other_process.of_user(SimpleNamespace(id=job.user_id))] == [job_id]
-    assert other_process.of_user(SimpleNamespace(id=job.user_id + 1000)) == []
-    assert other_process.get("../../etc/passwd") is None
+    engine = sup.app.state.engine
+    other_process = JobRunner(engine)  # another server process, or this one restarted
+    try:
+        assert other_process.interrupted == 0  # a finished batch stays as it ended
+        with Session(engine) as session:
+            again = rows.get(session, job_id, "collect")
+            assert again is not None
+            assert again.state == "done"
+            assert [r.file for r in results_of(again)] == ["教育局.txt"]
+            assert [j.id for j in rows.visible(session, "collect", {again.unit_id})] == [job_id]
+            assert rows.visible(session, "collect", {again.unit_id + 1000}) == []
+            assert rows.get(session, "../../etc/passwd") is None
+    finally:
+        other_process.close()
 
 
 def test_clerks_and_visitors_cannot_collect(as_user, client):

@@ -141,9 +141,9 @@ def test_campaign_due_date_is_the_validators_deadline():
 
     from xxgk.campaign.status import due_date
 
-    county = SimpleNamespace(name="示例县人民政府", kind="county")
-    bureau = SimpleNamespace(name="示例县交通运输局", kind="department")
-    unknown = SimpleNamespace(name="示例县清河镇人民政府", kind="not-a-kind")
+    county = SimpleNamespace(name="示例县人民政府", kind="county", report_deadline=None)
+    bureau = SimpleNamespace(name="示例县交通运输局", kind="department", report_deadline=None)
+    unknown = SimpleNamespace(name="示例县清河镇人民政府", kind="not-a-kind", report_deadline=None)
     assert due_date(county, 2024) == dt.date(2025, 3, 31)
     assert due_date(bureau, 2024) == dt.date(2025, 1, 31)
     assert due_date(unknown, 2024) == dt.date(2025, 1, 31)  # guessed from the name: a township

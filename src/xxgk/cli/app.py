@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import typer
 
+try:  # plain values without pydantic: a third of start-up (issue #19); typer's internals
+    from xxgk.cli.coercion import install as _direct_coercion  # as of the pinned version
+except ImportError:  # another typer: it converts every value itself, slower but right
+    pass
+else:
+    _direct_coercion()
+
 HELP_WIDTH = 100
 
 app = typer.Typer(

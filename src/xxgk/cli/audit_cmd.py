@@ -24,25 +24,41 @@ app.add_typer(audit_app, name="audit")
 @audit_app.command("verify")
 def verify_command(
     db: Annotated[str | None, typer.Option("--db", help="数据库URL或SQLite文件路径")] = None,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full/--recent",
+            help="--full（默认）逐条校验全部记录并记下校验时间和结果；"
+            "--recent 只校验上次校验后新增的记录",
+        ),
+    ] = True,
 ) -> None:
-    """逐条校验审计日志的哈希链：完整时输出“审计日志完整”（退出码0），否则指出第一处断点（退出码1）。
+    """校验审计日志的哈希链：完整时输出“审计日志完整”（退出码0），否则指出第一处断点（退出码1）。
+
+    全面校验的时间和结果显示在网页“审计日志”页上；宜每日定时运行一次。
 
     Example:
-        xxgk audit verify --db sqlite:///xxgk.db
+        xxgk audit verify --full --db sqlite:///xxgk.db
     """
     from sqlalchemy.orm import Session
 
-    from xxgk.db.chain import verify
+    from xxgk.db.chain import verify_full, verify_recent
     from xxgk.db.migrate import open_database
 
     engine = open_database(db)
     try:
         with Session(engine) as session:
-            report = verify(session)
+            report = verify_full(session) if full else verify_recent(session).recent
     finally:
         engine.dispose()
     if report.broken is None:
-        typer.echo(f"审计日志完整：共{report.checked}条记录，哈希链校验通过。")
+        if full:
+            typer.echo(f"审计日志完整：共{report.checked}条记录，哈希链校验通过。")
+        else:
+            typer.echo(
+                f"审计日志完整：第{report.last_id}条及以前的记录已校验"
+                f"（本次核对新增{report.checked}条），哈希链校验通过。"
+            )
         return
     typer.echo(f"审计日志被改动：{report.broken.message}（此前{report.checked}条记录完好）")
     raise typer.Exit(1)

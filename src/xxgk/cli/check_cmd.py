@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated, NamedTuple
 
 import typer
-from rich.console import Console
 
 from xxgk.batch import (
     CheckOptions,
@@ -33,9 +32,8 @@ from xxgk.cli.common import (
     print_error,
     progress_bar,
     split_codes,
-    stdout_console,
 )
-from xxgk.cli.show import Screen, outcome_lines, rendered, screen_of, totals_line
+from xxgk.cli.show import Screen, outcome_lines, shown, stdout_screen, totals_line
 from xxgk.errors import InputError, XxgkError
 from xxgk.findings import Severity
 from xxgk.model.units import UnitKind
@@ -92,12 +90,11 @@ def check_command(
         raise fail(InputError("没有找到报告文件", "no report files found", path=str(paths[0])))
     options = _options(previous, select, ignore, kind, ocr.value)
     as_json = output_format is CheckFormat.json
-    console = stdout_console()
-    screen = None if as_json else screen_of(console)
+    screen = None if as_json else stdout_screen()
     work = partial(checked_row, options=options, screen=screen)
     with progress_bar(len(files), "校验") as tick:
         rows = iter_batch(work, files, jobs, progress=tick)
-        tally = _print_json(rows) if as_json else _print_text(rows, console)
+        tally = _print_text(rows, screen) if screen is not None else _print_json(rows)
     raise typer.Exit(tally.status())
 
 
@@ -119,10 +116,10 @@ def checked_row(path: Path, options: CheckOptions, screen: Screen | None) -> Che
     outcome = check_one(path, options)
     counts = tuple(outcome.counts().values())
     if screen is None:
-        shown = json.dumps(outcome_to_dict(outcome), ensure_ascii=False, indent=2, default=str)
+        text = json.dumps(outcome_to_dict(outcome), ensure_ascii=False, indent=2, default=str)
     else:
-        shown = rendered(outcome_lines(outcome), screen)
-    return CheckedRow(outcome.error, counts, shown)
+        text = shown(partial(outcome_lines, outcome), screen)
+    return CheckedRow(outcome.error, counts, text)
 
 
 SEVERITIES = tuple(s.value for s in Severity)
@@ -152,14 +149,16 @@ class Tally:
         return 2 if self.unusable else 1 if self.invalid else 0
 
 
-def _print_text(rows: Iterable[CheckedRow], console: Console) -> Tally:
+def _print_text(rows: Iterable[CheckedRow], screen: Screen) -> Tally:
     """Print each file's findings as it is checked (rendered by the worker), then the total
     line."""
-    tally = Tally()
+    tally, out = Tally(), sys.stdout
     for row in rows:
         tally.add(row)
-        console.file.write(row.shown)
-    console.print(totals_line(tally.reports, tally.totals, tally.unusable))
+        out.write(row.shown)
+    total = partial(totals_line, tally.reports, tally.totals, tally.unusable)
+    out.write(shown(lambda plain: [total(plain)], screen))
+    out.flush()
     return tally
 
 

@@ -7,20 +7,24 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from xxgk.batch import PROCESS_THRESHOLD
 from xxgk.batch import Progress as Tick
 from xxgk.errors import XxgkError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def stdout_console() -> Console:
     """Return a console on stdout that never wraps lines (output is often piped)."""
+    from rich.console import Console  # not imported by commands that never print through it
+
     return Console(highlight=False, soft_wrap=True)
 
 
@@ -51,10 +55,16 @@ def progress_bar(total: int, label: str) -> Iterator[Tick | None]:
         yield None
         return
     # imported here: a single-file command never draws a bar and should not pay for rich.progress
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+    # What goes to stdout is printed above the bar only when stdout is that terminal too:
+    # redirected to a file (``xxgk parse DIR > out.jsonl``) it must reach the file, where
+    # rich sent it to the bar's console (stderr) whenever stderr was a terminal.
+    above = sys.stdout.isatty()
+    bar = Progress(*columns, console=Console(stderr=True), transient=True, redirect_stdout=above)
+    with bar as progress:
         task = progress.add_task(label, total=total)
         yield lambda: progress.advance(task)
 

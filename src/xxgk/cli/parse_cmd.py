@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -100,6 +99,8 @@ def parsed_row(path: Path, ocr: str, output_format: ParseFormat, single: bool) -
 
 def _formatted(report: Report, output_format: ParseFormat, single: bool) -> str:
     if output_format is ParseFormat.csv:
+        import csv
+
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\n").writerow(csv_row(report))
         return buffer.getvalue()

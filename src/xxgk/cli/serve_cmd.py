@@ -125,7 +125,7 @@ def serve_command(
         workers_module.ensure_free(host, port)
     typer.echo(f"xxgk 网页应用已启动：http://{shown}:{port}/  （{count}个进程，Ctrl+C 退出）")
     if count == 1:
-        uvicorn.run(web, host=host, port=port, log_level="warning")
+        uvicorn.run(web, host=host, port=port, log_level="warning", access_log=False)
         return
     web.state.engine.dispose()
     os.environ[ENV_URL] = resolve_url(db)
@@ -145,6 +145,7 @@ def serve_command(
         port=port,
         workers=count,
         log_level="warning",
+        access_log=False,  # as the SO_REUSEPORT workers: no log call per request
     )
 
 

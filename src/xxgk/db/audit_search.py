@@ -23,8 +23,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, column, false, func, or_, select, table
 from sqlalchemy.orm import Session
 
+from xxgk.db import audit
 from xxgk.db.access import UNIT_MANAGERS, require
-from xxgk.db.chain import ChainReport, verify
+from xxgk.db.chain import ChainReport, ChainStatus, verify_full, verify_recent
 from xxgk.db.models import ROLE_LABELS, AuditEntry, Role, Unit, User
 from xxgk.model.units import UnitKind
 from xxgk.spreadsheet import csv_row
@@ -64,6 +65,8 @@ ENTITY_LABELS = {
     "disclosure_item": "主动公开信息",
     "document": "规范性文件",
     "fetch_job": "网上采集",
+    "collect_job": "报告收集",
+    "audit_log": "审计日志",
     "letter": "告知书",
     "letter_settings": "告知书设置",
     "letter_template": "告知书模板",
@@ -105,6 +108,9 @@ ACTION_LABELS = {
     "ingest": "入库",
     "rematch": "重新匹配",
     "fetch": "网上采集",
+    "collect": "报告收集",
+    "cancel": "取消任务",
+    "verify": "全面校验",
     "event": "办理事项",
 }
 EVENT_PREFIX = "event:"
@@ -337,8 +343,31 @@ def csv_lines(
     yield out.getvalue()
 
 
-def chain_status(session: Session) -> ChainReport:
-    """Verify the whole audit chain in a session of its own (``verify`` empties the session
-    it walks, which must not detach the caller's rows)."""
+def chain_status(session: Session) -> ChainStatus:
+    """Check the entries written since the last verification (in a session of its own: the
+    walk empties the session it walks, which must not detach the caller's rows) and return
+    them with the last full verification."""
     with Session(session.get_bind()) as own:
-        return verify(own)
+        return verify_recent(own)
+
+
+def verify_chain(session: Session, actor: User) -> ChainReport:
+    """Verify the whole chain for the system administrator ``actor`` (audited: who ran it and
+    what it found; the caller commits)."""
+    require(actor, frozenset({Role.ADMIN}))
+    with Session(session.get_bind()) as own:
+        report = verify_full(own)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="verify",
+        entity="audit_log",
+        entity_id=None,
+        after={
+            "checked": report.checked,
+            "ok": report.ok,
+            "broken_at": report.broken.entry_id if report.broken else None,
+        },
+        reason="全面校验审计日志哈希链",
+    )
+    return report

@@ -5,6 +5,14 @@ sha256 of its own content and ``prev_hash`` in canonical JSON. Changing or delet
 behind xxgk's back breaks the link to the next one; deleting the newest entries leaves the head
 row (``audit_head``) pointing past the end. ``verify`` walks the chain and names the first break.
 
+Walking the whole chain costs time in proportion to the log, so the audit page does not:
+``verify_recent`` checks only the entries after the checkpoint (``audit_checkpoint``: the id
+and hash of the newest entry a verification walked to), plus the checkpoint entry itself, and
+moves the checkpoint on. A row changed behind xxgk's back *before* the checkpoint is found by
+``verify_full`` (``xxgk audit verify``, the page's button, the daily task of ``xxgk serve``),
+which records when it ran and what it found; after a break it puts the checkpoint just before
+the broken entry, so every page view shows the break until it is dealt with.
+
 Writers take :func:`lock_writes` before they read anything they will number or chain: an
 UPDATE of the one head row, which on PostgreSQL holds that row's lock and on SQLite the
 database write lock until the transaction ends. Two transactions therefore never read the same
@@ -24,9 +32,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from xxgk.db.models import AuditEntry, AuditHead
+from xxgk.db.base import utcnow
+from xxgk.db.models import AuditCheckpoint, AuditEntry, AuditHead
 
 HEAD_ID = 1
+CHECKPOINT_ID = 1
 HASHED_FIELDS = (
     "id",
     "at",
@@ -120,19 +130,43 @@ class ChainBreak:
 
 @dataclass(frozen=True)
 class ChainReport:
-    """What :func:`verify` found: the number of entries checked and the first break, if any."""
+    """What :func:`verify` found: the number of entries checked and the first break, if any;
+    ``last_id`` and ``last_hash`` are the last entry that held."""
 
     checked: int
     broken: ChainBreak | None
+    last_id: int = 0
+    last_hash: str = ""
 
     @property
     def ok(self) -> bool:
         return self.broken is None
 
 
+@dataclass(frozen=True)
+class ChainStatus:
+    """What the audit page shows: the check of the entries since the checkpoint (``recent``,
+    which started after entry ``since``) and the last full verification (None: never ran)."""
+
+    recent: ChainReport
+    since: int
+    full_at: dt.datetime | None
+    full_checked: int
+    full_problem: str
+
+    @property
+    def ok(self) -> bool:
+        return self.recent.ok and not self.full_problem
+
+
 def verify(session: Session, batch: int = 2000) -> ChainReport:
     """Walk the audit chain from its first entry and return the first broken link, if any."""
-    prev_hash, prev_id, checked = "", 0, 0
+    return _walk(session, 0, "", batch)
+
+
+def _walk(session: Session, prev_id: int, prev_hash: str, batch: int = 2000) -> ChainReport:
+    """Walk the chain after entry ``prev_id`` (whose hash is ``prev_hash``) to the head."""
+    checked = 0
     while True:
         rows = list(
             session.scalars(
@@ -145,13 +179,86 @@ def verify(session: Session, batch: int = 2000) -> ChainReport:
         for entry in rows:
             problem = _link_problem(entry, prev_hash)
             if problem:
-                return ChainReport(checked, ChainBreak(entry.id, problem))
+                return ChainReport(checked, ChainBreak(entry.id, problem), prev_id, prev_hash)
             prev_hash, prev_id, checked = entry.hash, entry.id, checked + 1
         session.expunge_all()
         if len(rows) < batch:
             break
     head = session.get(AuditHead, HEAD_ID)
-    return ChainReport(checked, _head_problem(head, prev_id, prev_hash))
+    return ChainReport(checked, _head_problem(head, prev_id, prev_hash), prev_id, prev_hash)
+
+
+def verify_recent(session: Session) -> ChainStatus:
+    """Check the entries written since the checkpoint (and the checkpoint entry itself), move
+    the checkpoint on when they hold, and return them with the last full verification.
+
+    Commits ``session``: use one of its own (the walk empties it)."""
+    point = session.get(AuditCheckpoint, CHECKPOINT_ID)
+    since, since_hash = (point.verified_id, point.verified_hash) if point else (0, "")
+    full = (point.full_at, point.full_checked, point.full_problem) if point else (None, 0, "")
+    problem = _checkpoint_problem(session, since, since_hash)
+    if problem is not None:
+        recent = ChainReport(0, problem, since, since_hash)
+    else:
+        recent = _walk(session, since, since_hash)
+        if recent.ok and recent.last_id > since:
+            _save_checkpoint(session, recent.last_id, recent.last_hash, forward_only=True)
+    session.commit()
+    return ChainStatus(recent, since, *full)
+
+
+def verify_full(session: Session, batch: int = 2000) -> ChainReport:
+    """Walk the whole chain, record when and with what result in the checkpoint, and return
+    the report; after a break the checkpoint stands just before the broken entry. Commits."""
+    report = _walk(session, 0, "", batch)
+    _save_checkpoint(session, report.last_id, report.last_hash, forward_only=False)
+    point = session.get_one(AuditCheckpoint, CHECKPOINT_ID)
+    point.full_at = utcnow()
+    point.full_checked = report.checked
+    point.full_problem = report.broken.message if report.broken else ""
+    session.commit()
+    return report
+
+
+def _checkpoint_problem(session: Session, entry_id: int, entry_hash_: str) -> ChainBreak | None:
+    """The break at the checkpoint entry itself: gone, or changed since it was checked."""
+    if not entry_id:
+        return None
+    entry = session.get(AuditEntry, entry_id)
+    if entry is None:
+        return ChainBreak(entry_id, f"第{entry_id}条记录已被删除（该记录此前已校验）")
+    if entry.hash != entry_hash_ or entry.hash != entry_hash(entry_fields(entry), entry.prev_hash):
+        return ChainBreak(entry_id, f"第{entry_id}条记录的内容与其校验值不符（记录被修改）")
+    return None
+
+
+def _save_checkpoint(session: Session, last_id: int, last_hash: str, *, forward_only: bool) -> None:
+    """Set the checkpoint to entry ``last_id`` (only forward when ``forward_only``: two views
+    at once never move it back)."""
+    query = update(AuditCheckpoint).where(AuditCheckpoint.id == CHECKPOINT_ID)
+    if forward_only:
+        query = query.where(AuditCheckpoint.verified_id < last_id)
+    moved = session.execute(
+        query.values(
+            verified_id=last_id, verified_hash=last_hash, verified_at=utcnow()
+        ).execution_options(synchronize_session=False)
+    )
+    if moved.rowcount or session.get(AuditCheckpoint, CHECKPOINT_ID) is not None:  # type: ignore[attr-defined]
+        return
+    try:
+        with session.begin_nested():
+            session.add(
+                AuditCheckpoint(
+                    id=CHECKPOINT_ID,
+                    verified_id=last_id,
+                    verified_hash=last_hash,
+                    verified_at=utcnow(),
+                    full_checked=0,
+                    full_problem="",
+                )
+            )
+    except IntegrityError:  # another view made it first; its checkpoint is as good
+        pass
 
 
 def _link_problem(entry: AuditEntry, prev_hash: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,11 +30,14 @@ def resolve_url(url: str | None = None) -> str:
     return chosen
 
 
-def make_engine(url: str | None = None) -> Engine:
-    """Return an engine for ``url`` (resolved as in :func:`resolve_url`)."""
+def make_engine(url: str | None = None, **pool: Any) -> Engine:
+    """Return an engine for ``url`` (resolved as in :func:`resolve_url`); ``pool`` options
+    (``pool_size``, ``max_overflow``, ``pool_timeout``) go to SQLAlchemy's connection pool."""
     resolved = resolve_url(url)
+    if resolved.split("?")[0] in ("sqlite://", "sqlite:///:memory:"):
+        pool = {}  # one connection held for the process: there is no pool to size
     try:
-        engine = create_engine(resolved, future=True)
+        engine = create_engine(resolved, future=True, **pool)
     except Exception as exc:  # any driver or URL problem is a problem of the given URL
         raise InputError(
             f"无法打开数据库“{resolved}”：{exc}",

@@ -21,8 +21,8 @@ from importlib import resources
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session, joinedload
 
 from xxgk.db import audit
 from xxgk.db.access import UNIT_MANAGERS, require, require_manager_of
@@ -292,14 +292,26 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+_SESSION_USER = (
+    select(User, LoginSession.expires_at, LoginSession.revoked_at)
+    .join(LoginSession, LoginSession.user_id == User.id)
+    .where(LoginSession.token_hash == bindparam("token_hash"))
+    .options(joinedload(User.unit))
+)
+"""The user of a session token with the user's unit, in one statement built once (every
+signed-in request reads it)."""
+
+
 def session_user(session: Session, token: str | None) -> User | None:
     """Return the active user of a live session token, or None (unknown, revoked, expired)."""
     if not token or not isinstance(token, str):
         return None
-    row = session.scalar(select(LoginSession).where(LoginSession.token_hash == token_digest(token)))
-    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+    found = session.execute(_SESSION_USER, {"token_hash": token_digest(token)}).first()
+    if found is None:
         return None
-    user = row.user
+    user, expires_at, revoked_at = found
+    if revoked_at is not None or expires_at <= utcnow():
+        return None
     return user if user.active else None
 
 

@@ -195,3 +195,70 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     blocked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     last_failure: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class AuditCheckpoint(Base):
+    """How far the audit chain is known to hold: the newest entry a verification walked to
+    (id and hash), and when the last full verification ran and what it found.
+
+    Written by verification only, never by a change of the office's records, so the page view
+    re-checks only the entries after ``verified_id``; a full walk (``xxgk audit verify --full``,
+    the daily task, the page's button) checks the rest. A separate table, not ``audit_log``,
+    which the application's role may only add to on PostgreSQL.
+    """
+
+    __tablename__ = "audit_checkpoint"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    verified_id: Mapped[int] = mapped_column(Integer, default=0)
+    verified_hash: Mapped[str] = mapped_column(String(64), default="")
+    verified_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    full_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    full_checked: Mapped[int] = mapped_column(Integer, default=0)
+    full_problem: Mapped[str] = mapped_column(Text, default="")
+
+
+class Job(Base):
+    """One background job (网上采集, 报告收集): who started it for which unit, how far it has
+    come, its per-item results and how it ended; kept so that every server process and a
+    restarted one show it (see ``xxgk.jobs``)."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(12), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True, index=True)
+    started_by: Mapped[str] = mapped_column(String(128), default="")
+    what: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    current: Mapped[str] = mapped_column(Text, default="")
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    results: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    summary: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    error: Mapped[str] = mapped_column(Text, default="")
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    runner: Mapped[str] = mapped_column(String(128), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+    @property
+    def label(self) -> str:
+        return JOB_STATE_LABELS.get(self.state, self.state)
+
+    @property
+    def active(self) -> bool:
+        return self.state in ("queued", "running")
+
+
+JOB_STATE_LABELS = {
+    "queued": "排队等候",
+    "running": "正在处理",
+    "done": "已完成",
+    "failed": "出错",
+    "cancelled": "已取消",
+    "interrupted": "已中断",
+}

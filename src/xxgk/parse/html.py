@@ -21,6 +21,7 @@ from xxgk.errors import InputError
 from xxgk.findings import Finding, Location
 from xxgk.limits import check
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
+from xxgk.parse.interpret import gc_paused
 from xxgk.parse.reader_common import clean_text
 
 _SKIP = frozenset(
@@ -207,7 +208,7 @@ def _paragraph(number: int, text: str) -> SourceLine:
     key = ("p", number, text)
     line = _SHARED.get(key)
     if line is None:
-        line = _shared(key, [SourceCell(text, Location(line=number, text=text))], False)
+        line = _shared(key, [_cell(text, number, None, None, None)], False)
     return line
 
 
@@ -216,12 +217,36 @@ def _table_row(table: int, row: int, texts: list[str]) -> SourceLine:
     key = ("row", table, row, *texts)
     line = _SHARED.get(key)
     if line is None:
-        cells = [
-            SourceCell(t, Location(table=table, row=row, cell=c, text=t))
-            for c, t in enumerate(texts)
-        ]
+        cells = [_cell(t, None, table, row, c) for c, t in enumerate(texts)]
         line = _shared(key, cells, True)
     return line
+
+
+_new = object.__new__
+
+
+def _cell(
+    text: str, line: int | None, table: int | None, row: int | None, cell: int | None
+) -> SourceCell:
+    """Return ``SourceCell(text, Location(line=…, table=…, row=…, cell=…, text=text))``,
+    built without the frozen dataclasses' per-field ``object.__setattr__`` (a page has
+    hundreds of cells; ``findings._text_location`` does the same)."""
+    location = _new(Location)
+    location.__dict__.update(
+        line=line,
+        column=None,
+        page=None,
+        bbox=None,
+        table=table,
+        row=row,
+        cell=cell,
+        sheet=None,
+        text=text,
+        confidence=None,
+    )
+    source_cell = _new(SourceCell)
+    source_cell.__dict__.update(text=text, location=location)
+    return source_cell
 
 
 def _shared(key: tuple[Any, ...], cells: list[SourceCell], in_table: bool) -> SourceLine:
@@ -246,7 +271,7 @@ LAYOUT_CELL = 200
 
 
 def _has_nested_table(table: LexborNode) -> bool:
-    return any(n.tag == "table" for child in table.iter() for n in child.traverse())
+    return len(table.css("table")) > 1  # the table itself is the first match
 
 
 def _rows(table: LexborNode, plain: bool) -> list[LexborNode]:
@@ -418,7 +443,8 @@ def read_html(data: bytes, name: str | None = None) -> SourceDocument:
     text, encoding, guessed = decode_markup(data)
     check("depth", markup_depth(text), path=name)
     tree = LexborHTMLParser(text)
-    lines = _tree_lines(tree)
+    with gc_paused():  # hundreds of cells and lines, freed by reference counting
+        lines = _tree_lines(tree)
     table_rows = sum(line.in_table for line in lines)
     hidden = _script_markup(tree) if table_rows < 3 else ""
     if hidden:

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
+from xxgk.bounded import ChildStopped, resident_bytes, run_watched
 from xxgk.errors import InputError
 from xxgk.findings import Finding, Location
 from xxgk.limits import LimitError, current_limits, lift_ceilings
@@ -43,8 +44,9 @@ MIN_DPI = 150.0
 """Pages are recognised at no less than this. Measured on the fixtures (benchmarks/ocr.py):
 150 and 200 dpi both read every cell exactly in about the same time (the detector resizes the
 page itself, the recogniser each word to 48 px), so 150 is the floor for scans and photos."""
-MAX_DPI = 300.0
-"""A scan finer than this is resampled down: more pixels only cost time."""
+MAX_DPI = 200.0
+"""A scan finer than this is resampled down: more pixels only cost time and memory (the
+recogniser shrinks a page to 2000 px, about 170 dpi for A4, before it reads it)."""
 A4_WIDTH_INCH = 8.27
 """An image without a resolution is taken to be an A4-wide page (the report's paper)."""
 PAGE_BUDGET_SECONDS = 60.0
@@ -53,10 +55,11 @@ so a busy machine does not trip it): a page normally takes a few seconds; far mo
 image that is no printed page."""
 MAX_PAGES = 60
 """More pages than this are not recognised: annual reports are a few pages long."""
-PAGE_ESTIMATE_SECONDS = 8.0
-"""Wall seconds one page is expected to take (about 7 s on one core of the development
-machine, ``benchmarks/ocr.py``): a scan whose pages would take longer than ``ocr_seconds``
-of ``xxgk.limits`` is refused before the first page, rather than stopped after minutes."""
+PAGE_ESTIMATE_SECONDS = 7.0
+"""Wall seconds one page is expected to take on one idle core: 6.2 CPU s a page measured on
+the fixtures (``benchmarks/ocr.py``, half of the pages statistics tables, 2026-12-06) and a
+margin. A scan whose pages would take longer than ``ocr_seconds`` of ``xxgk.limits`` is
+refused before the first page, rather than stopped at the budget."""
 
 
 def will_read(name: str | None = None) -> bool:
@@ -117,25 +120,39 @@ def render_pdf_page(page: pdfium.PdfPage) -> PageImage:
     return PageImage(np.asarray(image), dpi)
 
 
-def image_pages(data: bytes, name: str | None = None) -> list[PageImage]:
-    """Return the pages of an image file (every frame of a TIFF), upright as shown."""
-    import numpy as np
-    from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+def image_pages(data: bytes, name: str | None = None) -> tuple[int, Iterator[PageImage]]:
+    """Return the page count of an image file (every frame of a TIFF) and its pages, upright
+    as shown, decoded one at a time as they are recognised (one page in memory at once)."""
+    from PIL import Image, UnidentifiedImageError
 
     try:
         image = Image.open(io.BytesIO(data))
-        check_ocr_pages(getattr(image, "n_frames", 1), name)  # before any frame is decoded
-        frames = [ImageOps.exif_transpose(f.copy()) for f in ImageSequence.Iterator(image)]
+        count = getattr(image, "n_frames", 1)
     except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise InputError(
-            "无法打开图片文件（已损坏或格式不支持）",
-            f"cannot open the image: {exc}",
-            path=name,
-        ) from exc
-    pages = []
-    for frame in frames[:MAX_PAGES]:
+        raise _unopened(exc, name) from exc
+    check_ocr_pages(count, name)  # before any frame is decoded
+    return min(count, MAX_PAGES), _frames(image, min(count, MAX_PAGES), name)
+
+
+def _unopened(exc: Exception, name: str | None) -> InputError:
+    return InputError(
+        "无法打开图片文件（已损坏或格式不支持）", f"cannot open the image: {exc}", path=name
+    )
+
+
+def _frames(image: Any, count: int, name: str | None) -> Iterator[PageImage]:
+    import numpy as np
+    from PIL import ImageOps, UnidentifiedImageError
+
+    for index in range(count):
+        try:
+            image.seek(index)
+            frame = ImageOps.exif_transpose(image.copy())
+        except (UnidentifiedImageError, OSError, ValueError, EOFError) as exc:
+            raise _unopened(exc, name) from exc
         gray = frame.convert("L")
-        dpi = _image_dpi(frame, gray.width)
+        del frame
+        dpi = _image_dpi(image, gray.width)
         if dpi < MIN_DPI:  # a small photo: enlarge so glyphs reach the recogniser's size
             factor = MIN_DPI / dpi
             gray = gray.resize((round(gray.width * factor), round(gray.height * factor)))
@@ -144,8 +161,7 @@ def image_pages(data: bytes, name: str | None = None) -> list[PageImage]:
             factor = MAX_DPI / dpi
             gray = gray.resize((round(gray.width * factor), round(gray.height * factor)))
             dpi = MAX_DPI
-        pages.append(PageImage(np.asarray(gray), dpi))
-    return pages
+        yield PageImage(np.asarray(gray), dpi)
 
 
 def _image_dpi(frame: Any, width_px: int) -> float:
@@ -250,27 +266,72 @@ def check_ocr_pages(count: int, name: str | None) -> None:
 def recognise_pages(
     pages: Iterable[tuple[int, PageImage]], name: str | None, count: int
 ) -> list[PageResult]:
-    """Recognise the ``count`` pages in order within the time budgets: the scan is refused
-    up front when its pages would take longer than ``ocr_seconds`` (``check_ocr_pages``);
-    then no page may take more than ``PAGE_BUDGET_SECONDS`` of CPU on average, and the whole
-    recognition no longer than ``ocr_seconds`` (checked after each page here, where no timer
-    can reach, as in a thread; the guard's timer also stops it mid-page)."""
+    """Recognise the ``count`` pages in order within the budgets: the scan is refused up
+    front when its pages would take longer than ``ocr_seconds`` (``check_ocr_pages``); then
+    the pages are rendered and recognised one at a time in a child process (``xxgk.bounded``)
+    whose resident memory may not pass ``memory_bytes`` and which is stopped at
+    ``ocr_seconds`` (also in a thread, where the guard's timer cannot reach, and mid-page);
+    no page may take more than ``PAGE_BUDGET_SECONDS`` of CPU on average."""
     check_ocr_pages(count, name)
-    budget = current_limits().ocr_seconds
-    lift_ceilings()  # the guard now holds the OCR time budget and no address-space limit
-    start, began = time.process_time(), time.monotonic()
+    limits = current_limits()
+    lift_ceilings()  # the guard's timer now holds the OCR time budget
+    # the budget is what the parse may add: the child starts with this process's pages
+    ceiling = resident_bytes() + limits.memory_bytes
+    try:
+        return run_watched(
+            _recognise_all, pages, name, memory_bytes=ceiling, seconds=limits.ocr_seconds
+        )
+    except ChildStopped as stopped:
+        if stopped.reason == "memory":
+            raise LimitError(
+                "memory_bytes", limits.memory_bytes, stopped.found, path=name
+            ) from None
+        if stopped.reason == "time":
+            raise LimitError("ocr_seconds", limits.ocr_seconds, path=name) from None
+        raise InputError(
+            "文字识别进程异常终止（可能超出内存上限），未能读取扫描件",
+            f"the OCR process died (wait status {stopped.found:g})",
+            path=name,
+        ) from None
+
+
+def _recognise_all(pages: Iterable[tuple[int, PageImage]], name: str | None) -> list[PageResult]:
+    """Recognise the pages one after the other (in the child of ``recognise_pages``)."""
+    _return_freed_memory()
+    start = time.process_time()
     results = []
     for done, (page_no, image) in enumerate(pages, start=1):
         results.append(recognise_page(page_no, image))
+        del image  # one page image in memory at a time
         if time.process_time() - start > PAGE_BUDGET_SECONDS * done:
             raise InputError(
                 f"文字识别超时（第{page_no}页），图片可能不是打印的报告页面",
                 f"OCR ran out of time on page {page_no}",
                 path=name,
             )
-        if done < count and time.monotonic() - began > budget:
-            raise LimitError("ocr_seconds", budget, path=name)
     return results
+
+
+MMAP_THRESHOLD = 32 << 20
+"""Bytes from which glibc's ``malloc`` maps a block of its own, given back when freed: the
+detector's largest buffers (a 1 MB threshold saves 130 MB more but costs a third more time,
+every buffer then fresh zeroed pages)."""
+
+
+def _return_freed_memory() -> None:
+    """Make glibc give the recogniser's large buffers back to the system when they are freed
+    (its threshold otherwise grows to the largest freed block, and the detector's tens of MB
+    then stay resident): a process recognising one 200-dpi table page peaked at 720–770 MB
+    instead of 890–1030 MB, for the same CPU time (2026-12-06). Only in the child, which
+    exits after."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, MMAP_THRESHOLD)  # M_MMAP_THRESHOLD (fixed: no longer grows)
+        libc.mallopt(-1, MMAP_THRESHOLD)  # M_TRIM_THRESHOLD
+    except (OSError, AttributeError):  # not glibc: its own allocator's habits hold
+        pass
 
 
 def _pages_label(numbers: Sequence[int], total: int) -> str:
@@ -340,8 +401,8 @@ def read_image(data: bytes, name: str | None = None) -> SourceDocument:
             "an image needs OCR before it can be read",
             path=name,
         )
-    images = image_pages(data, name)
-    results = recognise_pages(enumerate(images, start=1), name, len(images))
+    count, images = image_pages(data, name)
+    results = recognise_pages(enumerate(images, start=1), name, count)
     findings = [f for r in results for f in r.findings]
     pages = [(r.lines, r.height) for r in results]
     numbers = list(range(1, len(pages) + 1))

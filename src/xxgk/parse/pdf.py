@@ -10,8 +10,11 @@ measurement (docs/formats.md): the same grid, an order of magnitude faster.
 
 from __future__ import annotations
 
+import ctypes
 import re
 import zlib
+from collections.abc import Iterator
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
@@ -21,27 +24,69 @@ from xxgk.findings import Finding, Location
 from xxgk.limits import LimitError, check, current_limits
 from xxgk.parse import ocr
 from xxgk.parse.document import SourceDocument, SourceLine
+from xxgk.parse.interpret import gc_paused
 from xxgk.parse.pdf_layout import (
     Char,
     PageFrame,
     PdfLine,
+    make_char,
     rulings,
 )
 from xxgk.parse.pdf_pages import drop_running, lay_out_page
 from xxgk.parse_findings import PAGE_WITHOUT_TEXT
 
 
+def _bare(function: Any) -> Any:
+    """Return a pdfium function that takes its arguments as they are: ctypes converts and
+    checks each argument of a declared prototype, which was most of the cost of a call
+    made once per character. Only for calls whose arguments are already of the C types."""
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    if address is None:
+        raise pdfium.PdfiumError("a pdfium function has no address")
+    bare = ctypes.CFUNCTYPE(ctypes.c_int)(address)
+    bare.argtypes = None  # type: ignore[assignment]  # ctypes: None means "not checked"
+    return bare
+
+
+_LOOSE_BOX = _bare(pdfium_raw.FPDFText_GetLooseCharBox)  # (textpage, int, byref(FS_RECTF))
+
+
 def _chars(page: pdfium.PdfPage, frame: PageFrame) -> list[Char]:
+    """Return the page's printed characters with their loose boxes (display space).
+
+    The boxes come straight from pdfium's C API, one reused rectangle for all calls: the
+    helper objects of pypdfium2 cost more per character than the call itself."""
     textpage = page.get_textpage()
     count = textpage.count_chars()
     text = textpage.get_text_range() if count else ""
     aligned = len(text) == count
+    raw = textpage.raw
+    rect = pdfium_raw.FS_RECTF()
+    box_of_rect = ctypes.byref(rect)
+    loose_box = _LOOSE_BOX
+    upright = frame.rotation == 0
+    left, bottom, height = frame.left, frame.bottom, frame.height
     chars = []
     for i in range(count):
-        ch = text[i] if aligned else chr(pdfium_raw.FPDFText_GetUnicode(textpage.raw, i))
+        ch = text[i] if aligned else chr(pdfium_raw.FPDFText_GetUnicode(raw, i))
         if ch.isspace() or ch == "\x00":
             continue
-        chars.append(Char(ch, *frame.box(*textpage.get_charbox(i, loose=True))))
+        if not loose_box(raw, i, box_of_rect):
+            raise pdfium.PdfiumError("Failed to get charbox.")
+        if upright:  # frame.box, spelt out for the common page
+            ax, bx = rect.left - left, rect.right - left
+            ay, by = height - (rect.bottom - bottom), height - (rect.top - bottom)
+            chars.append(
+                make_char(
+                    ch,
+                    bx if bx < ax else ax,  # min and max as the builtins pick them
+                    by if by < ay else ay,
+                    bx if bx > ax else ax,
+                    by if by > ay else ay,
+                )
+            )
+        else:
+            chars.append(make_char(ch, *frame.box(rect.left, rect.bottom, rect.right, rect.top)))
     return chars
 
 
@@ -52,8 +97,34 @@ def _page_lines(page_no: int, page: pdfium.PdfPage) -> tuple[list[PdfLine], floa
     return lay_out_page(page_no, chars, horizontal, vertical), frame.display_height
 
 
-_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
 _CHUNK = 1024 * 1024
+MAX_RATIO = 1032
+"""Deflate never inflates a stream more than this many times (a 258-byte match in two bits):
+a stream that small cannot pass a budget, so it need not be inflated to be counted."""
+
+
+def _streams(data: bytes) -> Iterator[tuple[int, int]]:
+    """Yield ``(start, end)`` of every stream's bytes: after the line end that follows the
+    keyword ``stream`` (not ``endstream``), up to the next ``endstream`` or the end of the
+    file. Searched for with ``bytes.find`` (a regular expression took as long as inflating
+    the streams); the search goes on from each stream's start, as a scan of the file would."""
+    at = data.find(b"stream")
+    while at >= 0:
+        after = at + 6
+        if at >= 3 and data[at - 3 : at] == b"end":
+            start = -1
+        elif data.startswith(b"\r\n", after):
+            start = after + 2
+        elif data.startswith(b"\n", after) or data.startswith(b"\r", after):
+            start = after + 1
+        else:
+            start = -1
+        if start < 0:
+            at = data.find(b"stream", at + 1)
+            continue
+        end = data.find(b"endstream", start)
+        yield start, len(data) if end < 0 else end
+        at = data.find(b"stream", start)
 
 
 def _inflated_size(compressed: bytes | memoryview, budget: int) -> int:
@@ -75,15 +146,28 @@ def _inflated_size(compressed: bytes | memoryview, budget: int) -> int:
 
 def check_streams(data: bytes, name: str | None) -> None:
     """Refuse a PDF whose compressed streams inflate past the budgets (a 1 MB flate bomb
-    becomes 2 GB inside pdfium): every stream is inflated here first, counting only."""
+    becomes 2 GB inside pdfium): every stream is inflated here first, counting only.
+
+    A stream too short to pass the one-stream budget even at deflate's greatest ratio is
+    counted at that bound instead of being inflated; only when those bounds together would
+    pass the total budget are all streams inflated and counted exactly."""
     limits = current_limits()
-    total = 0
     view = memoryview(data)
-    for match in _STREAM.finditer(data):
-        start = match.end()
-        end = data.find(b"endstream", start)
-        if end < 0:
-            end = len(data)
+    spans = list(_streams(data))
+    bound = 0
+    for start, end in spans:
+        if (end - start) * MAX_RATIO <= limits.member_bytes:
+            bound += (end - start) * MAX_RATIO
+            continue
+        size = _inflated_size(view[start:end], limits.member_bytes)
+        if size > limits.member_bytes:
+            break  # over a budget: counted again below, to refuse it as it is found there
+        bound += size
+    else:
+        if bound <= limits.unpacked_bytes:
+            return
+    total = 0
+    for start, end in spans:
         size = _inflated_size(view[start:end], limits.member_bytes)
         if size > limits.member_bytes:  # counting stopped there: the real size is not known
             raise LimitError("member_bytes", limits.member_bytes, path=name)
@@ -117,14 +201,16 @@ def read_pdf(data: bytes, name: str | None = None) -> SourceDocument:
 def _read_pages(pdf: pdfium.PdfDocument, name: str | None) -> SourceDocument:
     if ocr.current_mode() == "always":
         return ocr.read_pdf_by_ocr(pdf, range(len(pdf)), [], name)
-    pages = [_page_lines(n + 1, pdf[n]) for n in range(len(pdf))]
+    with gc_paused():  # thousands of chars and cells, all freed by reference counting
+        pages = [_page_lines(n + 1, pdf[n]) for n in range(len(pdf))]
     # a page that shows something (an image, outlined text) but has no text layer
     blank = [
         n + 1
         for n, (lines, _) in enumerate(pages)
         if not lines and next(iter(pdf[n].get_objects()), None) is not None
     ]
-    lines = drop_running(pages)
+    with gc_paused():
+        lines = drop_running(pages)
     unreadable = bool(lines) and _unreadable_share(lines) > UNREADABLE_SHARE
     if (not lines or unreadable) and ocr.will_read(name):
         return ocr.read_pdf_by_ocr(pdf, range(len(pdf)), [], name)
@@ -153,11 +239,10 @@ UNREADABLE_SHARE = 0.3
 """Above this share of private-use or replacement characters, the text layer is garbage."""
 
 
+_UNREADABLE = re.compile("[\ue000-\uf8ff\ufffd\x00-\x08\x0a-\x1f]")
+"""A private-use or replacement character, or a control character other than the tab."""
+
+
 def _unreadable_share(lines: list[SourceLine]) -> float:
     text = "".join(line.text for line in lines)
-    bad = sum(
-        1
-        for ch in text
-        if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd" or (ch < " " and ch != "\t")
-    )
-    return bad / max(len(text), 1)
+    return len(_UNREADABLE.findall(text)) / max(len(text), 1)

@@ -11,7 +11,10 @@ from __future__ import annotations
 import bisect
 import ctypes
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
@@ -28,21 +31,33 @@ _NUMBER = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?$")
 
 @dataclass(frozen=True)
 class Char:
-    """A character in top-down coordinates (points from the top-left of the page)."""
+    """A character in top-down coordinates (points from the top-left of the page), with the
+    centre of its box (``cx``, ``cy``) worked out once: the layout asks for it many times."""
 
     text: str
     x0: float
     top: float
     x1: float
     bottom: float
+    cx: float = field(init=False, repr=False, compare=False)
+    cy: float = field(init=False, repr=False, compare=False)
 
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cx", (self.x0 + self.x1) / 2)
+        object.__setattr__(self, "cy", (self.top + self.bottom) / 2)
 
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
+
+_new = object.__new__
+
+
+def make_char(text: str, x0: float, top: float, x1: float, bottom: float) -> Char:
+    """Return ``Char(text, x0, top, x1, bottom)`` built without the dataclass machinery:
+    the text-layer reader makes one for every printed character of a page."""
+    char = _new(Char)
+    char.__dict__.update(
+        text=text, x0=x0, top=top, x1=x1, bottom=bottom, cx=(x0 + x1) / 2, cy=(top + bottom) / 2
+    )
+    return char
 
 
 @dataclass(frozen=True)
@@ -116,12 +131,32 @@ def split_gaps(line: list[Char], factor: float = 1.2) -> list[list[Char]]:
     return pieces
 
 
+def page_cell(text: str, page: int, box: Box) -> SourceCell:
+    """Return ``SourceCell(text, Location(page=page, bbox=box, text=text))``, built without
+    the frozen dataclasses' per-field ``object.__setattr__`` (a page has hundreds)."""
+    location = _new(Location)
+    location.__dict__.update(
+        line=None,
+        column=None,
+        page=page,
+        bbox=box,
+        table=None,
+        row=None,
+        cell=None,
+        sheet=None,
+        text=text,
+        confidence=None,
+    )
+    cell = _new(SourceCell)
+    cell.__dict__.update(text=text, location=location)
+    return cell
+
+
 def piece_cell(page: int, piece: list[Char]) -> SourceCell:
     """Return a piece of a line as a cell with its page and bounding box."""
-    text = "".join(c.text for c in piece)
-    x0, y0, x1, y1 = (round(v, 1) for v in box_of(piece))
-    box = (x0, y0, x1, y1)
-    return SourceCell(text, Location(page=page, bbox=box, text=text))
+    text = "".join([c.text for c in piece])
+    x0, y0, x1, y1 = box_of(piece)
+    return page_cell(text, page, (round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1)))
 
 
 def is_number(cell: SourceCell) -> bool:
@@ -142,24 +177,54 @@ def rulings(page: pdfium.PdfPage, frame: PageFrame) -> tuple[list[Segment], list
     """Return horizontal ``(y, x0, x1)`` and vertical ``(x, top, bottom)`` rulings.
 
     A ruling is a thin path (a stroked line or a filled hairline rectangle), a stroked
-    rectangle, or one straight piece of a path that draws many lines at once.
+    rectangle, or one straight piece of a path that draws many lines at once. The page's
+    objects (and those of its form XObjects) are walked through pdfium's C API: a browser's
+    page has thousands of small rectangles, and a Python object for each was the cost.
     """
     horizontal: list[Segment] = []
     vertical: list[Segment] = []
-    for obj in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_PATH]):
-        x0, y0, x1, y1 = frame.box(*obj.get_bounds())
+    bounds = [ctypes.c_float() for _ in range(4)]
+    for obj in _paths(page.raw, pdfium_raw.FPDFPage_CountObjects, pdfium_raw.FPDFPage_GetObject):
+        if not pdfium_raw.FPDFPageObj_GetBounds(obj, *bounds):
+            raise pdfium.PdfiumError("Failed to locate pageobject.")
+        x0, y0, x1, y1 = frame.box(*(b.value for b in bounds))
         if y1 - y0 <= THIN and x1 - x0 > THIN:
             horizontal.append(((y0 + y1) / 2, x0, x1))
         elif x1 - x0 <= THIN and y1 - y0 > THIN:
             vertical.append(((x0 + x1) / 2, y0, y1))
         elif _stroked(obj):
-            count = pdfium_raw.FPDFPath_CountSegments(obj.raw)
+            count = pdfium_raw.FPDFPath_CountSegments(obj)
             if count in (4, 5):
                 horizontal += [(y0, x0, x1), (y1, x0, x1)]
                 vertical += [(x0, y0, y1), (x1, y0, y1)]
             elif count > 5:
                 _straight_pieces(obj, count, frame, horizontal, vertical)
     return merge_collinear(horizontal), merge_collinear(vertical)
+
+
+_MAX_DEPTH = 15  # form XObjects nested deeper than this are not looked into (as pypdfium2)
+
+
+def _paths(parent: Any, count_objects: Any, get_object: Any, level: int = 0) -> Iterator[Any]:
+    """Yield the raw path objects of a page or form object, in drawing order, descending
+    into form XObjects (as ``PdfPage.get_objects`` with a path filter)."""
+    count = count_objects(parent)
+    if count < 0:
+        raise pdfium.PdfiumError("Failed to get number of pageobjects.")
+    for index in range(count):
+        obj = get_object(parent, index)
+        if not obj:
+            raise pdfium.PdfiumError("Failed to get pageobject.")
+        kind = pdfium_raw.FPDFPageObj_GetType(obj)
+        if kind == pdfium_raw.FPDF_PAGEOBJ_PATH:
+            yield obj
+        elif kind == pdfium_raw.FPDF_PAGEOBJ_FORM and level < _MAX_DEPTH - 1:
+            yield from _paths(
+                obj,
+                pdfium_raw.FPDFFormObj_CountObjects,
+                pdfium_raw.FPDFFormObj_GetObject,
+                level + 1,
+            )
 
 
 def merge_collinear(segments: list[Segment]) -> list[Segment]:
@@ -190,21 +255,24 @@ def merge_collinear(segments: list[Segment]) -> list[Segment]:
 
 
 def _straight_pieces(
-    obj: pdfium.PdfObject,
+    obj: Any,
     count: int,
     frame: PageFrame,
     horizontal: list[Segment],
     vertical: list[Segment],
 ) -> None:
     """Add the horizontal and vertical line pieces of a many-segment path (display space)."""
-    matrix = obj.get_matrix()
+    m = pdfium_raw.FS_MATRIX()
+    if not pdfium_raw.FPDFPageObj_GetMatrix(obj, m):
+        raise pdfium.PdfiumError("Failed to get matrix of pageobject.")
     x, y = ctypes.c_float(), ctypes.c_float()
     previous: tuple[float, float] | None = None
     start: tuple[float, float] | None = None
     for index in range(count):
-        segment = pdfium_raw.FPDFPath_GetPathSegment(obj.raw, index)
+        segment = pdfium_raw.FPDFPath_GetPathSegment(obj, index)
         pdfium_raw.FPDFPathSegment_GetPoint(segment, x, y)
-        point = frame.point(*matrix.on_point(x.value, y.value))
+        px, py = x.value, y.value
+        point = frame.point(m.a * px + m.c * py + m.e, m.b * px + m.d * py + m.f)
         kind = pdfium_raw.FPDFPathSegment_GetType(segment)
         if kind == pdfium_raw.FPDF_SEGMENT_LINETO and previous is not None:
             _add_piece(previous, point, horizontal, vertical)
@@ -228,9 +296,9 @@ def _add_piece(
         vertical.append((ax, min(ay, by), max(ay, by)))
 
 
-def _stroked(obj: pdfium.PdfObject) -> bool:
+def _stroked(obj: Any) -> bool:
     fill, stroke = ctypes.c_int(), ctypes.c_int()
-    pdfium_raw.FPDFPath_GetDrawMode(obj.raw, fill, stroke)
+    pdfium_raw.FPDFPath_GetDrawMode(obj, fill, stroke)
     return bool(stroke.value)
 
 
@@ -242,9 +310,19 @@ def _snap(values: list[float]) -> list[float]:
     return out
 
 
-def _covers(segments: list[Segment], at: float, lo: float, hi: float) -> bool:
-    mid = (lo + hi) / 2
-    return any(abs(p - at) <= SLIVER and s - SNAP <= mid <= e + SNAP for p, s, e in segments)
+def _near(segments: list[Segment], lines: list[float]) -> list[list[tuple[float, float]]]:
+    """Return for each grid line the ``(start - SNAP, end + SNAP)`` of the rulings on it."""
+    return [[(s - SNAP, e + SNAP) for p, s, e in segments if abs(p - at) <= SLIVER] for at in lines]
+
+
+def _spans(near: list[tuple[float, float]], lo: float, hi: float) -> bool:
+    """Return True when a ruling of ``near`` (see ``_near``) runs past the middle of lo…hi:
+    the grid line has a ruling along that side of a cell."""
+    return _covered(near, (lo + hi) / 2)
+
+
+def _covered(near: list[tuple[float, float]], mid: float) -> bool:
+    return any(s <= mid <= e for s, e in near)
 
 
 def groups(horizontal: list[Segment], vertical: list[Segment]) -> list[tuple[list, list]]:
@@ -316,6 +394,7 @@ def build_grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
     )
     cols, rows = len(xs) - 1, len(ys) - 1
     parent = list(range(cols * rows))
+    on_x, on_y = _near(vertical, xs), _near(horizontal, ys)
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -323,19 +402,27 @@ def build_grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
             i = parent[i]
         return i
 
+    ymids = [(ys[r] + ys[r + 1]) / 2 for r in range(rows)]
+    xmids = [(xs[c] + xs[c + 1]) / 2 for c in range(cols)]
+    # open[c][r]: no ruling along the right side of elementary cell (r, c); below: its bottom
+    open_right = [[not _covered(on_x[c + 1], y) for y in ymids] for c in range(cols - 1)]
+    open_below = [[not _covered(on_y[r + 1], x) for x in xmids] for r in range(rows - 1)]
     for r in range(rows):
         for c in range(cols):
             here = r * cols + c
-            if c + 1 < cols and not _covers(vertical, xs[c + 1], ys[r], ys[r + 1]):
+            if c + 1 < cols and open_right[c][r]:
                 parent[find(here)] = find(here + 1)
-            if r + 1 < rows and not _covers(horizontal, ys[r + 1], xs[c], xs[c + 1]):
+            if r + 1 < rows and open_below[r][c]:
                 parent[find(here)] = find(here + cols)
     spans: dict[int, list[int]] = {}
-    for i in range(cols * rows):
+    for i in range(cols * rows):  # row by row: a cell's first row is where it is first met
         r, c = divmod(i, cols)
-        span = spans.setdefault(find(i), [r, c, r, c])
-        span[0], span[1] = min(span[0], r), min(span[1], c)
-        span[2], span[3] = max(span[2], r), max(span[3], c)
+        root = find(i)
+        span = spans.get(root)
+        if span is None:
+            spans[root] = [r, c, r, c]
+        else:
+            span[1], span[2], span[3] = min(span[1], c), r, max(span[3], c)
     roots = sorted(spans, key=lambda k: (spans[k][0], spans[k][1]))
     index = {root: n for n, root in enumerate(roots)}
     cells = [
@@ -347,13 +434,15 @@ def build_grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
         for k in roots
     ]
     owner = [index[find(i)] for i in range(cols * rows)]
-    open_top = {owner[c] for c in range(cols) if not _covers(horizontal, ys[0], xs[c], xs[c + 1])}
+    open_top = {owner[c] for c in range(cols) if not _spans(on_y[0], xs[c], xs[c + 1])}
     open_bottom = {
-        owner[(rows - 1) * cols + c]
-        for c in range(cols)
-        if not _covers(horizontal, ys[-1], xs[c], xs[c + 1])
+        owner[(rows - 1) * cols + c] for c in range(cols) if not _spans(on_y[-1], xs[c], xs[c + 1])
     }
     return Grid(xs, ys, owner, cells, frozenset(open_top), frozenset(open_bottom))
+
+
+_CY = attrgetter("cy")
+_X0 = attrgetter("x0")
 
 
 def cluster_lines(chars: list[Char]) -> list[list[Char]]:
@@ -362,41 +451,55 @@ def cluster_lines(chars: list[Char]) -> list[list[Char]]:
     A char joins the line whose running centre is within half a glyph height of its own,
     so raised punctuation (quotes, brackets) stays on its line.
     """
-    if not chars:
-        return []
-    heights = sorted(c.bottom - c.top for c in chars)
+    if len(chars) < 2:
+        return [list(chars)] if chars else []
+    heights = sorted([c.bottom - c.top for c in chars])
     tolerance = max(heights[len(heights) // 2] * 0.5, 1.0)
-    lines: list[tuple[float, list[Char]]] = []
-    for ch in sorted(chars, key=lambda c: c.cy):
-        if lines and abs(ch.cy - lines[-1][0]) <= tolerance:
-            centre, members = lines[-1]
+    lines: list[list[Char]] = []
+    members: list[Char] = []
+    centre = 0.0
+    for ch in sorted(chars, key=_CY):
+        cy = ch.cy
+        if lines and abs(cy - centre) <= tolerance:
             members.append(ch)
-            lines[-1] = (centre + (ch.cy - centre) / len(members), members)
+            centre = centre + (cy - centre) / len(members)
         else:
-            lines.append((ch.cy, [ch]))
-    return [sorted(members, key=lambda c: c.x0) for _, members in lines]
+            members = [ch]
+            centre = cy
+            lines.append(members)
+    return [sorted(members, key=_X0) if len(members) > 1 else members for members in lines]
 
 
 def text_of(chars: list[Char]) -> str:
     """Return the text of chars in reading order: by line, then left to right."""
-    return "".join(c.text for line in cluster_lines(chars) for c in line)
+    if len(chars) < 2:
+        return chars[0].text if chars else ""
+    return "".join([c.text for line in cluster_lines(chars) for c in line])
 
 
 def table_lines(page: int, grid: Grid, chars: list[Char]) -> list[PdfLine]:
     """Return the rows of one ruled table, each cell with the text of the chars inside it."""
     inside: dict[int, list[Char]] = {}
-    for ch in chars:
-        cell = grid.cell_at(_anchor_x(ch), ch.cy)
-        if cell is not None:
-            inside.setdefault(cell, []).append(ch)
+    xs, ys, owner = grid.xs, grid.ys, grid.owner
+    cols, rows_ = len(xs) - 1, len(ys) - 1
+    for ch in chars:  # grid.cell_at, spelt out
+        c = bisect.bisect(xs, _anchor_x(ch) if ch.text in _CLOSING else ch.cx) - 1
+        r = bisect.bisect(ys, ch.cy) - 1
+        if 0 <= c < cols and 0 <= r < rows_:
+            cell = owner[r * cols + c]
+            members = inside.get(cell)
+            if members is None:
+                inside[cell] = [ch]
+            else:
+                members.append(ch)
     rows: dict[int, list[tuple[int, SourceCell]]] = {}
     for n, (first, last, box) in enumerate(grid.cells):
         text = text_of(inside.get(n, []))
         if not text and last > first:
             continue  # a merged label cell continued from the previous page
-        x0, y0, x1, y1 = (round(v, 1) for v in box)
-        location = Location(page=page, bbox=(x0, y0, x1, y1), text=text)
-        rows.setdefault(first, []).append((n, SourceCell(text, location)))
+        x0, y0, x1, y1 = box
+        bbox = (round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1))
+        rows.setdefault(first, []).append((n, page_cell(text, page, bbox)))
     lines = [
         PdfLine(
             page,

@@ -98,11 +98,14 @@ def lay_out_page(
     for group in groups(horizontal, vertical):
         table = build_grid(*group)
         x0, x1, y0, y1 = table.xs[0], table.xs[-1], table.ys[0], table.ys[-1]
-        inside = [c for c in chars if x0 <= c.cx <= x1 and y0 <= c.cy <= y1]
+        inside: list[Char] = []
+        outside: list[Char] = []
+        for c in chars:
+            (inside if x0 <= c.cx <= x1 and y0 <= c.cy <= y1 else outside).append(c)
         if not inside:
             continue
         lines += table_lines(page_no, table, inside)
-        chars = [c for c in chars if not (x0 <= c.cx <= x1 and y0 <= c.cy <= y1)]
+        chars = outside
     lines += _text_lines(page_no, chars)
     return sorted(lines, key=lambda item: item.top)
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from xxgk.findings import Finding, Severity
@@ -20,7 +21,7 @@ from xxgk.register.caldb import calendar_for, unit_calendar
 from xxgk.register.calendar import Calendar
 from xxgk.register.checks import check_application
 from xxgk.register.models import Application
-from xxgk.register.queries import CHUNK, open_applications_due
+from xxgk.register.queries import CHUNK, light_row, open_applications_due
 from xxgk.register.views import working_days_left
 
 DUE_SOON = 5
@@ -70,18 +71,80 @@ def menu_badge(
     return open_applications_due(session, unit_ids, region_horizon(session, region, today))
 
 
+_PROBLEMS: dict[tuple[object, ...], list[Finding]] = {}
+"""The findings of applications already checked, by everything the checks read (see
+``_problem_key``): a list page shows the same cases again and again."""
+PROBLEMS_KEPT = 20_000
+"""At most this many applications' findings are kept (then the store starts afresh)."""
+
+
+def _problem_key(
+    app: Application, events: Sequence[Any], calendar: Calendar, today: dt.date
+) -> tuple[object, ...]:
+    """Return everything the checks of ``app`` read: its columns, its events' columns (rows
+    of ``light_events``), its unit's fee setting, the calendar's version and the day (equal
+    keys, equal findings, whichever database they come from)."""
+    columns = tuple(getattr(app, name) for name in _APP_COLUMNS)
+    unit_setting = app.unit.fee_pauses_clock if app.unit is not None else None
+    rows = tuple(tuple(row) for row in events)
+    return (columns, rows, unit_setting, calendar.version, today)
+
+
+_APP_COLUMNS = tuple(attr.key for attr in inspect(Application).column_attrs)
+
+
 def problems_of(
-    session: Session, apps: Sequence[Application], today: dt.date
+    session: Session,
+    apps: Sequence[Application],
+    today: dt.date,
+    *,
+    events: Mapping[int, Sequence[Any]] | None = None,
+    calendars: Mapping[int, Calendar] | None = None,
 ) -> dict[int, list[Finding]]:
     """Return the register checks' errors and warnings (A01–A05) of each of ``apps`` that has
     any, by application id: the marker of a row in the register list and its 有问题 filter.
 
-    The events of all ``apps`` are read in one statement (a list's applications come without
-    them), each unit's calendar once.
+    ``events`` (the apps' events as ``queries.light_events`` reads them) and ``calendars``
+    (by unit id), when the caller has them, let an application checked before with the same
+    columns, events, calendar and day be answered from memory; the others' events are read
+    in one statement (a list's applications come without them), each unit's calendar once.
     """
     if not apps:
         return {}
-    ids = [app.id for app in apps]
+    calendars = dict(calendars or {})
+    found: dict[int, list[Finding]] = {}
+    missing = []
+    for app in apps:
+        calendar = calendars.get(app.unit_id)
+        if calendar is None:
+            calendar = calendars[app.unit_id] = unit_calendar(session, app.unit)
+        if events is not None:
+            key = _problem_key(app, events.get(app.id, ()), calendar, today)
+            kept = _PROBLEMS.get(key)
+            if kept is not None:
+                if kept:
+                    found[app.id] = kept
+                continue
+        missing.append(app.id)
+    for app in _with_events(session, missing):
+        calendar = calendars.get(app.unit_id) or unit_calendar(session, app.unit)
+        problems = [
+            f
+            for f in check_application(app, calendar, today=today)
+            if f.severity in (Severity.ERROR, Severity.WARNING)
+        ]
+        if problems:
+            found[app.id] = problems
+        if len(_PROBLEMS) >= PROBLEMS_KEPT:
+            _PROBLEMS.clear()
+        # keyed on what was just checked (not on the rows the caller read earlier)
+        rows = [light_row(event) for event in app.events]
+        _PROBLEMS[_problem_key(app, rows, calendar, today)] = problems
+    return found
+
+
+def _with_events(session: Session, ids: list[int]) -> list[Application]:
+    """Return the applications ``ids`` with their events, read afresh, in the order given."""
     loaded: dict[int, Application] = {}
     for start in range(0, len(ids), CHUNK):
         query = (
@@ -91,21 +154,7 @@ def problems_of(
             .execution_options(populate_existing=True)
         )
         loaded.update((app.id, app) for app in session.scalars(query))
-    calendars: dict[int, Calendar] = {}
-    found: dict[int, list[Finding]] = {}
-    for app_id in ids:
-        app = loaded[app_id]
-        calendar = calendars.get(app.unit_id)
-        if calendar is None:
-            calendar = calendars[app.unit_id] = unit_calendar(session, app.unit)
-        problems = [
-            f
-            for f in check_application(app, calendar, today=today)
-            if f.severity in (Severity.ERROR, Severity.WARNING)
-        ]
-        if problems:
-            found[app_id] = problems
-    return found
+    return [loaded[app_id] for app_id in ids]
 
 
 def case_findings(app: Application, calendar: Calendar, today: dt.date) -> list[dict[str, str]]:

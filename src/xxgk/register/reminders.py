@@ -2,7 +2,8 @@
 5- and 1-working-day warnings — from ``xxgk register remind`` (cron or a systemd timer) or from
 the daily task of ``xxgk serve``.
 
-``xxgk serve --remind-as USER`` runs the same in a daemon thread of the server (``DailyReminders``).
+``xxgk serve --remind-as USER`` runs the same in a daemon thread of the server (``DailyReminders``),
+followed by the day's full verification of the audit chain (``xxgk.db.chain.verify_full``).
 Running it again the same day sends nothing (the audit log records each digest sent), and a
 warning already sent is never repeated, so a timer that fires twice or a restarted server does
 not mail anyone twice.
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from xxgk.db.access import WRITERS, AccessError, require
+from xxgk.db.chain import verify_full
 from xxgk.db.models import Unit, User
 from xxgk.db.units import list_units
 from xxgk.errors import RegisterError, XxgkError
@@ -125,6 +127,7 @@ class DailyReminders(threading.Thread):
             if run_due(now, self.at, self.last_day):
                 self.last_day = now.date()
                 self._run(now.date())
+                self._verify_chain(now.date())
             self.stopped.wait(self.every_seconds)
 
     def _run(self, today: dt.date) -> None:
@@ -136,6 +139,18 @@ class DailyReminders(threading.Thread):
             return
         for result in results:
             self.report(f"每日提醒 {today} {result.unit}：{result.note}")
+
+    def _verify_chain(self, today: dt.date) -> None:
+        """The daily full verification of the audit chain (its time and result are shown on
+        the audit page); only a break or a failure is reported here."""
+        try:
+            with self.sessions() as session:
+                report = verify_full(session)
+        except Exception as exc:  # noqa: BLE001 (reported; the server stays up)
+            self.report(f"审计日志全面校验未能运行（{today}）：{exc!r}")
+            return
+        if report.broken is not None:
+            self.report(f"审计日志全面校验未通过（{today}）：{report.broken.message}")
 
     def stop(self) -> None:
         """Ask the thread to end after its current step."""

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -43,11 +46,16 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     from xxgk.web.routes import ROUTERS
 
     settings = settings or WebSettings()
-    engine = make_engine(settings.database_url)
+    # a connection for every thread, and room for the requests that hold one between two
+    # hops to the thread pool (an API route's answer is validated in a second hop)
+    engine = make_engine(
+        settings.database_url, pool_size=settings.threads, max_overflow=settings.threads // 2
+    )
     if settings.migrate:
         upgrade_to_head(engine)
     secret = settings.secret or load_secret(settings.data_dir)
     app = FastAPI(
+        lifespan=_lifespan,
         title="xxgk 政府信息公开",
         version="1",
         openapi_url=f"{API_PREFIX}/openapi.json",
@@ -74,6 +82,13 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         app.include_router(router)
     _install_handlers(app)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Size the thread pool of this process's event loop (``WebSettings.threads``)."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.settings.threads
+    yield
 
 
 SECURE_COOKIES_ENV = "XXGK_SECURE_COOKIES"

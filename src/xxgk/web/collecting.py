@@ -11,15 +11,12 @@ from xxgk.campaign.jobs import CollectJobs
 from xxgk.limits import use_limits
 from xxgk.model.report import Report
 from xxgk.sandbox import shared_pool
+from xxgk.web.jobs import collect_jobs
 
 
 def jobs(request: Request) -> CollectJobs:
-    """The application's collection batches (made on first use)."""
-    state = request.app.state
-    if getattr(state, "collect_jobs", None) is None:
-        state.collect_jobs = CollectJobs(state.engine, state.settings.data_dir / "collect")
-    registry: CollectJobs = state.collect_jobs
-    return registry
+    """The application's collection batches (on the shared job runner)."""
+    return collect_jobs(request)
 
 
 def reader(request: Request) -> Reader:

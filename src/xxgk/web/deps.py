@@ -9,7 +9,7 @@ Writes are checked again by the library (``xxgk.db.access.require``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -34,8 +34,14 @@ def valid_id(value: int) -> bool:
     return 0 < value <= MAX_ID
 
 
-def db_session(request: Request) -> Iterator[Session]:
-    """Yield a session; whatever a handler did not commit is rolled back when it closes."""
+async def db_session(request: Request) -> AsyncIterator[Session]:
+    """Yield a session; whatever a handler did not commit is rolled back when it closes.
+
+    The dependencies that need no query are ``async``: FastAPI runs each synchronous one in a
+    thread of its pool, and every such hop costs CPU and makes a request wait for a thread.
+    Opening a session reads nothing and closing it only gives its connection back, so both
+    happen on the event loop, which never waits for a connection (see ``optional_user``).
+    """
     session = request.app.state.sessions()
     try:
         yield session
@@ -52,9 +58,13 @@ def optional_user(
     password change or when the user is disabled; expired after the session lifetime).
     """
     user = session_user(session, request.session.get("sid"))
+    # End the read and give the connection back before the request waits for the thread of
+    # its handler: a request holding a connection while it waits for a thread, and threads
+    # waiting for connections, would stall each other once the pool runs dry.
+    session.commit()
     if user is None:
         request.session.pop("sid", None)
-    request.state.menu_badge = None if user is None else _menu_badge(session, user)
+    request.state.menu_badge = None if user is None else _menu_badge(request, session, user)
     request.state.viewer = (
         None
         if user is None
@@ -68,21 +78,25 @@ def optional_user(
     return user
 
 
-def _menu_badge(session: Session, user: User) -> Callable[[], int | None]:
+def _menu_badge(request: Request, session: Session, user: User) -> Callable[[], int | None]:
     """Return what counts the menu's badge for ``user`` when a page is drawn: the open cases
     of the user's scope overdue or due within five working days (None for a role that does
-    not handle cases). Called at most once per page, never for an API call."""
+    not handle cases). Called at most once per page, never for an API call; the page's own
+    scope (``user_scope``) is used when it has one, so its unit tree is read once."""
 
     def count() -> int | None:
         if Role(user.role) not in WRITERS:
             return None
         region = user.unit.calendar_region if user.unit else None
-        return menu_badge(session, Scope(session, user).unit_ids, region, dt.date.today())
+        scope = getattr(request.state, "scope", None) or Scope(session, user)
+        return menu_badge(session, scope.unit_ids, region, dt.date.today())
 
     return count
 
 
-def required_user(request: Request, user: Annotated[User | None, Depends(optional_user)]) -> User:
+async def required_user(
+    request: Request, user: Annotated[User | None, Depends(optional_user)]
+) -> User:
     """Return the signed-in user or refuse with 401 (pages turn it into the login page); a
     user whose generated password must be changed first gets only the password page."""
     if user is None:
@@ -225,12 +239,14 @@ class Scope:
         return can_see_personal_data(self.user, unit)
 
 
-def user_scope(
+async def user_scope(
+    request: Request,
     user: Annotated[User, Depends(required_user)],
     session: Annotated[Session, Depends(db_session)],
 ) -> Scope:
-    """Return the scope of the signed-in user."""
-    return Scope(session, user)
+    """Return the scope of the signed-in user (kept on the request for the menu's badge)."""
+    scope = request.state.scope = Scope(session, user)
+    return scope
 
 
 SessionDep = Annotated[Session, Depends(db_session)]

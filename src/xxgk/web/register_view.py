@@ -8,7 +8,7 @@ same ``compute_deadline`` on the application's facts with the step added, nothin
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
@@ -135,6 +135,15 @@ def calendar_of(session: Session, unit: Unit, days: tuple[int, ...] | None = Non
     return found
 
 
+@dataclass
+class Reading:
+    """What :func:`list_rows` read of its applications, for :func:`with_problems` to reuse:
+    their events as light rows (by application id) and the calendars (by unit id)."""
+
+    events: dict[int, list[Any]] = field(default_factory=dict)
+    calendars: dict[int, Calendar] = field(default_factory=dict)
+
+
 def list_rows(
     session: Session,
     apps: list[Application],
@@ -143,14 +152,18 @@ def list_rows(
     today: dt.date,
     state: str = "",
     query: str = "",
+    reading: Reading | None = None,
 ) -> list[dict[str, Any]]:
     """Return the rows of ``apps`` that match the state filter and the search text.
 
     ``personal(unit)`` says whether names may be shown; the search never matches a masked name.
+    ``reading``, when given, receives the events and calendars read.
     """
     days = calendar_change_ids(session) if apps else ()
     events = light_events(session, [app.id for app in apps])
     calendars: dict[int, Calendar] = {}
+    if reading is not None:
+        reading.events, reading.calendars = events, calendars
     rows = []
     needle = query.strip()
     for app in apps:
@@ -220,9 +233,11 @@ def list_page(
         if page > pages:  # past the end: the last page
             page = pages
             apps = _page_of_applications(scope, unit, year, page)
-        rows = list_rows(scope.session, apps, personal=scope.personal, today=today)
-        return ListPage(with_problems(scope.session, rows, apps, today), total, page, pages)
+        read = Reading()
+        rows = list_rows(scope.session, apps, personal=scope.personal, today=today, reading=read)
+        return ListPage(with_problems(scope.session, rows, apps, today, read), total, page, pages)
     apps = scope.applications(unit, year, events=False)
+    read = Reading()
     rows = list_rows(
         scope.session,
         apps,
@@ -230,23 +245,36 @@ def list_page(
         today=today,
         state="" if state == "problems" else state,
         query=query,
+        reading=read,
     )
     if state == "problems":  # every row's checks decide which rows are on the pages
-        rows = [r for r in with_problems(scope.session, rows, apps, today) if r["problems"]]
+        rows = [r for r in with_problems(scope.session, rows, apps, today, read) if r["problems"]]
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     page = min(page, pages)
     shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     if state != "problems":
-        shown = with_problems(scope.session, shown, apps, today)
+        shown = with_problems(scope.session, shown, apps, today, read)
     return ListPage(shown, len(rows), page, pages)
 
 
 def with_problems(
-    session: Session, rows: list[dict[str, Any]], apps: list[Application], today: dt.date
+    session: Session,
+    rows: list[dict[str, Any]],
+    apps: list[Application],
+    today: dt.date,
+    reading: Reading | None = None,
 ) -> list[dict[str, Any]]:
-    """Add to each row the messages of its register findings (A01–A05, errors and warnings)."""
+    """Add to each row the messages of its register findings (A01–A05, errors and warnings);
+    ``reading`` (what ``list_rows`` read of ``apps``) lets unchanged cases be answered from
+    the findings kept by ``caseload.problems_of``."""
     wanted = {row["id"] for row in rows}
-    found = problems_of(session, [app for app in apps if app.id in wanted], today)
+    found = problems_of(
+        session,
+        [app for app in apps if app.id in wanted],
+        today,
+        events=reading.events if reading is not None else None,
+        calendars=reading.calendars if reading is not None else None,
+    )
     for row in rows:
         row["problems"] = [f.message for f in found.get(row["id"], ())]
     return rows

@@ -51,6 +51,9 @@ class WebSettings:
     public_url: str | None = None
     """The site's address as the public reaches it (``https://xxgk.example.gov.cn``); links in
     RSS, mails and receipts are built from it, never from the request's Host header."""
+    threads: int = 16
+    """Requests a process works on at once (FastAPI's thread pool; the pages are CPU work that
+    one process does one at a time anyway); the database pool keeps as many connections."""
     login_back_off_seconds: int = 30
     login_back_off_max_seconds: int = 3600
 

@@ -182,6 +182,7 @@ def api_applications(
         response.headers["X-Page-Count"] = str(listing.pages)
         return listing.rows
     apps = scope.applications(unit, year, events=False)
+    read = rv.Reading()
     rows = rv.list_rows(
         scope.session,
         apps,
@@ -189,8 +190,9 @@ def api_applications(
         today=dt.date.today(),
         state="" if state == "problems" else state,
         query=q,
+        reading=read,
     )
-    rows = rv.with_problems(scope.session, rows, apps, dt.date.today())
+    rows = rv.with_problems(scope.session, rows, apps, dt.date.today(), read)
     return [r for r in rows if r["problems"]] if state == "problems" else rows
 
 

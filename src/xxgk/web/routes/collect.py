@@ -1,7 +1,7 @@
 """报告收集 (supervising office, unit admins, administrators): upload many report files or ZIP
 packages into the report store, follow the batch file by file, and pick the unit of a report
-whose name matched none. The batch runs in the background (``xxgk.campaign.jobs``), each file
-parsed in the sandbox pool."""
+whose name matched none. The batch runs in the background (``xxgk.campaign.jobs`` on the
+shared runner ``xxgk.jobs``), each file parsed in the sandbox pool."""
 
 from __future__ import annotations
 
@@ -14,14 +14,15 @@ from xxgk.campaign.collect import (
     match_report,
     unmatched_in_scope,
 )
-from xxgk.campaign.jobs import CollectJob
+from xxgk.campaign.jobs import KIND, counts_of, results_of
 from xxgk.campaign.results import batch_workbook
-from xxgk.db.models import Role
+from xxgk.db.models import Job, Role
 from xxgk.limits import MB
 from xxgk.web.collecting import jobs, reader
 from xxgk.web.deps import ScopeDep, valid_id
-from xxgk.web.errors import WebError, not_found
+from xxgk.web.errors import WebError
 from xxgk.web.forms import query_year
+from xxgk.web.jobs import cancel, job_in_scope, listed, scope_units
 from xxgk.web.pages import OVERVIEW_ROLES, XLSX, download, page, write_flashed
 from xxgk.web.security import require_csrf_form
 
@@ -76,7 +77,7 @@ def collect_page(scope: ScopeDep, request: Request) -> HTMLResponse:
     return page(
         request,
         "collect.html",
-        jobs=jobs(request).of_user(scope.user),
+        jobs=listed(scope, request, KIND),
         unmatched=unmatched_in_scope(scope.session, scope.user),
         units=scope.units(),
     )
@@ -97,19 +98,31 @@ async def collect_upload(
     return RedirectResponse(f"/collect/jobs/{job.id}", status_code=303)
 
 
-def own_job(scope: ScopeDep, request: Request, job_id: str) -> CollectJob:
-    """Return the viewer's own batch ``job_id``; anybody else's is "not found"."""
-    job = jobs(request).get(job_id)
-    if job is None or job.user_id != scope.user.id:
-        raise not_found("收集批次")
-    return job
+def own_job(scope: ScopeDep, request: Request, job_id: str) -> Job:
+    """Return the batch ``job_id`` of a unit in the viewer's scope; any other is "not found"."""
+    return job_in_scope(scope, request, KIND, job_id, "收集批次")
 
 
 @router.get("/collect/jobs/{job_id}")
 def collect_job(scope: ScopeDep, request: Request, job_id: str) -> HTMLResponse:
     allowed(scope)
     job = own_job(scope, request, job_id)
-    return page(request, "collect_job.html", job=job, counts=job.counts, units=scope.units())
+    return page(
+        request,
+        "collect_job.html",
+        job=job,
+        results=results_of(job),
+        counts=counts_of(job),
+        units=scope.units(),
+    )
+
+
+@router.post("/collect/jobs/{job_id}/cancel")
+def collect_job_cancel(scope: ScopeDep, request: Request, job_id: str) -> RedirectResponse:
+    """Cancel a queued or running batch (audited); it stores nothing."""
+    allowed(scope)
+    cancel(scope, request, own_job(scope, request, job_id))
+    return RedirectResponse(f"/collect/jobs/{job_id}", status_code=303)
 
 
 @router.get("/collect/jobs/{job_id}/results.xlsx")
@@ -117,7 +130,7 @@ def collect_job_download(scope: ScopeDep, request: Request, job_id: str) -> Resp
     """The batch's per-file table as an XLSX (Chinese headers, formula-safe)."""
     allowed(scope)
     job = own_job(scope, request, job_id)
-    return download(batch_workbook(job.results), XLSX, f"报告收集结果-{job.id}.xlsx")
+    return download(batch_workbook(results_of(job)), XLSX, f"报告收集结果-{job.id}.xlsx")
 
 
 @router.post("/collect/match")
@@ -141,6 +154,8 @@ def collect_match(
         lambda stored: f"已将“{stored.organization or stored.source}”的报告归入{chosen.name}",
     )
     if stored is not None:
-        jobs(request).note_match(scope.user, report_id, chosen.id, chosen.name)
+        jobs(request).note_match(
+            scope.session, scope_units(scope), report_id, chosen.id, chosen.name
+        )
     target = back if back.startswith("/collect") and "//" not in back else "/collect"
     return RedirectResponse(target, status_code=303)

@@ -1,6 +1,7 @@
 """网上采集 (supervising office, unit admins, administrators): paste URLs or start the fetch of
-the units' 年报 columns; the job runs in a background thread (``xxgk.fetch.background``) and
-its page shows the progress, then what was found and stored."""
+the units' 年报 columns; the job runs in the background (``xxgk.fetch.background`` on the
+shared runner ``xxgk.jobs``) and its page shows the progress, then what was found and stored;
+a queued or running job can be cancelled."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from xxgk.db.models import Role
 from xxgk.db.units import update_unit
-from xxgk.fetch.background import FetchJobs
+from xxgk.fetch.background import KIND
 from xxgk.fetch.store import this_year, unit_columns
 from xxgk.web.deps import ScopeDep
-from xxgk.web.errors import WebError, not_found
+from xxgk.web.errors import WebError
 from xxgk.web.forms import query_year
+from xxgk.web.jobs import cancel, fetch_jobs, job_in_scope, listed
 from xxgk.web.pages import OVERVIEW_ROLES, flash, page, write_flashed
 from xxgk.web.security import require_csrf_form
 
@@ -30,20 +32,10 @@ def _allowed(scope: ScopeDep) -> None:
         )
 
 
-def jobs(request: Request) -> FetchJobs:
-    """The application's fetch jobs (made on first use, in the data folder)."""
-    state = request.app.state
-    if getattr(state, "fetch_jobs", None) is None:
-        state.fetch_jobs = FetchJobs(state.engine, state.settings.data_dir / "fetch")
-    registry: FetchJobs = state.fetch_jobs
-    return registry
-
-
 @router.get("/fetch")
 def fetch_page(scope: ScopeDep, request: Request) -> HTMLResponse:
     _allowed(scope)
     columns = unit_columns(scope.session, sorted(scope.unit_ids))
-    everyone = Role(scope.user.role) is Role.ADMIN
     return page(
         request,
         "fetch.html",
@@ -51,14 +43,14 @@ def fetch_page(scope: ScopeDep, request: Request) -> HTMLResponse:
         units_in_scope=len(scope.unit_ids),
         units=scope.units(),
         year=this_year(),
-        jobs=jobs(request).of_user(scope.user, everyone=everyone),
+        jobs=listed(scope, request, KIND),
     )
 
 
 @router.post("/fetch")
 def fetch_urls(scope: ScopeDep, request: Request, urls: str = Form("")) -> RedirectResponse:
     _allowed(scope)
-    job = jobs(request).start_urls(scope.session, scope.user, urls)
+    job = fetch_jobs(request).start_urls(scope.session, scope.user, urls)
     flash(request, f"已开始抓取{job.what}")
     return RedirectResponse(f"/fetch/jobs/{job.id}", status_code=303)
 
@@ -88,7 +80,7 @@ def fetch_column(
 @router.post("/fetch/units")
 def fetch_units(scope: ScopeDep, request: Request, year: str = Form("")) -> RedirectResponse:
     _allowed(scope)
-    job = jobs(request).start_units(
+    job = fetch_jobs(request).start_units(
         scope.session, scope.user, sorted(scope.unit_ids), query_year(year)
     )
     flash(request, f"已开始抓取{job.what}")
@@ -98,7 +90,13 @@ def fetch_units(scope: ScopeDep, request: Request, year: str = Form("")) -> Redi
 @router.get("/fetch/jobs/{job_id}")
 def fetch_job(scope: ScopeDep, request: Request, job_id: str) -> HTMLResponse:
     _allowed(scope)
-    job = jobs(request).get(job_id)
-    if job is None or (job.user_id != scope.user.id and Role(scope.user.role) is not Role.ADMIN):
-        raise not_found("抓取任务")
+    job = job_in_scope(scope, request, KIND, job_id, "抓取任务")
     return page(request, "fetch_job.html", job=job)
+
+
+@router.post("/fetch/jobs/{job_id}/cancel")
+def fetch_job_cancel(scope: ScopeDep, request: Request, job_id: str) -> RedirectResponse:
+    """Cancel a queued or running fetch job (audited); what it downloaded stays for a rerun."""
+    _allowed(scope)
+    cancel(scope, request, job_in_scope(scope, request, KIND, job_id, "抓取任务"))
+    return RedirectResponse(f"/fetch/jobs/{job_id}", status_code=303)

@@ -1,0 +1,156 @@
+"""Running a function in a forked child within a resident-memory ceiling and a deadline.
+
+OCR (``parse.ocr``) cannot run under the address-space limit of ``xxgk.sandbox``: onnxruntime
+reserves far more virtual memory than it touches. So the recognition runs in a child process
+forked for it, and this process watches it: the child's resident memory (``/proc/PID/statm``)
+is polled while it works, and the child is killed when it passes the ceiling or the deadline.
+What the child returns (or raises) comes back pickled through a pipe.
+
+The parent only waits (in Python, between polls), so its own guard still works: the timer of
+``sandbox.budgeted`` interrupts the wait, and the child is killed on the way out. The child
+dies with its parent (``PR_SET_PDEATHSIG``), so a worker of the parse pool killed at its
+timeout leaves no recognising orphan behind. Where there is no ``fork`` or no ``/proc`` the
+function runs in this process (unwatched).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import resource
+import select
+import signal
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from xxgk.errors import XxgkError
+
+T = TypeVar("T")
+POLL_SECONDS = 0.02
+"""How often the child's resident memory is read (a read of /proc costs a few µs)."""
+
+
+class ChildStopped(XxgkError):
+    """The child was stopped: ``reason`` is ``memory`` (resident memory over ``limit``
+    bytes, ``found`` bytes seen), ``time`` (running past ``limit`` seconds) or ``died``
+    (killed by a signal or exited without an answer, ``found`` its exit status)."""
+
+    def __init__(self, reason: str, limit: float, found: float) -> None:
+        self.reason, self.limit, self.found = reason, limit, found
+        super().__init__(
+            "识别进程被中止", f"the child process was stopped ({reason}: {found:g} / {limit:g})"
+        )
+
+
+def can_watch() -> bool:
+    """Return True when children can be forked and their memory read (Linux)."""
+    return hasattr(os, "fork") and os.path.exists(f"/proc/{os.getpid()}/statm")
+
+
+def resident_bytes(pid: int | None = None) -> int:
+    """Return the resident memory of process ``pid`` (this one by default), 0 if unknown."""
+    try:
+        with open(f"/proc/{pid or 'self'}/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def run_watched(
+    function: Callable[..., T], *args: Any, memory_bytes: int, seconds: float | None
+) -> T:
+    """Return ``function(*args)`` computed in a forked child whose resident memory may not
+    pass ``memory_bytes`` and which may not run longer than ``seconds`` (None: no deadline
+    here, the caller's guard holds). Raise ``ChildStopped`` when it was stopped, and what
+    the function raised otherwise."""
+    if not can_watch():
+        return function(*args)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(read_end)
+        _child(write_end, function, args)
+    os.close(write_end)
+    answer: bytes | None = None
+    try:
+        answer = _watch(pid, read_end, memory_bytes, seconds)
+    finally:
+        os.close(read_end)
+        status, peak = _reap(pid, kill=answer is None)
+    if peak > memory_bytes:  # over the ceiling between two polls: refused all the same
+        raise ChildStopped("memory", memory_bytes, peak)
+    if not answer:  # the pipe closed without an answer: killed (out of memory?) or crashed
+        raise ChildStopped("died", 0, status)
+    outcome, value = pickle.loads(answer)
+    if outcome == "error":
+        raise value
+    result: T = value
+    return result
+
+
+def _child(write_end: int, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    """Run in the forked child: compute, send the pickled answer, exit without cleanup."""
+    code = 1
+    try:
+        _die_with_parent()
+        try:  # the parent's guard raises in the parent, not here
+            signal.signal(signal.SIGALRM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+        except ValueError:  # not the main thread (Python keeps none after some forks)
+            pass
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (hard, hard))  # the parent watches instead
+        try:
+            answer: tuple[str, Any] = ("ok", function(*args))
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
+            answer = ("error", exc)
+        try:
+            data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # noqa: BLE001 - an answer that cannot be sent
+            data = pickle.dumps(("error", RuntimeError(f"unpicklable answer: {exc!r}")))
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(data)
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (a worker killed at timeout)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the parent's kill on the way out holds
+        pass
+
+
+def _watch(pid: int, read_end: int, memory_bytes: int, seconds: float | None) -> bytes:
+    """Read the child's answer (empty if it died first) while polling its memory and the
+    deadline."""
+    chunks: list[bytes] = []
+    deadline = None if seconds is None else time.monotonic() + seconds
+    while True:
+        ready, _, _ = select.select([read_end], [], [], POLL_SECONDS)
+        if ready:
+            chunk = os.read(read_end, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        rss = resident_bytes(pid)
+        if rss > memory_bytes:
+            raise ChildStopped("memory", memory_bytes, rss)
+        if deadline is not None and time.monotonic() > deadline:
+            raise ChildStopped("time", float(seconds or 0), time.monotonic() - deadline)
+    return b"".join(chunks)
+
+
+def _reap(pid: int, kill: bool) -> tuple[int, int]:
+    """Collect the child (no zombie is left), killed first when it was stopped; return its
+    wait status and its peak resident memory in bytes."""
+    if kill:
+        os.kill(pid, signal.SIGKILL)
+    _, status, usage = os.wait4(pid, 0)
+    return status, usage.ru_maxrss * 1024
