@@ -129,7 +129,7 @@ def clear_caches() -> None:
     """
     import sys
 
-    from xxgk.parse import labels, matching, sections, text, tokens, values
+    from xxgk.parse import flat, labels, matching, sections, text, tokens, values
 
     interpret_module = sys.modules["xxgk.parse.interpret"]  # the name is the function here
 
@@ -142,6 +142,7 @@ def clear_caches() -> None:
         matching._EXACT,
         interpret_module._SQUEEZED_STARTERS,
         sections._CANDIDATES,
+        flat._SEEN,
     ):
         cache.clear()
     for cached in (labels.squeeze, labels.normalise, values.read_cell, sections._matches):

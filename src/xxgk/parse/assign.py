@@ -66,8 +66,17 @@ def assign_row(
         glued = any(t.line in sink.glued_lines for t in tokens)
         sink.pending.append(PendingRow(row, tuple(keys), tokens, glued, where, legacy))
         return
-    chosen = _align(sink, row, keys, tokens, check, amounts)
+    chosen = tokens if len(tokens) == len(keys) else _align(sink, row, keys, tokens, check, amounts)
     values, provenance = sink.report.values, sink.report.provenance
+    if not legacy and not amounts:  # the usual row: whole counts (_write inlined)
+        for key, token in zip(keys, chosen, strict=False):
+            value = token.count
+            if value is not None:
+                values[key] = value
+                provenance[key] = token.location
+            else:
+                _write(sink, key, token, amount=False, legacy=False)
+        return
     for key, token in zip(keys, chosen, strict=False):
         if not legacy and key not in amounts:
             value = token.count  # the usual cell: a whole count (_write inlined)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from operator import attrgetter
+from itertools import compress, count, repeat
+from operator import attrgetter, is_
 from typing import Any, ClassVar
 
 from xxgk.findings import Finding, Location
@@ -54,6 +55,7 @@ class SourceLine:
     heading_fact: ClassVar[Any] = UNKNOWN
     squeeze_fact: ClassVar[Any] = UNKNOWN
     tabbed_fact: ClassVar[Any] = UNKNOWN
+    flat_fact: ClassVar[Any] = UNKNOWN
 
     @property
     def text(self) -> str:
@@ -70,16 +72,13 @@ def line_facts(
     answers are collected at C speed (``map`` of an ``attrgetter``) instead of a Python loop.
     """
     facts = list(map(attrgetter(name), lines))
-    index = -1
-    while True:  # the few new lines, found by list.index (a Python loop over all was slow)
-        try:
-            index = facts.index(UNKNOWN, index + 1)
-        except ValueError:
-            return facts
+    # the few new lines, found at C speed (a Python loop over all of them was slow)
+    for index in compress(count(), map(is_, facts, repeat(UNKNOWN))):
         line = lines[index]
         facts[index] = fact = compute(line)
         if line.memo is not None:
             setattr(line, name, fact)
+    return facts
 
 
 @dataclass

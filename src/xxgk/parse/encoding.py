@@ -44,7 +44,11 @@ def bytes_to_text(data: bytes, source: str | None = None) -> Decoded:
     text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError("文件为空", "the file is empty", path=source)
-    _refuse_binary(text, source)
+    if decoded.encoding == "utf-8" and not decoded.guessed:  # the usual file
+        # in UTF-8 a control character is its own byte: counted on the bytes, in C
+        _refuse_control_bytes(data, len(text), source)
+    else:
+        _refuse_binary(text, source)
     return Decoded(text, decoded.encoding, decoded.guessed)
 
 
@@ -149,6 +153,16 @@ def _binary(source: str | None) -> InputError:
 
 
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
+_CONTROL_BYTES = bytes(range(0x00, 0x09)) + bytes(range(0x0E, 0x20))
+
+
+def _refuse_control_bytes(data: bytes, chars: int, source: str | None) -> None:
+    """``_refuse_binary`` of strict UTF-8 ``data`` decoded to ``chars`` characters."""
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    if b"\x00" in data or controls > max(3, chars // 20):
+        raise _binary(source)
 
 
 def _refuse_binary(text: str, source: str | None) -> None:

@@ -25,8 +25,9 @@ from functools import lru_cache
 from xxgk.findings import Location
 from xxgk.model import cells
 from xxgk.parse.dates import find_date
-from xxgk.parse.document import SourceCell, SourceLine
+from xxgk.parse.document import SourceCell, SourceLine, line_facts
 from xxgk.parse.labels import TABLE_LABELS, normalise
+from xxgk.parse.recall import MISSING, Recall
 
 _FLEX = r"[\s、，,。.：:；;“”\"'‘’()\[\]【】《》<>·•*#|_\-—–/]*"
 _CN_NUMBERS = "一二三四五六七八九"
@@ -111,29 +112,40 @@ def _maybe_flat(text: str) -> bool:
     the same lines recur from report to report)."""
     known = _SEEN.get(text)
     if known is None:
-        if len(_SEEN) >= 8_000:
-            _SEEN.clear()
-        known = _SEEN[text] = len(set(_ANCHOR.findall(text))) >= 2 or (
-            "。" in text and _GLUED_HEADING.search(text) is not None
-        )
-    return known
+        known = _SEEN.recall(text)
+        if known is MISSING:
+            known = _SEEN.keep(
+                text,
+                len(set(_ANCHOR.findall(text))) >= 2
+                or ("。" in text and _GLUED_HEADING.search(text) is not None),
+            )
+    return bool(known)
 
 
-_SEEN: dict[str, bool] = {}
+_SEEN: Recall[str, bool] = Recall(8_000)
+
+
+def _may_be_flat(line: SourceLine) -> bool:
+    """Return True when ``line`` may be flattened text: one long cell with glued headings or
+    table labels (kept on a shared line as its ``flat_fact``)."""
+    cells_ = line.cells
+    return len(cells_) == 1 and len(cells_[0].text) >= 24 and _maybe_flat(cells_[0].text)
 
 
 def unflatten(lines: Sequence[SourceLine]) -> tuple[list[SourceLine], frozenset[int]]:
     """Return the lines with flattened ones split into cells, and the indexes of the new
     lines whose numbers ran together (their digit runs need ``parse.decode``)."""
+    maybe = line_facts(lines, "flat_fact", _may_be_flat)
+    if True not in maybe:
+        return list(lines), frozenset()  # the usual text: no line to split
     out: list[SourceLine] = []
     glued: set[int] = set()
     changed = False
-    for line in lines:
-        cells_ = line.cells
-        if len(cells_) != 1 or len(cells_[0].text) < 24 or not _maybe_flat(cells_[0].text):
+    for line, flat in zip(lines, maybe, strict=True):
+        if not flat:
             out.append(line)  # a flattened line is one long cell
             continue
-        filled = cells_
+        filled = line.cells
         pieces = split_flat(filled[0].text)
         if pieces is None:
             out.append(line)

@@ -38,6 +38,7 @@ from xxgk.parse.metadata import (
     year_from,
 )
 from xxgk.parse.ocr_doubt import review_ocr
+from xxgk.parse.recall import Recall
 from xxgk.parse.sections import LOCAL, Segment, lines_to_sections
 from xxgk.parse.table_active import parse_active
 from xxgk.parse.table_common import TableResult, table_name
@@ -180,13 +181,11 @@ def _squeeze_cells(texts: list[str]) -> str:
                 return _squeeze_glued(texts)
             squeezed[n] = part = squeeze.__wrapped__(text)
             if len(text) < 200:
-                if len(known) >= 8_000:
-                    known.clear()
-                known[text] = part
+                known.keep(text, part)
     return "".join(squeezed)  # type: ignore[arg-type]
 
 
-_SQUEEZED_STARTERS: dict[str, str] = {}  # squeeze of cell texts that start a boundary
+_SQUEEZED_STARTERS: Recall[str, str] = Recall(8_000)  # squeeze of cell texts that start a boundary
 
 
 def _squeeze_glued(texts: list[str]) -> str:

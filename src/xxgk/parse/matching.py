@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from xxgk.parse.labels import Entry
+from xxgk.parse.recall import MISSING, Recall
 from xxgk.parse.tokens import Token
 
 MAX_FRAGMENTS = 3
@@ -47,18 +48,15 @@ class Match:
 # The exact match of a label is the same object every time its entry list is found (the
 # per-table dicts are built once at import): keyed by the list's id, with the list kept so
 # the id cannot be reused.
-_EXACT: dict[int, tuple[list[Entry], Match]] = {}
-_EXACT_CACHE_SIZE = 10_000
+_EXACT: Recall[int, tuple[list[Entry], Match]] = Recall(10_000)
 
 
 def _exact(entries: list[Entry]) -> Match:
-    hit = _EXACT.get(id(entries))
-    if hit is not None and hit[0] is entries and len(hit[1].entries) == len(entries):
+    hit = _EXACT.lookup(id(entries))
+    if hit is not MISSING and hit[0] is entries and len(hit[1].entries) == len(entries):
         return hit[1]
-    if len(_EXACT) >= _EXACT_CACHE_SIZE:
-        _EXACT.clear()
     match = Match(tuple(entries), 1, "exact")
-    _EXACT[id(entries)] = (entries, match)
+    _EXACT.keep(id(entries), (entries, match))
     return match
 
 

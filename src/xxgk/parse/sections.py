@@ -19,6 +19,7 @@ from xxgk.findings import Finding, Location
 from xxgk.model.cells import SECTIONS, Section
 from xxgk.parse.document import SourceLine, line_facts
 from xxgk.parse.labels import ANY_TABLE_LABEL, normalise, squeeze
+from xxgk.parse.recall import MISSING, Recall
 
 _CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _KEYWORDS = {
@@ -120,14 +121,16 @@ def _candidate(text: str) -> bool:
         return False
     known = _CANDIDATES.get(text)
     if known is None:
-        known = section_number(text) is not None or normalise(text).rstrip("：:") in ALL_TITLES
-        if len(_CANDIDATES) >= 8_000:
-            _CANDIDATES.clear()
-        _CANDIDATES[text] = known
-    return known
+        known = _CANDIDATES.recall(text)
+        if known is MISSING:
+            known = _CANDIDATES.keep(
+                text,
+                section_number(text) is not None or normalise(text).rstrip("：:") in ALL_TITLES,
+            )
+    return bool(known)
 
 
-_CANDIDATES: dict[str, bool] = {}  # template lines repeat across reports
+_CANDIDATES: Recall[str, bool] = Recall(8_000)  # template lines repeat across reports
 
 
 def _candidate_heading(line: SourceLine) -> str | None:
@@ -151,7 +154,8 @@ def _local_headings(
     number)."""
     taken = {i for i, *_ in found}
     out = []
-    for i, text in enumerate(candidates):
+    for i in compress(range(len(candidates)), candidates):  # lines that may be headings
+        text = candidates[i]
         if text is None or i in taken or "。" in text or len(text) > 30:
             continue
         number = section_number(text)

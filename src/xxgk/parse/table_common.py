@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import attrgetter
 from typing import Any
 
 from xxgk import parse_findings as fk
@@ -274,14 +276,13 @@ def report_fuzzy(sink: Sink, region: Region, label: str) -> None:
 
 def used_lines(regions: list[Region]) -> set[int]:
     """Return the indexes of the source lines that belong to the table (not narrative)."""
-    lines: set[int] = set()
-    add = lines.add
-    for region in regions:
-        meaning = region.meaning
-        if isinstance(meaning, Meaning) and meaning.role == "narrative":
-            continue
-        for token in region.label:
-            add(token.line)
-        for token in region.values:
-            add(token.line)
+    kept = [
+        r for r in regions if not (isinstance(r.meaning, Meaning) and r.meaning.role == _NARRATIVE)
+    ]
+    lines = set(map(_LINE, chain.from_iterable(map(_LABEL, kept))))
+    lines.update(map(_LINE, chain.from_iterable(map(_VALUES, kept))))
     return lines
+
+
+_NARRATIVE = "narrative"
+_LINE, _LABEL, _VALUES = attrgetter("line"), attrgetter("label"), attrgetter("values")

@@ -69,6 +69,7 @@ def parse_requests(tokens: list[Token], sink: Sink, *, old_format: bool = True) 
     if MERGED in order:
         check_of = _MERGED_CHECK_OF
         sink.add(fk.LEGAL_PERSONS_MERGED, None, _SUB_KEYS, table=TABLE)
+    aside = [column for column in order if column not in LEAVES]  # usually none
     if old_other is not None and "other_other" not in rows:
         rows["other_other"] = old_other
     for row in cells.REQUEST_ROWS:
@@ -90,7 +91,8 @@ def parse_requests(tokens: list[Token], sink: Sink, *, old_format: bool = True) 
             check=check_of[row.key],
             where=region.location,
         )
-        _keep_aside(sink, row.key, order)
+        if aside:
+            _keep_aside(sink, row.key, aside)
         if MERGED in order:
             _check_merged(sink, row.key, region)
     report_unmatched(sink, regions, TABLE)
@@ -135,13 +137,11 @@ _MERGED_CHECK_OF = {
 }
 
 
-def _keep_aside(sink: Sink, row: str, order: list[str]) -> None:
+def _keep_aside(sink: Sink, row: str, columns: list[str]) -> None:
     """Move the row's values of non-canonical columns (法人或其他组织 printed as one column, or
     a column the standard format does not have) out of the canonical cells into ``legacy``."""
     report = sink.report
-    for column in order:
-        if column in LEAVES:
-            continue
+    for column in columns:
         key = cells.request_key(row, column)
         if key in report.values:
             report.legacy[key] = report.values.pop(key)

@@ -17,13 +17,16 @@ fragments when the concatenation is a known label, for every reader alike.
 from __future__ import annotations
 
 import re
-from typing import Any
+from itertools import compress, count, repeat
+from operator import is_
 
 from xxgk import parse_findings as fk
 from xxgk.findings import Finding, Location
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
 from xxgk.parse.encoding import bytes_to_text
 from xxgk.parse.interpret import gc_paused
+from xxgk.parse.recall import MISSING as _MISSING
+from xxgk.parse.recall import Recall
 from xxgk.parse.text_pages import drop_repeated_headers, page_starts
 
 _WIDE_GAP = re.compile(r"[ \u3000]{2,}")
@@ -45,15 +48,14 @@ def read_text_bytes(data: bytes, source: str | None = None) -> SourceDocument:
 def text_to_document(text: str, source: str | None = None) -> SourceDocument:
     """Split decoded text into lines of cells, keeping each cell's line and column."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    lines: list[SourceLine] = []
-    append = lines.append
-    placed_of = _PLACED.get
-    for number, raw in enumerate(text.split("\n"), start=1):  # line_to_cells, inlined
-        line = placed_of((raw, number), _MISSING)
-        if line is _MISSING:
-            line = _remember_placed(raw, number)
-        if line is not None:
-            append(line)
+    raws = text.split("\n")
+    keys = list(zip(raws, count(1)))  # (raw line, line number): the key of a shared line
+    found = list(map(_PLACED.get, keys, repeat(_MISSING)))  # line_to_cells, at C speed
+    for index in compress(count(), map(is_, found, repeat(_MISSING))):  # lines new here
+        key = keys[index]
+        line = _PLACED.recall(key)
+        found[index] = _remember_placed(*key) if line is _MISSING else line
+    lines: list[SourceLine] = list(filter(None, found))  # blank and separator lines: None
     if "\f" in text:  # converted from a PDF: drop a table header repeated on a new page
         lines = drop_repeated_headers(lines, page_starts(text))
     return SourceDocument(lines=lines, source=source, format_name="text")
@@ -65,7 +67,7 @@ def line_to_cells(raw: str, number: int) -> SourceLine | None:
     The line is shared with every other text that prints the same line at the same line
     number (see ``_PLACED``): read it, never change it.
     """
-    line = _PLACED.get((raw, number), _MISSING)
+    line = _PLACED.lookup((raw, number))
     if line is _MISSING:
         line = _remember_placed(raw, number)
     return line
@@ -76,20 +78,14 @@ def _remember_placed(raw: str, number: int) -> SourceLine | None:
     line = None if placed is None else _source_line(list(placed[0]), placed[1])
     if line is not None:
         line.memo = {}  # type: ignore[misc]  # shared: later steps may remember their work on it
-    if len(_PLACED) >= _PLACED_CACHE_SIZE:
-        _PLACED.clear()
-    _PLACED[(raw, number)] = line
-    return line
+    return _PLACED.keep((raw, number), line)
 
 
 def _placed_cells(raw: str, number: int) -> tuple[tuple[SourceCell, ...], bool] | None:
     """Return the cells of ``raw`` read at line ``number``, and whether it is a table row."""
-    layout = _LAYOUTS.get(raw, _MISSING)
+    layout = _LAYOUTS.lookup(raw)
     if layout is _MISSING:
-        layout = line_layout(raw)
-        if len(_LAYOUTS) >= _LAYOUT_CACHE_SIZE:
-            _LAYOUTS.clear()
-        _LAYOUTS[raw] = layout
+        layout = _LAYOUTS.keep(raw, line_layout(raw))
     if layout is None:
         return None
     cells, in_table = layout
@@ -99,9 +95,9 @@ def _placed_cells(raw: str, number: int) -> tuple[tuple[SourceCell, ...], bool] 
         key = (text, number, column)
         cell = known.get(key)
         if cell is None:
-            if len(known) >= _CELL_CACHE_SIZE:
-                known.clear()
-            cell = known[key] = _source_cell(text, _location(number, column, text))
+            cell = known.recall(key)
+            if cell is _MISSING:
+                cell = known.keep(key, _source_cell(text, _location(number, column, text)))
         placed.append(cell)
     return tuple(placed), in_table
 
@@ -113,16 +109,12 @@ def _placed_cells(raw: str, number: int) -> tuple[tuple[SourceCell, ...], bool] 
 # prints it: nothing downstream changes the lines of a text document (the interpreter only
 # reads them; only the PDF reader edits lines, its own), and building a fresh line and cell
 # list per report was most of the reader's time.
-# The bounds keep a batch flat in memory (each cache is emptied when full): a few thousand
-# lines hold the templates of a batch, while the lines with a report's own numbers, which
-# rarely recur, would otherwise pile up (~20 MB a thousand reports).
-_LAYOUTS: dict[str, tuple[tuple[tuple[str, int], ...], bool] | None] = {}
-_LAYOUT_CACHE_SIZE = 8_000
-_PLACED: dict[tuple[str, int], SourceLine | None] = {}
-_CELLS: dict[tuple[str, int, int], SourceCell] = {}  # (text, line number, column): frozen
-_CELL_CACHE_SIZE = 8_000
-_PLACED_CACHE_SIZE = 8_000
-_MISSING: Any = object()
+# The bounds keep a batch flat in memory (``Recall``: two generations of at most 8,000
+# entries; what recurs is kept, the lines with a report's own numbers, which rarely recur,
+# are dropped instead of piling up ~20 MB a thousand reports).
+_LAYOUTS: Recall[str, tuple[tuple[tuple[str, int], ...], bool] | None] = Recall(8_000)
+_PLACED: Recall[tuple[str, int], SourceLine | None] = Recall(8_000)
+_CELLS: Recall[tuple[str, int, int], SourceCell] = Recall(8_000)  # (text, line, column): frozen
 
 
 def line_layout(raw: str) -> tuple[tuple[tuple[str, int], ...], bool] | None:

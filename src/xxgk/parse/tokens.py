@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain, compress, count, repeat
+from operator import attrgetter, is_
 from typing import Any
 
 from xxgk.findings import Location
 from xxgk.parse.document import SourceLine
 from xxgk.parse.labels import normalise
+from xxgk.parse.recall import MISSING, Recall
 from xxgk.parse.values import as_count, read_cell, split_label_numbers
 
 
@@ -30,6 +33,9 @@ class Token:
     cell: int = 0
     value: Decimal | None = None
     count: int | None = None  # ``value`` as a whole count (``as_count``), worked out once
+    shape: str | int = field(default="", repr=False, compare=False)
+    """What the token adds to its table's shape (``tokens_to_regions``): the text of a text
+    token, the code of a value kind (``_KIND_CODES``) otherwise; set when the token is made."""
 
     @property
     def is_value(self) -> bool:
@@ -42,19 +48,22 @@ class Token:
 
 def lines_to_tokens(lines: Sequence[SourceLine], indexes: Sequence[int]) -> list[Token]:
     """Return the tokens of the lines ``indexes`` of ``lines``, in reading order."""
-    tokens: list[Token] = []
-    extend = tokens.extend
-    for index in indexes:
-        line = lines[index]
-        memo = line.memo
-        if memo is None:
-            extend(line_tokens(line, index))
-            continue
-        found = memo.get(index)  # a shared line (see SourceLine.memo) at this index
-        if found is None:
-            found = memo[index] = line_tokens(line, index)
-        extend(found)
-    return tokens
+    if isinstance(indexes, range) and indexes.step == 1:  # a section: a slice, made in C
+        chosen = list(lines[indexes.start : indexes.stop])
+    else:
+        chosen = [lines[i] for i in indexes]
+    memos = list(map(_MEMO_OF, chosen))
+    if None in memos:  # a reader that does not share its lines: each line worked out here
+        return list(chain.from_iterable(map(line_tokens, chosen, indexes)))
+    # shared lines (see SourceLine.memo) keep their tokens per index: collected at C speed
+    found: list[Any] = list(map(dict.get, memos, indexes))  # None: not seen at this index
+    for k in compress(count(), map(is_, found, repeat(None))):  # lines new at this index
+        index = indexes[k]
+        found[k] = memos[k][index] = line_tokens(chosen[k], index)
+    return list(chain.from_iterable(found))
+
+
+_MEMO_OF = attrgetter("memo")
 
 
 def line_tokens(line: SourceLine, index: int) -> list[Token]:
@@ -69,22 +78,26 @@ def line_tokens(line: SourceLine, index: int) -> list[Token]:
         text = cell.text
         plan = plans.get(text)
         if plan is None:
-            plan = _plan(text)
+            plan = plans.recall(text)
+            if plan is MISSING:
+                plan = _plan(text)
         if plan.__class__ is tuple:  # one value or one label: the usual cell
             kind, value, count = plan
-            append(Token(kind, text, cell.location, index, position, value, count))
+            shape = text if kind == "text" else _KIND_CODES[kind]
+            append(Token(kind, text, cell.location, index, position, value, count, shape))
         else:
             tokens.extend(_split_tokens(plan, cell.location, index, position))  # type: ignore[arg-type]
     return tokens
 
 
 Part = tuple[str, str, int, Decimal | None]
+_KIND_CODES = {"number": 0, "placeholder": 1, "empty": 2, "invalid": 3}
+"""Value kinds in a shape key (ints: never equal to a text token's text)."""
 # Cell texts repeat across reports; what a text reads as is worked out once: (kind, value,
 # whole count) when the cell is a single token (a value, or a label without trailing
 # numbers), else the list of parts (kind, text, column offset, value) of a label followed by
 # numbers.
-_PLANS: dict[str, tuple[str, Decimal | None, int | None] | list[Part]] = {}
-_PLAN_CACHE_SIZE = 8_000
+_PLANS: Recall[str, tuple[str, Decimal | None, int | None] | list[Part]] = Recall(8_000)
 
 
 def _plan(text: str) -> tuple[str, Decimal | None, int | None] | list[Part]:
@@ -98,10 +111,7 @@ def _plan(text: str) -> tuple[str, Decimal | None, int | None] | list[Part]:
         )
     else:
         plan = list(parts)
-    if len(_PLANS) >= _PLAN_CACHE_SIZE:
-        _PLANS.clear()
-    _PLANS[text] = plan
-    return plan
+    return _PLANS.keep(text, plan)
 
 
 def _count(kind: str, value: Decimal | None) -> int | None:
@@ -135,7 +145,8 @@ def _split_tokens(plan: list[Part], loc: Location, line: int, position: int) -> 
     tokens = []
     for kind, text, offset, value in plan:
         if offset < 0:  # the label keeps the cell's own location
-            tokens.append(Token(kind, text, loc, line, position, value, _count(kind, value)))
+            shape = text if kind == "text" else _KIND_CODES[kind]
+            tokens.append(Token(kind, text, loc, line, position, value, _count(kind, value), shape))
             continue
         where = Location(
             line=loc.line,
@@ -148,7 +159,8 @@ def _split_tokens(plan: list[Part], loc: Location, line: int, position: int) -> 
             text=text,
             confidence=loc.confidence,
         )
-        tokens.append(Token(kind, text, where, line, position, value, _count(kind, value)))
+        shape = text if kind == "text" else _KIND_CODES[kind]
+        tokens.append(Token(kind, text, where, line, position, value, _count(kind, value), shape))
     return tokens
 
 
@@ -219,13 +231,11 @@ def tokens_to_regions(
     """
     if memo is None:
         return _group(tokens, classify)[0]
-    shape = (memo, tuple([t.text if t.kind == "text" else _KIND_CODES[t.kind] for t in tokens]))
-    plan = _SHAPES.get(shape)
-    if plan is None:
+    shape = (memo, tuple(map(_SHAPE_OF, tokens)))
+    plan = _SHAPES.lookup(shape)
+    if plan is MISSING:
         regions, plan = _group(tokens, classify)
-        if len(_SHAPES) >= _SHAPE_CACHE_SIZE:
-            _SHAPES.clear()
-        _SHAPES[shape] = plan
+        _SHAPES.keep(shape, plan)
         return regions
     return [_replay(tokens, step) for step in plan]
 
@@ -233,10 +243,8 @@ def tokens_to_regions(
 Plan = tuple[tuple[Any, tuple[int, ...], tuple[tuple[int, int], ...]], ...]
 """How a table's tokens group into regions: per region its meaning, the indexes of its
 label tokens and the (start, end) spans of its value tokens."""
-_KIND_CODES = {"number": 0, "placeholder": 1, "empty": 2, "invalid": 3}
-"""Value kinds in a shape key (ints: never equal to a text token's text)."""
-_SHAPES: dict[tuple[Hashable, tuple[str | int, ...]], Plan] = {}
-_SHAPE_CACHE_SIZE = 500
+_SHAPE_OF = attrgetter("shape")
+_SHAPES: Recall[tuple[Hashable, tuple[str | int, ...]], Plan] = Recall(500)
 
 
 def _replay(
@@ -250,6 +258,8 @@ def _replay(
         values = []
         for start, end in spans:
             values.extend(tokens[start:end])
+    if len(label) == 1:  # the usual label: one token
+        return Region([tokens[label[0]]], meaning, values)
     return Region([tokens[k] for k in label], meaning, values)
 
 

@@ -70,6 +70,14 @@ def years_disagree(report: Report, ctx: RuleContext) -> bool:
 
 
 def _year_claims(report: Report, ctx: RuleContext) -> list[tuple[str, int]]:
+    """Return where the report names which year (asked by two rules: worked out once)."""
+    key = "year_claims"
+    if key not in ctx.memo:
+        ctx.memo[key] = _claims(report, ctx)
+    return list(ctx.memo[key])
+
+
+def _claims(report: Report, ctx: RuleContext) -> list[tuple[str, int]]:
     claims: list[tuple[str, int]] = []
     if report.year is not None:
         claims.append(("报告年度", report.year))
