@@ -58,3 +58,26 @@ def test_checked_outcomes_survive_pickle(tmp_path) -> None:
                 got.report.provenance.values(), want.report.provenance.values(), strict=True
             )
         )
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"line": 3, "column": 7, "text": "规章"},
+        {"page": 2, "bbox": (1.0, 2.5, 3.0, 4.0), "text": "0"},
+        {"table": 0, "row": 4, "cell": 2, "text": "3", "line": 12},
+        {},
+    ],
+)
+def test_quick_constructors_build_what_the_dataclasses_build(given: dict) -> None:
+    """The readers' fast constructors fill every field (a missing one would send a text place
+    through pickle's slow path and make ``vars`` differ) and give equal, equally hashed and
+    equally pickled objects."""
+    from xxgk.findings import quick_location
+    from xxgk.parse.document import SourceCell, quick_cell
+
+    quick, plain = quick_location(**given), Location(**given)
+    assert vars(quick) == vars(plain)
+    assert hash(quick) == hash(plain)
+    assert pickle.dumps(quick) == pickle.dumps(plain)
+    assert vars(quick_cell("x", quick)) == vars(SourceCell("x", plain))

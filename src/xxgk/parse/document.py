@@ -38,6 +38,16 @@ class SourceCell:
     location: Location
 
 
+def quick_cell(text: str, location: Location) -> SourceCell:
+    """Return ``SourceCell(text, location)`` built by filling its ``__dict__`` (the same
+    object; see ``findings.quick_location``, which the readers use with it)."""
+    cell = object.__new__(SourceCell)
+    fields = cell.__dict__
+    fields["text"] = text
+    fields["location"] = location
+    return cell
+
+
 @dataclass
 class SourceLine:
     """One line of text or one table row. ``in_table`` is True when the reader knows the

@@ -18,9 +18,9 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from xxgk.errors import InputError
-from xxgk.findings import Finding, Location
+from xxgk.findings import Finding, quick_location
 from xxgk.limits import check
-from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
+from xxgk.parse.document import SourceCell, SourceDocument, SourceLine, quick_cell
 from xxgk.parse.interpret import gc_paused
 from xxgk.parse.reader_common import clean_text
 
@@ -222,31 +222,12 @@ def _table_row(table: int, row: int, texts: list[str]) -> SourceLine:
     return line
 
 
-_new = object.__new__
-
-
 def _cell(
     text: str, line: int | None, table: int | None, row: int | None, cell: int | None
 ) -> SourceCell:
-    """Return ``SourceCell(text, Location(line=…, table=…, row=…, cell=…, text=text))``,
-    built without the frozen dataclasses' per-field ``object.__setattr__`` (a page has
-    hundreds of cells; ``findings._text_location`` does the same)."""
-    location = _new(Location)
-    location.__dict__.update(
-        line=line,
-        column=None,
-        page=None,
-        bbox=None,
-        table=table,
-        row=row,
-        cell=cell,
-        sheet=None,
-        text=text,
-        confidence=None,
-    )
-    source_cell = _new(SourceCell)
-    source_cell.__dict__.update(text=text, location=location)
-    return source_cell
+    """Return ``SourceCell(text, Location(line=…, table=…, row=…, cell=…, text=text))``."""
+    location = quick_location(line=line, table=table, row=row, cell=cell, text=text)
+    return quick_cell(text, location)
 
 
 def _shared(key: tuple[Any, ...], cells: list[SourceCell], in_table: bool) -> SourceLine:

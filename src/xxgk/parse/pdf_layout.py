@@ -19,8 +19,8 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
-from xxgk.findings import Location
-from xxgk.parse.document import SourceCell, SourceLine
+from xxgk.findings import quick_location
+from xxgk.parse.document import SourceCell, SourceLine, quick_cell
 
 THIN = 2.5  # a ruling is a path at most this thick (points)
 SNAP = 2.0  # coordinates closer than this are the same ruling line
@@ -132,24 +132,8 @@ def split_gaps(line: list[Char], factor: float = 1.2) -> list[list[Char]]:
 
 
 def page_cell(text: str, page: int, box: Box) -> SourceCell:
-    """Return ``SourceCell(text, Location(page=page, bbox=box, text=text))``, built without
-    the frozen dataclasses' per-field ``object.__setattr__`` (a page has hundreds)."""
-    location = _new(Location)
-    location.__dict__.update(
-        line=None,
-        column=None,
-        page=page,
-        bbox=box,
-        table=None,
-        row=None,
-        cell=None,
-        sheet=None,
-        text=text,
-        confidence=None,
-    )
-    cell = _new(SourceCell)
-    cell.__dict__.update(text=text, location=location)
-    return cell
+    """Return ``SourceCell(text, Location(page=page, bbox=box, text=text))``."""
+    return quick_cell(text, quick_location(page=page, bbox=box, text=text))
 
 
 def piece_cell(page: int, piece: list[Char]) -> SourceCell:

@@ -21,8 +21,8 @@ from itertools import compress, count, repeat
 from operator import is_
 
 from xxgk import parse_findings as fk
-from xxgk.findings import Finding, Location
-from xxgk.parse.document import SourceCell, SourceDocument, SourceLine
+from xxgk.findings import Finding, Location, quick_location
+from xxgk.parse.document import SourceCell, SourceDocument, SourceLine, quick_cell
 from xxgk.parse.encoding import bytes_to_text
 from xxgk.parse.interpret import gc_paused
 from xxgk.parse.recall import MISSING as _MISSING
@@ -181,33 +181,11 @@ def _cell(piece: str, start: int) -> tuple[str, int]:
     return text, start + (len(piece) - len(piece.lstrip())) + 1
 
 
-# A text report has hundreds of cells: building the frozen dataclasses through their
-# generated ``__init__`` (one ``object.__setattr__`` per field) was a fifth of the reader's
-# time. These build the very same objects (equal, same hash) by filling ``__dict__``.
-
-
 def _location(line: int, column: int, text: str) -> Location:
-    loc = _new(Location)
-    loc.__dict__.update(
-        line=line,
-        column=column,
-        page=None,
-        bbox=None,
-        table=None,
-        row=None,
-        cell=None,
-        sheet=None,
-        text=text,
-    )
-    return loc
+    return quick_location(line=line, column=column, text=text)
 
 
-def _source_cell(text: str, location: Location) -> SourceCell:
-    cell = _new(SourceCell)
-    fields = cell.__dict__
-    fields["text"] = text
-    fields["location"] = location
-    return cell
+_source_cell = quick_cell
 
 
 def _source_line(cells: list[SourceCell], in_table: bool) -> SourceLine:
