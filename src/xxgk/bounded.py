@@ -48,13 +48,23 @@ def can_watch() -> bool:
     return hasattr(os, "fork") and os.path.exists(f"/proc/{os.getpid()}/statm")
 
 
-def resident_bytes(pid: int | None = None) -> int:
-    """Return the resident memory of process ``pid`` (this one by default), 0 if unknown."""
+def _statm_bytes(field: int, pid: int | None) -> int:
+    """Return field ``field`` of ``/proc/PID/statm`` (in pages) as bytes, 0 if unknown."""
     try:
         with open(f"/proc/{pid or 'self'}/statm", encoding="ascii") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            return int(statm.read().split()[field]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return 0
+
+
+def resident_bytes(pid: int | None = None) -> int:
+    """Return the resident memory of process ``pid`` (this one by default), 0 if unknown."""
+    return _statm_bytes(1, pid)
+
+
+def address_space_bytes(pid: int | None = None) -> int:
+    """Return the address space process ``pid`` (this one by default) uses, 0 if unknown."""
+    return _statm_bytes(0, pid)
 
 
 def run_watched(

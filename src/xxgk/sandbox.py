@@ -18,7 +18,6 @@ Two ways, one budget (``xxgk.limits``):
 from __future__ import annotations
 
 import atexit
-import os
 import resource
 import signal
 import threading
@@ -27,6 +26,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from xxgk.bounded import address_space_bytes
 from xxgk.errors import InputError
 from xxgk.limits import LimitError, Limits, current_limits, lifter, use_limits
 
@@ -40,16 +40,6 @@ does not return to Python cannot be interrupted by the timer)."""
 _ACTIVE = threading.local()
 
 
-def address_space() -> int:
-    """Return the bytes of address space this process uses now (Linux; 0 elsewhere)."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as statm:
-            pages = int(statm.read().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 0
-    return pages * os.sysconf("SC_PAGE_SIZE")
-
-
 @contextmanager
 def memory_ceiling(extra_bytes: int) -> Iterator[None]:
     """Lower the soft ``RLIMIT_AS`` to the current use plus ``extra_bytes`` for the block.
@@ -57,7 +47,7 @@ def memory_ceiling(extra_bytes: int) -> Iterator[None]:
     OCR keeps it: the recogniser runs in a child process (``xxgk.bounded``) that lifts the
     limit for itself (its runtime maps far more than it touches) and whose resident memory
     this process watches against the same budget."""
-    used = address_space()
+    used = address_space_bytes()
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     ceiling = used + extra_bytes
     if not used or hard != resource.RLIM_INFINITY and ceiling > hard:
