@@ -65,17 +65,22 @@ def test_a_long_scan_is_refused_before_any_page_is_recognised(monkeypatch):
     assert recognised == []
 
 
-@needs_ocr
-def test_the_cli_refuses_a_long_scan_with_exit_2(tmp_path, monkeypatch):
-    monkeypatch.setenv("XXGK_LIMIT_OCR_SECONDS", "16")
+def _check_under(monkeypatch, variable: str, value: str, scan):
+    """Run ``xxgk check scan`` with one budget set by its environment variable."""
+    monkeypatch.setenv(variable, value)
     reset_limits()
     try:
-        scan = tmp_path / "扫描件.tiff"
-        scan.write_bytes(_tiff(3))
-        result = CliRunner().invoke(app, ["check", str(scan)])
+        return CliRunner().invoke(app, ["check", str(scan)])
     finally:
-        monkeypatch.delenv("XXGK_LIMIT_OCR_SECONDS")
+        monkeypatch.delenv(variable)
         reset_limits()
+
+
+@needs_ocr
+def test_the_cli_refuses_a_long_scan_with_exit_2(tmp_path, monkeypatch):
+    scan = tmp_path / "扫描件.tiff"
+    scan.write_bytes(_tiff(3))
+    result = _check_under(monkeypatch, "XXGK_LIMIT_OCR_SECONDS", "16", scan)
     assert result.exit_code == 2
     assert f"{scan}: 扫描件需识别3页" in result.output
     assert "XXGK_LIMIT_OCR_SECONDS" in result.output
@@ -145,15 +150,9 @@ def test_the_cli_refuses_a_scan_over_the_memory_budget_with_exit_2(tmp_path, mon
         return page_no
 
     monkeypatch.setattr(ocr, "recognise_page", greedy_page)
-    monkeypatch.setenv("XXGK_LIMIT_MEMORY_BYTES", str(96 * 1024 * 1024))
-    reset_limits()
-    try:
-        scan = tmp_path / "扫描件.tiff"
-        scan.write_bytes(_tiff(1))
-        result = CliRunner().invoke(app, ["check", str(scan)])
-    finally:
-        monkeypatch.delenv("XXGK_LIMIT_MEMORY_BYTES")
-        reset_limits()
+    scan = tmp_path / "扫描件.tiff"
+    scan.write_bytes(_tiff(1))
+    result = _check_under(monkeypatch, "XXGK_LIMIT_MEMORY_BYTES", str(96 * 1024 * 1024), scan)
     assert result.exit_code == 2
     assert f"{scan}: 文件超出“解析内存”的上限" in result.output
     assert "XXGK_LIMIT_MEMORY_BYTES" in result.output

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from web_support import copy_demo, settings
 
+from xxgk.db.engine import make_engine
+from xxgk.db.models import Unit, User
+from xxgk.db.units import add_unit
 from xxgk.demo.server import free_port
 from xxgk.web import create_app
 
@@ -34,13 +39,31 @@ BROWSER_MARKS = [
 ]
 
 
+def add_county_units(folder: Path, units: Sequence[tuple[str, str, str]]) -> None:
+    """Add ``units`` (code, name, kind) under the demo county of the database in ``folder``,
+    as the demo's admin."""
+    engine = make_engine(f"sqlite:///{folder / 'web.db'}")
+    with Session(engine) as s:
+        admin = s.scalar(select(User).where(User.username == "admin"))
+        county = s.scalar(select(Unit).where(Unit.code == "shilixian"))
+        for code, name, kind in units:
+            add_unit(session=s, actor=admin, code=code, name=name, kind=kind, parent=county)
+        s.commit()
+    engine.dispose()
+
+
 @contextmanager
 def live_server(
-    demo_template: tuple[Path, dict[str, str]], folder: Path
+    demo_template: tuple[Path, dict[str, str]],
+    folder: Path,
+    units: Sequence[tuple[str, str, str]] = (),
 ) -> Iterator[tuple[str, dict[str, str]]]:
-    """Serve a copy of the demo database from ``folder`` on a free port; yield (base, passwords)."""
+    """Serve a copy of the demo database from ``folder`` on a free port, with ``units`` added
+    under the demo county; yield (base, passwords)."""
     source, passwords = demo_template
     copy_demo(source, folder)
+    if units:
+        add_county_units(folder, units)
     port = free_port()
     config = uvicorn.Config(
         create_app(settings(folder, migrate=False)),

@@ -18,12 +18,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import BROWSER_MARKS, chromium, live_server, signed_in
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from xxgk.db.engine import make_engine
-from xxgk.db.models import Unit, User
-from xxgk.db.units import add_unit
 from xxgk.model.cells import request_key
 from xxgk.render import render
 from xxgk.synth import random_report
@@ -73,15 +68,7 @@ def batch() -> bytes:
 @pytest.fixture(scope="module")
 def server(demo_template, tmp_path_factory):
     folder = tmp_path_factory.mktemp("collect")
-    with live_server(demo_template, folder) as running:
-        engine = make_engine(f"sqlite:///{folder / 'web.db'}")
-        with Session(engine) as s:
-            admin = s.scalar(select(User).where(User.username == "admin"))
-            county = s.scalar(select(Unit).where(Unit.code == "shilixian"))
-            for code, name, kind in NEW_UNITS:
-                add_unit(session=s, actor=admin, code=code, name=name, kind=kind, parent=county)
-            s.commit()
-        engine.dispose()
+    with live_server(demo_template, folder, NEW_UNITS) as running:
         yield running
 
 
