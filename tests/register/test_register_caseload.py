@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from xxgk.parse.recall import Recall
 from xxgk.register import add_event, caseload, queries, register_application
 from xxgk.register.caldb import unit_calendar
 
@@ -19,7 +20,7 @@ def listed(sqlite_world, monkeypatch):
     """Return ``problems()``: the messages of ``problems_of`` for the town's applications, as a
     list page asks (light events and calendars given), and how many cases were checked."""
     w = sqlite_world
-    monkeypatch.setattr(caseload, "_PROBLEMS", {})
+    monkeypatch.setattr(caseload, "_PROBLEMS", Recall(caseload.PROBLEMS_KEPT // 2))
     checked: list[int] = []
     real = caseload.check_application
 

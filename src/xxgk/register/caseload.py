@@ -17,6 +17,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from xxgk.findings import Finding, Severity
+from xxgk.parse.recall import MISSING, Recall
 from xxgk.register.caldb import calendar_for, unit_calendar
 from xxgk.register.calendar import Calendar
 from xxgk.register.checks import check_application
@@ -71,11 +72,11 @@ def menu_badge(
     return open_applications_due(session, unit_ids, region_horizon(session, region, today))
 
 
-_PROBLEMS: dict[tuple[object, ...], list[Finding]] = {}
+PROBLEMS_KEPT = 20_000
+"""At most this many applications' findings are kept (two generations of half as many)."""
+_PROBLEMS: Recall[tuple[object, ...], list[Finding]] = Recall(PROBLEMS_KEPT // 2)
 """The findings of applications already checked, by everything the checks read (see
 ``_problem_key``): a list page shows the same cases again and again."""
-PROBLEMS_KEPT = 20_000
-"""At most this many applications' findings are kept (then the store starts afresh)."""
 
 
 def _problem_key(
@@ -120,8 +121,8 @@ def problems_of(
             calendar = calendars[app.unit_id] = unit_calendar(session, app.unit)
         if events is not None:
             key = _problem_key(app, events.get(app.id, ()), calendar, today)
-            kept = _PROBLEMS.get(key)
-            if kept is not None:
+            kept = _PROBLEMS.lookup(key)
+            if kept is not MISSING:
                 if kept:
                     found[app.id] = kept
                 continue
@@ -135,11 +136,9 @@ def problems_of(
         ]
         if problems:
             found[app.id] = problems
-        if len(_PROBLEMS) >= PROBLEMS_KEPT:
-            _PROBLEMS.clear()
         # keyed on what was just checked (not on the rows the caller read earlier)
         rows = [light_row(event) for event in app.events]
-        _PROBLEMS[_problem_key(app, rows, calendar, today)] = problems
+        _PROBLEMS.keep(_problem_key(app, rows, calendar, today), problems)
     return found
 
 
