@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import ctypes
 import re
+import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -157,6 +158,40 @@ def box_of(chars: list[Char]) -> Box:
     )
 
 
+def c_function(function: Any, restype: Any, *argtypes: Any) -> Any:
+    """Return a pdfium function called through a prototype of plain C types (handles and
+    out-parameters as ``c_void_p`` addresses): pypdfium2's prototypes check and convert
+    each handle through its pointer type, which cost more than the call on a page walked
+    object by object."""
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    if address is None:
+        raise pdfium.PdfiumError("a pdfium function has no address")
+    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+
+
+def address_of(handle: Any) -> int:
+    """Return the address of a pypdfium2 handle (a page, a text page) as a plain integer."""
+    address = ctypes.cast(handle, ctypes.c_void_p).value
+    if address is None:
+        raise pdfium.PdfiumError("a pdfium handle is empty")
+    return address
+
+
+_P, _I = ctypes.c_void_p, ctypes.c_int
+_COUNT_OBJECTS = c_function(pdfium_raw.FPDFPage_CountObjects, _I, _P)
+_GET_OBJECT = c_function(pdfium_raw.FPDFPage_GetObject, _P, _P, _I)
+_FORM_COUNT_OBJECTS = c_function(pdfium_raw.FPDFFormObj_CountObjects, _I, _P)
+_FORM_GET_OBJECT = c_function(pdfium_raw.FPDFFormObj_GetObject, _P, _P, ctypes.c_ulong)
+_OBJECT_TYPE = c_function(pdfium_raw.FPDFPageObj_GetType, _I, _P)
+_OBJECT_BOUNDS = c_function(pdfium_raw.FPDFPageObj_GetBounds, _I, _P, _P, _P, _P, _P)
+_DRAW_MODE = c_function(pdfium_raw.FPDFPath_GetDrawMode, _I, _P, _P, _P)
+_COUNT_SEGMENTS = c_function(pdfium_raw.FPDFPath_CountSegments, _I, _P)
+_PATH = pdfium_raw.FPDF_PAGEOBJ_PATH
+_FORM = pdfium_raw.FPDF_PAGEOBJ_FORM
+FOUR_FLOATS = struct.Struct("4f")
+"""Four C floats: pdfium's ``FS_RECTF`` and the four bounds of an object, read at once."""
+
+
 def rulings(page: pdfium.PdfPage, frame: PageFrame) -> tuple[list[Segment], list[Segment]]:
     """Return horizontal ``(y, x0, x1)`` and vertical ``(x, top, bottom)`` rulings.
 
@@ -167,48 +202,57 @@ def rulings(page: pdfium.PdfPage, frame: PageFrame) -> tuple[list[Segment], list
     """
     horizontal: list[Segment] = []
     vertical: list[Segment] = []
-    bounds = [ctypes.c_float() for _ in range(4)]
-    for obj in _paths(page.raw, pdfium_raw.FPDFPage_CountObjects, pdfium_raw.FPDFPage_GetObject):
-        if not pdfium_raw.FPDFPageObj_GetBounds(obj, *bounds):
+    bounds = (ctypes.c_float * 4)()
+    at = ctypes.addressof(bounds)
+    unpack = FOUR_FLOATS.unpack_from
+    get_bounds = _OBJECT_BOUNDS
+    upright = frame.rotation == 0
+    left, bottom, height = frame.left, frame.bottom, frame.height
+    for obj in _paths(address_of(page.raw), _COUNT_OBJECTS, _GET_OBJECT):
+        if not get_bounds(obj, at, at + 4, at + 8, at + 12):
             raise pdfium.PdfiumError("Failed to locate pageobject.")
-        x0, y0, x1, y1 = frame.box(*(b.value for b in bounds))
+        if upright:  # frame.box, spelt out for the common page
+            b0, b1, b2, b3 = unpack(bounds)
+            ax, bx = b0 - left, b2 - left
+            ay, by = height - (b1 - bottom), height - (b3 - bottom)
+            x0, x1 = (bx, ax) if bx < ax else (ax, bx)
+            y0, y1 = (by, ay) if by < ay else (ay, by)
+        else:
+            x0, y0, x1, y1 = frame.box(*unpack(bounds))
         if y1 - y0 <= THIN and x1 - x0 > THIN:
             horizontal.append(((y0 + y1) / 2, x0, x1))
         elif x1 - x0 <= THIN and y1 - y0 > THIN:
             vertical.append(((x0 + x1) / 2, y0, y1))
         elif _stroked(obj):
-            count = pdfium_raw.FPDFPath_CountSegments(obj)
+            count = _COUNT_SEGMENTS(obj)
             if count in (4, 5):
                 horizontal += [(y0, x0, x1), (y1, x0, x1)]
                 vertical += [(x0, y0, y1), (x1, y0, y1)]
             elif count > 5:
-                _straight_pieces(obj, count, frame, horizontal, vertical)
+                handle = ctypes.cast(obj, pdfium_raw.FPDF_PAGEOBJECT)
+                _straight_pieces(handle, count, frame, horizontal, vertical)
     return merge_collinear(horizontal), merge_collinear(vertical)
 
 
 _MAX_DEPTH = 15  # form XObjects nested deeper than this are not looked into (as pypdfium2)
 
 
-def _paths(parent: Any, count_objects: Any, get_object: Any, level: int = 0) -> Iterator[Any]:
-    """Yield the raw path objects of a page or form object, in drawing order, descending
-    into form XObjects (as ``PdfPage.get_objects`` with a path filter)."""
+def _paths(parent: int, count_objects: Any, get_object: Any, level: int = 0) -> Iterator[int]:
+    """Yield the addresses of the path objects of a page or form object, in drawing order,
+    descending into form XObjects (as ``PdfPage.get_objects`` with a path filter)."""
     count = count_objects(parent)
     if count < 0:
         raise pdfium.PdfiumError("Failed to get number of pageobjects.")
+    object_type = _OBJECT_TYPE
     for index in range(count):
         obj = get_object(parent, index)
         if not obj:
             raise pdfium.PdfiumError("Failed to get pageobject.")
-        kind = pdfium_raw.FPDFPageObj_GetType(obj)
-        if kind == pdfium_raw.FPDF_PAGEOBJ_PATH:
+        kind = object_type(obj)
+        if kind == _PATH:
             yield obj
-        elif kind == pdfium_raw.FPDF_PAGEOBJ_FORM and level < _MAX_DEPTH - 1:
-            yield from _paths(
-                obj,
-                pdfium_raw.FPDFFormObj_CountObjects,
-                pdfium_raw.FPDFFormObj_GetObject,
-                level + 1,
-            )
+        elif kind == _FORM and level < _MAX_DEPTH - 1:
+            yield from _paths(obj, _FORM_COUNT_OBJECTS, _FORM_GET_OBJECT, level + 1)
 
 
 def merge_collinear(segments: list[Segment]) -> list[Segment]:
@@ -280,10 +324,11 @@ def _add_piece(
         vertical.append((ax, min(ay, by), max(ay, by)))
 
 
-def _stroked(obj: Any) -> bool:
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
-    pdfium_raw.FPDFPath_GetDrawMode(obj, fill, stroke)
-    return bool(stroke.value)
+def _stroked(obj: int) -> bool:
+    modes = (ctypes.c_int * 2)()
+    at = ctypes.addressof(modes)
+    _DRAW_MODE(obj, at, at + ctypes.sizeof(ctypes.c_int))
+    return bool(modes[1])
 
 
 def _snap(values: list[float]) -> list[float]:
