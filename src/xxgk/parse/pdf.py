@@ -14,6 +14,7 @@ import ctypes
 import re
 import zlib
 from collections.abc import Iterator
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
@@ -36,25 +37,38 @@ from xxgk.parse.pdf_layout import (
 from xxgk.parse.pdf_pages import drop_running, lay_out_page
 from xxgk.parse_findings import PAGE_WITHOUT_TEXT
 
-_P, _I = ctypes.c_void_p, ctypes.c_int
-_LOOSE_BOX = c_function(pdfium_raw.FPDFText_GetLooseCharBox, _I, _P, _I, _P)
-"""(text page, index, address of an ``FS_RECTF``): the char's loose box in PDF space."""
-_UNICODE = c_function(pdfium_raw.FPDFText_GetUnicode, ctypes.c_uint, _P, _I)
+
+def _bare(function: Any) -> Any:
+    """Return a pdfium function that takes its arguments as they are: even a prototype of
+    plain C types converts and checks each argument, which was most of the cost of a call
+    made once per character. Only for calls whose arguments are already of C types
+    (``c_void_p`` handles, ``byref`` out-parameters; a Python int passes as a C int)."""
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    if address is None:
+        raise pdfium.PdfiumError("a pdfium function has no address")
+    bare = ctypes.CFUNCTYPE(ctypes.c_int)(address)
+    bare.argtypes = None  # type: ignore[assignment]  # ctypes: None means "not checked"
+    return bare
+
+
+_LOOSE_BOX = _bare(pdfium_raw.FPDFText_GetLooseCharBox)
+"""(text page as ``c_void_p``, index, ``byref(FS_RECTF)``): the char's loose box."""
+_UNICODE = c_function(pdfium_raw.FPDFText_GetUnicode, ctypes.c_uint, ctypes.c_void_p, ctypes.c_int)
 
 
 def _chars(page: pdfium.PdfPage, frame: PageFrame) -> list[Char]:
     """Return the page's printed characters with their loose boxes (display space).
 
-    The boxes come straight from pdfium's C API through a prototype of plain C types, into
-    one reused rectangle read by one unpack: pypdfium2's helper objects and checked pointer
-    types cost more per character than the call itself."""
+    The boxes come straight from pdfium's C API, unchecked, into one reused rectangle read
+    by one unpack: pypdfium2's helper objects and checked pointer types cost more per
+    character than the call itself."""
     textpage = page.get_textpage()
     count = textpage.count_chars()
     text = textpage.get_text_range() if count else ""
     aligned = len(text) == count
-    raw = address_of(textpage.raw)
+    raw = ctypes.c_void_p(address_of(textpage.raw))
     rect = pdfium_raw.FS_RECTF()
-    at = ctypes.addressof(rect)
+    at = ctypes.byref(rect)
     unpack = FOUR_FLOATS.unpack_from  # FS_RECTF: left, top, right, bottom
     loose_box = _LOOSE_BOX
     upright = frame.rotation == 0
