@@ -14,7 +14,7 @@ import re
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
-from operator import attrgetter
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import pypdfium2 as pdfium
@@ -128,12 +128,17 @@ class PdfLine:
 
 def split_gaps(line: list[Char], factor: float = 1.2) -> list[list[Char]]:
     """Split a printed line into pieces where the gap is wider than ``factor`` glyphs."""
-    size = sorted(c.bottom - c.top for c in line)[len(line) // 2]
-    pieces: list[list[Char]] = [[line[0]]]
-    for prev, ch in zip(line, line[1:], strict=False):
-        if ch.x0 - prev.x1 > max(factor * size, 2.0):
-            pieces.append([])
-        pieces[-1].append(ch)
+    size = sorted([c.bottom - c.top for c in line])[len(line) // 2]
+    gap = max(factor * size, 2.0)
+    piece = [line[0]]
+    pieces: list[list[Char]] = [piece]
+    prev_x1 = line[0].x1
+    for ch in line[1:]:
+        if ch.x0 - prev_x1 > gap:
+            piece = []
+            pieces.append(piece)
+        piece.append(ch)
+        prev_x1 = ch.x1
     return pieces
 
 
@@ -155,11 +160,14 @@ def is_number(cell: SourceCell) -> bool:
 
 
 def box_of(chars: list[Char]) -> Box:
+    if len(chars) == 1:
+        ch = chars[0]
+        return ch.x0, ch.top, ch.x1, ch.bottom
     return (
-        min(c.x0 for c in chars),
-        min(c.top for c in chars),
-        max(c.x1 for c in chars),
-        max(c.bottom for c in chars),
+        min([c.x0 for c in chars]),
+        min([c.top for c in chars]),
+        max([c.x1 for c in chars]),
+        max([c.bottom for c in chars]),
     )
 
 
@@ -359,6 +367,15 @@ def _covered(near: list[tuple[float, float]], mid: float) -> bool:
     return any(s <= mid <= e for s, e in near)
 
 
+def _open_at(near: list[tuple[float, float]], mids: list[float]) -> list[bool]:
+    """Return for each of ``mids`` whether no ruling of ``near`` covers it (``_covered``
+    negated, for a whole grid line at once: most lines are one ruling)."""
+    if len(near) == 1:
+        ((s, e),) = near
+        return [not (s <= mid <= e) for mid in mids]
+    return [not any(s <= mid <= e for s, e in near) for mid in mids]
+
+
 def groups(horizontal: list[Segment], vertical: list[Segment]) -> list[tuple[list, list]]:
     """Split rulings into tables: the connected sets of crossing or touching lines."""
     parent = list(range(len(horizontal) + len(vertical)))
@@ -369,10 +386,13 @@ def groups(horizontal: list[Segment], vertical: list[Segment]) -> list[tuple[lis
             i = parent[i]
         return i
 
+    first = len(horizontal)
+    widened = [(x, y0 - SNAP, y1 + SNAP, first + j) for j, (x, y0, y1) in enumerate(vertical)]
     for i, (y, x0, x1) in enumerate(horizontal):
-        for j, (x, y0, y1) in enumerate(vertical):
-            if x0 - SNAP <= x <= x1 + SNAP and y0 - SNAP <= y <= y1 + SNAP:
-                parent[find(i)] = find(len(horizontal) + j)
+        lo, hi = x0 - SNAP, x1 + SNAP
+        for x, top, bottom, j in widened:
+            if lo <= x <= hi and top <= y <= bottom:
+                parent[find(i)] = find(j)
     groups: dict[int, tuple[list, list]] = {}
     for i, seg in enumerate(horizontal):
         groups.setdefault(find(i), ([], []))[0].append(seg)
@@ -439,8 +459,8 @@ def build_grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
     ymids = [(ys[r] + ys[r + 1]) / 2 for r in range(rows)]
     xmids = [(xs[c] + xs[c + 1]) / 2 for c in range(cols)]
     # open[c][r]: no ruling along the right side of elementary cell (r, c); below: its bottom
-    open_right = [[not _covered(on_x[c + 1], y) for y in ymids] for c in range(cols - 1)]
-    open_below = [[not _covered(on_y[r + 1], x) for x in xmids] for r in range(rows - 1)]
+    open_right = [_open_at(on_x[c + 1], ymids) for c in range(cols - 1)]
+    open_below = [_open_at(on_y[r + 1], xmids) for r in range(rows - 1)]
     for r in range(rows):
         for c in range(cols):
             here = r * cols + c
@@ -475,8 +495,9 @@ def build_grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
     return Grid(xs, ys, owner, cells, frozenset(open_top), frozenset(open_bottom))
 
 
-_CY = attrgetter("cy")
-_X0 = attrgetter("x0")
+_CY = itemgetter(6)  # Char.cy
+_X0 = itemgetter(1)  # Char.x0
+_X0_CY = itemgetter(1, 6)
 
 
 def cluster_lines(chars: list[Char]) -> list[list[Char]]:
@@ -489,6 +510,11 @@ def cluster_lines(chars: list[Char]) -> list[list[Char]]:
         return [list(chars)] if chars else []
     heights = sorted([c.bottom - c.top for c in chars])
     tolerance = max(heights[len(heights) // 2] * 0.5, 1.0)
+    centres = [c.cy for c in chars]
+    if max(centres) - min(centres) <= tolerance:
+        # every centre is within tolerance of any running mean of them: one line, sorted by
+        # x0 with ties in the order of cy (both sorts below are stable)
+        return [sorted(chars, key=_X0_CY)]
     lines: list[list[Char]] = []
     members: list[Char] = []
     centre = 0.0
@@ -527,12 +553,15 @@ def table_lines(page: int, grid: Grid, chars: list[Char]) -> list[PdfLine]:
             else:
                 members.append(ch)
     rows: dict[int, list[tuple[int, SourceCell]]] = {}
+    round_x = {x: round(x, 1) for x in xs}
+    round_y = {y: round(y, 1) for y in ys}
     for n, (first, last, box) in enumerate(grid.cells):
-        text = text_of(inside.get(n, []))
+        members = inside.get(n)
+        text = text_of(members) if members else ""
         if not text and last > first:
             continue  # a merged label cell continued from the previous page
         x0, y0, x1, y1 = box
-        bbox = (round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1))
+        bbox = (round_x[x0], round_y[y0], round_x[x1], round_y[y1])
         rows.setdefault(first, []).append((n, page_cell(text, page, bbox)))
     lines = [
         PdfLine(
