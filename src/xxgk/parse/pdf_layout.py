@@ -508,12 +508,15 @@ def cluster_lines(chars: list[Char]) -> list[list[Char]]:
     """
     if len(chars) < 2:
         return [list(chars)] if chars else []
+    centres = [c.cy for c in chars]
+    spread = max(centres) - min(centres)
+    # every centre within the tolerance of any running mean of them: one line, sorted by x0
+    # with ties in the order of cy (as the two stable sorts below); the tolerance is 1 or more
+    if spread <= 1.0:
+        return [sorted(chars, key=_X0_CY)]
     heights = sorted([c.bottom - c.top for c in chars])
     tolerance = max(heights[len(heights) // 2] * 0.5, 1.0)
-    centres = [c.cy for c in chars]
-    if max(centres) - min(centres) <= tolerance:
-        # every centre is within tolerance of any running mean of them: one line, sorted by
-        # x0 with ties in the order of cy (both sorts below are stable)
+    if spread <= tolerance:
         return [sorted(chars, key=_X0_CY)]
     lines: list[list[Char]] = []
     members: list[Char] = []
@@ -542,22 +545,33 @@ def table_lines(page: int, grid: Grid, chars: list[Char]) -> list[PdfLine]:
     inside: dict[int, list[Char]] = {}
     xs, ys, owner = grid.xs, grid.ys, grid.owner
     cols, rows_ = len(xs) - 1, len(ys) - 1
+    bisect_right = bisect.bisect_right
+    # the elementary cell of the char before: a cell's chars mostly come one after another
+    left, right, top, bottom = 1.0, 0.0, 1.0, 0.0
+    members: list[Char] = []
     for ch in chars:  # grid.cell_at, spelt out
-        c = bisect.bisect(xs, _anchor_x(ch) if ch.text in _CLOSING else ch.cx) - 1
-        r = bisect.bisect(ys, ch.cy) - 1
+        x = _anchor_x(ch) if ch.text in _CLOSING else ch.cx
+        y = ch.cy
+        if left <= x < right and top <= y < bottom:
+            members.append(ch)
+            continue
+        c = bisect_right(xs, x) - 1
+        r = bisect_right(ys, y) - 1
         if 0 <= c < cols and 0 <= r < rows_:
             cell = owner[r * cols + c]
-            members = inside.get(cell)
-            if members is None:
-                inside[cell] = [ch]
+            found = inside.get(cell)
+            if found is None:
+                members = inside[cell] = [ch]
             else:
+                members = found
                 members.append(ch)
+            left, right, top, bottom = xs[c], xs[c + 1], ys[r], ys[r + 1]
     rows: dict[int, list[tuple[int, SourceCell]]] = {}
     round_x = {x: round(x, 1) for x in xs}
     round_y = {y: round(y, 1) for y in ys}
     for n, (first, last, box) in enumerate(grid.cells):
-        members = inside.get(n)
-        text = text_of(members) if members else ""
+        held = inside.get(n)
+        text = text_of(held) if held else ""
         if not text and last > first:
             continue  # a merged label cell continued from the previous page
         x0, y0, x1, y1 = box
