@@ -518,16 +518,21 @@ def cluster_lines(chars: list[Char]) -> list[list[Char]]:
     tolerance = max(heights[len(heights) // 2] * 0.5, 1.0)
     if spread <= tolerance:
         return [sorted(chars, key=_X0_CY)]
-    lines: list[list[Char]] = []
-    members: list[Char] = []
-    centre = 0.0
-    for ch in sorted(chars, key=_CY):
+    ordered = sorted(chars, key=_CY)
+    members = [ordered[0]]
+    lines = [members]
+    centre = ordered[0].cy
+    count = 1
+    below = -tolerance
+    for ch in ordered[1:]:
         cy = ch.cy
-        if lines and abs(cy - centre) <= tolerance:
+        if below <= cy - centre <= tolerance:
             members.append(ch)
-            centre = centre + (cy - centre) / len(members)
+            count += 1
+            centre = centre + (cy - centre) / count
         else:
             members = [ch]
+            count = 1
             centre = cy
             lines.append(members)
     return [sorted(members, key=_X0) if len(members) > 1 else members for members in lines]
@@ -577,13 +582,14 @@ def table_lines(page: int, grid: Grid, chars: list[Char]) -> list[PdfLine]:
         x0, y0, x1, y1 = box
         bbox = (round_x[x0], round_y[y0], round_x[x1], round_y[y1])
         rows.setdefault(first, []).append((n, page_cell(text, page, bbox)))
+    open_top, open_bottom = grid.open_top, grid.open_bottom
     lines = [
         PdfLine(
             page,
             grid.ys[r],
             SourceLine([cell for _, cell in cells], in_table=True),
-            open_top=frozenset(i for i, (n, _) in enumerate(cells) if n in grid.open_top),
-            open_bottom=frozenset(i for i, (n, _) in enumerate(cells) if n in grid.open_bottom),
+            open_top=_open_indexes(cells, open_top) if open_top else open_top,
+            open_bottom=_open_indexes(cells, open_bottom) if open_bottom else open_bottom,
             ruled=True,
         )
         for r, cells in sorted(rows.items())
@@ -592,6 +598,13 @@ def table_lines(page: int, grid: Grid, chars: list[Char]) -> list[PdfLine]:
     if lines:
         lines[0].grid_start = True
     return lines
+
+
+def _open_indexes(
+    cells: list[tuple[int, SourceCell]], grid_cells: frozenset[int]
+) -> frozenset[int]:
+    """Return the positions in a row of the cells that are among ``grid_cells``."""
+    return frozenset(i for i, (n, _) in enumerate(cells) if n in grid_cells)
 
 
 _CLOSING = frozenset("）)」』】〕》〉，,。、；：！？")

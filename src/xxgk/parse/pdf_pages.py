@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import compress
+from operator import not_
 
 from xxgk.findings import Location
 from xxgk.parse.document import SourceCell, SourceLine
@@ -98,12 +100,11 @@ def lay_out_page(
     for group in groups(horizontal, vertical):
         table = build_grid(*group)
         x0, x1, y0, y1 = table.xs[0], table.xs[-1], table.ys[0], table.ys[-1]
-        inside: list[Char] = []
-        outside: list[Char] = []
-        for c in chars:
-            (inside if x0 <= c.cx <= x1 and y0 <= c.cy <= y1 else outside).append(c)
+        within = [x0 <= c.cx <= x1 and y0 <= c.cy <= y1 for c in chars]
+        inside = list(compress(chars, within))
         if not inside:
             continue
+        outside = list(compress(chars, map(not_, within)))
         lines += table_lines(page_no, table, inside)
         chars = outside
     lines += _text_lines(page_no, chars)
