@@ -14,7 +14,8 @@ import re
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
-from operator import itemgetter
+from itertools import compress
+from operator import itemgetter, sub
 from typing import Any, NamedTuple
 
 import pypdfium2 as pdfium
@@ -354,7 +355,14 @@ def _snap(values: list[float]) -> list[float]:
 
 def _near(segments: list[Segment], lines: list[float]) -> list[list[tuple[float, float]]]:
     """Return for each grid line the ``(start - SNAP, end + SNAP)`` of the rulings on it."""
-    return [[(s - SNAP, e + SNAP) for p, s, e in segments if abs(p - at) <= SLIVER] for at in lines]
+    ordered = sorted(segments)  # the order on a line does not matter: any of them may cover
+    positions = [p for p, _, _ in ordered]
+    near = []
+    for at in lines:  # the candidates by bisection (a point wider), then the exact test
+        lo = bisect.bisect_left(positions, at - SLIVER - 1.0)
+        hi = bisect.bisect_right(positions, at + SLIVER + 1.0)
+        near.append([(s - SNAP, e + SNAP) for p, s, e in ordered[lo:hi] if abs(p - at) <= SLIVER])
+    return near
 
 
 def _spans(near: list[tuple[float, float]], lo: float, hi: float) -> bool:
@@ -461,22 +469,28 @@ def build_grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
     # open[c][r]: no ruling along the right side of elementary cell (r, c); below: its bottom
     open_right = [_open_at(on_x[c + 1], ymids) for c in range(cols - 1)]
     open_below = [_open_at(on_y[r + 1], xmids) for r in range(rows - 1)]
-    for r in range(rows):
-        for c in range(cols):
+    # only the open sides join (the order of the joins changes no cell: see below)
+    for c, flags in enumerate(open_right):
+        for r in compress(range(rows), flags):
             here = r * cols + c
-            if c + 1 < cols and open_right[c][r]:
-                parent[find(here)] = find(here + 1)
-            if r + 1 < rows and open_below[r][c]:
-                parent[find(here)] = find(here + cols)
+            parent[find(here)] = find(here + 1)
+    for r, flags in enumerate(open_below):
+        for c in compress(range(cols), flags):
+            here = r * cols + c
+            parent[find(here)] = find(here + cols)
+    found = [find(i) for i in range(cols * rows)]
     spans: dict[int, list[int]] = {}
-    for i in range(cols * rows):  # row by row: a cell's first row is where it is first met
-        r, c = divmod(i, cols)
-        root = find(i)
-        span = spans.get(root)
-        if span is None:
-            spans[root] = [r, c, r, c]
-        else:
-            span[1], span[2], span[3] = min(span[1], c), r, max(span[3], c)
+    i = 0
+    for r in range(rows):  # row by row: a cell's first row is where it is first met
+        for c in range(cols):
+            root = found[i]
+            i += 1
+            span = spans.get(root)
+            if span is None:
+                spans[root] = [r, c, r, c]
+            else:
+                span[1], span[2], span[3] = min(span[1], c), r, max(span[3], c)
+    # merged cells in reading order; ties in the order first met, whichever cell is the root
     roots = sorted(spans, key=lambda k: (spans[k][0], spans[k][1]))
     index = {root: n for n, root in enumerate(roots)}
     cells = [
@@ -487,7 +501,7 @@ def build_grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
         )
         for k in roots
     ]
-    owner = [index[find(i)] for i in range(cols * rows)]
+    owner = [index[root] for root in found]
     open_top = {owner[c] for c in range(cols) if not _spans(on_y[0], xs[c], xs[c + 1])}
     open_bottom = {
         owner[(rows - 1) * cols + c] for c in range(cols) if not _spans(on_y[-1], xs[c], xs[c + 1])
@@ -498,6 +512,8 @@ def build_grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
 _CY = itemgetter(6)  # Char.cy
 _X0 = itemgetter(1)  # Char.x0
 _X0_CY = itemgetter(1, 6)
+_TOP = itemgetter(2)  # Char.top
+_BOTTOM = itemgetter(4)  # Char.bottom
 
 
 def cluster_lines(chars: list[Char]) -> list[list[Char]]:
@@ -508,13 +524,13 @@ def cluster_lines(chars: list[Char]) -> list[list[Char]]:
     """
     if len(chars) < 2:
         return [list(chars)] if chars else []
-    centres = [c.cy for c in chars]
+    centres = list(map(_CY, chars))
     spread = max(centres) - min(centres)
     # every centre within the tolerance of any running mean of them: one line, sorted by x0
     # with ties in the order of cy (as the two stable sorts below); the tolerance is 1 or more
     if spread <= 1.0:
         return [sorted(chars, key=_X0_CY)]
-    heights = sorted([c.bottom - c.top for c in chars])
+    heights = sorted(map(sub, map(_BOTTOM, chars), map(_TOP, chars)))
     tolerance = max(heights[len(heights) // 2] * 0.5, 1.0)
     if spread <= tolerance:
         return [sorted(chars, key=_X0_CY)]
