@@ -7,7 +7,7 @@ row, whether the header is over, the last row for tails) and names every text to
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import attrgetter
@@ -67,11 +67,15 @@ class TableResult:
     lines: set[int] = field(default_factory=set)
     regions: list[Region] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    rebuild: Callable[[], list[Region]] | None = field(default=None, repr=False, compare=False)
+    """For a table read by following an earlier table's plan (``parse.table_plans``), which
+    skips the regions: works them out when ``debug`` asks for them."""
 
     def debug(self) -> list[dict[str, Any]]:
         """Return the label matches and values, for ``xxgk parse --debug``."""
         out = []
-        for region in self.regions:
+        regions = self.regions if self.rebuild is None else self.rebuild()
+        for region in regions:
             meaning = region.meaning if isinstance(region.meaning, Meaning) else None
             out.append(
                 {
