@@ -112,10 +112,11 @@ def lay_out_page(
     return sorted(lines, key=lambda item: item.top)
 
 
-GRIDS: Recall[tuple[tuple[Segment, ...], tuple[Segment, ...]], list[Grid]] = Recall(512)
+GRIDS: Recall[tuple[tuple[Segment, ...], tuple[Segment, ...]], list[Grid]] = Recall(128)
 """The ruled tables of a page by its rulings: the pages of reports made from one template by
 one converter have the same rulings (a batch of LibreOffice PDFs shares a few dozen sets), so
-their grids are built once. The grids are only read after they are built."""
+their grids are built once. The grids are only read after they are built. A page's grids
+take tens of kilobytes: two generations of 128 stay within a few megabytes."""
 
 
 def _grids(horizontal: list[Segment], vertical: list[Segment]) -> list[Grid]:
