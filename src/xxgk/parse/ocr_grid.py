@@ -261,6 +261,22 @@ def _reaches_rules(piece: Segment, horizontal: list[Segment]) -> bool:
     return touches(top) and touches(bottom)
 
 
+TABLE_RULE_INCH = 1.5
+"""A horizontal rule this long belongs to a table (longer than any underline in prose)."""
+TABLE_RULES = 2
+"""Rules at this many heights make a table: one long rule alone is a letterhead's line."""
+
+
+def holds_table(gray: Gray, dpi: float) -> bool:
+    """Return True when the page (a small copy will do, ``ocr.THUMB_DPI``) draws a table:
+    long horizontal rules at ``TABLE_RULES`` heights or more, once straightened. OCR reads
+    these pages first (``ocr.ScanPages``)."""
+    page = prepare(gray, dpi)
+    horizontal, _ = table_rules(page.gray, dpi)
+    heights = {round(y / 3) for y, x0, x1 in horizontal if x1 - x0 >= TABLE_RULE_INCH * 72}
+    return len(heights) >= TABLE_RULES
+
+
 def has_ink(gray: Gray, dpi: float, box: tuple[float, float, float, float]) -> bool:
     """Return True when the inside of a cell box (points) holds marks: something is written
     there that the recogniser did not read."""
