@@ -35,38 +35,39 @@ def _tiff(pages: int) -> bytes:
 
 
 def test_only_the_first_pages_count_for_the_refusal_up_front():
-    """A 10-page scan whose title and table pages (3) fit in the default 30 s is accepted
-    (the old rule refused all past 4 pages); when they do not fit, the reason says which."""
+    """A 10-page scan whose title and table pages (up to 5: tables on pages 2–5) fit in the
+    default 30 s is accepted (the old rule refused all past 4 pages); when they do not fit,
+    the reason says which."""
     with use_limits(Limits()):
-        ocr.check_ocr_pages(3, "扫描件.pdf", 10)
+        ocr.check_ocr_pages(5, "扫描件.pdf", 10)
         with pytest.raises(LimitError) as refused:
-            ocr.check_ocr_pages(5, "扫描件.pdf", 10)
-    assert "扫描件共10页，其中首页和表格所在的5页需识别" in refused.value.message_zh
+            ocr.check_ocr_pages(6, "扫描件.pdf", 10)
+    assert "扫描件共10页，其中首页和表格所在的6页需识别" in refused.value.message_zh
     assert "上限30秒" in refused.value.message_zh
 
 
 def test_pages_over_the_estimate_are_refused_naming_the_budget():
-    with use_limits(Limits(ocr_seconds=20)):
-        ocr.check_ocr_pages(2, "扫描件.pdf")  # 2 × 8 s = 16 s: within
+    with use_limits(Limits(ocr_seconds=16)):
+        ocr.check_ocr_pages(2, "扫描件.pdf")  # 2 × 6 s = 12 s: within
         with pytest.raises(LimitError) as refused:
             ocr.check_ocr_pages(3, "扫描件.pdf")
     error = refused.value
     assert error.budget == "ocr_seconds"
     assert error.path == "扫描件.pdf"
     assert "需识别3页" in error.message_zh
-    assert "上限20秒" in error.message_zh
+    assert "上限16秒" in error.message_zh
     assert "XXGK_LIMIT_OCR_SECONDS" in error.message_zh
 
 
 def test_the_default_budget_keeps_a_scan_within_30_seconds():
     """Issue #11: no file costs more than 30 s. The default OCR budget is the whole job's,
-    and with the page estimate it accepts 4 scanned pages and refuses the fifth up front."""
+    and with the page estimate it accepts 5 scanned pages and refuses the sixth up front."""
     assert Limits().ocr_seconds <= 30
     with use_limits(Limits()):
-        ocr.check_ocr_pages(4, "扫描件.pdf")
+        ocr.check_ocr_pages(5, "扫描件.pdf")
         with pytest.raises(LimitError) as refused:
-            ocr.check_ocr_pages(5, "扫描件.pdf")
-    assert "需识别5页，按每页约7秒估计需35秒" in refused.value.message_zh
+            ocr.check_ocr_pages(6, "扫描件.pdf")
+    assert "需识别6页，按每页约6秒估计需36秒" in refused.value.message_zh
     assert "上限30秒" in refused.value.message_zh
 
 

@@ -55,12 +55,14 @@ so a busy machine does not trip it): a page normally takes a few seconds; far mo
 image that is no printed page."""
 MAX_PAGES = 60
 """More pages than this are not recognised: annual reports are a few pages long."""
-PAGE_ESTIMATE_SECONDS = 7.0
+PAGE_ESTIMATE_SECONDS = 6.0
 """Wall seconds one page is expected to take on one idle core: 6.2 CPU s a page measured on
-the fixtures (``benchmarks/ocr.py``, half of the pages statistics tables, 2026-12-06) and a
-margin. A scan whose first pages (``ScanPages.first``: the title page and the pages with
-tables) would take longer than ``ocr_seconds`` of ``xxgk.limits`` is refused before the first
-page, rather than stopped at the budget."""
+the fixtures before narrow words were read with less padding (``benchmarks/ocr.py``, half of
+the pages statistics tables, 2026-12-06), 13–34 % less since (the same table pages, old and
+new code alternated), so about 5 s, and a margin. A scan whose first pages
+(``ScanPages.first``: the title page and the pages with tables) would take longer than
+``ocr_seconds`` of ``xxgk.limits`` is refused before the first page, rather than stopped at
+the budget."""
 THUMB_DPI = 50.0
 """Resolution of the small copy of each page that tells whether it holds a table (a 6-inch
 rule is still 300 px long; rendering and checking it takes about 10 ms)."""
