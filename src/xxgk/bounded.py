@@ -4,7 +4,9 @@ OCR (``parse.ocr``) cannot run under the address-space limit of ``xxgk.sandbox``
 reserves far more virtual memory than it touches. So the recognition runs in a child process
 forked for it, and this process watches it: the child's resident memory (``/proc/PID/statm``)
 is polled while it works, and the child is killed when it passes the ceiling or the deadline.
-What the child returns (or raises) comes back pickled through a pipe.
+What the child returns (or raises) comes back pickled through a pipe; a generator's items
+(``stream_watched``: OCR's pages) come back one by one as they are made, so the items made
+before a child was stopped at its deadline are kept.
 
 The parent only waits (in Python, between polls), so its own guard still works: the timer of
 ``sandbox.budgeted`` interrupts the wait, and the child is killed on the way out. The child
