@@ -367,6 +367,8 @@ def recognise_pages(scan: ScanPages, name: str | None) -> Recognition:
     guard's timer cannot reach, and mid-page), and the pages read before are kept. The pages
     not read are returned as ``unread``; none read at all is a refusal. No page may take
     more than ``PAGE_BUDGET_SECONDS`` of CPU on average."""
+    if not scan.numbers:
+        return Recognition({}, [])
     check_ocr_pages(len(scan.first), name, len(scan.numbers))
     limits = current_limits()
     left = lift_ceilings()  # the guard's timer now holds the OCR time budget
