@@ -12,7 +12,8 @@ from __future__ import annotations
 import html as html_lib
 import re
 from collections.abc import Iterator
-from itertools import accumulate
+from itertools import accumulate, chain, compress
+from operator import attrgetter
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -84,7 +85,8 @@ _CHROME = re.compile(
     re.I,
 )
 _NOT_PLAIN = ", ".join([*sorted(_SKIP - {"-comment"}), '[style*="none"]', '[style*="hidden"]'])
-"""Selector of what a table must not contain for its cells to be read by the fast path."""
+"""Selector of what a table must not contain for its cells to be read by the fast path
+(``_unplain_tables`` answers it for all the tables of a page at once)."""
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _JS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
 _JS_SIMPLE = {"n": "\n", "t": "\t", "r": "", "b": "", "f": "", "v": "", "0": ""}
@@ -113,30 +115,41 @@ def _declared_charset(data: bytes) -> str | None:
 def decode_markup(data: bytes) -> tuple[str, str, bool]:
     """Return ``(text, encoding, guessed)``: BOM, then ``<meta charset>``, then UTF-8 and
     GB18030 tried strictly, then charset-normalizer; ``guessed`` when nothing declared it."""
+    text, encoding, guessed, _ = _decoded(data)
+    return text, encoding, guessed
+
+
+def _decoded(data: bytes) -> tuple[str, str, bool, bytes | None]:
+    """Return ``decode_markup(data)`` and the page's UTF-8 bytes when they are ``data``
+    itself (a page read strictly as UTF-8), so that neither the depth scan nor lexbor
+    encodes the text again; None otherwise."""
     for bom, encoding in (
         (b"\xef\xbb\xbf", "utf-8"),
         (b"\xff\xfe", "utf-16-le"),
         (b"\xfe\xff", "utf-16-be"),
     ):
         if data.startswith(bom):
-            return data[len(bom) :].decode(encoding, "replace"), encoding, False
+            return data[len(bom) :].decode(encoding, "replace"), encoding, False, None
     declared = _declared_charset(data)
     if declared:
         try:
-            return data.decode(declared), declared, False
+            text = data.decode(declared)
+            return text, declared, False, data if declared == "utf-8" else None
         except (LookupError, UnicodeDecodeError):
             pass
     for encoding in ("utf-8", "gb18030"):
         try:
-            return data.decode(encoding), encoding, declared is not None or encoding != "utf-8"
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        guessed = declared is not None or encoding != "utf-8"
+        return text, encoding, guessed, data if encoding == "utf-8" else None
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is None:
-        return data.decode("utf-8", "replace"), "utf-8", True
-    return str(best), best.encoding, True
+        return data.decode("utf-8", "replace"), "utf-8", True, None
+    return str(best), best.encoding, True, None
 
 
 def encoding_finding(encoding: str) -> Finding:
@@ -149,10 +162,12 @@ def encoding_finding(encoding: str) -> Finding:
 class _Walker:
     """Turns the element tree into lines: paragraphs, and table rows of cells."""
 
-    def __init__(self) -> None:
+    def __init__(self, tree: LexborHTMLParser) -> None:
         self.lines: list[SourceLine] = []
         self.buffer: list[str] = []
         self.tables = 0
+        self.tree = tree
+        self.unplain: set[int] | None = None
 
     def flush(self) -> None:
         text = clean_text("".join(self.buffer))
@@ -185,15 +200,18 @@ class _Walker:
         if _has_nested_table(table):
             self.walk(table)
             return
-        plain = table.css_first(_NOT_PLAIN) is None
-        grid = [
-            [
-                clean_text(td.text(deep=True, separator="") if plain else _cell_text(td))
-                for td in _cells(tr, plain)
+        if self.unplain is None:
+            self.unplain = _unplain_tables(self.tree)
+        plain = table.mem_id not in self.unplain
+        if plain:
+            rows = _rows(table, plain)
+            grid = [_clean_row(list(map(_TEXT_OF, _cells(tr, plain)))) for tr in rows]
+        else:
+            grid = [
+                [clean_text(_cell_text(td)) for td in _cells(tr, plain)]
+                for tr in _rows(table, plain)
             ]
-            for tr in _rows(table, plain)
-        ]
-        if any(len(text) > LAYOUT_CELL for row in grid for text in row):
+        if max(map(len, chain.from_iterable(grid)), default=0) > LAYOUT_CELL:
             self.walk(table)
             return
         index = self.tables
@@ -266,8 +284,64 @@ def _rows(table: LexborNode, plain: bool) -> list[LexborNode]:
 
 
 def _cells(tr: LexborNode, plain: bool) -> list[LexborNode]:
-    cells = [c for c in tr.iter() if c.tag in ("td", "th")]
+    children = list(tr.iter())
+    cells = list(compress(children, map(_CELL_IDS.__contains__, map(_TAG_ID, children))))
     return cells if plain else [c for c in cells if not _is_hidden(c)]
+
+
+_TAG_ID = attrgetter("tag_id")
+_TEXT_OF = LexborNode.text
+"""``node.text()``: its whole text, descendants joined without a separator (the defaults)."""
+_IDS_OF = LexborHTMLParser("")
+_CELL_IDS = frozenset(_IDS_OF.create_node(tag).tag_id for tag in ("td", "th"))
+_SKIP_IDS = frozenset(_IDS_OF.create_node(tag).tag_id for tag in _SKIP - {"-comment"})
+"""lexbor's numbers of the cell tags and of the skipped tags (one number per tag name, in
+any namespace, as the CSS type selectors match them)."""
+_ROW_GLUE = "\u303f"
+"""Joins a row's cell texts to test them all at once: printable, and not a space."""
+
+
+def _clean_row(texts: list[str]) -> list[str]:
+    """Return ``[clean_text(t) for t in texts]``: the texts themselves when the row as a
+    whole shows that every cell is already clean (printable, no double space, no space at
+    either end: a space beside the glue is a space at a cell's end), which is the rule
+    ``clean_text`` applies to each cell."""
+    joined = _ROW_GLUE.join(texts)
+    if (
+        joined.isprintable()
+        and "  " not in joined
+        and joined[:1] != " "
+        and joined[-1:] != " "
+        and " \u303f" not in joined
+        and "\u303f " not in joined
+    ):
+        return texts
+    return list(map(clean_text, texts))
+
+
+def _unplain_tables(tree: LexborHTMLParser) -> set[int]:
+    """Return the ``mem_id`` of every table holding (or being) an element of ``_NOT_PLAIN``:
+    a skipped element or one with ``none`` or ``hidden`` in its style. The answer of
+    ``table.css_first(_NOT_PLAIN) is None`` for every table of the page at once: that
+    selector cost a tenth of a millisecond per table, a pass over the page's elements by
+    number costs a third of that for the whole page."""
+    root = tree.root
+    if root is None:
+        return set()
+    elements = root.css("*")
+    offenders = list(compress(elements, map(_SKIP_IDS.__contains__, map(_TAG_ID, elements))))
+    offenders += root.css(_STYLED)
+    unplain: set[int] = set()
+    for node in offenders:
+        here: LexborNode | None = node
+        while here is not None:
+            if here.tag == "table":
+                unplain.add(here.mem_id)
+            here = here.parent
+    return unplain
+
+
+_STYLED = '[style*="none"], [style*="hidden"]'
 
 
 def _cell_text(td: LexborNode) -> str:
@@ -391,7 +465,7 @@ def _lines_of(markup: str) -> list[SourceLine]:
 
 
 def _tree_lines(tree: LexborHTMLParser) -> list[SourceLine]:
-    walker = _Walker()
+    walker = _Walker(tree)
     root = tree.body or tree.root
     if root is not None:
         walker.walk(root)
@@ -415,15 +489,24 @@ def markup_depth(markup: str) -> int:
     any parser sees it: lexbor needs 23 s for 100,000 nested ``<div>`` (its cost grows with
     the square of the depth), so the depth budget is checked first. The scan runs on bytes,
     one character per tag (``/`` for an end tag), summed in C."""
-    marks = b"".join(_NESTING.findall(markup.encode("utf-8", "surrogatepass")))
+    return _utf8_depth(markup.encode("utf-8", "surrogatepass"))
+
+
+def _utf8_depth(utf8: bytes) -> int:
+    """Return ``markup_depth`` of the markup whose UTF-8 bytes are ``utf8``."""
+    marks = b"".join(_NESTING.findall(utf8))
     return max(accumulate(map(_STEP.__getitem__, marks)), default=0)
 
 
 def read_html(data: bytes, name: str | None = None) -> SourceDocument:
     """Read an HTML page into lines; table cells keep their table, row and cell index."""
-    text, encoding, guessed = decode_markup(data)
-    check("depth", markup_depth(text), path=name)
-    tree = LexborHTMLParser(text)
+    text, encoding, guessed, utf8 = _decoded(data)
+    if utf8 is None:
+        check("depth", markup_depth(text), path=name)
+        tree = LexborHTMLParser(text)
+    else:  # the same markup, not encoded twice more (lexbor reads bytes as UTF-8)
+        check("depth", _utf8_depth(utf8), path=name)
+        tree = LexborHTMLParser(utf8)
     with gc_paused():  # hundreds of cells and lines, freed by reference counting
         lines = _tree_lines(tree)
     table_rows = sum(line.in_table for line in lines)
