@@ -24,6 +24,7 @@ from xxgk.limits import check
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine, quick_cell
 from xxgk.parse.interpret import gc_paused
 from xxgk.parse.reader_common import clean_text
+from xxgk.parse.recall import MISSING, Recall
 
 _SKIP = frozenset(
     {
@@ -86,7 +87,7 @@ _CHROME = re.compile(
 )
 _NOT_PLAIN = ", ".join([*sorted(_SKIP - {"-comment"}), '[style*="none"]', '[style*="hidden"]'])
 """Selector of what a table must not contain for its cells to be read by the fast path
-(``_unplain_tables`` answers it for all the tables of a page at once)."""
+(``_table_facts`` answers it for all the tables of a page at once)."""
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _JS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
 _JS_SIMPLE = {"n": "\n", "t": "\t", "r": "", "b": "", "f": "", "v": "", "0": ""}
@@ -166,8 +167,8 @@ class _Walker:
         self.lines: list[SourceLine] = []
         self.buffer: list[str] = []
         self.tables = 0
-        self.tree = tree
-        self.unplain: set[int] | None = None
+        self.scope = tree.body or tree.root
+        self.facts: tuple[set[int], set[int]] | None = None
 
     def flush(self) -> None:
         text = clean_text("".join(self.buffer))
@@ -197,12 +198,14 @@ class _Walker:
     def table(self, table: LexborNode) -> None:
         """Emit a data table's rows. A table holding tables, or whose cells hold whole
         paragraphs, is page layout and is walked as blocks instead."""
-        if _has_nested_table(table):
+        if self.facts is None:
+            self.facts = _table_facts(self.scope)
+        unplain, nesting = self.facts
+        key = table.mem_id
+        if key in nesting:
             self.walk(table)
             return
-        if self.unplain is None:
-            self.unplain = _unplain_tables(self.tree)
-        plain = table.mem_id not in self.unplain
+        plain = key not in unplain
         if plain:
             rows = _rows(table, plain)
             grid = [_clean_row(list(map(_TEXT_OF, _cells(tr, plain)))) for tr in rows]
@@ -226,7 +229,9 @@ def _paragraph(number: int, text: str) -> SourceLine:
     key = ("p", number, text)
     line = _SHARED.get(key)
     if line is None:
-        line = _shared(key, [_cell(text, number, None, None, None)], False)
+        line = _SHARED.recall(key)
+        if line is MISSING:
+            line = _shared(key, [_cell(text, number, None, None, None)], False)
     return line
 
 
@@ -235,8 +240,10 @@ def _table_row(table: int, row: int, texts: list[str]) -> SourceLine:
     key = ("row", table, row, *texts)
     line = _SHARED.get(key)
     if line is None:
-        cells = [_cell(t, None, table, row, c) for c, t in enumerate(texts)]
-        line = _shared(key, cells, True)
+        line = _SHARED.recall(key)
+        if line is MISSING:
+            cells = [_cell(t, None, table, row, c) for c, t in enumerate(texts)]
+            line = _shared(key, cells, True)
     return line
 
 
@@ -251,26 +258,20 @@ def _cell(
 def _shared(key: tuple[Any, ...], cells: list[SourceCell], in_table: bool) -> SourceLine:
     line = SourceLine(cells, in_table=in_table)
     line.memo = {}  # type: ignore[misc]  # shared: later steps may remember their work on it
-    if len(_SHARED) >= _SHARED_SIZE:
-        _SHARED.clear()
-    _SHARED[key] = line
-    return line
+    return _SHARED.keep(key, line)
 
 
 # Pages of one template print the same rows and paragraphs at the same places, so a line is
 # built once per (place, texts) and shared by every document that prints it, as the text
 # reader does (``parse.text``): the interpreter then keeps its per-line work on the line
-# (``SourceLine.memo``). Nothing changes a line once read. Bounded: emptied when full.
-_SHARED: dict[tuple[Any, ...], SourceLine] = {}
-_SHARED_SIZE = 8_000
+# (``SourceLine.memo``). Nothing changes a line once read. Bounded, keeping what recurs
+# (``Recall``: two generations of 8,000 lines; emptied when full, it forgot the template
+# lines every hundred pages or so, as each page brings some fifty lines of its own numbers).
+_SHARED: Recall[tuple[Any, ...], SourceLine] = Recall(8_000)
 
 
 LAYOUT_CELL = 200
 """A cell longer than this holds running text: its table is page layout, not data."""
-
-
-def _has_nested_table(table: LexborNode) -> bool:
-    return len(table.css("table")) > 1  # the table itself is the first match
 
 
 def _rows(table: LexborNode, plain: bool) -> list[LexborNode]:
@@ -295,6 +296,7 @@ _TEXT_OF = LexborNode.text
 _IDS_OF = LexborHTMLParser("")
 _CELL_IDS = frozenset(_IDS_OF.create_node(tag).tag_id for tag in ("td", "th"))
 _SKIP_IDS = frozenset(_IDS_OF.create_node(tag).tag_id for tag in _SKIP - {"-comment"})
+_TABLE_ID = _IDS_OF.create_node("table").tag_id
 """lexbor's numbers of the cell tags and of the skipped tags (one number per tag name, in
 any namespace, as the CSS type selectors match them)."""
 _ROW_GLUE = "\u303f"
@@ -319,26 +321,42 @@ def _clean_row(texts: list[str]) -> list[str]:
     return list(map(clean_text, texts))
 
 
-def _unplain_tables(tree: LexborHTMLParser) -> set[int]:
-    """Return the ``mem_id`` of every table holding (or being) an element of ``_NOT_PLAIN``:
-    a skipped element or one with ``none`` or ``hidden`` in its style. The answer of
-    ``table.css_first(_NOT_PLAIN) is None`` for every table of the page at once: that
-    selector cost a tenth of a millisecond per table, a pass over the page's elements by
-    number costs a third of that for the whole page."""
-    root = tree.root
-    if root is None:
-        return set()
-    elements = root.css("*")
-    offenders = list(compress(elements, map(_SKIP_IDS.__contains__, map(_TAG_ID, elements))))
-    offenders += root.css(_STYLED)
+def _table_facts(scope: LexborNode | None) -> tuple[set[int], set[int]]:
+    """Return the ``mem_id`` of the tables under ``scope`` that are not plain (they hold, or
+    are, an element of ``_NOT_PLAIN``: a skipped element, or one with ``none`` or ``hidden``
+    in its style) and of those that hold another table.
+
+    What ``table.css_first(_NOT_PLAIN) is None`` and ``len(table.css("table")) > 1`` answer
+    for one table, found for all the tables of the page at once: one pass over the
+    elements by lexbor's tag numbers, one style query, and a walk up from each element
+    found (the selector of 21 parts cost a tenth of a millisecond per table). Only tables
+    under ``scope`` are ever asked about: the walker starts there.
+    """
     unplain: set[int] = set()
+    nesting: set[int] = set()
+    if scope is None:
+        return unplain, nesting
+    elements = list(scope.traverse())
+    tag_ids = list(map(_TAG_ID, elements))
+    offenders = scope.css(_STYLED)
+    if not _SKIP_IDS.isdisjoint(tag_ids):
+        offenders += compress(elements, map(_SKIP_IDS.__contains__, tag_ids))
     for node in offenders:
-        here: LexborNode | None = node
-        while here is not None:
-            if here.tag == "table":
-                unplain.add(here.mem_id)
-            here = here.parent
-    return unplain
+        _mark_tables(node, unplain)
+    for table in compress(elements, map(_TABLE_ID.__eq__, tag_ids)):
+        parent = table.parent
+        if parent is not None:
+            _mark_tables(parent, nesting)
+    return unplain, nesting
+
+
+def _mark_tables(node: LexborNode, marked: set[int]) -> None:
+    """Add ``node`` and each of its ancestors that is a table to ``marked``."""
+    here: LexborNode | None = node
+    while here is not None:
+        if here.tag_id == _TABLE_ID:
+            marked.add(here.mem_id)
+        here = here.parent
 
 
 _STYLED = '[style*="none"], [style*="hidden"]'
@@ -474,12 +492,15 @@ def _tree_lines(tree: LexborHTMLParser) -> list[SourceLine]:
 
 
 _NESTING = re.compile(
-    rb"<(?!/?(?:br|img|meta|input|hr|link|col|area|base|wbr|source|param|embed|track|p|li|td"
-    rb"|th|tr|dt|dd|option|o:p)[\s/>])(/|[a-zA-Z])",
-    re.I,
+    rb"<(?!/?(?:t(?:[dhr]|rack)|p(?:aram)?|b(?:r|ase)|i(?:mg|nput)|meta|hr|l(?:i|ink)|col|area"
+    rb"|wbr|source|embed|d[td]|o(?:ption|:p))[\s/>])(/|[a-z])"
 )
-"""Start and end tags of elements that nest: void elements and those whose end tag may be
-left out (``<p>``, ``<td>``, ``<li>``…) are not counted, so old markup does not look deep."""
+"""Start and end tags of elements that nest, in markup lowered to ASCII lower case: void
+elements (br img meta input hr link col area base wbr source param embed track) and those
+whose end tag may be left out (p li td th tr dt dd option, Word's o:p) are not counted, so
+old markup does not look deep. The names are grouped by first letter and the markup lowered
+beforehand: ``re.I`` and two dozen plain alternatives made the scan two and a half times
+slower."""
 _STEP = [1] * 256
 _STEP[ord("/")] = -1
 
@@ -494,7 +515,7 @@ def markup_depth(markup: str) -> int:
 
 def _utf8_depth(utf8: bytes) -> int:
     """Return ``markup_depth`` of the markup whose UTF-8 bytes are ``utf8``."""
-    marks = b"".join(_NESTING.findall(utf8))
+    marks = b"".join(_NESTING.findall(utf8.lower()))  # ASCII letters only, as re.I on bytes
     return max(accumulate(map(_STEP.__getitem__, marks)), default=0)
 
 
