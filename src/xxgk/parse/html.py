@@ -171,24 +171,27 @@ class _Walker:
         self.facts: tuple[set[int], set[int]] | None = None
 
     def flush(self) -> None:
-        text = clean_text("".join(self.buffer))
-        self.buffer = []
-        if text:
-            self.lines.append(_paragraph(len(self.lines) + 1, text))
+        buffer = self.buffer
+        if buffer:
+            text = clean_text("".join(buffer))
+            buffer.clear()
+            if text:
+                self.lines.append(_paragraph(len(self.lines) + 1, text))
 
     def walk(self, node: LexborNode) -> None:
+        buffer = self.buffer
         for child in node.iter(include_text=True):
-            tag = child.tag
-            if tag == "-text":
-                self.buffer.append(child.text_content or "")
-            elif tag == "br":
+            kind = _KINDS.get(child.tag_id)
+            if kind is _TEXT:
+                buffer.append(child.text_content or "")
+            elif kind is _BREAK:
                 self.flush()
-            elif tag in _SKIP or _is_hidden(child) or _is_chrome(child):
+            elif kind is _SKIPPED or _set_aside(child):
                 continue
-            elif tag == "table":
+            elif kind is _TABLE:
                 self.flush()
                 self.table(child)
-            elif tag in _BLOCK or tag == "tr" or tag in ("td", "th"):
+            elif kind is _BLOCKING:
                 self.flush()
                 self.walk(child)
                 self.flush()
@@ -286,7 +289,11 @@ def _rows(table: LexborNode, plain: bool) -> list[LexborNode]:
 
 def _cells(tr: LexborNode, plain: bool) -> list[LexborNode]:
     children = list(tr.iter())
-    cells = list(compress(children, map(_CELL_IDS.__contains__, map(_TAG_ID, children))))
+    tag_ids = list(map(_TAG_ID, children))
+    if _CELL_IDS.issuperset(tag_ids):  # the usual row: cells only
+        cells = children
+    else:
+        cells = list(compress(children, map(_CELL_IDS.__contains__, tag_ids)))
     return cells if plain else [c for c in cells if not _is_hidden(c)]
 
 
@@ -299,6 +306,20 @@ _SKIP_IDS = frozenset(_IDS_OF.create_node(tag).tag_id for tag in _SKIP - {"-comm
 _TABLE_ID = _IDS_OF.create_node("table").tag_id
 """lexbor's numbers of the cell tags and of the skipped tags (one number per tag name, in
 any namespace, as the CSS type selectors match them)."""
+_TEXT, _BREAK, _SKIPPED, _TABLE, _BLOCKING = "text", "break", "skipped", "table", "block"
+_KINDS = {
+    **{_IDS_OF.create_node(tag).tag_id: _BLOCKING for tag in (*_BLOCK, "tr", "td", "th")},
+    **{_IDS_OF.create_node(tag).tag_id: _SKIPPED for tag in _SKIP - {"-comment"}},
+    _IDS_OF.create_node("br").tag_id: _BREAK,
+    _IDS_OF.create_node("table").tag_id: _TABLE,
+    **{
+        node.tag_id: {"-text": _TEXT, "-comment": _SKIPPED}[node.tag]
+        for node in LexborHTMLParser("<p>.<!---->").body.traverse(include_text=True)
+        if node.tag in ("-text", "-comment")
+    },
+}
+"""What the walker does with a node, by lexbor's tag number (the node's tag name decoded
+and compared with each set cost more); any other node is walked into as inline."""
 _ROW_GLUE = "\u303f"
 """Joins a row's cell texts to test them all at once: printable, and not a space."""
 
@@ -343,11 +364,22 @@ def _table_facts(scope: LexborNode | None) -> tuple[set[int], set[int]]:
         offenders += compress(elements, map(_SKIP_IDS.__contains__, tag_ids))
     for node in offenders:
         _mark_tables(node, unplain)
-    for table in compress(elements, map(_TABLE_ID.__eq__, tag_ids)):
-        parent = table.parent
+    for index in _indexes(tag_ids, _TABLE_ID):
+        parent = elements[index].parent
         if parent is not None:
             _mark_tables(parent, nesting)
     return unplain, nesting
+
+
+def _indexes(items: list[int], wanted: int) -> Iterator[int]:
+    """Yield the indexes of ``wanted`` in ``items`` (found by ``list.index``, in C)."""
+    index = -1
+    try:
+        while True:
+            index = items.index(wanted, index + 1)
+            yield index
+    except ValueError:
+        return
 
 
 def _mark_tables(node: LexborNode, marked: set[int]) -> None:
@@ -380,6 +412,17 @@ def _inside_skipped(node: LexborNode, stop: LexborNode) -> bool:
     return False
 
 
+def _set_aside(node: LexborNode) -> bool:
+    """Return ``_is_hidden(node) or _is_chrome(node)`` from one copy of its attributes."""
+    attrs = node.attributes
+    if not attrs:
+        return False
+    style = attrs.get("style")
+    if style and _HIDDEN.search(style):
+        return True
+    return _chrome_marks(attrs, node)
+
+
 def _is_hidden(node: LexborNode) -> bool:
     style = node.attributes.get("style") if node.attributes else None
     return bool(style and _HIDDEN.search(style))
@@ -389,6 +432,10 @@ def _is_chrome(node: LexborNode) -> bool:
     attrs = node.attributes
     if not attrs:
         return False
+    return _chrome_marks(attrs, node)
+
+
+def _chrome_marks(attrs: dict[str, str | None], node: LexborNode) -> bool:
     marks = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
     if not _CHROME.search(marks):
         return False
