@@ -298,6 +298,7 @@ def _cells(tr: LexborNode, plain: bool) -> list[LexborNode]:
 
 
 _TAG_ID = attrgetter("tag_id")
+_IN_TABLE = attrgetter("in_table")
 _TEXT_OF = LexborNode.text
 """``node.text()``: its whole text, descendants joined without a separator (the defaults)."""
 _IDS_OF = LexborHTMLParser("")
@@ -577,7 +578,7 @@ def read_html(data: bytes, name: str | None = None) -> SourceDocument:
         tree = LexborHTMLParser(utf8)
     with gc_paused():  # hundreds of cells and lines, freed by reference counting
         lines = _tree_lines(tree)
-    table_rows = sum(line.in_table for line in lines)
+    table_rows = sum(map(_IN_TABLE, lines))
     hidden = _script_markup(tree) if table_rows < 3 else ""
     if hidden:
         script_lines = _lines_of(hidden)

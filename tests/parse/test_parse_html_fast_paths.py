@@ -1,0 +1,254 @@
+"""The HTML reader's fast paths answer what the plain ways answer.
+
+The reader finds the plain and the nesting tables of a page in one pass, checks a row's
+cell texts as a whole, hands UTF-8 pages to lexbor as their own bytes and scans the depth
+of lowered markup. Each is compared here with the slower way it replaced, on generated
+pages full of what makes a table not plain (skipped elements, hidden styles, nested
+tables, MathML cells, comments, forms, upper-case tags).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from itertools import accumulate
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from xxgk.errors import InputError
+from xxgk.parse.html import (
+    _NOT_PLAIN,
+    _clean_row,
+    _table_facts,
+    markup_depth,
+    read_html,
+)
+from xxgk.parse.reader_common import clean_text
+
+_TAGS = [
+    "div",
+    "p",
+    "span",
+    "b",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "tbody",
+    "thead",
+    "br",
+    "script",
+    "style",
+    "svg",
+    "math",
+    "template",
+    "select",
+    "option",
+    "nav",
+    "header",
+    "TD",
+    "TR",
+    "Table",
+    "font",
+    "o:p",
+    "center",
+    "li",
+    "caption",
+    "colgroup",
+    "col",
+    "title",
+    "head",
+    "x-foo",
+    "aside",
+    "iframe",
+    "noscript",
+    "form",
+    "input",
+]
+_ATTRS = (
+    "",
+    "",
+    ' style="display:none"',
+    ' style="border:none"',
+    ' style="visibility: hidden"',
+    ' class="nav-bar"',
+    ' id="footer"',
+    ' colspan="2"',
+    ' STYLE="DISPLAY:NONE"',
+)
+_TEXTS = (
+    "",
+    " ",
+    "\u00a0",
+    "&nbsp;",
+    "项目",
+    "12",
+    "3 4",
+    "\n",
+    "年度报告",
+    "&amp;",
+    "x" * 210,
+    "\u3000申请\u3000",
+    "\u303f",
+    " \u303f ",
+    "a\u200bb",
+    "<!-- c -->",
+    "<math><td>9</td></math>",
+    '<input type="hidden">',
+)
+
+
+def _page(rng: random.Random) -> str:
+    """Return a page of random tags, attributes and texts around one or more tables."""
+    parts = ["<html><head><style>.a{display:none}</style><title>t</title></head><body>"]
+    for _ in range(rng.randint(1, 50)):
+        roll = rng.random()
+        if roll < 0.4:
+            parts.append(f"<{rng.choice(_TAGS)}{rng.choice(_ATTRS)}>")
+        elif roll < 0.55:
+            parts.append(f"</{rng.choice(_TAGS)}>")
+        elif roll < 0.65:
+            parts.append("<table><tr><td>" + rng.choice(_TEXTS) + "<td>" + rng.choice(_TEXTS))
+        else:
+            parts.append(rng.choice(_TEXTS))
+    return "".join(parts)
+
+
+def _pages(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return [_page(rng) for _ in range(count)]
+
+
+def test_table_facts_answer_the_selectors_of_each_table() -> None:
+    seen_unplain = seen_nesting = seen_plain = 0
+    for page in _pages(1500, 1):
+        tree = LexborHTMLParser(page)
+        scope = tree.body or tree.root
+        unplain, nesting = _table_facts(scope)
+        for table in scope.css("table"):
+            plain = table.css_first(_NOT_PLAIN) is None
+            nested = len(table.css("table")) > 1
+            assert (table.mem_id not in unplain) == plain, page
+            assert (table.mem_id in nesting) == nested, page
+            seen_plain += plain
+            seen_unplain += not plain
+            seen_nesting += nested
+    assert seen_plain  # the pages hold every kind
+    assert seen_unplain
+    assert seen_nesting
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        [],
+        [""],
+        ["项目", "12", ""],
+        [" 项目", "12"],
+        ["项目 ", "12"],
+        ["项目", " 12"],
+        ["项目", "12 "],
+        ["项  目"],
+        ["项\u00a0目"],
+        ["a\u200bb"],
+        ["\u303f", " "],
+        ["\u303f ", "x"],
+        ["x", " \u303f"],
+        ["中 文", "a b"],
+        ["\t12"],
+    ],
+)
+def test_clean_row_is_clean_text_of_every_cell(texts: list[str]) -> None:
+    assert _clean_row(list(texts)) == [clean_text(t) for t in texts]
+
+
+def test_clean_row_on_random_rows() -> None:
+    rng = random.Random(2)
+    alphabet = ["项", "1", " ", "  ", "\u00a0", "\u303f", "\t", "\n", "a", "\u200b", "\u3000"]
+    for _ in range(5000):
+        texts = [
+            "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 4)))
+            for _ in range(rng.randint(0, 5))
+        ]
+        assert _clean_row(list(texts)) == [clean_text(t) for t in texts], texts
+
+
+def _lines(data: bytes) -> list[tuple[bool, list[tuple[str, object]]]]:
+    doc = read_html(data, "x.html")
+    return [(line.in_table, [(c.text, c.location) for c in line.cells]) for line in doc.lines]
+
+
+def test_a_utf8_page_reads_as_the_same_page_in_gb18030() -> None:
+    """UTF-8 pages go to lexbor as their own bytes, others as decoded text: same lines."""
+    compared = 0
+    for page in _pages(300, 3):
+        utf8 = ('<meta charset="utf-8">' + page).encode("utf-8")
+        gbk = ('<meta charset="gbk">' + page).encode("gb18030")
+        try:
+            want = _lines(gbk)
+        except InputError:  # a page without readable text is refused the same way
+            with pytest.raises(InputError):
+                _lines(utf8)
+            continue
+        assert _lines(utf8) == want, page
+        compared += 1
+    assert compared > 100
+
+
+_OLD_NESTING = re.compile(
+    rb"<(?!/?(?:br|img|meta|input|hr|link|col|area|base|wbr|source|param|embed|track|p|li|td"
+    rb"|th|tr|dt|dd|option|o:p)[\s/>])(/|[a-zA-Z])",
+    re.I,
+)
+
+
+def _old_depth(markup: str) -> int:
+    """The depth scan as it was written first: ``re.I`` over the markup as it is."""
+    steps = {ord("/"): -1}
+    marks = _OLD_NESTING.findall(markup.encode("utf-8", "surrogatepass"))
+    return max(accumulate(steps.get(m[0], 1) for m in marks), default=0)
+
+
+def test_depth_scan_counts_what_the_case_insensitive_scan_counts() -> None:
+    names = [
+        "br",
+        "img",
+        "meta",
+        "input",
+        "hr",
+        "link",
+        "col",
+        "area",
+        "base",
+        "wbr",
+        "source",
+        "param",
+        "embed",
+        "track",
+        "p",
+        "li",
+        "td",
+        "th",
+        "tr",
+        "dt",
+        "dd",
+        "option",
+        "o:p",
+        "div",
+        "span",
+        "table",
+        "tdx",
+        "pa",
+        "para",
+        "paramx",
+        "bas",
+        "tra",
+        "trac",
+    ]
+    pieces = ["<", "</", ">", " ", "/", "\n", "\t", "\f", "\v", "\r", "x", "中", "K", ":"]
+    pieces += names + [n.upper() for n in names] + [n.title() for n in names]
+    rng = random.Random(4)
+    for _ in range(20000):
+        markup = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        assert markup_depth(markup) == _old_depth(markup), markup
