@@ -252,3 +252,12 @@ def test_depth_scan_counts_what_the_case_insensitive_scan_counts() -> None:
     for _ in range(20000):
         markup = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
         assert markup_depth(markup) == _old_depth(markup), markup
+
+
+def test_whitespace_alone_cleans_to_nothing() -> None:
+    """The walker drops a paragraph of whitespace alone without cleaning it: every
+    character ``str.isspace`` accepts must clean to nothing."""
+    spaces = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+    assert spaces
+    for space in spaces:
+        assert clean_text(space * 2 + "\n") == "", hex(ord(space))

@@ -173,8 +173,11 @@ class _Walker:
     def flush(self) -> None:
         buffer = self.buffer
         if buffer:
-            text = clean_text("".join(buffer))
+            joined = "".join(buffer)
             buffer.clear()
+            if joined.isspace():  # the line breaks between blocks: clean_text makes them ""
+                return
+            text = clean_text(joined)
             if text:
                 self.lines.append(_paragraph(len(self.lines) + 1, text))
 
