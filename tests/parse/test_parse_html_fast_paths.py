@@ -125,6 +125,7 @@ def test_table_facts_answer_the_selectors_of_each_table() -> None:
     for page in _pages(1500, 1):
         tree = LexborHTMLParser(page)
         scope = tree.body or tree.root
+        assert scope is not None
         unplain, nesting = _table_facts(scope)
         for table in scope.css("table"):
             plain = table.css_first(_NOT_PLAIN) is None

@@ -318,7 +318,7 @@ _KINDS = {
     _IDS_OF.create_node("table").tag_id: _TABLE,
     **{
         node.tag_id: {"-text": _TEXT, "-comment": _SKIPPED}[node.tag]
-        for node in LexborHTMLParser("<p>.<!---->").body.traverse(include_text=True)
+        for node in LexborHTMLParser("<p>.<!---->").root.traverse(include_text=True)  # type: ignore[union-attr]
         if node.tag in ("-text", "-comment")
     },
 }
