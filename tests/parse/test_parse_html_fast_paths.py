@@ -12,14 +12,19 @@ from __future__ import annotations
 import random
 import re
 from itertools import accumulate
+from typing import Any
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from xxgk.errors import InputError
 from xxgk.parse.html import (
+    _HIDDEN,
     _NOT_PLAIN,
+    _SKIP,
     _clean_row,
+    _hides,
+    _shown_text,
     _table_facts,
     markup_depth,
     read_html,
@@ -126,7 +131,8 @@ def test_table_facts_answer_the_selectors_of_each_table() -> None:
         tree = LexborHTMLParser(page)
         scope = tree.body or tree.root
         assert scope is not None
-        unplain, nesting = _table_facts(scope)
+        facts = _table_facts(scope)
+        unplain, nesting = facts.skipping | facts.flagged, facts.nesting
         for table in scope.css("table"):
             plain = table.css_first(_NOT_PLAIN) is None
             nested = len(table.css("table")) > 1
@@ -262,3 +268,48 @@ def test_whitespace_alone_cleans_to_nothing() -> None:
     assert spaces
     for space in spaces:
         assert clean_text(space * 2 + "\n") == "", hex(ord(space))
+
+
+def test_hides_answers_the_hidden_pattern() -> None:
+    """The "none"/"dden" shortcut before the regex changes no answer, whatever the case or
+    the letters that fold to an i (ı, İ)."""
+    pieces = ["display", "DISPLAY", "visibility", ":", " ", "\t", "none", "NoNe", "hidden"]
+    pieces += ["HIDDEN", "hıdden", "hİdden", "hıdden", "x", ";", "border", "dden", "non"]
+    rng = random.Random(5)
+    for _ in range(20000):
+        style = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        assert _hides(style) == bool(_HIDDEN.search(style)), style
+    assert _hides("visibility: hİdden")
+    assert not _hides("border:solid windowtext 1.0pt")
+
+
+def _old_cell_text(td: Any) -> str:
+    """A cell's text as the reader read it before: every text node, unless an element
+    between it and the cell is skipped or hidden (the walk up from each text node)."""
+    parts = []
+    for node in td.traverse(include_text=True):
+        if node.tag != "-text":
+            continue
+        parent, inside = node.parent, False
+        while parent is not None and parent.mem_id != td.mem_id:
+            style = (parent.attributes or {}).get("style")
+            if parent.tag in _SKIP or (style and _HIDDEN.search(style)):
+                inside = True
+                break
+            parent = parent.parent
+        if not inside:
+            parts.append(node.text_content or "")
+    return "".join(parts)
+
+
+def test_shown_text_leaves_out_what_the_walk_up_left_out() -> None:
+    cells = 0
+    for page in _pages(800, 6):
+        tree = LexborHTMLParser(page)
+        scope = tree.body or tree.root
+        assert scope is not None
+        hidden = {n.mem_id for n in scope.css("[style]") if _hides(n.attributes.get("style"))}
+        for td in scope.css("td, th"):
+            assert _shown_text(td, hidden) == _old_cell_text(td), page
+            cells += 1
+    assert cells > 1000

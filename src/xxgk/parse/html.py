@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from itertools import accumulate, chain, compress
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -168,7 +168,25 @@ class _Walker:
         self.buffer: list[str] = []
         self.tables = 0
         self.scope = tree.body or tree.root
-        self.facts: tuple[set[int], set[int]] | None = None
+        self.facts: _TableFacts | None = None
+        self.hidden: set[int] | None = None
+        self.hiding: set[int] = set()
+
+    def hidden_ids(self) -> set[int]:
+        """Return the ``mem_id`` of every element under the scope that ``_is_hidden``."""
+        if self.hidden is None:
+            scope = self.scope
+            styled = scope.css("[style]") if scope is not None else []
+            hidden = [node for node in styled if _is_hidden(node)]
+            self.hidden = {node.mem_id for node in hidden}
+            for node in hidden:
+                _mark_tables(node, self.hiding)
+        return self.hidden
+
+    def hiding_tables(self) -> set[int]:
+        """Return the ``mem_id`` of the tables that hold (or are) a hidden element."""
+        self.hidden_ids()
+        return self.hiding
 
     def flush(self) -> None:
         buffer = self.buffer
@@ -206,19 +224,25 @@ class _Walker:
         paragraphs, is page layout and is walked as blocks instead."""
         if self.facts is None:
             self.facts = _table_facts(self.scope)
-        unplain, nesting = self.facts
+        facts = self.facts
         key = table.mem_id
-        if key in nesting:
+        if key in facts.nesting:
             self.walk(table)
             return
-        plain = key not in unplain
-        if plain:
-            rows = _rows(table, plain)
-            grid = [_clean_row(list(map(_TEXT_OF, _cells(tr, plain)))) for tr in rows]
-        else:
+        if key not in facts.skipping and (
+            key not in facts.flagged or key not in self.hiding_tables()
+        ):  # nothing to leave out: every text of every cell (a Word table's "border:none")
+            grid = [_clean_row(list(map(_TEXT_OF, _cells(tr)))) for tr in _rows(table)]
+        else:  # hidden rows, cells and parts of cells left out, and skipped elements
+            hidden = self.hidden_ids()
             grid = [
-                [clean_text(_cell_text(td)) for td in _cells(tr, plain)]
-                for tr in _rows(table, plain)
+                [
+                    clean_text(_shown_text(td, hidden))
+                    for td in _cells(tr)
+                    if td.mem_id not in hidden
+                ]
+                for tr in _rows(table)
+                if tr.mem_id not in hidden
             ]
         if max(map(len, chain.from_iterable(grid)), default=0) > LAYOUT_CELL:
             self.walk(table)
@@ -280,24 +304,22 @@ LAYOUT_CELL = 200
 """A cell longer than this holds running text: its table is page layout, not data."""
 
 
-def _rows(table: LexborNode, plain: bool) -> list[LexborNode]:
+def _rows(table: LexborNode) -> list[LexborNode]:
     rows = []
     for child in table.iter():
         if child.tag == "tr":
             rows.append(child)
         elif child.tag in ("thead", "tbody", "tfoot"):
             rows.extend(c for c in child.iter() if c.tag == "tr")
-    return rows if plain else [r for r in rows if not _is_hidden(r)]
+    return rows
 
 
-def _cells(tr: LexborNode, plain: bool) -> list[LexborNode]:
+def _cells(tr: LexborNode) -> list[LexborNode]:
     children = list(tr.iter())
     tag_ids = list(map(_TAG_ID, children))
     if _CELL_IDS.issuperset(tag_ids):  # the usual row: cells only
-        cells = children
-    else:
-        cells = list(compress(children, map(_CELL_IDS.__contains__, tag_ids)))
-    return cells if plain else [c for c in cells if not _is_hidden(c)]
+        return children
+    return list(compress(children, map(_CELL_IDS.__contains__, tag_ids)))
 
 
 _TAG_ID = attrgetter("tag_id")
@@ -346,33 +368,40 @@ def _clean_row(texts: list[str]) -> list[str]:
     return list(map(clean_text, texts))
 
 
-def _table_facts(scope: LexborNode | None) -> tuple[set[int], set[int]]:
-    """Return the ``mem_id`` of the tables under ``scope`` that are not plain (they hold, or
-    are, an element of ``_NOT_PLAIN``: a skipped element, or one with ``none`` or ``hidden``
-    in its style) and of those that hold another table.
+class _TableFacts(NamedTuple):
+    """The ``mem_id`` of the tables under a walker's scope that hold (or are) a skipped
+    element, an element with ``none`` or ``hidden`` in its style, another table."""
 
-    What ``table.css_first(_NOT_PLAIN) is None`` and ``len(table.css("table")) > 1`` answer
-    for one table, found for all the tables of the page at once: one pass over the
-    elements by lexbor's tag numbers, one style query, and a walk up from each element
-    found (the selector of 21 parts cost a tenth of a millisecond per table). Only tables
-    under ``scope`` are ever asked about: the walker starts there.
+    skipping: set[int]
+    flagged: set[int]
+    nesting: set[int]
+
+
+def _table_facts(scope: LexborNode | None) -> _TableFacts:
+    """Return the facts of the tables under ``scope`` (``_TableFacts``).
+
+    A table in neither ``skipping`` nor ``flagged`` is what ``table.css_first(_NOT_PLAIN)
+    is None`` called plain, and one in ``nesting`` is one where ``len(table.css("table"))
+    > 1``: found for all the tables of the page at once, by one pass over the elements by
+    lexbor's tag numbers, one style query, and a walk up from each element found (the
+    selector of 21 parts cost a tenth of a millisecond per table). Only tables under
+    ``scope`` are ever asked about: the walker starts there.
     """
-    unplain: set[int] = set()
-    nesting: set[int] = set()
+    facts = _TableFacts(set(), set(), set())
     if scope is None:
-        return unplain, nesting
+        return facts
     elements = list(scope.traverse())
     tag_ids = list(map(_TAG_ID, elements))
-    offenders = scope.css(_STYLED)
+    for node in scope.css(_STYLED):
+        _mark_tables(node, facts.flagged)
     if not _SKIP_IDS.isdisjoint(tag_ids):
-        offenders += compress(elements, map(_SKIP_IDS.__contains__, tag_ids))
-    for node in offenders:
-        _mark_tables(node, unplain)
+        for node in compress(elements, map(_SKIP_IDS.__contains__, tag_ids)):
+            _mark_tables(node, facts.skipping)
     for index in _indexes(tag_ids, _TABLE_ID):
         parent = elements[index].parent
         if parent is not None:
-            _mark_tables(parent, nesting)
-    return unplain, nesting
+            _mark_tables(parent, facts.nesting)
+    return facts
 
 
 def _indexes(items: list[int], wanted: int) -> Iterator[int]:
@@ -398,22 +427,24 @@ def _mark_tables(node: LexborNode, marked: set[int]) -> None:
 _STYLED = '[style*="none"], [style*="hidden"]'
 
 
-def _cell_text(td: LexborNode) -> str:
-    """Return a cell's text; ``<br>`` and paragraphs inside a label join without a gap."""
-    parts = []
-    for node in td.traverse(include_text=True):
-        if node.tag == "-text" and not _inside_skipped(node, td):
-            parts.append(node.text_content or "")
+def _shown_text(cell: LexborNode, hidden: set[int]) -> str:
+    """Return a cell's text without what skipped or hidden elements inside it hold (``hidden``:
+    ``Walker.hidden_ids``); ``<br>`` and paragraphs inside a label join without a gap.
+
+    One walk that does not enter what is left out: the walk up from every text node it
+    replaced compared nodes with ``!=``, which lexbor answers by serialising both."""
+    parts: list[str] = []
+    _gather_text(cell, hidden, parts)
     return "".join(parts)
 
 
-def _inside_skipped(node: LexborNode, stop: LexborNode) -> bool:
-    parent = node.parent
-    while parent is not None and parent != stop:
-        if parent.tag in _SKIP or _is_hidden(parent):
-            return True
-        parent = parent.parent
-    return False
+def _gather_text(node: LexborNode, hidden: set[int], parts: list[str]) -> None:
+    for child in node.iter(include_text=True):
+        kind = _KINDS.get(child.tag_id)
+        if kind is _TEXT:
+            parts.append(child.text_content or "")
+        elif kind is not _SKIPPED and child.mem_id not in hidden:
+            _gather_text(child, hidden, parts)
 
 
 def _set_aside(node: LexborNode) -> bool:
@@ -421,15 +452,29 @@ def _set_aside(node: LexborNode) -> bool:
     attrs = node.attributes
     if not attrs:
         return False
-    style = attrs.get("style")
-    if style and _HIDDEN.search(style):
+    if _hides(attrs.get("style")):
         return True
     return _chrome_marks(attrs, node)
 
 
 def _is_hidden(node: LexborNode) -> bool:
-    style = node.attributes.get("style") if node.attributes else None
-    return bool(style and _HIDDEN.search(style))
+    attrs = node.attributes
+    return bool(attrs) and _hides(attrs.get("style"))
+
+
+def _hides(style: str | None) -> bool:
+    """Return True when ``style`` hides its element (``_HIDDEN``).
+
+    Most styles (Word puts one on every cell) hold neither "none" nor "dden" in any case and
+    are answered without the regex, which was slow on them: of the letters of "none" and
+    "hidden" only the i folds to other letters than its two ASCII cases (ı, İ), so every
+    match holds "none" or "dden" once lowered."""
+    if not style:
+        return False
+    lowered = style.lower()
+    if "none" not in lowered and "dden" not in lowered:
+        return False
+    return _HIDDEN.search(style) is not None
 
 
 def _is_chrome(node: LexborNode) -> bool:
