@@ -26,6 +26,7 @@ from xxgk.parse.html import (
     _hides,
     _shown_text,
     _table_facts,
+    js_string_literals,
     markup_depth,
     read_html,
 )
@@ -313,3 +314,55 @@ def test_shown_text_leaves_out_what_the_walk_up_left_out() -> None:
             assert _shown_text(td, hidden) == _old_cell_text(td), page
             cells += 1
     assert cells > 1000
+
+
+def _old_js_literals(code: str) -> list[str]:
+    """The JavaScript string scanner as first written: one character at a time."""
+    found, i, n = [], 0, len(code)
+    while i < n:
+        ch = code[i]
+        if ch == "/" and code.startswith("//", i):
+            end = code.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif ch == "/" and code.startswith("/*", i):
+            end = code.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+        elif ch in "\"'`":
+            body, i = _old_js_literal(code, i)
+            if body is None:
+                break
+            found.append(body)
+        else:
+            i += 1
+    return found
+
+
+def _old_js_literal(code: str, start: int) -> tuple[str | None, int]:
+    quote, parts = code[start], []
+    i, n = start + 1, len(code)
+    while i < n:
+        ch = code[i]
+        if ch == "\\":
+            parts.append(code[i : i + 2])
+            i += 2
+        elif ch == quote:
+            return "".join(parts), i + 1
+        elif ch == "\n" and quote != "`":
+            return None, i
+        elif quote == "`" and code.startswith("${", i):
+            depth, i = 1, i + 2
+            while i < n and depth:
+                depth += {"{": 1, "}": -1}.get(code[i], 0)
+                i += 1
+        else:
+            parts.append(ch)
+            i += 1
+    return None, n
+
+
+def test_js_scanner_finds_what_the_character_loop_found() -> None:
+    pieces = ['"', "'", "`", "\\", "\n", "/", "//", "/*", "*/", "${", "{", "}", "$", "a", "表", " "]
+    rng = random.Random(8)
+    for _ in range(30000):
+        code = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        assert list(js_string_literals(code)) == _old_js_literals(code), repr(code)

@@ -513,44 +513,64 @@ def js_string_literals(code: str) -> Iterator[str]:
     """
     i, n = 0, len(code)
     while i < n:
-        ch = code[i]
-        if ch == "/" and code.startswith("//", i):
+        found = _JS_NEXT.search(code, i)  # the next comment or quote, found in C
+        if found is None:
+            return
+        i = found.start()
+        mark = found.group()
+        if mark == "//":
             end = code.find("\n", i)
             i = n if end < 0 else end + 1
-        elif ch == "/" and code.startswith("/*", i):
+        elif mark == "/*":
             end = code.find("*/", i + 2)
             i = n if end < 0 else end + 2
-        elif ch in "\"'`":
+        else:
             body, i = _js_literal(code, i)
             if body is None:
                 return
             yield body
-        else:
-            i += 1
+
+
+_JS_NEXT = re.compile(r"//|/\*|[\"'`]")
+_JS_STOPS = {
+    '"': re.compile(r'[\\"\n]'),
+    "'": re.compile(r"[\\'\n]"),
+    "`": re.compile(r"[\\`]|\$\{"),
+}
+"""What ends a run of plain characters in a literal of each quote: an escape, the quote, a
+line break (not in a template literal, where a ``${`` starts a part to skip instead)."""
+_JS_BRACES = re.compile(r"[{}]")
 
 
 def _js_literal(code: str, start: int) -> tuple[str | None, int]:
-    """Return the body of the literal opening at ``start`` and the index after it."""
+    """Return the body of the literal opening at ``start`` and the index after it
+    (``None`` for a literal that does not end), runs of plain characters taken whole."""
     quote = code[start]
+    stops = _JS_STOPS[quote]
     parts: list[str] = []
     i, n = start + 1, len(code)
     while i < n:
-        ch = code[i]
-        if ch == "\\":
-            parts.append(code[i : i + 2])
-            i += 2
-        elif ch == quote:
-            return "".join(parts), i + 1
-        elif ch == "\n" and quote != "`":
-            return None, i  # a line break ends a quoted string: not a literal after all
-        elif quote == "`" and code.startswith("${", i):
-            depth, i = 1, i + 2
-            while i < n and depth:
-                depth += {"{": 1, "}": -1}.get(code[i], 0)
-                i += 1
-        else:
-            parts.append(ch)
-            i += 1
+        stop = stops.search(code, i)
+        if stop is None:
+            return None, n
+        at = stop.start()
+        parts.append(code[i:at])
+        mark = code[at]
+        if mark == "\\":
+            parts.append(code[at : at + 2])
+            i = at + 2
+        elif mark == quote:
+            return "".join(parts), at + 1
+        elif mark == "\n":
+            return None, at  # a line break ends a quoted string: not a literal after all
+        else:  # "${": skip to its closing brace
+            depth, i = 1, at + 2
+            while depth:
+                brace = _JS_BRACES.search(code, i)
+                if brace is None:
+                    return None, n
+                depth += 1 if brace.group() == "{" else -1
+                i = brace.end()
     return None, n
 
 
