@@ -76,14 +76,15 @@ def time_limit(seconds: float, ocr_seconds: float | None = None) -> Iterator[Non
         ((name, limit),) = budget.items()
         raise LimitError(name, limit)
 
-    def extend() -> None:
+    def extend() -> float | None:
         if ocr_seconds is None:
             signal.setitimer(signal.ITIMER_REAL, 0)
-            return
+            return None
         budget.clear()
         budget["ocr_seconds"] = ocr_seconds
-        left = ocr_seconds - (time.monotonic() - began)
-        signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+        left = max(ocr_seconds - (time.monotonic() - began), 0.001)
+        signal.setitimer(signal.ITIMER_REAL, left)
+        return left
 
     previous = _set_handler(_SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, seconds)
