@@ -172,6 +172,9 @@ def clear_caches() -> None:
     html = sys.modules.get("xxgk.parse.html")  # imported when a page was first read
     if html is not None:
         html._SHARED.clear()
+    pdf_pages = sys.modules.get("xxgk.parse.pdf_pages")  # imported when a PDF was first read
+    if pdf_pages is not None:
+        pdf_pages.GRIDS.clear()
 
 
 def parse_text(text: str, *, source: str | None = None) -> Report:

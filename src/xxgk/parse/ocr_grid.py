@@ -41,13 +41,36 @@ SAME_READING = ("0oO〇○０", "1lI|丨１", "2２", "3３", "4４", "5５", "6
 number cell is no doubt about the number, so their probabilities count together."""
 
 
-@dataclass(frozen=True)
 class OcrChar(Char):
     """A recognised character: its box in points, the recogniser's confidence (0…1) and the
-    runner-up characters it also saw there (candidates, never used instead)."""
+    runner-up characters it also saw there (candidates, never used instead). A ``Char``
+    with the two more fields after its own."""
 
-    score: float = 1.0
-    alternatives: tuple[str, ...] = ()
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        text: str,
+        x0: float,
+        top: float,
+        x1: float,
+        bottom: float,
+        score: float = 1.0,
+        alternatives: tuple[str, ...] = (),
+    ) -> OcrChar:
+        centre = ((x0 + x1) / 2, (top + bottom) / 2)
+        return tuple.__new__(cls, (text, x0, top, x1, bottom, *centre, score, alternatives))
+
+    def __getnewargs__(self) -> tuple[Any, ...]:
+        return (*self[:5], *self[7:])
+
+    @property
+    def score(self) -> float:
+        return self[7]  # type: ignore[misc]  # the tuple holds more than Char's fields
+
+    @property
+    def alternatives(self) -> tuple[str, ...]:
+        return self[8]  # type: ignore[misc]
 
 
 class Score(float):

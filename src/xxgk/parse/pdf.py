@@ -26,10 +26,12 @@ from xxgk.parse import ocr
 from xxgk.parse.document import SourceDocument, SourceLine
 from xxgk.parse.interpret import gc_paused
 from xxgk.parse.pdf_layout import (
+    FOUR_FLOATS,
     Char,
     PageFrame,
     PdfLine,
-    make_char,
+    address_of,
+    c_function,
     rulings,
 )
 from xxgk.parse.pdf_pages import drop_running, lay_out_page
@@ -37,9 +39,10 @@ from xxgk.parse_findings import PAGE_WITHOUT_TEXT
 
 
 def _bare(function: Any) -> Any:
-    """Return a pdfium function that takes its arguments as they are: ctypes converts and
-    checks each argument of a declared prototype, which was most of the cost of a call
-    made once per character. Only for calls whose arguments are already of the C types."""
+    """Return a pdfium function that takes its arguments as they are: even a prototype of
+    plain C types converts and checks each argument, which was most of the cost of a call
+    made once per character. Only for calls whose arguments are already of C types
+    (``c_void_p`` handles, ``byref`` out-parameters; a Python int passes as a C int)."""
     address = ctypes.cast(function, ctypes.c_void_p).value
     if address is None:
         raise pdfium.PdfiumError("a pdfium function has no address")
@@ -48,45 +51,46 @@ def _bare(function: Any) -> Any:
     return bare
 
 
-_LOOSE_BOX = _bare(pdfium_raw.FPDFText_GetLooseCharBox)  # (textpage, int, byref(FS_RECTF))
+_LOOSE_BOX = _bare(pdfium_raw.FPDFText_GetLooseCharBox)
+"""(text page as ``c_void_p``, index, ``byref(FS_RECTF)``): the char's loose box."""
+_UNICODE = c_function(pdfium_raw.FPDFText_GetUnicode, ctypes.c_uint, ctypes.c_void_p, ctypes.c_int)
 
 
 def _chars(page: pdfium.PdfPage, frame: PageFrame) -> list[Char]:
     """Return the page's printed characters with their loose boxes (display space).
 
-    The boxes come straight from pdfium's C API, one reused rectangle for all calls: the
-    helper objects of pypdfium2 cost more per character than the call itself."""
+    The boxes come straight from pdfium's C API, unchecked, into one reused rectangle read
+    by one unpack: pypdfium2's helper objects and checked pointer types cost more per
+    character than the call itself."""
     textpage = page.get_textpage()
     count = textpage.count_chars()
     text = textpage.get_text_range() if count else ""
     aligned = len(text) == count
-    raw = textpage.raw
+    raw = ctypes.c_void_p(address_of(textpage.raw))
     rect = pdfium_raw.FS_RECTF()
-    box_of_rect = ctypes.byref(rect)
+    at = ctypes.byref(rect)
+    unpack = FOUR_FLOATS.unpack_from  # FS_RECTF: left, top, right, bottom
     loose_box = _LOOSE_BOX
     upright = frame.rotation == 0
     left, bottom, height = frame.left, frame.bottom, frame.height
-    chars = []
+    chars: list[Char] = []
+    append = chars.append
+    new = tuple.__new__
     for i in range(count):
-        ch = text[i] if aligned else chr(pdfium_raw.FPDFText_GetUnicode(raw, i))
+        ch = text[i] if aligned else chr(_UNICODE(raw, i))
         if ch.isspace() or ch == "\x00":
             continue
-        if not loose_box(raw, i, box_of_rect):
+        if not loose_box(raw, i, at):
             raise pdfium.PdfiumError("Failed to get charbox.")
-        if upright:  # frame.box, spelt out for the common page
-            ax, bx = rect.left - left, rect.right - left
-            ay, by = height - (rect.bottom - bottom), height - (rect.top - bottom)
-            chars.append(
-                make_char(
-                    ch,
-                    bx if bx < ax else ax,  # min and max as the builtins pick them
-                    by if by < ay else ay,
-                    bx if bx > ax else ax,
-                    by if by > ay else ay,
-                )
-            )
+        r_left, r_top, r_right, r_bottom = unpack(rect)
+        if upright:  # frame.box and Char(), spelt out for the common page
+            ax, bx = r_left - left, r_right - left
+            ay, by = height - (r_bottom - bottom), height - (r_top - bottom)
+            x0, x1 = (bx, ax) if bx < ax else (ax, bx)  # min and max as the builtins pick them
+            y0, y1 = (by, ay) if by < ay else (ay, by)
+            append(new(Char, (ch, x0, y0, x1, y1, (x0 + x1) / 2, (y0 + y1) / 2)))
         else:
-            chars.append(make_char(ch, *frame.box(rect.left, rect.bottom, rect.right, rect.top)))
+            append(Char(ch, *frame.box(r_left, r_bottom, r_right, r_top)))
     return chars
 
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 import bisect
 import ctypes
 import re
+import struct
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from operator import attrgetter
-from typing import Any
+from dataclasses import dataclass
+from itertools import compress
+from operator import itemgetter, sub
+from typing import Any, NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
@@ -29,35 +31,40 @@ COLLINEAR = 0.75  # pieces whose positions differ by less than this lie on one r
 _NUMBER = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?$")
 
 
-@dataclass(frozen=True)
-class Char:
-    """A character in top-down coordinates (points from the top-left of the page), with the
-    centre of its box (``cx``, ``cy``) worked out once: the layout asks for it many times."""
-
+class _CharFields(NamedTuple):
     text: str
     x0: float
     top: float
     x1: float
     bottom: float
-    cx: float = field(init=False, repr=False, compare=False)
-    cy: float = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "cx", (self.x0 + self.x1) / 2)
-        object.__setattr__(self, "cy", (self.top + self.bottom) / 2)
+    cx: float
+    cy: float
 
 
-_new = object.__new__
+class Char(_CharFields):
+    """A character in top-down coordinates (points from the top-left of the page), with the
+    centre of its box (``cx``, ``cy``) worked out once: the layout asks for it many times.
+
+    A tuple, built as ``Char(text, x0, top, x1, bottom)``: the text-layer reader makes one
+    for every printed character (``make_char``), and a tuple is the cheapest object to build
+    whose fields read as fast as attributes (a frozen dataclass cost three times as much)."""
+
+    __slots__ = ()
+
+    def __new__(cls, text: str, x0: float, top: float, x1: float, bottom: float) -> Char:
+        return tuple.__new__(cls, (text, x0, top, x1, bottom, (x0 + x1) / 2, (top + bottom) / 2))
+
+    def __getnewargs__(self) -> tuple[Any, ...]:
+        """The arguments of ``__new__`` (for pickle and copy): the centre is worked out."""
+        return self[:5]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}{self[:5]!r}"
 
 
 def make_char(text: str, x0: float, top: float, x1: float, bottom: float) -> Char:
-    """Return ``Char(text, x0, top, x1, bottom)`` built without the dataclass machinery:
-    the text-layer reader makes one for every printed character of a page."""
-    char = _new(Char)
-    char.__dict__.update(
-        text=text, x0=x0, top=top, x1=x1, bottom=bottom, cx=(x0 + x1) / 2, cy=(top + bottom) / 2
-    )
-    return char
+    """Return ``Char(text, x0, top, x1, bottom)`` (the reader spells it out per char)."""
+    return Char(text, x0, top, x1, bottom)
 
 
 @dataclass(frozen=True)
@@ -122,12 +129,17 @@ class PdfLine:
 
 def split_gaps(line: list[Char], factor: float = 1.2) -> list[list[Char]]:
     """Split a printed line into pieces where the gap is wider than ``factor`` glyphs."""
-    size = sorted(c.bottom - c.top for c in line)[len(line) // 2]
-    pieces: list[list[Char]] = [[line[0]]]
-    for prev, ch in zip(line, line[1:], strict=False):
-        if ch.x0 - prev.x1 > max(factor * size, 2.0):
-            pieces.append([])
-        pieces[-1].append(ch)
+    size = sorted([c.bottom - c.top for c in line])[len(line) // 2]
+    gap = max(factor * size, 2.0)
+    piece = [line[0]]
+    pieces: list[list[Char]] = [piece]
+    prev_x1 = line[0].x1
+    for ch in line[1:]:
+        if ch.x0 - prev_x1 > gap:
+            piece = []
+            pieces.append(piece)
+        piece.append(ch)
+        prev_x1 = ch.x1
     return pieces
 
 
@@ -149,12 +161,49 @@ def is_number(cell: SourceCell) -> bool:
 
 
 def box_of(chars: list[Char]) -> Box:
+    if len(chars) == 1:
+        ch = chars[0]
+        return ch.x0, ch.top, ch.x1, ch.bottom
     return (
-        min(c.x0 for c in chars),
-        min(c.top for c in chars),
-        max(c.x1 for c in chars),
-        max(c.bottom for c in chars),
+        min([c.x0 for c in chars]),
+        min([c.top for c in chars]),
+        max([c.x1 for c in chars]),
+        max([c.bottom for c in chars]),
     )
+
+
+def c_function(function: Any, restype: Any, *argtypes: Any) -> Any:
+    """Return a pdfium function called through a prototype of plain C types (handles and
+    out-parameters as ``c_void_p`` addresses): pypdfium2's prototypes check and convert
+    each handle through its pointer type, which cost more than the call on a page walked
+    object by object."""
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    if address is None:
+        raise pdfium.PdfiumError("a pdfium function has no address")
+    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+
+
+def address_of(handle: Any) -> int:
+    """Return the address of a pypdfium2 handle (a page, a text page) as a plain integer."""
+    address = ctypes.cast(handle, ctypes.c_void_p).value
+    if address is None:
+        raise pdfium.PdfiumError("a pdfium handle is empty")
+    return address
+
+
+_P, _I = ctypes.c_void_p, ctypes.c_int
+_COUNT_OBJECTS = c_function(pdfium_raw.FPDFPage_CountObjects, _I, _P)
+_GET_OBJECT = c_function(pdfium_raw.FPDFPage_GetObject, _P, _P, _I)
+_FORM_COUNT_OBJECTS = c_function(pdfium_raw.FPDFFormObj_CountObjects, _I, _P)
+_FORM_GET_OBJECT = c_function(pdfium_raw.FPDFFormObj_GetObject, _P, _P, ctypes.c_ulong)
+_OBJECT_TYPE = c_function(pdfium_raw.FPDFPageObj_GetType, _I, _P)
+_OBJECT_BOUNDS = c_function(pdfium_raw.FPDFPageObj_GetBounds, _I, _P, _P, _P, _P, _P)
+_DRAW_MODE = c_function(pdfium_raw.FPDFPath_GetDrawMode, _I, _P, _P, _P)
+_COUNT_SEGMENTS = c_function(pdfium_raw.FPDFPath_CountSegments, _I, _P)
+_PATH = pdfium_raw.FPDF_PAGEOBJ_PATH
+_FORM = pdfium_raw.FPDF_PAGEOBJ_FORM
+FOUR_FLOATS = struct.Struct("4f")
+"""Four C floats: pdfium's ``FS_RECTF`` and the four bounds of an object, read at once."""
 
 
 def rulings(page: pdfium.PdfPage, frame: PageFrame) -> tuple[list[Segment], list[Segment]]:
@@ -167,48 +216,57 @@ def rulings(page: pdfium.PdfPage, frame: PageFrame) -> tuple[list[Segment], list
     """
     horizontal: list[Segment] = []
     vertical: list[Segment] = []
-    bounds = [ctypes.c_float() for _ in range(4)]
-    for obj in _paths(page.raw, pdfium_raw.FPDFPage_CountObjects, pdfium_raw.FPDFPage_GetObject):
-        if not pdfium_raw.FPDFPageObj_GetBounds(obj, *bounds):
+    bounds = (ctypes.c_float * 4)()
+    at = ctypes.addressof(bounds)
+    unpack = FOUR_FLOATS.unpack_from
+    get_bounds = _OBJECT_BOUNDS
+    upright = frame.rotation == 0
+    left, bottom, height = frame.left, frame.bottom, frame.height
+    for obj in _paths(address_of(page.raw), _COUNT_OBJECTS, _GET_OBJECT):
+        if not get_bounds(obj, at, at + 4, at + 8, at + 12):
             raise pdfium.PdfiumError("Failed to locate pageobject.")
-        x0, y0, x1, y1 = frame.box(*(b.value for b in bounds))
+        if upright:  # frame.box, spelt out for the common page
+            b0, b1, b2, b3 = unpack(bounds)
+            ax, bx = b0 - left, b2 - left
+            ay, by = height - (b1 - bottom), height - (b3 - bottom)
+            x0, x1 = (bx, ax) if bx < ax else (ax, bx)
+            y0, y1 = (by, ay) if by < ay else (ay, by)
+        else:
+            x0, y0, x1, y1 = frame.box(*unpack(bounds))
         if y1 - y0 <= THIN and x1 - x0 > THIN:
             horizontal.append(((y0 + y1) / 2, x0, x1))
         elif x1 - x0 <= THIN and y1 - y0 > THIN:
             vertical.append(((x0 + x1) / 2, y0, y1))
         elif _stroked(obj):
-            count = pdfium_raw.FPDFPath_CountSegments(obj)
+            count = _COUNT_SEGMENTS(obj)
             if count in (4, 5):
                 horizontal += [(y0, x0, x1), (y1, x0, x1)]
                 vertical += [(x0, y0, y1), (x1, y0, y1)]
             elif count > 5:
-                _straight_pieces(obj, count, frame, horizontal, vertical)
+                handle = ctypes.cast(obj, pdfium_raw.FPDF_PAGEOBJECT)
+                _straight_pieces(handle, count, frame, horizontal, vertical)
     return merge_collinear(horizontal), merge_collinear(vertical)
 
 
 _MAX_DEPTH = 15  # form XObjects nested deeper than this are not looked into (as pypdfium2)
 
 
-def _paths(parent: Any, count_objects: Any, get_object: Any, level: int = 0) -> Iterator[Any]:
-    """Yield the raw path objects of a page or form object, in drawing order, descending
-    into form XObjects (as ``PdfPage.get_objects`` with a path filter)."""
+def _paths(parent: int, count_objects: Any, get_object: Any, level: int = 0) -> Iterator[int]:
+    """Yield the addresses of the path objects of a page or form object, in drawing order,
+    descending into form XObjects (as ``PdfPage.get_objects`` with a path filter)."""
     count = count_objects(parent)
     if count < 0:
         raise pdfium.PdfiumError("Failed to get number of pageobjects.")
+    object_type = _OBJECT_TYPE
     for index in range(count):
         obj = get_object(parent, index)
         if not obj:
             raise pdfium.PdfiumError("Failed to get pageobject.")
-        kind = pdfium_raw.FPDFPageObj_GetType(obj)
-        if kind == pdfium_raw.FPDF_PAGEOBJ_PATH:
+        kind = object_type(obj)
+        if kind == _PATH:
             yield obj
-        elif kind == pdfium_raw.FPDF_PAGEOBJ_FORM and level < _MAX_DEPTH - 1:
-            yield from _paths(
-                obj,
-                pdfium_raw.FPDFFormObj_CountObjects,
-                pdfium_raw.FPDFFormObj_GetObject,
-                level + 1,
-            )
+        elif kind == _FORM and level < _MAX_DEPTH - 1:
+            yield from _paths(obj, _FORM_COUNT_OBJECTS, _FORM_GET_OBJECT, level + 1)
 
 
 def merge_collinear(segments: list[Segment]) -> list[Segment]:
@@ -280,10 +338,11 @@ def _add_piece(
         vertical.append((ax, min(ay, by), max(ay, by)))
 
 
-def _stroked(obj: Any) -> bool:
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
-    pdfium_raw.FPDFPath_GetDrawMode(obj, fill, stroke)
-    return bool(stroke.value)
+def _stroked(obj: int) -> bool:
+    modes = (ctypes.c_int * 2)()
+    at = ctypes.addressof(modes)
+    _DRAW_MODE(obj, at, at + ctypes.sizeof(ctypes.c_int))
+    return bool(modes[1])
 
 
 def _snap(values: list[float]) -> list[float]:
@@ -296,7 +355,14 @@ def _snap(values: list[float]) -> list[float]:
 
 def _near(segments: list[Segment], lines: list[float]) -> list[list[tuple[float, float]]]:
     """Return for each grid line the ``(start - SNAP, end + SNAP)`` of the rulings on it."""
-    return [[(s - SNAP, e + SNAP) for p, s, e in segments if abs(p - at) <= SLIVER] for at in lines]
+    ordered = sorted(segments)  # the order on a line does not matter: any of them may cover
+    positions = [p for p, _, _ in ordered]
+    near = []
+    for at in lines:  # the candidates by bisection (a point wider), then the exact test
+        lo = bisect.bisect_left(positions, at - SLIVER - 1.0)
+        hi = bisect.bisect_right(positions, at + SLIVER + 1.0)
+        near.append([(s - SNAP, e + SNAP) for p, s, e in ordered[lo:hi] if abs(p - at) <= SLIVER])
+    return near
 
 
 def _spans(near: list[tuple[float, float]], lo: float, hi: float) -> bool:
@@ -309,6 +375,15 @@ def _covered(near: list[tuple[float, float]], mid: float) -> bool:
     return any(s <= mid <= e for s, e in near)
 
 
+def _open_at(near: list[tuple[float, float]], mids: list[float]) -> list[bool]:
+    """Return for each of ``mids`` whether no ruling of ``near`` covers it (``_covered``
+    negated, for a whole grid line at once: most lines are one ruling)."""
+    if len(near) == 1:
+        ((s, e),) = near
+        return [not (s <= mid <= e) for mid in mids]
+    return [not any(s <= mid <= e for s, e in near) for mid in mids]
+
+
 def groups(horizontal: list[Segment], vertical: list[Segment]) -> list[tuple[list, list]]:
     """Split rulings into tables: the connected sets of crossing or touching lines."""
     parent = list(range(len(horizontal) + len(vertical)))
@@ -319,10 +394,13 @@ def groups(horizontal: list[Segment], vertical: list[Segment]) -> list[tuple[lis
             i = parent[i]
         return i
 
+    first = len(horizontal)
+    widened = [(x, y0 - SNAP, y1 + SNAP, first + j) for j, (x, y0, y1) in enumerate(vertical)]
     for i, (y, x0, x1) in enumerate(horizontal):
-        for j, (x, y0, y1) in enumerate(vertical):
-            if x0 - SNAP <= x <= x1 + SNAP and y0 - SNAP <= y <= y1 + SNAP:
-                parent[find(i)] = find(len(horizontal) + j)
+        lo, hi = x0 - SNAP, x1 + SNAP
+        for x, top, bottom, j in widened:
+            if lo <= x <= hi and top <= y <= bottom:
+                parent[find(i)] = find(j)
     groups: dict[int, tuple[list, list]] = {}
     for i, seg in enumerate(horizontal):
         groups.setdefault(find(i), ([], []))[0].append(seg)
@@ -389,24 +467,30 @@ def build_grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
     ymids = [(ys[r] + ys[r + 1]) / 2 for r in range(rows)]
     xmids = [(xs[c] + xs[c + 1]) / 2 for c in range(cols)]
     # open[c][r]: no ruling along the right side of elementary cell (r, c); below: its bottom
-    open_right = [[not _covered(on_x[c + 1], y) for y in ymids] for c in range(cols - 1)]
-    open_below = [[not _covered(on_y[r + 1], x) for x in xmids] for r in range(rows - 1)]
-    for r in range(rows):
-        for c in range(cols):
+    open_right = [_open_at(on_x[c + 1], ymids) for c in range(cols - 1)]
+    open_below = [_open_at(on_y[r + 1], xmids) for r in range(rows - 1)]
+    # only the open sides join (the order of the joins changes no cell: see below)
+    for c, flags in enumerate(open_right):
+        for r in compress(range(rows), flags):
             here = r * cols + c
-            if c + 1 < cols and open_right[c][r]:
-                parent[find(here)] = find(here + 1)
-            if r + 1 < rows and open_below[r][c]:
-                parent[find(here)] = find(here + cols)
+            parent[find(here)] = find(here + 1)
+    for r, flags in enumerate(open_below):
+        for c in compress(range(cols), flags):
+            here = r * cols + c
+            parent[find(here)] = find(here + cols)
+    found = [find(i) for i in range(cols * rows)]
     spans: dict[int, list[int]] = {}
-    for i in range(cols * rows):  # row by row: a cell's first row is where it is first met
-        r, c = divmod(i, cols)
-        root = find(i)
-        span = spans.get(root)
-        if span is None:
-            spans[root] = [r, c, r, c]
-        else:
-            span[1], span[2], span[3] = min(span[1], c), r, max(span[3], c)
+    i = 0
+    for r in range(rows):  # row by row: a cell's first row is where it is first met
+        for c in range(cols):
+            root = found[i]
+            i += 1
+            span = spans.get(root)
+            if span is None:
+                spans[root] = [r, c, r, c]
+            else:
+                span[1], span[2], span[3] = min(span[1], c), r, max(span[3], c)
+    # merged cells in reading order; ties in the order first met, whichever cell is the root
     roots = sorted(spans, key=lambda k: (spans[k][0], spans[k][1]))
     index = {root: n for n, root in enumerate(roots)}
     cells = [
@@ -417,7 +501,7 @@ def build_grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
         )
         for k in roots
     ]
-    owner = [index[find(i)] for i in range(cols * rows)]
+    owner = [index[root] for root in found]
     open_top = {owner[c] for c in range(cols) if not _spans(on_y[0], xs[c], xs[c + 1])}
     open_bottom = {
         owner[(rows - 1) * cols + c] for c in range(cols) if not _spans(on_y[-1], xs[c], xs[c + 1])
@@ -425,8 +509,11 @@ def build_grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
     return Grid(xs, ys, owner, cells, frozenset(open_top), frozenset(open_bottom))
 
 
-_CY = attrgetter("cy")
-_X0 = attrgetter("x0")
+_CY = itemgetter(6)  # Char.cy
+_X0 = itemgetter(1)  # Char.x0
+_X0_CY = itemgetter(1, 6)
+_TOP = itemgetter(2)  # Char.top
+_BOTTOM = itemgetter(4)  # Char.bottom
 
 
 def cluster_lines(chars: list[Char]) -> list[list[Char]]:
@@ -437,18 +524,31 @@ def cluster_lines(chars: list[Char]) -> list[list[Char]]:
     """
     if len(chars) < 2:
         return [list(chars)] if chars else []
-    heights = sorted([c.bottom - c.top for c in chars])
+    centres = list(map(_CY, chars))
+    spread = max(centres) - min(centres)
+    # every centre within the tolerance of any running mean of them: one line, sorted by x0
+    # with ties in the order of cy (as the two stable sorts below); the tolerance is 1 or more
+    if spread <= 1.0:
+        return [sorted(chars, key=_X0_CY)]
+    heights = sorted(map(sub, map(_BOTTOM, chars), map(_TOP, chars)))
     tolerance = max(heights[len(heights) // 2] * 0.5, 1.0)
-    lines: list[list[Char]] = []
-    members: list[Char] = []
-    centre = 0.0
-    for ch in sorted(chars, key=_CY):
+    if spread <= tolerance:
+        return [sorted(chars, key=_X0_CY)]
+    ordered = sorted(chars, key=_CY)
+    members = [ordered[0]]
+    lines = [members]
+    centre = ordered[0].cy
+    count = 1
+    below = -tolerance
+    for ch in ordered[1:]:
         cy = ch.cy
-        if lines and abs(cy - centre) <= tolerance:
+        if below <= cy - centre <= tolerance:
             members.append(ch)
-            centre = centre + (cy - centre) / len(members)
+            count += 1
+            centre = centre + (cy - centre) / count
         else:
             members = [ch]
+            count = 1
             centre = cy
             lines.append(members)
     return [sorted(members, key=_X0) if len(members) > 1 else members for members in lines]
@@ -466,31 +566,46 @@ def table_lines(page: int, grid: Grid, chars: list[Char]) -> list[PdfLine]:
     inside: dict[int, list[Char]] = {}
     xs, ys, owner = grid.xs, grid.ys, grid.owner
     cols, rows_ = len(xs) - 1, len(ys) - 1
+    bisect_right = bisect.bisect_right
+    # the elementary cell of the char before: a cell's chars mostly come one after another
+    left, right, top, bottom = 1.0, 0.0, 1.0, 0.0
+    members: list[Char] = []
     for ch in chars:  # grid.cell_at, spelt out
-        c = bisect.bisect(xs, _anchor_x(ch) if ch.text in _CLOSING else ch.cx) - 1
-        r = bisect.bisect(ys, ch.cy) - 1
+        x = _anchor_x(ch) if ch.text in _CLOSING else ch.cx
+        y = ch.cy
+        if left <= x < right and top <= y < bottom:
+            members.append(ch)
+            continue
+        c = bisect_right(xs, x) - 1
+        r = bisect_right(ys, y) - 1
         if 0 <= c < cols and 0 <= r < rows_:
             cell = owner[r * cols + c]
-            members = inside.get(cell)
-            if members is None:
-                inside[cell] = [ch]
+            found = inside.get(cell)
+            if found is None:
+                members = inside[cell] = [ch]
             else:
+                members = found
                 members.append(ch)
+            left, right, top, bottom = xs[c], xs[c + 1], ys[r], ys[r + 1]
     rows: dict[int, list[tuple[int, SourceCell]]] = {}
+    round_x = {x: round(x, 1) for x in xs}
+    round_y = {y: round(y, 1) for y in ys}
     for n, (first, last, box) in enumerate(grid.cells):
-        text = text_of(inside.get(n, []))
+        held = inside.get(n)
+        text = text_of(held) if held else ""
         if not text and last > first:
             continue  # a merged label cell continued from the previous page
         x0, y0, x1, y1 = box
-        bbox = (round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1))
+        bbox = (round_x[x0], round_y[y0], round_x[x1], round_y[y1])
         rows.setdefault(first, []).append((n, page_cell(text, page, bbox)))
+    open_top, open_bottom = grid.open_top, grid.open_bottom
     lines = [
         PdfLine(
             page,
             grid.ys[r],
             SourceLine([cell for _, cell in cells], in_table=True),
-            open_top=frozenset(i for i, (n, _) in enumerate(cells) if n in grid.open_top),
-            open_bottom=frozenset(i for i, (n, _) in enumerate(cells) if n in grid.open_bottom),
+            open_top=_open_indexes(cells, open_top) if open_top else open_top,
+            open_bottom=_open_indexes(cells, open_bottom) if open_bottom else open_bottom,
             ruled=True,
         )
         for r, cells in sorted(rows.items())
@@ -499,6 +614,13 @@ def table_lines(page: int, grid: Grid, chars: list[Char]) -> list[PdfLine]:
     if lines:
         lines[0].grid_start = True
     return lines
+
+
+def _open_indexes(
+    cells: list[tuple[int, SourceCell]], grid_cells: frozenset[int]
+) -> frozenset[int]:
+    """Return the positions in a row of the cells that are among ``grid_cells``."""
+    return frozenset(i for i, (n, _) in enumerate(cells) if n in grid_cells)
 
 
 _CLOSING = frozenset("）)」』】〕》〉，,。、；：！？")

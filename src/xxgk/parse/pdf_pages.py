@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import compress
+from operator import not_
 
 from xxgk.findings import Location
 from xxgk.parse.document import SourceCell, SourceLine
 from xxgk.parse.pdf_layout import (
     Char,
+    Grid,
     PdfLine,
     Segment,
     build_grid,
@@ -26,6 +29,7 @@ from xxgk.parse.pdf_layout import (
     table_lines,
 )
 from xxgk.parse.pdf_unruled import unruled_tables
+from xxgk.parse.recall import MISSING, Recall
 from xxgk.parse.text_pages import header_key
 
 MARGIN = 0.07  # share of the page height where running headers and footers sit
@@ -95,19 +99,33 @@ def lay_out_page(
     tables first, then the printed lines around them. The OCR reader (``parse.ocr``) passes
     the words and table rules it found in a page image, so scans are read the same way."""
     lines: list[PdfLine] = []
-    for group in groups(horizontal, vertical):
-        table = build_grid(*group)
+    for table in _grids(horizontal, vertical):
         x0, x1, y0, y1 = table.xs[0], table.xs[-1], table.ys[0], table.ys[-1]
-        inside: list[Char] = []
-        outside: list[Char] = []
-        for c in chars:
-            (inside if x0 <= c.cx <= x1 and y0 <= c.cy <= y1 else outside).append(c)
+        within = [x0 <= c.cx <= x1 and y0 <= c.cy <= y1 for c in chars]
+        inside = list(compress(chars, within))
         if not inside:
             continue
+        outside = list(compress(chars, map(not_, within)))
         lines += table_lines(page_no, table, inside)
         chars = outside
     lines += _text_lines(page_no, chars)
     return sorted(lines, key=lambda item: item.top)
+
+
+GRIDS: Recall[tuple[tuple[Segment, ...], tuple[Segment, ...]], list[Grid]] = Recall(128)
+"""The ruled tables of a page by its rulings: the pages of reports made from one template by
+one converter have the same rulings (a batch of LibreOffice PDFs shares a few dozen sets), so
+their grids are built once. The grids are only read after they are built. A page's grids
+take tens of kilobytes: two generations of 128 stay within a few megabytes."""
+
+
+def _grids(horizontal: list[Segment], vertical: list[Segment]) -> list[Grid]:
+    """Return the grids of the ruled tables these rulings draw (``groups``, ``build_grid``)."""
+    key = (tuple(horizontal), tuple(vertical))
+    found = GRIDS.lookup(key)
+    if found is MISSING:
+        found = GRIDS.keep(key, [build_grid(*group) for group in groups(horizontal, vertical)])
+    return found
 
 
 def _drop_running(pages: list[tuple[list[PdfLine], float]]) -> list[SourceLine]:
