@@ -200,6 +200,20 @@ def _runs(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
     return runs
 
 
+@lru_cache(maxsize=16)
+def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """The bands and rows datasketch would choose for ``threshold``: it integrates the
+    false-positive and false-negative curves for every split (thousands of scipy calls, 30 ms),
+    the same answer every time, so it is worked out once per threshold."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
+
+
+def _lsh_index(threshold: float, num_perm: int) -> MinHashLSH:
+    """A new empty LSH index for ``threshold`` (its parameters from :func:`_lsh_params`)."""
+    return MinHashLSH(num_perm=num_perm, params=_lsh_params(threshold, num_perm))
+
+
 @dataclass
 class _Paragraph:
     report: int
@@ -214,15 +228,11 @@ class _Finder:
 
     def __init__(self, year: int, threshold: float, num_perm: int) -> None:
         self.year, self.threshold, self.num_perm = year, threshold, num_perm
-        self.sections = {
-            key: MinHashLSH(threshold=threshold, num_perm=num_perm) for key in SECTIONS
-        }
+        self.sections = {key: _lsh_index(threshold, num_perm) for key in SECTIONS}
         self.kept: dict[str, dict[int, tuple[LeanMinHash, Key | None, Side]]] = {
             key: {} for key in SECTIONS
         }
-        self.lsh = MinHashLSH(
-            threshold=max(0.1, threshold - CANDIDATE_MARGIN), num_perm=PARAGRAPH_PERM
-        )
+        self.lsh = _lsh_index(max(0.1, threshold - CANDIDATE_MARGIN), PARAGRAPH_PERM)
         self.paragraphs: list[_Paragraph] = []
         self.hashes: list[LeanMinHash] = []
         self.section_pairs: list[SimilarPair] = []
