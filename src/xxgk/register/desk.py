@@ -22,7 +22,7 @@ from xxgk.disclosure.models import Item
 from xxgk.disclosure.workflow import actionable_states, waiting_for
 from xxgk.errors import RegisterError
 from xxgk.register.applications import list_applications
-from xxgk.register.caldb import unit_calendar
+from xxgk.register.caldb import kept_calendar
 from xxgk.register.calendar import Calendar
 from xxgk.register.caseload import app_problems
 from xxgk.register.casework_models import Letter, LetterSettings
@@ -180,7 +180,7 @@ def build_desk(
     """Return the desk of ``user`` over ``units`` (the units the user may see)."""
     desk = Desk()
     for unit in units:
-        calendar = unit_calendar(session, unit)  # read once for both
+        calendar = kept_calendar(session, unit)  # read once for both
         _case_lines(session, unit, calendar, today, desk)
         _letters(session, unit, calendar, today, desk)
     _disclosure(session, user, [u.id for u in units], desk)
