@@ -51,10 +51,30 @@ def can_watch() -> bool:
 def _statm_bytes(field: int, pid: int | None) -> int:
     """Return field ``field`` of ``/proc/PID/statm`` (in pages) as bytes, 0 if unknown."""
     try:
-        with open(f"/proc/{pid or 'self'}/statm", encoding="ascii") as statm:
-            return int(statm.read().split()[field]) * os.sysconf("SC_PAGE_SIZE")
+        if pid is None:
+            fields = os.pread(_own_statm(), 128, 0).split()
+        else:
+            with open(f"/proc/{pid}/statm", "rb") as statm:
+                fields = statm.read().split()
+        return int(fields[field]) * _PAGE_SIZE
     except (OSError, ValueError, IndexError):
         return 0
+
+
+def _own_statm() -> int:
+    """Return a descriptor of this process's ``/proc/self/statm``, opened once per process.
+
+    The sandbox reads it before every file of a batch: opening it as a text file each time
+    cost ~40 µs (3 % of reading a text report), one ``pread`` on a kept descriptor ~4 µs.
+    ``/proc/self`` is resolved when opened, so a forked child opens its own."""
+    pid = os.getpid()
+    if _STATM[0] != pid:
+        _STATM[:] = [pid, os.open("/proc/self/statm", os.O_RDONLY | os.O_CLOEXEC)]
+    return _STATM[1]
+
+
+_STATM: list[int] = [0, -1]  # (the process that opened it, the descriptor)
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 def resident_bytes(pid: int | None = None) -> int:

@@ -129,7 +129,7 @@ def clear_caches() -> None:
     """
     import sys
 
-    from xxgk.parse import flat, labels, matching, sections, text, tokens, values
+    from xxgk.parse import flat, labels, matching, sections, table_plans, text, tokens, values
 
     interpret_module = sys.modules["xxgk.parse.interpret"]  # the name is the function here
 
@@ -143,6 +143,7 @@ def clear_caches() -> None:
         interpret_module._SQUEEZED_STARTERS,
         sections._CANDIDATES,
         flat._SEEN,
+        table_plans._PLANS,
     ):
         cache.clear()
     for cached in (labels.squeeze, labels.normalise, values.read_cell, sections._matches):

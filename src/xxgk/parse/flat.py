@@ -17,7 +17,6 @@ to the label when the model says that row is numbered so.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,7 +25,7 @@ from xxgk.findings import Location
 from xxgk.model import cells
 from xxgk.parse.dates import find_date
 from xxgk.parse.document import SourceCell, SourceLine, line_facts
-from xxgk.parse.labels import TABLE_LABELS, normalise
+from xxgk.parse.labels import TABLE_LABELS, nfkc, normalise
 from xxgk.parse.recall import MISSING, Recall
 
 _FLEX = r"[\s、，,。.：:；;“”\"'‘’()\[\]【】《》<>·•*#|_\-—–/]*"
@@ -181,7 +180,7 @@ def _line(piece: Piece, where: Location) -> SourceLine:
 
 def split_flat(text: str) -> list[Piece] | None:
     """Return the pieces of a flattened line, or None when it is an ordinary line."""
-    s = unicodedata.normalize("NFKC", text)
+    s = nfkc(text)
     headings = _find_headings(s)
     matches = list(_label_pattern().finditer(s))
     tables = len(matches)

@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 from xxgk import parse_findings as fk
 from xxgk.errors import InputError
@@ -42,6 +44,7 @@ from xxgk.parse.recall import Recall
 from xxgk.parse.sections import LOCAL, Segment, lines_to_sections
 from xxgk.parse.table_active import parse_active
 from xxgk.parse.table_common import TableResult, table_name
+from xxgk.parse.table_plans import TableParser, read_table
 from xxgk.parse.table_requests import parse_requests
 from xxgk.parse.table_review import parse_review
 from xxgk.parse.tokens import lines_to_tokens
@@ -217,12 +220,8 @@ def read_tables(lines: Sequence[SourceLine], trace: Trace, sink: Sink, old: bool
         indexes = table_lines(key, trace.segments, after, len(lines))
         tokens = lines_to_tokens(lines, indexes)
         first = len(sink.findings)
-        if key == "active":
-            result = parse_active(tokens, sink, old_format=old)
-        elif key == "requests":
-            result = parse_requests(tokens, sink, old_format=old)
-        else:
-            result = parse_review(tokens, sink)
+        name, parse = _TABLE_PARSERS[key, old]
+        result = read_table(name, tokens, sink, parse)
         trace.tables[key] = result
         if result.found:
             after = max(result.lines, default=after - 1) + 1
@@ -230,6 +229,17 @@ def read_tables(lines: Sequence[SourceLine], trace: Trace, sink: Sink, old: bool
         else:
             table_missing(sink, key)
 
+
+_TABLE_PARSERS: dict[tuple[str, bool], tuple[Any, TableParser]] = {
+    ("active", False): (("active", False), partial(parse_active, old_format=False)),
+    ("active", True): (("active", True), partial(parse_active, old_format=True)),
+    ("requests", False): (("requests", False), partial(parse_requests, old_format=False)),
+    ("requests", True): (("requests", True), partial(parse_requests, old_format=True)),
+    ("review_litigation", False): ("review_litigation", parse_review),
+    ("review_litigation", True): ("review_litigation", parse_review),
+}
+"""Each table's parser with the report's format settled, and the name its plans are kept
+under (``parse.table_plans``)."""
 
 UNREADABLE_SHARE = 0.5
 """Share of a table's rows without values from which the table counts as unreadable."""

@@ -10,10 +10,10 @@ below); a narrow stack of short pieces left of the labels is a vertical group la
 from __future__ import annotations
 
 import bisect
-import unicodedata
 
 from xxgk.findings import Location
 from xxgk.parse.document import SourceCell, SourceLine
+from xxgk.parse.labels import nfkc
 from xxgk.parse.pdf_layout import Char, PdfLine, is_number, piece_cell, split_gaps
 
 LABEL_GAP = 0.12
@@ -63,7 +63,7 @@ def _known_labels() -> tuple[frozenset[str], tuple[str, ...]]:
 
 
 def _norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).replace(" ", "")
+    return nfkc(text).replace(" ", "")
 
 
 _KNOWN, _KNOWN_SORTED = _known_labels()

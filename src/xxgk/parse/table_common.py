@@ -7,7 +7,7 @@ row, whether the header is over, the last row for tails) and names every text to
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import attrgetter
@@ -67,11 +67,15 @@ class TableResult:
     lines: set[int] = field(default_factory=set)
     regions: list[Region] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    rebuild: Callable[[], list[Region]] | None = field(default=None, repr=False, compare=False)
+    """For a table read by following an earlier table's plan (``parse.table_plans``), which
+    skips the regions: works them out when ``debug`` asks for them."""
 
     def debug(self) -> list[dict[str, Any]]:
         """Return the label matches and values, for ``xxgk parse --debug``."""
         out = []
-        for region in self.regions:
+        regions = self.regions if self.rebuild is None else self.rebuild()
+        for region in regions:
             meaning = region.meaning if isinstance(region.meaning, Meaning) else None
             out.append(
                 {
@@ -194,6 +198,8 @@ class RowClassifier:
         ):
             self.last_norm += norm
             return "tail", 1
+        if self.last and self._beside_rows(token.text):
+            return "aside", 1
         unclosed = _UNCLOSED_MARKER.match(squeeze(token.text))
         if unclosed:  # （三不予公开: a narrow merged cell wrapped its marker's ）away
             entries = self.table.get(normalise(unclosed.group(1) + "）" + unclosed.group(2)), ())
@@ -220,6 +226,18 @@ class RowClassifier:
         if is_narrative(token.text):
             return Meaning("narrative"), 1
         return Meaning("unmatched"), 1
+
+    def _beside_rows(self, text: str) -> bool:
+        """Return True for a piece of a vertical group label in a cell of its own between a
+        row's label and its numbers (``度办`` in ``度办  1  1  0 …``: text converted from a PDF
+        prints the characters of 三、本年度办理结果, 不予处理 … on the lines of the rows beside
+        them). The numbers after it are the current row's."""
+        squeezed = squeeze(text)
+        if not squeezed or len(squeezed) > MAX_LEAKED or squeezed in _NOT_BESIDE:
+            return False
+        return all(char in VERTICAL_CHARS for char in squeezed) and any(
+            char not in "()）" for char in squeezed
+        )
 
     def _without_vertical_label(self, text: str) -> Entry | None:
         """Return the row a label names once the characters of a vertical group label that
@@ -254,6 +272,8 @@ VERTICAL_CHARS = frozenset(
     + "）)"
 ) - frozenset("0123456789")
 """The characters of the group labels that are printed vertically beside the rows."""
+_NOT_BESIDE = frozenset(("其他", "总计", "合计", "小计"))
+"""Short words made of those characters that are labels of their own, never pieces."""
 
 
 def report_unmatched(sink: Sink, regions: list[Region], table: str) -> None:

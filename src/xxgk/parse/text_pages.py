@@ -12,14 +12,18 @@ import re
 
 from xxgk.parse.document import SourceLine
 
-HEADER_LINES = 8
-"""At most this many lines (without numbers) above a table's rows can be its header."""
+HEADER_LINES = 24
+"""At most this many lines (without numbers) above a table's rows can be its header: Table 三's
+header takes 15 lines in ``pdftotext -raw`` text, one per printed line of its cells
+(``商业企`` / ``业`` / ``科研机`` / ``构`` …)."""
 
 MIN_REPEAT = 2
 """A repeat is at least this many lines: one line (``信息内容 本年处理决定数量``) recurs
 legitimately as the header of each block of Table 二."""
 
-_NUMBER = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?$")
+_NUMBER = re.compile(r"(?:^|\s)[-+]?\d[\d,，]*(?:\.\d+)?$")
+"""A cell that is a number or ends with one after a space: ``pdftotext -raw`` keeps a row's
+label and numbers in one cell (``2.重复申请 0 0 0 0 0 0 0``)."""
 _SPACE = re.compile(r"\s+")
 
 
@@ -33,7 +37,7 @@ def page_starts(text: str) -> set[int]:
 
 
 def _has_number(line: SourceLine) -> bool:
-    return any(_NUMBER.match(cell.text) for cell in line.cells)
+    return any(_NUMBER.search(cell.text) for cell in line.cells)
 
 
 def header_key(line: SourceLine) -> str:

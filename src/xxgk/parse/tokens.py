@@ -219,7 +219,8 @@ def tokens_to_regions(
     """Group ``tokens`` into regions; ``classify(tokens, i)`` says what a text token means.
 
     ``classify`` returns ``(meaning, consumed)``: how many text tokens from ``i`` form the
-    label (joined fragments), and a meaning object; the meaning ``"tail"`` appends the
+    label (joined fragments), and a meaning object; the meaning ``"aside"`` leaves the
+    tokens out (the current region goes on past them), the meaning ``"tail"`` appends the
     tokens to the previous region's label instead of starting a new region.
 
     ``memo`` names the classifier (a fresh classifier of the same table and settings for
@@ -288,6 +289,8 @@ def _group(tokens: list[Token], classify: Classifier) -> tuple[list[Region], Pla
         if meaning.__class__ is str and meaning == "tail":  # no dataclass __eq__ per label
             region.label.extend(label)
             labels[-1].extend(range(i, i + consumed))
+        elif meaning.__class__ is str and meaning == "aside":
+            pass  # print beside the rows (a vertical group label): the region goes on
         else:
             region = Region(label, meaning)
             values = region.values
