@@ -84,8 +84,10 @@ class Desk:
 
 def _case_lines(
     session: Session, unit: Unit, calendar: Calendar, today: dt.date, desk: Desk
-) -> None:
-    for app in list_applications(session, unit):
+) -> list[Application]:
+    """Add the unit's cases to ``desk``; return its applications (for its report's gate)."""
+    apps = list_applications(session, unit)
+    for app in apps:
         found = app_problems(app, calendar, today)
         if found:
             desk.findings.append(
@@ -108,6 +110,7 @@ def _case_lines(
         elif left <= DUE_SOON:
             desk.due_soon.append(line)
         _consultations(app, calendar, today, desk, unit)
+    return apps
 
 
 def _consultations(
@@ -179,17 +182,19 @@ def build_desk(
 ) -> Desk:
     """Return the desk of ``user`` over ``units`` (the units the user may see)."""
     desk = Desk()
+    read: dict[int, list[Application]] = {}
     for unit in units:
         calendar = kept_calendar(session, unit)  # read once for both
-        _case_lines(session, unit, calendar, today, desk)
+        read[unit.id] = _case_lines(session, unit, calendar, today, desk)
         _letters(session, unit, calendar, today, desk)
     _disclosure(session, user, [u.id for u in units], desk)
     own = [u for u in units if u.id == user.unit_id] or units[:1]
     for unit in own:
         state = state_of(session, unit, report_year)
-        blockers = (
-            0 if state == "published" else len(filing_gate(session, unit, report_year).errors)
-        )
+        blockers = 0
+        if state != "published":
+            gate = filing_gate(session, unit, report_year, apps=read.get(unit.id))
+            blockers = len(gate.errors)
         desk.reports.append((unit, report_year, STATE_LABELS[state], blockers))
     for lines in (desk.overdue, desk.due_soon, desk.corrections_ending):
         lines.sort(key=lambda line: (line.left, line.number))
