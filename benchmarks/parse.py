@@ -59,6 +59,7 @@ parse_many(warm, jobs=1)
 start = time.process_time()
 parse_many(measured, jobs=1)
 print(len(measured) / (time.process_time() - start))
+assert sys.argv[3] in __import__("xxgk").__file__, "the code under test was not imported"
 """
 """One pass of ``parse, 1 core`` (caches warmed on the other corpus), run in a child process
 with the code under test first on its path; prints reports per CPU second."""
@@ -168,13 +169,16 @@ def export_source(revision: str, folder: Path) -> Path | None:
         return None
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(folder, filter="data")
+    package = folder / "src" / "xxgk" / "__init__.py"
+    if not package.exists():  # then a namespace package: the installed xxgk would win
+        package.write_text("", encoding="utf-8")
     return folder / "src"
 
 
 def child_rate(source: Path, measured: Path, warm: Path) -> float:
     """Return the reports per CPU second of one parse pass of the code in ``source``."""
     env = {**os.environ, "PYTHONPATH": str(source)}
-    command = [sys.executable, "-c", _TIME_PARSE, str(measured), str(warm)]
+    command = [sys.executable, "-c", _TIME_PARSE, str(measured), str(warm), str(source)]
     result = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
     return float(result.stdout.strip().splitlines()[-1])
 

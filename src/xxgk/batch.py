@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import partial
 from itertools import chain, islice
 from pathlib import Path
+from stat import S_ISDIR
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from xxgk.errors import InputError, XxgkError
@@ -126,9 +127,11 @@ def load_report(path: str | os.PathLike[str], ocr: str = "auto") -> Report:
     from xxgk.sandbox import budgeted
 
     file = Path(path)
-    if not file.exists():
-        raise InputError("文件不存在", "file not found", path=str(path))
-    if file.is_dir():
+    try:
+        mode = os.stat(file).st_mode  # one call for "is it there" and "is it a folder"
+    except (OSError, ValueError):
+        raise InputError("文件不存在", "file not found", path=str(path)) from None
+    if S_ISDIR(mode):
         raise InputError("这是目录，不是报告文件", "a directory, not a report", path=str(path))
     try:
         with budgeted():  # time and memory ceilings (nothing more inside an outer guard)

@@ -4,7 +4,9 @@ OCR (``parse.ocr``) cannot run under the address-space limit of ``xxgk.sandbox``
 reserves far more virtual memory than it touches. So the recognition runs in a child process
 forked for it, and this process watches it: the child's resident memory (``/proc/PID/statm``)
 is polled while it works, and the child is killed when it passes the ceiling or the deadline.
-What the child returns (or raises) comes back pickled through a pipe.
+What the child returns (or raises) comes back pickled through a pipe; a generator's items
+(``stream_watched``: OCR's pages) come back one by one as they are made, so the items made
+before a child was stopped at its deadline are kept.
 
 The parent only waits (in Python, between polls), so its own guard still works: the timer of
 ``sandbox.budgeted`` interrupts the wait, and the child is killed on the way out. The child
@@ -20,8 +22,9 @@ import pickle
 import resource
 import select
 import signal
+import struct
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from xxgk.errors import XxgkError
@@ -96,31 +99,67 @@ def run_watched(
     the function raised otherwise."""
     if not can_watch():
         return function(*args)
+    items, stopped = stream_watched(
+        _once, function, *args, memory_bytes=memory_bytes, seconds=seconds
+    )
+    if stopped is not None:
+        raise stopped
+    result: T = items[0]
+    return result
+
+
+def _once(function: Callable[..., T], *args: Any) -> Iterator[T]:
+    yield function(*args)
+
+
+def stream_watched(
+    function: Callable[..., Iterable[T]], *args: Any, memory_bytes: int, seconds: float | None
+) -> tuple[list[T], ChildStopped | None]:
+    """Run the generator ``function(*args)`` in a watched child as ``run_watched`` does, each
+    item sent to this process as soon as the child made it; return the items. A child
+    stopped at its deadline returns the items sent before with ``ChildStopped("time")``, so
+    the work already done is kept (OCR keeps the pages recognised); a child over the memory
+    ceiling or dead raises ``ChildStopped``, and what the generator raised is raised."""
+    if not can_watch():
+        return list(function(*args)), None
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(read_end)
         _child(write_end, function, args)
     os.close(write_end)
-    answer: bytes | None = None
+    frames: list[tuple[str, Any]] = []
+    stopped: ChildStopped | None = None
     try:
-        answer = _watch(pid, read_end, memory_bytes, seconds)
+        _watch(pid, read_end, memory_bytes, seconds, frames)
+    except ChildStopped as exc:
+        stopped = exc
     finally:
         os.close(read_end)
-        status, peak = _reap(pid, kill=answer is None)
+        ended = bool(frames) and frames[-1][0] != "item"
+        status, peak = _reap(pid, kill=not ended)
     if peak > memory_bytes:  # over the ceiling between two polls: refused all the same
         raise ChildStopped("memory", memory_bytes, peak)
-    if not answer:  # the pipe closed without an answer: killed (out of memory?) or crashed
+    items = [value for kind, value in frames if kind == "item"]
+    if stopped is not None:
+        if stopped.reason != "time":
+            raise stopped
+        return items, stopped
+    if not ended:  # the pipe closed without an end: killed (out of memory?) or crashed
         raise ChildStopped("died", 0, status)
-    outcome, value = pickle.loads(answer)
-    if outcome == "error":
+    kind, value = frames[-1]
+    if kind == "error":
         raise value
-    result: T = value
-    return result
+    return items, None
+
+
+HEADER = struct.Struct(">Q")
+"""Each answer of the child goes through the pipe as its length and its pickle."""
 
 
 def _child(write_end: int, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    """Run in the forked child: compute, send the pickled answer, exit without cleanup."""
+    """Run in the forked child: send each item made, then the end (or the error), and exit
+    without cleanup."""
     code = 1
     try:
         _die_with_parent()
@@ -131,19 +170,26 @@ def _child(write_end: int, function: Callable[..., Any], args: tuple[Any, ...]) 
             pass
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         resource.setrlimit(resource.RLIMIT_AS, (hard, hard))  # the parent watches instead
-        try:
-            answer: tuple[str, Any] = ("ok", function(*args))
-        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
-            answer = ("error", exc)
-        try:
-            data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:  # noqa: BLE001 - an answer that cannot be sent
-            data = pickle.dumps(("error", RuntimeError(f"unpicklable answer: {exc!r}")))
         with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(data)
+            try:
+                for item in function(*args):
+                    _send(pipe, ("item", item))
+                end: tuple[str, Any] = ("done", None)
+            except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
+                end = ("error", exc)
+            _send(pipe, end)
         code = 0
     finally:
         os._exit(code)
+
+
+def _send(pipe: Any, frame: tuple[str, Any]) -> None:
+    try:
+        data = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # noqa: BLE001 - an answer that cannot be sent
+        data = pickle.dumps(("error", RuntimeError(f"unpicklable answer: {exc!r}")))
+    pipe.write(HEADER.pack(len(data)) + data)
+    pipe.flush()
 
 
 def _die_with_parent() -> None:
@@ -157,10 +203,12 @@ def _die_with_parent() -> None:
         pass
 
 
-def _watch(pid: int, read_end: int, memory_bytes: int, seconds: float | None) -> bytes:
-    """Read the child's answer (empty if it died first) while polling its memory and the
-    deadline."""
-    chunks: list[bytes] = []
+def _watch(
+    pid: int, read_end: int, memory_bytes: int, seconds: float | None, frames: list[Any]
+) -> None:
+    """Read the child's answers into ``frames`` until the pipe closes, while polling its
+    memory and the deadline."""
+    buffer = b""
     deadline = None if seconds is None else time.monotonic() + seconds
     while True:
         ready, _, _ = select.select([read_end], [], [], POLL_SECONDS)
@@ -168,13 +216,23 @@ def _watch(pid: int, read_end: int, memory_bytes: int, seconds: float | None) ->
             chunk = os.read(read_end, 1 << 20)
             if not chunk:
                 break
-            chunks.append(chunk)
+            buffer = _frames(buffer + chunk, frames)
         rss = resident_bytes(pid)
         if rss > memory_bytes:
             raise ChildStopped("memory", memory_bytes, rss)
         if deadline is not None and time.monotonic() > deadline:
             raise ChildStopped("time", float(seconds or 0), time.monotonic() - deadline)
-    return b"".join(chunks)
+
+
+def _frames(buffer: bytes, frames: list[Any]) -> bytes:
+    """Unpickle the whole answers at the start of ``buffer`` into ``frames``; return the rest."""
+    while len(buffer) >= HEADER.size:
+        (size,) = HEADER.unpack_from(buffer)
+        if len(buffer) < HEADER.size + size:
+            break
+        frames.append(pickle.loads(buffer[HEADER.size : HEADER.size + size]))
+        buffer = buffer[HEADER.size + size :]
+    return buffer
 
 
 def _reap(pid: int, kill: bool) -> tuple[int, int]:

@@ -180,24 +180,28 @@ def check(budget: str, found: float, *, path: str | None = None) -> None:
         raise LimitError(budget, limit, found, path=path)
 
 
-_LIFTERS: list[Callable[[], None]] = []
+_LIFTERS: list[Callable[[], float | None]] = []
 
 
-def lift_ceilings() -> None:
+def lift_ceilings() -> float | None:
     """Switch the enclosing guard (``xxgk.sandbox.budgeted``) to the OCR time budget for the
     rest of the parse: its timer now stops the parse ``ocr_seconds`` after it began (instead
     of ``parse_seconds``). Called by OCR of scans (``parse.ocr``), which also refuses up front
     a scan whose pages would take longer than ``ocr_seconds`` and recognises in a child
     process held to ``memory_bytes`` of resident memory (``xxgk.bounded``). The address-space
     limit of this process, the byte, page and cell budgets still hold, and the web's worker
-    pool still kills a job at its timeout."""
-    for lift in list(_LIFTERS):
-        lift()
+    pool still kills a job at its timeout.
+
+    Return the seconds the guard leaves the parse from now (None without a guard, as in a
+    thread): OCR stops recognising pages in time to lay out and check the pages read."""
+    left = [lift() for lift in list(_LIFTERS)]
+    return min((s for s in left if s is not None), default=None)
 
 
 @contextmanager
-def lifter(lift: Callable[[], None]) -> Iterator[None]:
-    """Register ``lift`` for ``lift_ceilings`` inside the block (the guard does this)."""
+def lifter(lift: Callable[[], float | None]) -> Iterator[None]:
+    """Register ``lift`` for ``lift_ceilings`` inside the block (the guard does this); it
+    returns the seconds its timer leaves, None for no timer."""
     _LIFTERS.append(lift)
     try:
         yield

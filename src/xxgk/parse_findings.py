@@ -265,6 +265,20 @@ OCR_PAGES = register_kind(
         ("#parse", "#ocr"),
     )
 ).code
+OCR_SKIPPED = register_kind(
+    FindingKind(
+        "parse-ocr-skipped",
+        W,
+        "扫描页未能全部识别",
+        "{pages}未能在“扫描件文字识别时间”的上限{budget}秒内完成文字识别，未予读取，其中的内容"
+        "未经检查（已优先识别首页和表格所在页面；管理员可设置环境变量XXGK_LIMIT_OCR_SECONDS"
+        "提高上限）",
+        "扫描件逐页文字识别较慢。时间上限内先识别首页和统计表格所在的页面，其余页面在时间允许时"
+        "识别；未识别页面上的正文（如收费情况、存在的问题）没有读取，相关检查结果可能不完整，"
+        "请对照原件核对或上传带文字层的文件。",
+        ("#parse", "#ocr"),
+    )
+).code
 OCR_DOUBT = register_kind(
     FindingKind(
         "parse-ocr-doubt",

@@ -123,6 +123,16 @@ def mixed_pdf(pdf: bytes, dpi: int) -> bytes:
         source.close()
 
 
+def long_scan(pdf: bytes, dpi: int, pages: int = 10) -> bytes:
+    """Return a scan of ``pages`` pages (image-only PDF) made of the rendered report and prose
+    pages appended after it (copies of its last page, which holds no table, like the 附件 of
+    a published report): longer than the 4 pages the old up-front estimate allowed."""
+    images = page_images(pdf, dpi)
+    prose = [n for n in range(len(images)) if n not in table_pages(pdf)][-1]
+    extra = [images[prose]] * max(0, pages - len(images))
+    return image_pdf(images + extra, dpi)
+
+
 def blur_box(page: Image.Image, box: tuple[float, float, float, float], dpi: int) -> Image.Image:
     """Return ``page`` with the box (points) smudged beyond reading: a blotted digit."""
     scale = dpi / 72

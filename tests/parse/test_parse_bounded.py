@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from xxgk.bounded import ChildStopped, can_watch, resident_bytes, run_watched
+from xxgk.bounded import ChildStopped, can_watch, resident_bytes, run_watched, stream_watched
 from xxgk.errors import InputError
 from xxgk.limits import MB, LimitError, Limits, use_limits
 from xxgk.parse import ocr
@@ -75,6 +75,32 @@ def test_bounded_child_that_dies_is_reported():
     assert stopped.value.reason == "died"
 
 
+def _two_then_stuck():
+    yield 1
+    yield 2
+    time.sleep(30)
+    yield 3
+
+
+def test_bounded_stream_keeps_what_was_sent_before_the_deadline():
+    """OCR keeps the pages recognised before its child was stopped at the deadline."""
+    items, stopped = stream_watched(_two_then_stuck, memory_bytes=1024 * MB, seconds=1.5)
+    assert items == [1, 2]
+    assert stopped is not None
+    assert stopped.reason == "time"
+
+
+def _two_then_error():
+    yield 1
+    yield 2
+    raise InputError("图片无法识别", "cannot recognise")
+
+
+def test_bounded_stream_error_after_items_is_raised():
+    with pytest.raises(InputError):
+        stream_watched(_two_then_error, memory_bytes=1024 * MB, seconds=30)
+
+
 def _children() -> set[int]:
     pids: set[int] = set()
     for task in os.listdir("/proc/self/task"):
@@ -91,17 +117,16 @@ def test_bounded_child_keeps_no_zombie():
     assert _children() <= before  # every child was collected
 
 
-def _pages(size: int):
-    """Page images that cost ``size`` bytes each to "recognise"."""
-    for page_no in range(1, 4):
-        yield page_no, size
+def _pages(size: int) -> ocr.ScanPages:
+    """Three page "images" that cost ``size`` bytes each to recognise."""
+    return ocr.ScanPages([1, 2, 3], [1], lambda page_no: size)
 
 
 def test_ocr_over_the_memory_budget_is_refused_naming_it(monkeypatch):
     monkeypatch.setattr(ocr, "recognise_page", lambda page_no, size: _touch(size))
     monkeypatch.setattr(ocr, "PAGE_ESTIMATE_SECONDS", 0.01)
     with use_limits(Limits(memory_bytes=64 * MB)), pytest.raises(LimitError) as refused:
-        ocr.recognise_pages(_pages(512 * MB), "扫描件.tiff", 3)
+        ocr.recognise_pages(_pages(512 * MB), "扫描件.tiff")
     assert refused.value.budget == "memory_bytes"
     assert refused.value.path == "扫描件.tiff"
     assert "解析内存" in refused.value.message_zh
@@ -112,7 +137,9 @@ def test_ocr_within_the_memory_budget_returns_every_page(monkeypatch):
     monkeypatch.setattr(ocr, "recognise_page", lambda page_no, size: (page_no, _touch(size)))
     monkeypatch.setattr(ocr, "PAGE_ESTIMATE_SECONDS", 0.01)
     with use_limits(Limits(memory_bytes=256 * MB)):
-        assert ocr.recognise_pages(_pages(MB), "扫描件.tiff", 3) == [(n, MB) for n in (1, 2, 3)]
+        recognition = ocr.recognise_pages(_pages(MB), "扫描件.tiff")
+    assert recognition.results == {n: (n, MB) for n in (1, 2, 3)}
+    assert recognition.unread == []
 
 
 def test_ocr_memory_budget_holds_in_a_thread(monkeypatch):
@@ -125,7 +152,7 @@ def test_ocr_memory_budget_holds_in_a_thread(monkeypatch):
     def work() -> None:
         with use_limits(Limits(memory_bytes=64 * MB)):
             try:
-                outcome.append(ocr.recognise_pages(_pages(512 * MB), "s.tiff", 3))
+                outcome.append(ocr.recognise_pages(_pages(512 * MB), "s.tiff"))
             except LimitError as exc:
                 outcome.append(exc)
 

@@ -160,6 +160,8 @@ def row_candidates(pending: PendingRow, digits: str, known: dict[str, Value]) ->
 
 def decode_rows(sink: Sink, pending: list[PendingRow]) -> None:
     """Write the values of every pending row into ``sink.report``, or flag its cells."""
+    if not pending:  # the usual report: no copy of its values to make
+        return
     report = sink.report
     known: dict[str, Value] = {k: v for k, v in report.values.items() if v is not None}
     candidates: dict[int, list[Split]] = {}

@@ -66,6 +66,7 @@ class SourceLine:
     squeeze_fact: ClassVar[Any] = UNKNOWN
     tabbed_fact: ClassVar[Any] = UNKNOWN
     flat_fact: ClassVar[Any] = UNKNOWN
+    facts: ClassVar[Any] = UNKNOWN  # the answers of ``all_line_facts``, together
 
     @property
     def text(self) -> str:
@@ -89,6 +90,30 @@ def line_facts(
         if line.memo is not None:
             setattr(line, name, fact)
     return facts
+
+
+def all_line_facts(
+    lines: Sequence[SourceLine], computes: tuple[Callable[[SourceLine], Any], ...]
+) -> list[tuple[Any, ...]]:
+    """Return, per ``computes``, the list of its answers for every line, in order.
+
+    ``line_facts`` for several answers at once: a shared line keeps them together in its
+    ``facts`` attribute, so a document's lines are walked once for all of them instead of
+    once per answer (each walk of a 400-line text costs ~30 µs). The interpreter passes the
+    same ``computes`` every time; a shared line holds the answers of one such tuple.
+    """
+    found = list(map(_FACTS_OF, lines))
+    for index in compress(count(), map(is_, found, repeat(UNKNOWN))):
+        line = lines[index]
+        found[index] = fact = tuple([compute(line) for compute in computes])
+        if line.memo is not None:
+            line.facts = fact  # type: ignore[misc]
+    if not found:
+        return [() for _ in computes]
+    return list(zip(*found, strict=True))
+
+
+_FACTS_OF = attrgetter("facts")
 
 
 @dataclass

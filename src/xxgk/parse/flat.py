@@ -124,17 +124,21 @@ def _maybe_flat(text: str) -> bool:
 _SEEN: Recall[str, bool] = Recall(8_000)
 
 
-def _may_be_flat(line: SourceLine) -> bool:
+def may_be_flat(line: SourceLine) -> bool:
     """Return True when ``line`` may be flattened text: one long cell with glued headings or
     table labels (kept on a shared line as its ``flat_fact``)."""
     cells_ = line.cells
     return len(cells_) == 1 and len(cells_[0].text) >= 24 and _maybe_flat(cells_[0].text)
 
 
-def unflatten(lines: Sequence[SourceLine]) -> tuple[list[SourceLine], frozenset[int]]:
+def unflatten(
+    lines: Sequence[SourceLine], maybe: Sequence[bool] | None = None
+) -> tuple[list[SourceLine], frozenset[int]]:
     """Return the lines with flattened ones split into cells, and the indexes of the new
-    lines whose numbers ran together (their digit runs need ``parse.decode``)."""
-    maybe = line_facts(lines, "flat_fact", _may_be_flat)
+    lines whose numbers ran together (their digit runs need ``parse.decode``). ``maybe``
+    are the lines' ``may_be_flat`` answers when the caller has them."""
+    if maybe is None:
+        maybe = line_facts(lines, "flat_fact", may_be_flat)
     if True not in maybe:
         return list(lines), frozenset()  # the usual text: no line to split
     out: list[SourceLine] = []

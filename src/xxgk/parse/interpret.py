@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import gc
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from operator import is_not
 from typing import Any
 
 from xxgk import parse_findings as fk
@@ -23,8 +23,14 @@ from xxgk.model import cells
 from xxgk.model.report import Report, SectionText
 from xxgk.parse.assign import Sink
 from xxgk.parse.decode import decode_rows
-from xxgk.parse.document import SourceCell, SourceDocument, SourceLine, line_facts
-from xxgk.parse.flat import unflatten
+from xxgk.parse.document import (
+    SourceCell,
+    SourceDocument,
+    SourceLine,
+    all_line_facts,
+    line_facts,
+)
+from xxgk.parse.flat import may_be_flat, unflatten
 from xxgk.parse.labels import ANY_TABLE_LABEL, normalise, squeeze
 from xxgk.parse.metadata import (
     Line,
@@ -41,7 +47,7 @@ from xxgk.parse.metadata import (
 )
 from xxgk.parse.ocr_doubt import review_ocr
 from xxgk.parse.recall import Recall
-from xxgk.parse.sections import LOCAL, Segment, lines_to_sections
+from xxgk.parse.sections import LOCAL, Segment, candidate_heading, lines_to_sections
 from xxgk.parse.table_active import parse_active
 from xxgk.parse.table_common import TableResult, table_name
 from xxgk.parse.table_plans import TableParser, read_table
@@ -73,45 +79,54 @@ def interpret_with_trace(doc: SourceDocument) -> tuple[Report, Trace]:
         return _interpret(doc)
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
+class gc_paused:  # noqa: N801 - used like the function it was (``with gc_paused():``)
     """Pause the cyclic garbage collector while a report is read.
 
     Reading allocates thousands of short-lived objects (cells, tokens, regions) that
     reference counting frees; with the collector running they push its generations over
     their thresholds and trigger full collections of the whole heap, about a third of the
     reading time. Nothing read here forms cycles that need the collector. The previous
-    state is restored, so a caller that disabled the collector keeps it disabled.
+    state is restored, so a caller that disabled the collector keeps it disabled. (A class:
+    a generator-based context manager costs a few microseconds per report more.)
     """
-    enabled = gc.isenabled()
-    if enabled:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
+
+    __slots__ = ("enabled",)
+
+    def __enter__(self) -> None:
+        self.enabled = gc.isenabled()
+        if self.enabled:
+            gc.disable()
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.enabled:
             gc.enable()
 
 
 def _interpret(doc: SourceDocument) -> tuple[Report, Trace]:
-    lines, glued = unflatten(doc.lines)
+    flat, heading, squeezed, tabbed = all_line_facts(doc.lines, _LINE_FACTS)
+    lines, glued = unflatten(doc.lines, flat)
+    known = True not in flat or not _changed(lines, doc.lines)  # else: split, new lines
     findings: list[Finding] = list(doc.findings)
-    trace = Trace(segments=lines_to_sections(lines, findings))
+    trace = Trace(segments=lines_to_sections(lines, findings, heading if known else None))
     require_report(lines, trace.segments, doc.source)
     report = Report(source=doc.source)
     sink = Sink(report, findings, glued_lines=glued)
-    old = old_format_markers(lines)
+    old = old_format_markers(lines, squeezed if known else None)
     read_tables(lines, trace, sink, old)
     decode_rows(sink, sink.pending)
     if old or trace.tables["requests"].extra.get("old_format"):
         report.format = cells.FORMAT_2019
         sink.add(fk.FORMAT_2019)
     trace.metadata = read_metadata(lines, trace.segments, sink, doc.page_fields)
-    fill_sections(lines, trace, sink)
+    fill_sections(lines, trace, sink, tabbed if known else None)
     if doc.ocr:  # readings the recogniser was unsure of, or that the 勾稽 relations contradict
         review_ocr(report, findings, doc.ocr_candidates)
     report.findings = findings
     return report, trace
+
+
+def _changed(lines: Sequence[SourceLine], before: Sequence[SourceLine]) -> bool:
+    return len(lines) != len(before) or any(map(is_not, lines, before))
 
 
 def require_report(
@@ -132,15 +147,18 @@ def require_report(
     )
 
 
-def old_format_markers(lines: Sequence[SourceLine]) -> bool:
-    """Return True when the 2019 trial format's markers outnumber the 2021 format's."""
-    text = _squeeze_whole(lines)
+def old_format_markers(
+    lines: Sequence[SourceLine], squeezed: Sequence[str | None] | None = None
+) -> bool:
+    """Return True when the 2019 trial format's markers outnumber the 2021 format's.
+    ``squeezed`` are the lines' ``_squeeze_line`` answers when the caller has them."""
+    text = _squeeze_whole(lines, squeezed)
     old = sum(1 for m in _MARKERS_2019 if m in text)
     new = sum(1 for m in _MARKERS_2021 if m in text)
     return old > new
 
 
-def _squeeze_whole(lines: Sequence[SourceLine]) -> str:
+def _squeeze_whole(lines: Sequence[SourceLine], parts: Sequence[str | None] | None = None) -> str:
     """Return ``squeeze`` of all cell texts joined, without NFKC-ing the whole text again.
 
     NFKC of a concatenation is the concatenation of the NFKC of its parts when each part
@@ -148,10 +166,11 @@ def _squeeze_whole(lines: Sequence[SourceLine]) -> str:
     otherwise stay glued to the previous part. So a line whose cells all start such a
     boundary squeezes on its own, and a shared line (see ``SourceLine.memo``) keeps it.
     """
-    parts = line_facts(lines, "squeeze_fact", _squeeze_line)
+    if parts is None:
+        parts = line_facts(lines, "squeeze_fact", _squeeze_line)
     if None in parts:  # a cell glued to what precedes it
         return _squeeze_cells([c.text for line in lines for c in line.cells if c.text])
-    return "".join(parts)
+    return "".join(parts)  # type: ignore[arg-type]
 
 
 def _squeeze_line(line: SourceLine) -> str | None:
@@ -315,6 +334,10 @@ def _tabbed(line: SourceLine) -> str:
     return "\t".join([c.text for c in line.cells if c.text])
 
 
+_LINE_FACTS = (may_be_flat, candidate_heading, _squeeze_line, _tabbed)
+"""What the interpreter asks of every line, in one walk (``document.all_line_facts``)."""
+
+
 _MISSING = object()
 
 
@@ -425,13 +448,20 @@ def _places(meta: Metadata, preamble: list[Line], tail: list[Line], org: str | N
         meta.places["year"] = where[meta.title_lines[0]]
 
 
-def fill_sections(lines: Sequence[SourceLine], trace: Trace, sink: Sink) -> None:
-    """Put each section's text (without table cells and 落款) into ``report.sections``."""
+def fill_sections(
+    lines: Sequence[SourceLine],
+    trace: Trace,
+    sink: Sink,
+    tabbed: Sequence[str] | None = None,
+) -> None:
+    """Put each section's text (without table cells and 落款) into ``report.sections``.
+    ``tabbed`` are the lines' ``_tabbed`` answers when the caller has them."""
     report = sink.report
     table_lines_used = set().union(*(t.lines for t in trace.tables.values()))
     skip = table_lines_used | set(trace.metadata.signature)
     found = {s.key for s in trace.segments}
-    tabbed = line_facts(lines, "tabbed_fact", _tabbed)
+    if tabbed is None:
+        tabbed = line_facts(lines, "tabbed_fact", _tabbed)
     local: list[str] = []
     for seg in trace.segments:
         text = "\n".join([tabbed[i] for i in seg.indexes if tabbed[i] and i not in skip])

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
-from xxgk.bounded import ChildStopped, resident_bytes, run_watched
+from xxgk.bounded import ChildStopped, resident_bytes, stream_watched
 from xxgk.errors import InputError
 from xxgk.findings import Finding, Location
 from xxgk.limits import LimitError, current_limits, lift_ceilings
@@ -36,7 +36,7 @@ from xxgk.parse.ocr_modes import current_mode, ocr_available
 from xxgk.parse.ocr_modes import ocr_mode as ocr_mode
 from xxgk.parse.pdf_layout import PdfLine, cluster_lines
 from xxgk.parse.pdf_pages import drop_running, lay_out_page
-from xxgk.parse_findings import OCR_PAGES, OCR_UNREAD
+from xxgk.parse_findings import OCR_PAGES, OCR_SKIPPED, OCR_UNREAD
 
 Place = tuple[int | None, tuple[float, float, float, float] | None]  # page, bbox of a cell
 
@@ -55,11 +55,23 @@ so a busy machine does not trip it): a page normally takes a few seconds; far mo
 image that is no printed page."""
 MAX_PAGES = 60
 """More pages than this are not recognised: annual reports are a few pages long."""
-PAGE_ESTIMATE_SECONDS = 7.0
+PAGE_ESTIMATE_SECONDS = 6.0
 """Wall seconds one page is expected to take on one idle core: 6.2 CPU s a page measured on
-the fixtures (``benchmarks/ocr.py``, half of the pages statistics tables, 2026-12-06) and a
-margin. A scan whose pages would take longer than ``ocr_seconds`` of ``xxgk.limits`` is
-refused before the first page, rather than stopped at the budget."""
+the fixtures before narrow words were read with less padding (``benchmarks/ocr.py``, half of
+the pages statistics tables, 2026-12-06), 13–34 % less since (the same table pages, old and
+new code alternated), so about 5 s, and a margin. A scan whose first pages
+(``ScanPages.first``: the title page and the pages with tables) would take longer than
+``ocr_seconds`` of ``xxgk.limits`` is refused before the first page, rather than stopped at
+the budget."""
+THUMB_DPI = 50.0
+"""Resolution of the small copy of each page that tells whether it holds a table (a 6-inch
+rule is still 300 px long; rendering and checking it takes about 10 ms)."""
+RESERVE_SHARE = 0.1
+"""Share of the OCR time budget (at most ``RESERVE_SECONDS``) kept after the recognition to
+lay out, interpret and check the pages read: no page is started that would end later."""
+RESERVE_SECONDS = 3.0
+clock = time.monotonic
+"""The clock that paces the pages against the deadline (a test makes pages "take" long)."""
 
 
 def will_read(name: str | None = None) -> bool:
@@ -97,6 +109,67 @@ class PageResult:
     candidates: dict[Place, tuple[str, ...]] = field(default_factory=dict)
 
 
+@dataclass
+class ScanPages:
+    """The pages of a scan to recognise, and in which order.
+
+    ``numbers`` are the pages (1-based, in page order); ``first`` those read before the
+    others: the title page (organization, year) and the pages that hold tables, whose values
+    the report is about, found cheaply from the ruling lines of a small copy
+    (``ocr_grid.holds_table``). ``image`` makes a page's image when it is recognised (in the
+    recognising child, one page in memory at a time)."""
+
+    numbers: list[int]
+    first: list[int]
+    image: Callable[[int], PageImage]
+
+    def order(self) -> list[int]:
+        """Return the pages in reading order: ``first`` ones, then the others."""
+        chosen = set(self.first)
+        return [n for n in self.numbers if n in chosen] + [
+            n for n in self.numbers if n not in chosen
+        ]
+
+
+@dataclass
+class Recognition:
+    """The pages recognised within the budget (by page number) and those left unread."""
+
+    results: dict[int, PageResult]
+    unread: list[int]
+
+
+def first_pages(numbers: Sequence[int], thumbnail: Callable[[int], PageImage]) -> list[int]:
+    """Return the pages to recognise first: page 1 (the title) and the pages with tables."""
+    from xxgk.parse.ocr_grid import holds_table
+
+    first = []
+    for n in numbers:
+        if n == 1:
+            first.append(n)
+            continue
+        small = thumbnail(n)
+        if holds_table(small.gray, small.dpi):
+            first.append(n)
+    return first
+
+
+def thumbnail(image: PageImage) -> PageImage:
+    """Return ``image`` at ``THUMB_DPI`` (the copy that tells tables from prose)."""
+    import cv2
+
+    factor = THUMB_DPI / image.dpi
+    small = cv2.resize(image.gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    return PageImage(small, THUMB_DPI)
+
+
+def pdf_thumbnail(page: pdfium.PdfPage) -> PageImage:
+    import numpy as np
+
+    image = page.render(scale=THUMB_DPI / 72.0, grayscale=True).to_pil().convert("L")
+    return PageImage(np.asarray(image), THUMB_DPI)
+
+
 def pdf_page_dpi(page: pdfium.PdfPage) -> float:
     """Return the resolution to render a scanned page at: that of its largest image (no
     detail lost, none invented), kept within ``MIN_DPI``…``MAX_DPI``."""
@@ -120,9 +193,9 @@ def render_pdf_page(page: pdfium.PdfPage) -> PageImage:
     return PageImage(np.asarray(image), dpi)
 
 
-def image_pages(data: bytes, name: str | None = None) -> tuple[int, Iterator[PageImage]]:
-    """Return the page count of an image file (every frame of a TIFF) and its pages, upright
-    as shown, decoded one at a time as they are recognised (one page in memory at once)."""
+def image_pages(data: bytes, name: str | None = None) -> ScanPages:
+    """Return the pages of an image file (every frame of a TIFF), upright as shown, each
+    decoded when it is recognised (one page in memory at once)."""
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -130,8 +203,14 @@ def image_pages(data: bytes, name: str | None = None) -> tuple[int, Iterator[Pag
         count = getattr(image, "n_frames", 1)
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise _unopened(exc, name) from exc
-    check_ocr_pages(count, name)  # before any frame is decoded
-    return min(count, MAX_PAGES), _frames(image, min(count, MAX_PAGES), name)
+    check_page_count(count, name)  # before any frame is decoded
+    numbers = list(range(1, count + 1))
+
+    def frame(n: int) -> PageImage:
+        return _frame(image, n - 1, name)
+
+    first = first_pages(numbers, lambda n: thumbnail(frame(n)))
+    return ScanPages(numbers, first, frame)
 
 
 def _unopened(exc: Exception, name: str | None) -> InputError:
@@ -140,28 +219,27 @@ def _unopened(exc: Exception, name: str | None) -> InputError:
     )
 
 
-def _frames(image: Any, count: int, name: str | None) -> Iterator[PageImage]:
+def _frame(image: Any, index: int, name: str | None) -> PageImage:
     import numpy as np
     from PIL import ImageOps, UnidentifiedImageError
 
-    for index in range(count):
-        try:
-            image.seek(index)
-            frame = ImageOps.exif_transpose(image.copy())
-        except (UnidentifiedImageError, OSError, ValueError, EOFError) as exc:
-            raise _unopened(exc, name) from exc
-        gray = frame.convert("L")
-        del frame
-        dpi = _image_dpi(image, gray.width)
-        if dpi < MIN_DPI:  # a small photo: enlarge so glyphs reach the recogniser's size
-            factor = MIN_DPI / dpi
-            gray = gray.resize((round(gray.width * factor), round(gray.height * factor)))
-            dpi = MIN_DPI
-        elif dpi > MAX_DPI:
-            factor = MAX_DPI / dpi
-            gray = gray.resize((round(gray.width * factor), round(gray.height * factor)))
-            dpi = MAX_DPI
-        yield PageImage(np.asarray(gray), dpi)
+    try:
+        image.seek(index)
+        frame = ImageOps.exif_transpose(image.copy())
+    except (UnidentifiedImageError, OSError, ValueError, EOFError) as exc:
+        raise _unopened(exc, name) from exc
+    gray = frame.convert("L")
+    del frame
+    dpi = _image_dpi(image, gray.width)
+    if dpi < MIN_DPI:  # a small photo: enlarge so glyphs reach the recogniser's size
+        factor = MIN_DPI / dpi
+        gray = gray.resize((round(gray.width * factor), round(gray.height * factor)))
+        dpi = MIN_DPI
+    elif dpi > MAX_DPI:
+        factor = MAX_DPI / dpi
+        gray = gray.resize((round(gray.width * factor), round(gray.height * factor)))
+        dpi = MAX_DPI
+    return PageImage(np.asarray(gray), dpi)
 
 
 def _image_dpi(frame: Any, width_px: int) -> float:
@@ -236,80 +314,110 @@ def _other_readings(chars: Sequence[Any], limit: int = 4) -> tuple[str, ...]:
     return tuple(out[:limit])
 
 
-def check_ocr_pages(count: int, name: str | None) -> None:
-    """Refuse, before any page is recognised, a scan of more than ``MAX_PAGES`` pages or one
-    whose pages would take longer than the ``ocr_seconds`` budget (``PAGE_ESTIMATE_SECONDS``
-    a page); the reason names the budget and how to raise it."""
+def check_page_count(count: int, name: str | None) -> None:
+    """Refuse a scan of more than ``MAX_PAGES`` pages before any page is looked at."""
     if count > MAX_PAGES:
         raise InputError(
             f"扫描页超过{MAX_PAGES}页，不进行文字识别",
             f"more than {MAX_PAGES} scanned pages; not recognised",
             path=name,
         )
+
+
+def check_ocr_pages(count: int, name: str | None, total: int | None = None) -> None:
+    """Refuse, before any page is recognised, a scan of more than ``MAX_PAGES`` pages or one
+    whose ``count`` first pages (of ``total``; the title page and the table pages) would take
+    longer than the ``ocr_seconds`` budget (``PAGE_ESTIMATE_SECONDS`` a page); the reason
+    names the budget and how to raise it. The other pages are read while the budget lasts."""
+    total = count if total is None else total
+    check_page_count(total, name)
     budget = current_limits().ocr_seconds
     estimate = count * PAGE_ESTIMATE_SECONDS
-    if estimate > budget:
-        raise LimitError(
-            "ocr_seconds",
-            budget,
-            estimate,
-            path=name,
-            message_zh=(
-                f"扫描件需识别{count}页，按每页约{PAGE_ESTIMATE_SECONDS:g}秒估计需{estimate:g}秒，"
-                f"超出“扫描件文字识别时间”的上限{budget:g}秒，未进行文字识别"
-                "（请上传带文字层的PDF或Word文件；管理员可设置环境变量"
-                "XXGK_LIMIT_OCR_SECONDS提高上限）"
-            ),
-        )
+    if estimate <= budget:
+        return
+    which = (
+        f"扫描件需识别{count}页"
+        if count == total
+        else f"扫描件共{total}页，其中首页和表格所在的{count}页需识别"
+    )
+    raise LimitError(
+        "ocr_seconds",
+        budget,
+        estimate,
+        path=name,
+        message_zh=(
+            f"{which}，按每页约{PAGE_ESTIMATE_SECONDS:g}秒估计需{estimate:g}秒，"
+            f"超出“扫描件文字识别时间”的上限{budget:g}秒，未进行文字识别"
+            "（请上传带文字层的PDF或Word文件；管理员可设置环境变量"
+            "XXGK_LIMIT_OCR_SECONDS提高上限）"
+        ),
+    )
 
 
-def recognise_pages(
-    pages: Iterable[tuple[int, PageImage]], name: str | None, count: int
-) -> list[PageResult]:
-    """Recognise the ``count`` pages in order within the budgets: the scan is refused up
-    front when its pages would take longer than ``ocr_seconds`` (``check_ocr_pages``); then
-    the pages are rendered and recognised one at a time in a child process (``xxgk.bounded``)
-    whose resident memory may not pass ``memory_bytes`` and which is stopped at
-    ``ocr_seconds`` (also in a thread, where the guard's timer cannot reach, and mid-page);
-    no page may take more than ``PAGE_BUDGET_SECONDS`` of CPU on average."""
-    check_ocr_pages(count, name)
+def recognise_pages(scan: ScanPages, name: str | None) -> Recognition:
+    """Recognise the pages of ``scan`` within the budgets, its first pages first.
+
+    The scan is refused up front when its first pages alone would take longer than
+    ``ocr_seconds`` (``check_ocr_pages``). Then the pages are rendered and recognised one at
+    a time in a child process (``xxgk.bounded``) whose resident memory may not pass
+    ``memory_bytes``; each page comes back as soon as it is read. The child starts no page
+    that would end (at the pace of its slowest page so far) past the deadline: what the
+    guard leaves of ``ocr_seconds`` less a reserve for laying out and checking the pages
+    read; the watcher kills it at that deadline all the same (also in a thread, where the
+    guard's timer cannot reach, and mid-page), and the pages read before are kept. The pages
+    not read are returned as ``unread``; none read at all is a refusal. No page may take
+    more than ``PAGE_BUDGET_SECONDS`` of CPU on average."""
+    if not scan.numbers:
+        return Recognition({}, [])
+    check_ocr_pages(len(scan.first), name, len(scan.numbers))
     limits = current_limits()
-    lift_ceilings()  # the guard's timer now holds the OCR time budget
+    left = lift_ceilings()  # the guard's timer now holds the OCR time budget
+    left = limits.ocr_seconds if left is None else left
+    seconds = max(left - min(RESERVE_SECONDS, RESERVE_SHARE * limits.ocr_seconds), 0.001)
+    deadline = clock() + seconds
     # the budget is what the parse may add: the child starts with this process's pages
     ceiling = resident_bytes() + limits.memory_bytes
     try:
-        return run_watched(
-            _recognise_all, pages, name, memory_bytes=ceiling, seconds=limits.ocr_seconds
+        pages, stopped = stream_watched(
+            _recognise_in_order, scan, name, deadline, memory_bytes=ceiling, seconds=seconds
         )
-    except ChildStopped as stopped:
-        if stopped.reason == "memory":
-            raise LimitError(
-                "memory_bytes", limits.memory_bytes, stopped.found, path=name
-            ) from None
-        if stopped.reason == "time":
-            raise LimitError("ocr_seconds", limits.ocr_seconds, path=name) from None
+    except ChildStopped as failed:
+        if failed.reason == "memory":
+            raise LimitError("memory_bytes", limits.memory_bytes, failed.found, path=name) from None
         raise InputError(
             "文字识别进程异常终止（可能超出内存上限），未能读取扫描件",
-            f"the OCR process died (wait status {stopped.found:g})",
+            f"the OCR process died (wait status {failed.found:g})",
             path=name,
         ) from None
+    if not pages:  # stopped, or out of time, before the first page was read
+        raise LimitError("ocr_seconds", limits.ocr_seconds, path=name)
+    results = dict(pages)
+    return Recognition(results, [n for n in scan.numbers if n not in results])
 
 
-def _recognise_all(pages: Iterable[tuple[int, PageImage]], name: str | None) -> list[PageResult]:
-    """Recognise the pages one after the other (in the child of ``recognise_pages``)."""
+def _recognise_in_order(
+    scan: ScanPages, name: str | None, deadline: float
+) -> Iterator[tuple[int, PageResult]]:
+    """Recognise the pages in reading order, yielding each (in the child of
+    ``recognise_pages``) and stopping before a page that would end past ``deadline``."""
     _return_freed_memory()
     start = time.process_time()
-    results = []
-    for done, (page_no, image) in enumerate(pages, start=1):
-        results.append(recognise_page(page_no, image))
+    slowest = 0.0
+    for done, page_no in enumerate(scan.order()):
+        began = clock()
+        if done and began + slowest > deadline:
+            return  # the remaining pages are reported unread
+        image = scan.image(page_no)
+        result = recognise_page(page_no, image)
         del image  # one page image in memory at a time
-        if time.process_time() - start > PAGE_BUDGET_SECONDS * done:
+        slowest = max(slowest, clock() - began)
+        yield page_no, result
+        if time.process_time() - start > PAGE_BUDGET_SECONDS * (done + 1):
             raise InputError(
                 f"文字识别超时（第{page_no}页），图片可能不是打印的报告页面",
                 f"OCR ran out of time on page {page_no}",
                 path=name,
             )
-    return results
 
 
 MMAP_THRESHOLD = 32 << 20
@@ -337,14 +445,30 @@ def _return_freed_memory() -> None:
 def _pages_label(numbers: Sequence[int], total: int) -> str:
     if len(numbers) == total:
         return "全部页面" if total > 1 else "该页"
-    return "第" + "、".join(str(n) for n in numbers) + "页"
+    return "第" + "、".join(_runs(numbers)) + "页"
+
+
+def _runs(numbers: Sequence[int]) -> list[str]:
+    """Return ``[1, 2, 3, 5]`` as ``["1–3", "5"]`` (runs of 3 and more as a range)."""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    out = []
+    for run in runs:
+        if len(run) >= 3:
+            out.append(f"{run[0]}–{run[-1]}")
+        else:
+            out += [str(n) for n in run]
+    return out
 
 
 def _document(
     pages: list[tuple[list[PdfLine], float]],
-    results: list[PageResult],
+    recognition: Recognition,
     findings: list[Finding],
-    recognised: Sequence[int],
     total: int,
     name: str | None,
     format_name: str,
@@ -356,14 +480,26 @@ def _document(
             "OCR read no text (the image may be too blurred, too small or not a report page)",
             path=name,
         )
-    note = Finding(OCR_PAGES, params={"pages": _pages_label(recognised, total)})
+    results = recognition.results
+    recognised = sorted(results)
+    notes = [Finding(OCR_PAGES, params={"pages": _pages_label(recognised, total)})]
+    if recognition.unread:
+        notes.append(
+            Finding(
+                OCR_SKIPPED,
+                params={
+                    "pages": _pages_label(recognition.unread, total),
+                    "budget": f"{current_limits().ocr_seconds:g}",
+                },
+            )
+        )
     return SourceDocument(
         lines,
         source=name,
         format_name=format_name,
-        findings=[note, *findings],
+        findings=[*notes, *findings],
         ocr=True,
-        ocr_candidates={k: v for r in results for k, v in r.candidates.items()},
+        ocr_candidates={k: v for n in recognised for k, v in results[n].candidates.items()},
     )
 
 
@@ -375,22 +511,24 @@ def read_pdf_by_ocr(
 ) -> SourceDocument:
     """Read a PDF whose pages ``indexes`` (0-based) are recognised; the others keep their
     text-layer lines from ``pages`` (empty: every page is recognised)."""
-    wanted = list(indexes)
+    numbers = [n + 1 for n in indexes]
     if not ocr_available():
         raise InputError(
             "PDF 需要先进行文字识别（OCR）才能读取" + why_not_zh(),
             "the PDF needs OCR, which is not installed (pip install 'xxgk[ocr]')",
             path=name,
         )
-    pages_in = ((n + 1, render_pdf_page(pdf[n])) for n in wanted)
-    results = recognise_pages(pages_in, name, len(wanted))
+    check_page_count(len(numbers), name)
+    first = first_pages(numbers, lambda n: pdf_thumbnail(pdf[n - 1]))
+    scan = ScanPages(numbers, first, lambda n: render_pdf_page(pdf[n - 1]))
+    recognition = recognise_pages(scan, name)
     out = list(pages) if pages else [([], 0.0) for _ in range(len(pdf))]
     findings: list[Finding] = []
-    for n, result in zip(wanted, results, strict=True):
-        out[n] = (result.lines, result.height)
+    for n in sorted(recognition.results):
+        result = recognition.results[n]
+        out[n - 1] = (result.lines, result.height)
         findings += result.findings
-    recognised = [n + 1 for n in wanted]
-    return _document(out, results, findings, recognised, len(pdf), name, "pdf")
+    return _document(out, recognition, findings, len(pdf), name, "pdf")
 
 
 def read_image(data: bytes, name: str | None = None) -> SourceDocument:
@@ -401,9 +539,11 @@ def read_image(data: bytes, name: str | None = None) -> SourceDocument:
             "an image needs OCR before it can be read",
             path=name,
         )
-    count, images = image_pages(data, name)
-    results = recognise_pages(enumerate(images, start=1), name, count)
-    findings = [f for r in results for f in r.findings]
-    pages = [(r.lines, r.height) for r in results]
-    numbers = list(range(1, len(pages) + 1))
-    return _document(pages, results, findings, numbers, len(pages), name, "image")
+    scan = image_pages(data, name)
+    recognition = recognise_pages(scan, name)
+    results = recognition.results
+    findings = [f for n in sorted(results) for f in results[n].findings]
+    pages = [
+        (results[n].lines, results[n].height) if n in results else ([], 0.0) for n in scan.numbers
+    ]
+    return _document(pages, recognition, findings, len(pages), name, "image")

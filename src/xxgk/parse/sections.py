@@ -133,7 +133,7 @@ def _candidate(text: str) -> bool:
 _CANDIDATES: Recall[str, bool] = Recall(8_000)  # template lines repeat across reports
 
 
-def _candidate_heading(line: SourceLine) -> str | None:
+def candidate_heading(line: SourceLine) -> str | None:
     """Return the heading text of ``line`` when it may be a section heading, else None."""
     text = _heading_of(line)
     if text is None or not _candidate(text):
@@ -147,7 +147,7 @@ before it, so its text and tables are not read as part of that section."""
 
 
 def _local_headings(
-    candidates: list[str | None], found: list[tuple[int, int, str, bool]]
+    candidates: Sequence[str | None], found: list[tuple[int, int, str, bool]]
 ) -> list[tuple[int, str, str, bool]]:
     """Return the headings of local sections: numbered like a section, not a table label,
     and followed by a standard heading renumbered one place on (the local one took its
@@ -171,16 +171,21 @@ def _local_headings(
 
 
 def lines_to_sections(
-    lines: Sequence[SourceLine], findings: list[Finding] | None = None
+    lines: Sequence[SourceLine],
+    findings: list[Finding] | None = None,
+    candidates: Sequence[str | None] | None = None,
 ) -> list[Segment]:
-    """Return the segments: ``preamble`` then each section found, in document order."""
+    """Return the segments: ``preamble`` then each section found, in document order.
+
+    ``candidates`` are the lines' ``candidate_heading`` answers when the caller has them."""
     found: list[tuple[int, int, str, bool]] = []  # (line, section index, text, loose)
     nxt = 0
-    candidates = line_facts(lines, "heading_fact", _candidate_heading)
+    if candidates is None:
+        candidates = line_facts(lines, "heading_fact", candidate_heading)
     for i in compress(range(len(candidates)), candidates):  # lines that may be headings
         if nxt >= len(SECTIONS):
             break  # all six found: no later line can be a heading
-        text = candidates[i]
+        text: str = candidates[i]  # type: ignore[assignment]  # compress kept the texts
         for j in range(nxt, len(SECTIONS)):
             strict = _matches(text, j, False)
             if strict or (j == nxt and _matches(text, j, True)):
