@@ -165,6 +165,30 @@ def _template(num_perm: int) -> MinHash:
     return MinHash(num_perm=num_perm, seed=1)
 
 
+KEPT_TEXTS = 4096
+"""Sections and paragraphs whose signatures are kept: the overview finds the same year's
+copies on every view, and a MinHash is a pure function of its text (the shingles' SHA-1s are
+most of a view's cost); about 1 KB each."""
+
+
+@lru_cache(maxsize=KEPT_TEXTS)
+def _kept_signature(text: str, num_perm: int) -> LeanMinHash | None:
+    """:func:`signature` of a section, kept for the next view."""
+    return signature(text, num_perm=num_perm)
+
+
+@lru_cache(maxsize=KEPT_TEXTS)
+def _kept_paragraphs(text: str) -> tuple[str, ...]:
+    """:func:`paragraphs` of a section, kept for the next view."""
+    return tuple(paragraphs(text))
+
+
+@lru_cache(maxsize=KEPT_TEXTS)
+def _paragraph_minhash(text: str) -> LeanMinHash:
+    """The MinHash of a paragraph's shingles, kept for the next view."""
+    return _minhash(_shingles(text), PARAGRAPH_PERM)
+
+
 def _minhash(shingles: set[str] | frozenset[str], num_perm: int) -> LeanMinHash:
     template = _template(num_perm)
     minhash = MinHash(
@@ -200,6 +224,20 @@ def _runs(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
     return runs
 
 
+@lru_cache(maxsize=16)
+def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """The bands and rows datasketch would choose for ``threshold``: it integrates the
+    false-positive and false-negative curves for every split (thousands of scipy calls, 30 ms),
+    the same answer every time, so it is worked out once per threshold."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
+
+
+def _lsh_index(threshold: float, num_perm: int) -> MinHashLSH:
+    """A new empty LSH index for ``threshold`` (its parameters from :func:`_lsh_params`)."""
+    return MinHashLSH(num_perm=num_perm, params=_lsh_params(threshold, num_perm))
+
+
 @dataclass
 class _Paragraph:
     report: int
@@ -214,15 +252,11 @@ class _Finder:
 
     def __init__(self, year: int, threshold: float, num_perm: int) -> None:
         self.year, self.threshold, self.num_perm = year, threshold, num_perm
-        self.sections = {
-            key: MinHashLSH(threshold=threshold, num_perm=num_perm) for key in SECTIONS
-        }
+        self.sections = {key: _lsh_index(threshold, num_perm) for key in SECTIONS}
         self.kept: dict[str, dict[int, tuple[LeanMinHash, Key | None, Side]]] = {
             key: {} for key in SECTIONS
         }
-        self.lsh = MinHashLSH(
-            threshold=max(0.1, threshold - CANDIDATE_MARGIN), num_perm=PARAGRAPH_PERM
-        )
+        self.lsh = _lsh_index(max(0.1, threshold - CANDIDATE_MARGIN), PARAGRAPH_PERM)
         self.paragraphs: list[_Paragraph] = []
         self.hashes: list[LeanMinHash] = []
         self.section_pairs: list[SimilarPair] = []
@@ -232,11 +266,11 @@ class _Finder:
         for key in SECTIONS:
             self._section(report, body, side, key, texts.get(key, ""))
         for key in SECTIONS:
-            for text in paragraphs(texts.get(key, "")):
+            for text in _kept_paragraphs(texts.get(key, "")):
                 self._paragraph(_Paragraph(report, body, side, key, text))
 
     def _section(self, report: int, body: Key | None, side: Side, key: str, text: str) -> None:
-        minhash = signature(text, num_perm=self.num_perm)
+        minhash = _kept_signature(text, self.num_perm)
         if minhash is None:
             return
         found = []
@@ -255,8 +289,8 @@ class _Finder:
     def _paragraph(self, para: _Paragraph) -> None:
         """Score the LSH candidates of a paragraph: the MinHash estimate first (cheap), the exact
         Jaccard only near the threshold; stop once it is common to COMMON_BODIES bodies."""
-        shingles = tx.shingles(para.text, SHINGLE)
-        minhash = _minhash(shingles, PARAGRAPH_PERM)
+        shingles = _shingles(para.text)
+        minhash = _paragraph_minhash(para.text)
         index = len(self.paragraphs)
         bodies: set[Key | None] = set()
         for other in islice(self.lsh.query(minhash), MAX_CANDIDATES):
@@ -265,7 +299,7 @@ class _Finder:
                 continue
             if minhash.jaccard(self.hashes[other]) < self.threshold - CANDIDATE_MARGIN:
                 continue
-            score = tx.jaccard(shingles, set(_shingles(earlier.text)))
+            score = tx.jaccard(shingles, _shingles(earlier.text))
             if score >= self.threshold:
                 self.matches.append((other, index, score))
                 bodies.add(earlier.body)

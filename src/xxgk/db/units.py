@@ -281,9 +281,13 @@ def active_units(session: Session) -> list[Unit]:
     return list(session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.code)))
 
 
+_ALL_UNITS = select(Unit).order_by(Unit.code)
+"""Built once: every page reads the unit tree."""
+
+
 def list_units(session: Session) -> list[tuple[int, Unit]]:
     """Return ``(depth, unit)`` pairs in tree order (parents before their children)."""
-    units = list(session.scalars(select(Unit).order_by(Unit.code)))
+    units = list(session.scalars(_ALL_UNITS))
     children: dict[int | None, list[Unit]] = {}
     for unit in units:
         children.setdefault(unit.parent_id, []).append(unit)

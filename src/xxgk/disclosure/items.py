@@ -232,7 +232,11 @@ def list_items(
     """
     query = _filtered(units, state, states, category, text, year).order_by(Item.id.desc())
     query = query.options(
-        selectinload(Item.author), selectinload(Item.category), selectinload(Item.steps)
+        selectinload(Item.author),
+        # the categories' parents too, level by level (category_path walks up to the root):
+        # one statement per level instead of one per parent
+        selectinload(Item.category).selectinload(CatalogueNode.parent, recursion_depth=-1),
+        selectinload(Item.steps),
     )
     if limit is not None:
         query = query.limit(limit).offset(offset)

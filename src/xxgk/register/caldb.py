@@ -20,6 +20,7 @@ from xxgk.errors import RegisterError
 from xxgk.register.calendar import Calendar, RegionalDay, regions
 from xxgk.register.deadline import compute_deadline
 from xxgk.register.models import Application, CalendarDay
+from xxgk.register.queries import calendar_change_ids
 from xxgk.register.state import facts
 
 NATIONAL = "CN"
@@ -45,6 +46,30 @@ def calendar_for(session: Session, region: str | None) -> Calendar:
 def unit_calendar(session: Session, unit: Unit) -> Calendar:
     """Return the calendar that applies to ``unit``."""
     return calendar_for(session, unit.calendar_region)
+
+
+_CALENDARS: dict[tuple[str, str | None, tuple[int, ...]], Calendar] = {}
+
+
+def kept_calendar(session: Session, unit: Unit, days: tuple[int, ...] | None = None) -> Calendar:
+    """Return ``unit``'s calendar, built once per region and set of calendar changes.
+
+    Building a calendar reads package metadata and the region's overlay (about a millisecond);
+    the administrator's changes are rows that are only ever added, so the ids of the active
+    rows (``days``, one small query, shared by the units of one request) say when a kept
+    calendar is out of date.
+    """
+    if days is None:
+        days = calendar_change_ids(session)
+    # the database is part of the key: row ids of two databases (tests, several apps in one
+    # process) say nothing about each other
+    key = (str(session.get_bind().engine.url), unit.calendar_region, days)
+    found = _CALENDARS.get(key)
+    if found is None:
+        if len(_CALENDARS) > 256:
+            _CALENDARS.clear()
+        found = _CALENDARS[key] = unit_calendar(session, unit)
+    return found
 
 
 def refresh_deadline(session: Session, app: Application) -> None:

@@ -142,6 +142,23 @@ def problems_of(
     return found
 
 
+def app_problems(app: Application, calendar: Calendar, today: dt.date) -> list[Finding]:
+    """Return the register checks' errors and warnings of ``app``, whose events are loaded
+    (the desk's cases): kept like :func:`problems_of`'s, so a desk seen again with the same
+    cases, calendar and day does not work out every deadline again."""
+    key = _problem_key(app, [light_row(event) for event in app.events], calendar, today)
+    kept = _PROBLEMS.lookup(key)
+    if kept is not MISSING:
+        return kept
+    problems = [
+        f
+        for f in check_application(app, calendar, today=today)
+        if f.severity in (Severity.ERROR, Severity.WARNING)
+    ]
+    _PROBLEMS.keep(key, problems)
+    return problems
+
+
 def _with_events(session: Session, ids: list[int]) -> list[Application]:
     """Return the applications ``ids`` with their events, read afresh, in the order given."""
     loaded: dict[int, Application] = {}

@@ -21,12 +21,11 @@ from xxgk.db.models import AuditEntry, Unit, User
 from xxgk.disclosure.models import Item
 from xxgk.disclosure.workflow import actionable_states, waiting_for
 from xxgk.errors import RegisterError
-from xxgk.findings import Finding
 from xxgk.register.applications import list_applications
-from xxgk.register.caldb import unit_calendar
+from xxgk.register.caldb import kept_calendar
 from xxgk.register.calendar import Calendar
+from xxgk.register.caseload import app_problems
 from xxgk.register.casework_models import Letter, LetterSettings
-from xxgk.register.checks import check_application
 from xxgk.register.filing import STATE_LABELS, filing_gate, state_of
 from xxgk.register.letters import ANSWER_DAYS, KIND_LABELS, LetterKind, period_end
 from xxgk.register.models import Application
@@ -83,10 +82,13 @@ class Desk:
         )
 
 
-def _case_lines(session: Session, unit: Unit, today: dt.date, desk: Desk) -> None:
-    calendar = unit_calendar(session, unit)
-    for app in list_applications(session, unit):
-        found = [f for f in check_application(app, calendar, today=today) if _is_error(f)]
+def _case_lines(
+    session: Session, unit: Unit, calendar: Calendar, today: dt.date, desk: Desk
+) -> list[Application]:
+    """Add the unit's cases to ``desk``; return its applications (for its report's gate)."""
+    apps = list_applications(session, unit)
+    for app in apps:
+        found = app_problems(app, calendar, today)
         if found:
             desk.findings.append(
                 CaseLine(
@@ -108,10 +110,7 @@ def _case_lines(session: Session, unit: Unit, today: dt.date, desk: Desk) -> Non
         elif left <= DUE_SOON:
             desk.due_soon.append(line)
         _consultations(app, calendar, today, desk, unit)
-
-
-def _is_error(finding: Finding) -> bool:
-    return finding.severity.value in ("error", "warning")
+    return apps
 
 
 def _consultations(
@@ -136,8 +135,7 @@ def _consultations(
             )
 
 
-def _letters(session: Session, unit: Unit, today: dt.date, desk: Desk) -> None:
-    calendar = unit_calendar(session, unit)
+def _letters(session: Session, unit: Unit, calendar: Calendar, today: dt.date, desk: Desk) -> None:
     query = select(Letter, Application).join(Application, Letter.application_id == Application.id)
     query = query.where(Letter.unit_id == unit.id, Letter.superseded_by.is_(None))
     for letter, app in session.execute(query):
@@ -184,16 +182,19 @@ def build_desk(
 ) -> Desk:
     """Return the desk of ``user`` over ``units`` (the units the user may see)."""
     desk = Desk()
+    read: dict[int, list[Application]] = {}
     for unit in units:
-        _case_lines(session, unit, today, desk)
-        _letters(session, unit, today, desk)
+        calendar = kept_calendar(session, unit)  # read once for both
+        read[unit.id] = _case_lines(session, unit, calendar, today, desk)
+        _letters(session, unit, calendar, today, desk)
     _disclosure(session, user, [u.id for u in units], desk)
     own = [u for u in units if u.id == user.unit_id] or units[:1]
     for unit in own:
         state = state_of(session, unit, report_year)
-        blockers = (
-            0 if state == "published" else len(filing_gate(session, unit, report_year).errors)
-        )
+        blockers = 0
+        if state != "published":
+            gate = filing_gate(session, unit, report_year, apps=read.get(unit.id))
+            blockers = len(gate.errors)
         desk.reports.append((unit, report_year, STATE_LABELS[state], blockers))
     for lines in (desk.overdue, desk.due_soon, desk.corrections_ending):
         lines.sort(key=lambda line: (line.left, line.number))

@@ -13,6 +13,7 @@ is entered with a reason; that reason is kept with the version and shown.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -29,6 +30,7 @@ from xxgk.records.lock import locked_version
 from xxgk.records.models import PublishedReport
 from xxgk.register.casework_models import ReportFiling
 from xxgk.register.compile import compile_report
+from xxgk.register.models import Application
 from xxgk.register.publish import publish_report, published_versions
 from xxgk.rules import validate
 
@@ -117,9 +119,12 @@ def _completeness(report: Report, unit: Unit, year: int) -> list[Blocker]:
     return blockers
 
 
-def filing_gate(session: Session, unit: Unit, year: int) -> Gate:
-    """Return the compiled report of ``unit`` for ``year`` and what blocks its filing."""
-    report = compile_report(session, unit, year)
+def filing_gate(
+    session: Session, unit: Unit, year: int, *, apps: Sequence[Application] | None = None
+) -> Gate:
+    """Return the compiled report of ``unit`` for ``year`` and what blocks its filing
+    (``apps``: as for :func:`compile_report`)."""
+    report = compile_report(session, unit, year, apps=apps)
     errors, warnings = _completeness(report, unit, year), []
     for finding in validate(report).findings:
         if finding.code in NOT_YET or finding.code == "value-missing":

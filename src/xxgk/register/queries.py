@@ -52,14 +52,45 @@ def applications(
     by unit and number (``newest_first``: the highest number first, as the register list
     shows them); ``limit``/``offset`` select one page; ``events=False`` leaves their events
     unread (a list reads them as light rows, see :func:`light_events`)."""
-    query = _filtered(select(Application), unit_ids, year, include_void)
+    shape = (unit_ids is None, year is None, include_void, newest_first, limit is None, events)
+    query = _APPLICATIONS.get(shape)
+    if query is None:
+        query = _APPLICATIONS[shape] = _applications_statement(*shape)
+    params: dict[str, Any] = {"year": year, "limit": limit, "offset": offset}
+    if unit_ids is not None:
+        params["unit_ids"] = list(unit_ids)
+    return list(session.scalars(query, params))
+
+
+def _applications_statement(
+    all_units: bool,
+    any_year: bool,
+    include_void: bool,
+    newest_first: bool,
+    unlimited: bool,
+    events: bool,
+) -> Select[Any]:
+    """The statement of :func:`applications` for one combination of its options, with the
+    units, year and page as parameters."""
+    query = select(Application)
+    if not all_units:
+        query = query.where(Application.unit_id.in_(bindparam("unit_ids", expanding=True)))
+    if not any_year:
+        query = query.where(Application.year == bindparam("year"))
+    if not include_void:
+        query = query.where(Application.void.is_(False))
     if not events:
         query = query.options(lazyload(Application.events))
     number = Application.number.desc() if newest_first else Application.number
     query = query.order_by(Application.unit_id, number)
-    if limit is not None:
-        query = query.limit(limit).offset(offset)
-    return list(session.scalars(query))
+    if not unlimited:
+        query = query.limit(bindparam("limit")).offset(bindparam("offset"))
+    return query
+
+
+_APPLICATIONS: dict[tuple[bool, ...], Select[Any]] = {}
+"""The statements of :func:`applications`, built once per combination of options: building
+and hashing a statement cost as much as the rest of a list's query."""
 
 
 def count_applications(
@@ -95,6 +126,14 @@ def light_row(event: Event) -> tuple[Any, ...]:
     return tuple(getattr(event, column.key) for column in LIGHT_EVENT_COLUMNS)
 
 
+_LIGHT_EVENTS = (
+    select(*LIGHT_EVENT_COLUMNS)
+    .where(Event.application_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Event.id)
+)
+"""Built once, like every statement read on each list page."""
+
+
 def light_events(session: Session, app_ids: Iterable[int]) -> dict[int, list[Any]]:
     """Return the events of the applications ``app_ids`` by application id as plain rows
     (id, kind, ref_id, outcome, on: what the state of an application is decided by, and days,
@@ -108,8 +147,7 @@ def light_events(session: Session, app_ids: Iterable[int]) -> dict[int, list[Any
     ids = list(app_ids)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        query = select(*LIGHT_EVENT_COLUMNS).where(Event.application_id.in_(chunk))
-        for row in session.execute(query.order_by(Event.id)):
+        for row in session.execute(_LIGHT_EVENTS, {"ids": chunk}):
             out.setdefault(row.application_id, []).append(row)
     return out
 
@@ -117,8 +155,12 @@ def light_events(session: Session, app_ids: Iterable[int]) -> dict[int, list[Any
 def calendar_change_ids(session: Session) -> tuple[int, ...]:
     """Return the ids of the calendar changes in force: they are only ever added or retired,
     so this tuple says whether a calendar built earlier is still the current one."""
-    query = select(CalendarDay.id).where(CalendarDay.active.is_(True)).order_by(CalendarDay.id)
-    return tuple(session.scalars(query))
+    return tuple(session.scalars(_CALENDAR_CHANGES))
+
+
+_CALENDAR_CHANGES = (
+    select(CalendarDay.id).where(CalendarDay.active.is_(True)).order_by(CalendarDay.id)
+)
 
 
 def application_numbered(session: Session, unit_code: str, number: str) -> Application | None:

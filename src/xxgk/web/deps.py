@@ -164,8 +164,18 @@ class Scope:
         return {unit.id for _, unit in self.tree if in_subtree(unit, root)}
 
     def units(self) -> list[tuple[int, Unit]]:
-        """Return ``(depth, unit)`` of the units in scope, in tree order."""
+        """Return ``(depth, unit)`` of the units in scope, in tree order.
+
+        A role that sees its own unit alone gets it without the whole tree being read (a
+        county's tree has hundreds of units; this is on most pages): its depth is counted
+        up its parents."""
+        if self._own_unit_only():
+            unit = self.user.unit
+            return [] if unit is None else [(_depth(unit), unit)]
         return [(d, u) for d, u in self.tree if u.id in self.unit_ids]
+
+    def _own_unit_only(self) -> bool:
+        return self.role not in (Role.ADMIN, Role.UNIT_ADMIN, Role.SUPERVISOR)
 
     def unit(self, unit_id: int | str | None) -> Unit:
         """Return the unit ``unit_id`` (default: the user's own) or 404 outside the scope."""
@@ -237,6 +247,14 @@ class Scope:
     def personal(self, unit: Unit) -> bool:
         """Return True when applicants' names and contacts of ``unit`` may be shown."""
         return can_see_personal_data(self.user, unit)
+
+
+def _depth(unit: Unit) -> int:
+    """Return how many units lie above ``unit`` (its depth in :func:`list_units`' tree)."""
+    depth, node = 0, unit.parent
+    while node is not None:
+        depth, node = depth + 1, node.parent
+    return depth
 
 
 async def user_scope(

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from xxgk.db.models import Unit
-from xxgk.register.caldb import unit_calendar
+from xxgk.register.caldb import kept_calendar as calendar_of
 from xxgk.register.calendar import Calendar
 from xxgk.register.caseload import problems_of
 from xxgk.register.deadline import Deadline, compute_deadline
@@ -109,30 +109,6 @@ def application_row(
         "mark_text": mark.text,
         "left": mark.left,
     }
-
-
-_CALENDARS: dict[tuple[str, str | None, tuple[int, ...]], Calendar] = {}
-
-
-def calendar_of(session: Session, unit: Unit, days: tuple[int, ...] | None = None) -> Calendar:
-    """Return ``unit``'s calendar, built once per region and set of calendar changes.
-
-    Building a calendar reads package metadata and the region's overlay (about a millisecond);
-    the administrator's changes are rows that are only ever added, so the ids of the active
-    rows (``days``, one small query, shared by the units of one request) say when a kept
-    calendar is out of date.
-    """
-    if days is None:
-        days = calendar_change_ids(session)
-    # the database is part of the key: row ids of two databases (tests, several apps in one
-    # process) say nothing about each other
-    key = (str(session.get_bind().engine.url), unit.calendar_region, days)
-    found = _CALENDARS.get(key)
-    if found is None:
-        if len(_CALENDARS) > 256:
-            _CALENDARS.clear()
-        found = _CALENDARS[key] = unit_calendar(session, unit)
-    return found
 
 
 @dataclass

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from xxgk.db.models import Role, User
 from xxgk.register.applications import register_application
-from xxgk.register.caldb import unit_calendar
+from xxgk.register.caldb import kept_calendar
 from xxgk.register.caseload import case_findings
 from xxgk.register.events import add_event
 from xxgk.web import portal
@@ -199,7 +199,7 @@ def api_applications(
 def _detail(scope: Scope, app_id: int) -> dict[str, Any]:
     app = scope.application(app_id)
     today = dt.date.today()
-    calendar = unit_calendar(scope.session, app.unit)
+    calendar = kept_calendar(scope.session, app.unit)
     personal = scope.personal(app.unit)
     deadline = rv.current_deadline(app, calendar)
     steps = rv.next_steps(app, calendar, today) if scope.can_write(app.unit) else []

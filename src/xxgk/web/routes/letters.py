@@ -23,7 +23,7 @@ from xxgk.limits import Limits, use_limits
 from xxgk.office import convert
 from xxgk.records.vocab import parse_date
 from xxgk.register.attachments import KINDS, FileStore, attach_file, case_files, readable_file
-from xxgk.register.caldb import unit_calendar
+from xxgk.register.caldb import kept_calendar
 from xxgk.register.casework_models import Letter
 from xxgk.register.checks import check_application
 from xxgk.register.letters import (
@@ -195,7 +195,7 @@ def casework_page(scope: ScopeDep, request: Request, app_id: int):
         events=list(app.events),
         findings=[
             {"code": f.code, "severity": f.severity.value, "message": f.message}
-            for f in check_application(app, unit_calendar(scope.session, app.unit), today=_today())
+            for f in check_application(app, kept_calendar(scope.session, app.unit), today=_today())
         ],
         today=_today().isoformat(),
     )

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from xxgk.errors import RegisterError
 from xxgk.register.applications import EDITABLE, register_application
-from xxgk.register.caldb import unit_calendar
+from xxgk.register.caldb import kept_calendar
 from xxgk.register.caseload import case_findings
 from xxgk.register.events import add_event
 from xxgk.register.models import Event
@@ -140,7 +140,7 @@ def application_page(
 ):
     app = scope.application(app_id)
     today = dt.date.today()
-    calendar = unit_calendar(scope.session, app.unit)
+    calendar = kept_calendar(scope.session, app.unit)
     row = rv.application_row(app, rv.due_mark(app, calendar, today), scope.personal(app.unit))
     writable = scope.can_write(app.unit)
     return page(
