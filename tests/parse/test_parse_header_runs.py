@@ -14,7 +14,10 @@ from xxgk.parse import parse_text
 from xxgk.render.text import render_text
 from xxgk.synth import random_report
 
-HEADER = "\t\t\t自然人\t法人或其他组织\t\t\t\t\t总计\n\t\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t\n"
+HEADER = (
+    "\t\t\t自然人\t法人或其他组织\t\t\t\t\t总计\n"
+    "\t\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t\n"
+)
 MISREAD = HEADER.replace("社会公益组织", "社会公益组织只")
 SPLIT_BEFORE = "\t\t5.属于三类内部事务信息"
 
