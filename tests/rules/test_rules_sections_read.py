@@ -57,3 +57,27 @@ def test_inline_numbered_and_local_headings_raise_no_section_finding() -> None:
     for text in (inline, numbered, local):
         assert _section_findings(text) == []
         assert parse_text(text).values == truth.values
+
+
+def test_pages_left_unread_by_ocr_make_no_absence_findings() -> None:
+    """A long scan whose recognition ran out of time (``parse-ocr-skipped``) says which pages
+    were not read; sections, 落款 and the fee statement on them are unknown, not missing."""
+    from xxgk.findings import Finding
+    from xxgk.model.units import UnitKind
+    from xxgk.parse.interpret import interpret
+    from xxgk.parse.text import text_to_document
+    from xxgk.parse_findings import OCR_SKIPPED
+    from xxgk.rules.settings import RuleSettings
+
+    text = render_text(random_report(random.Random(4)), "tabs")
+    cut = text[: text.index("五、存在的主要问题及改进情况")]  # the pages after it not read
+    absent = {"section-missing", "parse-section-missing", "signature-missing"}
+    absent |= {"fee-statement-missing", "accountability-missing"}
+    settings = RuleSettings(unit_kind=UnitKind.TOWNSHIP)
+    whole = validate(parse_text(cut), settings=settings).findings
+    assert {"section-missing", "signature-missing"} <= {f.code for f in whole}
+    document = text_to_document(cut)  # as the OCR reader hands it over: with the finding
+    document.findings.append(Finding(OCR_SKIPPED, params={"pages": "第5–6页", "budget": "30"}))
+    found = {f.code for f in validate(interpret(document), settings=settings).findings}
+    assert OCR_SKIPPED in found
+    assert not found & absent

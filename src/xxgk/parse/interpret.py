@@ -482,6 +482,8 @@ def fill_sections(
     if not found & {s.key for s in cells.SECTIONS}:
         sink.add(fk.SECTIONS_UNREAD)  # one finding, not one per section
         return
+    if any(f.code == fk.OCR_SKIPPED for f in sink.findings):
+        return  # pages left unread: what they hold is unknown (that finding says so)
     for wanted in cells.SECTIONS:
         if wanted.key not in found:
             sink.add(fk.SECTION_MISSING, number=wanted.number, title=wanted.title)

@@ -233,12 +233,25 @@ def column_order(regions: list[Region], sink: Sink) -> list[str]:
         flat = list(dict.fromkeys(k for k in keys if k in LEAVES))
         if len(flat) == len(LEAVES):
             return _with_extras(regions, flat, sink, line)
-    subs = list(dict.fromkeys(k for k, _ in header if k in SUBS))
-    seen = {k for k, _ in header}
-    if len(subs) != len(SUBS) or not {"natural_person", "total"} <= seen:
-        sink.add(fk.HEADER_MISSING, None, table=TABLE)
-        return list(LEAVES)
-    return ["natural_person", *_with_extras(regions, subs, sink), "total"]
+    for printed in _header_runs([k for k, _ in header]):
+        subs = [k for k in printed if k in SUBS]
+        if len(subs) == len(SUBS) and {"natural_person", "total"} <= set(printed):
+            return ["natural_person", *_with_extras(regions, subs, sink), "total"]
+    sink.add(fk.HEADER_MISSING, None, table=TABLE)
+    return list(LEAVES)
+
+
+def _header_runs(keys: list[str]) -> list[list[str]]:
+    """Split the column labels read before and between the rows into the headers printed:
+    a label seen again starts the next one (the header repeated atop a page). The order of
+    the columns is taken from one header, never pieced together from two: a label misread
+    in the first (社会公益组织只) and read in the second would otherwise go last."""
+    runs: list[list[str]] = [[]]
+    for key in keys:
+        if key in runs[-1]:
+            runs.append([])
+        runs[-1].append(key)
+    return runs
 
 
 def _with_extras(

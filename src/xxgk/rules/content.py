@@ -37,7 +37,7 @@ def _accountability_named(ctx: RuleContext) -> tuple[list[str], list[str]]:
 
 def _government(ctx: RuleContext) -> bool:
     """Art. 50 ¶1(四) names 各级人民政府: 街道办事处 and 地区行政公署 are not asked."""
-    return ctx.has_text and ctx.unit_kind is not None and ctx.unit_kind.is_peoples_government
+    return ctx.text_whole and ctx.unit_kind is not None and ctx.unit_kind.is_peoples_government
 
 
 @rule(
@@ -49,6 +49,7 @@ def _government(ctx: RuleContext) -> bool:
         "条例第五十条第一款第（四）项：各级人民政府的年度报告应当包括工作考核、社会评议和责任追究"
         "结果情况（30号格式放在总体情况的“监督保障”中）。三项都未提及为警告；"
         "只提及一部分为提示（accountability-partial）。街道办事处、地区行政公署不是人民政府，不适用。"
+        "扫描件有页面未能在时限内识别时不作判断。"
     ),
     tags=("#content", "#text", "#unit"),
     basis="D17；条例第五十条",
@@ -71,7 +72,7 @@ def accountability_missing(report: Report, ctx: RuleContext) -> Iterator[Finding
     template="第一、五部分提及了{named}，未提及{missing}{note}",
     description=(
         "人民政府应当报告工作考核、社会评议和责任追究三项结果。只提及其中一部分（例如只说纳入考核）"
-        "作为提示：可能只是措辞不同，需要人工确认。"
+        "作为提示：可能只是措辞不同，需要人工确认。扫描件有页面未能在时限内识别时不作判断。"
     ),
     tags=("#content", "#text", "#unit"),
     basis="D17；条例第五十条",

@@ -156,12 +156,15 @@ def title_missing(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     severity=Severity.WARNING,
     title="缺少落款",
     template="报告末尾没有落款（报告主体名称和日期）",
-    description="落款写明由谁、于何日发布报告；没有落款日期就无法核对是否按期公布。",
+    description=(
+        "落款写明由谁、于何日发布报告；没有落款日期就无法核对是否按期公布。"
+        "扫描件有页面未能在时限内识别时不作判断（落款多在末页）。"
+    ),
     tags=("#metadata", "#text"),
     basis="D21",
 )
 def signature_missing(report: Report, ctx: RuleContext) -> Iterator[Finding]:
-    if not ctx.has_text or _has_signature(report, ctx):
+    if not ctx.text_whole or _has_signature(report, ctx):
         return
     yield Finding("signature-missing", location=ctx.location("other"))
 

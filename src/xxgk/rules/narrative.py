@@ -168,12 +168,13 @@ def narrative_all_closed(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     description=(
         "30号格式要求在第六部分报告依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）"
         "收取信息处理费的情况；没有收费也应写明。109号自2021年1月1日起收费，2020年及以前年度的报告不作要求。"
+        "扫描件有页面未能在时限内识别时不作判断。"
     ),
     tags=("#narrative", "#text", "#fees"),
     basis="D15；国办函〔2020〕109号；国办公开办函〔2021〕30号",
 )
 def fee_statement_missing(report: Report, ctx: RuleContext) -> Iterator[Finding]:
-    if not ctx.has_text or "other" not in report.sections:
+    if not ctx.text_whole or "other" not in report.sections:
         return
     if report.year is not None and report.year < FIRST_FEE_YEAR:
         return  # 109号 applies to fees from 2021-01-01: earlier reports have nothing to state

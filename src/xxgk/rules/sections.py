@@ -40,13 +40,13 @@ def sections_unavailable(report: Report, ctx: RuleContext) -> Iterator[Finding]:
         "年度报告必须包括总体情况、主动公开、依申请公开、复议诉讼、存在的主要问题及改进情况、"
         "其他需要报告的事项六部分（条例第五十条；编号写作“1、”或“（一）”亦可）。"
         "一个部分的标题也没有读出时（如文字无法识别），只提示一次“未找到各部分标题”，"
-        "不逐部分列出。"
+        "不逐部分列出；扫描件有页面未能在时限内识别时不作判断。"
     ),
     tags=("#sections", "#text"),
     basis="D05；条例第五十条；国办公开办函〔2021〕30号",
 )
 def section_missing(report: Report, ctx: RuleContext) -> Iterator[Finding]:
-    if not ctx.has_text or _no_section_read(report):
+    if not ctx.text_whole or _no_section_read(report):
         return
     for section in SECTIONS:
         if section.key not in report.sections:
