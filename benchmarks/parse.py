@@ -20,6 +20,7 @@ import io
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -183,6 +184,65 @@ def child_rate(source: Path, measured: Path, warm: Path) -> float:
     return float(result.stdout.strip().splitlines()[-1])
 
 
+_COUNT_PARSE = """
+import sys
+from pathlib import Path
+from xxgk.batch import parse_many
+count = int(sys.argv[3])
+measured, warm = sorted(Path(sys.argv[1]).iterdir())[:count], sorted(Path(sys.argv[2]).iterdir())
+parse_many(warm, jobs=1)
+parse_many(measured, jobs=1)
+"""
+"""``parse, 1 core`` for callgrind: the warm-up alone (count 0), then with ``count`` reports."""
+
+
+def instructions_per_report(source: Path, measured: Path, warm: Path, count: int) -> float:
+    """Return the user-space instructions of parsing one fresh report with the code in
+    ``source`` (callgrind, the run with ``count`` reports minus the warm-up alone): unlike
+    CPU seconds, the count does not change with what else the machine runs."""
+    env = {**os.environ, "PYTHONPATH": str(source)}
+    totals = []
+    for n in (0, count):
+        command = [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            sys.executable,
+            "-c",
+            _COUNT_PARSE,
+            str(measured),
+            str(warm),
+            str(n),
+        ]
+        run = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
+        collected = [line for line in run.stderr.splitlines() if "Collected" in line]
+        totals.append(int(collected[-1].split()[-1]))
+    return (totals[1] - totals[0]) / count
+
+
+def against_baseline_instructions(tmp: Path, count: int) -> None:
+    """Print the instructions per report of the code issue #19 measured and of today's, and
+    the peer's estimate from them (``--instructions``; needs valgrind, a few minutes)."""
+    if shutil.which("valgrind") is None:
+        print("instructions: valgrind is not installed (apt-get install valgrind)")
+        return
+    old = export_source(BASELINE_REVISION, tmp / "baseline")
+    if old is None:
+        print(f"baseline {BASELINE_REVISION}: not available (no git history here)")
+        return
+    new = Path(__file__).resolve().parent.parent / "src"
+    measured, warm = tmp / "measured", tmp / "warm-up"
+    before = instructions_per_report(old, measured, warm, count)
+    after = instructions_per_report(new, measured, warm, count)
+    ratio = before / after * BASELINE_RECORDED / PEER_RECORDED
+    print(
+        f"parse, 1 core, instructions per report (callgrind, {count} fresh reports): the code"
+        f" issue #19 measured ({BASELINE_REVISION}) {before / 1e6:.2f} M, today's"
+        f" {after / 1e6:.2f} M ({before / after:.2f}x fewer); xxgk = {ratio:.2f}x the peer by"
+        f" this measure; target >= {PEER_FACTOR}x: {'meets' if ratio >= PEER_FACTOR else 'misses'}"
+    )
+
+
 def against_baseline(tmp: Path, repeat: int) -> None:
     """Time the code issue #19 measured and today's alternately; print the peer estimate.
 
@@ -236,6 +296,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only-baseline", action="store_true", help="only the alternating comparison"
     )
+    parser.add_argument(
+        "--instructions",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also count the instructions per report of both codes on N fresh reports"
+        " (callgrind; steadier than CPU seconds on a shared machine; minutes)",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="xxgk-bench-") as tmp:
         start = time.perf_counter()
@@ -243,6 +311,8 @@ def main(argv: list[str] | None = None) -> int:
         others = write_corpus(Path(tmp) / "warm-up", min(args.count, 500), seed=1)
         print(f"corpus: {len(paths)} reports in {time.perf_counter() - start:.1f} s ({tmp})")
         jobs, repeat = args.jobs, args.repeat
+        if args.instructions:
+            against_baseline_instructions(Path(tmp), args.instructions)
         if args.baseline or args.only_baseline:
             against_baseline(Path(tmp), repeat)
         if args.only_baseline:
