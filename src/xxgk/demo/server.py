@@ -90,9 +90,14 @@ def demo_server(
 
 
 def _drain(stream: IO[str], sink: list[str]) -> None:
-    for line in stream:
-        sink.append(line)
-        del sink[:-2000]  # the last lines are enough to see what went wrong
+    """Keep the server's last output lines; stop quietly when the stream is closed at the end
+    (closing it while this thread reads raises ValueError, not end of file)."""
+    try:
+        for line in stream:
+            sink.append(line)
+            del sink[:-2000]  # the last lines are enough to see what went wrong
+    except ValueError:
+        return
 
 
 def seed_register(folder: Path, count: int, today: dt.date | None = None) -> None:
