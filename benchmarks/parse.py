@@ -220,18 +220,27 @@ def instructions_per_report(source: Path, measured: Path, warm: Path, count: int
     return (totals[1] - totals[0]) / count
 
 
+def both_codes(tmp: Path) -> tuple[Path, Path, Path, Path] | None:
+    """Return the source of the code issue #19 measured, today's, and the measured and
+    warm-up corpora in ``tmp``; None (said) when this checkout has no history."""
+    old = export_source(BASELINE_REVISION, tmp / "baseline")
+    if old is None:
+        print(f"baseline {BASELINE_REVISION}: not available (no git history here)")
+        return None
+    new = Path(__file__).resolve().parent.parent / "src"
+    return old, new, tmp / "measured", tmp / "warm-up"
+
+
 def against_baseline_instructions(tmp: Path, count: int) -> None:
     """Print the instructions per report of the code issue #19 measured and of today's, and
     the peer's estimate from them (``--instructions``; needs valgrind, a few minutes)."""
     if shutil.which("valgrind") is None:
         print("instructions: valgrind is not installed (apt-get install valgrind)")
         return
-    old = export_source(BASELINE_REVISION, tmp / "baseline")
-    if old is None:
-        print(f"baseline {BASELINE_REVISION}: not available (no git history here)")
+    codes = both_codes(tmp)
+    if codes is None:
         return
-    new = Path(__file__).resolve().parent.parent / "src"
-    measured, warm = tmp / "measured", tmp / "warm-up"
+    old, new, measured, warm = codes
     before = instructions_per_report(old, measured, warm, count)
     after = instructions_per_report(new, measured, warm, count)
     ratio = before / after * BASELINE_RECORDED / PEER_RECORDED
@@ -249,12 +258,10 @@ def against_baseline(tmp: Path, repeat: int) -> None:
     Both run as child processes with the same script (so neither profits from the other's
     imports or caches), one pass each in turn, best of ``repeat``.
     """
-    old = export_source(BASELINE_REVISION, tmp / "baseline")
-    if old is None:
-        print(f"baseline {BASELINE_REVISION}: not available (no git history here)")
+    codes = both_codes(tmp)
+    if codes is None:
         return
-    new = Path(__file__).resolve().parent.parent / "src"
-    measured, warm = tmp / "measured", tmp / "warm-up"
+    old, new, measured, warm = codes
     rates: dict[str, list[float]] = {"old": [], "new": []}
     for _ in range(repeat):
         rates["old"].append(child_rate(old, measured, warm))
