@@ -30,22 +30,21 @@ DUE_SOON = 5
 HORIZON_SECONDS = 300
 """How long the menu badge keeps a region's horizon before reading its calendar again (a
 calendar change shows on the badge within five minutes; lists and the desk read it at once)."""
-_HORIZONS: dict[tuple[str, dt.date, int], dt.date] = {}
-_REGION_HORIZONS: dict[tuple[str, str | None, dt.date], tuple[float, dt.date]] = {}
+_HORIZONS: Recall[tuple[str, dt.date, int], dt.date] = Recall(1000)
+_REGION_HORIZONS: Recall[tuple[str, str | None, dt.date], tuple[float, dt.date]] = Recall(256)
+"""Bounded caches that keep what recurs (``Recall``): the calendars in use stay, old days go."""
 
 
 def due_soon_horizon(calendar: Calendar, today: dt.date, days: int = DUE_SOON) -> dt.date:
     """Return the last date whose deadline is at most ``days`` working days after ``today``
     (kept per calendar version and day: one walk of a few weeks a day)."""
     key = (calendar.version, today, days)
-    found = _HORIZONS.get(key)
-    if found is None:
-        if len(_HORIZONS) > 1000:
-            _HORIZONS.clear()
+    found = _HORIZONS.lookup(key)
+    if found is MISSING:
         found = today
         while working_days_left(calendar, today, found + dt.timedelta(days=1)) <= days:
             found += dt.timedelta(days=1)
-        _HORIZONS[key] = found
+        _HORIZONS.keep(key, found)
     return found
 
 
@@ -54,13 +53,11 @@ def region_horizon(session: Session, region: str | None, today: dt.date) -> dt.d
     the badge on every page costs one count and not a calendar read."""
     key = (str(session.get_bind().engine.url), region, today)
     now = time.monotonic()
-    kept = _REGION_HORIZONS.get(key)
-    if kept is not None and now - kept[0] < HORIZON_SECONDS:
+    kept = _REGION_HORIZONS.lookup(key)
+    if kept is not MISSING and now - kept[0] < HORIZON_SECONDS:
         return kept[1]
-    if len(_REGION_HORIZONS) > 256:
-        _REGION_HORIZONS.clear()
     horizon = due_soon_horizon(calendar_for(session, region), today)
-    _REGION_HORIZONS[key] = (now, horizon)
+    _REGION_HORIZONS.keep(key, (now, horizon))
     return horizon
 
 
