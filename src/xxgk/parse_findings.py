@@ -10,7 +10,9 @@ the printed report and see what was read.
 
 from __future__ import annotations
 
-from xxgk.findings import FindingKind, Severity, register_kind
+from collections.abc import Iterable
+
+from xxgk.findings import Finding, FindingKind, Severity, register_kind
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 TAGS = ("#parse",)
@@ -290,3 +292,9 @@ OCR_DOUBT = register_kind(
         ("#parse", "#ocr"),
     )
 ).code
+
+
+def pages_left_unread(findings: Iterable[Finding]) -> bool:
+    """True when a long scan's recognition ran out of time and left pages unread
+    (``OCR_SKIPPED``): what those pages hold is unknown, so nothing may be called absent."""
+    return any(f.code == OCR_SKIPPED for f in findings)

@@ -61,35 +61,12 @@ class SourceLine:
     cells: list[SourceCell]
     in_table: bool = False
     memo: ClassVar[dict[Any, Any] | None] = None
-    # per-line answers of the interpreter, kept on shared lines only (see ``line_facts``)
-    heading_fact: ClassVar[Any] = UNKNOWN
-    squeeze_fact: ClassVar[Any] = UNKNOWN
-    tabbed_fact: ClassVar[Any] = UNKNOWN
-    flat_fact: ClassVar[Any] = UNKNOWN
-    facts: ClassVar[Any] = UNKNOWN  # the answers of ``all_line_facts``, together
+    facts: ClassVar[Any] = UNKNOWN  # the interpreter's answers, on shared lines only
+    """See ``all_line_facts``."""
 
     @property
     def text(self) -> str:
         return "\t".join(c.text for c in self.cells)
-
-
-def line_facts(
-    lines: Sequence[SourceLine], name: str, compute: Callable[[SourceLine], Any]
-) -> list[Any]:
-    """Return ``compute(line)`` for every line, in order.
-
-    A shared line (one with a ``memo``) keeps its answer in the attribute ``name`` (one of the
-    ``*_fact`` class attributes), so for the lines that recur from report to report the
-    answers are collected at C speed (``map`` of an ``attrgetter``) instead of a Python loop.
-    """
-    facts = list(map(attrgetter(name), lines))
-    # the few new lines, found at C speed (a Python loop over all of them was slow)
-    for index in compress(count(), map(is_, facts, repeat(UNKNOWN))):
-        line = lines[index]
-        facts[index] = fact = compute(line)
-        if line.memo is not None:
-            setattr(line, name, fact)
-    return facts
 
 
 def all_line_facts(
@@ -97,10 +74,11 @@ def all_line_facts(
 ) -> list[tuple[Any, ...]]:
     """Return, per ``computes``, the list of its answers for every line, in order.
 
-    ``line_facts`` for several answers at once: a shared line keeps them together in its
-    ``facts`` attribute, so a document's lines are walked once for all of them instead of
-    once per answer (each walk of a 400-line text costs ~30 µs). The interpreter passes the
-    same ``computes`` every time; a shared line holds the answers of one such tuple.
+    A shared line (one with a ``memo``) keeps its answers together in its ``facts``
+    attribute, so for the lines that recur from report to report they are collected at C
+    speed (``map`` of an ``attrgetter``), and a document's lines are walked once for all of
+    them (each walk of a 400-line text costs ~30 µs). The interpreter passes the same
+    ``computes`` every time; a shared line holds the answers of that one tuple.
     """
     found = list(map(_FACTS_OF, lines))
     for index in compress(count(), map(is_, found, repeat(UNKNOWN))):

@@ -24,7 +24,7 @@ from functools import lru_cache
 from xxgk.findings import Location
 from xxgk.model import cells
 from xxgk.parse.dates import find_date
-from xxgk.parse.document import SourceCell, SourceLine, line_facts
+from xxgk.parse.document import SourceCell, SourceLine
 from xxgk.parse.labels import TABLE_LABELS, nfkc, normalise
 from xxgk.parse.recall import MISSING, Recall
 
@@ -126,19 +126,17 @@ _SEEN: Recall[str, bool] = Recall(8_000)
 
 def may_be_flat(line: SourceLine) -> bool:
     """Return True when ``line`` may be flattened text: one long cell with glued headings or
-    table labels (kept on a shared line as its ``flat_fact``)."""
+    table labels (kept on a shared line with its other answers, ``all_line_facts``)."""
     cells_ = line.cells
     return len(cells_) == 1 and len(cells_[0].text) >= 24 and _maybe_flat(cells_[0].text)
 
 
 def unflatten(
-    lines: Sequence[SourceLine], maybe: Sequence[bool] | None = None
+    lines: Sequence[SourceLine], maybe: Sequence[bool]
 ) -> tuple[list[SourceLine], frozenset[int]]:
     """Return the lines with flattened ones split into cells, and the indexes of the new
     lines whose numbers ran together (their digit runs need ``parse.decode``). ``maybe``
-    are the lines' ``may_be_flat`` answers when the caller has them."""
-    if maybe is None:
-        maybe = line_facts(lines, "flat_fact", may_be_flat)
+    are the lines' ``may_be_flat`` answers (``all_line_facts``)."""
     if True not in maybe:
         return list(lines), frozenset()  # the usual text: no line to split
     out: list[SourceLine] = []

@@ -28,7 +28,6 @@ from xxgk.parse.document import (
     SourceDocument,
     SourceLine,
     all_line_facts,
-    line_facts,
 )
 from xxgk.parse.flat import may_be_flat, unflatten
 from xxgk.parse.labels import ANY_TABLE_LABEL, normalise, squeeze
@@ -105,20 +104,21 @@ class gc_paused:  # noqa: N801 - used like the function it was (``with gc_paused
 def _interpret(doc: SourceDocument) -> tuple[Report, Trace]:
     flat, heading, squeezed, tabbed = all_line_facts(doc.lines, _LINE_FACTS)
     lines, glued = unflatten(doc.lines, flat)
-    known = True not in flat or not _changed(lines, doc.lines)  # else: split, new lines
+    if True in flat and _changed(lines, doc.lines):  # flattened lines split: ask the new ones
+        _, heading, squeezed, tabbed = all_line_facts(lines, _LINE_FACTS)
     findings: list[Finding] = list(doc.findings)
-    trace = Trace(segments=lines_to_sections(lines, findings, heading if known else None))
+    trace = Trace(segments=lines_to_sections(lines, heading, findings))
     require_report(lines, trace.segments, doc.source)
     report = Report(source=doc.source)
     sink = Sink(report, findings, glued_lines=glued)
-    old = old_format_markers(lines, squeezed if known else None)
+    old = old_format_markers(lines, squeezed)
     read_tables(lines, trace, sink, old)
     decode_rows(sink, sink.pending)
     if old or trace.tables["requests"].extra.get("old_format"):
         report.format = cells.FORMAT_2019
         sink.add(fk.FORMAT_2019)
     trace.metadata = read_metadata(lines, trace.segments, sink, doc.page_fields)
-    fill_sections(lines, trace, sink, tabbed if known else None)
+    fill_sections(lines, trace, sink, tabbed)
     if doc.ocr:  # readings the recogniser was unsure of, or that the 勾稽 relations contradict
         review_ocr(report, findings, doc.ocr_candidates)
     report.findings = findings
@@ -147,18 +147,16 @@ def require_report(
     )
 
 
-def old_format_markers(
-    lines: Sequence[SourceLine], squeezed: Sequence[str | None] | None = None
-) -> bool:
+def old_format_markers(lines: Sequence[SourceLine], squeezed: Sequence[str | None]) -> bool:
     """Return True when the 2019 trial format's markers outnumber the 2021 format's.
-    ``squeezed`` are the lines' ``_squeeze_line`` answers when the caller has them."""
+    ``squeezed`` are the lines' ``_squeeze_line`` answers (``all_line_facts``)."""
     text = _squeeze_whole(lines, squeezed)
     old = sum(1 for m in _MARKERS_2019 if m in text)
     new = sum(1 for m in _MARKERS_2021 if m in text)
     return old > new
 
 
-def _squeeze_whole(lines: Sequence[SourceLine], parts: Sequence[str | None] | None = None) -> str:
+def _squeeze_whole(lines: Sequence[SourceLine], parts: Sequence[str | None]) -> str:
     """Return ``squeeze`` of all cell texts joined, without NFKC-ing the whole text again.
 
     NFKC of a concatenation is the concatenation of the NFKC of its parts when each part
@@ -166,8 +164,6 @@ def _squeeze_whole(lines: Sequence[SourceLine], parts: Sequence[str | None] | No
     otherwise stay glued to the previous part. So a line whose cells all start such a
     boundary squeezes on its own, and a shared line (see ``SourceLine.memo``) keeps it.
     """
-    if parts is None:
-        parts = line_facts(lines, "squeeze_fact", _squeeze_line)
     if None in parts:  # a cell glued to what precedes it
         return _squeeze_cells([c.text for line in lines for c in line.cells if c.text])
     return "".join(parts)  # type: ignore[arg-type]
@@ -452,16 +448,14 @@ def fill_sections(
     lines: Sequence[SourceLine],
     trace: Trace,
     sink: Sink,
-    tabbed: Sequence[str] | None = None,
+    tabbed: Sequence[str],
 ) -> None:
     """Put each section's text (without table cells and 落款) into ``report.sections``.
-    ``tabbed`` are the lines' ``_tabbed`` answers when the caller has them."""
+    ``tabbed`` are the lines' ``_tabbed`` answers (``all_line_facts``)."""
     report = sink.report
     table_lines_used = set().union(*(t.lines for t in trace.tables.values()))
     skip = table_lines_used | set(trace.metadata.signature)
     found = {s.key for s in trace.segments}
-    if tabbed is None:
-        tabbed = line_facts(lines, "tabbed_fact", _tabbed)
     local: list[str] = []
     for seg in trace.segments:
         text = "\n".join([tabbed[i] for i in seg.indexes if tabbed[i] and i not in skip])
@@ -482,7 +476,7 @@ def fill_sections(
     if not found & {s.key for s in cells.SECTIONS}:
         sink.add(fk.SECTIONS_UNREAD)  # one finding, not one per section
         return
-    if any(f.code == fk.OCR_SKIPPED for f in sink.findings):
+    if fk.pages_left_unread(sink.findings):
         return  # pages left unread: what they hold is unknown (that finding says so)
     for wanted in cells.SECTIONS:
         if wanted.key not in found:

@@ -17,7 +17,7 @@ from itertools import compress
 from xxgk import parse_findings as fk
 from xxgk.findings import Finding, Location
 from xxgk.model.cells import SECTIONS, Section
-from xxgk.parse.document import SourceLine, line_facts
+from xxgk.parse.document import SourceLine
 from xxgk.parse.labels import ANY_TABLE_LABEL, normalise, squeeze
 from xxgk.parse.recall import MISSING, Recall
 
@@ -172,16 +172,14 @@ def _local_headings(
 
 def lines_to_sections(
     lines: Sequence[SourceLine],
+    candidates: Sequence[str | None],
     findings: list[Finding] | None = None,
-    candidates: Sequence[str | None] | None = None,
 ) -> list[Segment]:
     """Return the segments: ``preamble`` then each section found, in document order.
 
-    ``candidates`` are the lines' ``candidate_heading`` answers when the caller has them."""
+    ``candidates`` are the lines' ``candidate_heading`` answers (``all_line_facts``)."""
     found: list[tuple[int, int, str, bool]] = []  # (line, section index, text, loose)
     nxt = 0
-    if candidates is None:
-        candidates = line_facts(lines, "heading_fact", candidate_heading)
     for i in compress(range(len(candidates)), candidates):  # lines that may be headings
         if nxt >= len(SECTIONS):
             break  # all six found: no later line can be a heading

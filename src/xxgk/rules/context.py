@@ -10,7 +10,7 @@ from typing import Any
 from xxgk.findings import Location
 from xxgk.model.report import Report
 from xxgk.model.units import UnitKind, guess_unit_kind
-from xxgk.parse_findings import OCR_SKIPPED
+from xxgk.parse_findings import pages_left_unread
 from xxgk.rules.settings import RuleSettings
 
 LAST_YEAR_OF_OLD_REGULATION = 2018
@@ -60,7 +60,7 @@ class RuleContext:
         (a long scan whose recognition ran out of time: ``parse-ocr-skipped``). Rules that
         say something is *absent* from the text hold only then: what the unread pages say
         is unknown, and the parser's finding already says they were not checked."""
-        return self.has_text and not any(f.code == OCR_SKIPPED for f in self.report.findings)
+        return self.has_text and not pages_left_unread(self.report.findings)
 
     def text(self, *keys: str) -> str:
         """Return the text of the named sections joined by newlines (missing ones skipped)."""
