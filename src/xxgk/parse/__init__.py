@@ -160,6 +160,7 @@ def clear_caches() -> None:
         text._CELLS,
         tokens._PLANS,
         tokens._SHAPES,
+        tokens._SHAPE_NUMBERS,
         matching._EXACT,
         interpret_module._SQUEEZED_STARTERS,
         sections._CANDIDATES,

@@ -52,7 +52,7 @@ from xxgk.parse.table_common import TableResult, table_name
 from xxgk.parse.table_plans import TableParser, read_table
 from xxgk.parse.table_requests import parse_requests
 from xxgk.parse.table_review import parse_review
-from xxgk.parse.tokens import lines_to_tokens
+from xxgk.parse.tokens import table_tokens
 
 _MARKERS_2019 = tuple(squeeze(m) for m in cells.FORMAT_2019_MARKERS)
 _MARKERS_2021 = tuple(squeeze(m) for m in cells.FORMAT_2021_MARKERS)
@@ -233,10 +233,10 @@ def read_tables(lines: Sequence[SourceLine], trace: Trace, sink: Sink, old: bool
     after = 0
     for key in ("active", "requests", "review_litigation"):
         indexes = table_lines(key, trace.segments, after, len(lines))
-        tokens = lines_to_tokens(lines, indexes)
+        tokens, line_shapes = table_tokens(lines, indexes)
         first = len(sink.findings)
         name, parse = _TABLE_PARSERS[key, old]
-        result = read_table(name, tokens, sink, parse)
+        result = read_table(name, tokens, sink, parse, line_shapes)
         trace.tables[key] = result
         if result.found:
             after = max(result.lines, default=after - 1) + 1
