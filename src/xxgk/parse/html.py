@@ -196,9 +196,13 @@ class _Walker:
             buffer.clear()
             if joined.isspace():  # the line breaks between blocks: clean_text makes them ""
                 return
-            text = clean_text(joined)
-            if text:
-                self.lines.append(_paragraph(len(self.lines) + 1, text))
+            number = len(self.lines) + 1
+            line = _SHARED.get(("raw", number, joined))
+            if line is None:
+                line = _raw_paragraph(number, joined)
+                if line is None:
+                    return
+            self.lines.append(line)
 
     def walk(self, node: LexborNode) -> None:
         buffer = self.buffer
@@ -245,15 +249,16 @@ class _Walker:
                 return
             skipping = not _SKIP_IDS.isdisjoint(tag_ids)
             grid = self._grid(table, skipping, (nodes, tag_ids))
-        if grid is None or max(map(len, chain.from_iterable(grid)), default=0) > LAYOUT_CELL:
+        if grid is None:  # a cell holds running text: page layout
             self.walk(table)
             return
         index = self.tables
         self.tables += 1
-        lines = self.lines
-        for r, row in enumerate(grid):
+        lines, shared = self.lines, _SHARED
+        for r, row in enumerate(grid):  # ``_table_row``, its common case written out
             if any(row):
-                lines.append(_table_row(index, r, row))
+                line = shared.get(("row", index, r, *row))
+                lines.append(_table_row(index, r, row) if line is None else line)
 
     def _grid(
         self,
@@ -261,23 +266,26 @@ class _Walker:
         skipping: bool,
         elements: tuple[list[LexborNode], list[int]] | None,
     ) -> list[list[str]] | None:
-        """Return the cleaned cell texts of ``table``'s rows (None: a cell too long for a
-        data table, found before the rows were built)."""
+        """Return the cleaned cell texts of ``table``'s rows, None when a cell is longer
+        than ``LAYOUT_CELL`` (running text: the table is page layout)."""
         if skipping or (
             table.mem_id in self.flagged_tables() and table.mem_id in self.hiding_tables()
         ):  # hidden rows, cells and parts of cells left out, and skipped elements
             hidden = self.hidden_ids()
-            return [
+            grid = [
                 [clean_text(_shown_text(td, hidden)) for td in _cells(tr) if td.mem_id not in hidden]
                 for tr in _rows(table)
                 if tr.mem_id not in hidden
             ]
-        # nothing to leave out: every text of every cell (a Word table's "border:none")
-        if elements is not None:
-            grid = _plain_grid(*elements)
-            if grid is not MISSING:
-                return grid
-        return [_clean_row(list(map(_TEXT_OF, _cells(tr)))) for tr in _rows(table)]
+        else:  # nothing to leave out: every text of every cell (a Word table's "border:none")
+            if elements is not None:
+                plain = _plain_grid(*elements)
+                if plain is not MISSING:
+                    return plain  # its cells measured already
+            grid = [_clean_row(list(map(_TEXT_OF, _cells(tr)))) for tr in _rows(table)]
+        if max(map(len, chain.from_iterable(grid)), default=0) > LAYOUT_CELL:
+            return None
+        return grid
 
     def flagged_tables(self) -> set[int]:
         """Return the ``mem_id`` of the tables that hold (or are) an element with ``none`` or
@@ -294,6 +302,22 @@ class _Walker:
         if self.facts is None:
             self.facts = _TableFacts(set(), set(), set())
         _add_facts(self.facts, nodes, tag_ids)
+
+
+def _raw_paragraph(number: int, joined: str) -> SourceLine | None:
+    """Return the paragraph line of the text ``joined`` as the page holds it (before
+    ``clean_text``) at line ``number``, None when it cleans to nothing. The line is shared
+    under its raw text as well, so that a template paragraph read again is one lookup:
+    cleaning a sentence of a hundred characters (``isprintable`` and the space tests) cost
+    as much as reading it."""
+    key = ("raw", number, joined)
+    line = _SHARED.recall(key)
+    if line is MISSING:
+        text = clean_text(joined)
+        if not text:
+            return None
+        line = _SHARED.keep(key, _paragraph(number, text))
+    return line
 
 
 def _paragraph(number: int, text: str) -> SourceLine:
@@ -410,15 +434,19 @@ def _clean_row(texts: list[str]) -> list[str]:
     """Return ``[clean_text(t) for t in texts]``: the texts themselves when the row as a
     whole shows that every cell is already clean (printable, no double space, no space at
     either end: a space beside the glue is a space at a cell's end), which is the rule
-    ``clean_text`` applies to each cell."""
+    ``clean_text`` applies to each cell. Most tables of Chinese reports hold no space at
+    all: one search for a space answers the four space tests (each two-character search
+    of a long row or table cost as much as ``isprintable``)."""
     joined = _ROW_GLUE.join(texts)
-    if (
-        joined.isprintable()
-        and "  " not in joined
-        and joined[:1] != " "
-        and joined[-1:] != " "
-        and " \u303f" not in joined
-        and "\u303f " not in joined
+    if joined.isprintable() and (
+        " " not in joined
+        or (
+            "  " not in joined
+            and joined[:1] != " "
+            and joined[-1:] != " "
+            and " \u303f" not in joined
+            and "\u303f " not in joined
+        )
     ):
         return texts
     return list(map(clean_text, texts))
@@ -479,6 +507,8 @@ def _plain_grid(nodes: list[LexborNode], tag_ids: list[int]) -> Any:
     if runs[0]:  # a cell before the first row: not a table the parser built
         return MISSING
     texts = _clean_row(list(map(_TEXT_LEXBOR, cells)))
+    if max(map(len, texts), default=0) > LAYOUT_CELL:
+        return None  # page layout: the caller walks it as blocks
     bounds = list(accumulate(map(len, runs), initial=0))[1:]
     return list(map(texts.__getitem__, map(slice, bounds, bounds[1:])))
 
@@ -813,7 +843,7 @@ def page_fields(tree: LexborHTMLParser) -> dict[str, str]:
     """Return the page's own fields from its ``<meta>`` tags (the CMS publication time,
     the 来源, the site name): what the page says about itself, not the report's text."""
     fields: dict[str, str] = {}
-    for meta in tree.css("meta"):
+    for meta in tree.tags("meta"):  # the elements ``css("meta")`` finds, without a selector
         attrs = meta.attributes
         name = (attrs.get("name") or attrs.get("property") or "").strip().lower()
         field_name = _META_FIELDS.get(name)
