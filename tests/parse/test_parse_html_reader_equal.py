@@ -19,14 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from html_reader_before import read_html as read_html_before
+from test_parse_html_fast_paths import _pages
 
 from xxgk.errors import InputError
 from xxgk.parse import html
 from xxgk.render import render
 from xxgk.synth import random_report
-
-from html_reader_before import read_html as read_html_before
-from test_parse_html_fast_paths import _pages
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -35,7 +34,8 @@ def _shapes() -> Any:
     """The fixture maker's page shapes (Word export, site chrome, report in a script)."""
     path = FIXTURES / "formats" / "make_fixtures.py"
     spec = importlib.util.spec_from_file_location("make_fixtures_shapes", path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault(spec.name, module)
     spec.loader.exec_module(module)
