@@ -30,7 +30,6 @@ from xxgk.parse.html import (
     _shown_text,
     _TableFacts,
     _Walker,
-    depth_bound,
     js_string_literals,
     markup_depth,
     read_html,
@@ -384,19 +383,3 @@ def test_js_scanner_finds_what_the_character_loop_found() -> None:
     for _ in range(30000):
         code = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
         assert list(js_string_literals(code)) == _old_js_literals(code), repr(code)
-
-
-def test_depth_bound_is_never_below_the_depth() -> None:
-    """The bound that spares ordinary pages the exact depth scan is an upper bound, and
-    it is below the budget only when the depth is: the budget refuses the same pages."""
-    pieces = ["<", "</", ">", " ", "/", "\n", "x", "中", "<td ", "<td>", "<p>", "<P>", "<br/"]
-    pieces += ["<div>", "</div>", "<tdx>", "<col>", "<colgroup>", "<meta ", "<o:p>", "<li>"]
-    rng = random.Random(9)
-    for _ in range(20000):
-        markup = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
-        utf8 = markup.encode("utf-8")
-        depth = markup_depth(markup)
-        for limit in (0, 1, 3, 8):
-            bound = depth_bound(utf8, limit)
-            assert bound >= depth, markup
-            assert (bound <= limit) <= (depth <= limit), markup

@@ -2,7 +2,7 @@
 
 ``html_reader_before`` is a frozen copy of the reader as it stood before its walk was
 reworked for speed (one ``traverse()`` per table, cells picked by tag numbers, texts by
-``text_lexbor``, the depth budget shown by a bound). Both read the same pages: generated
+``text_lexbor``). Both read the same pages: generated
 reports rendered to HTML, the same reports as Word exports, inside site chrome and inside a
 script, the golden fixtures, and random tag soup full of what makes a table not plain. The
 lines (texts, table/row/cell and line numbers), the page fields, the findings and the

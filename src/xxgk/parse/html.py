@@ -20,7 +20,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from xxgk.errors import InputError
 from xxgk.findings import Finding, quick_location
-from xxgk.limits import check, current_limits
+from xxgk.limits import check
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine, quick_cell
 from xxgk.parse.interpret import gc_paused
 from xxgk.parse.reader_common import clean_text
@@ -708,7 +708,7 @@ def _script_markup(tree: LexborHTMLParser) -> str:
 
 
 def _lines_of(markup: str) -> list[SourceLine]:
-    _check_depth(markup.encode("utf-8", "surrogatepass"), None)
+    check("depth", markup_depth(markup))
     return _tree_lines(LexborHTMLParser(markup))
 
 
@@ -749,66 +749,14 @@ def _utf8_depth(utf8: bytes) -> int:
     return max(accumulate(map(_STEP.__getitem__, marks)), default=0)
 
 
-_NOT_NESTING = (
-    b"<td ",
-    b"<td>",
-    b"<tr>",
-    b"<tr ",
-    b"<p>",
-    b"<p ",
-    b"<col ",
-    b"<col>",
-    b"<th>",
-    b"<th ",
-    b"<br>",
-    b"<br/",
-    b"<br ",
-    b"<li>",
-    b"<meta ",
-    b"<o:p>",
-    b"<img ",
-    b"<link ",
-    b"<input ",
-)
-"""Start tags ``_NESTING`` does not count, written as pages write them most (lower case,
-followed by ``>``, a space or ``/``), the most frequent first."""
-
-
-def depth_bound(utf8: bytes, limit: int) -> int:
-    """Return an upper bound of ``_utf8_depth(utf8)`` that is at most ``limit`` when the
-    bound can show it with a few ``bytes.count`` (each a pass at memory speed), else a bound
-    above ``limit``.
-
-    Every step up of the depth is a ``<`` not followed by ``/``, and none is a start tag
-    ``_NESTING`` leaves out: the count of ``<`` less the count of ``</`` and of each such
-    tag (no two of them start at the same place) bounds the depth. An ordinary page (one
-    ``<td>`` or ``<p>`` per cell or paragraph) falls below the budget after a few counts;
-    a page that does not is scanned exactly (``_utf8_depth``), so the depth budget refuses
-    the same pages as before, with the same depth."""
-    bound = utf8.count(b"<") - utf8.count(b"</")
-    for tag in _NOT_NESTING:
-        if bound <= limit:
-            break
-        bound -= utf8.count(tag)
-    return bound
-
-
-def _check_depth(utf8: bytes, path: str | None) -> None:
-    """``check("depth", _utf8_depth(utf8))``, the exact scan only when ``depth_bound``
-    does not already show the page within the budget."""
-    limit = current_limits().depth
-    if depth_bound(utf8, limit) > limit:
-        check("depth", _utf8_depth(utf8), path=path)
-
-
 def read_html(data: bytes, name: str | None = None) -> SourceDocument:
     """Read an HTML page into lines; table cells keep their table, row and cell index."""
     text, encoding, guessed, utf8 = _decoded(data)
     if utf8 is None:
-        _check_depth(text.encode("utf-8", "surrogatepass"), name)
+        check("depth", markup_depth(text), path=name)
         tree = LexborHTMLParser(text)
     else:  # the same markup, not encoded twice more (lexbor reads bytes as UTF-8)
-        _check_depth(utf8, name)
+        check("depth", _utf8_depth(utf8), path=name)
         tree = LexborHTMLParser(utf8)
     with gc_paused():  # hundreds of cells and lines, freed by reference counting
         lines = _tree_lines(tree)
