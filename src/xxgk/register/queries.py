@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, NamedTuple
 
-from sqlalchemy import Date, Select, and_, bindparam, exists, func, select
+from sqlalchemy import Date, Select, and_, bindparam, exists, func, inspect, select
 from sqlalchemy.orm import Session, aliased, lazyload
+from sqlalchemy.sql.elements import ColumnElement
 
 from xxgk.db.models import Unit
 from xxgk.records.models import PublishedReport
@@ -73,19 +75,94 @@ def _applications_statement(
     """The statement of :func:`applications` for one combination of its options, with the
     units, year and page as parameters."""
     query = select(Application)
+    if not events:
+        query = query.options(lazyload(Application.events))
+    return _shaped(query, all_units, any_year, include_void, newest_first, unlimited)
+
+
+def _shaped(
+    query: Select[Any],
+    all_units: bool,
+    any_year: bool,
+    include_void: bool,
+    newest_first: bool,
+    unlimited: bool,
+) -> Select[Any]:
+    """Add the filters, the register order and the page of :func:`applications` to ``query``
+    (shared with :func:`listed_applications`, so both read the same rows in the same order)."""
     if not all_units:
         query = query.where(Application.unit_id.in_(bindparam("unit_ids", expanding=True)))
     if not any_year:
         query = query.where(Application.year == bindparam("year"))
     if not include_void:
         query = query.where(Application.void.is_(False))
-    if not events:
-        query = query.options(lazyload(Application.events))
     number = Application.number.desc() if newest_first else Application.number
     query = query.order_by(Application.unit_id, number)
     if not unlimited:
         query = query.limit(bindparam("limit")).offset(bindparam("offset"))
     return query
+
+
+class ListedUnit(NamedTuple):
+    """What a list reads of an application's unit: its name, calendar and fee setting."""
+
+    id: int
+    name: str
+    calendar_region: str | None
+    fee_pauses_clock: bool | None
+
+
+APPLICATION_KEYS = tuple(attr.key for attr in inspect(Application).column_attrs)
+"""Every column of an application, by attribute name (what a listed application holds)."""
+_LISTED_COLUMNS: tuple[ColumnElement[Any], ...] = (
+    *(getattr(Application, key) for key in APPLICATION_KEYS),
+    Unit.name.label("unit_name"),
+    Unit.calendar_region.label("unit_calendar_region"),
+    Unit.fee_pauses_clock.label("unit_fee_pauses_clock"),
+)
+
+
+def listed_applications(
+    session: Session,
+    unit_ids: Collection[int] | None = None,
+    *,
+    year: int | None = None,
+    include_void: bool = True,
+    newest_first: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[SimpleNamespace]:
+    """Return what :func:`applications` returns (without events) as plain objects: every
+    column of each application under its attribute name and ``unit`` as a ``ListedUnit``.
+
+    One statement of columns: a page of the register list builds no ORM object (their
+    identity map, attribute instrumentation and the lazy load of each ``unit`` cost as much
+    as the rest of the page's reading).
+    """
+    shape = (unit_ids is None, year is None, include_void, newest_first, limit is None)
+    query = _LISTED.get(shape)
+    if query is None:
+        query = _LISTED[shape] = _shaped(
+            select(*_LISTED_COLUMNS).join(Unit, Unit.id == Application.unit_id), *shape
+        )
+    params: dict[str, Any] = {"year": year, "limit": limit, "offset": offset}
+    if unit_ids is not None:
+        params["unit_ids"] = list(unit_ids)
+    units: dict[int, ListedUnit] = {}
+    listed = []
+    width = len(APPLICATION_KEYS)
+    for row in session.execute(query, params):
+        app = SimpleNamespace(**dict(zip(APPLICATION_KEYS, row[:width], strict=True)))
+        unit = units.get(app.unit_id)
+        if unit is None:
+            unit = units[app.unit_id] = ListedUnit(app.unit_id, *row[width:])
+        app.unit = unit
+        listed.append(app)
+    return listed
+
+
+_LISTED: dict[tuple[bool, ...], Select[Any]] = {}
+"""The statements of :func:`listed_applications`, built once per combination of options."""
 
 
 _APPLICATIONS: dict[tuple[bool, ...], Select[Any]] = {}

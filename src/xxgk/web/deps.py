@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator, Callable
+from types import SimpleNamespace
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -20,7 +21,7 @@ from xxgk.db.logins import session_user
 from xxgk.db.models import Role, Unit, User
 from xxgk.db.queries import MAX_ID as MAX_ID  # the routes' bound on ids
 from xxgk.db.queries import row_by_id
-from xxgk.db.units import list_units
+from xxgk.db.units import list_units, unit_depth
 from xxgk.register import queries as register_queries
 from xxgk.register.caseload import menu_badge
 from xxgk.register.models import Application
@@ -171,7 +172,7 @@ class Scope:
         up its parents."""
         if self._own_unit_only():
             unit = self.user.unit
-            return [] if unit is None else [(_depth(unit), unit)]
+            return [] if unit is None else [(unit_depth(self.session, unit.id), unit)]
         return [(d, u) for d, u in self.tree if u.id in self.unit_ids]
 
     def _own_unit_only(self) -> bool:
@@ -228,6 +229,27 @@ class Scope:
             events=events,
         )
 
+    def listed_applications(
+        self,
+        unit: Unit | None = None,
+        year: int | None = None,
+        include_void: bool = True,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[SimpleNamespace]:
+        """Return what :meth:`applications` returns with ``events=False``, as plain objects
+        of columns (``register_queries.listed_applications``): the register list's reading."""
+        return register_queries.listed_applications(
+            self.session,
+            self._unit_ids_of(unit),
+            year=year,
+            include_void=include_void,
+            newest_first=True,
+            limit=limit,
+            offset=offset,
+        )
+
     def count_applications(
         self, unit: Unit | None = None, year: int | None = None, include_void: bool = True
     ) -> int:
@@ -247,14 +269,6 @@ class Scope:
     def personal(self, unit: Unit) -> bool:
         """Return True when applicants' names and contacts of ``unit`` may be shown."""
         return can_see_personal_data(self.user, unit)
-
-
-def _depth(unit: Unit) -> int:
-    """Return how many units lie above ``unit`` (its depth in :func:`list_units`' tree)."""
-    depth, node = 0, unit.parent
-    while node is not None:
-        depth, node = depth + 1, node.parent
-    return depth
 
 
 async def user_scope(

@@ -8,6 +8,7 @@ same ``compute_deadline`` on the application's facts with the step added, nothin
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -122,7 +123,7 @@ class Reading:
 
 def list_rows(
     session: Session,
-    apps: list[Application],
+    apps: Sequence[Any],
     *,
     personal: Any,
     today: dt.date,
@@ -162,14 +163,9 @@ def list_rows(
 
 def _page_of_applications(
     scope: Any, unit: Unit | None, year: int | None, page: int
-) -> list[Application]:
-    return scope.applications(  # type: ignore[no-any-return,unused-ignore]
-        unit,
-        year,
-        include_void=False,
-        limit=PAGE_SIZE,
-        offset=(page - 1) * PAGE_SIZE,
-        events=False,
+) -> list[SimpleNamespace]:
+    return scope.listed_applications(  # type: ignore[no-any-return,unused-ignore]
+        unit, year, include_void=False, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
 
 
@@ -212,7 +208,7 @@ def list_page(
         read = Reading()
         rows = list_rows(scope.session, apps, personal=scope.personal, today=today, reading=read)
         return ListPage(with_problems(scope.session, rows, apps, today, read), total, page, pages)
-    apps = scope.applications(unit, year, events=False)
+    apps = scope.listed_applications(unit, year)
     read = Reading()
     rows = list_rows(
         scope.session,
@@ -236,7 +232,7 @@ def list_page(
 def with_problems(
     session: Session,
     rows: list[dict[str, Any]],
-    apps: list[Application],
+    apps: Sequence[Any],
     today: dt.date,
     reading: Reading | None = None,
 ) -> list[dict[str, Any]]:
