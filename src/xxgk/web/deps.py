@@ -14,6 +14,8 @@ from types import SimpleNamespace
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from xxgk.db.access import WRITERS, can_see_personal_data, in_subtree
@@ -63,6 +65,12 @@ def optional_user(
     # its handler: a request holding a connection while it waits for a thread, and threads
     # waiting for connections, would stall each other once the pool runs dry.
     session.commit()
+    return _signed_in(request, session, user)
+
+
+def _signed_in(request: Request, session: Session, user: User | None) -> User | None:
+    """Keep on the request what every page shows of ``user`` (the menu's badge, the name
+    and role in the header); forget the session token of a visitor. Returns ``user``."""
     if user is None:
         request.session.pop("sid", None)
     request.state.menu_badge = None if user is None else _menu_badge(request, session, user)
@@ -100,6 +108,10 @@ async def required_user(
 ) -> User:
     """Return the signed-in user or refuse with 401 (pages turn it into the login page); a
     user whose generated password must be changed first gets only the password page."""
+    return _required(request, user)
+
+
+def _required(request: Request, user: User | None) -> User:
     if user is None:
         raise WebError(401, "login_required", "请先登录", "login required")
     if must_change_password(request, user):
@@ -279,6 +291,27 @@ async def user_scope(
     """Return the scope of the signed-in user (kept on the request for the menu's badge)."""
     scope = request.state.scope = Scope(session, user)
     return scope
+
+
+async def scoped_page(request: Request, build: Callable[[Scope], Response]) -> Response:
+    """Return ``build(scope)`` for the signed-in user's scope, in one hop to the thread pool.
+
+    The same checks as ``ScopeDep`` (401 for a visitor, the password page first when the
+    password must be changed), made in the thread that then builds the page with the same
+    session: a page through ``ScopeDep`` takes two hops (the user lookup, then the handler)
+    and gives its connection back in between, and each hop and each check-out costs about as
+    much as one of the page's queries. The session is closed when the page is built (its
+    template is rendered by then). For the register list, the page most often seen.
+    """
+    return await run_in_threadpool(_build_scoped, request, build)
+
+
+def _build_scoped(request: Request, build: Callable[[Scope], Response]) -> Response:
+    with request.app.state.sessions() as session:
+        found = session_user(session, request.session.get("sid"))
+        user = _required(request, _signed_in(request, session, found))
+        scope = request.state.scope = Scope(session, user)
+        return build(scope)
 
 
 SessionDep = Annotated[Session, Depends(db_session)]
