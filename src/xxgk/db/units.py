@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 from xxgk.db import audit
 from xxgk.db.access import UNIT_MANAGERS, in_subtree, require
 from xxgk.db.models import Role, Unit, User
+from xxgk.db.queries import plain_rows
 from xxgk.errors import RegisterError
 from xxgk.model.units import UnitKind
 
@@ -304,7 +305,7 @@ _UNIT_DEPTH = _depth_statement()
 def unit_depth(session: Session, unit_id: int) -> int:
     """Return how many units lie above unit ``unit_id`` (its depth in :func:`list_units`'
     tree), in one statement: walking ``unit.parent`` loaded each parent as an ORM object."""
-    return max(0, int(session.scalar(_UNIT_DEPTH, {"unit_id": unit_id}) or 0) - 1)
+    return max(0, int(plain_rows(session, _UNIT_DEPTH, {"unit_id": unit_id}).scalar() or 0) - 1)
 
 
 def list_units(session: Session) -> list[tuple[int, Unit]]:

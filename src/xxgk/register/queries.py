@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, aliased, lazyload
 from sqlalchemy.sql.elements import ColumnElement
 
 from xxgk.db.models import Unit
+from xxgk.db.queries import plain_rows
 from xxgk.records.models import PublishedReport
 from xxgk.register.models import Application, CalendarDay, Event
 from xxgk.register.vocab import CLOSING, EventKind
@@ -115,7 +116,7 @@ class ListedUnit(NamedTuple):
 APPLICATION_KEYS = tuple(attr.key for attr in inspect(Application).column_attrs)
 """Every column of an application, by attribute name (what a listed application holds)."""
 _LISTED_COLUMNS: tuple[ColumnElement[Any], ...] = (
-    *(getattr(Application, key) for key in APPLICATION_KEYS),
+    *(getattr(Application, key).label(key) for key in APPLICATION_KEYS),
     Unit.name.label("unit_name"),
     Unit.calendar_region.label("unit_calendar_region"),
     Unit.fee_pauses_clock.label("unit_fee_pauses_clock"),
@@ -151,7 +152,7 @@ def listed_applications(
     units: dict[int, ListedUnit] = {}
     listed = []
     width = len(APPLICATION_KEYS)
-    for row in session.execute(query, params):
+    for row in plain_rows(session, query, params):
         app = SimpleNamespace(**dict(zip(APPLICATION_KEYS, row[:width], strict=True)))
         unit = units.get(app.unit_id)
         if unit is None:
@@ -204,7 +205,7 @@ def light_row(event: Event) -> tuple[Any, ...]:
 
 
 _LIGHT_EVENTS = (
-    select(*LIGHT_EVENT_COLUMNS)
+    select(*(column.label(column.key) for column in LIGHT_EVENT_COLUMNS))
     .where(Event.application_id.in_(bindparam("ids", expanding=True)))
     .order_by(Event.id)
 )
@@ -224,7 +225,7 @@ def light_events(session: Session, app_ids: Iterable[int]) -> dict[int, list[Any
     ids = list(app_ids)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        for row in session.execute(_LIGHT_EVENTS, {"ids": chunk}):
+        for row in plain_rows(session, _LIGHT_EVENTS, {"ids": chunk}):
             out.setdefault(row.application_id, []).append(row)
     return out
 
@@ -232,7 +233,7 @@ def light_events(session: Session, app_ids: Iterable[int]) -> dict[int, list[Any
 def calendar_change_ids(session: Session) -> tuple[int, ...]:
     """Return the ids of the calendar changes in force: they are only ever added or retired,
     so this tuple says whether a calendar built earlier is still the current one."""
-    return tuple(session.scalars(_CALENDAR_CHANGES))
+    return tuple(plain_rows(session, _CALENDAR_CHANGES).scalars())
 
 
 _CALENDAR_CHANGES = (
@@ -304,4 +305,4 @@ def open_applications_due(session: Session, unit_ids: Collection[int], until: dt
     if not unit_ids:
         return 0
     params = {"unit_ids": sorted(unit_ids), "until": until}
-    return int(session.scalar(_DUE_COUNT, params) or 0)
+    return int(plain_rows(session, _DUE_COUNT, params).scalar() or 0)
