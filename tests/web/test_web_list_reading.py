@@ -130,7 +130,12 @@ def test_listed_applications_hold_the_orm_columns(register):
                 for key in queries.APPLICATION_KEYS:
                     assert getattr(fast, key) == getattr(slow, key), (slow.id, key)
                 unit = slow.unit
-                assert fast.unit == (unit.id, unit.name, unit.calendar_region, unit.fee_pauses_clock)
+                assert fast.unit == (
+                    unit.id,
+                    unit.name,
+                    unit.calendar_region,
+                    unit.fee_pauses_clock,
+                )
 
 
 def test_light_events_are_the_events_columns(register):
@@ -195,3 +200,48 @@ def test_register_list_rows_are_plain_for_the_template():
         personal=True,
     )  # fmt: skip
     assert row["unit"] == "清河镇" and row["state"] == "办理中"
+
+
+def _orm_case_lines(session, unit, calendar, today, desk):
+    """The desk's reading of a unit's cases before: ORM applications with their ORM events."""
+    from xxgk.register.applications import list_applications
+    from xxgk.register.caseload import app_problems
+    from xxgk.register.desk import DUE_SOON, CaseLine, _consultations
+    from xxgk.register.state import status
+    from xxgk.register.views import working_days_left
+
+    apps = list_applications(session, unit)
+    for app in apps:
+        found = app_problems(app, calendar, today)
+        if found:
+            messages = tuple(f.message for f in found)
+            desk.findings.append(
+                CaseLine(
+                    app.id, unit.name, app.number, "登记检查发现问题", app.received_on, 0, messages
+                )
+            )
+        if not status(app).is_open or app.due_on is None:
+            continue
+        left = working_days_left(calendar, today, app.due_on)
+        line = CaseLine(app.id, unit.name, app.number, "答复期限", app.due_on, left)
+        if left < 0:
+            desk.overdue.append(line)
+        elif left <= DUE_SOON:
+            desk.due_soon.append(line)
+        _consultations(app, calendar, today, desk, unit)
+    return apps
+
+
+@pytest.mark.parametrize("username", ["qinghe-clerk", "county-supervisor", "admin"])
+def test_desk_is_that_of_the_orm_reading(register, username, monkeypatch):
+    from xxgk.register import desk as desk_module
+
+    session = register
+    user = session.scalar(select(User).where(User.username == username))
+    units = [u for _, u in Scope(session, user).units()]
+    today = dt.date.today()
+    fast = desk_module.build_desk(session, user, units, today, today.year)
+    monkeypatch.setattr(desk_module, "_case_lines", _orm_case_lines)
+    slow = desk_module.build_desk(session, user, units, today, today.year)
+    assert fast == slow
+    assert fast.findings or fast.overdue or fast.due_soon or username == "admin"

@@ -162,6 +162,20 @@ def listed_applications(
     return listed
 
 
+def light_applications(
+    session: Session, unit_ids: Collection[int] | None, *, include_void: bool = False
+) -> list[SimpleNamespace]:
+    """Return the applications of ``unit_ids`` in number order, as ``list_applications``
+    reads them, as plain objects (:func:`listed_applications`) whose ``events`` are their
+    :func:`light_events` rows: enough for their state, deadline marks, the desk and the
+    report's counts, in two statements and no ORM object however long the register."""
+    apps = listed_applications(session, unit_ids, include_void=include_void)
+    events = light_events(session, [app.id for app in apps])
+    for app in apps:
+        app.events = events.get(app.id, [])
+    return apps
+
+
 _LISTED: dict[tuple[bool, ...], Select[Any]] = {}
 """The statements of :func:`listed_applications`, built once per combination of options."""
 
