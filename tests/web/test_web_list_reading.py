@@ -1,8 +1,10 @@
-"""The register list's fast reading gives the same page as the ORM's: a page of applications
-read as plain columns (``queries.listed_applications``) and the own unit's depth read in one
-statement (``units.unit_depth``) against the ORM objects and the parent walk they replaced,
+"""The register list's and the desk's fast reading give the same pages as the ORM's: a page
+of applications read as plain columns (``queries.listed_applications``), a unit's cases with
+their events' light rows (``queries.light_applications``) and the own unit's depth read in one
+statement (``units.unit_depth``), against the ORM objects and the parent walk they replaced,
 over a register of many random applications (every kind of event, voided events and
-applications, two units, the demo's two years) for the clerk, the supervisor and the administrator."""
+applications, two units, the demo's two years), for the clerk, the supervisor and the
+administrator."""
 
 from __future__ import annotations
 
@@ -199,7 +201,8 @@ def test_register_list_rows_are_plain_for_the_template():
         rv.DueMark("", "", None),
         personal=True,
     )  # fmt: skip
-    assert row["unit"] == "清河镇" and row["state"] == "办理中"
+    assert row["unit"] == "清河镇"
+    assert row["state"] == "办理中"
 
 
 def _orm_case_lines(session, unit, calendar, today, desk):

@@ -286,7 +286,7 @@ _ALL_UNITS = select(Unit).order_by(Unit.code)
 """Built once: every page reads the unit tree."""
 
 
-def _depth_statement() -> Select[tuple[int]]:
+def _depth_statement() -> Select[Any]:
     above = aliased(Unit, name="above")
     chain = (
         select(Unit.id, Unit.parent_id)

@@ -93,7 +93,7 @@ def _case_lines(
     objects cost most of the desk (0.2 s at 1,500 applications). Their findings come from the
     checks' memory (``caseload.problems_of``); only a case that changed is loaded and checked.
     """
-    apps = light_applications(session, [unit.id])
+    apps: list[Any] = light_applications(session, [unit.id])
     problems = problems_of(
         session,
         apps,

@@ -15,8 +15,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from xxgk.db.access import WRITERS, can_see_personal_data, in_subtree
 from xxgk.db.logins import session_user
