@@ -138,6 +138,13 @@ def test_listed_applications_hold_the_orm_columns(register):
                     unit.calendar_region,
                     unit.fee_pauses_clock,
                 )
+        for year in (None, dt.date.today().year):
+            for include_void in (True, False):
+                every = queries.applications(session, ids, year=year, include_void=include_void)
+                count = queries.count_applications(
+                    session, ids, year=year, include_void=include_void
+                )
+                assert count == len(every)
 
 
 def test_light_events_are_the_events_columns(register):

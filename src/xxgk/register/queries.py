@@ -28,18 +28,6 @@ CHUNK = 500
 """Ids bound in one ``IN (...)``: well below every database's limit on parameters."""
 
 
-def _filtered(
-    query: Select[Any], unit_ids: Collection[int] | None, year: int | None, include_void: bool
-) -> Select[Any]:
-    if unit_ids is not None:
-        query = query.where(Application.unit_id.in_(list(unit_ids)))
-    if year is not None:
-        query = query.where(Application.year == year)
-    if not include_void:
-        query = query.where(Application.void.is_(False))
-    return query
-
-
 def applications(
     session: Session,
     unit_ids: Collection[int] | None = None,
@@ -193,8 +181,31 @@ def count_applications(
     include_void: bool = True,
 ) -> int:
     """Return how many applications :func:`applications` would return without a limit."""
-    query = _filtered(select(func.count(Application.id)), unit_ids, year, include_void)
-    return session.scalar(query) or 0
+    shape = (unit_ids is None, year is None, include_void)
+    query = _COUNTS.get(shape)
+    if query is None:
+        query = _COUNTS[shape] = _counted(*shape)
+    params: dict[str, Any] = {"year": year}
+    if unit_ids is not None:
+        params["unit_ids"] = list(unit_ids)
+    return int(plain_rows(session, query, params).scalar() or 0)
+
+
+def _counted(all_units: bool, any_year: bool, include_void: bool) -> Select[Any]:
+    """The statement of :func:`count_applications` for one combination of its options."""
+    query = select(func.count(Application.id))
+    if not all_units:
+        query = query.where(Application.unit_id.in_(bindparam("unit_ids", expanding=True)))
+    if not any_year:
+        query = query.where(Application.year == bindparam("year"))
+    if not include_void:
+        query = query.where(Application.void.is_(False))
+    return query
+
+
+_COUNTS: dict[tuple[bool, ...], Select[Any]] = {}
+"""The statements of :func:`count_applications`, built once per combination of options (the
+register list counts its rows on every page when there is more than one)."""
 
 
 LIGHT_EVENT_COLUMNS = (
