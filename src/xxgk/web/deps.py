@@ -301,7 +301,9 @@ async def scoped_page(request: Request, build: Callable[[Scope], Response]) -> R
     session: a page through ``ScopeDep`` takes two hops (the user lookup, then the handler)
     and gives its connection back in between, and each hop and each check-out costs about as
     much as one of the page's queries. The session is closed when the page is built (its
-    template is rendered by then). For the register list, the page most often seen.
+    template is rendered by then). For the pages most often seen: the register list, the desk
+    (where a sign-in lands). A route whose path or query parameters FastAPI validates keeps
+    ``ScopeDep``: its visitor must get the login page, not a 422 for a malformed parameter.
     """
     return await run_in_threadpool(_build_scoped, request, build)
 
