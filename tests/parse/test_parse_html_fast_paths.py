@@ -22,10 +22,14 @@ from xxgk.parse.html import (
     _HIDDEN,
     _NOT_PLAIN,
     _SKIP,
+    _SKIP_IDS,
+    _TABLE_ID,
+    _add_facts,
     _clean_row,
     _hides,
     _shown_text,
-    _table_facts,
+    _TableFacts,
+    _Walker,
     js_string_literals,
     markup_depth,
     read_html,
@@ -127,18 +131,31 @@ def _pages(count: int, seed: int) -> list[str]:
 
 
 def test_table_facts_answer_the_selectors_of_each_table() -> None:
+    """The facts learnt from a subtree's elements (``_add_facts``: a layout table's, here
+    the whole page's) and from each table's own ``traverse()`` answer the selectors; the
+    page's one style query answers the style part of ``_NOT_PLAIN``."""
     seen_unplain = seen_nesting = seen_plain = 0
+    skip_selector = ", ".join(sorted(_SKIP - {"-comment"}))
     for page in _pages(1500, 1):
         tree = LexborHTMLParser(page)
         scope = tree.body or tree.root
         assert scope is not None
-        facts = _table_facts(scope)
-        unplain, nesting = facts.skipping | facts.flagged, facts.nesting
+        facts = _TableFacts(set(), set(), set())
+        elements = list(scope.traverse())
+        _add_facts(facts, elements, [node.tag_id for node in elements])
+        flagged = _Walker(tree).flagged_tables()
         for table in scope.css("table"):
+            key = table.mem_id
             plain = table.css_first(_NOT_PLAIN) is None
             nested = len(table.css("table")) > 1
-            assert (table.mem_id not in unplain) == plain, page
-            assert (table.mem_id in nesting) == nested, page
+            skipping = table.css_first(skip_selector) is not None
+            assert key in facts.known, page
+            assert (key in facts.nesting) == nested, page
+            assert (key in facts.skipping) == skipping, page
+            assert (key not in facts.skipping and key not in flagged) == plain, page
+            own = [node.tag_id for node in table.traverse()]
+            assert (own.count(_TABLE_ID) > 1) == nested, page
+            assert (not _SKIP_IDS.isdisjoint(own)) == skipping, page
             seen_plain += plain
             seen_unplain += not plain
             seen_nesting += nested

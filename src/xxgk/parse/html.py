@@ -12,7 +12,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 from collections.abc import Iterator
-from itertools import accumulate, chain, compress
+from itertools import accumulate, chain, compress, repeat
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -87,7 +87,8 @@ _CHROME = re.compile(
 )
 _NOT_PLAIN = ", ".join([*sorted(_SKIP - {"-comment"}), '[style*="none"]', '[style*="hidden"]'])
 """Selector of what a table must not contain for its cells to be read by the fast path
-(``_table_facts`` answers it for all the tables of a page at once)."""
+(answered without it: the tag numbers of each table's elements, ``_add_facts`` inside layout
+tables, and one ``_STYLED`` query per page; the tests hold the answers to it)."""
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _JS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
 _JS_SIMPLE = {"n": "\n", "t": "\t", "r": "", "b": "", "f": "", "v": "", "0": ""}
@@ -169,6 +170,7 @@ class _Walker:
         self.tables = 0
         self.scope = tree.body or tree.root
         self.facts: _TableFacts | None = None
+        self.flagged: set[int] | None = None
         self.hidden: set[int] | None = None
         self.hiding: set[int] = set()
 
@@ -195,9 +197,13 @@ class _Walker:
             buffer.clear()
             if joined.isspace():  # the line breaks between blocks: clean_text makes them ""
                 return
-            text = clean_text(joined)
-            if text:
-                self.lines.append(_paragraph(len(self.lines) + 1, text))
+            number = len(self.lines) + 1
+            line = _SHARED.get(("raw", number, joined))
+            if line is None:
+                line = _raw_paragraph(number, joined)
+                if line is None:
+                    return
+            self.lines.append(line)
 
     def walk(self, node: LexborNode) -> None:
         buffer = self.buffer
@@ -221,19 +227,51 @@ class _Walker:
 
     def table(self, table: LexborNode) -> None:
         """Emit a data table's rows. A table holding tables, or whose cells hold whole
-        paragraphs, is page layout and is walked as blocks instead."""
-        if self.facts is None:
-            self.facts = _table_facts(self.scope)
-        facts = self.facts
+        paragraphs, is page layout and is walked as blocks instead.
+
+        A table not inside another is looked at once, by one ``traverse()`` of its elements
+        and their tag numbers: whether it holds tables, skipped elements or MathML, and where
+        its rows and cells are (``_plain_grid``). The tables inside a layout table are
+        answered by the facts learnt from the layout table's elements (``_learn``), so no
+        element is traversed twice, however deep the tables nest."""
         key = table.mem_id
-        if key in facts.nesting:
+        facts = self.facts
+        if facts is not None and key in facts.known:
+            if key in facts.nesting:
+                self.walk(table)
+                return
+            grid = self._grid(table, key in facts.skipping, None)
+        else:
+            nodes = list(table.traverse())
+            tag_ids = list(map(_TAG_ID, nodes))
+            if tag_ids.count(_TABLE_ID) > 1:
+                self._learn(nodes, tag_ids)
+                self.walk(table)
+                return
+            skipping = not _SKIP_IDS.isdisjoint(tag_ids)
+            grid = self._grid(table, skipping, (nodes, tag_ids))
+        if grid is None:  # a cell holds running text: page layout
             self.walk(table)
             return
-        if key not in facts.skipping and (
-            key not in facts.flagged or key not in self.hiding_tables()
-        ):  # nothing to leave out: every text of every cell (a Word table's "border:none")
-            grid = [_clean_row(list(map(_TEXT_OF, _cells(tr)))) for tr in _rows(table)]
-        else:  # hidden rows, cells and parts of cells left out, and skipped elements
+        index = self.tables
+        self.tables += 1
+        lines, shared = self.lines, _SHARED
+        for r, row in enumerate(grid):  # ``_table_row``, its common case written out
+            if any(row):
+                line = shared.get(("row", index, r, *row))
+                lines.append(_table_row(index, r, row) if line is None else line)
+
+    def _grid(
+        self,
+        table: LexborNode,
+        skipping: bool,
+        elements: tuple[list[LexborNode], list[int]] | None,
+    ) -> list[list[str]] | None:
+        """Return the cleaned cell texts of ``table``'s rows, None when a cell is longer
+        than ``LAYOUT_CELL`` (running text: the table is page layout)."""
+        if skipping or (
+            table.mem_id in self.flagged_tables() and table.mem_id in self.hiding_tables()
+        ):  # hidden rows, cells and parts of cells left out, and skipped elements
             hidden = self.hidden_ids()
             grid = [
                 [
@@ -244,14 +282,47 @@ class _Walker:
                 for tr in _rows(table)
                 if tr.mem_id not in hidden
             ]
+        else:  # nothing to leave out: every text of every cell (a Word table's "border:none")
+            if elements is not None:
+                plain = _plain_grid(*elements)
+                if plain is not MISSING:
+                    return plain  # its cells measured already
+            grid = [_clean_row(list(map(_TEXT_OF, _cells(tr)))) for tr in _rows(table)]
         if max(map(len, chain.from_iterable(grid)), default=0) > LAYOUT_CELL:
-            self.walk(table)
-            return
-        index = self.tables
-        self.tables += 1
-        for r, row in enumerate(grid):
-            if any(row):
-                self.lines.append(_table_row(index, r, row))
+            return None
+        return grid
+
+    def flagged_tables(self) -> set[int]:
+        """Return the ``mem_id`` of the tables that hold (or are) an element with ``none`` or
+        ``hidden`` in its style (one query for the page: ``_STYLED``)."""
+        if self.flagged is None:
+            self.flagged = set()
+            if self.scope is not None:
+                for node in self.scope.css(_STYLED):
+                    _mark_tables(node, self.flagged)
+        return self.flagged
+
+    def _learn(self, nodes: list[LexborNode], tag_ids: list[int]) -> None:
+        """Learn the facts of a layout table and of every table inside it from its elements."""
+        if self.facts is None:
+            self.facts = _TableFacts(set(), set(), set())
+        _add_facts(self.facts, nodes, tag_ids)
+
+
+def _raw_paragraph(number: int, joined: str) -> SourceLine | None:
+    """Return the paragraph line of the text ``joined`` as the page holds it (before
+    ``clean_text``) at line ``number``, None when it cleans to nothing. The line is shared
+    under its raw text as well, so that a template paragraph read again is one lookup:
+    cleaning a sentence of a hundred characters (``isprintable`` and the space tests) cost
+    as much as reading it."""
+    key = ("raw", number, joined)
+    line = _SHARED.recall(key)
+    if line is MISSING:
+        text = clean_text(joined)
+        if not text:
+            return None
+        line = _SHARED.keep(key, _paragraph(number, text))
+    return line
 
 
 def _paragraph(number: int, text: str) -> SourceLine:
@@ -326,10 +397,24 @@ _TAG_ID = attrgetter("tag_id")
 _IN_TABLE = attrgetter("in_table")
 _TEXT_OF = LexborNode.text
 """``node.text()``: its whole text, descendants joined without a separator (the defaults)."""
+_TEXT_LEXBOR = LexborNode.text_lexbor
+"""The same text (lexbor's ``textContent``: every text node, in order), 2.5 times cheaper
+per call: no Python container is made for it."""
 _IDS_OF = LexborHTMLParser("")
 _CELL_IDS = frozenset(_IDS_OF.create_node(tag).tag_id for tag in ("td", "th"))
 _SKIP_IDS = frozenset(_IDS_OF.create_node(tag).tag_id for tag in _SKIP - {"-comment"})
 _TABLE_ID = _IDS_OF.create_node("table").tag_id
+_MATH_ID = _IDS_OF.create_node("math").tag_id
+_MARKS = {
+    _IDS_OF.create_node("tr").tag_id: b"r",
+    **dict.fromkeys(_CELL_IDS, b"c"),
+}
+"""The mark of a row and of a cell in ``_plain_grid``, by tag number."""
+_MARK_BYTES = bytes(_MARKS.get(i, b"-")[0] for i in range(256))
+_UNMARKED = bytes(i for i in range(256) if i not in _MARKS)
+_CELL_BYTES = bytes(i in _CELL_IDS for i in range(256))
+"""``bytes.translate`` tables of the same marks, for tag numbers below 256: one mark per
+row and cell (the rest deleted), and 1 for a cell, 0 for any other element."""
 """lexbor's numbers of the cell tags and of the skipped tags (one number per tag name, in
 any namespace, as the CSS type selectors match them)."""
 _TEXT, _BREAK, _SKIPPED, _TABLE, _BLOCKING = "text", "break", "skipped", "table", "block"
@@ -354,54 +439,83 @@ def _clean_row(texts: list[str]) -> list[str]:
     """Return ``[clean_text(t) for t in texts]``: the texts themselves when the row as a
     whole shows that every cell is already clean (printable, no double space, no space at
     either end: a space beside the glue is a space at a cell's end), which is the rule
-    ``clean_text`` applies to each cell."""
+    ``clean_text`` applies to each cell. Most tables of Chinese reports hold no space at
+    all: one search for a space answers the four space tests (each two-character search
+    of a long row or table cost as much as ``isprintable``)."""
     joined = _ROW_GLUE.join(texts)
-    if (
-        joined.isprintable()
-        and "  " not in joined
-        and joined[:1] != " "
-        and joined[-1:] != " "
-        and " \u303f" not in joined
-        and "\u303f " not in joined
+    if joined.isprintable() and (
+        " " not in joined
+        or (
+            "  " not in joined
+            and joined[:1] != " "
+            and joined[-1:] != " "
+            and " \u303f" not in joined
+            and "\u303f " not in joined
+        )
     ):
         return texts
     return list(map(clean_text, texts))
 
 
 class _TableFacts(NamedTuple):
-    """The ``mem_id`` of the tables under a walker's scope that hold (or are) a skipped
-    element, an element with ``none`` or ``hidden`` in its style, another table."""
+    """What the walker learnt of the tables inside a layout table, by ``mem_id``: which
+    tables it knows, and of those, which hold (or are) a skipped element, and which hold
+    another table (the layout tables themselves)."""
 
+    known: set[int]
     skipping: set[int]
-    flagged: set[int]
     nesting: set[int]
 
 
-def _table_facts(scope: LexborNode | None) -> _TableFacts:
-    """Return the facts of the tables under ``scope`` (``_TableFacts``).
-
-    A table in neither ``skipping`` nor ``flagged`` is what ``table.css_first(_NOT_PLAIN)
-    is None`` called plain, and one in ``nesting`` is one where ``len(table.css("table"))
-    > 1``: found for all the tables of the page at once, by one pass over the elements by
-    lexbor's tag numbers, one style query, and a walk up from each element found (the
-    selector of 21 parts cost a tenth of a millisecond per table). Only tables under
-    ``scope`` are ever asked about: the walker starts there.
-    """
-    facts = _TableFacts(set(), set(), set())
-    if scope is None:
-        return facts
-    elements = list(scope.traverse())
-    tag_ids = list(map(_TAG_ID, elements))
-    for node in scope.css(_STYLED):
-        _mark_tables(node, facts.flagged)
-    if not _SKIP_IDS.isdisjoint(tag_ids):
-        for node in compress(elements, map(_SKIP_IDS.__contains__, tag_ids)):
-            _mark_tables(node, facts.skipping)
+def _add_facts(facts: _TableFacts, nodes: list[LexborNode], tag_ids: list[int]) -> None:
+    """Add to ``facts`` the tables among ``nodes`` (a subtree's elements, ``traverse()``
+    order) and which of them hold skipped elements or tables: found by lexbor's tag numbers
+    and a walk up from each element found (a CSS selector of 21 parts asked of each table
+    cost a tenth of a millisecond per table)."""
     for index in _indexes(tag_ids, _TABLE_ID):
-        parent = elements[index].parent
+        facts.known.add(nodes[index].mem_id)
+        parent = nodes[index].parent
         if parent is not None:
             _mark_tables(parent, facts.nesting)
-    return facts
+    if not _SKIP_IDS.isdisjoint(tag_ids):
+        for node in compress(nodes, map(_SKIP_IDS.__contains__, tag_ids)):
+            _mark_tables(node, facts.skipping)
+
+
+def _plain_grid(nodes: list[LexborNode], tag_ids: list[int]) -> Any:
+    """Return the cleaned cell texts of the rows of a table that holds no table, no skipped
+    element and nothing hidden, from its elements (``traverse()`` order, the table first);
+    ``MISSING`` when the rows are not plain to see from them (MathML inside: its ``td`` and
+    ``tr`` are not the table's).
+
+    Every cell of such a table is a child of a row and every row a row of the table (the
+    HTML parser builds no other), and nothing inside a cell is a cell or a row: the rows
+    are the runs of cells between two ``tr`` in document order. The runs are found by
+    splitting one mark per row and cell (``b"r"``, ``b"c"``), the cells' texts fetched by
+    ``text_lexbor`` (the same text as ``text()``, without its per-call container), and the
+    table checked clean as a whole (``_clean_row``). When every tag number fits in a byte
+    (lexbor numbers the tags it knows below 256), the marks and the cells are picked by
+    ``bytes.translate`` instead of a Python call per element."""
+    try:
+        kinds = bytes(tag_ids)
+    except ValueError:  # a tag lexbor does not know (Word's ``o:p``): a number above 255
+        if _MATH_ID in tag_ids:
+            return MISSING
+        marks = b"".join(map(_MARKS.get, tag_ids, repeat(b"")))
+        cells = compress(nodes, map(_CELL_IDS.__contains__, tag_ids))
+    else:
+        if _MATH_ID in kinds:
+            return MISSING
+        marks = kinds.translate(_MARK_BYTES, _UNMARKED)
+        cells = compress(nodes, kinds.translate(_CELL_BYTES))
+    runs = marks.split(b"r")
+    if runs[0]:  # a cell before the first row: not a table the parser built
+        return MISSING
+    texts = _clean_row(list(map(_TEXT_LEXBOR, cells)))
+    if max(map(len, texts), default=0) > LAYOUT_CELL:
+        return None  # page layout: the caller walks it as blocks
+    bounds = list(accumulate(map(len, runs), initial=0))[1:]
+    return list(map(texts.__getitem__, map(slice, bounds, bounds[1:])))
 
 
 def _indexes(items: list[int], wanted: int) -> Iterator[int]:
@@ -682,7 +796,7 @@ def page_fields(tree: LexborHTMLParser) -> dict[str, str]:
     """Return the page's own fields from its ``<meta>`` tags (the CMS publication time,
     the 来源, the site name): what the page says about itself, not the report's text."""
     fields: dict[str, str] = {}
-    for meta in tree.css("meta"):
+    for meta in tree.tags("meta"):  # the elements ``css("meta")`` finds, without a selector
         attrs = meta.attributes
         name = (attrs.get("name") or attrs.get("property") or "").strip().lower()
         field_name = _META_FIELDS.get(name)
