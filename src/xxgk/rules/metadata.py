@@ -88,7 +88,7 @@ def _claims(report: Report, ctx: RuleContext) -> list[tuple[str, int]]:
     if period is not None:
         claims.append(("统计期限", period[0].year))
     overview = ctx.text("overview")
-    if report.year is None or report.year not in tx.years_in(overview):
+    if report.year is None or not tx.mentions_year(overview, report.year):
         body_year = tx.dominant_year(overview)
         if body_year is not None:
             claims.append(("总体情况正文", body_year))

@@ -53,6 +53,16 @@ def years_in(text: str) -> set[int]:
     return {year_value(m.group(1)) for m in YEAR.finditer(text)}
 
 
+def mentions_year(text: str, year: int) -> bool:
+    """Return ``year in years_in(text)``, at once when ``text`` has the year as usually
+    written (``2024年``): those five characters are always a match of ``YEAR`` (its matches
+    are four characters, spaces and 年, so no other match can take them). Else every year
+    of the text is read."""
+    if 1900 <= year <= 2099 and f"{year}年" in text:
+        return True
+    return year in years_in(text)
+
+
 def sentences(text: str) -> list[str]:
     """Split ``text`` after 。！？； and line breaks."""
     out: list[str] = []
