@@ -417,6 +417,34 @@ def _narrative_off(report: Report, rng: random.Random) -> None:
     overview.text = overview.text.replace("本年度收到政府信息公开申请", wrong[:-1] + "，其中申请")
 
 
+def _citation_spoiled(report: Report, rng: random.Random) -> None:
+    other = report.sections.get("other")
+    if other is None:
+        return
+    wrong = rng.choice(("〔2020〕109号", "[2020]109号", "（2020）109号", "【2020】109号"))
+    other.text = other.text.replace("〔2020〕109号", wrong)
+    if rng.random() < 0.5:
+        other.text = other.text.replace("〈政府信息公开信息处理费管理办法〉", "<政府信息公开信息处理费管理办法>")
+
+
+def _claim_spoiled(report: Report, rng: random.Random) -> None:
+    """A sentence that the tables may contradict: all closed, none received, a fee charged,
+    no fee notice sent."""
+    key = rng.choice(("overview", "other"))
+    section = report.sections.get(key)
+    if section is None:
+        return
+    claim = rng.choice(
+        (
+            "本年度收到的申请均已办结。",
+            "本年度未收到政府信息公开申请。",
+            "本年度收取信息处理费200元。",
+            "本年度未发出收费通知。",
+        )
+    )
+    section.text = f"{section.text}\n{claim}"
+
+
 def _header_wrong(report: Report, rng: random.Random) -> None:
     choice = rng.randrange(3)
     if choice == 0:
@@ -436,4 +464,6 @@ _REPORT_DEFECTS = (
     _fee_spoiled,
     _narrative_off,
     _header_wrong,
+    _citation_spoiled,
+    _claim_spoiled,
 )

@@ -23,9 +23,9 @@ _CLOSING = "〕\\]］】）)>〉"
 _NUMBER = re.compile(
     rf"([{_OPENING}])\s*((?:19|20)\d{{2}})\s*([{_CLOSING}])\s*第?\s*(\d{{1,4}})\s*号"
 )
-_ISSUER = re.compile(r"([\u4e00-\u9fff]{1,8}(?:函|发|字|文|令))\s*$")
+_ISSUER = tx.compiled_later(r"([\u4e00-\u9fff]{1,8}(?:函|发|字|文|令))\s*$")
 _LEAD_WORDS = re.compile(r"^(?:按照|依照|依据|根据|参照|执行|落实|贯彻|对照|关于|和|及|与|的)+")
-_INNER_TITLE = re.compile(r"《[^》]*?([<＜][^》<>＜＞]+[>＞])[^》]*》")
+_INNER_TITLE = tx.compiled_later(r"《[^》]*?([<＜][^》<>＜＞]+[>＞])[^》]*》")
 
 
 def _accountability_named(ctx: RuleContext) -> tuple[list[str], list[str]]:
@@ -131,7 +131,7 @@ def citation_number_format(report: Report, ctx: RuleContext) -> Iterator[Finding
             opening, year, closing, number = match.groups()
             if (opening, closing) == ("〔", "〕"):
                 continue
-            issuer = _ISSUER.search(text, max(0, match.start() - 12), match.start())
+            issuer = _ISSUER().search(text, max(0, match.start() - 12), match.start())
             if issuer is None:
                 continue
             prefix = _LEAD_WORDS.sub("", issuer.group(1))
@@ -160,7 +160,9 @@ def citation_number_format(report: Report, ctx: RuleContext) -> Iterator[Finding
 def citation_title_marks(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     seen: set[str] = set()
     for section in report.sections.values():
-        for match in _INNER_TITLE.finditer(section.text):
+        if "<" not in section.text and "＜" not in section.text:
+            continue  # no match can be there: most reports
+        for match in _INNER_TITLE().finditer(section.text):
             inner = match.group(1)
             if inner not in seen:
                 seen.add(inner)

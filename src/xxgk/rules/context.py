@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -28,6 +28,11 @@ class RuleContext:
     report: Report
     settings: RuleSettings
     previous: Report | None = None
+    memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Results shared between rules of one validation (e.g. broken relations)."""
+    _texts: dict[tuple[str, ...], str] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @cached_property
     def unit_kind(self) -> UnitKind | None:
@@ -71,14 +76,6 @@ class RuleContext:
             self._texts[keys] = text
         return text
 
-    @cached_property
-    def _texts(self) -> dict[tuple[str, ...], str]:
-        return {}
-
-    @cached_property
-    def memo(self) -> dict[str, Any]:
-        """Results shared between rules of one validation (e.g. broken relations)."""
-        return {}
 
     def location(self, key: str) -> Location | None:
         """Where section ``key`` was read, for findings about a whole section."""
