@@ -2,9 +2,10 @@
 
 Generates ``n`` reports (``xxgk.synth``), every other one with defects (``spoil_report`` and
 ``spoil_text``: cells off, blank cells, late dates, lost sections, slips of pasting), a third
-with last year's report (used with ``--previous``), renders them in the four pasted text layouts and parses each once.
-Then it times ``xxgk.rules.validate`` over the parsed reports: reports per CPU second, best of
-``--repeat`` passes (``benchmarks/parse.py`` times the parse and ``xxgk check`` as a whole).
+with last year's report (used with ``--previous``), renders them in the pasted text layouts
+and parses each once. Then it times ``xxgk.rules.validate`` over the parsed reports: reports
+per CPU second, best of ``--repeat`` passes (``benchmarks/parse.py`` times the parse and
+``xxgk check`` as a whole).
 
 ``--dump FILE`` writes every finding (code, severity, message, cells, place, values) as JSON
 lines, to compare two versions of the rules finding for finding:
@@ -102,10 +103,12 @@ def main() -> None:
     parser.add_argument(
         "--previous",
         action="store_true",
-        help="give a third of the reports last year's (as --previous): else none, as xxgk check FILE",
+        help="give a third of the reports last year's: else none, as in xxgk check FILE",
     )
     parser.add_argument(
-        "--corpus", metavar="FILE", help="keep the parsed reports in FILE (pickle): read when it exists"
+        "--corpus",
+        metavar="FILE",
+        help="keep the parsed reports in FILE (pickle): read when it exists",
     )
     args = parser.parse_args()
     pairs = stored_corpus(args.corpus, args.n) if args.corpus else corpus(args.n)

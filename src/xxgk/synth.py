@@ -424,7 +424,9 @@ def _citation_spoiled(report: Report, rng: random.Random) -> None:
     wrong = rng.choice(("〔2020〕109号", "[2020]109号", "（2020）109号", "【2020】109号"))
     other.text = other.text.replace("〔2020〕109号", wrong)
     if rng.random() < 0.5:
-        other.text = other.text.replace("〈政府信息公开信息处理费管理办法〉", "<政府信息公开信息处理费管理办法>")
+        other.text = other.text.replace(
+            "〈政府信息公开信息处理费管理办法〉", "<政府信息公开信息处理费管理办法>"
+        )
 
 
 def _claim_spoiled(report: Report, rng: random.Random) -> None:

@@ -76,7 +76,6 @@ class RuleContext:
             self._texts[keys] = text
         return text
 
-
     def location(self, key: str) -> Location | None:
         """Where section ``key`` was read, for findings about a whole section."""
         section = self.report.sections.get(key)
