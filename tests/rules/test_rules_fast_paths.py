@@ -225,3 +225,25 @@ def test_citation_numbers_still_found():
     report = with_claims(reports()[0], "依据国办函[2020]109号规定。依据国办函〔2020〕109号规定。")
     found = list(citation_number_format(report, context(report)))
     assert [f.actual for f in found] == ["国办函[2020]109号"]
+
+
+# Cheaper forms of the same tests
+
+
+def test_compact_removes_what_the_whitespace_pattern_removes():
+    every = "".join(chr(c) for c in range(0x3100)) + "\u3000\u205f\ufeff\U0001f600 a\tb\n"
+    assert tx.compact(every) == re.sub(r"\s+", "", every)
+    for report in reports():
+        text = report.section_text("problems")
+        assert tx.compact(text) == re.sub(r"\s+", "", text)
+
+
+def test_negative_values_found_as_when_blanks_were_skipped_one_by_one():
+    from xxgk.rules.values import value_negative
+
+    for report in reports()[:40]:
+        for change in ({}, {"requests.new.research": -1}, {"active.fees": Decimal("-0.5")}):
+            changed = Report(values={**report.values, **change})
+            fast = list(value_negative(changed, context(changed)))
+            plain = [k for k, v in changed.values.items() if v is not None and v < 0]
+            assert [f.cells[0] for f in fast] == plain

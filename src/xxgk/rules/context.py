@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from xxgk.findings import Location
 from xxgk.model.report import Report
@@ -19,6 +19,33 @@ OLD_REGULATION_DEADLINE = (3, 31)
 """The 2007 条例 gave every agency until 3月31日 (domain-rules §1.1, S21)."""
 ASSUMED_TOWNSHIP_DEADLINE = (1, 31)
 """The common local rule for 乡镇/街道, assumed until the supervising office sets one."""
+
+
+T = TypeVar("T")
+
+
+class cached_property(Generic[T]):  # noqa: N801 - used as the functools decorator it replaces
+    """``functools.cached_property`` without its lock: Python 3.11 takes an ``RLock`` on the
+    first read of each property, and every report makes a new context whose properties are
+    each read once or twice (a tenth of the validation). A context serves one validation in
+    one thread, so there is nothing to lock against."""
+
+    def __init__(self, compute: Callable[[Any], T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    @overload
+    def __get__(self, context: None, owner: type) -> cached_property[T]: ...
+
+    @overload
+    def __get__(self, context: object, owner: type) -> T: ...
+
+    def __get__(self, context: object | None, owner: type) -> T | cached_property[T]:
+        if context is None:
+            return self
+        value = context.__dict__[self.name] = self.compute(context)
+        return value
 
 
 @dataclass

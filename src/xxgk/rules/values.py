@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import partial
-from operator import is_not, itemgetter
+from operator import itemgetter
 
 from xxgk.findings import Finding, Severity
 from xxgk.model.cells import CELL_BY_KEY, CELL_KEYS, FORMAT_2019, cell_title
@@ -16,7 +15,6 @@ from xxgk.rules.relations import ABSENT_IN_FORMAT
 
 _COUNT_KEYS = tuple(k for k in CELL_KEYS if CELL_BY_KEY[k].kind == "count")
 _WHOLE_TYPES = frozenset({int, type(None)})
-_IS_VALUE = partial(is_not, None)
 _RULE_CELLS = frozenset(k for k in CELL_KEYS if k.startswith("active.rules."))
 _LEGACY_ABSENT = frozenset(
     k
@@ -138,7 +136,8 @@ def values_unreadable(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     basis="D10",
 )
 def value_negative(report: Report, ctx: RuleContext) -> Iterator[Finding]:
-    if min(filter(_IS_VALUE, report.values.values()), default=0) >= 0:  # type: ignore[type-var,operator]
+    # Blanks and zeros are dropped by ``filter(None, …)`` (in C): neither is negative.
+    if min(filter(None, report.values.values()), default=0) >= 0:  # type: ignore[type-var,operator]
         return  # the usual report, checked in C
     for key, value in report.values.items():
         if value is not None and value < 0:
