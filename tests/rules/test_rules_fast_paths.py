@@ -247,3 +247,21 @@ def test_negative_values_found_as_when_blanks_were_skipped_one_by_one():
             fast = list(value_negative(changed, context(changed)))
             plain = [k for k, v in changed.values.items() if v is not None and v < 0]
             assert [f.cells[0] for f in fast] == plain
+
+
+@pytest.mark.parametrize(
+    ("words", "pattern"),
+    [
+        ("xxgk.rules.content._IMPROVEMENT", r"改进|整改|措施|下一步|将进一步|提升|加强"),
+        ("xxgk.rules.metadata._TITLE_LIKE", r"年度?报告|工作报告"),
+        ("xxgk.rules.narrative._OTHER_PROCEDURES", r"复议|诉讼|许可|信访|投诉|举报"),
+    ],
+)
+def test_word_lists_find_what_the_alternations_found(words, pattern):
+    module, name = words.rsplit(".", 1)
+    listed = getattr(__import__(module, fromlist=[name]), name)
+    texts = [s.text for report in reports() for s in report.sections.values()]
+    texts += [line for text in texts for line in text.splitlines()]
+    texts += [report.title or "" for report in reports()] + ["年报告", "年度报告", "工作报", ""]
+    for text in texts:
+        assert any(word in text for word in listed) == bool(re.search(pattern, text))

@@ -18,7 +18,8 @@ _ACCOUNTABILITY: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("责任追究", ("追究", "问责")),
 )
 """Each item the law asks for and the words that name it."""
-_IMPROVEMENT = re.compile(r"改进|整改|措施|下一步|将进一步|提升|加强")
+_IMPROVEMENT = ("改进", "整改", "措施", "下一步", "将进一步", "提升", "加强")
+"""Words that show section 五 says what will be done (any one of them)."""
 _OPENING = "〔\\[［【（(<〈"
 _CLOSING = "〕\\]］】）)>〉"
 _NUMBER = re.compile(
@@ -110,7 +111,7 @@ def problems_thin(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     if len(text) < ctx.settings.min_problems_chars:
         why = f"只有{len(text)}个字（少于{ctx.settings.min_problems_chars}字），内容单薄"
         yield Finding("problems-thin", actual=len(text), params={"why": why}, location=location)
-    elif not _IMPROVEMENT.search(text):
+    elif not any(word in text for word in _IMPROVEMENT):
         why = "没有写明改进或整改措施"
         yield Finding("problems-thin", params={"why": why}, location=location)
 

@@ -29,7 +29,8 @@ _SPLIT = {
     _NATURAL.key: re.compile(rf"{_NATURAL.label}{_STOP}{{0,6}}?(\d+)\s*件"),
     "legal": re.compile(rf"{LEGAL_PERSON_GROUP}{_STOP}{{0,6}}?(\d+)\s*件"),
 }
-_OTHER_PROCEDURES = re.compile(r"复议|诉讼|许可|信访|投诉|举报")
+_OTHER_PROCEDURES = ("复议", "诉讼", "许可", "信访", "投诉", "举报")
+"""Words of a sentence about other procedures than disclosure applications (any one)."""
 _FEE_CHARGED = compiled_later(
     r"(?<![未没不无])(?<!没有)(?:收取|产生|收缴)了?[^。；;，,]{0,10}?处理费[^。；;\d]{0,8}?(\d+(?:\.\d+)?)\s*(万?元)"
 )
@@ -57,7 +58,7 @@ def _about_applications(text: str, pattern: re.Pattern[str]) -> re.Match[str] | 
     not of 复议, 诉讼, 信访 and the like."""
     for match in pattern.finditer(text):
         sentence = _sentence(text, match)
-        if "申请" in sentence and not _OTHER_PROCEDURES.search(sentence):
+        if "申请" in sentence and not any(word in sentence for word in _OTHER_PROCEDURES):
             return match
     return None
 
