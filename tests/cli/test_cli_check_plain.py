@@ -90,3 +90,10 @@ def test_paths_alone_are_run_plainly(monkeypatch):
     assert plain_check_paths(["check", "a.txt", "报告目录/"]) == ["a.txt", "报告目录/"]
     monkeypatch.setenv("_XXGK_COMPLETE", "bash_complete")  # typer answers completion
     assert plain_check_paths(["check", "a.txt"]) is None
+
+
+def test_on_windows_typer_expands_the_wildcards(monkeypatch):
+    for name in [k for k in os.environ if k.endswith("_COMPLETE")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setattr(os, "name", "nt")
+    assert plain_check_paths(["check", "*.txt"]) is None

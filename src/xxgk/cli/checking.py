@@ -58,8 +58,9 @@ def run_check(
 def plain_check_paths(args: Sequence[str]) -> list[str] | None:
     """Return the paths of ``xxgk check PATH…`` when ``args`` (``sys.argv[1:]``) is exactly
     that, with no option, ``--`` or empty argument anywhere, and no shell completion asked
-    for in the environment; else None (typer reads the arguments)."""
-    if len(args) < 2 or args[0] != "check":
+    for in the environment; else None (typer reads the arguments). On Windows, where typer
+    expands ``*.txt`` itself (the shell does not), typer always reads them."""
+    if len(args) < 2 or args[0] != "check" or os.name == "nt":
         return None
     paths = list(args[1:])
     if any(not path or path.startswith("-") for path in paths):
