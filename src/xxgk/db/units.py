@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.orm import Session, aliased
 
 from xxgk.db import audit
 from xxgk.db.access import UNIT_MANAGERS, in_subtree, require
 from xxgk.db.models import Role, Unit, User
+from xxgk.db.queries import plain_rows
 from xxgk.errors import RegisterError
 from xxgk.model.units import UnitKind
 
@@ -283,6 +284,28 @@ def active_units(session: Session) -> list[Unit]:
 
 _ALL_UNITS = select(Unit).order_by(Unit.code)
 """Built once: every page reads the unit tree."""
+
+
+def _depth_statement() -> Select[Any]:
+    above = aliased(Unit, name="above")
+    chain = (
+        select(Unit.id, Unit.parent_id)
+        .where(Unit.id == bindparam("unit_id"))
+        .cte("chain", recursive=True)
+    )
+    # UNION, not UNION ALL: a row seen twice ends the walk even in a (forbidden) cycle
+    chain = chain.union(select(above.id, above.parent_id).where(above.id == chain.c.parent_id))
+    return select(func.count()).select_from(chain)
+
+
+_UNIT_DEPTH = _depth_statement()
+"""Built once: the depth of the own unit is on most pages of a clerk."""
+
+
+def unit_depth(session: Session, unit_id: int) -> int:
+    """Return how many units lie above unit ``unit_id`` (its depth in :func:`list_units`'
+    tree), in one statement: walking ``unit.parent`` loaded each parent as an ORM object."""
+    return max(0, int(plain_rows(session, _UNIT_DEPTH, {"unit_id": unit_id}).scalar() or 0) - 1)
 
 
 def list_units(session: Session) -> list[tuple[int, Unit]]:

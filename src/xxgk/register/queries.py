@@ -11,30 +11,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, NamedTuple
 
-from sqlalchemy import Date, Select, and_, bindparam, exists, func, select
+from sqlalchemy import Date, Select, and_, bindparam, exists, func, inspect, select
 from sqlalchemy.orm import Session, aliased, lazyload
+from sqlalchemy.sql.elements import ColumnElement
 
 from xxgk.db.models import Unit
+from xxgk.db.queries import plain_rows
 from xxgk.records.models import PublishedReport
 from xxgk.register.models import Application, CalendarDay, Event
 from xxgk.register.vocab import CLOSING, EventKind
 
 CHUNK = 500
 """Ids bound in one ``IN (...)``: well below every database's limit on parameters."""
-
-
-def _filtered(
-    query: Select[Any], unit_ids: Collection[int] | None, year: int | None, include_void: bool
-) -> Select[Any]:
-    if unit_ids is not None:
-        query = query.where(Application.unit_id.in_(list(unit_ids)))
-    if year is not None:
-        query = query.where(Application.year == year)
-    if not include_void:
-        query = query.where(Application.void.is_(False))
-    return query
 
 
 def applications(
@@ -73,19 +64,108 @@ def _applications_statement(
     """The statement of :func:`applications` for one combination of its options, with the
     units, year and page as parameters."""
     query = select(Application)
+    if not events:
+        query = query.options(lazyload(Application.events))
+    return _shaped(query, all_units, any_year, include_void, newest_first, unlimited)
+
+
+def _shaped(
+    query: Select[Any],
+    all_units: bool,
+    any_year: bool,
+    include_void: bool,
+    newest_first: bool,
+    unlimited: bool,
+) -> Select[Any]:
+    """Add the filters, the register order and the page of :func:`applications` to ``query``
+    (shared with :func:`listed_applications`, so both read the same rows in the same order)."""
     if not all_units:
         query = query.where(Application.unit_id.in_(bindparam("unit_ids", expanding=True)))
     if not any_year:
         query = query.where(Application.year == bindparam("year"))
     if not include_void:
         query = query.where(Application.void.is_(False))
-    if not events:
-        query = query.options(lazyload(Application.events))
     number = Application.number.desc() if newest_first else Application.number
     query = query.order_by(Application.unit_id, number)
     if not unlimited:
         query = query.limit(bindparam("limit")).offset(bindparam("offset"))
     return query
+
+
+class ListedUnit(NamedTuple):
+    """What a list reads of an application's unit: its name, calendar and fee setting."""
+
+    id: int
+    name: str
+    calendar_region: str | None
+    fee_pauses_clock: bool | None
+
+
+APPLICATION_KEYS = tuple(attr.key for attr in inspect(Application).column_attrs)
+"""Every column of an application, by attribute name (what a listed application holds)."""
+_LISTED_COLUMNS: tuple[ColumnElement[Any], ...] = (
+    *(getattr(Application, key).label(key) for key in APPLICATION_KEYS),
+    Unit.name.label("unit_name"),
+    Unit.calendar_region.label("unit_calendar_region"),
+    Unit.fee_pauses_clock.label("unit_fee_pauses_clock"),
+)
+
+
+def listed_applications(
+    session: Session,
+    unit_ids: Collection[int] | None = None,
+    *,
+    year: int | None = None,
+    include_void: bool = True,
+    newest_first: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[SimpleNamespace]:
+    """Return what :func:`applications` returns (without events) as plain objects: every
+    column of each application under its attribute name and ``unit`` as a ``ListedUnit``.
+
+    One statement of columns: a page of the register list builds no ORM object (their
+    identity map, attribute instrumentation and the lazy load of each ``unit`` cost as much
+    as the rest of the page's reading).
+    """
+    shape = (unit_ids is None, year is None, include_void, newest_first, limit is None)
+    query = _LISTED.get(shape)
+    if query is None:
+        query = _LISTED[shape] = _shaped(
+            select(*_LISTED_COLUMNS).join(Unit, Unit.id == Application.unit_id), *shape
+        )
+    params: dict[str, Any] = {"year": year, "limit": limit, "offset": offset}
+    if unit_ids is not None:
+        params["unit_ids"] = list(unit_ids)
+    units: dict[int, ListedUnit] = {}
+    listed = []
+    width = len(APPLICATION_KEYS)
+    for row in plain_rows(session, query, params):
+        app = SimpleNamespace(**dict(zip(APPLICATION_KEYS, row[:width], strict=True)))
+        unit = units.get(app.unit_id)
+        if unit is None:
+            unit = units[app.unit_id] = ListedUnit(app.unit_id, *row[width:])
+        app.unit = unit
+        listed.append(app)
+    return listed
+
+
+def light_applications(
+    session: Session, unit_ids: Collection[int] | None, *, include_void: bool = False
+) -> list[SimpleNamespace]:
+    """Return the applications of ``unit_ids`` in number order, as ``list_applications``
+    reads them, as plain objects (:func:`listed_applications`) whose ``events`` are their
+    :func:`light_events` rows: enough for their state, deadline marks, the desk and the
+    report's counts, in two statements and no ORM object however long the register."""
+    apps = listed_applications(session, unit_ids, include_void=include_void)
+    events = light_events(session, [app.id for app in apps])
+    for app in apps:
+        app.events = events.get(app.id, [])
+    return apps
+
+
+_LISTED: dict[tuple[bool, ...], Select[Any]] = {}
+"""The statements of :func:`listed_applications`, built once per combination of options."""
 
 
 _APPLICATIONS: dict[tuple[bool, ...], Select[Any]] = {}
@@ -101,8 +181,31 @@ def count_applications(
     include_void: bool = True,
 ) -> int:
     """Return how many applications :func:`applications` would return without a limit."""
-    query = _filtered(select(func.count(Application.id)), unit_ids, year, include_void)
-    return session.scalar(query) or 0
+    shape = (unit_ids is None, year is None, include_void)
+    query = _COUNTS.get(shape)
+    if query is None:
+        query = _COUNTS[shape] = _counted(*shape)
+    params: dict[str, Any] = {"year": year}
+    if unit_ids is not None:
+        params["unit_ids"] = list(unit_ids)
+    return int(plain_rows(session, query, params).scalar() or 0)
+
+
+def _counted(all_units: bool, any_year: bool, include_void: bool) -> Select[Any]:
+    """The statement of :func:`count_applications` for one combination of its options."""
+    query = select(func.count(Application.id))
+    if not all_units:
+        query = query.where(Application.unit_id.in_(bindparam("unit_ids", expanding=True)))
+    if not any_year:
+        query = query.where(Application.year == bindparam("year"))
+    if not include_void:
+        query = query.where(Application.void.is_(False))
+    return query
+
+
+_COUNTS: dict[tuple[bool, ...], Select[Any]] = {}
+"""The statements of :func:`count_applications`, built once per combination of options (the
+register list counts its rows on every page when there is more than one)."""
 
 
 LIGHT_EVENT_COLUMNS = (
@@ -127,7 +230,7 @@ def light_row(event: Event) -> tuple[Any, ...]:
 
 
 _LIGHT_EVENTS = (
-    select(*LIGHT_EVENT_COLUMNS)
+    select(*(column.label(column.key) for column in LIGHT_EVENT_COLUMNS))
     .where(Event.application_id.in_(bindparam("ids", expanding=True)))
     .order_by(Event.id)
 )
@@ -147,7 +250,7 @@ def light_events(session: Session, app_ids: Iterable[int]) -> dict[int, list[Any
     ids = list(app_ids)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        for row in session.execute(_LIGHT_EVENTS, {"ids": chunk}):
+        for row in plain_rows(session, _LIGHT_EVENTS, {"ids": chunk}):
             out.setdefault(row.application_id, []).append(row)
     return out
 
@@ -155,7 +258,7 @@ def light_events(session: Session, app_ids: Iterable[int]) -> dict[int, list[Any
 def calendar_change_ids(session: Session) -> tuple[int, ...]:
     """Return the ids of the calendar changes in force: they are only ever added or retired,
     so this tuple says whether a calendar built earlier is still the current one."""
-    return tuple(session.scalars(_CALENDAR_CHANGES))
+    return tuple(plain_rows(session, _CALENDAR_CHANGES).scalars())
 
 
 _CALENDAR_CHANGES = (
@@ -227,4 +330,4 @@ def open_applications_due(session: Session, unit_ids: Collection[int], until: dt
     if not unit_ids:
         return 0
     params = {"unit_ids": sorted(unit_ids), "until": until}
-    return int(session.scalar(_DUE_COUNT, params) or 0)
+    return int(plain_rows(session, _DUE_COUNT, params).scalar() or 0)

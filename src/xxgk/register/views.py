@@ -14,17 +14,18 @@ from xxgk.register.caldb import unit_calendar
 from xxgk.register.calendar import Calendar
 from xxgk.register.deadline import compute_deadline
 from xxgk.register.models import Application
-from xxgk.register.state import facts, status
+from xxgk.register.state import Status, facts, status
 from xxgk.register.vocab import APPLICANT_TYPES, CHANNEL_LABELS, OUTCOMES, Channel, EventKind
 
 MASK = "***"
 
 
-def state_label(app: Application) -> str:
-    """Return 办理中 / 待补正（补正期限至…） / 已办结（结果） / 已作废."""
+def state_label(app: Application, known: Status | None = None) -> str:
+    """Return 办理中 / 待补正（补正期限至…） / 已办结（结果） / 已作废 (``known``: the
+    application's ``status``, when the caller has already worked it out)."""
     if app.void:
         return "已作废"
-    state = status(app)
+    state = status(app) if known is None else known
     if state.is_open:
         until = getattr(app, "correction_due", None)
         return f"待补正（补正期限至{until}）" if until else "办理中"

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator, Callable
+from types import SimpleNamespace
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from xxgk.db.access import WRITERS, can_see_personal_data, in_subtree
 from xxgk.db.logins import session_user
 from xxgk.db.models import Role, Unit, User
 from xxgk.db.queries import MAX_ID as MAX_ID  # the routes' bound on ids
 from xxgk.db.queries import row_by_id
-from xxgk.db.units import list_units
+from xxgk.db.units import list_units, unit_depth
 from xxgk.register import queries as register_queries
 from xxgk.register.caseload import menu_badge
 from xxgk.register.models import Application
@@ -62,6 +65,12 @@ def optional_user(
     # its handler: a request holding a connection while it waits for a thread, and threads
     # waiting for connections, would stall each other once the pool runs dry.
     session.commit()
+    return _signed_in(request, session, user)
+
+
+def _signed_in(request: Request, session: Session, user: User | None) -> User | None:
+    """Keep on the request what every page shows of ``user`` (the menu's badge, the name
+    and role in the header); forget the session token of a visitor. Returns ``user``."""
     if user is None:
         request.session.pop("sid", None)
     request.state.menu_badge = None if user is None else _menu_badge(request, session, user)
@@ -99,6 +108,10 @@ async def required_user(
 ) -> User:
     """Return the signed-in user or refuse with 401 (pages turn it into the login page); a
     user whose generated password must be changed first gets only the password page."""
+    return _required(request, user)
+
+
+def _required(request: Request, user: User | None) -> User:
     if user is None:
         raise WebError(401, "login_required", "请先登录", "login required")
     if must_change_password(request, user):
@@ -171,7 +184,7 @@ class Scope:
         up its parents."""
         if self._own_unit_only():
             unit = self.user.unit
-            return [] if unit is None else [(_depth(unit), unit)]
+            return [] if unit is None else [(unit_depth(self.session, unit.id), unit)]
         return [(d, u) for d, u in self.tree if u.id in self.unit_ids]
 
     def _own_unit_only(self) -> bool:
@@ -228,6 +241,27 @@ class Scope:
             events=events,
         )
 
+    def listed_applications(
+        self,
+        unit: Unit | None = None,
+        year: int | None = None,
+        include_void: bool = True,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[SimpleNamespace]:
+        """Return what :meth:`applications` returns with ``events=False``, as plain objects
+        of columns (``register_queries.listed_applications``): the register list's reading."""
+        return register_queries.listed_applications(
+            self.session,
+            self._unit_ids_of(unit),
+            year=year,
+            include_void=include_void,
+            newest_first=True,
+            limit=limit,
+            offset=offset,
+        )
+
     def count_applications(
         self, unit: Unit | None = None, year: int | None = None, include_void: bool = True
     ) -> int:
@@ -249,14 +283,6 @@ class Scope:
         return can_see_personal_data(self.user, unit)
 
 
-def _depth(unit: Unit) -> int:
-    """Return how many units lie above ``unit`` (its depth in :func:`list_units`' tree)."""
-    depth, node = 0, unit.parent
-    while node is not None:
-        depth, node = depth + 1, node.parent
-    return depth
-
-
 async def user_scope(
     request: Request,
     user: Annotated[User, Depends(required_user)],
@@ -265,6 +291,29 @@ async def user_scope(
     """Return the scope of the signed-in user (kept on the request for the menu's badge)."""
     scope = request.state.scope = Scope(session, user)
     return scope
+
+
+async def scoped_page(request: Request, build: Callable[[Scope], Response]) -> Response:
+    """Return ``build(scope)`` for the signed-in user's scope, in one hop to the thread pool.
+
+    The same checks as ``ScopeDep`` (401 for a visitor, the password page first when the
+    password must be changed), made in the thread that then builds the page with the same
+    session: a page through ``ScopeDep`` takes two hops (the user lookup, then the handler)
+    and gives its connection back in between, and each hop and each check-out costs about as
+    much as one of the page's queries. The session is closed when the page is built (its
+    template is rendered by then). For the pages most often seen: the register list, the desk
+    (where a sign-in lands). A route whose path or query parameters FastAPI validates keeps
+    ``ScopeDep``: its visitor must get the login page, not a 422 for a malformed parameter.
+    """
+    return await run_in_threadpool(_build_scoped, request, build)
+
+
+def _build_scoped(request: Request, build: Callable[[Scope], Response]) -> Response:
+    with request.app.state.sessions() as session:
+        found = session_user(session, request.session.get("sid"))
+        user = _required(request, _signed_in(request, session, found))
+        scope = request.state.scope = Scope(session, user)
+        return build(scope)
 
 
 SessionDep = Annotated[Session, Depends(db_session)]

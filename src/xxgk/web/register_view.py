@@ -8,6 +8,7 @@ same ``compute_deadline`` on the application's facts with the step added, nothin
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -21,7 +22,7 @@ from xxgk.register.caseload import problems_of
 from xxgk.register.deadline import Deadline, compute_deadline
 from xxgk.register.models import Application, Event
 from xxgk.register.queries import calendar_change_ids, light_events
-from xxgk.register.state import facts, live_events, status
+from xxgk.register.state import Status, facts, live_events, status
 from xxgk.register.views import MASK, state_label, working_days_left
 from xxgk.register.vocab import APPLICANT_TYPES, CHANNEL_LABELS, Channel, EventKind
 
@@ -77,13 +78,15 @@ def application_row(
     personal: bool,
     state: Any = None,
     is_open: bool | None = None,
+    known: Status | None = None,
 ) -> dict[str, Any]:
     """Return one row of the register list (personal data masked unless ``personal``).
 
     ``state`` shows 待补正 from the stored correction period, so it reads ``correction_due``.
 
     ``state`` is what decides the state: anything with ``void`` and ``events`` (default: the
-    application itself, with its ORM events); ``is_open`` its state when already known.
+    application itself, with its ORM events); ``is_open`` its state and ``known`` its
+    ``status`` when already known.
     """
     state = app if state is None else state
     if is_open is None:
@@ -102,7 +105,7 @@ def application_row(
         "provisional": app.due_provisional,
         "due_note": app.due_note,
         "correction_due": app.correction_due.isoformat() if app.correction_due else None,
-        "state": state_label(state),
+        "state": state_label(state, known),
         "open": is_open,
         "void": app.void,
         "mark": mark.css,
@@ -122,7 +125,7 @@ class Reading:
 
 def list_rows(
     session: Session,
-    apps: list[Application],
+    apps: Sequence[Any],
     *,
     personal: Any,
     today: dt.date,
@@ -142,6 +145,7 @@ def list_rows(
         reading.events, reading.calendars = events, calendars
     rows = []
     needle = query.strip()
+    shown: dict[int, bool] = {}  # whether names may be shown, by unit id
     for app in apps:
         calendar = calendars.get(app.unit_id)
         if calendar is None:
@@ -152,9 +156,13 @@ def list_rows(
             correction_due=app.correction_due,
             events=events.get(app.id, ()),
         )
-        is_open = not app.void and status(light).is_open  # type: ignore[arg-type]
+        known = status(light)  # type: ignore[arg-type]
+        is_open = not app.void and known.is_open
         mark = due_mark(light, calendar, today, is_open)  # type: ignore[arg-type]
-        row = application_row(app, mark, personal(app.unit), light, is_open)
+        names = shown.get(app.unit_id)
+        if names is None:
+            names = shown[app.unit_id] = personal(app.unit)
+        row = application_row(app, mark, names, light, is_open, known)
         if _matches(row, state) and _found(row, needle):
             rows.append(row)
     return rows
@@ -162,14 +170,9 @@ def list_rows(
 
 def _page_of_applications(
     scope: Any, unit: Unit | None, year: int | None, page: int
-) -> list[Application]:
-    return scope.applications(  # type: ignore[no-any-return,unused-ignore]
-        unit,
-        year,
-        include_void=False,
-        limit=PAGE_SIZE,
-        offset=(page - 1) * PAGE_SIZE,
-        events=False,
+) -> list[SimpleNamespace]:
+    return scope.listed_applications(  # type: ignore[no-any-return,unused-ignore]
+        unit, year, include_void=False, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
 
 
@@ -212,7 +215,7 @@ def list_page(
         read = Reading()
         rows = list_rows(scope.session, apps, personal=scope.personal, today=today, reading=read)
         return ListPage(with_problems(scope.session, rows, apps, today, read), total, page, pages)
-    apps = scope.applications(unit, year, events=False)
+    apps = scope.listed_applications(unit, year)
     read = Reading()
     rows = list_rows(
         scope.session,
@@ -236,7 +239,7 @@ def list_page(
 def with_problems(
     session: Session,
     rows: list[dict[str, Any]],
-    apps: list[Application],
+    apps: Sequence[Any],
     today: dt.date,
     reading: Reading | None = None,
 ) -> list[dict[str, Any]]:

@@ -9,11 +9,11 @@ from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 
 from xxgk.register.desk import Desk, build_desk, digest_recipients, send_digest
 from xxgk.register.numbering import settings_for
-from xxgk.web.deps import Scope, ScopeDep
+from xxgk.web.deps import Scope, ScopeDep, scoped_page
 from xxgk.web.errors import WebError
 from xxgk.web.pages import flash, page, write_flashed
 from xxgk.web.routes.compile import default_year
@@ -30,7 +30,11 @@ def _desk(scope: Scope) -> Desk:
 
 
 @router.get("/desk")
-def desk_page(scope: ScopeDep, request: Request):
+async def desk_page(request: Request):
+    return await scoped_page(request, lambda scope: _desk_page(scope, request))
+
+
+def _desk_page(scope: Scope, request: Request) -> Response:
     desk = _desk(scope)
     return page(request, "desk.html", desk=desk, badge=desk.badge)
 

@@ -27,7 +27,7 @@ from xxgk.register.vocab import (
 )
 from xxgk.register.xlsx import export_xlsx, import_xlsx, read_rows
 from xxgk.web import register_view as rv
-from xxgk.web.deps import Scope, ScopeDep
+from xxgk.web.deps import Scope, ScopeDep, scoped_page
 from xxgk.web.errors import WebError
 from xxgk.web.forms import event_arguments, query_year, validate_application
 from xxgk.web.pages import XLSX, download, flash, page, write_flashed
@@ -39,8 +39,7 @@ FORM_FIELDS = ("unit", *EDITABLE)
 
 
 @router.get("/register")
-def register_list(
-    scope: ScopeDep,
+async def register_list(
     request: Request,
     unit: str = "",
     year: str = "",
@@ -48,6 +47,14 @@ def register_list(
     q: str = "",
     page_no: Annotated[str, Query(alias="page")] = "",
 ):
+    return await scoped_page(
+        request, lambda scope: _register_list(scope, request, unit, year, state, q, page_no)
+    )
+
+
+def _register_list(
+    scope: Scope, request: Request, unit: str, year: str, state: str, q: str, page_no: str
+) -> Response:
     chosen = scope.unit(unit) if unit else None
     listing = rv.list_page(
         scope,
