@@ -12,6 +12,10 @@ checkout under ``PYTHONDONTWRITEBYTECODE``, every run compiles the package's mod
 (about 40 % more). For where the time goes:
 
     python -X importtime -m xxgk check FILE 2> imports.txt
+
+CPU milliseconds swing by a third on a shared machine; ``--instructions`` also counts the
+instructions of one run of each command under callgrind (when valgrind is installed), which
+do not depend on the load: the figure to compare two versions by.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -46,9 +52,25 @@ def child_cpu_ms(command: list[str], runs: int, env: dict[str, str]) -> float:
     return sorted(used)[len(used) // 2] * 1000
 
 
+def instructions(command: list[str], env: dict[str, str]) -> float | None:
+    """Return the millions of instructions one run of ``command`` executes (callgrind), or
+    None without valgrind."""
+    if shutil.which("valgrind") is None:
+        return None
+    valgrind = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+    done = subprocess.run(
+        [*valgrind, *command], capture_output=True, text=True, check=False, env=env
+    )
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    return int(found.group(1)) / 1e6 if found else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count instructions (callgrind)"
+    )
     args = parser.parse_args()
     script = Path(sys.executable).with_name("xxgk")
     with tempfile.TemporaryDirectory() as tmp:
@@ -65,10 +87,20 @@ def main() -> None:
         if script.is_file():
             command = [str(script), "check", str(report)]
             rows.append(("xxgk check FILE (script)", child_cpu_ms(command, args.runs, compiled)))
+        counted = []
+        if args.instructions:
+            for name, command in (
+                ("python -c pass", [sys.executable, "-c", "pass"]),
+                ("python -m xxgk check FILE", check),
+            ):
+                counted.append((name, instructions(command, compiled)))
     for name, ms in rows:
         target = f"   target ≤ {TARGET_MS} ms (issue #19: 316 ms)" if "check" in name else ""
         verdict = f": {'meets' if ms <= TARGET_MS else 'misses'}" if target else ""
         print(f"{name:28s}{ms:6.0f} CPU ms{target}{verdict}")
+    for name, millions in counted:
+        shown = f"{millions:6.0f} M instructions" if millions is not None else "  (no valgrind)"
+        print(f"{name:28s}{shown}")
     print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 

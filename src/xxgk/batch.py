@@ -429,10 +429,26 @@ def _nothing() -> None:
     return None
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Keep the cyclic garbage collector from running inside the block (modules being
+    imported): the parser and the rules make tens of thousands of objects that live as long
+    as the process, and the collections they set off free nothing (3 % of ``xxgk check
+    FILE``)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _warm_imports() -> None:
     """Import the parser and the rules, so their module objects are frozen with the rest."""
-    import xxgk.parse  # noqa: F401
-    import xxgk.rules  # noqa: F401
+    with collector_paused():
+        import xxgk.parse  # noqa: F401
+        import xxgk.rules  # noqa: F401
 
 
 def _init_worker(work: Callable[[Any], Any]) -> None:
@@ -454,12 +470,13 @@ def batch_gc() -> Iterator[Callable[[], None]]:
     parser's caches), so the collector stops walking them; it does nothing when the caller
     had frozen objects itself.
     """
-    _warm_imports()
-    thresholds = gc.get_threshold()
-    freeze = gc.get_freeze_count() == 0
-    if freeze:
-        gc.freeze()
-    gc.set_threshold(*BATCH_GC_THRESHOLD)
+    with collector_paused():  # frozen before the collector could walk what was imported
+        _warm_imports()
+        thresholds = gc.get_threshold()
+        freeze = gc.get_freeze_count() == 0
+        if freeze:
+            gc.freeze()
+        gc.set_threshold(*BATCH_GC_THRESHOLD)
     try:
         yield gc.freeze if freeze else _nothing
     finally:

@@ -18,7 +18,6 @@ function runs in this process (unwatched).
 from __future__ import annotations
 
 import os
-import pickle
 import resource
 import select
 import signal
@@ -122,6 +121,8 @@ def stream_watched(
     ceiling or dead raises ``ChildStopped``, and what the generator raised is raised."""
     if not can_watch():
         return list(function(*args)), None
+    import pickle  # noqa: F401 - the answers' format, imported once before the fork (not at start-up)
+
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
@@ -184,6 +185,8 @@ def _child(write_end: int, function: Callable[..., Any], args: tuple[Any, ...]) 
 
 
 def _send(pipe: Any, frame: tuple[str, Any]) -> None:
+    import pickle
+
     try:
         data = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:  # noqa: BLE001 - an answer that cannot be sent
@@ -226,6 +229,8 @@ def _watch(
 
 def _frames(buffer: bytes, frames: list[Any]) -> bytes:
     """Unpickle the whole answers at the start of ``buffer`` into ``frames``; return the rest."""
+    import pickle
+
     while len(buffer) >= HEADER.size:
         (size,) = HEADER.unpack_from(buffer)
         if len(buffer) < HEADER.size + size:

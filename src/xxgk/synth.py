@@ -338,3 +338,134 @@ def _problems(rng: random.Random) -> str:
 
 def _other(rng: random.Random) -> str:
     return "\n".join((FEE_SENTENCE, rng.choice(_OTHER_EXTRA)))
+
+
+def spoil_report(report: Report, rng: random.Random) -> Report:
+    """Give ``report`` one to three defects of the kinds officers make, in place; return it.
+
+    The benchmarks and the tests of the validator need reports that break rules, not only
+    consistent ones: a cell off by a few, a blank cell, a late or missing 落款 date, a missing
+    or emptied section, a fee sentence without its amount, a narrative count that disagrees
+    with Table 三. Deterministic for the state of ``rng``.
+    """
+    for _ in range(rng.randint(1, 3)):
+        rng.choice(_REPORT_DEFECTS)(report, rng)
+    return report
+
+
+def spoil_text(text: str, rng: random.Random) -> str:
+    """Return the report ``text`` with one or two slips of pasting: a line lost or doubled,
+    a digit mistyped, stray characters. Deterministic for the state of ``rng``."""
+    lines = text.split("\n")
+    for _ in range(rng.randint(1, 2)):
+        index = rng.randrange(len(lines))
+        line = lines[index]
+        slip = rng.randrange(4)
+        if slip == 0:
+            del lines[index]
+        elif slip == 1:
+            lines.insert(index, line)
+        elif slip == 2 and any(c.isdigit() for c in line):
+            places = [i for i, c in enumerate(line) if c.isdigit()]
+            at = rng.choice(places)
+            lines[index] = line[:at] + rng.choice("0123456789") + line[at + 1 :]
+        else:
+            at = rng.randint(0, len(line))
+            lines[index] = line[:at] + rng.choice(("?", "□", "　", "）", "件", "x")) + line[at:]
+    return "\n".join(lines)
+
+
+def _cell_off(report: Report, rng: random.Random) -> None:
+    key = rng.choice([k for k, v in report.values.items() if v is not None])
+    value = report[key] or 0
+    report[key] = max(0, value + rng.choice((-3, -1, 1, 2, 10)))
+
+
+def _cell_blank(report: Report, rng: random.Random) -> None:
+    report[rng.choice([k for k, v in report.values.items() if v is not None])] = None
+
+
+def _date_wrong(report: Report, rng: random.Random) -> None:
+    year = report.year or 2024
+    report.published = rng.choice(
+        (None, dt.date(year + 1, 2, rng.randint(1, 28)), dt.date(year, 12, 30))
+    )
+
+
+def _section_lost(report: Report, rng: random.Random) -> None:
+    key = rng.choice(sorted(report.sections))
+    if rng.random() < 0.5:
+        del report.sections[key]
+    else:
+        report.sections[key] = SectionText(report.sections[key].heading, "")
+
+
+def _fee_spoiled(report: Report, rng: random.Random) -> None:
+    other = report.sections.get("other")
+    if other is None:
+        return
+    fee = rng.choice(("", "本年度收取信息处理费1200元。", "本年度产生信息处理费。"))
+    other.text = other.text.replace(FEE_SENTENCE, fee)
+
+
+def _narrative_off(report: Report, rng: random.Random) -> None:
+    overview = report.sections.get("overview")
+    if overview is None:
+        return
+    wrong = f"本年度收到政府信息公开申请{rng.randint(1, 90)}件。"
+    overview.text = overview.text.replace("本年度未收到政府信息公开申请。", wrong)
+    overview.text = overview.text.replace("本年度收到政府信息公开申请", wrong[:-1] + "，其中申请")
+
+
+def _citation_spoiled(report: Report, rng: random.Random) -> None:
+    other = report.sections.get("other")
+    if other is None:
+        return
+    wrong = rng.choice(("〔2020〕109号", "[2020]109号", "（2020）109号", "【2020】109号"))
+    other.text = other.text.replace("〔2020〕109号", wrong)
+    if rng.random() < 0.5:
+        other.text = other.text.replace(
+            "〈政府信息公开信息处理费管理办法〉", "<政府信息公开信息处理费管理办法>"
+        )
+
+
+def _claim_spoiled(report: Report, rng: random.Random) -> None:
+    """A sentence that the tables may contradict: all closed, none received, a fee charged,
+    no fee notice sent."""
+    key = rng.choice(("overview", "other"))
+    section = report.sections.get(key)
+    if section is None:
+        return
+    claim = rng.choice(
+        (
+            "本年度收到的申请均已办结。",
+            "本年度未收到政府信息公开申请。",
+            "本年度收取信息处理费200元。",
+            "本年度未发出收费通知。",
+        )
+    )
+    section.text = f"{section.text}\n{claim}"
+
+
+def _header_wrong(report: Report, rng: random.Random) -> None:
+    choice = rng.randrange(3)
+    if choice == 0:
+        report.title = f"{report.organization}{(report.year or 2024) - 1}年政府信息公开工作年度报告"
+    elif choice == 1:
+        report.signature = None
+    else:
+        report.organization = rng.choice(("示例县人民政府", "样例市教育局", "某某街道办事处"))
+
+
+_REPORT_DEFECTS = (
+    _cell_off,
+    _cell_off,
+    _cell_blank,
+    _date_wrong,
+    _section_lost,
+    _fee_spoiled,
+    _narrative_off,
+    _header_wrong,
+    _citation_spoiled,
+    _claim_spoiled,
+)

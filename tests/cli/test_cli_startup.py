@@ -59,3 +59,11 @@ def test_check_file_into_a_pipe_imports_no_rich():
 def test_the_probe_sees_heavy_imports():
     """The probe itself can fail: a command that opens the database does import SQLAlchemy."""
     assert "sqlalchemy" in loaded_heavy_modules("register", "deadline", "--received", "2025-01-20")
+
+
+def test_plain_check_imports_no_typer():
+    """``xxgk check FILE`` with nothing but paths runs without the command-line framework
+    (``xxgk.cli.checking``); an option brings typer in."""
+    path = str(example("education-bureau-2024-errors.txt"))
+    assert loaded_heavy_modules("check", path, heavy=("typer",)) == []
+    assert loaded_heavy_modules("check", path, "-f", "json", heavy=("typer",)) == ["typer"]

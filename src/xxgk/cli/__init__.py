@@ -1,11 +1,12 @@
 """The ``xxgk`` command line: one module per command, listed in ``COMMANDS`` below.
 
-Each command module registers its command on the typer ``app`` when imported; adding a
-command is adding one line to ``COMMANDS``. ``main`` (the console script and ``python -m
-xxgk``) imports only the module of the command being run, so ``xxgk check FILE`` does not
-pay for the register, the web server or the PDF reader (start-up, issue #19); ``--help``
-and anything unrecognised load every command. ``xxgk.cli.app`` (as tests and the docs use
-it) is the application with every command loaded.
+Each command module registers its command on the typer ``app`` of ``xxgk.cli.application``
+when imported; adding a command is adding one line to ``COMMANDS``. ``main`` (the console
+script and ``python -m xxgk``) imports only the module of the command being run, so ``xxgk
+check FILE`` does not pay for the register, the web server or the PDF reader (start-up,
+issue #19); ``--help`` and anything unrecognised load every command. ``xxgk check PATH…``
+with nothing but paths does not import typer at all (``xxgk.cli.checking``). ``xxgk.cli.app``
+(as tests and the docs use it) is the application with every command loaded.
 """
 
 from __future__ import annotations
@@ -17,12 +18,8 @@ from collections.abc import Iterable, Sequence
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-from xxgk.cli.app import app as _application
-
 if TYPE_CHECKING:
     import typer
-
-del globals()["app"]  # the submodule's name: ``app`` is the full application (__getattr__)
 
 __all__ = ["COMMANDS", "app", "load_commands", "main"]
 
@@ -47,10 +44,12 @@ COMMANDS: dict[str, str] = {
 def load_commands(names: Iterable[str] | None = None) -> typer.Typer:
     """Import the modules of the commands ``names`` (every command when None); return the
     application they registered on."""
+    from xxgk.cli.application import app as application
+
     wanted = COMMANDS if names is None else names
     for name in wanted:
         import_module(f"xxgk.cli.{COMMANDS[name]}")
-    return _application
+    return application
 
 
 def command_asked(args: Sequence[str]) -> list[str] | None:
@@ -73,15 +72,30 @@ def __getattr__(name: str) -> typer.Typer:
 
 def main() -> None:
     """Run the command line; an ``XxgkError`` becomes one line on stderr and exit status 2."""
-    from xxgk.cli.common import print_error
+    from xxgk.cli.output import print_error
     from xxgk.errors import XxgkError
 
     # The process ends after the command: the collector's pass over every object at exit
     # was a sixth of ``xxgk check FILE`` (issue #19). Frozen objects are not walked.
     atexit.register(gc.freeze)
-    application = load_commands(command_asked(sys.argv[1:]))
     try:
-        application()
+        _run(sys.argv[1:])
     except XxgkError as exc:
         print_error(exc)
         sys.exit(2)
+
+
+def _run(args: list[str]) -> None:
+    """Run the command ``args`` name: a plain ``check PATH…`` without typer, else through
+    the typer application with that command's module loaded (every one when unknown)."""
+    from xxgk.batch import collector_paused
+
+    if args[:1] == ["check"]:
+        with collector_paused():
+            from xxgk.cli.checking import plain_check, plain_check_paths
+        paths = plain_check_paths(args)
+        if paths is not None:
+            plain_check(paths)
+    with collector_paused():
+        application = load_commands(command_asked(args))
+    application()

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from xxgk.cli.app import app
+from xxgk.cli.application import app
 from xxgk.cli.common import write_output
 from xxgk.errors import InputError
 

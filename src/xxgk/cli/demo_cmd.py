@@ -7,7 +7,7 @@ import unicodedata
 from pathlib import Path
 
 from xxgk.batch import CheckOptions, check_many, load_report
-from xxgk.cli.app import app
+from xxgk.cli.application import app
 from xxgk.cli.common import stdout_console
 from xxgk.cli.show import print_outcome, print_outcomes
 from xxgk.examples import example_paths, examples_dir

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from xxgk.cli.app import app
+from xxgk.cli.application import app
 from xxgk.cli.common import fail
 from xxgk.cli.dbsession import DbOption, UserOption
 from xxgk.errors import InputError

@@ -16,7 +16,7 @@ from typing import Annotated, Any, NamedTuple, TextIO
 import typer
 
 from xxgk.batch import csv_header_lines, csv_row, iter_batch, iter_report_paths, parse_one
-from xxgk.cli.app import app
+from xxgk.cli.application import app
 from xxgk.cli.common import (
     JobsOption,
     OcrChoice,

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from xxgk.batch import load_report
-from xxgk.cli.app import app
+from xxgk.cli.application import app
 from xxgk.cli.common import fail
 from xxgk.errors import XxgkError
 

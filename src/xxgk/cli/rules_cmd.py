@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from xxgk.cli.app import app
+from xxgk.cli.application import app
 from xxgk.cli.common import SEVERITY_STYLE, stdout_console
 from xxgk.findings import FindingKind
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from xxgk.cli.app import app
+from xxgk.cli.application import app
 
 
 def _loopback(host: str) -> bool:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from xxgk.batch import Outcome
-from xxgk.cli.common import SEVERITY_STYLE
+from xxgk.cli.output import SEVERITY_STYLE
 from xxgk.findings import Finding, Severity, sort_findings
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def stdout_screen() -> Screen:
     and no colour forced (asked without importing rich), else what rich says."""
     if _plain_stdout():
         return PLAIN
-    from xxgk.cli.common import stdout_console
+    from xxgk.cli.output import stdout_console
 
     return screen_of(stdout_console())
 

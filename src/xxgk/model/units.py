@@ -42,7 +42,7 @@ class UnitKind(StrEnum):
     def is_peoples_government(self) -> bool:
         """True for 各级人民政府 only (条例 art. 50 ¶1(四)): not 地区行政公署 nor 街道办事处,
         which are agencies a government sends out, not governments."""
-        return self in _GOVERNMENTS - {UnitKind.PREFECTURE_OFFICE, UnitKind.SUBDISTRICT}
+        return self in _PEOPLES_GOVERNMENTS
 
     @property
     def may_make_rules(self) -> bool:
@@ -105,6 +105,7 @@ _GOVERNMENTS = frozenset(
         UnitKind.SUBDISTRICT,
     }
 )
+_PEOPLES_GOVERNMENTS = _GOVERNMENTS - {UnitKind.PREFECTURE_OFFICE, UnitKind.SUBDISTRICT}
 _RULE_MAKERS = frozenset(
     {UnitKind.PROVINCE, UnitKind.PREFECTURE, UnitKind.STATE_COUNCIL_DEPARTMENT}
 )

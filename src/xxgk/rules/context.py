@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from functools import cached_property
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar, overload
 
 from xxgk.findings import Location
 from xxgk.model.report import Report
@@ -21,6 +21,33 @@ ASSUMED_TOWNSHIP_DEADLINE = (1, 31)
 """The common local rule for 乡镇/街道, assumed until the supervising office sets one."""
 
 
+T = TypeVar("T")
+
+
+class cached_property(Generic[T]):  # noqa: N801 - used as the functools decorator it replaces
+    """``functools.cached_property`` without its lock: Python 3.11 takes an ``RLock`` on the
+    first read of each property, and every report makes a new context whose properties are
+    each read once or twice (a tenth of the validation). A context serves one validation in
+    one thread, so there is nothing to lock against."""
+
+    def __init__(self, compute: Callable[[Any], T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    @overload
+    def __get__(self, context: None, owner: type) -> cached_property[T]: ...
+
+    @overload
+    def __get__(self, context: object, owner: type) -> T: ...
+
+    def __get__(self, context: object | None, owner: type) -> T | cached_property[T]:
+        if context is None:
+            return self
+        value = context.__dict__[self.name] = self.compute(context)
+        return value
+
+
 @dataclass
 class RuleContext:
     """Facts derived once per validation and shared by the rules."""
@@ -28,6 +55,11 @@ class RuleContext:
     report: Report
     settings: RuleSettings
     previous: Report | None = None
+    memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Results shared between rules of one validation (e.g. broken relations)."""
+    _texts: dict[tuple[str, ...], str] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @cached_property
     def unit_kind(self) -> UnitKind | None:
@@ -70,15 +102,6 @@ class RuleContext:
             text = "\n".join(sections[k].text for k in keys if k in sections)
             self._texts[keys] = text
         return text
-
-    @cached_property
-    def _texts(self) -> dict[tuple[str, ...], str]:
-        return {}
-
-    @cached_property
-    def memo(self) -> dict[str, Any]:
-        """Results shared between rules of one validation (e.g. broken relations)."""
-        return {}
 
     def location(self, key: str) -> Location | None:
         """Where section ``key`` was read, for findings about a whole section."""

@@ -15,7 +15,8 @@ from xxgk.rules.registry import rule
 _DATE_LINE = re.compile(
     r"(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*(?:年|[-./])\s*[\d一二三四五六七八九十]{1,3}\s*(?:月|[-./])"
 )
-_TITLE_LIKE = re.compile(r"年度?报告|工作报告")
+_TITLE_LIKE = ("年报告", "年度报告", "工作报告")
+"""What a title line has (any one)."""
 
 
 @rule(
@@ -88,7 +89,7 @@ def _claims(report: Report, ctx: RuleContext) -> list[tuple[str, int]]:
     if period is not None:
         claims.append(("统计期限", period[0].year))
     overview = ctx.text("overview")
-    if report.year is None or report.year not in tx.years_in(overview):
+    if report.year is None or not tx.mentions_year(overview, report.year):
         body_year = tx.dominant_year(overview)
         if body_year is not None:
             claims.append(("总体情况正文", body_year))
@@ -146,7 +147,7 @@ def title_missing(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     if not ctx.has_text or (report.title or "").strip():
         return
     preamble = ctx.text("preamble").strip().splitlines()
-    if preamble and _TITLE_LIKE.search(preamble[0]) and len(preamble[0]) <= 60:
+    if preamble and any(words in preamble[0] for words in _TITLE_LIKE) and len(preamble[0]) <= 60:
         return
     yield Finding("title-missing", params={"year": str(report.year or "××××")})
 

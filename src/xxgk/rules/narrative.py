@@ -17,6 +17,7 @@ from xxgk.model.report import Report
 from xxgk.rules.context import RuleContext
 from xxgk.rules.labels import UNPAID, section_name
 from xxgk.rules.registry import rule
+from xxgk.rules.text import compiled_later
 
 _NATURAL = REQUEST_COLUMNS[0]
 _STOP = r"[^。；;，,\d]"
@@ -28,12 +29,13 @@ _SPLIT = {
     _NATURAL.key: re.compile(rf"{_NATURAL.label}{_STOP}{{0,6}}?(\d+)\s*件"),
     "legal": re.compile(rf"{LEGAL_PERSON_GROUP}{_STOP}{{0,6}}?(\d+)\s*件"),
 }
-_OTHER_PROCEDURES = re.compile(r"复议|诉讼|许可|信访|投诉|举报")
-_FEE_CHARGED = re.compile(
+_OTHER_PROCEDURES = ("复议", "诉讼", "许可", "信访", "投诉", "举报")
+"""Words of a sentence about other procedures than disclosure applications (any one)."""
+_FEE_CHARGED = compiled_later(
     r"(?<![未没不无])(?<!没有)(?:收取|产生|收缴)了?[^。；;，,]{0,10}?处理费[^。；;\d]{0,8}?(\d+(?:\.\d+)?)\s*(万?元)"
 )
-_NO_FEE_NOTICE = re.compile(r"(?:未|没有)(?:发出|出具|下达|送达)[^。；;]{0,6}?收费通知")
-_ALL_CLOSED = re.compile(r"(?:均|全部|均已|已全部|全部予以)(?:已)?(?:办结|答复完毕)")
+_NO_FEE_NOTICE = compiled_later(r"(?:未|没有)(?:发出|出具|下达|送达)[^。；;]{0,6}?收费通知")
+_ALL_CLOSED = compiled_later(r"(?:均|全部|均已|已全部|全部予以)(?:已)?(?:办结|答复完毕)")
 FIRST_FEE_YEAR = 2021
 """109号 fees are charged from 2021-01-01 (domain-rules §2.7, S6): the first report year asked."""
 _FEE_STATEMENT = re.compile(r"处理费|[1１][0０][9９]\s*号")
@@ -56,7 +58,7 @@ def _about_applications(text: str, pattern: re.Pattern[str]) -> re.Match[str] | 
     not of 复议, 诉讼, 信访 and the like."""
     for match in pattern.finditer(text):
         sentence = _sentence(text, match)
-        if "申请" in sentence and not _OTHER_PROCEDURES.search(sentence):
+        if "申请" in sentence and not any(word in sentence for word in _OTHER_PROCEDURES):
             return match
     return None
 
@@ -149,7 +151,7 @@ def narrative_all_closed(report: Report, ctx: RuleContext) -> Iterator[Finding]:
     carried = report.values.get(key)
     if not carried or not ctx.has_text:
         return
-    match = _about_applications(_narrative(ctx), _ALL_CLOSED)
+    match = _about_applications(_narrative(ctx), _ALL_CLOSED())
     if match:
         yield Finding(
             "narrative-all-closed",
@@ -202,11 +204,12 @@ def fee_statement_contradiction(report: Report, ctx: RuleContext) -> Iterator[Fi
     handled_key = request_key("total_handled", "total")
     unpaid_key = request_key("other_no_fee", "total")
     handled, unpaid = report.values.get(handled_key), report.values.get(unpaid_key)
-    charged = _FEE_CHARGED.search(text)
-    if charged and float(charged.group(1)) > 0 and handled == 0:
+    # The table is asked first, the text only when the table makes a statement contradict it.
+    charged = _FEE_CHARGED().search(text) if handled == 0 and "处理费" in text else None
+    if charged and float(charged.group(1)) > 0:
         why = f"第六部分称“{charged.group(0)}”，但表三本年没有办理任何申请"
         yield Finding("fee-statement-contradiction", (handled_key,), params={"why": why})
-    notice = _NO_FEE_NOTICE.search(text)
-    if notice and unpaid:
+    notice = _NO_FEE_NOTICE().search(text) if unpaid and "收费通知" in text else None
+    if notice:
         why = f"第六部分称“{notice.group(0)}”，但{cell_title(unpaid_key)}为{unpaid}"
         yield Finding("fee-statement-contradiction", (unpaid_key,), params={"why": why})

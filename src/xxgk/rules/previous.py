@@ -18,7 +18,7 @@ from xxgk.rules.registry import rule
 _DOCUMENT_ROWS = next(b for b in ACTIVE_BLOCKS if b.key == "documents").rows
 _COPY_SECTIONS = ("overview", "problems", "other")
 _FEE_SENTENCE = re.compile(r"处理费")
-_TABLE_LINE = re.compile(r"^[\s\d.,，/|—-]*$")
+_TABLE_LINE = tx.compiled_later(r"^[\s\d.,，/|—-]*$")
 
 
 def _comparable(ctx: RuleContext) -> Report | None:
@@ -132,7 +132,7 @@ def narrative_for_copy(report: Report) -> str:
     kept: list[str] = []
     for key in _COPY_SECTIONS:
         for sentence in tx.sentences(report.section_text(key)):
-            if not _FEE_SENTENCE.search(sentence) and not _TABLE_LINE.match(sentence):
+            if not _FEE_SENTENCE.search(sentence) and not _TABLE_LINE().match(sentence):
                 kept.append(sentence)
     return "\n".join(kept)
 

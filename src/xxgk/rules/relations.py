@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from xxgk.model.cells import (
@@ -55,6 +57,26 @@ for _relation in RELATIONS:
     BY_CODE[_relation.code] = (*BY_CODE.get(_relation.code, ()), _relation)
 PARAMS: dict[Relation, dict[str, str]] = {r: _params(r) for r in RELATIONS}
 
+Summer = Callable[[dict[str, Any]], Any]
+
+
+def _summer(keys: tuple[str, ...]) -> Summer:
+    """Return a function giving the sum of the values at ``keys``, raising TypeError for a
+    None and KeyError for a key the values lack. The values are fetched by one
+    ``itemgetter`` (in C): a third cheaper than a ``get`` per key, for every relation of
+    every report checked."""
+    if len(keys) == 1:
+        (key,) = keys
+        return lambda values: 0 + values[key]  # what sum() of one value is
+    pick = itemgetter(*keys)
+    return lambda values: sum(pick(values))
+
+
+_SUMMED: dict[str, tuple[tuple[Relation, Summer, Summer], ...]] = {
+    code: tuple((r, _summer(r.total), _summer(r.parts)) for r in relations)
+    for code, relations in BY_CODE.items()
+}
+
 
 def broken(report: Report, code: str) -> list[Broken]:
     """Return the relations of ``code`` whose cells are all known and that do not hold.
@@ -62,16 +84,16 @@ def broken(report: Report, code: str) -> list[Broken]:
     A relation with an unknown cell is not evaluated (the parser reported the missing cell and
     ``value-missing`` summarises it), except cells the report's format does not print.
     """
-    get = report.values.get
-    absent = ABSENT_IN_FORMAT.get(report.format, frozenset())
+    values = report.values
     out = []
-    for relation in BY_CODE[code]:
+    for relation, total_of, parts_of in _SUMMED[code]:
         try:  # the common case: every cell known
-            total = sum(map(get, relation.total))  # type: ignore[arg-type]  # None: TypeError
-            parts = sum(map(get, relation.parts))  # type: ignore[arg-type]
-        except TypeError:
-            total = _sum(report.values, relation.total, absent)
-            parts = _sum(report.values, relation.parts, absent)
+            total = total_of(values)
+            parts = parts_of(values)
+        except (TypeError, KeyError):  # a None or a missing cell: summed one by one
+            absent = ABSENT_IN_FORMAT.get(report.format, frozenset())
+            total = _sum(values, relation.total, absent)
+            parts = _sum(values, relation.parts, absent)
             if total is None or parts is None:
                 continue
         if total != parts:
@@ -80,6 +102,8 @@ def broken(report: Report, code: str) -> list[Broken]:
 
 
 def _sum(values: dict[str, Any], keys: tuple[str, ...], absent: frozenset[str]) -> Any:
+    """Return the sum of the values at ``keys``, a value of an ``absent`` cell counting 0
+    when it is None; None when another value is None or missing."""
     total = 0
     for key in keys:
         value = values.get(key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from xxgk.errors import XxgkError
@@ -60,7 +61,7 @@ class RuleSettings:
     def resolve(cls, value: RuleSettings | dict[str, Any] | None) -> RuleSettings:
         """Return settings from None (defaults), a dict of field values, or settings."""
         if value is None:
-            return cls()
+            return _defaults() if cls is RuleSettings else cls()
         if isinstance(value, RuleSettings):
             return value
         if isinstance(value, dict):
@@ -76,6 +77,13 @@ class RuleSettings:
         raise RuleSettingsError(
             "校验设置应为字典或 RuleSettings", f"settings must be a dict or RuleSettings: {value!r}"
         )
+
+
+@cache
+def _defaults() -> RuleSettings:
+    """The default settings, made once: every validation without settings asks for them,
+    and they cannot change (frozen)."""
+    return RuleSettings()
 
 
 SETTINGS_HELP: dict[str, str] = {

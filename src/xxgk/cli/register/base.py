@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from xxgk.cli.app import app
+from xxgk.cli.application import app
 from xxgk.cli.dbsession import DbOption, UserOption, acting_session
 
 register_app = typer.Typer(
