@@ -100,3 +100,34 @@ def test_a_table_read_with_a_finding_keeps_no_plan(template: str) -> None:
     _read(doubtful)
     assert None in _plans()  # Table 三's shape: read the full way every time
     assert _read(doubtful) == _cold(doubtful)
+
+
+@pytest.mark.parametrize("layout", ["tabs", "pipes", "cells", "markdown"])
+def test_tables_keyed_by_their_lines_shapes_read_as_cold_reads_in_every_layout(
+    layout: str,
+) -> None:
+    """Shared lines give their table a key of one number a line (``tokens.table_tokens``):
+    the next reports of the layout follow those plans and read what a cold read reads."""
+    rng = random.Random(43)
+    texts = [render_text(random_report(rng), layout) for _ in range(6)]
+    wants = [_cold(text) for text in texts]
+    _read(texts[0])
+    keyed_by_lines = [k for k in table_plans._PLANS if len(k) == 2 and isinstance(k[1], tuple)]
+    assert keyed_by_lines, "no table was keyed by the shapes of its lines"
+    for text, want in zip(texts[1:], wants[1:], strict=True):
+        assert _read(text) == want
+    clear_caches()
+
+
+def test_a_shape_number_is_never_given_to_another_shape(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A forgotten shape seen again gets a new number; no number stands for two shapes."""
+    from xxgk.parse import tokens
+    from xxgk.parse.recall import Recall
+
+    monkeypatch.setattr(tokens, "_SHAPE_NUMBERS", Recall(2))
+    shapes = [(("x",), (i,), (0,)) for i in range(10)]
+    numbers = [tokens._shape_number(s) for s in shapes]
+    assert len(set(numbers)) == len(shapes)
+    assert tokens._shape_number(shapes[-1]) == numbers[-1]  # remembered: the same number
+    again = tokens._shape_number(shapes[0])  # forgotten: a new number, not an old one
+    assert again not in numbers

@@ -160,6 +160,7 @@ def clear_caches() -> None:
         text._CELLS,
         tokens._PLANS,
         tokens._SHAPES,
+        tokens._SHAPE_NUMBERS,
         matching._EXACT,
         interpret_module._SQUEEZED_STARTERS,
         sections._CANDIDATES,
@@ -167,7 +168,14 @@ def clear_caches() -> None:
         table_plans._PLANS,
     ):
         cache.clear()
-    for cached in (labels.squeeze, labels.normalise, values.read_cell, sections._matches):
+    for cached in (
+        labels.squeeze,
+        labels.normalise,
+        values.read_cell,
+        sections._heading_matches,
+        sections._local_number,
+        sections._number_of,
+    ):
         cached.cache_clear()
     html = sys.modules.get("xxgk.parse.html")  # imported when a page was first read
     if html is not None:

@@ -52,7 +52,7 @@ from xxgk.parse.table_common import TableResult, table_name
 from xxgk.parse.table_plans import TableParser, read_table
 from xxgk.parse.table_requests import parse_requests
 from xxgk.parse.table_review import parse_review
-from xxgk.parse.tokens import lines_to_tokens
+from xxgk.parse.tokens import table_tokens
 
 _MARKERS_2019 = tuple(squeeze(m) for m in cells.FORMAT_2019_MARKERS)
 _MARKERS_2021 = tuple(squeeze(m) for m in cells.FORMAT_2021_MARKERS)
@@ -233,10 +233,10 @@ def read_tables(lines: Sequence[SourceLine], trace: Trace, sink: Sink, old: bool
     after = 0
     for key in ("active", "requests", "review_litigation"):
         indexes = table_lines(key, trace.segments, after, len(lines))
-        tokens = lines_to_tokens(lines, indexes)
+        tokens, line_shapes = table_tokens(lines, indexes)
         first = len(sink.findings)
         name, parse = _TABLE_PARSERS[key, old]
-        result = read_table(name, tokens, sink, parse)
+        result = read_table(name, tokens, sink, parse, line_shapes)
         trace.tables[key] = result
         if result.found:
             after = max(result.lines, default=after - 1) + 1
@@ -454,11 +454,13 @@ def fill_sections(
     ``tabbed`` are the lines' ``_tabbed`` answers (``all_line_facts``)."""
     report = sink.report
     table_lines_used = set().union(*(t.lines for t in trace.tables.values()))
-    skip = table_lines_used | set(trace.metadata.signature)
+    visible = list(tabbed)  # the section texts leave out table cells and the 落款:
+    for i in table_lines_used.union(trace.metadata.signature):
+        visible[i] = ""  # blanked, so each section's text is joined from a slice at C speed
     found = {s.key for s in trace.segments}
     local: list[str] = []
     for seg in trace.segments:
-        text = "\n".join([tabbed[i] for i in seg.indexes if tabbed[i] and i not in skip])
+        text = "\n".join(filter(None, visible[seg.start : seg.end]))
         if seg.key == LOCAL:  # a section of the unit's own: kept with 其他需要报告的事项
             local.append(seg.heading + ("\n" + text if text else ""))
             continue

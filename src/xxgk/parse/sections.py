@@ -105,9 +105,31 @@ def match_heading(text: str, index: int, *, loose: bool) -> bool:
 
 
 @lru_cache(maxsize=8_000)
-def _matches(text: str, index: int, loose: bool) -> bool:
-    """``match_heading``, remembered: the same candidate lines recur in every report."""
-    return match_heading(text, index, loose=loose)
+def _heading_matches(text: str) -> tuple[tuple[bool, bool], ...]:
+    """``match_heading`` of ``text`` for every section, strict and loose, remembered: the
+    same candidate lines (headings, table labels) recur in every report, and one look-up a
+    candidate is cheaper than one per section tried."""
+    return tuple(
+        (match_heading(text, j, loose=False), match_heading(text, j, loose=True))
+        for j in range(len(SECTIONS))
+    )
+
+
+@lru_cache(maxsize=8_000)
+def _local_number(text: str) -> int | None:
+    """The number of a candidate line that may head a local section (one short sentence
+    numbered like a section, not a table label), else None; remembered per text."""
+    if "。" in text or len(text) > 30:
+        return None
+    number = section_number(text)
+    if number is None or normalise(text) in ANY_TABLE_LABEL:
+        return None
+    return number
+
+
+_number_of = lru_cache(maxsize=8_000)(section_number)
+"""``section_number`` remembered, for the headings found in every report."""
+_SECTION_INDEX = {s.key: n for n, s in enumerate(SECTIONS)}
 
 
 _FIRST = frozenset("一二三四五六七八九123456789１２３４５６７８９#*第 \u3000") | frozenset(
@@ -156,15 +178,15 @@ def _local_headings(
     out = []
     for i in compress(range(len(candidates)), candidates):  # lines that may be headings
         text = candidates[i]
-        if text is None or i in taken or "。" in text or len(text) > 30:
+        if text is None or i in taken:
             continue
-        number = section_number(text)
-        if number is None or normalise(text) in ANY_TABLE_LABEL:
+        number = _local_number(text)
+        if number is None:
             continue
         after = next((f for f in found if f[0] > i), None)
         if after is None:
             continue
-        printed = section_number(after[2])
+        printed = _number_of(after[2])
         if printed == number + 1 and after[1] + 1 == number:
             out.append((i, LOCAL, text, False))
     return out
@@ -184,9 +206,10 @@ def lines_to_sections(
         if nxt >= len(SECTIONS):
             break  # all six found: no later line can be a heading
         text: str = candidates[i]  # type: ignore[assignment]  # compress kept the texts
+        matches = _heading_matches(text)
         for j in range(nxt, len(SECTIONS)):
-            strict = _matches(text, j, False)
-            if strict or (j == nxt and _matches(text, j, True)):
+            strict, loose = matches[j]
+            if strict or (j == nxt and loose):
                 found.append((i, j, text, not strict))
                 nxt = j + 1
                 break
@@ -199,8 +222,8 @@ def lines_to_sections(
         segments.append(Segment(key, text, i + 1, end, loc, i))
         if key == LOCAL:
             continue
-        j = next(n for n, s in enumerate(SECTIONS) if s.key == key)
-        if (loose or section_number(text) not in (None, j + 1)) and findings is not None:
+        j = _SECTION_INDEX[key]
+        if (loose or _number_of(text) not in (None, j + 1)) and findings is not None:
             findings.append(
                 Finding(
                     fk.HEADING_VARIANT,

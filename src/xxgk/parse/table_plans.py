@@ -54,18 +54,29 @@ _PLANS: Recall[tuple[Any, ...], TablePlan | None] = Recall(500)
 """Plans by table shape; None for a shape whose reading depends on its values."""
 
 
-def read_table(name: Any, tokens: list[Token], sink: Sink, parse: TableParser) -> TableResult:
+def read_table(
+    name: Any,
+    tokens: list[Token],
+    sink: Sink,
+    parse: TableParser,
+    line_shapes: tuple[int, ...] | None = None,
+) -> TableResult:
     """Return ``parse(tokens, sink)``, following the plan of an earlier table of the same
     shape when there is one (see the module's docstring). ``name`` says which table and
-    parser settings ``parse`` stands for."""
+    parser settings ``parse`` stands for; ``line_shapes`` is the tokens' shape, a number a
+    line, when the reader shares its lines (``tokens.table_tokens``)."""
     if sink.glued_lines or not tokens:  # flattened text: the decoder reads by the values
         return parse(tokens, sink)
-    shape = (
-        name,
-        tuple(map(_SHAPE_OF, tokens)),
-        tuple(map(_LINE_OF, tokens)),
-        tuple(map(_CELL_OF, tokens)),
-    )
+    shape: tuple[Any, ...]
+    if line_shapes is not None:
+        shape = (name, line_shapes)
+    else:
+        shape = (
+            name,
+            tuple(map(_SHAPE_OF, tokens)),
+            tuple(map(_LINE_OF, tokens)),
+            tuple(map(_CELL_OF, tokens)),
+        )
     plan = _PLANS.lookup(shape)
     if plan is not MISSING:
         if plan is not None and _follow(plan, tokens, sink):

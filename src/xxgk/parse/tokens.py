@@ -48,19 +48,65 @@ class Token:
 
 def lines_to_tokens(lines: Sequence[SourceLine], indexes: Sequence[int]) -> list[Token]:
     """Return the tokens of the lines ``indexes`` of ``lines``, in reading order."""
+    return table_tokens(lines, indexes)[0]
+
+
+def table_tokens(
+    lines: Sequence[SourceLine], indexes: Sequence[int]
+) -> tuple[list[Token], tuple[int, ...] | None]:
+    """Return the tokens of the lines ``indexes`` of ``lines`` in reading order, and the
+    shape of those tokens as one number per line (``LineTokens.shape``) when every line is
+    shared, else None.
+
+    Two stretches of lines with the same numbers have tokens of the same shapes, lines and
+    cells, in the same order (see ``LineTokens``): the table plans (``parse.table_plans``)
+    key a table by them instead of by four attributes of every token.
+    """
     if isinstance(indexes, range) and indexes.step == 1:  # a section: a slice, made in C
         chosen = list(lines[indexes.start : indexes.stop])
     else:
         chosen = [lines[i] for i in indexes]
     memos = list(map(_MEMO_OF, chosen))
     if None in memos:  # a reader that does not share its lines: each line worked out here
-        return list(chain.from_iterable(map(line_tokens, chosen, indexes)))
+        return list(chain.from_iterable(map(line_tokens, chosen, indexes))), None
     # shared lines (see SourceLine.memo) keep their tokens per index: collected at C speed
     found: list[Any] = list(map(dict.get, memos, indexes))  # None: not seen at this index
     for k in compress(count(), map(is_, found, repeat(None))):  # lines new at this index
         index = indexes[k]
-        found[k] = memos[k][index] = line_tokens(chosen[k], index)
-    return list(chain.from_iterable(found))
+        found[k] = memos[k][index] = LineTokens(line_tokens(chosen[k], index))
+    return list(chain.from_iterable(found)), tuple(map(_LINE_SHAPE_OF, found))
+
+
+class LineTokens(list[Any]):
+    """The tokens of a shared line at one index, with ``shape``: a number that stands for
+    their shapes, lines and cells (equal numbers, equal tuples; see ``_shape_number``)."""
+
+    __slots__ = ("shape",)
+
+    def __init__(self, tokens: list[Token]) -> None:
+        super().__init__(tokens)
+        self.shape = _shape_number(
+            (
+                tuple([t.shape for t in tokens]),
+                tuple([t.line for t in tokens]),
+                tuple([t.cell for t in tokens]),
+            )
+        )
+
+
+def _shape_number(key: tuple[Any, ...]) -> int:
+    """Return the number of ``key``: the same number for equal keys while it is remembered,
+    and never a number given to another key (numbers come from one counter, so a key
+    forgotten and seen again gets a new number: a table plan is then missed, never wrong)."""
+    number = _SHAPE_NUMBERS.lookup(key)
+    if number is MISSING:
+        number = _SHAPE_NUMBERS.keep(key, next(_NEXT_SHAPE_NUMBER))
+    return number
+
+
+_SHAPE_NUMBERS: Recall[tuple[Any, ...], int] = Recall(8_000)
+_NEXT_SHAPE_NUMBER = count()
+_LINE_SHAPE_OF = attrgetter("shape")
 
 
 _MEMO_OF = attrgetter("memo")
