@@ -22,6 +22,7 @@ from pathlib import Path
 from stat import S_ISDIR
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from xxgk.collector import gc_paused
 from xxgk.errors import InputError, XxgkError
 from xxgk.findings import Finding, Severity
 from xxgk.limits import LimitError, current_limits
@@ -429,24 +430,9 @@ def _nothing() -> None:
     return None
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Keep the cyclic garbage collector from running inside the block (modules being
-    imported): the parser and the rules make tens of thousands of objects that live as long
-    as the process, and the collections they set off free nothing (3 % of ``xxgk check
-    FILE``)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _warm_imports() -> None:
     """Import the parser and the rules, so their module objects are frozen with the rest."""
-    with collector_paused():
+    with gc_paused():
         import xxgk.parse  # noqa: F401
         import xxgk.rules  # noqa: F401
 
@@ -470,7 +456,7 @@ def batch_gc() -> Iterator[Callable[[], None]]:
     parser's caches), so the collector stops walking them; it does nothing when the caller
     had frozen objects itself.
     """
-    with collector_paused():  # frozen before the collector could walk what was imported
+    with gc_paused():  # frozen before the collector could walk what was imported
         _warm_imports()
         thresholds = gc.get_threshold()
         freeze = gc.get_freeze_count() == 0

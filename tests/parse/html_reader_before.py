@@ -25,11 +25,11 @@ from typing import Any, NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from xxgk.collector import gc_paused
 from xxgk.errors import InputError
 from xxgk.findings import Finding, quick_location
 from xxgk.limits import check
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine, quick_cell
-from xxgk.parse.interpret import gc_paused
 from xxgk.parse.reader_common import clean_text
 from xxgk.parse.recall import MISSING, Recall
 

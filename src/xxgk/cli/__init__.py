@@ -88,14 +88,14 @@ def main() -> None:
 def _run(args: list[str]) -> None:
     """Run the command ``args`` name: a plain ``check PATH…`` without typer, else through
     the typer application with that command's module loaded (every one when unknown)."""
-    from xxgk.batch import collector_paused
+    from xxgk.collector import gc_paused
 
     if args[:1] == ["check"]:
-        with collector_paused():
+        with gc_paused():
             from xxgk.cli.checking import plain_check, plain_check_paths
         paths = plain_check_paths(args)
         if paths is not None:
             plain_check(paths)
-    with collector_paused():
+    with gc_paused():
         application = load_commands(command_asked(args))
     application()

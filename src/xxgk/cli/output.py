@@ -74,8 +74,13 @@ def write_output(text: str, output: Path | None) -> None:
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise XxgkError(
-            f"无法写入输出文件（{exc.strerror or exc}）",
-            f"cannot write output: {exc}",
-            path=str(output),
-        ) from exc
+        raise output_error(exc, output) from exc
+
+
+def output_error(exc: OSError, output: Path) -> XxgkError:
+    """Return the one-line error for an output file that cannot be written."""
+    return XxgkError(
+        f"无法写入输出文件（{exc.strerror or exc}）",
+        f"cannot write output: {exc}",
+        path=str(output),
+    )

@@ -28,6 +28,7 @@ from xxgk.cli.common import (
     progress_bar,
     write_output,
 )
+from xxgk.cli.output import output_error
 from xxgk.errors import InputError, XxgkError
 from xxgk.model.report import Report
 
@@ -142,11 +143,7 @@ def _opened(output: Path | None) -> Iterator[TextIO]:
     try:
         stream = output.open("w", encoding="utf-8", newline="")
     except OSError as exc:
-        raise XxgkError(
-            f"无法写入输出文件（{exc.strerror or exc}）",
-            f"cannot write output: {exc}",
-            path=str(output),
-        ) from exc
+        raise output_error(exc, output) from exc
     with stream:
         yield stream
 

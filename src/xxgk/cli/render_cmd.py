@@ -12,6 +12,7 @@ import typer
 from xxgk.batch import load_report
 from xxgk.cli.application import app
 from xxgk.cli.common import fail
+from xxgk.cli.output import output_error
 from xxgk.errors import XxgkError
 
 BINARY = frozenset({"docx", "xlsx", "pdf"})
@@ -38,11 +39,7 @@ def _write(data: bytes, output: Path) -> None:
     try:
         output.write_bytes(data)
     except OSError as exc:
-        raise XxgkError(
-            f"无法写入输出文件（{exc.strerror or exc}）",
-            f"cannot write output: {exc}",
-            path=str(output),
-        ) from exc
+        raise output_error(exc, output) from exc
 
 
 @app.command("render")

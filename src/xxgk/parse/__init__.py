@@ -15,12 +15,13 @@ from operator import attrgetter
 from pathlib import Path
 
 from xxgk import parse_findings as parse_findings  # registers the parse-* kinds
+from xxgk.collector import gc_paused
 from xxgk.errors import InputError, XxgkError
 from xxgk.limits import LimitError, check, current_limits
 from xxgk.model.report import Report
 from xxgk.parse.debug import debug_parse
 from xxgk.parse.document import SourceLine
-from xxgk.parse.interpret import gc_paused, interpret
+from xxgk.parse.interpret import interpret
 from xxgk.parse.ocr_modes import OCR_MODES, ocr_mode
 from xxgk.parse.reader_common import damaged
 from xxgk.parse.readers import READERS, Reader, detect_format, register_reader
@@ -174,7 +175,7 @@ def clear_caches() -> None:
         values.read_cell,
         sections._heading_matches,
         sections._local_number,
-        sections._number_of,
+        sections.section_number,
     ):
         cached.cache_clear()
     html = sys.modules.get("xxgk.parse.html")  # imported when a page was first read

@@ -1,14 +1,13 @@
 """The shared interpreter: lines of cells (from any reader) to a ``Report``.
 
 Steps, each a small function whose result is kept in a ``Trace`` for ``debug_parse``:
-``lines_to_sections`` → per table ``lines_to_tokens`` → ``parse_active`` /
+``lines_to_sections`` → per table ``table_tokens`` → ``parse_active`` /
 ``parse_requests`` / ``parse_review`` → ``read_metadata`` → ``fill_sections``.
 Nothing here depends on text-only quirks: an HTML or Word grid gives the same lines.
 """
 
 from __future__ import annotations
 
-import gc
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from operator import is_not
 from typing import Any
 
 from xxgk import parse_findings as fk
+from xxgk.collector import gc_paused
 from xxgk.errors import InputError
 from xxgk.findings import Finding
 from xxgk.model import cells
@@ -76,29 +76,6 @@ def interpret_with_trace(doc: SourceDocument) -> tuple[Report, Trace]:
     """Return the report and the intermediates it was read through."""
     with gc_paused():
         return _interpret(doc)
-
-
-class gc_paused:  # noqa: N801 - used like the function it was (``with gc_paused():``)
-    """Pause the cyclic garbage collector while a report is read.
-
-    Reading allocates thousands of short-lived objects (cells, tokens, regions) that
-    reference counting frees; with the collector running they push its generations over
-    their thresholds and trigger full collections of the whole heap, about a third of the
-    reading time. Nothing read here forms cycles that need the collector. The previous
-    state is restored, so a caller that disabled the collector keeps it disabled. (A class:
-    a generator-based context manager costs a few microseconds per report more.)
-    """
-
-    __slots__ = ("enabled",)
-
-    def __enter__(self) -> None:
-        self.enabled = gc.isenabled()
-        if self.enabled:
-            gc.disable()
-
-    def __exit__(self, *_exc: object) -> None:
-        if self.enabled:
-            gc.enable()
 
 
 def _interpret(doc: SourceDocument) -> tuple[Report, Trace]:

@@ -19,12 +19,12 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
+from xxgk.collector import gc_paused
 from xxgk.errors import InputError
 from xxgk.findings import Finding, Location
 from xxgk.limits import LimitError, check, current_limits
 from xxgk.parse import ocr
 from xxgk.parse.document import SourceDocument, SourceLine
-from xxgk.parse.interpret import gc_paused
 from xxgk.parse.pdf_layout import (
     FOUR_FLOATS,
     Char,

@@ -49,8 +49,10 @@ class Segment:
         return range(self.start, self.end)
 
 
+@lru_cache(maxsize=8_000)
 def section_number(text: str) -> int | None:
-    """Return the section number a heading marker carries (``三、`` → 3), or None."""
+    """Return the section number a heading marker carries (``三、`` → 3), or None
+    (remembered: the same headings and table labels are asked in every report)."""
     match = _SECTION_MARKER.match(squeeze(text))
     if not match:
         return None
@@ -127,8 +129,6 @@ def _local_number(text: str) -> int | None:
     return number
 
 
-_number_of = lru_cache(maxsize=8_000)(section_number)
-"""``section_number`` remembered, for the headings found in every report."""
 _SECTION_INDEX = {s.key: n for n, s in enumerate(SECTIONS)}
 
 
@@ -186,7 +186,7 @@ def _local_headings(
         after = next((f for f in found if f[0] > i), None)
         if after is None:
             continue
-        printed = _number_of(after[2])
+        printed = section_number(after[2])
         if printed == number + 1 and after[1] + 1 == number:
             out.append((i, LOCAL, text, False))
     return out
@@ -223,7 +223,7 @@ def lines_to_sections(
         if key == LOCAL:
             continue
         j = _SECTION_INDEX[key]
-        if (loose or _number_of(text) not in (None, j + 1)) and findings is not None:
+        if (loose or section_number(text) not in (None, j + 1)) and findings is not None:
             findings.append(
                 Finding(
                     fk.HEADING_VARIANT,

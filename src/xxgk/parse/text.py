@@ -21,10 +21,10 @@ from itertools import compress, count, repeat
 from operator import is_
 
 from xxgk import parse_findings as fk
+from xxgk.collector import gc_paused
 from xxgk.findings import Finding, Location, quick_location
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine, quick_cell
 from xxgk.parse.encoding import bytes_to_text
-from xxgk.parse.interpret import gc_paused
 from xxgk.parse.recall import MISSING as _MISSING
 from xxgk.parse.recall import Recall
 from xxgk.parse.text_pages import drop_repeated_headers, page_starts

@@ -46,11 +46,6 @@ class Token:
         return normalise(self.text)
 
 
-def lines_to_tokens(lines: Sequence[SourceLine], indexes: Sequence[int]) -> list[Token]:
-    """Return the tokens of the lines ``indexes`` of ``lines``, in reading order."""
-    return table_tokens(lines, indexes)[0]
-
-
 def table_tokens(
     lines: Sequence[SourceLine], indexes: Sequence[int]
 ) -> tuple[list[Token], tuple[int, ...] | None]:

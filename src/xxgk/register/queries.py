@@ -47,9 +47,7 @@ def applications(
     query = _APPLICATIONS.get(shape)
     if query is None:
         query = _APPLICATIONS[shape] = _applications_statement(*shape)
-    params: dict[str, Any] = {"year": year, "limit": limit, "offset": offset}
-    if unit_ids is not None:
-        params["unit_ids"] = list(unit_ids)
+    params = _parameters(unit_ids, year, limit, offset)
     return list(session.scalars(query, params))
 
 
@@ -90,6 +88,16 @@ def _shaped(
     if not unlimited:
         query = query.limit(bindparam("limit")).offset(bindparam("offset"))
     return query
+
+
+def _parameters(
+    unit_ids: Collection[int] | None, year: int | None, limit: int | None, offset: int
+) -> dict[str, Any]:
+    """The bound values of a statement made by :func:`_shaped`."""
+    params: dict[str, Any] = {"year": year, "limit": limit, "offset": offset}
+    if unit_ids is not None:
+        params["unit_ids"] = list(unit_ids)
+    return params
 
 
 class ListedUnit(NamedTuple):
@@ -134,9 +142,7 @@ def listed_applications(
         query = _LISTED[shape] = _shaped(
             select(*_LISTED_COLUMNS).join(Unit, Unit.id == Application.unit_id), *shape
         )
-    params: dict[str, Any] = {"year": year, "limit": limit, "offset": offset}
-    if unit_ids is not None:
-        params["unit_ids"] = list(unit_ids)
+    params = _parameters(unit_ids, year, limit, offset)
     units: dict[int, ListedUnit] = {}
     listed = []
     width = len(APPLICATION_KEYS)
