@@ -650,6 +650,112 @@ def _t4_sub_reordered(doc: Doc, rng: random.Random) -> None:
     table[3] = [table[3][g * 5 + i] for g in range(3) for i in order]
 
 
+@perturbation("label-lost")
+def _label_lost(doc: Doc, rng: random.Random) -> None:
+    """One row label of Table 三 left blank (a cell lost in a copy)."""
+    rows = [r for r in _requests(doc)[3:] if r and r[-8].role == "label"]
+    rng.choice(rows)[-8].text = ""
+
+
+@perturbation("rows-swapped")
+def _rows_swapped(doc: Doc, rng: random.Random) -> None:
+    """Two neighbouring item rows of a group printed in the other order (labels move too)."""
+    table = _requests(doc)
+    plain = [i for i in range(3, len(table) - 1) if len(table[i]) == 8 and len(table[i + 1]) == 8]
+    if plain:
+        i = rng.choice(plain)
+        table[i], table[i + 1] = table[i + 1], table[i]
+
+
+@perturbation("caption-row")
+def _caption_row(doc: Doc, rng: random.Random) -> None:
+    """A caption row inside each table: the table's name, a year, the unit, 单位：件."""
+    captions = [
+        "表{n}：{year}年度统计表（单位：件）",
+        "填报单位：本机关　　统计期间：{year}年1月1日至12月31日",
+        "{year}年　　　　单位：件、万元",
+    ]
+    year = rng.choice([2023, 2024, 2025])
+    for n, (_, table) in enumerate(list(tables(doc)), start=2):
+        width = max(col + c.colspan for _, col, c in positions(table))
+        text = rng.choice(captions).format(n=n, year=year)
+        table.insert(0, [Cell(text, 1, width, role="note")])
+
+
+@perturbation("t3-subtotal-column")
+def _t3_subtotal(doc: Doc, rng: random.Random) -> None:
+    """A 小计 column after the five legal-person sub-columns (home-made templates)."""
+    table = _requests(doc)
+    table[0][-1].colspan = 8
+    table[1][1].colspan = 6
+    table[2].append(Cell("小计", role="header"))
+    for row in table[3:]:
+        values = row[-7:]
+        legal = sum(int(c.text) for c in values[1:6] if c.text.isdigit())
+        row.insert(len(row) - 1, Cell(str(legal), role="value"))
+
+
+@perturbation("header-corner-dropped")
+def _corner_dropped(doc: Doc, rng: random.Random) -> None:
+    """Table 三 without the 勾稽 note and 申请人情况 (a trimmed copy)."""
+    table = _requests(doc)
+    table[0] = [Cell("", 3, 3, role="header"), Cell("", 1, 7, role="header")]
+
+
+@perturbation("t2-columns-reordered")
+def _t2_columns(doc: Doc, rng: random.Random) -> None:
+    """Table 二 (一)'s three columns printed 现行有效件数 first."""
+    table = next(t for k, t in tables(doc) if k == "active")
+    for row in table[1:4]:
+        row[1:] = [row[3], row[1], row[2]]
+
+
+@perturbation("t4-sub-swapped")
+def _t4_sub_swapped(doc: Doc, rng: random.Random) -> None:
+    """Two of Table 四's sub-columns swapped in every group (header and values)."""
+    table = _review(doc)
+    a, b = rng.sample(range(4), 2)
+    for r in (2, 3):
+        row = table[r]
+        for g in range(3):
+            row[g * 5 + a], row[g * 5 + b] = row[g * 5 + b], row[g * 5 + a]
+
+
+@perturbation("t4-groups-swapped")
+def _t4_groups_swapped(doc: Doc, rng: random.Random) -> None:
+    """行政诉讼's two groups printed in the other order (未经复议 after 复议后起诉)."""
+    table = _review(doc)
+    table[1] = [table[1][1], table[1][0]]
+    for r in (2, 3):
+        row = table[r]
+        row[5:15] = row[10:15] + row[5:10]
+
+
+@perturbation("value-note")
+def _value_note(doc: Doc, rng: random.Random) -> None:
+    """A value with a remark in the cell: ``5（含2件）``, ``3*``, ``2（注）``."""
+    for c in _some(value_cells(doc), rng, 0.1):
+        if c.text.isdigit() and c.text != "0":
+            c.text = rng.choice([f"{c.text}（含1件）", f"{c.text}*", f"{c.text}（注）", f"{c.text}①"])
+
+
+@perturbation("header-abbrev")
+def _header_abbrev(doc: Doc, rng: random.Random) -> None:
+    """Table 三's sub-column labels shortened (narrow columns)."""
+    short = {"商业企业": "企业", "科研机构": "科研", "社会公益组织": "公益组织", "法律服务机构": "法律服务"}
+    for c in _requests(doc)[2]:
+        if rng.random() < 0.6:
+            c.text = short.get(c.text, c.text)
+
+
+@perturbation("fee-units")
+def _fee_units(doc: Doc, rng: random.Random) -> None:
+    """The fee printed in 元 (the header says 万元) or with another unit word."""
+    for c in value_cells(doc):
+        if c.key == "active.fees":
+            c.text = rng.choice([f"{c.text}元", f"{c.text}万", f"{c.text} 元", "0.00元"])
+
+
 @perturbation("html-wrappers", only=("html",))
 def _html_wrap(doc: Doc, rng: random.Random) -> None:
     doc.html.add("wrap")
@@ -674,6 +780,18 @@ def _html_nested(doc: Doc, rng: random.Random) -> None:
 def _clean(doc: Doc, rng: random.Random) -> None:
     pass
 
+
+COLUMN_CHANGES = {
+    "t3-total-first",
+    "t3-legal-first",
+    "t3-sub-shuffled",
+    "t3-legal-merged",
+    "t3-sub-missing",
+    "t3-subtotal-column",
+    "header-corner-dropped",
+    "header-abbrev",
+}
+LAST = {"t3-split-repeated-header", "t3-split-no-header", "footnote-row", "caption-row"}
 
 # --- classification ---------------------------------------------------------------------------
 
@@ -823,6 +941,10 @@ def main(argv: list[str] | None = None) -> int:
     pool = [n for n in names if n != "clean"]
     for i in range(args.pairs if len(pool) > 1 else 0):
         a, b = rng.sample(pool, 2)
+        if a in COLUMN_CHANGES and b in COLUMN_CHANGES:
+            continue  # two changes of Table 三's columns do not compose
+        if a in LAST:
+            a, b = b, a  # a page break splits the table as finally printed
         fmt = rng.choice(formats)
         if (a in ONLY and fmt not in ONLY[a]) or (b in ONLY and fmt not in ONLY[b]):
             continue

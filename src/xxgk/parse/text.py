@@ -25,6 +25,7 @@ from xxgk.collector import gc_paused
 from xxgk.findings import Finding, Location, quick_location
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine, quick_cell
 from xxgk.parse.encoding import bytes_to_text
+from xxgk.parse.reader_common import drop_invisible
 from xxgk.parse.recall import MISSING as _MISSING
 from xxgk.parse.recall import Recall
 from xxgk.parse.text_pages import drop_repeated_headers, page_starts
@@ -119,7 +120,9 @@ _CELLS: Recall[tuple[str, int, int], SourceCell] = Recall(8_000)  # (text, line,
 
 def line_layout(raw: str) -> tuple[tuple[tuple[str, int], ...], bool] | None:
     """Return the cells of ``raw`` as (text, 1-based column) and whether it is a table row;
-    None for blank and separator lines."""
+    None for blank and separator lines. Characters that print as nothing (zero-width
+    spaces, soft hyphens: ``reader_common.INVISIBLE``) are dropped first."""
+    raw = drop_invisible(raw)
     if not raw.strip(_BLANK):
         return None
     if raw.lstrip(" |:")[:2] == "--" and _MD_SEPARATOR.match(raw):
