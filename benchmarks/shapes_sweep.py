@@ -304,6 +304,11 @@ def label_cells(doc: Doc) -> list[Cell]:
     return [c for _, t in tables(doc) for row in t for c in row if c.role in ("label", "group")]
 
 
+def _plain(text: str) -> bool:
+    """Return True for a count printed in ASCII digits only (``①`` is a digit to isdigit)."""
+    return text.isascii() and text.isdigit()
+
+
 def _some(cells: list[Cell], rng: random.Random, share: float = 0.3) -> list[Cell]:
     return [c for c in cells if rng.random() < share] or cells[:1]
 
@@ -333,7 +338,7 @@ def _fullwidth(doc: Doc, rng: random.Random) -> None:
 def _thousands(doc: Doc, rng: random.Random) -> None:
     cells = value_cells(doc)
     for c in cells:
-        if c.text.isdigit() and int(c.text) >= 1000:
+        if _plain(c.text) and int(c.text) >= 1000:
             c.text = f"{int(c.text):,}".replace(",", rng.choice([",", "，"]))
 
 
@@ -402,7 +407,7 @@ def _wording(doc: Doc, rng: random.Random) -> None:
         ("其他法律行政法规禁止公开", "其他法律、行政法规禁止公开"),
         ("不再处理", "不再受理"),
         ("结转下年度继续办理", "结转下年度继续办理的申请"),
-        ("危及“三安全一稳定”", "危及\"三安全一稳定\""),
+        ("危及“三安全一稳定”", '危及"三安全一稳定"'),
         ("本机关不掌握相关政府信息", "本机关不掌握相关信息"),
         ("行政事业性收费", "行政事业性收费金额"),
         ("行政规范性文件", "规范性文件"),
@@ -513,7 +518,7 @@ def _t3_legal_merged(doc: Doc, rng: random.Random) -> None:
     table[2] = []
     for row in table[3:]:
         values = row[-7:]
-        legal = sum(int(c.text) for c in values[1:6] if c.text.isdigit())
+        legal = sum(int(c.text) for c in values[1:6] if _plain(c.text))
         row[-7:] = [values[0], Cell(str(legal), key=None), values[6]]
 
 
@@ -569,10 +574,8 @@ def _row_duplicated(doc: Doc, rng: random.Random) -> None:
 
 def _split_table(doc: Doc, key: str, at: int, header_rows: int, repeat: bool) -> None:
     """Split table ``key`` before row ``at`` into two tables (a page break in Word)."""
-    for i, block in enumerate(doc.blocks):
-        if block[0] == "t" and block[1] == key:
-            break
-    table = block[2]
+    i = next(n for n, b in enumerate(doc.blocks) if b[0] == "t" and b[1] == key)
+    table = doc.blocks[i][2]
     first = [list(r) for r in table[:at]]
     second = [[replace(c) for c in r] for r in table[at:]]
     carry: list[tuple[int, Cell]] = []
@@ -615,7 +618,7 @@ def _footnote_row(doc: Doc, rng: random.Random) -> None:
         "注：1.表中数据截至12月31日；2.无数据的填0",
         "数据来源：本机关政府信息公开申请登记台账（共3本）",
     ]
-    for key, table in list(tables(doc)):
+    for _, table in list(tables(doc)):
         width = max(col + c.colspan for _, col, c in positions(table))
         table.append([Cell(rng.choice(notes), 1, width, role="note")])
 
@@ -691,7 +694,7 @@ def _t3_subtotal(doc: Doc, rng: random.Random) -> None:
     table[2].append(Cell("小计", role="header"))
     for row in table[3:]:
         values = row[-7:]
-        legal = sum(int(c.text) for c in values[1:6] if c.text.isdigit())
+        legal = sum(int(c.text) for c in values[1:6] if _plain(c.text))
         row.insert(len(row) - 1, Cell(str(legal), role="value"))
 
 
@@ -735,14 +738,21 @@ def _t4_groups_swapped(doc: Doc, rng: random.Random) -> None:
 def _value_note(doc: Doc, rng: random.Random) -> None:
     """A value with a remark in the cell: ``5（含2件）``, ``3*``, ``2（注）``."""
     for c in _some(value_cells(doc), rng, 0.1):
-        if c.text.isdigit() and c.text != "0":
-            c.text = rng.choice([f"{c.text}（含1件）", f"{c.text}*", f"{c.text}（注）", f"{c.text}①"])
+        if _plain(c.text) and c.text != "0":
+            c.text = rng.choice(
+                [f"{c.text}（含1件）", f"{c.text}*", f"{c.text}（注）", f"{c.text}①"]
+            )
 
 
 @perturbation("header-abbrev")
 def _header_abbrev(doc: Doc, rng: random.Random) -> None:
     """Table 三's sub-column labels shortened (narrow columns)."""
-    short = {"商业企业": "企业", "科研机构": "科研", "社会公益组织": "公益组织", "法律服务机构": "法律服务"}
+    short = {
+        "商业企业": "企业",
+        "科研机构": "科研",
+        "社会公益组织": "公益组织",
+        "法律服务机构": "法律服务",
+    }
     for c in _requests(doc)[2]:
         if rng.random() < 0.6:
             c.text = short.get(c.text, c.text)
@@ -816,9 +826,11 @@ def classify(truth: dict[str, Any], parsed: Report) -> dict[str, str]:
     out = {}
     for key, expected in truth.items():
         actual = parsed.values.get(key)
-        if actual is not None and expected is not None and Decimal(actual) == Decimal(expected):
-            out[key] = "exact"
-        elif actual is None and expected is None:
+        if actual is None or expected is None:
+            same = actual is None and expected is None
+        else:
+            same = Decimal(actual) == Decimal(expected)
+        if same:
             out[key] = "exact"
         elif key in named or CELL_BY_KEY[key].table in tables_flagged:
             out[key] = "flagged"
@@ -937,7 +949,14 @@ def main(argv: list[str] | None = None) -> int:
             if name in ONLY and fmt not in ONLY[name]:
                 continue
             for i, report in enumerate(reports):
-                run_case(report, (name,), fmt, random.Random(f"{name}{fmt}{i}"), tally_by[(name, fmt)], args.show)
+                run_case(
+                    report,
+                    (name,),
+                    fmt,
+                    random.Random(f"{name}{fmt}{i}"),
+                    tally_by[(name, fmt)],
+                    args.show,
+                )
     pool = [n for n in names if n != "clean"]
     for i in range(args.pairs if len(pool) > 1 else 0):
         a, b = rng.sample(pool, 2)
@@ -979,14 +998,16 @@ def print_table(tally_by: dict[tuple[str, str], Tally], show: int) -> None:
         pair_refused += t.refused
     print(f"{'ALL singles':35} " + " ".join(f"{total[c]:7}" for c in CLASSES))
     print(
-        f"{'ALL pairs (%d)' % len(pairs):35} "
+        f"{f'ALL pairs ({len(pairs)})':35} "
         + " ".join(f"{pair_total[c]:7}" for c in CLASSES)
         + f"  {pair_refused:7}"
     )
     print("\nPairs with silently wrong or missing cells:")
     for (name, fmt), t in sorted(pairs.items()):
         if t.counts["wrong"] or t.counts["missing"]:
-            print(f"  {name:45} {fmt:6} wrong {t.counts['wrong']:4} missing {t.counts['missing']:4}")
+            print(
+                f"  {name:45} {fmt:6} wrong {t.counts['wrong']:4} missing {t.counts['missing']:4}"
+            )
     if show:
         print("\nExamples:")
         for (name, fmt), t in sorted(tally_by.items()):

@@ -311,10 +311,13 @@ def _order_beside_subs(natural: Token, total: Token, subs: list[Token]) -> tuple
     """Place 自然人 and 总计 by their cell against the sub-columns of their own line."""
 
     def side(token: Token) -> int | None:
-        cells_of_line = [t.cell for t in subs if t.line == token.line]
-        if not cells_of_line:
+        """-1 before the sub-columns of its line, 1 after, 0 between, None: none there."""
+        beside = [t.cell for t in subs if t.line == token.line]
+        if not beside:
             return None
-        return -1 if token.cell < min(cells_of_line) else 1 if token.cell > max(cells_of_line) else 0
+        if token.cell < min(beside):
+            return -1
+        return 1 if token.cell > max(beside) else 0
 
     tokens = {"natural_person": natural, "total": total}
     sides = {k: side(t) for k, t in tokens.items()}

@@ -140,5 +140,7 @@ def _group_order(regions: list[Region], sink: Sink) -> tuple[str, ...]:
     if order != GROUPS:
         labels = {g.key: g.label for g in cells.REVIEW_GROUPS}
         where = first[order[0]].location
-        sink.add(fk.COLUMNS_REORDERED, where, table=TABLE, order="、".join(labels[g] for g in order))
+        sink.add(
+            fk.COLUMNS_REORDERED, where, table=TABLE, order="、".join(labels[g] for g in order)
+        )
     return order
