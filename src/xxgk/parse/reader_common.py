@@ -23,8 +23,21 @@ two numbers), ``行\u00ad政许可`` as 行政许可 (else a fuzzy or unmatched 
 
 
 def drop_invisible(text: str) -> str:
-    """Return ``text`` without the characters of ``INVISIBLE`` (the text itself when none)."""
-    return INVISIBLE.sub("", text) if INVISIBLE.search(text) else text
+    """Return ``text`` without the characters of ``INVISIBLE`` (the text itself when none).
+
+    Six ``in`` tests find none in a whole report's text in ~1.5 µs; the regex's search takes
+    ~10 µs (it tests every character against the class), and searching each new line of a
+    text cost ~0.8 % of the parse."""
+    if (
+        "\u200b" in text
+        or "\u00ad" in text
+        or "\ufeff" in text
+        or "\u200c" in text
+        or "\u200d" in text
+        or "\u2060" in text
+    ):
+        return INVISIBLE.sub("", text)
+    return text
 
 
 def clean_text(text: str) -> str:

@@ -49,6 +49,7 @@ def read_text_bytes(data: bytes, source: str | None = None) -> SourceDocument:
 def text_to_document(text: str, source: str | None = None) -> SourceDocument:
     """Split decoded text into lines of cells, keeping each cell's line and column."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = drop_invisible(text)  # zero-width spaces, soft hyphens: ``reader_common.INVISIBLE``
     raws = text.split("\n")
     keys = list(zip(raws, count(1)))  # (raw line, line number): the key of a shared line
     found = list(map(_PLACED.get, keys, repeat(_MISSING)))  # line_to_cells, at C speed
@@ -120,9 +121,7 @@ _CELLS: Recall[tuple[str, int, int], SourceCell] = Recall(8_000)  # (text, line,
 
 def line_layout(raw: str) -> tuple[tuple[tuple[str, int], ...], bool] | None:
     """Return the cells of ``raw`` as (text, 1-based column) and whether it is a table row;
-    None for blank and separator lines. Characters that print as nothing (zero-width
-    spaces, soft hyphens: ``reader_common.INVISIBLE``) are dropped first."""
-    raw = drop_invisible(raw)
+    None for blank and separator lines."""
     if not raw.strip(_BLANK):
         return None
     if raw.lstrip(" |:")[:2] == "--" and _MD_SEPARATOR.match(raw):
