@@ -263,7 +263,29 @@ def write_xlsx(doc: Doc) -> bytes:
     return buffer.getvalue()
 
 
+def write_flat(doc: Doc, whole: bool) -> bytes:
+    """Crawler text: the tab layout with every cell boundary lost, each table run together
+    on one line (``whole``: the whole report on one line)."""
+    lines = write_text(doc, "tabs").decode("utf-8").split("\n")
+    if whole:
+        return ("".join(c for line in lines for c in line.split("\t") if c.strip()) + "\n").encode()
+    out: list[str] = []
+    run: list[str] = []
+    for line in lines:
+        if "\t" in line:
+            run.extend(c for c in line.split("\t") if c.strip())
+            continue
+        if run:
+            out.append("".join(run))
+            run = []
+        out.append(line)
+    out.append("".join(run))
+    return "\n".join(out).encode("utf-8")
+
+
 WRITERS: dict[str, tuple[Callable[[Doc], bytes], str]] = {
+    "flat": (lambda d: write_flat(d, False), "r.txt"),
+    "flatall": (lambda d: write_flat(d, True), "r.txt"),
     "tabs": (lambda d: write_text(d, "tabs"), "r.txt"),
     "pipes": (lambda d: write_text(d, "pipes"), "r.txt"),
     "cells": (lambda d: write_text(d, "cells"), "r.txt"),
@@ -656,8 +678,9 @@ def _t4_sub_reordered(doc: Doc, rng: random.Random) -> None:
 @perturbation("label-lost")
 def _label_lost(doc: Doc, rng: random.Random) -> None:
     """One row label of Table 三 left blank (a cell lost in a copy)."""
-    rows = [r for r in _requests(doc)[3:] if r and r[-8].role == "label"]
-    rng.choice(rows)[-8].text = ""
+    labels = [c for r in _requests(doc)[3:] for c in r if c.role == "label"]
+    if labels:
+        rng.choice(labels).text = ""
 
 
 @perturbation("rows-swapped")
@@ -880,6 +903,37 @@ def run_case(
         tally.examples.append(f"{report.organization}: {len(bad)} cells: {shown}")
 
 
+def run_pdf(
+    names: list[str], count: int, tally_by: dict[tuple[str, str], Tally], keep: int
+) -> None:
+    """Write each perturbation's DOCX for ``count`` reports, convert them all to PDF with one
+    LibreOffice call (``xxgk.office.convert``), and classify the PDFs' cells."""
+    from xxgk.office import convert
+
+    cases: list[tuple[str, Report, bytes]] = []
+    for name in names:
+        if name in ONLY and "docx" not in ONLY[name]:
+            continue
+        for i in range(count):
+            report = random_report(random.Random(4242 + i))
+            doc = build_doc(report)
+            PERTURBATIONS[name](doc, random.Random(f"{name}pdf{i}"))
+            cases.append((name, report, write_docx(doc)))
+    pdfs = convert([data for _, _, data in cases], suffix=".docx", to="pdf")
+    for (name, report, _), pdf in zip(cases, pdfs, strict=True):
+        tally = tally_by[(name, "pdf")]
+        parsed = parse_doc(pdf, "r.pdf")
+        if isinstance(parsed, str):
+            tally.refused += 1
+            continue
+        result = classify({k: report.values[k] for k in CELL_KEYS}, parsed)
+        tally.counts.update(result.values())
+        bad = [k for k, v in result.items() if v in ("wrong", "missing")]
+        if bad and len(tally.examples) < keep:
+            shown = ", ".join(f"{k}={parsed.values.get(k)!r}≠{report.values[k]!r}" for k in bad[:4])
+            tally.examples.append(f"{report.organization}: {len(bad)} cells: {shown}")
+
+
 def seed_cases() -> list[tuple[str, dict[str, Any]]]:
     out = []
     for text_path in sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []:
@@ -937,6 +991,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default="", help="comma-separated perturbations to run")
     ap.add_argument("--show", type=int, default=3, help="examples per silently wrong class")
     ap.add_argument("--seed", type=int, default=8)
+    ap.add_argument("--pdf", type=int, default=0, help="reports per perturbation as PDF")
     ap.add_argument("--json", help="write the table as JSON to this file")
     args = ap.parse_args(argv)
     formats = args.formats.split(",")
@@ -969,6 +1024,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         report = random_report(random.Random(args.seed * 7919 + i))
         run_case(report, (a, b), fmt, random.Random(i), tally_by[(f"{a}+{b}", fmt)], args.show)
+    if args.pdf:
+        run_pdf(names, args.pdf, tally_by, args.show)
     if not args.only:
         run_seeds(tally_by, args.show)
     print_table(tally_by, args.show)
