@@ -151,3 +151,15 @@ def test_number_with_a_remark_stays_in_its_row() -> None:
     assert report.row("requests", "total_handled") == [9, 6, 2, 1, 0, 6, None]
     invalid = next(f for f in report.findings if f.code == "parse-value-invalid")
     assert invalid.cells == ("requests.total_handled.total",)
+
+
+def test_circled_footnote_mark_in_crawler_text_is_not_a_digit() -> None:
+    """Crawler text is normalised as a whole before it is cut into cells: ``246①`` was 2461."""
+    text = (
+        "示例市水务局2024年政府信息公开工作年度报告一、总体情况平稳。二、主动公开政府信息情况"
+        "第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章000行政规范性文件123"
+        "第二十条第（六）项信息内容本年处理决定数量行政处罚246①行政强制5"
+    )
+    report = parse_text(text)
+    assert report.values["active.punishment"] in (246, None)
+    assert report.values["active.enforcement"] == 5

@@ -33,6 +33,13 @@ _MARKED_DIGITS = re.compile(
 ``3¹``) that NFKC turns into plain digits, so ``12①`` would read as 121."""
 
 
+def hide_marked_digits(text: str) -> str:
+    """Return ``text`` with every footnote-mark digit (``_MARKED_DIGITS``) made ``*``: for
+    text normalised as a whole before it is cut into cells (flattened text), where NFKC would
+    glue ``246①`` into 2461 before ``read_cell`` sees the mark."""
+    return _MARKED_DIGITS.sub("*", text) if _MARKED_DIGITS.search(text) else text
+
+
 @dataclass(frozen=True)
 class CellValue:
     """What a cell holds: ``kind`` is number, placeholder, empty, invalid or text."""
