@@ -3,8 +3,9 @@
 Not a timing: it looks for *silent misreadings*. Random consistent reports (``xxgk.synth``)
 are laid out as the official tables (``render.layout``), changed the way government sites
 and offices change them (one perturbation at a time, then random pairs), written as pasted
-text (three layouts), HTML, DOCX and XLSX, parsed back, and every canonical cell is
-classified against the report it came from:
+text (three layouts), crawler text (``flat``: every cell boundary lost; ``flatall``: the whole
+report on one line), HTML, DOCX and XLSX (and with ``--pdf N`` as PDF through LibreOffice),
+parsed back, and every canonical cell is classified against the report it came from:
 
 - ``exact``: read as written;
 - ``flagged``: not exact, but a finding names the cell (or names its table as unreadable);
