@@ -156,11 +156,9 @@ def first_pages(numbers: Sequence[int], thumbnail: Callable[[int], PageImage]) -
 
 def thumbnail(image: PageImage) -> PageImage:
     """Return ``image`` at ``THUMB_DPI`` (the copy that tells tables from prose)."""
-    import cv2
+    from xxgk.parse.ocr_grid import shrink  # OpenCV only through ocr_grid (its threads)
 
-    factor = THUMB_DPI / image.dpi
-    small = cv2.resize(image.gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
-    return PageImage(small, THUMB_DPI)
+    return PageImage(shrink(image.gray, THUMB_DPI / image.dpi), THUMB_DPI)
 
 
 def pdf_thumbnail(page: pdfium.PdfPage) -> PageImage:

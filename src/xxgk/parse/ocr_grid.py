@@ -21,6 +21,14 @@ from numpy.typing import NDArray
 
 from xxgk.parse.pdf_layout import Char, Segment
 
+# OpenCV works on the calling thread only, set before its first call in this process: its
+# thread pool and a fork do not mix. The parent makes the page thumbnails, then forks the
+# recognising child (``xxgk.bounded``); a child forked while a pool worker held the pool's
+# lock waited on it for ever (twice among the first nine fixture files of benchmarks/ocr.py
+# read on 2026-12-06, each until the deadline). One thread a process is also what OCR asks
+# of onnxruntime (``engine``), and OpenCV's results do not depend on it.
+cv2.setNumThreads(0)
+
 Gray = NDArray[Any]  # a grey page, uint8 (OpenCV's stubs type results loosely)
 
 MAX_SKEW = 2.0  # degrees searched each way when straightening a page (photos: ±1° and a bit)
@@ -288,6 +296,12 @@ TABLE_RULE_INCH = 1.5
 """A horizontal rule this long belongs to a table (longer than any underline in prose)."""
 TABLE_RULES = 2
 """Rules at this many heights make a table: one long rule alone is a letterhead's line."""
+
+
+def shrink(gray: Gray, factor: float) -> Gray:
+    """Return ``gray`` scaled by ``factor`` (< 1), each pixel the mean of those it covers."""
+    result: Gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    return result
 
 
 def holds_table(gray: Gray, dpi: float) -> bool:
