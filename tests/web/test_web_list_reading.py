@@ -250,7 +250,7 @@ def _orm_unit_cases(session, unit, calendar, today, year=None):
 
 @pytest.mark.parametrize("username", ["qinghe-clerk", "county-supervisor", "admin"])
 def test_desk_is_that_of_the_orm_reading(register, username, monkeypatch):
-    from xxgk.parse.recall import Recall
+    from xxgk.recall import Recall
     from xxgk.register import desk as desk_module
     from xxgk.register import unit_cases
 

@@ -16,7 +16,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from xxgk.findings import Finding, Severity
-from xxgk.parse.recall import MISSING, Recall
+from xxgk.recall import MISSING, Recall
 from xxgk.register.caldb import unit_calendar
 from xxgk.register.calendar import Calendar
 from xxgk.register.checks import check_application

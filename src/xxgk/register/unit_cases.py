@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from xxgk.db.models import Unit
 from xxgk.errors import RegisterError
 from xxgk.model.report import Report
-from xxgk.parse.recall import MISSING, Recall
+from xxgk.recall import MISSING, Recall
 from xxgk.register.caldb import kept_region_calendar
 from xxgk.register.calendar import Calendar
 from xxgk.register.caseload import DUE_SOON, due_soon_horizon, problems_of
