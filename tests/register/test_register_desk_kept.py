@@ -562,3 +562,17 @@ def test_the_badge_counts_each_unit_by_its_own_calendar(sqlite_session, tmp_path
     horizon = due_soon_horizon(unit_calendar(session, register.county), today)
     old = session.execute(_DUE_COUNT, {"unit_ids": [plain.id, regional.id], "until": horizon})
     assert old.scalar() == 2
+
+
+def test_the_revision_hook_comes_with_the_register_tables():
+    """Whatever imports the register's tables installs the hook that raises revisions (the
+    package imports it before any of its modules)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import xxgk.register.models; from sqlalchemy import event; "
+        "from sqlalchemy.orm import Session; from xxgk.register import revision; "
+        "assert event.contains(Session, 'before_flush', revision._raise_revisions)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

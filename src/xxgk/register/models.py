@@ -221,6 +221,3 @@ class CalendarDay(Base):
 
 # The casework tables (letters, attachments, filings) hang on the tables above.
 from xxgk.register import casework_models as _casework_models  # noqa: E402,F401
-
-# Every session that can write these tables raises the revisions it changes.
-from xxgk.register import revision as _revision  # noqa: E402,F401
