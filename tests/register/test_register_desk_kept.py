@@ -571,8 +571,10 @@ def test_the_revision_hook_comes_with_the_register_tables():
     import sys
 
     code = (
-        "import sys; import xxgk.register.models; from sqlalchemy import event; "
-        "from sqlalchemy.orm import Session; from xxgk.register import revision; "
-        "assert event.contains(Session, 'before_flush', revision._raise_revisions)"
+        "import sys; import xxgk.register.models; "
+        "assert 'xxgk.register.revision' in sys.modules, 'hook not installed'; "
+        "from sqlalchemy import event; from sqlalchemy.orm import Session; "
+        "hook = sys.modules['xxgk.register.revision']._raise_revisions; "
+        "assert event.contains(Session, 'before_flush', hook)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
