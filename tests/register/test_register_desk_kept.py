@@ -30,7 +30,7 @@ from xxgk.register.casework_models import Letter
 from xxgk.register.desk import build_desk
 from xxgk.register.events import add_event
 from xxgk.register.letters import issue_letter, record_delivery
-from xxgk.register.models import Application
+from xxgk.register.models import Application, Event
 from xxgk.register.settings import set_fee_pauses_clock
 from xxgk.register.state import live_events, status
 from xxgk.register.unit_cases import menu_badge
@@ -479,6 +479,13 @@ def test_every_write_raises_the_cases_revision(sqlite_session, tmp_path):
         extension.notified_on = TODAY  # what a delivery of the extension letter does
 
     moved(notify)
+
+    def bare_event() -> None:  # an event that names its case by id alone
+        session.add(
+            Event(application_id=app.id, kind="consultation_sent", on=TODAY, actor_name="x")
+        )
+
+    moved(bare_event)
     moved(
         lambda: update_application(
             session=session,
