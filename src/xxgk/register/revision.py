@@ -35,13 +35,32 @@ WRITTEN = "xxgk.register.written"
 @event.listens_for(Session, "before_flush")
 def _raise_revisions(session: Session, _context: Any, _instances: Any) -> None:
     """Raise the revision of every application this flush changes (see the module)."""
-    cases: dict[int, Application] = {}
+    if not _touches_register(session):
+        return
+    session.info[WRITTEN] = True
+    loaded, by_id = _changed_cases(session)
+    for app in loaded:
+        # evaluated by the database in the UPDATE: a concurrent raise is never lost
+        app.revision = Application.revision + 1
+        by_id.discard(app.id)
+    if by_id:  # events that name their case by id alone, the case not loaded with them
+        session.execute(
+            update(Application)
+            .where(Application.id.in_(sorted(by_id)))
+            .values(revision=Application.revision + 1)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _changed_cases(session: Session) -> tuple[list[Application], set[int]]:
+    """Return the applications already in the database that this flush changes: those loaded
+    in the session, and the ids of the others (the cases of events added, changed or removed).
+    A new application needs no raise (it raises its unit's count); a removed one is gone."""
+    loaded: dict[int, Application] = {}
     by_id: set[int] = set()
-    for obj in (*session.dirty, *session.deleted):
-        if not isinstance(obj, Application) or obj in session.new:
-            continue
-        if obj in session.deleted or session.is_modified(obj, include_collections=False):
-            cases[id(obj)] = obj
+    for obj in session.dirty:
+        if isinstance(obj, Application) and session.is_modified(obj, include_collections=False):
+            loaded[id(obj)] = obj
     for obj in (*session.new, *session.dirty, *session.deleted):
         if not isinstance(obj, Event):
             continue
@@ -49,26 +68,11 @@ def _raise_revisions(session: Session, _context: Any, _instances: Any) -> None:
             continue
         app = obj.__dict__.get("application")
         if isinstance(app, Application):
-            if app not in session.new:
-                cases[id(app)] = app
+            loaded[id(app)] = app
         elif obj.application_id is not None:
             by_id.add(obj.application_id)
-    if not cases and not by_id and not any(isinstance(obj, Application) for obj in session.new):
-        return
-    session.info[WRITTEN] = True
-    for app in cases.values():
-        if app in session.deleted:
-            continue
-        # evaluated by the database in the UPDATE: a concurrent raise is never lost
-        app.revision = Application.revision + 1
-        by_id.discard(app.id)
-    if by_id:
-        session.execute(
-            update(Application)
-            .where(Application.id.in_(sorted(by_id)))
-            .values(revision=Application.revision + 1)
-            .execution_options(synchronize_session=False)
-        )
+    keep = [app for app in loaded.values() if app not in session.new and app not in session.deleted]
+    return keep, by_id
 
 
 @event.listens_for(Session, "after_commit")
@@ -80,8 +84,11 @@ def _transaction_ended(session: Session) -> None:
 def written_in_transaction(session: Session) -> bool:
     """Return True when ``session`` has written, or is about to write, the register in its
     open transaction (then the desk and the badge neither keep nor reuse answers)."""
-    if session.info.get(WRITTEN):
-        return True
+    return bool(session.info.get(WRITTEN)) or _touches_register(session)
+
+
+def _touches_register(session: Session) -> bool:
+    """Return True when ``session`` holds an application or event to insert, update or delete."""
     return any(
         isinstance(obj, (Application, Event))
         for obj in (*session.new, *session.dirty, *session.deleted)
