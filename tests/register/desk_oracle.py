@@ -5,7 +5,9 @@ Written to stay as it was: every application of each unit read and checked afres
 call (``check_application`` directly, no memory), the report's gate compiled from those
 applications, and the badge's one ``COUNT`` statement as it was. Only the badge's horizon
 differs from the code it was copied from: it is worked out with each unit's own calendar
-(the fix of session 8), by summing the old count per unit.
+(the fix of session 8), by summing the old count per unit. And one addition of session 8:
+the 补正 periods of cases whose notice was recorded without a letter in xxgk
+(``_recorded_corrections``), which the old desk missed.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ def oracle_desk(
         calendar = unit_calendar(session, unit)
         read[unit.id] = _case_lines(session, unit, calendar, today, desk)
         _letters(session, unit, calendar, today, desk)
+        _recorded_corrections(session, unit, calendar, today, desk, read[unit.id])
     _disclosure(session, user, [u.id for u in units], desk)
     own = [u for u in units if u.id == user.unit_id] or units[:1]
     for unit in own:
@@ -142,6 +145,33 @@ def _letters(session: Session, unit: Unit, calendar: Calendar, today: dt.date, d
                         app.id, unit.name, app.number, f"补正期限（{letter.number}）", end, left
                     )
                 )
+
+
+def _recorded_corrections(
+    session: Session, unit: Unit, calendar: Calendar, today: dt.date, desk: Desk, apps: list[Any]
+) -> None:
+    """The addition of session 8: an open case waiting for 补正 whose notice has no letter in
+    xxgk, its kept period ending within PERIOD_SOON working days or ended."""
+    noticed = set(
+        session.scalars(
+            select(Letter.application_id).where(
+                Letter.unit_id == unit.id,
+                Letter.superseded_by.is_(None),
+                Letter.kind == LetterKind.CORRECTION.value,
+            )
+        )
+    )
+    for app in apps:
+        if app.id in noticed or not status(app).is_open or app.due_on is not None:
+            continue
+        if app.correction_due is None:
+            continue
+        left = working_days_left(calendar, today, app.correction_due)
+        if left <= PERIOD_SOON:
+            what = "补正期限" if left >= 0 else "补正期限已过，可按逾期未补正办结"
+            desk.corrections_ending.append(
+                CaseLine(app.id, unit.name, app.number, what, app.correction_due, left)
+            )
 
 
 def _disclosure(session: Session, user: User, unit_ids: list[int], desk: Desk) -> None:

@@ -31,13 +31,12 @@ from xxgk.register.models import Application
 from xxgk.register.numbering import settings_for
 from xxgk.register.queries import calendar_change_ids
 from xxgk.register.state import live_events, status
-from xxgk.register.unit_cases import CaseLine, UnitCases, unit_cases
+from xxgk.register.unit_cases import PERIOD_SOON, CaseLine, UnitCases, unit_cases
 from xxgk.register.views import working_days_left
 from xxgk.register.vocab import EventKind
 
 WARN_DAYS = (5, 1)
 """The working days before a deadline on which an e-mail warning goes out."""
-PERIOD_SOON = 3
 REMINDER_ACTION = "reminder"
 """The audit action of a digest sent (the record the scheduled run reads to send once a day)."""
 
@@ -89,8 +88,15 @@ _LETTERS = (
 )
 
 
-def _letters(session: Session, unit: Unit, calendar: Calendar, today: dt.date, desk: Desk) -> None:
+def _letters(
+    session: Session, unit: Unit, calendar: Calendar, today: dt.date, desk: Desk
+) -> set[int]:
+    """Add the unit's letters to deliver and the 补正 periods its notices set running out;
+    return the cases that have a 补正 notice in xxgk (their period is the letter's)."""
+    noticed: set[int] = set()
     for letter, app in session.execute(_LETTERS, {"unit_id": unit.id}):
+        if letter.kind == LetterKind.CORRECTION:
+            noticed.add(app.id)
         label = KIND_LABELS[LetterKind(letter.kind)]
         if letter.delivered_on is None and not app.void:
             desk.letters_to_send.append(
@@ -117,6 +123,14 @@ def _letters(session: Session, unit: Unit, calendar: Calendar, today: dt.date, d
                         app.id, unit.name, app.number, f"补正期限（{letter.number}）", end, left
                     )
                 )
+    return noticed
+
+
+def _recorded_corrections(cases: UnitCases, noticed: set[int], desk: Desk) -> None:
+    """Add the 补正 periods running out of cases whose notice has no letter in xxgk (recorded
+    as an event only, or imported with the register): a case with its letter is listed by the
+    letter, whose period runs from its delivery."""
+    desk.corrections_ending += [line for line in cases.corrections if line.app_id not in noticed]
 
 
 def _disclosure(session: Session, user: User, unit_ids: Iterable[int], desk: Desk) -> None:
@@ -145,7 +159,8 @@ def build_desk(
     cases = unit_cases(session, units, today, calendars, {u.id: report_year for u in own})
     for unit in units:
         desk.add_cases(cases[unit.id])
-        _letters(session, unit, calendars[unit.id], today, desk)
+        noticed = _letters(session, unit, calendars[unit.id], today, desk)
+        _recorded_corrections(cases[unit.id], noticed, desk)
     _disclosure(session, user, [u.id for u in units], desk)
     for unit in own:
         state = state_of(session, unit, report_year)
@@ -177,16 +192,17 @@ def digest_text(
         ("已逾期", desk.overdue),
         ("即将到期（5个工作日内）", desk.due_soon),
         ("待送达的文书", desk.letters_to_send),
-        ("补正期限即将届满", desk.corrections_ending),
+        ("补正期限将满或已满", desk.corrections_ending),
         ("征求意见逾期未复", desk.consultations_unanswered),
     )
     for title, items in sections:
         if not items:
             continue
         lines.append(f"【{title}】")
+        late = "已过" if items is desk.corrections_ending else "已逾期"
         for item in items:
             left = (
-                f"，剩余{item.left}个工作日" if item.left >= 0 else f"，已逾期{-item.left}个工作日"
+                f"，剩余{item.left}个工作日" if item.left >= 0 else f"，{late}{-item.left}个工作日"
             )
             lines.append(f"  {item.number} {item.what} {item.due.isoformat()}{left}")
         lines.append("")

@@ -51,6 +51,8 @@ UNITS_KEPT = 512
 """Units whose desk answers are kept (two generations of half as many): a county's units."""
 DEADLINES_KEPT = 4096
 """Units whose open deadlines are kept for the badge (two generations of half as many)."""
+PERIOD_SOON = 3
+"""Working days ahead that count as a 补正 period running out (and every period run out)."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,9 @@ class UnitCases:
     """The desk's lines of one unit's cases, in register order, and its Table 三 counts.
 
     ``requests`` holds the Table 三 cells counted for ``year`` (or the error counting raised,
-    raised again where the report's gate needs them); None when they were not asked for."""
+    raised again where the report's gate needs them); None when they were not asked for.
+    ``corrections`` are the cases waiting for 补正 whose period ends within PERIOD_SOON working
+    days or has ended, by the period the register keeps (``correction_due``)."""
 
     overdue: tuple[CaseLine, ...]
     due_soon: tuple[CaseLine, ...]
@@ -79,6 +83,7 @@ class UnitCases:
     findings: tuple[CaseLine, ...]
     year: int | None = None
     requests: Mapping[str, Any] | RegisterError | None = None
+    corrections: tuple[CaseLine, ...] = ()
 
     def counted(self) -> Mapping[str, Any]:
         """Return the Table 三 cells (raise what counting them raised)."""
@@ -164,6 +169,7 @@ def read_unit_cases(
         calendars={unit.id: calendar},
     )
     overdue, due_soon, consultations, findings = [], [], [], []
+    corrections: list[CaseLine] = []
     for app in apps:
         found = problems.get(app.id)
         if found:
@@ -173,7 +179,10 @@ def read_unit_cases(
                     app.id, unit.name, app.number, "登记检查发现问题", app.received_on, 0, messages
                 )
             )
-        if not status(app).is_open or app.due_on is None:
+        if not status(app).is_open:
+            continue
+        if app.due_on is None:
+            corrections += correction_ending(app, unit, calendar, today)
             continue
         left = working_days_left(calendar, today, app.due_on)
         line = CaseLine(app.id, unit.name, app.number, "答复期限", app.due_on, left)
@@ -186,8 +195,28 @@ def read_unit_cases(
     if year is not None:
         requests = _table_three(unit, apps, year)
     return UnitCases(
-        tuple(overdue), tuple(due_soon), tuple(consultations), tuple(findings), year, requests
+        tuple(overdue),
+        tuple(due_soon),
+        tuple(consultations),
+        tuple(findings),
+        year,
+        requests,
+        tuple(corrections),
     )
+
+
+def correction_ending(app: Any, unit: Unit, calendar: Calendar, today: dt.date) -> list[CaseLine]:
+    """Return the line of the open case ``app`` waiting for 补正 (art. 30) when its period
+    ends within PERIOD_SOON working days or has ended (then it may be closed as 逾期未补正):
+    the period the register keeps, whether the notice was issued in xxgk or only recorded."""
+    until = app.correction_due
+    if until is None:
+        return []
+    left = working_days_left(calendar, today, until)
+    if left > PERIOD_SOON:
+        return []
+    what = "补正期限" if left >= 0 else "补正期限已过，可按逾期未补正办结"
+    return [CaseLine(app.id, unit.name, app.number, what, until, left)]
 
 
 def unanswered_consultations(
