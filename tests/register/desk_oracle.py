@@ -168,9 +168,8 @@ def _recorded_corrections(
             continue
         left = working_days_left(calendar, today, app.correction_due)
         if left <= PERIOD_SOON:
-            what = "补正期限" if left >= 0 else "补正期限已过，可按逾期未补正办结"
             desk.corrections_ending.append(
-                CaseLine(app.id, unit.name, app.number, what, app.correction_due, left)
+                CaseLine(app.id, unit.name, app.number, "补正期限", app.correction_due, left)
             )
 
 

@@ -129,11 +129,12 @@ def test_desk_lists_correction_periods_recorded_without_a_letter(world, busy):
     gone = lines[lapsed.number]
     assert gone.due == lapsed.correction_due < TODAY
     assert gone.left < 0
-    assert gone.what == "补正期限已过，可按逾期未补正办结"
+    assert gone.what == "补正期限"
     assert lines[ending.number].what == "补正期限"
     assert 0 <= lines[ending.number].left <= 3
     text = digest_text(world.town, desk, TODAY)
-    assert f"{lapsed.number} 补正期限已过，可按逾期未补正办结 {gone.due.isoformat()}，已过" in text
+    late = f"，已过{-gone.left}个工作日，可按逾期未补正办结"
+    assert f"{lapsed.number} 补正期限 {gone.due.isoformat()}{late}" in text
 
 
 class Inbox:

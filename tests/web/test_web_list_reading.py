@@ -219,10 +219,15 @@ def _orm_unit_cases(session, unit, calendar, today, year=None):
     from xxgk.register.caseload import app_problems
     from xxgk.register.desk import DUE_SOON, CaseLine
     from xxgk.register.state import status
-    from xxgk.register.unit_cases import UnitCases, _table_three, unanswered_consultations
+    from xxgk.register.unit_cases import (
+        UnitCases,
+        _table_three,
+        correction_ending,
+        unanswered_consultations,
+    )
     from xxgk.register.views import working_days_left
 
-    overdue, due_soon, consultations, findings = [], [], [], []
+    overdue, due_soon, consultations, findings, corrections = [], [], [], [], []
     apps = list_applications(session, unit)
     for app in apps:
         found = app_problems(app, calendar, today)
@@ -233,7 +238,10 @@ def _orm_unit_cases(session, unit, calendar, today, year=None):
                     app.id, unit.name, app.number, "登记检查发现问题", app.received_on, 0, messages
                 )
             )
-        if not status(app).is_open or app.due_on is None:
+        if not status(app).is_open:
+            continue
+        if app.due_on is None:
+            corrections += correction_ending(app, unit, calendar, today)
             continue
         left = working_days_left(calendar, today, app.due_on)
         line = CaseLine(app.id, unit.name, app.number, "答复期限", app.due_on, left)
@@ -244,7 +252,13 @@ def _orm_unit_cases(session, unit, calendar, today, year=None):
         consultations += unanswered_consultations(app, unit, calendar, today)
     requests = None if year is None else _table_three(unit, apps, year)
     return UnitCases(
-        tuple(overdue), tuple(due_soon), tuple(consultations), tuple(findings), year, requests
+        tuple(overdue),
+        tuple(due_soon),
+        tuple(consultations),
+        tuple(findings),
+        year,
+        requests,
+        tuple(corrections),
     )
 
 

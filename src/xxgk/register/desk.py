@@ -199,12 +199,12 @@ def digest_text(
         if not items:
             continue
         lines.append(f"【{title}】")
-        late = "已过" if items is desk.corrections_ending else "已逾期"
+        late = "已逾期{}个工作日"
+        if items is desk.corrections_ending:
+            late = "已过{}个工作日，可按逾期未补正办结"
         for item in items:
-            left = (
-                f"，剩余{item.left}个工作日" if item.left >= 0 else f"，{late}{-item.left}个工作日"
-            )
-            lines.append(f"  {item.number} {item.what} {item.due.isoformat()}{left}")
+            left = f"剩余{item.left}个工作日" if item.left >= 0 else late.format(-item.left)
+            lines.append(f"  {item.number} {item.what} {item.due.isoformat()}，{left}")
         lines.append("")
     for warning in warnings_due(desk) if warnings is None else warnings:
         lines.append(f"※ 申请{warning.number}距答复期限还有{warning.left}个工作日")

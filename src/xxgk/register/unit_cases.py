@@ -215,8 +215,7 @@ def correction_ending(app: Any, unit: Unit, calendar: Calendar, today: dt.date) 
     left = working_days_left(calendar, today, until)
     if left > PERIOD_SOON:
         return []
-    what = "补正期限" if left >= 0 else "补正期限已过，可按逾期未补正办结"
-    return [CaseLine(app.id, unit.name, app.number, what, until, left)]
+    return [CaseLine(app.id, unit.name, app.number, "补正期限", until, left)]
 
 
 def unanswered_consultations(
