@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xxgk.parse.recall import MISSING, Recall
+from xxgk.recall import MISSING, Recall
 
 
 def test_recurring_answers_survive_every_turn() -> None:

@@ -122,7 +122,7 @@ def test_tables_keyed_by_their_lines_shapes_read_as_cold_reads_in_every_layout(
 def test_a_shape_number_is_never_given_to_another_shape(monkeypatch: pytest.MonkeyPatch) -> None:
     """A forgotten shape seen again gets a new number; no number stands for two shapes."""
     from xxgk.parse import tokens
-    from xxgk.parse.recall import Recall
+    from xxgk.recall import Recall
 
     monkeypatch.setattr(tokens, "_SHAPE_NUMBERS", Recall(2))
     shapes = [(("x",), (i,), (0,)) for i in range(10)]

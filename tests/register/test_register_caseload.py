@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from xxgk.parse.recall import Recall
+from xxgk.recall import Recall
 from xxgk.register import add_event, caseload, queries, register_application
 from xxgk.register.caldb import unit_calendar
 

@@ -26,7 +26,7 @@ from xxgk.model import cells
 from xxgk.parse.dates import find_date
 from xxgk.parse.document import SourceCell, SourceLine
 from xxgk.parse.labels import TABLE_LABELS, nfkc, normalise
-from xxgk.parse.recall import MISSING, Recall
+from xxgk.recall import MISSING, Recall
 
 _FLEX = r"[\s、，,。.：:；;“”\"'‘’()\[\]【】《》<>·•*#|_\-—–/]*"
 _CN_NUMBERS = "一二三四五六七八九"

@@ -24,7 +24,7 @@ from xxgk.findings import Finding, quick_location
 from xxgk.limits import check
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine, quick_cell
 from xxgk.parse.reader_common import clean_text
-from xxgk.parse.recall import MISSING, Recall
+from xxgk.recall import MISSING, Recall
 
 _SKIP = frozenset(
     {

@@ -45,7 +45,6 @@ from xxgk.parse.metadata import (
     year_from,
 )
 from xxgk.parse.ocr_doubt import review_ocr
-from xxgk.parse.recall import Recall
 from xxgk.parse.sections import LOCAL, Segment, candidate_heading, lines_to_sections
 from xxgk.parse.table_active import parse_active
 from xxgk.parse.table_common import TableResult, table_name
@@ -53,6 +52,7 @@ from xxgk.parse.table_plans import TableParser, read_table
 from xxgk.parse.table_requests import parse_requests
 from xxgk.parse.table_review import parse_review
 from xxgk.parse.tokens import table_tokens
+from xxgk.recall import Recall
 
 _MARKERS_2019 = tuple(squeeze(m) for m in cells.FORMAT_2019_MARKERS)
 _MARKERS_2021 = tuple(squeeze(m) for m in cells.FORMAT_2021_MARKERS)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from xxgk.parse.labels import Entry
-from xxgk.parse.recall import MISSING, Recall
 from xxgk.parse.tokens import Token
+from xxgk.recall import MISSING, Recall
 
 MAX_FRAGMENTS = 3
 FUZZY_CUTOFF = 82.0

@@ -29,8 +29,8 @@ from xxgk.parse.pdf_layout import (
     table_lines,
 )
 from xxgk.parse.pdf_unruled import unruled_tables
-from xxgk.parse.recall import MISSING, Recall
 from xxgk.parse.text_pages import header_key
+from xxgk.recall import MISSING, Recall
 
 MARGIN = 0.07  # share of the page height where running headers and footers sit
 _PAGE_NUMBER = re.compile(

@@ -19,7 +19,7 @@ from xxgk.findings import Finding, Location
 from xxgk.model.cells import SECTIONS, Section
 from xxgk.parse.document import SourceLine
 from xxgk.parse.labels import ANY_TABLE_LABEL, normalise, squeeze
-from xxgk.parse.recall import MISSING, Recall
+from xxgk.recall import MISSING, Recall
 
 _CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _KEYWORDS = {

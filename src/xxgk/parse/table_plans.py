@@ -26,10 +26,10 @@ from typing import Any
 
 from xxgk.model.report import Report, Value
 from xxgk.parse.assign import Sink
-from xxgk.parse.recall import MISSING, Recall
 from xxgk.parse.table_common import TableResult
 from xxgk.parse.tokens import Region, Token
 from xxgk.parse.values import as_amount
+from xxgk.recall import MISSING, Recall
 
 TableParser = Callable[[list[Token], Sink], TableResult]
 

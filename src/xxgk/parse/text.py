@@ -25,9 +25,9 @@ from xxgk.collector import gc_paused
 from xxgk.findings import Finding, Location, quick_location
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine, quick_cell
 from xxgk.parse.encoding import bytes_to_text
-from xxgk.parse.recall import MISSING as _MISSING
-from xxgk.parse.recall import Recall
 from xxgk.parse.text_pages import drop_repeated_headers, page_starts
+from xxgk.recall import MISSING as _MISSING
+from xxgk.recall import Recall
 
 _WIDE_GAP = re.compile(r"[ \u3000]{2,}")
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")

@@ -18,8 +18,8 @@ from typing import Any
 from xxgk.findings import Location
 from xxgk.parse.document import SourceLine
 from xxgk.parse.labels import normalise
-from xxgk.parse.recall import MISSING, Recall
 from xxgk.parse.values import as_count, read_cell, split_label_numbers
+from xxgk.recall import MISSING, Recall
 
 
 @dataclass(slots=True)

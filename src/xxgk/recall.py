@@ -1,4 +1,5 @@
-"""Bounded caches that keep what recurs: the parser's memory of template text.
+"""Bounded caches that keep what recurs: the parser's memory of template text, and the register's
+memory of working-day horizons and case checks (the lowest layer, so that both may use it).
 
 Template lines, cells and labels recur in every report of a batch; lines with a report's own
 numbers rarely do. A cache emptied when full (the old way) forgot the templates along with the
