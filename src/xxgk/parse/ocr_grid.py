@@ -415,20 +415,20 @@ def _sure(item: Any) -> bool:
 
 class ArenaDetector:
     """Runs rapidocr's text detector (PP-OCRv4 det) on memory from one onnxruntime arena that
-    is emptied after each page: the peak of the recognising child.
+    is emptied after each page: the detection is the peak of the recognising child.
 
-    rapidocr runs it with its arena off and a memory pattern on, planned for a page size on
-    the first page of that size: that first run puts each of some 400 tensors (up to 85 MB
-    for a 200-dpi page at the detector's 1408 × 1984 px) in a buffer of its own, taking 3× the
-    time of later runs and 400–650 MB more memory depending on how glibc's heap was cut up;
-    later runs use one 436 MB block. Here the arena (growing by what is asked, not by powers
-    of two) serves every run, the first included, in 473 MB, given back when the run ends
-    (``memory.enable_memory_arena_shrinkage``). Measured on the 10-page scan of
-    ``benchmarks/hostile_files.py`` (2026-12-06, three runs each): the recognising child
-    peaked at 680–681 MB instead of 685–776 MB, and a first page took 1.3 CPU s less, the
-    others as long; the detector's output was bit for bit the same. (Keeping the pattern
-    and mapping blocks of 8 MB and more while the detector runs peaked lower, at 648–654 MB,
-    but its first run took 0.7 s more.)"""
+    rapidocr runs it with its arena off and a memory pattern on, planned by the first run on
+    a page size: that run allocates each of some 400 tensors on its own (up to 85 MB for a
+    200-dpi page, 1408 × 1984 px to the detector), takes 3× the time of a later run, and
+    left the child of the 10-page scan of ``benchmarks/hostile_files.py`` at 674–811 MB by
+    how glibc's heap was cut up (once 963 MB); later runs take one 436 MB block. Here one
+    arena growing by what is asked serves every run, the first included, in 473 MB, emptied
+    when the run ends (``memory.enable_memory_arena_shrinkage``) so that the words are not
+    read on top of it: 675–683 MB in every run (2026-12-06), the detector's output the same
+    bit for bit; the first page 1.3 CPU s faster, each later one 0.2–0.4 s slower (the arena
+    grown again), 10 pages 2 % more CPU. Kept whole between pages it was faster still but
+    peaked at 762 MB; the pattern with blocks of 8 MB and more mapped while the detector ran
+    peaked at 654–669 MB but took 15 % more CPU."""
 
     def __init__(self, model_path: str) -> None:
         import onnxruntime as ort
