@@ -15,7 +15,8 @@ are read by OCR in a watched child process: 1, 4 and 10 pages (the title and tab
 first, the prose while the budget lasts, the rest named in ``parse-ocr-skipped``), and a scan
 whose title and table pages alone would take longer than ``ocr_seconds`` (refused before any
 page is recognised). Peak memory is that of the largest process (the recognising child
-included) and CPU the seconds of both.
+included) and CPU the seconds of both. A scan's peak has its own target, 700 MB
+(``SCAN_TARGET_MB``).
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ from hostile_support import (  # noqa: E402
 MB = 1024 * 1024
 TARGET_SECONDS = 30.0
 TARGET_MB = 1024.0
+SCAN_TARGET_MB = 700.0
+"""A scan's peak, kept well under the 1 GB ceiling that stops the recognising child: a larger
+page or another onnxruntime must not turn a reading into a refusal (the 10-page scan peaked
+at 963 MB once)."""
 CHUNK = 8 * MB
 
 
@@ -226,8 +231,8 @@ def main(names: list[str]) -> None:
     chosen = [key for name in names for key in (SCANS if name == "scans" else [name])]
     chosen = chosen or list(FILES)
     print(
-        f"{'file':16} {'size':>9} {'time s':>8} {'CPU s':>6} {'peak MB':>8}  "
-        f"targets ≤{TARGET_SECONDS:g} s, ≤{TARGET_MB:g} MB  result"
+        f"{'file':16} {'size':>9} {'time s':>8} {'CPU s':>6} {'peak MB':>8} {'≤ MB':>5}  "
+        f"targets ≤{TARGET_SECONDS:g} s, ≤{TARGET_MB:g} MB (scans ≤{SCAN_TARGET_MB:g} MB)  result"
     )
     with tempfile.TemporaryDirectory() as folder:
         for key in chosen:
@@ -236,10 +241,12 @@ def main(names: list[str]) -> None:
             path.write_bytes(build())
             size = path.stat().st_size
             seconds, peak, cpu, result = measure(path)
-            ok = "ok " if seconds <= TARGET_SECONDS and peak <= TARGET_MB else "OVER"
+            target_mb = SCAN_TARGET_MB if key in SCANS else TARGET_MB
+            ok = "ok " if seconds <= TARGET_SECONDS and peak <= target_mb else "OVER"
             reason = result.split(": ", 1)[-1][:110]
             print(
-                f"{key:16} {size / MB:8.2f}M {seconds:8.2f} {cpu:6.1f} {peak:8.0f}  {ok}  {reason}"
+                f"{key:16} {size / MB:8.2f}M {seconds:8.2f} {cpu:6.1f} {peak:8.0f} "
+                f"{target_mb:5.0f}  {ok}  {reason}"
             )
 
 

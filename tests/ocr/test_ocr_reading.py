@@ -118,3 +118,42 @@ def test_a_blurred_digit_is_flagged_not_guessed(read_once, source, source_pdf, t
     # the rest of the page is still read exactly
     keys = [k for k in CELL_KEYS if report.provenance.get(k) is not None and k != key]
     assert _check_cells(report, source, keys) >= 0.99
+
+
+def _page_batch(width: int, height: int, seed: int) -> object:
+    """A detector input (1 × 3 × h × w, normalised as rapidocr does) of a page with text."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    page = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(page)
+    rng = np.random.default_rng(seed)
+    for row in range(40, height - 40, 48):
+        draw.line((30, row - 8, width - 30, row - 8), fill=0, width=2)
+        draw.text(
+            (40 + int(rng.integers(0, 60)), row), f"{rng.integers(0, 10**6)} 年度报告", fill=0
+        )
+    grey = np.asarray(page, dtype=np.float32) / 255.0
+    return ((np.stack([grey] * 3)[None] - 0.5) / 0.5).astype(np.float32)
+
+
+def test_the_detector_on_the_shared_arena_computes_what_rapidocr_s_session_does():
+    """``ArenaDetector`` changes only where the detector's tensors live: its output is bit
+    for bit that of rapidocr's own session (memory pattern), run after run and for pages of
+    two sizes (the arena emptied in between)."""
+    import numpy as np
+    from rapidocr_onnxruntime.utils import OrtInferSession
+
+    from xxgk.parse.ocr_grid import ArenaDetector, _detector_model, engine
+
+    assert isinstance(engine().text_det.infer, ArenaDetector)
+    model = _detector_model()
+    theirs = OrtInferSession(
+        {"model_path": model, "intra_op_num_threads": 1, "inter_op_num_threads": 1}
+    )
+    ours = ArenaDetector(model)
+    for size, seed in [((640, 896), 1), ((640, 896), 2), ((704, 480), 3)]:
+        batch = _page_batch(*size, seed)
+        expected = theirs(batch)[0]
+        assert expected.max() > 0.5  # the text was found: not a blank map compared
+        assert np.array_equal(ours(batch)[0], expected)

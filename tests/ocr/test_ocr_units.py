@@ -108,6 +108,17 @@ def _ruled_page() -> Image.Image:
 
 
 @needs_cv
+def test_opencv_keeps_to_the_calling_thread():
+    """No OpenCV thread pool in a process that forks the recognising child: a child forked
+    while a pool worker held the pool's lock hung on its first OpenCV call."""
+    import cv2
+
+    from xxgk.parse import ocr_grid  # noqa: F401 - importing it makes the setting
+
+    assert cv2.getNumThreads() == 1
+
+
+@needs_cv
 def test_table_rules_rebuild_the_grid_and_ignore_strokes():
     from xxgk.parse.ocr_grid import table_rules
     from xxgk.parse.pdf_layout import build_grid, groups

@@ -95,6 +95,48 @@ def test_desk_lists_what_is_due_in_working_days(world, busy):
     assert f"※ 申请{soon.number}距答复期限还有5个工作日" in text
 
 
+def _correction_recorded(world, received: dt.date, asked: dt.date, days: int):
+    """A case whose 补正 notice was only recorded as an event (no letter issued in xxgk)."""
+    app = _app(world, received, name="李四")
+    add_event(
+        session=world.session,
+        actor=world.clerk,
+        application=app,
+        kind="correction_requested",
+        on=asked,
+        days=days,
+    )
+    return app
+
+
+def test_desk_lists_correction_periods_recorded_without_a_letter(world, busy):
+    """Art. 30: a 补正 period recorded by its event alone shows as the case page counts it;
+    one that has run out says the case may be closed as 逾期未补正; a case with its letter
+    is listed once, by the letter."""
+    _, _, unclear = busy
+    lapsed = _correction_recorded(world, dt.date(2026, 2, 2), dt.date(2026, 2, 4), 10)
+    ending = _correction_recorded(world, TODAY - dt.timedelta(days=3), TODAY, 2)
+    later = _correction_recorded(world, TODAY - dt.timedelta(days=3), TODAY, 15)
+    world.session.commit()
+    for app in (lapsed, ending, later):
+        world.session.refresh(app)
+        assert app.due_on is None
+        assert app.correction_due is not None
+    desk = build_desk(world.session, world.clerk, [world.town], TODAY, 2025)
+    lines = {line.number: line for line in desk.corrections_ending}
+    assert set(lines) == {unclear.number, lapsed.number, ending.number}
+    assert lines[unclear.number].what.startswith("补正期限（")  # the letter's line, once
+    gone = lines[lapsed.number]
+    assert gone.due == lapsed.correction_due < TODAY
+    assert gone.left < 0
+    assert gone.what == "补正期限"
+    assert lines[ending.number].what == "补正期限"
+    assert 0 <= lines[ending.number].left <= 3
+    text = digest_text(world.town, desk, TODAY)
+    late = f"，已过{-gone.left}个工作日，可按逾期未补正办结"
+    assert f"{lapsed.number} 补正期限 {gone.due.isoformat()}{late}" in text
+
+
 class Inbox:
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
@@ -140,7 +182,7 @@ def test_digest_and_warnings_through_a_local_smtp_server(world, busy, smtp_serve
     assert message["To"] == "officer@example.invalid, leader@example.invalid"
     body = message.get_content()
     assert soon.number in body
-    assert "补正期限即将届满" in body
+    assert "补正期限将满或已满" in body
 
 
 def test_a_warning_is_sent_once_and_a_refused_mail_is_not_recorded(world, busy, smtp_server):

@@ -212,46 +212,70 @@ def test_register_list_rows_are_plain_for_the_template():
     assert row["state"] == "办理中"
 
 
-def _orm_case_lines(session, unit, calendar, today, desk):
-    """The desk's reading of a unit's cases before: ORM applications with their ORM events."""
+def _orm_unit_cases(session, unit, calendar, today, year=None):
+    """A unit's desk cases read the way the desk read them before: ORM applications with
+    their ORM events, each checked through the checks' memory (``app_problems``)."""
     from xxgk.register.applications import list_applications
     from xxgk.register.caseload import app_problems
-    from xxgk.register.desk import DUE_SOON, CaseLine, _consultations
+    from xxgk.register.desk import DUE_SOON, CaseLine
     from xxgk.register.state import status
+    from xxgk.register.unit_cases import (
+        UnitCases,
+        _table_three,
+        correction_ending,
+        unanswered_consultations,
+    )
     from xxgk.register.views import working_days_left
 
+    overdue, due_soon, consultations, findings, corrections = [], [], [], [], []
     apps = list_applications(session, unit)
     for app in apps:
         found = app_problems(app, calendar, today)
         if found:
             messages = tuple(f.message for f in found)
-            desk.findings.append(
+            findings.append(
                 CaseLine(
                     app.id, unit.name, app.number, "登记检查发现问题", app.received_on, 0, messages
                 )
             )
-        if not status(app).is_open or app.due_on is None:
+        if not status(app).is_open:
+            continue
+        if app.due_on is None:
+            corrections += correction_ending(app, unit, calendar, today)
             continue
         left = working_days_left(calendar, today, app.due_on)
         line = CaseLine(app.id, unit.name, app.number, "答复期限", app.due_on, left)
         if left < 0:
-            desk.overdue.append(line)
+            overdue.append(line)
         elif left <= DUE_SOON:
-            desk.due_soon.append(line)
-        _consultations(app, calendar, today, desk, unit)
-    return apps
+            due_soon.append(line)
+        consultations += unanswered_consultations(app, unit, calendar, today)
+    requests = None if year is None else _table_three(unit, apps, year)
+    return UnitCases(
+        tuple(overdue),
+        tuple(due_soon),
+        tuple(consultations),
+        tuple(findings),
+        year,
+        requests,
+        tuple(corrections),
+    )
 
 
 @pytest.mark.parametrize("username", ["qinghe-clerk", "county-supervisor", "admin"])
 def test_desk_is_that_of_the_orm_reading(register, username, monkeypatch):
+    from xxgk.recall import Recall
     from xxgk.register import desk as desk_module
+    from xxgk.register import unit_cases
 
     session = register
     user = session.scalar(select(User).where(User.username == username))
     units = [u for _, u in Scope(session, user).units()]
     today = dt.date.today()
     fast = desk_module.build_desk(session, user, units, today, today.year)
-    monkeypatch.setattr(desk_module, "_case_lines", _orm_case_lines)
+    again = desk_module.build_desk(session, user, units, today, today.year)  # from memory
+    monkeypatch.setattr(unit_cases, "_CASES", Recall(8))
+    monkeypatch.setattr(unit_cases, "read_unit_cases", _orm_unit_cases)
     slow = desk_module.build_desk(session, user, units, today, today.year)
-    assert fast == slow
+    assert fast == again == slow
     assert fast.findings or fast.overdue or fast.due_soon or username == "admin"

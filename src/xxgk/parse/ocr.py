@@ -25,7 +25,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
-from xxgk.bounded import ChildStopped, resident_bytes, stream_watched
+from xxgk.bounded import ChildStopped, map_large_blocks, resident_bytes, stream_watched
 from xxgk.errors import InputError
 from xxgk.findings import Finding, Location
 from xxgk.limits import LimitError, current_limits, lift_ceilings
@@ -156,11 +156,9 @@ def first_pages(numbers: Sequence[int], thumbnail: Callable[[int], PageImage]) -
 
 def thumbnail(image: PageImage) -> PageImage:
     """Return ``image`` at ``THUMB_DPI`` (the copy that tells tables from prose)."""
-    import cv2
+    from xxgk.parse.ocr_grid import shrink  # OpenCV only through ocr_grid (its threads)
 
-    factor = THUMB_DPI / image.dpi
-    small = cv2.resize(image.gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
-    return PageImage(small, THUMB_DPI)
+    return PageImage(shrink(image.gray, THUMB_DPI / image.dpi), THUMB_DPI)
 
 
 def pdf_thumbnail(page: pdfium.PdfPage) -> PageImage:
@@ -428,18 +426,10 @@ every buffer then fresh zeroed pages)."""
 
 def _return_freed_memory() -> None:
     """Make glibc give the recogniser's large buffers back to the system when they are freed
-    (its threshold otherwise grows to the largest freed block, and the detector's tens of MB
-    then stay resident): a process recognising one 200-dpi table page peaked at 720–770 MB
-    instead of 890–1030 MB, for the same CPU time (2026-12-06). Only in the child, which
-    exits after."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(-3, MMAP_THRESHOLD)  # M_MMAP_THRESHOLD (fixed: no longer grows)
-        libc.mallopt(-1, MMAP_THRESHOLD)  # M_TRIM_THRESHOLD
-    except (OSError, AttributeError):  # not glibc: its own allocator's habits hold
-        pass
+    (``bounded.map_large_blocks``; the detector's tens of MB otherwise stay resident): a
+    process recognising one 200-dpi table page peaked at 720–770 MB instead of 890–1030 MB,
+    for the same CPU time (2026-12-06). Only in the child, which exits after."""
+    map_large_blocks(MMAP_THRESHOLD)
 
 
 def _pages_label(numbers: Sequence[int], total: int) -> str:

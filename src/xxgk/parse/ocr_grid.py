@@ -19,7 +19,16 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from xxgk.bounded import give_back_freed_memory
 from xxgk.parse.pdf_layout import Char, Segment
+
+# OpenCV works on the calling thread only, set before its first call in this process: its
+# thread pool and a fork do not mix. The parent makes the page thumbnails, then forks the
+# recognising child (``xxgk.bounded``); a child forked while a pool worker held the pool's
+# lock waited on it for ever (twice among the first nine fixture files of benchmarks/ocr.py
+# read on 2026-12-06, each until the deadline). One thread a process is also what OCR asks
+# of onnxruntime (``engine``), and OpenCV's results do not depend on it.
+cv2.setNumThreads(0)
 
 Gray = NDArray[Any]  # a grey page, uint8 (OpenCV's stubs type results loosely)
 
@@ -290,6 +299,12 @@ TABLE_RULES = 2
 """Rules at this many heights make a table: one long rule alone is a letterhead's line."""
 
 
+def shrink(gray: Gray, factor: float) -> Gray:
+    """Return ``gray`` scaled by ``factor`` (< 1), each pixel the mean of those it covers."""
+    result: Gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    return result
+
+
 def holds_table(gray: Gray, dpi: float) -> bool:
     """Return True when the page (a small copy will do, ``ocr.THUMB_DPI``) draws a table:
     long horizontal rules at ``TABLE_RULES`` heights or more, once straightened. OCR reads
@@ -398,14 +413,75 @@ def _sure(item: Any) -> bool:
     )
 
 
+class ArenaDetector:
+    """Runs rapidocr's text detector (PP-OCRv4 det) on memory from one onnxruntime arena that
+    is emptied after each page: the detection is the peak of the recognising child.
+
+    rapidocr runs it with its arena off and a memory pattern on, planned by the first run on
+    a page size: that run allocates each of some 400 tensors on its own (up to 85 MB for a
+    200-dpi page, 1408 × 1984 px to the detector), takes 3× the time of a later run, and
+    left the child of the 10-page scan of ``benchmarks/hostile_files.py`` at 674–811 MB by
+    how glibc's heap was cut up (once 963 MB); later runs take one 436 MB block. Here one
+    arena growing by what is asked serves every run, the first included, in 473 MB, emptied
+    when the run ends (``memory.enable_memory_arena_shrinkage``) so that the words are not
+    read on top of it: 675–683 MB in every run (2026-12-06), the detector's output the same
+    bit for bit; the first page 1.3 CPU s faster, each later one 0.2–0.4 s slower (the arena
+    grown again), 10 pages 2 % more CPU. Kept whole between pages it was faster still but
+    peaked at 762 MB; the pattern with blocks of 8 MB and more mapped while the detector ran
+    peaked at 654–669 MB but took 15 % more CPU."""
+
+    def __init__(self, model_path: str) -> None:
+        import onnxruntime as ort
+
+        _share_arena()
+        options = ort.SessionOptions()
+        options.log_severity_level = 4
+        options.intra_op_num_threads = options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.enable_mem_pattern = False  # the arena is reused instead
+        options.add_session_config_entry("session.use_env_allocators", "1")
+        self.session = ort.InferenceSession(
+            model_path, sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        self.input_name = self.session.get_inputs()[0].name
+        self.run_options = ort.RunOptions()
+        self.run_options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+
+    def __call__(self, batch: Any) -> Any:
+        """Return the detector's outputs for ``batch`` (what rapidocr's session returns)."""
+        return self.session.run(None, {self.input_name: batch}, self.run_options)
+
+
+@cache
+def _share_arena() -> None:
+    """Register this process's shared CPU arena with onnxruntime (once; ``ArenaDetector``):
+    it grows by the size asked (``kSameAsRequested``, 473 MB for a 200-dpi page) where the
+    session's own arena grows by powers of two (546 MB)."""
+    import onnxruntime as ort
+
+    info = ort.OrtMemoryInfo(
+        "Cpu", ort.OrtAllocatorType.ORT_ARENA_ALLOCATOR, 0, ort.OrtMemType.DEFAULT
+    )
+    ort.create_and_register_allocator(info, ort.OrtArenaCfg({"arena_extend_strategy": 1}))
+
+
+def _detector_model() -> str:
+    """Return the path of the detector model rapidocr ships and configures."""
+    from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH
+    from rapidocr_onnxruntime.utils import read_yaml, update_model_path
+
+    return str(update_model_path(read_yaml(str(DEFAULT_CFG_PATH)))["Det"]["model_path"])
+
+
 @cache
 def engine() -> Any:
     """Return this process's recogniser (PP-OCRv4 det + rec from the rapidocr wheel).
 
     One thread per process: OCR runs in worker processes, one page each, so the cores are
     shared by processes instead of oversubscribed by threads. The orientation classifier
-    is off: pages are straightened here, and a printed report is never upside down. Words
-    are recognised one at a time (``REC_BATCH``), narrow ones first with less padding
+    is off: pages are straightened here, and a printed report is never upside down. The
+    detector runs on an arena emptied after each page (``ArenaDetector``). Words are
+    recognised one at a time (``REC_BATCH``), narrow ones first with less padding
     (``TwoWidthRecognizer``).
     """
     from rapidocr_onnxruntime import RapidOCR
@@ -417,6 +493,7 @@ def engine() -> Any:
         print_verbose=False,
         rec_batch_num=REC_BATCH,
     )
+    ocr.text_det.infer = ArenaDetector(_detector_model())
     ocr.text_rec.rec_batch_num = REC_BATCH
     ocr.text_rec.postprocess_op = ScoredDecode(ocr.text_rec.postprocess_op)
     ocr.text_rec = TwoWidthRecognizer(ocr.text_rec)
@@ -424,7 +501,12 @@ def engine() -> Any:
 
 
 def recognise(page: PreparedPage) -> list[OcrChar]:
-    """Return the characters recognised on the page, in points, with their confidence."""
+    """Return the characters recognised on the page, in points, with their confidence.
+
+    The heap's free pages are given back first: what preparing this page and reading the
+    one before left free would otherwise stay resident under the detector's buffers, the
+    peak of the page (``bounded.give_back_freed_memory``)."""
+    give_back_freed_memory()
     result, _ = engine()(
         cv2.cvtColor(page.gray, cv2.COLOR_GRAY2BGR), return_word_box=True, text_score=0.3
     )

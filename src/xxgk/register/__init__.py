@@ -19,6 +19,10 @@ from xxgk.register.deadline import ApplicationFacts, Deadline, compute_deadline
 from xxgk.register.events import add_event
 from xxgk.register.publish import publish_report, reopen_year
 
+# Every session raises the revision of each application it writes (imported with the package,
+# so before any module of it can write one: the desk's and the badge's kept answers rely on it).
+from xxgk.register import revision as _revision  # noqa: E402,F401  isort: skip
+
 __all__ = [
     "ApplicationFacts",
     "Calendar",

@@ -59,16 +59,24 @@ def kept_calendar(session: Session, unit: Unit, days: tuple[int, ...] | None = N
     rows (``days``, one small query, shared by the units of one request) say when a kept
     calendar is out of date.
     """
+    return kept_region_calendar(session, unit.calendar_region, days)
+
+
+def kept_region_calendar(
+    session: Session, region: str | None, days: tuple[int, ...] | None = None
+) -> Calendar:
+    """Return the calendar of ``region`` as :func:`kept_calendar` keeps it (for a caller that
+    has a unit's region but not the unit)."""
     if days is None:
         days = calendar_change_ids(session)
     # the database is part of the key: row ids of two databases (tests, several apps in one
     # process) say nothing about each other
-    key = (str(session.get_bind().engine.url), unit.calendar_region, days)
+    key = (str(session.get_bind().engine.url), region, days)
     found = _CALENDARS.get(key)
     if found is None:
         if len(_CALENDARS) > 256:
             _CALENDARS.clear()
-        found = _CALENDARS[key] = unit_calendar(session, unit)
+        found = _CALENDARS[key] = calendar_for(session, region)
     return found
 
 

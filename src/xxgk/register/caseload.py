@@ -1,6 +1,6 @@
-"""What is due and what is wrong, case by case, read in as few statements as a page allows:
-the number on the menu's badge (open cases overdue or due within five working days) and the
-register checks' findings of the applications on a page of the register list or a case page.
+"""What is wrong, case by case, read in as few statements as a page allows: the register
+checks' findings of the applications on a page of the register list, a case page or the desk,
+and the horizon of "due within five working days" (the badge's, see ``unit_cases``).
 
 Above ``queries`` (which the repository itself uses): this module reads through the checks
 and the calendars, which read through the repository.
@@ -9,8 +9,7 @@ and the calendars, which read through the repository.
 from __future__ import annotations
 
 import datetime as dt
-import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import inspect, select
@@ -18,21 +17,17 @@ from sqlalchemy.orm import Session, selectinload
 
 from xxgk.findings import Finding, Severity
 from xxgk.recall import MISSING, Recall
-from xxgk.register.caldb import calendar_for, unit_calendar
+from xxgk.register.caldb import unit_calendar
 from xxgk.register.calendar import Calendar
 from xxgk.register.checks import check_application
 from xxgk.register.models import Application
-from xxgk.register.queries import CHUNK, light_row, open_applications_due
+from xxgk.register.queries import CHUNK, light_row
 from xxgk.register.views import working_days_left
 
 DUE_SOON = 5
 """Working days ahead that count as due soon (the desk's and the list's 即将到期)."""
-HORIZON_SECONDS = 300
-"""How long the menu badge keeps a region's horizon before reading its calendar again (a
-calendar change shows on the badge within five minutes; lists and the desk read it at once)."""
 _HORIZONS: Recall[tuple[str, dt.date, int], dt.date] = Recall(1000)
-_REGION_HORIZONS: Recall[tuple[str, str | None, dt.date], tuple[float, dt.date]] = Recall(256)
-"""Bounded caches that keep what recurs (``Recall``): the calendars in use stay, old days go."""
+"""A bounded cache that keeps what recurs (``Recall``): the calendars in use stay, old days go."""
 
 
 def due_soon_horizon(calendar: Calendar, today: dt.date, days: int = DUE_SOON) -> dt.date:
@@ -46,27 +41,6 @@ def due_soon_horizon(calendar: Calendar, today: dt.date, days: int = DUE_SOON) -
             found += dt.timedelta(days=1)
         _HORIZONS.keep(key, found)
     return found
-
-
-def region_horizon(session: Session, region: str | None, today: dt.date) -> dt.date:
-    """Return ``due_soon_horizon`` for the calendar of ``region``, kept for HORIZON_SECONDS so
-    the badge on every page costs one count and not a calendar read."""
-    key = (str(session.get_bind().engine.url), region, today)
-    now = time.monotonic()
-    kept = _REGION_HORIZONS.lookup(key)
-    if kept is not MISSING and now - kept[0] < HORIZON_SECONDS:
-        return kept[1]
-    horizon = due_soon_horizon(calendar_for(session, region), today)
-    _REGION_HORIZONS.keep(key, (now, horizon))
-    return horizon
-
-
-def menu_badge(
-    session: Session, unit_ids: Collection[int], region: str | None, today: dt.date
-) -> int:
-    """Return the number on the menu's badge: open applications of ``unit_ids`` overdue or due
-    within DUE_SOON working days (by the calendar of ``region``, the user's own unit's)."""
-    return open_applications_due(session, unit_ids, region_horizon(session, region, today))
 
 
 PROBLEMS_KEPT = 20_000
@@ -88,7 +62,11 @@ def _problem_key(
     return (columns, rows, unit_setting, calendar.version, today)
 
 
-_APP_COLUMNS = tuple(attr.key for attr in inspect(Application).column_attrs)
+_APP_COLUMNS = tuple(
+    attr.key for attr in inspect(Application).column_attrs if attr.key != "revision"
+)
+"""The columns the checks may read: all but ``revision``, which changes with every write and
+says nothing the checks read (a case seen again after a write elsewhere is still kept)."""
 
 
 def problems_of(

@@ -8,7 +8,7 @@ December of Y). Every 勾稽 relation therefore holds by construction; totals ar
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -44,12 +44,23 @@ from xxgk.render.layout import report_title
 
 
 def compile_report(
-    session: Session, unit: Unit, year: int, *, apps: Sequence[Application] | None = None
+    session: Session,
+    unit: Unit,
+    year: int,
+    *,
+    apps: Sequence[Application] | None = None,
+    requests: Mapping[str, Any] | None = None,
 ) -> Report:
     """Return ``unit``'s report for ``year`` computed from its register (``apps``: the unit's
-    applications as ``list_applications`` returns them, when the caller has read them)."""
+    applications as ``list_applications`` returns them, when the caller has read them;
+    ``requests``: the Table 三 cells :func:`count_requests` counted from them, when the caller
+    has them — the desk keeps them per unit until its register changes)."""
     report = Report(organization=unit.name, year=year, source=f"register:{unit.code}")
-    count_requests(report, list_applications(session, unit) if apps is None else apps, year)
+    if requests is not None:
+        for key, value in requests.items():
+            report[key] = value
+    else:
+        count_requests(report, list_applications(session, unit) if apps is None else apps, year)
     count_appeals(report, _rows(session, Appeal, unit), year)
     count_documents(report, _rows(session, NormativeDocument, unit), year)
     _yearly(report, session, unit, year)

@@ -12,9 +12,8 @@ import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from xxgk.db import audit
@@ -24,37 +23,22 @@ from xxgk.disclosure.workflow import actionable_states, waiting_for
 from xxgk.errors import RegisterError
 from xxgk.register.caldb import kept_calendar
 from xxgk.register.calendar import Calendar
-from xxgk.register.caseload import problems_of
+from xxgk.register.caseload import DUE_SOON as DUE_SOON  # the desk's 即将到期, named here too
 from xxgk.register.casework_models import Letter, LetterSettings
 from xxgk.register.filing import STATE_LABELS, filing_gate, state_of
-from xxgk.register.letters import ANSWER_DAYS, KIND_LABELS, LetterKind, period_end
+from xxgk.register.letters import KIND_LABELS, LetterKind, period_end
 from xxgk.register.models import Application
 from xxgk.register.numbering import settings_for
-from xxgk.register.queries import light_applications
+from xxgk.register.queries import calendar_change_ids
 from xxgk.register.state import live_events, status
+from xxgk.register.unit_cases import PERIOD_SOON, CaseLine, UnitCases, unit_cases
 from xxgk.register.views import working_days_left
 from xxgk.register.vocab import EventKind
 
-DUE_SOON = 5
-"""Working days ahead that count as "due soon" (the warning case systems send first)."""
 WARN_DAYS = (5, 1)
 """The working days before a deadline on which an e-mail warning goes out."""
-PERIOD_SOON = 3
 REMINDER_ACTION = "reminder"
 """The audit action of a digest sent (the record the scheduled run reads to send once a day)."""
-
-
-@dataclass(frozen=True)
-class CaseLine:
-    """One application on the desk with what is due and when."""
-
-    app_id: int
-    unit: str
-    number: str
-    what: str
-    due: dt.date
-    left: int
-    findings: tuple[str, ...] = ()
 
 
 @dataclass
@@ -82,75 +66,37 @@ class Desk:
             + len(self.disclosure_waiting)
         )
 
+    def add_cases(self, cases: UnitCases) -> None:
+        """Add one unit's cases (in register order; the lists are sorted once all are in)."""
+        self.overdue += cases.overdue
+        self.due_soon += cases.due_soon
+        self.consultations_unanswered += cases.consultations
+        self.findings += cases.findings
 
-def _case_lines(
-    session: Session, unit: Unit, calendar: Calendar, today: dt.date, desk: Desk
-) -> list[Any]:
-    """Add the unit's cases to ``desk``; return its applications (for its report's gate).
 
-    The applications are read as plain rows with their events' light rows (``queries.
-    light_applications``): building every application and event of a long register as ORM
-    objects cost most of the desk (0.2 s at 1,500 applications). Their findings come from the
-    checks' memory (``caseload.problems_of``); only a case that changed is loaded and checked.
-    """
-    apps: list[Any] = light_applications(session, [unit.id])
-    problems = problems_of(
-        session,
-        apps,
-        today,
-        events={app.id: app.events for app in apps},
-        calendars={unit.id: calendar},
+_LETTERS = (
+    select(Letter, Application)
+    .join(Application, Letter.application_id == Application.id)
+    .where(
+        Letter.unit_id == bindparam("unit_id"),
+        Letter.superseded_by.is_(None),
+        # what the desk can show: a letter not yet delivered, or a 补正 notice (whose period
+        # may be running out); a delivered letter of another kind never shows
+        or_(Letter.delivered_on.is_(None), Letter.kind == LetterKind.CORRECTION.value),
     )
-    for app in apps:
-        found = problems.get(app.id)
-        if found:
-            desk.findings.append(
-                CaseLine(
-                    app.id,
-                    unit.name,
-                    app.number,
-                    "登记检查发现问题",
-                    app.received_on,
-                    0,
-                    tuple(f.message for f in found),
-                )
-            )
-        if not status(app).is_open or app.due_on is None:
-            continue
-        left = working_days_left(calendar, today, app.due_on)
-        line = CaseLine(app.id, unit.name, app.number, "答复期限", app.due_on, left)
-        if left < 0:
-            desk.overdue.append(line)
-        elif left <= DUE_SOON:
-            desk.due_soon.append(line)
-        _consultations(app, calendar, today, desk, unit)
-    return apps
+    .order_by(Letter.id)
+)
 
 
-def _consultations(app: Any, calendar: Calendar, today: dt.date, desk: Desk, unit: Unit) -> None:
-    events = live_events(app)
-    answered = {e.ref_id for e in events if e.kind == EventKind.CONSULTATION_ANSWERED}
-    for sent in events:
-        if sent.kind != EventKind.CONSULTATION_SENT or sent.id in answered:
-            continue
-        end = calendar.add_working_days(sent.on, ANSWER_DAYS)
-        if end < today:
-            desk.consultations_unanswered.append(
-                CaseLine(
-                    app.id,
-                    unit.name,
-                    app.number,
-                    f"征求意见（{sent.party}）逾期未复",
-                    end,
-                    working_days_left(calendar, today, end),
-                )
-            )
-
-
-def _letters(session: Session, unit: Unit, calendar: Calendar, today: dt.date, desk: Desk) -> None:
-    query = select(Letter, Application).join(Application, Letter.application_id == Application.id)
-    query = query.where(Letter.unit_id == unit.id, Letter.superseded_by.is_(None))
-    for letter, app in session.execute(query):
+def _letters(
+    session: Session, unit: Unit, calendar: Calendar, today: dt.date, desk: Desk
+) -> set[int]:
+    """Add the unit's letters to deliver and the 补正 periods its notices set running out;
+    return the cases that have a 补正 notice in xxgk (their period is the letter's)."""
+    noticed: set[int] = set()
+    for letter, app in session.execute(_LETTERS, {"unit_id": unit.id}):
+        if letter.kind == LetterKind.CORRECTION:
+            noticed.add(app.id)
         label = KIND_LABELS[LetterKind(letter.kind)]
         if letter.delivered_on is None and not app.void:
             desk.letters_to_send.append(
@@ -168,7 +114,7 @@ def _letters(session: Session, unit: Unit, calendar: Calendar, today: dt.date, d
         kinds = {e.kind for e in live_events(app) if e.on >= letter.issued_on}
         if EventKind.CORRECTION_RECEIVED in kinds or EventKind.CORRECTION_LAPSED in kinds:
             continue
-        end = period_end(letter, session, unit)
+        end = period_end(letter, session, unit, calendar)
         if end is not None:
             left = working_days_left(calendar, today, end)
             if left <= PERIOD_SOON:
@@ -177,6 +123,14 @@ def _letters(session: Session, unit: Unit, calendar: Calendar, today: dt.date, d
                         app.id, unit.name, app.number, f"补正期限（{letter.number}）", end, left
                     )
                 )
+    return noticed
+
+
+def _recorded_corrections(cases: UnitCases, noticed: set[int], desk: Desk) -> None:
+    """Add the 补正 periods running out of cases whose notice has no letter in xxgk (recorded
+    as an event only, or imported with the register): a case with its letter is listed by the
+    letter, whose period runs from its delivery."""
+    desk.corrections_ending += [line for line in cases.corrections if line.app_id not in noticed]
 
 
 def _disclosure(session: Session, user: User, unit_ids: Iterable[int], desk: Desk) -> None:
@@ -192,21 +146,28 @@ def _disclosure(session: Session, user: User, unit_ids: Iterable[int], desk: Des
 def build_desk(
     session: Session, user: User, units: list[Unit], today: dt.date, report_year: int
 ) -> Desk:
-    """Return the desk of ``user`` over ``units`` (the units the user may see)."""
+    """Return the desk of ``user`` over ``units`` (the units the user may see).
+
+    Each unit's cases, findings and Table 三 counts come from ``unit_cases``, which keeps them
+    until the unit's register changes; letters, disclosure items and the rest of the report's
+    gate (a handful of rows each) are read on every call.
+    """
     desk = Desk()
-    read: dict[int, list[Any]] = {}
-    for unit in units:
-        calendar = kept_calendar(session, unit)  # read once for both
-        read[unit.id] = _case_lines(session, unit, calendar, today, desk)
-        _letters(session, unit, calendar, today, desk)
-    _disclosure(session, user, [u.id for u in units], desk)
+    days = calendar_change_ids(session)  # one read for every unit's calendar
+    calendars = {unit.id: kept_calendar(session, unit, days) for unit in units}
     own = [u for u in units if u.id == user.unit_id] or units[:1]
+    cases = unit_cases(session, units, today, calendars, {u.id: report_year for u in own})
+    for unit in units:
+        desk.add_cases(cases[unit.id])
+        noticed = _letters(session, unit, calendars[unit.id], today, desk)
+        _recorded_corrections(cases[unit.id], noticed, desk)
+    _disclosure(session, user, [u.id for u in units], desk)
     for unit in own:
         state = state_of(session, unit, report_year)
         blockers = 0
         if state != "published":
-            gate = filing_gate(session, unit, report_year, apps=read.get(unit.id))
-            blockers = len(gate.errors)
+            counted = cases[unit.id].counted()
+            blockers = len(filing_gate(session, unit, report_year, requests=counted).errors)
         desk.reports.append((unit, report_year, STATE_LABELS[state], blockers))
     for lines in (desk.overdue, desk.due_soon, desk.corrections_ending):
         lines.sort(key=lambda line: (line.left, line.number))
@@ -231,18 +192,19 @@ def digest_text(
         ("已逾期", desk.overdue),
         ("即将到期（5个工作日内）", desk.due_soon),
         ("待送达的文书", desk.letters_to_send),
-        ("补正期限即将届满", desk.corrections_ending),
+        ("补正期限将满或已满", desk.corrections_ending),
         ("征求意见逾期未复", desk.consultations_unanswered),
     )
     for title, items in sections:
         if not items:
             continue
         lines.append(f"【{title}】")
+        late = "已逾期{}个工作日"
+        if items is desk.corrections_ending:
+            late = "已过{}个工作日，可按逾期未补正办结"
         for item in items:
-            left = (
-                f"，剩余{item.left}个工作日" if item.left >= 0 else f"，已逾期{-item.left}个工作日"
-            )
-            lines.append(f"  {item.number} {item.what} {item.due.isoformat()}{left}")
+            left = f"剩余{item.left}个工作日" if item.left >= 0 else late.format(-item.left)
+            lines.append(f"  {item.number} {item.what} {item.due.isoformat()}，{left}")
         lines.append("")
     for warning in warnings_due(desk) if warnings is None else warnings:
         lines.append(f"※ 申请{warning.number}距答复期限还有{warning.left}个工作日")

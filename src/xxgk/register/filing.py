@@ -13,8 +13,9 @@ is entered with a reason; that reason is kept with the version and shown.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -120,11 +121,16 @@ def _completeness(report: Report, unit: Unit, year: int) -> list[Blocker]:
 
 
 def filing_gate(
-    session: Session, unit: Unit, year: int, *, apps: Sequence[Application] | None = None
+    session: Session,
+    unit: Unit,
+    year: int,
+    *,
+    apps: Sequence[Application] | None = None,
+    requests: Mapping[str, Any] | None = None,
 ) -> Gate:
     """Return the compiled report of ``unit`` for ``year`` and what blocks its filing
-    (``apps``: as for :func:`compile_report`)."""
-    report = compile_report(session, unit, year, apps=apps)
+    (``apps``, ``requests``: as for :func:`compile_report`)."""
+    report = compile_report(session, unit, year, apps=apps, requests=requests)
     errors, warnings = _completeness(report, unit, year), []
     for finding in validate(report).findings:
         if finding.code in NOT_YET or finding.code == "value-missing":

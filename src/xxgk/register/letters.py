@@ -31,6 +31,7 @@ from xxgk.ooxml import open_package
 from xxgk.records.vocab import parse_date
 from xxgk.register.attachments import FileStore
 from xxgk.register.caldb import unit_calendar
+from xxgk.register.calendar import Calendar
 from xxgk.register.casework_models import Letter, LetterSettings, LetterTemplate
 from xxgk.register.events import add_event, refresh_deadline
 from xxgk.register.fees import item_fee, page_fee
@@ -685,9 +686,12 @@ def letters_of(session: Session, application: Application) -> list[Letter]:
     return list(session.scalars(query))
 
 
-def period_end(letter: Letter, session: Session, unit: Unit) -> dt.date | None:
+def period_end(
+    letter: Letter, session: Session, unit: Unit, calendar: Calendar | None = None
+) -> dt.date | None:
     """Return the day the period a letter sets runs out (补正, 征求意见, 缴费), counted from its
-    delivery (from the letter's date while the delivery is not recorded)."""
+    delivery (from the letter's date while the delivery is not recorded), by ``calendar``
+    (default: the unit's, read afresh)."""
     days = {
         LetterKind.CORRECTION.value: int(letter.fields.get("correction_days") or 0),
         LetterKind.CONSULTATION.value: ANSWER_DAYS,
@@ -696,7 +700,7 @@ def period_end(letter: Letter, session: Session, unit: Unit) -> dt.date | None:
     if not days:
         return None
     start = letter.delivered_on or letter.issued_on
-    return unit_calendar(session, unit).add_working_days(start, days)
+    return (calendar or unit_calendar(session, unit)).add_working_days(start, days)
 
 
 # --- templates and settings ------------------------------------------------------------------

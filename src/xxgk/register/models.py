@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -32,7 +33,11 @@ class Application(Base):
     """One 政府信息公开申请, from receipt to reply."""
 
     __tablename__ = "applications"
-    __table_args__ = (UniqueConstraint("unit_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("unit_id", "number"),
+        # covering: a unit's revision stamp (count and sum of revisions) from the index alone
+        Index("ix_applications_unit_revision", "unit_id", "revision"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
@@ -59,6 +64,11 @@ class Application(Base):
     """While waiting for 补正 (art. 30): the applicant's last day to correct; ``due_on`` is None."""
     calendar_version: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Raised by one in the database on every flush that changes the row or adds, changes or
+    removes one of its events (``register.revision``): a unit's count of applications and sum
+    of revisions change with every write to its register, which is what the desk and the badge
+    keep their answers by."""
 
     unit: Mapped[Unit] = relationship()
     events: Mapped[list[Event]] = relationship(

@@ -1,7 +1,7 @@
 """Reading the register: applications of a set of units (a page of them, or how many), the
 events that decide their state as light rows, the calendar changes in force, an application
-by its receipt, the newest published version of each report, and how many open applications
-are due by a day (the menu's badge, see ``caseload``).
+by its receipt, the newest published version of each report, the stored deadlines of the open
+applications (the menu's badge, see ``unit_cases``) and each unit's revision stamp.
 
 The web's scope decides *which* units a person may read; these functions only read what they
 are given, the same for the pages, the API and the CLI.
@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
-from sqlalchemy import Date, Select, and_, bindparam, exists, func, inspect, select
+from sqlalchemy import Select, and_, bindparam, exists, func, inspect, select
 from sqlalchemy.orm import Session, aliased, lazyload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -299,41 +299,87 @@ def newest_published(session: Session) -> list[tuple[PublishedReport, Unit]]:
     return out
 
 
-def _due_count_statement() -> Select[Any]:
+def _closed() -> ColumnElement[bool]:
+    """Whether an application has a closing event that has not itself been voided (the same
+    reading as ``state.status``)."""
     closing = aliased(Event, name="closing")
     voiding = aliased(Event, name="voiding")
     voided = exists().where(
         and_(voiding.kind == EventKind.VOIDED.value, voiding.ref_id == closing.id)
     )
-    closed = exists().where(
+    return exists().where(
         and_(
             closing.application_id == Application.id,
             closing.kind.in_([k.value for k in CLOSING]),
             ~voided,
         )
     )
-    return select(func.count(Application.id)).where(
+
+
+_OPEN_DEADLINES = (
+    select(Application.unit_id, Application.due_on)
+    .where(
         Application.unit_id.in_(bindparam("unit_ids", expanding=True)),
         Application.void.is_(False),
         Application.due_on.is_not(None),
-        Application.due_on <= bindparam("until", type_=Date),
-        ~closed,
+        ~_closed(),
     )
-
-
-_DUE_COUNT = _due_count_statement()
+    .order_by(Application.unit_id, Application.due_on)
+)
 """Built once: the aliases of a statement built per call made SQLAlchemy adapt every column
-again on each page (a few milliseconds of the badge's cost)."""
+again on each call."""
 
 
-def open_applications_due(session: Session, unit_ids: Collection[int], until: dt.date) -> int:
-    """Return how many open applications of ``unit_ids`` are due on or before ``until``.
+def open_deadlines(session: Session, unit_ids: Collection[int]) -> dict[int, list[dt.date]]:
+    """Return the stored deadlines of the open applications of ``unit_ids`` by unit, earliest
+    first: not void, a stored deadline, and no closing event that has not itself been voided.
 
-    One statement: not void, a stored deadline, and no closing event that has not itself been
-    voided (the same reading as ``state.status``). It is the count on the menu's badge, read
-    on every page, so it never loads an application.
+    What the menu's badge counts (those due by a unit's horizon): one statement that never
+    loads an application; whether a closing event was voided is looked up through the index
+    on ``application_events.ref_id``.
     """
+    out: dict[int, list[dt.date]] = {unit_id: [] for unit_id in unit_ids}
+    if not out:
+        return out
+    rows: Iterable[Any] = plain_rows(session, _OPEN_DEADLINES, {"unit_ids": sorted(out)})
+    for unit_id, due_on in rows:
+        out[unit_id].append(due_on)
+    return out
+
+
+class RevisionStamp(NamedTuple):
+    """What says whether a unit's register changed (``register.revision``): its applications
+    and the sum of their revisions; with the unit's creation time and calendar region (read in
+    the same statement)."""
+
+    unit_id: int
+    created_at: dt.datetime
+    calendar_region: str | None
+    applications: int
+    revisions: int
+
+
+_STAMPS = (
+    select(
+        Unit.id,
+        Unit.created_at,
+        Unit.calendar_region,
+        func.count(Application.id),
+        func.coalesce(func.sum(Application.revision), 0),
+    )
+    .outerjoin(Application, Application.unit_id == Unit.id)
+    .where(Unit.id.in_(bindparam("unit_ids", expanding=True)))
+    .group_by(Unit.id, Unit.created_at, Unit.calendar_region)
+)
+
+
+def revision_stamps(session: Session, unit_ids: Collection[int]) -> dict[int, RevisionStamp]:
+    """Return the revision stamp of each unit of ``unit_ids`` that exists, by unit id (one
+    statement, answered from the index on the units' applications and their revisions)."""
     if not unit_ids:
-        return 0
-    params = {"unit_ids": sorted(unit_ids), "until": until}
-    return int(plain_rows(session, _DUE_COUNT, params).scalar() or 0)
+        return {}
+    rows: Iterable[Any] = plain_rows(session, _STAMPS, {"unit_ids": sorted(unit_ids)})
+    return {
+        unit_id: RevisionStamp(unit_id, created, region, int(count), int(total))
+        for unit_id, created, region, count, total in rows
+    }

@@ -25,8 +25,8 @@ from xxgk.db.queries import MAX_ID as MAX_ID  # the routes' bound on ids
 from xxgk.db.queries import row_by_id
 from xxgk.db.units import list_units, unit_depth
 from xxgk.register import queries as register_queries
-from xxgk.register.caseload import menu_badge
 from xxgk.register.models import Application
+from xxgk.register.unit_cases import menu_badge
 from xxgk.web.errors import WebError, not_found
 from xxgk.web.settings import client_address
 
@@ -89,16 +89,16 @@ def _signed_in(request: Request, session: Session, user: User | None) -> User | 
 
 def _menu_badge(request: Request, session: Session, user: User) -> Callable[[], int | None]:
     """Return what counts the menu's badge for ``user`` when a page is drawn: the open cases
-    of the user's scope overdue or due within five working days (None for a role that does
-    not handle cases). Called at most once per page, never for an API call; the page's own
-    scope (``user_scope``) is used when it has one, so its unit tree is read once."""
+    of the user's scope overdue or due within five working days, each unit's by its own
+    calendar (None for a role that does not handle cases). Called at most once per page,
+    never for an API call; the page's own scope (``user_scope``) is used when it has one, so
+    its unit tree is read once."""
 
     def count() -> int | None:
         if Role(user.role) not in WRITERS:
             return None
-        region = user.unit.calendar_region if user.unit else None
         scope = getattr(request.state, "scope", None) or Scope(session, user)
-        return menu_badge(session, scope.unit_ids, region, dt.date.today())
+        return menu_badge(session, scope.unit_ids, dt.date.today())
 
     return count
 
