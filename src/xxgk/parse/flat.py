@@ -26,6 +26,7 @@ from xxgk.model import cells
 from xxgk.parse.dates import find_date
 from xxgk.parse.document import SourceCell, SourceLine
 from xxgk.parse.labels import TABLE_LABELS, nfkc, normalise
+from xxgk.parse.values import hide_marked_digits
 from xxgk.recall import MISSING, Recall
 
 _FLEX = r"[\s、，,。.：:；;“”\"'‘’()\[\]【】《》<>·•*#|_\-—–/]*"
@@ -182,7 +183,7 @@ def _line(piece: Piece, where: Location) -> SourceLine:
 
 def split_flat(text: str) -> list[Piece] | None:
     """Return the pieces of a flattened line, or None when it is an ordinary line."""
-    s = nfkc(text)
+    s = nfkc(hide_marked_digits(text))  # ``246①`` stays unreadable, not 2461
     headings = _find_headings(s)
     matches = list(_label_pattern().finditer(s))
     tables = len(matches)

@@ -14,14 +14,38 @@ from xxgk.errors import InputError
 from xxgk.limits import current_limits
 from xxgk.ooxml import declared_entries
 
-_SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff]+")
+_SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009\u3000]+")
+INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
+"""Characters that print as nothing: soft hyphens, zero-width spaces and joiners, word
+joiners and byte-order marks that Word and web editors leave inside words and numbers.
+They are dropped, not made spaces: ``1\u200b309`` shows as 1309 (as a space it read as
+two numbers), ``行\u00ad政许可`` as 行政许可 (else a fuzzy or unmatched label)."""
+
+
+def drop_invisible(text: str) -> str:
+    """Return ``text`` without the characters of ``INVISIBLE`` (the text itself when none).
+
+    Six ``in`` tests find none in a whole report's text in ~1.5 µs; the regex's search takes
+    ~10 µs (it tests every character against the class), and searching each new line of a
+    text cost ~0.8 % of the parse."""
+    if (
+        "\u200b" in text
+        or "\u00ad" in text
+        or "\ufeff" in text
+        or "\u200c" in text
+        or "\u200d" in text
+        or "\u2060" in text
+    ):
+        return INVISIBLE.sub("", text)
+    return text
 
 
 def clean_text(text: str) -> str:
-    """Return text with ``&nbsp;``, full-width and zero-width spaces folded and trimmed."""
+    """Return text with ``&nbsp;`` and full-width spaces folded and trimmed, and the
+    characters that print as nothing (``INVISIBLE``) dropped."""
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text  # the common case, without a regex
-    return _SPACES.sub(" ", text).strip()
+        return text  # the common case, without a regex (every INVISIBLE is unprintable)
+    return _SPACES.sub(" ", INVISIBLE.sub("", text)).strip()
 
 
 def zip_has_part(data: bytes, part: str) -> bool:

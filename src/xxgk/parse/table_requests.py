@@ -63,7 +63,7 @@ def parse_requests(tokens: list[Token], sink: Sink, *, old_format: bool = True) 
         zeroed = True
     else:
         zeroed = False
-    order = column_order(regions, sink)
+    order, header_found = _column_order(regions, sink)
     keys_of = _keys_of(tuple(order))
     check_of = _CHECK_OF
     if MERGED in order:
@@ -87,7 +87,7 @@ def parse_requests(tokens: list[Token], sink: Sink, *, old_format: bool = True) 
             sink,
             row_name(row.key),
             keys_of[row.key],
-            region.cells_for(len(order)),
+            region.cells_for(len(order)) if header_found else region.cells(),
             check=check_of[row.key],
             where=region.location,
         )
@@ -218,6 +218,15 @@ def _legacy_none(sink: Sink, row: str) -> None:
 
 def column_order(regions: list[Region], sink: Sink) -> list[str]:
     """Return the seven column keys in the order the header prints them."""
+    return _column_order(regions, sink)[0]
+
+
+def _column_order(regions: list[Region], sink: Sink) -> tuple[list[str], bool]:
+    """Return the column keys in printed order and whether a header said so.
+
+    Without a header the template's order is assumed, and the width of the table is not
+    known either: a row's blank cell at either end is then never taken as a value's place (a
+    merged label cell or a column left out would shift every number after it unseen)."""
     header = [
         (r.meaning.key, r.label[0])
         for r in regions
@@ -225,20 +234,101 @@ def column_order(regions: list[Region], sink: Sink) -> list[str]:
     ]
     merged = _merged_order(regions, header)
     if merged:
-        return merged
+        return merged, True
     by_line: dict[int, list[str]] = {}
     for key, token in header:
         by_line.setdefault(token.line, []).append(key)
     for line, keys in by_line.items():
         flat = list(dict.fromkeys(k for k in keys if k in LEAVES))
         if len(flat) == len(LEAVES):
-            return _with_extras(regions, flat, sink, line)
+            return _with_extras(regions, flat, sink, line), True
     for printed in _header_runs([k for k, _ in header]):
         subs = [k for k in printed if k in SUBS]
         if len(subs) == len(SUBS) and {"natural_person", "total"} <= set(printed):
-            return ["natural_person", *_with_extras(regions, subs, sink), "total"]
+            subs = _with_extras(regions, subs, sink)
+            outer = _outer_order(regions, header)
+            if outer == STANDARD_OUTER:
+                return ["natural_person", *subs, "total"], True
+            sink.add(
+                fk.COLUMNS_REORDERED,
+                header[0][1].location,
+                table=TABLE,
+                order="、".join(OUTER_LABELS[k] for k in outer),
+            )
+            return [c for k in outer for c in (subs if k == MERGED else [k])], True
     sink.add(fk.HEADER_MISSING, None, table=TABLE)
-    return list(LEAVES)
+    return list(LEAVES), False
+
+
+STANDARD_OUTER = ("natural_person", MERGED, "total")
+OUTER_LABELS = {
+    "natural_person": cells.REQUEST_COLUMNS[0].label,
+    MERGED: cells.LEGAL_PERSON_GROUP,
+    "total": cells.REQUEST_COLUMNS[-1].label,
+}
+
+
+def _outer_order(regions: list[Region], header: list[tuple[str, Token]]) -> tuple[str, ...]:
+    """Return the order of 自然人, the group 法人或其他组织 and 总计 as the header prints them.
+
+    Offices move 总计 to the front or print the group first; reading those columns in the
+    template's order would put every number in the wrong column without a single 勾稽 error
+    (the rows still add up). The order is believed only on clear evidence, else the template's:
+    自然人 or 总计 printed on a line with the sub-columns (a PDF's text prints the two-row
+    cells beside the second header row) are placed by their cell against them; otherwise the
+    three labels on one line, or each on a line of its own (one cell per line), are taken in
+    the order printed. Without the group label the template's order stands.
+    """
+    first: dict[str, Token] = {}
+    for key, token in header:
+        first.setdefault(key, token)
+    group = next(
+        (
+            r.label[0]
+            for r in regions
+            if isinstance(r.meaning, Meaning)
+            and r.meaning.role == "group"
+            and r.meaning.key == "legal_person"
+            and r.label
+        ),
+        None,
+    )
+    if group is None:
+        return STANDARD_OUTER
+    natural, total = first["natural_person"], first["total"]
+    subs = [first[k] for k in SUBS]
+    sub_lines = {t.line for t in subs}
+    if natural.line in sub_lines or total.line in sub_lines:
+        return _order_beside_subs(natural, total, subs)
+    places = {"natural_person": natural, MERGED: group, "total": total}
+    lines = {t.line for t in places.values()}
+    if len(lines) not in (1, 3):
+        return STANDARD_OUTER
+    return tuple(sorted(places, key=lambda k: (places[k].line, places[k].cell)))
+
+
+def _order_beside_subs(natural: Token, total: Token, subs: list[Token]) -> tuple[str, ...]:
+    """Place 自然人 and 总计 by their cell against the sub-columns of their own line."""
+
+    def side(token: Token) -> int | None:
+        """-1 before the sub-columns of its line, 1 after, 0 between, None: none there."""
+        beside = [t.cell for t in subs if t.line == token.line]
+        if not beside:
+            return None
+        if token.cell < min(beside):
+            return -1
+        return 1 if token.cell > max(beside) else 0
+
+    tokens = {"natural_person": natural, "total": total}
+    sides = {k: side(t) for k, t in tokens.items()}
+    if 0 in sides.values() or None in sides.values():
+        return STANDARD_OUTER  # one of them printed elsewhere or between sub-columns
+    if sides["natural_person"] == sides["total"] and natural.line != total.line:
+        return STANDARD_OUTER  # both on one side, on two lines: their own order is unknown
+    by_cell = sorted(tokens, key=lambda k: tokens[k].cell)
+    before = tuple(k for k in by_cell if sides[k] == -1)
+    after = tuple(k for k in by_cell if sides[k] == 1)
+    return (*before, MERGED, *after)
 
 
 def _header_runs(keys: list[str]) -> list[list[str]]:

@@ -94,11 +94,12 @@ def _one_line(tokens: list[Token], count: int) -> list[Token] | None:
 
 def _read_stream(regions: list[Region], columns: list[str], sink: Sink) -> None:
     tokens = [t for r in regions for t in r.values]
-    keys = [k for g in GROUPS for k in _keys(g, columns)]
+    groups = _group_order(regions, sink)
+    keys = [k for g in groups for k in _keys(g, columns)]
     row = _one_line(tokens, len(keys))  # a grid row of 15 cells: blanks stay in place
     if row is None:
         row = Region([], values=tokens).cells()
-    checks = [_check(g) for g in GROUPS]
+    checks = [_check(g) for g in groups]
 
     def check(values: dict[str, Value]) -> bool:
         return all(c(values) for c in checks)
@@ -112,3 +113,34 @@ def _column_order(labelled: list[Region], sink: Sink) -> list[str]:
         return order
     sink.add(fk.HEADER_MISSING, None, table=TABLE)
     return list(COLUMNS)
+
+
+def _group_order(regions: list[Region], sink: Sink) -> tuple[str, ...]:
+    """Return the three groups in the order the header prints them over the 15 numbers.
+
+    Some tables print 复议后起诉 before 未经复议直接起诉: read in the template's order, ten
+    numbers would change places without a single 勾稽 error (each group adds up on its
+    own). The two 行政诉讼 groups are placed by their cells on one line, or by the order of
+    their lines; 行政复议 (two header rows high, often printed on a line of its own) stays
+    first unless it shares their line. Anything else keeps the template's order.
+    """
+    first: dict[str, Token] = {}
+    for region in regions:
+        meaning = region.meaning
+        if isinstance(meaning, Meaning) and meaning.role == "group" and region.label:
+            first.setdefault(meaning.key, region.label[0])
+    if len(first) != len(GROUPS):
+        return GROUPS
+    review, direct, after = (first[g] for g in GROUPS)
+    litigation = sorted(GROUPS[1:], key=lambda g: (first[g].line, first[g].cell))
+    if direct.line == after.line == review.line:
+        order = tuple(sorted(GROUPS, key=lambda g: first[g].cell))
+    else:
+        order = (GROUPS[0], *litigation)
+    if order != GROUPS:
+        labels = {g.key: g.label for g in cells.REVIEW_GROUPS}
+        where = first[order[0]].location
+        sink.add(
+            fk.COLUMNS_REORDERED, where, table=TABLE, order="、".join(labels[g] for g in order)
+        )
+    return order

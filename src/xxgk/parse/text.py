@@ -25,6 +25,7 @@ from xxgk.collector import gc_paused
 from xxgk.findings import Finding, Location, quick_location
 from xxgk.parse.document import SourceCell, SourceDocument, SourceLine, quick_cell
 from xxgk.parse.encoding import bytes_to_text
+from xxgk.parse.reader_common import drop_invisible
 from xxgk.parse.text_pages import drop_repeated_headers, page_starts
 from xxgk.recall import MISSING as _MISSING
 from xxgk.recall import Recall
@@ -48,6 +49,7 @@ def read_text_bytes(data: bytes, source: str | None = None) -> SourceDocument:
 def text_to_document(text: str, source: str | None = None) -> SourceDocument:
     """Split decoded text into lines of cells, keeping each cell's line and column."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = drop_invisible(text)  # zero-width spaces, soft hyphens: ``reader_common.INVISIBLE``
     raws = text.split("\n")
     keys = list(zip(raws, count(1)))  # (raw line, line number): the key of a shared line
     found = list(map(_PLACED.get, keys, repeat(_MISSING)))  # line_to_cells, at C speed

@@ -21,6 +21,23 @@ _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _NUMERIC_ISH = re.compile(r"^[+-]?[\d.,]+$")
 _SPACED_NUMBERS = re.compile(r"\d[\s\u3000]+[\d/—-]")
 _UNIT = re.compile(r"(?:件|个|条|项|次|万元)$")
+_REMARKED = re.compile(r"^\d[\d.,]*(?:[*※#△▲]+|\([^()]{0,12}\))$")
+"""A number with a remark in its cell (``25（注）``, ``3*``, ``1（含1件）``): a value that
+cannot be trusted as printed, not a label; as text it ended the row early and the numbers
+before it were read by position into the wrong columns."""
+_MARKED_DIGITS = re.compile(
+    "[\u00b2\u00b3\u00b9\u2070-\u2079\u2080-\u2089\u2460-\u249b\u24ea-\u24ff"
+    "\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]"
+)
+"""Superscript, subscript, circled and parenthesised digits: footnote marks (``12①``,
+``3¹``) that NFKC turns into plain digits, so ``12①`` would read as 121."""
+
+
+def hide_marked_digits(text: str) -> str:
+    """Return ``text`` with every footnote-mark digit (``_MARKED_DIGITS``) made ``*``: for
+    text normalised as a whole before it is cut into cells (flattened text), where NFKC would
+    glue ``246①`` into 2461 before ``read_cell`` sees the mark."""
+    return _MARKED_DIGITS.sub("*", text) if _MARKED_DIGITS.search(text) else text
 
 
 @dataclass(frozen=True)
@@ -50,11 +67,13 @@ def read_cell(text: str) -> CellValue:
     if s[-1] in "件个条项次元" and len(s) > 1:
         s = _UNIT.sub("", s) or s
     if _NUMBER.match(s):
+        if not text.isascii() and _MARKED_DIGITS.search(text):
+            return INVALID  # ``11①``: NFKC made the footnote mark a digit (111)
         try:
             return CellValue("number", Decimal(s.replace(",", "")))
         except InvalidOperation:  # pragma: no cover - the regex admits only valid numbers
             return INVALID
-    if _NUMERIC_ISH.match(s):
+    if _NUMERIC_ISH.match(s) or (s[0].isdigit() and _REMARKED.match(s)):
         return INVALID
     return TEXT
 
