@@ -616,6 +616,37 @@ def table_lines(page: int, grid: Grid, chars: list[Char]) -> list[PdfLine]:
     return lines
 
 
+DIGITS = frozenset("0123456789")
+ACROSS_SHARE = 0.1
+"""How much of a digit's box past the ruling between two cells makes the reading doubtful.
+Cells are padded (LibreOffice 2.8 points, Word 5.4), so a digit of its own cell never
+reaches its border; a value pushed over it (by tabs) stood 24 % of its width over one, with
+its centre in the next cell, in LibreOffice's PDF of such a table."""
+
+
+def digits_across_rulings(grid: Grid, digits: list[Char]) -> list[tuple[Char, Box]]:
+    """Return each of ``digits`` whose box reaches over a ruling into another cell by more
+    than ACROSS_SHARE of its width, with the box of the cell it was put in. ``table_lines``
+    puts a character whole into the cell of its centre, so a value drawn across a border (a
+    tab-indented number in a narrow cell) would join the next cell's: "4|25" read as 425
+    without a word. Only digits: a label's character over a border changes no value."""
+    xs, ys, owner = grid.xs, grid.ys, grid.owner
+    cols, rows = len(xs) - 1, len(ys) - 1
+    found: list[tuple[Char, Box]] = []
+    for ch in digits:
+        c = bisect.bisect_right(xs, ch.cx) - 1
+        r = bisect.bisect_right(ys, ch.cy) - 1
+        if not (0 <= c < cols and 0 <= r < rows):
+            continue
+        reach = ACROSS_SHARE * (ch.x1 - ch.x0)
+        here = owner[r * cols + c]
+        over_left = c > 0 and xs[c] - ch.x0 > reach and owner[r * cols + c - 1] != here
+        over_right = c + 1 < cols and ch.x1 - xs[c + 1] > reach and owner[r * cols + c + 1] != here
+        if over_left or over_right:
+            found.append((ch, grid.cells[here][2]))
+    return found
+
+
 def _open_indexes(
     cells: list[tuple[int, SourceCell]], grid_cells: frozenset[int]
 ) -> frozenset[int]:

@@ -99,7 +99,7 @@ def lay_out_page(
     tables first, then the printed lines around them. The OCR reader (``parse.ocr``) passes
     the words and table rules it found in a page image, so scans are read the same way."""
     lines: list[PdfLine] = []
-    for table in _grids(horizontal, vertical):
+    for table in table_grids(horizontal, vertical):
         x0, x1, y0, y1 = table.xs[0], table.xs[-1], table.ys[0], table.ys[-1]
         within = [x0 <= c.cx <= x1 and y0 <= c.cy <= y1 for c in chars]
         inside = list(compress(chars, within))
@@ -119,7 +119,7 @@ their grids are built once. The grids are only read after they are built. A page
 take tens of kilobytes: two generations of 128 stay within a few megabytes."""
 
 
-def _grids(horizontal: list[Segment], vertical: list[Segment]) -> list[Grid]:
+def table_grids(horizontal: list[Segment], vertical: list[Segment]) -> list[Grid]:
     """Return the grids of the ruled tables these rulings draw (``groups``, ``build_grid``)."""
     key = (tuple(horizontal), tuple(vertical))
     found = GRIDS.lookup(key)
