@@ -26,17 +26,16 @@ from xxgk.limits import LimitError, check, current_limits
 from xxgk.parse import ocr
 from xxgk.parse.document import SourceDocument, SourceLine
 from xxgk.parse.pdf_layout import (
-    DIGITS,
     FOUR_FLOATS,
+    Box,
     Char,
     PageFrame,
     PdfLine,
     address_of,
     c_function,
-    digits_across_rulings,
     rulings,
 )
-from xxgk.parse.pdf_pages import drop_running, lay_out_page, table_grids
+from xxgk.parse.pdf_pages import drop_running, lay_out_page
 from xxgk.parse_findings import DIGIT_ACROSS_RULING, PAGE_WITHOUT_TEXT
 
 
@@ -103,35 +102,24 @@ def _page_lines(
     frame = PageFrame.of(page)
     chars = _chars(page, frame)
     horizontal, vertical = rulings(page, frame)
-    lines = lay_out_page(page_no, chars, horizontal, vertical)
-    if vertical and doubts is not None:
-        doubts += _digits_across(page_no, chars, horizontal, vertical)
+    across: list[tuple[Char, Box]] | None = [] if doubts is not None else None
+    lines = lay_out_page(page_no, chars, horizontal, vertical, across)
+    if across and doubts is not None:
+        doubts += [
+            Finding(
+                DIGIT_ACROSS_RULING,
+                location=Location(page=page_no, bbox=_cell_box(box)),
+                params={"page": page_no, "digit": ch.text},
+            )
+            for ch, box in across
+        ]
     return lines, frame.display_height
 
 
-def _cell_box(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+def _cell_box(box: Box) -> Box:
     """Return a grid cell's box as its cell's place gives it (``pdf_layout.table_lines``)."""
     x0, y0, x1, y1 = box
     return (round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1))
-
-
-def _digits_across(
-    page_no: int, chars: list[Char], horizontal: list[Any], vertical: list[Any]
-) -> list[Finding]:
-    """Return a finding for each digit drawn over a ruling between two cells of a table
-    (``pdf_layout.digits_across_rulings``), placed at the cell it was read into."""
-    digits = [ch for ch in chars if ch.text in DIGITS]
-    if not digits:
-        return []
-    return [
-        Finding(
-            DIGIT_ACROSS_RULING,
-            location=Location(page=page_no, bbox=_cell_box(box)),
-            params={"page": page_no, "digit": ch.text},
-        )
-        for grid in table_grids(horizontal, vertical)
-        for ch, box in digits_across_rulings(grid, digits)
-    ]
 
 
 _CHUNK = 1024 * 1024

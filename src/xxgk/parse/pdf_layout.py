@@ -561,8 +561,15 @@ def text_of(chars: list[Char]) -> str:
     return "".join([c.text for line in cluster_lines(chars) for c in line])
 
 
-def table_lines(page: int, grid: Grid, chars: list[Char]) -> list[PdfLine]:
-    """Return the rows of one ruled table, each cell with the text of the chars inside it."""
+def table_lines(
+    page: int, grid: Grid, chars: list[Char], across: list[tuple[Char, Box]] | None = None
+) -> list[PdfLine]:
+    """Return the rows of one ruled table, each cell with the text of the chars inside it.
+
+    With ``across``, add to it each digit drawn over a ruling into another cell (see
+    ACROSS_SHARE), with the box of the cell it was put in: a character goes whole to the
+    cell of its centre, so a value pushed over its border ("4|25") would join the next one."""
+    check = across is not None
     inside: dict[int, list[Char]] = {}
     xs, ys, owner = grid.xs, grid.ys, grid.owner
     cols, rows_ = len(xs) - 1, len(ys) - 1
@@ -575,6 +582,8 @@ def table_lines(page: int, grid: Grid, chars: list[Char]) -> list[PdfLine]:
         y = ch.cy
         if left <= x < right and top <= y < bottom:
             members.append(ch)
+            if check and (ch[1] < left or ch[3] > right):  # x0, x1: over its column's edge
+                _note_across(grid, ch, x, y, across)
             continue
         c = bisect_right(xs, x) - 1
         r = bisect_right(ys, y) - 1
@@ -587,6 +596,8 @@ def table_lines(page: int, grid: Grid, chars: list[Char]) -> list[PdfLine]:
                 members = found
                 members.append(ch)
             left, right, top, bottom = xs[c], xs[c + 1], ys[r], ys[r + 1]
+            if check and (ch[1] < left or ch[3] > right):
+                _note_across(grid, ch, x, y, across)
     rows: dict[int, list[tuple[int, SourceCell]]] = {}
     round_x = {x: round(x, 1) for x in xs}
     round_y = {y: round(y, 1) for y in ys}
@@ -624,27 +635,27 @@ reaches its border; a value pushed over it (by tabs) stood 24 % of its width ove
 its centre in the next cell, in LibreOffice's PDF of such a table."""
 
 
-def digits_across_rulings(grid: Grid, digits: list[Char]) -> list[tuple[Char, Box]]:
-    """Return each of ``digits`` whose box reaches over a ruling into another cell by more
-    than ACROSS_SHARE of its width, with the box of the cell it was put in. ``table_lines``
-    puts a character whole into the cell of its centre, so a value drawn across a border (a
-    tab-indented number in a narrow cell) would join the next cell's: "4|25" read as 425
-    without a word. Only digits: a label's character over a border changes no value."""
-    xs, ys, owner = grid.xs, grid.ys, grid.owner
-    cols, rows = len(xs) - 1, len(ys) - 1
-    found: list[tuple[Char, Box]] = []
-    for ch in digits:
-        c = bisect.bisect_right(xs, ch.cx) - 1
-        r = bisect.bisect_right(ys, ch.cy) - 1
-        if not (0 <= c < cols and 0 <= r < rows):
-            continue
-        reach = ACROSS_SHARE * (ch.x1 - ch.x0)
-        here = owner[r * cols + c]
-        over_left = c > 0 and xs[c] - ch.x0 > reach and owner[r * cols + c - 1] != here
-        over_right = c + 1 < cols and ch.x1 - xs[c + 1] > reach and owner[r * cols + c + 1] != here
-        if over_left or over_right:
-            found.append((ch, grid.cells[here][2]))
-    return found
+def _note_across(
+    grid: Grid, ch: Char, x: float, y: float, across: list[tuple[Char, Box]] | None
+) -> None:
+    """Add ``ch`` and its cell's box to ``across`` when it is a digit over a ruling."""
+    c = bisect.bisect_right(grid.xs, x) - 1
+    r = bisect.bisect_right(grid.ys, y) - 1
+    if across is not None and _digit_across(grid, ch, c, r):
+        across.append((ch, grid.cells[grid.owner[r * (len(grid.xs) - 1) + c]][2]))
+
+
+def _digit_across(grid: Grid, ch: Char, c: int, r: int) -> bool:
+    """Return True when the digit ``ch``, put in column ``c`` of row band ``r``, reaches over
+    a ruling into another cell by more than ACROSS_SHARE of its width."""
+    if ch.text not in DIGITS:
+        return False
+    xs, owner, cols = grid.xs, grid.owner, len(grid.xs) - 1
+    reach = ACROSS_SHARE * (ch.x1 - ch.x0)
+    here = owner[r * cols + c]
+    if c > 0 and xs[c] - ch.x0 > reach and owner[r * cols + c - 1] != here:
+        return True
+    return c + 1 < cols and ch.x1 - xs[c + 1] > reach and owner[r * cols + c + 1] != here
 
 
 def _open_indexes(

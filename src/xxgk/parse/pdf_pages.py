@@ -16,6 +16,7 @@ from operator import not_
 from xxgk.findings import Location
 from xxgk.parse.document import SourceCell, SourceLine
 from xxgk.parse.pdf_layout import (
+    Box,
     Char,
     Grid,
     PdfLine,
@@ -93,20 +94,26 @@ def _join_paragraphs(lines: list[PdfLine]) -> list[PdfLine]:
 
 
 def lay_out_page(
-    page_no: int, chars: list[Char], horizontal: list[Segment], vertical: list[Segment]
+    page_no: int,
+    chars: list[Char],
+    horizontal: list[Segment],
+    vertical: list[Segment],
+    across: list[tuple[Char, Box]] | None = None,
 ) -> list[PdfLine]:
     """Return a page's lines from its characters and rulings (display space, points): ruled
     tables first, then the printed lines around them. The OCR reader (``parse.ocr``) passes
-    the words and table rules it found in a page image, so scans are read the same way."""
+    the words and table rules it found in a page image, so scans are read the same way;
+    the text-layer reader passes ``across`` for the digits drawn over a ruling (see
+    ``pdf_layout.table_lines``; an OCR box is not precise enough to tell)."""
     lines: list[PdfLine] = []
-    for table in table_grids(horizontal, vertical):
+    for table in _grids(horizontal, vertical):
         x0, x1, y0, y1 = table.xs[0], table.xs[-1], table.ys[0], table.ys[-1]
         within = [x0 <= c.cx <= x1 and y0 <= c.cy <= y1 for c in chars]
         inside = list(compress(chars, within))
         if not inside:
             continue
         outside = list(compress(chars, map(not_, within)))
-        lines += table_lines(page_no, table, inside)
+        lines += table_lines(page_no, table, inside, across)
         chars = outside
     lines += _text_lines(page_no, chars)
     return sorted(lines, key=lambda item: item.top)
@@ -119,7 +126,7 @@ their grids are built once. The grids are only read after they are built. A page
 take tens of kilobytes: two generations of 128 stay within a few megabytes."""
 
 
-def table_grids(horizontal: list[Segment], vertical: list[Segment]) -> list[Grid]:
+def _grids(horizontal: list[Segment], vertical: list[Segment]) -> list[Grid]:
     """Return the grids of the ruled tables these rulings draw (``groups``, ``build_grid``)."""
     key = (tuple(horizontal), tuple(vertical))
     found = GRIDS.lookup(key)
