@@ -255,6 +255,17 @@ PAGE_WITHOUT_TEXT = register_kind(
         ("#parse", "#pdf"),
     )
 ).code
+DIGIT_ACROSS_RULING = register_kind(
+    FindingKind(
+        "parse-pdf-digit-across-ruling",
+        W,
+        "数字压在表格线上",
+        "第{page}页表格中的数字“{digit}”压在单元格的边线上，该单元格和相邻单元格的数值可能读错，请与原件核对",
+        "PDF中一个数字横跨两个单元格之间的表格线（常见于单元格内容缩进过多、超出格宽），"
+        "无法确定它属于哪个单元格：按其中心归入一格，可能把两格的数值连在一起。",
+        ("#parse", "#pdf"),
+    )
+).code
 # Reading scans by OCR (parse.ocr, parse.ocr_doubt)
 OCR_UNREAD = register_kind(
     FindingKind(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from operator import is_not
 from typing import Any
@@ -98,8 +98,35 @@ def _interpret(doc: SourceDocument) -> tuple[Report, Trace]:
     fill_sections(lines, trace, sink, tabbed)
     if doc.ocr:  # readings the recogniser was unsure of, or that the 勾稽 relations contradict
         review_ocr(report, findings, doc.ocr_candidates)
+    if doc.findings:
+        _name_cells_at_places(report, findings, len(doc.findings))
     report.findings = findings
     return report, trace
+
+
+_NAMED_BY_PLACE = frozenset({fk.DIGIT_ACROSS_RULING})
+"""Reader findings made before the tables are read, at the place of a cell: the cells read
+from that place are named once they are known."""
+
+
+def _name_cells_at_places(report: Report, findings: list[Finding], count: int) -> None:
+    """Name the cells read from the place of each of the reader's first ``count`` findings
+    of a kind in ``_NAMED_BY_PLACE`` (a PDF's digit drawn over a ruling): shown with its
+    cells, the finding says which values to check, and no such value counts as sure."""
+    places = {
+        (f.location.page, f.location.bbox): i
+        for i, f in enumerate(findings[:count])
+        if f.code in _NAMED_BY_PLACE and f.location is not None and not f.cells
+    }
+    if not places:
+        return
+    named: dict[int, list[str]] = {}
+    for key, where in report.provenance.items():
+        at = places.get((where.page, where.bbox))
+        if at is not None:
+            named.setdefault(at, []).append(key)
+    for at, keys in named.items():
+        findings[at] = replace(findings[at], cells=tuple(keys))
 
 
 def _changed(lines: Sequence[SourceLine], before: Sequence[SourceLine]) -> bool:

@@ -27,6 +27,7 @@ from xxgk.parse import ocr
 from xxgk.parse.document import SourceDocument, SourceLine
 from xxgk.parse.pdf_layout import (
     FOUR_FLOATS,
+    Box,
     Char,
     PageFrame,
     PdfLine,
@@ -35,7 +36,7 @@ from xxgk.parse.pdf_layout import (
     rulings,
 )
 from xxgk.parse.pdf_pages import drop_running, lay_out_page
-from xxgk.parse_findings import PAGE_WITHOUT_TEXT
+from xxgk.parse_findings import DIGIT_ACROSS_RULING, PAGE_WITHOUT_TEXT
 
 
 def _bare(function: Any) -> Any:
@@ -94,11 +95,31 @@ def _chars(page: pdfium.PdfPage, frame: PageFrame) -> list[Char]:
     return chars
 
 
-def _page_lines(page_no: int, page: pdfium.PdfPage) -> tuple[list[PdfLine], float]:
+def _page_lines(
+    page_no: int, page: pdfium.PdfPage, doubts: list[Finding] | None = None
+) -> tuple[list[PdfLine], float]:
+    """Return the page's lines and height; add its doubts (digits over a ruling) to ``doubts``."""
     frame = PageFrame.of(page)
     chars = _chars(page, frame)
     horizontal, vertical = rulings(page, frame)
-    return lay_out_page(page_no, chars, horizontal, vertical), frame.display_height
+    across: list[tuple[Char, Box]] | None = [] if doubts is not None else None
+    lines = lay_out_page(page_no, chars, horizontal, vertical, across)
+    if across and doubts is not None:
+        doubts += [
+            Finding(
+                DIGIT_ACROSS_RULING,
+                location=Location(page=page_no, bbox=_cell_box(box)),
+                params={"page": page_no, "digit": ch.text},
+            )
+            for ch, box in across
+        ]
+    return lines, frame.display_height
+
+
+def _cell_box(box: Box) -> Box:
+    """Return a grid cell's box as its cell's place gives it (``pdf_layout.table_lines``)."""
+    x0, y0, x1, y1 = box
+    return (round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1))
 
 
 _CHUNK = 1024 * 1024
@@ -206,7 +227,8 @@ def _read_pages(pdf: pdfium.PdfDocument, name: str | None) -> SourceDocument:
     if ocr.current_mode() == "always":
         return ocr.read_pdf_by_ocr(pdf, range(len(pdf)), [], name)
     with gc_paused():  # thousands of chars and cells, all freed by reference counting
-        pages = [_page_lines(n + 1, pdf[n]) for n in range(len(pdf))]
+        doubts: list[Finding] = []
+        pages = [_page_lines(n + 1, pdf[n], doubts) for n in range(len(pdf))]
     # a page that shows something (an image, outlined text) but has no text layer
     blank = [
         n + 1
@@ -235,7 +257,7 @@ def _read_pages(pdf: pdfium.PdfDocument, name: str | None) -> SourceDocument:
         return ocr.read_pdf_by_ocr(pdf, [n - 1 for n in blank], pages, name)
     findings = [
         Finding(PAGE_WITHOUT_TEXT, location=Location(page=n), params={"page": n}) for n in blank
-    ]
+    ] + doubts
     return SourceDocument(lines, source=name, format_name="pdf", findings=findings)
 
 

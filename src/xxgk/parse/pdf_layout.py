@@ -561,8 +561,15 @@ def text_of(chars: list[Char]) -> str:
     return "".join([c.text for line in cluster_lines(chars) for c in line])
 
 
-def table_lines(page: int, grid: Grid, chars: list[Char]) -> list[PdfLine]:
-    """Return the rows of one ruled table, each cell with the text of the chars inside it."""
+def table_lines(
+    page: int, grid: Grid, chars: list[Char], across: list[tuple[Char, Box]] | None = None
+) -> list[PdfLine]:
+    """Return the rows of one ruled table, each cell with the text of the chars inside it.
+
+    With ``across``, add to it each digit drawn over a ruling into another cell (see
+    ACROSS_SHARE), with the box of the cell it was put in: a character goes whole to the
+    cell of its centre, so a value pushed over its border ("4|25") would join the next one."""
+    check = across is not None
     inside: dict[int, list[Char]] = {}
     xs, ys, owner = grid.xs, grid.ys, grid.owner
     cols, rows_ = len(xs) - 1, len(ys) - 1
@@ -575,6 +582,8 @@ def table_lines(page: int, grid: Grid, chars: list[Char]) -> list[PdfLine]:
         y = ch.cy
         if left <= x < right and top <= y < bottom:
             members.append(ch)
+            if check and (ch[1] < left or ch[3] > right):  # x0, x1: over its column's edge
+                _note_across(grid, ch, x, y, across)
             continue
         c = bisect_right(xs, x) - 1
         r = bisect_right(ys, y) - 1
@@ -587,6 +596,8 @@ def table_lines(page: int, grid: Grid, chars: list[Char]) -> list[PdfLine]:
                 members = found
                 members.append(ch)
             left, right, top, bottom = xs[c], xs[c + 1], ys[r], ys[r + 1]
+            if check and (ch[1] < left or ch[3] > right):
+                _note_across(grid, ch, x, y, across)
     rows: dict[int, list[tuple[int, SourceCell]]] = {}
     round_x = {x: round(x, 1) for x in xs}
     round_y = {y: round(y, 1) for y in ys}
@@ -614,6 +625,37 @@ def table_lines(page: int, grid: Grid, chars: list[Char]) -> list[PdfLine]:
     if lines:
         lines[0].grid_start = True
     return lines
+
+
+DIGITS = frozenset("0123456789")
+ACROSS_SHARE = 0.1
+"""How much of a digit's box past the ruling between two cells makes the reading doubtful.
+Cells are padded (LibreOffice 2.8 points, Word 5.4), so a digit of its own cell never
+reaches its border; a value pushed over it (by tabs) stood 24 % of its width over one, with
+its centre in the next cell, in LibreOffice's PDF of such a table."""
+
+
+def _note_across(
+    grid: Grid, ch: Char, x: float, y: float, across: list[tuple[Char, Box]] | None
+) -> None:
+    """Add ``ch`` and its cell's box to ``across`` when it is a digit over a ruling."""
+    c = bisect.bisect_right(grid.xs, x) - 1
+    r = bisect.bisect_right(grid.ys, y) - 1
+    if across is not None and _digit_across(grid, ch, c, r):
+        across.append((ch, grid.cells[grid.owner[r * (len(grid.xs) - 1) + c]][2]))
+
+
+def _digit_across(grid: Grid, ch: Char, c: int, r: int) -> bool:
+    """Return True when the digit ``ch``, put in column ``c`` of row band ``r``, reaches over
+    a ruling into another cell by more than ACROSS_SHARE of its width."""
+    if ch.text not in DIGITS:
+        return False
+    xs, owner, cols = grid.xs, grid.owner, len(grid.xs) - 1
+    reach = ACROSS_SHARE * (ch.x1 - ch.x0)
+    here = owner[r * cols + c]
+    if c > 0 and xs[c] - ch.x0 > reach and owner[r * cols + c - 1] != here:
+        return True
+    return c + 1 < cols and ch.x1 - xs[c + 1] > reach and owner[r * cols + c + 1] != here
 
 
 def _open_indexes(

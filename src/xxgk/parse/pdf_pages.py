@@ -16,6 +16,7 @@ from operator import not_
 from xxgk.findings import Location
 from xxgk.parse.document import SourceCell, SourceLine
 from xxgk.parse.pdf_layout import (
+    Box,
     Char,
     Grid,
     PdfLine,
@@ -93,11 +94,17 @@ def _join_paragraphs(lines: list[PdfLine]) -> list[PdfLine]:
 
 
 def lay_out_page(
-    page_no: int, chars: list[Char], horizontal: list[Segment], vertical: list[Segment]
+    page_no: int,
+    chars: list[Char],
+    horizontal: list[Segment],
+    vertical: list[Segment],
+    across: list[tuple[Char, Box]] | None = None,
 ) -> list[PdfLine]:
     """Return a page's lines from its characters and rulings (display space, points): ruled
     tables first, then the printed lines around them. The OCR reader (``parse.ocr``) passes
-    the words and table rules it found in a page image, so scans are read the same way."""
+    the words and table rules it found in a page image, so scans are read the same way;
+    the text-layer reader passes ``across`` for the digits drawn over a ruling (see
+    ``pdf_layout.table_lines``; an OCR box is not precise enough to tell)."""
     lines: list[PdfLine] = []
     for table in _grids(horizontal, vertical):
         x0, x1, y0, y1 = table.xs[0], table.xs[-1], table.ys[0], table.ys[-1]
@@ -106,7 +113,7 @@ def lay_out_page(
         if not inside:
             continue
         outside = list(compress(chars, map(not_, within)))
-        lines += table_lines(page_no, table, inside)
+        lines += table_lines(page_no, table, inside, across)
         chars = outside
     lines += _text_lines(page_no, chars)
     return sorted(lines, key=lambda item: item.top)
