@@ -217,49 +217,11 @@ def _orm_unit_cases(session, unit, calendar, today, year=None):
     their ORM events, each checked through the checks' memory (``app_problems``)."""
     from xxgk.register.applications import list_applications
     from xxgk.register.caseload import app_problems
-    from xxgk.register.desk import DUE_SOON, CaseLine
-    from xxgk.register.state import status
-    from xxgk.register.unit_cases import (
-        UnitCases,
-        _table_three,
-        correction_ending,
-        unanswered_consultations,
-    )
-    from xxgk.register.views import working_days_left
+    from xxgk.register.unit_cases import cases_of
 
-    overdue, due_soon, consultations, findings, corrections = [], [], [], [], []
     apps = list_applications(session, unit)
-    for app in apps:
-        found = app_problems(app, calendar, today)
-        if found:
-            messages = tuple(f.message for f in found)
-            findings.append(
-                CaseLine(
-                    app.id, unit.name, app.number, "登记检查发现问题", app.received_on, 0, messages
-                )
-            )
-        if not status(app).is_open:
-            continue
-        if app.due_on is None:
-            corrections += correction_ending(app, unit, calendar, today)
-            continue
-        left = working_days_left(calendar, today, app.due_on)
-        line = CaseLine(app.id, unit.name, app.number, "答复期限", app.due_on, left)
-        if left < 0:
-            overdue.append(line)
-        elif left <= DUE_SOON:
-            due_soon.append(line)
-        consultations += unanswered_consultations(app, unit, calendar, today)
-    requests = None if year is None else _table_three(unit, apps, year)
-    return UnitCases(
-        tuple(overdue),
-        tuple(due_soon),
-        tuple(consultations),
-        tuple(findings),
-        year,
-        requests,
-        tuple(corrections),
-    )
+    problems = {app.id: app_problems(app, calendar, today) for app in apps}
+    return cases_of(unit, apps, problems, calendar, today, year)
 
 
 @pytest.mark.parametrize("username", ["qinghe-clerk", "county-supervisor", "admin"])

@@ -570,6 +570,7 @@ def table_lines(
     ACROSS_SHARE), with the box of the cell it was put in: a character goes whole to the
     cell of its centre, so a value pushed over its border ("4|25") would join the next one."""
     check = across is not None
+    noted = across if across is not None else []
     inside: dict[int, list[Char]] = {}
     xs, ys, owner = grid.xs, grid.ys, grid.owner
     cols, rows_ = len(xs) - 1, len(ys) - 1
@@ -583,7 +584,7 @@ def table_lines(
         if left <= x < right and top <= y < bottom:
             members.append(ch)
             if check and (ch[1] < left or ch[3] > right):  # x0, x1: over its column's edge
-                _note_across(grid, ch, x, y, across)
+                _note_across(grid, ch, x, y, noted)
             continue
         c = bisect_right(xs, x) - 1
         r = bisect_right(ys, y) - 1
@@ -597,7 +598,7 @@ def table_lines(
                 members.append(ch)
             left, right, top, bottom = xs[c], xs[c + 1], ys[r], ys[r + 1]
             if check and (ch[1] < left or ch[3] > right):
-                _note_across(grid, ch, x, y, across)
+                _note_across(grid, ch, x, y, noted)
     rows: dict[int, list[tuple[int, SourceCell]]] = {}
     round_x = {x: round(x, 1) for x in xs}
     round_y = {y: round(y, 1) for y in ys}
@@ -635,13 +636,11 @@ reaches its border; a value pushed over it (by tabs) stood 24 % of its width ove
 its centre in the next cell, in LibreOffice's PDF of such a table."""
 
 
-def _note_across(
-    grid: Grid, ch: Char, x: float, y: float, across: list[tuple[Char, Box]] | None
-) -> None:
+def _note_across(grid: Grid, ch: Char, x: float, y: float, across: list[tuple[Char, Box]]) -> None:
     """Add ``ch`` and its cell's box to ``across`` when it is a digit over a ruling."""
     c = bisect.bisect_right(grid.xs, x) - 1
     r = bisect.bisect_right(grid.ys, y) - 1
-    if across is not None and _digit_across(grid, ch, c, r):
+    if _digit_across(grid, ch, c, r):
         across.append((ch, grid.cells[grid.owner[r * (len(grid.xs) - 1) + c]][2]))
 
 

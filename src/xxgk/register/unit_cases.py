@@ -168,6 +168,19 @@ def read_unit_cases(
         events={app.id: app.events for app in apps},
         calendars={unit.id: calendar},
     )
+    return cases_of(unit, apps, problems, calendar, today, year)
+
+
+def cases_of(
+    unit: Unit,
+    apps: Sequence[Any],
+    problems: Mapping[int, Sequence[Any]],
+    calendar: Calendar,
+    today: dt.date,
+    year: int | None = None,
+) -> UnitCases:
+    """Return the desk's cases of ``unit`` from its applications ``apps`` (plain rows or ORM
+    objects, in register order) and their findings ``problems`` by application id."""
     overdue, due_soon, consultations, findings = [], [], [], []
     corrections: list[CaseLine] = []
     for app in apps:
